@@ -1,0 +1,134 @@
+/**
+ * The domain records every store holds. Plain data, no behaviour: the same shapes travel from
+ * the world generator and importers into a store, and from a store into the engine.
+ */
+
+export const DEVICES = ['TV', 'PHONE', 'TABLET', 'WEB'] as const;
+export type Device = (typeof DEVICES)[number];
+
+export const TITLE_KINDS = ['MOVIE', 'SERIES'] as const;
+export type TitleKind = (typeof TITLE_KINDS)[number];
+
+export const ARTWORK_THEMES = [
+  'ACTION', 'ROMANCE', 'ENSEMBLE', 'DRAMATIC', 'COMEDY', 'PORTRAIT', 'SCENIC', 'DARK',
+] as const;
+export type ArtworkTheme = (typeof ARTWORK_THEMES)[number];
+
+/** Netflix-style maturity tiers; a profile sees titles at or below its tier. */
+export const MATURITY_TIERS = ['LITTLE_KIDS', 'OLDER_KIDS', 'TEENS', 'ADULTS'] as const;
+export type MaturityTier = (typeof MATURITY_TIERS)[number];
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+export interface Artwork {
+  id: string;
+  titleId: string;
+  theme: ArtworkTheme;
+}
+
+export interface Title {
+  id: string;
+  name: string;
+  kind: TitleKind;
+  description: string;
+  genres: string[];
+  tags: string[];
+  cast: PersonRef[];
+  directors: PersonRef[];
+  /** ISO 3166-1 alpha-2 code of the main production country. */
+  country: string;
+  /** ISO 639-1 code of the original language. */
+  language: string;
+  releaseYear: number;
+  /** The rating as printed (e.g. "TV-14", "PG-13"). */
+  maturityRating: string;
+  maturityTier: MaturityTier;
+  /** Movie length, or typical episode length for a series. */
+  runtimeMinutes: number;
+  seasons: number | null;
+  criticScore: number | null;
+  /** When the title joined the catalog (epoch ms). */
+  addedAt: number;
+  artwork: Artwork[];
+}
+
+export interface Account {
+  id: string;
+  country: string;
+  /** Offset of the account's home time zone from UTC, in minutes. */
+  utcOffsetMinutes: number;
+  createdAt: number;
+}
+
+export interface Profile {
+  id: string;
+  accountId: string;
+  name: string;
+  isKids: boolean;
+  maturityLimit: MaturityTier;
+  language: string;
+  createdAt: number;
+}
+
+/** One playback report: how far into the title the viewer is, at a moment, on a device. */
+export interface PlaybackEvent {
+  eventId: string;
+  profileId: string;
+  titleId: string;
+  /** Epoch ms. */
+  occurredAt: number;
+  /** Fraction of the title watched so far, 0..1. */
+  progress: number;
+  device: Device;
+  sessionId: string | null;
+}
+
+/** One title shown on a homepage, with the artwork variant it was shown with. */
+export interface ImpressionEvent {
+  eventId: string;
+  profileId: string;
+  titleId: string;
+  artworkId: string;
+  occurredAt: number;
+  device: Device;
+  /** Viewer's wall-clock hour, 0..23, and weekday, 0 = Monday. */
+  localHour: number;
+  localWeekday: number;
+  requestId: string;
+  rowIndex: number;
+  position: number;
+  sessionId: string | null;
+}
+
+/** What a store derives per (profile, title) from playback events. */
+export interface WatchState {
+  profileId: string;
+  titleId: string;
+  progress: number;
+  plays: number;
+  firstAt: number;
+  lastAt: number;
+  completed: boolean;
+}
+
+/** Outcome of an idempotent batch write. */
+export interface RecordOutcome {
+  accepted: number;
+  duplicates: number;
+}
+
+/** Progress at or above which a play counts as finished (the ranker's "finish" label). */
+export const FINISHED_PROGRESS = 0.7;
+
+/** Progress at or above which a title leaves Continue Watching (credits are rarely watched). */
+export const COMPLETED_PROGRESS = 0.9;
+
+const TIER_RANK: Record<MaturityTier, number> = { LITTLE_KIDS: 0, OLDER_KIDS: 1, TEENS: 2, ADULTS: 3 };
+
+/** Whether a title of tier `title` may be shown to a profile limited to `limit`. */
+export function allowedFor(limit: MaturityTier, title: MaturityTier): boolean {
+  return TIER_RANK[title] <= TIER_RANK[limit];
+}

@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  // onnxruntime-node checks `instanceof Float32Array` against the host realm's constructors.
+  testEnvironment: '<rootDir>/test/support/typed-array-environment.js',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

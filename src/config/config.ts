@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** World sizes the generator knows; see src/world/sizes.ts. */
+export const WORLD_SIZES = ['small', 'default', 'large'] as const;
+export type WorldSize = (typeof WORLD_SIZES)[number];
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting the process reads, from environment variables, validated once at start.
+ * Names are part of the public contract (README configuration table).
+ */
+const ConfigSchema = z
+  .object({
+    PORT: port.default(4000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    STORE: z.enum(['embedded', 'neo4j']).default('embedded'),
+    NEO4J_URI: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\/.+/, 'must be a neo4j:// or bolt:// URI').optional(),
+    NEO4J_USER: z.string().min(1).default('neo4j'),
+    NEO4J_PASSWORD: z.string().optional(),
+    WORLD_SIZE: z.enum(WORLD_SIZES).default('default'),
+    WORLD_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(7),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.STORE === 'neo4j' && !c.NEO4J_URI) {
+      ctx.addIssue({ code: 'custom', path: ['NEO4J_URI'], message: 'is required when STORE=neo4j' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A setting was missing or malformed; the message names every offending variable. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration; throws ConfigError naming each bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(ConfigSchema.shape ?? {}).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = ConfigSchema.safeParse(relevant);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => {
+    const name = String(i.path[0] ?? 'config');
+    return `${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+}

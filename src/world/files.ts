@@ -1,0 +1,74 @@
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { World, WorldData, WorldManifest } from './generate';
+import type { WorldTruth } from './truth';
+
+/**
+ * A world on disk: small JSON files for catalog and people, gzipped NDJSON for the event logs,
+ * and the hidden truth in a file of its own that only evaluation code opens.
+ */
+const FILES = {
+  manifest: 'manifest.json',
+  catalog: 'catalog.json',
+  population: 'population.json',
+  playbacks: 'playbacks.ndjson.gz',
+  impressions: 'impressions.ndjson.gz',
+  truth: 'truth.json',
+};
+
+async function writeNdjsonGz(file: string, rows: unknown[]): Promise<void> {
+  function* lines() {
+    for (let i = 0; i < rows.length; i += 5000) {
+      yield rows.slice(i, i + 5000).map((r) => JSON.stringify(r)).join('\n') + '\n';
+    }
+  }
+  await pipeline(Readable.from(lines()), createGzip({ level: 4 }), createWriteStream(file));
+}
+
+export async function readNdjsonGz<T>(file: string): Promise<T[]> {
+  const rows: T[] = [];
+  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+  for await (const line of lines) if (line) rows.push(JSON.parse(line) as T);
+  return rows;
+}
+
+/** Writes into a temporary folder and renames it into place, so a half-written world is never read. */
+export async function writeWorld(dir: string, world: World): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(tmp, { recursive: true });
+  await fs.writeFile(path.join(tmp, FILES.catalog), JSON.stringify(world.titles));
+  await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: world.accounts, profiles: world.profiles }));
+  await writeNdjsonGz(path.join(tmp, FILES.playbacks), world.playbacks);
+  await writeNdjsonGz(path.join(tmp, FILES.impressions), world.impressions);
+  await fs.writeFile(path.join(tmp, FILES.truth), JSON.stringify(world.truth));
+  await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(world.manifest, null, 2));
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  await fs.rename(tmp, dir);
+}
+
+export async function worldExists(dir: string): Promise<boolean> {
+  return fs.access(path.join(dir, FILES.manifest)).then(() => true, () => false);
+}
+
+/** Reads the observable part of a world; the truth file is not opened. */
+export async function readWorldData(dir: string): Promise<WorldData> {
+  const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as WorldManifest;
+  const titles = JSON.parse(await fs.readFile(path.join(dir, FILES.catalog), 'utf8'));
+  const { accounts, profiles } = JSON.parse(await fs.readFile(path.join(dir, FILES.population), 'utf8'));
+  const [playbacks, impressions] = await Promise.all([
+    readNdjsonGz<WorldData['playbacks'][number]>(path.join(dir, FILES.playbacks)),
+    readNdjsonGz<WorldData['impressions'][number]>(path.join(dir, FILES.impressions)),
+  ]);
+  return { manifest, titles, accounts, profiles, playbacks, impressions };
+}
+
+/** The hidden tastes and title quality: for evaluation and the user simulator only. */
+export async function readWorldTruth(dir: string): Promise<WorldTruth> {
+  return JSON.parse(await fs.readFile(path.join(dir, FILES.truth), 'utf8')) as WorldTruth;
+}

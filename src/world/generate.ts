@@ -1,0 +1,63 @@
+import type { WorldSize } from '../config/config';
+import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../../graph/types';
+import { generateCatalog } from './catalog';
+import { generateHistory } from './history';
+import { generatePopulation } from './population';
+import { DAY_MS, DEFAULT_WORLD_END, WORLD_SPECS } from './sizes';
+import type { WorldTruth } from './truth';
+
+export interface WorldManifest {
+  size: WorldSize | 'imported';
+  seed: number;
+  /** Epoch ms: the first and last moments of the simulated history. */
+  start: number;
+  end: number;
+  counts: Record<'titles' | 'accounts' | 'profiles' | 'playbacks' | 'impressions', number>;
+}
+
+/** What a store may load: everything observable. */
+export interface WorldData {
+  manifest: WorldManifest;
+  titles: Title[];
+  accounts: Account[];
+  profiles: Profile[];
+  playbacks: PlaybackEvent[];
+  impressions: ImpressionEvent[];
+}
+
+/** A generated world: its observable data plus the hidden truth only evaluation may read. */
+export interface World extends WorldData {
+  truth: WorldTruth;
+}
+
+export type WorldProgress = (stage: 'catalog' | 'population' | 'history', done: number, total: number) => void;
+
+/** Generates a whole world, deterministically for (size, seed, end). */
+export function generateWorld(size: WorldSize, seed: number, onProgress?: WorldProgress, end = DEFAULT_WORLD_END): World {
+  const spec = WORLD_SPECS[size];
+  const start = end - spec.days * DAY_MS;
+  const catalog = generateCatalog(seed, spec.titles, start, end);
+  onProgress?.('catalog', 1, 1);
+  const population = generatePopulation(seed, spec.accounts, start, catalog);
+  onProgress?.('population', 1, 1);
+  const total = population.profiles.length;
+  const history = generateHistory(
+    seed, catalog.titles, catalog.truth, population.accounts, population.profiles, population.tastes, start, spec.days,
+    (done) => onProgress?.('history', done, total),
+  );
+  return {
+    manifest: {
+      size, seed, start, end,
+      counts: {
+        titles: catalog.titles.length, accounts: population.accounts.length, profiles: population.profiles.length,
+        playbacks: history.playbacks.length, impressions: history.impressions.length,
+      },
+    },
+    titles: catalog.titles,
+    accounts: population.accounts,
+    profiles: population.profiles,
+    playbacks: history.playbacks,
+    impressions: history.impressions,
+    truth: { titles: catalog.truth, profiles: population.tastes },
+  };
+}

@@ -1,0 +1,152 @@
+import {
+  ARTWORK_THEMES, COMPLETED_PROGRESS, DEVICES, FINISHED_PROGRESS, MATURITY_TIERS, allowedFor,
+  type Account, type Device, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type Title,
+} from '../../graph/types';
+import {
+  affinity, clickProbability, contextFit, finishProbability, titleFacts, type TitleFacts, type ViewingMoment,
+} from './behaviour';
+import { Rng, WeightedSampler } from './random';
+import { DAY_MS } from './sizes';
+import type { ProfileTaste, TitleTruth } from './truth';
+
+export interface GeneratedHistory {
+  playbacks: PlaybackEvent[];
+  impressions: ImpressionEvent[];
+}
+
+interface CatalogView {
+  titles: Title[];
+  facts: TitleFacts[];
+  truth: TitleTruth[];
+  /** Per maturity tier, a popularity sampler over titles allowed at that tier (index into titles). */
+  popular: Map<MaturityTier, { members: number[]; sampler: WeightedSampler }>;
+}
+
+/** Slots on a simulated homepage, besides Continue Watching: personalised, popular, random. */
+const PAGE_MIX = { personal: 4, popular: 3, random: 3 };
+const ROW_LENGTH = 5;
+const PERSONAL_POOL = 200;
+
+function catalogView(titles: Title[], truth: Record<string, TitleTruth>): CatalogView {
+  const popular = new Map<MaturityTier, { members: number[]; sampler: WeightedSampler }>();
+  for (const tier of MATURITY_TIERS) {
+    const members = titles.map((t, i) => (allowedFor(tier, t.maturityTier) ? i : -1)).filter((i) => i >= 0);
+    popular.set(tier, { members, sampler: new WeightedSampler(members.map((i) => Math.exp(truth[titles[i].id].buzz))) });
+  }
+  return { titles, facts: titles.map(titleFacts), truth: titles.map((t) => truth[t.id]), popular };
+}
+
+/** Simulates one profile's days: sessions, the page it saw (random artwork), plays and progress. */
+function simulateProfile(
+  rng: Rng, profile: Profile, account: Account, taste: ProfileTaste, view: CatalogView,
+  start: number, days: number, out: GeneratedHistory,
+): void {
+  const n = view.titles.length;
+  const allowed = view.popular.get(profile.maturityLimit)!;
+  const aff = new Float32Array(n).fill(Number.NEGATIVE_INFINITY);
+  for (const i of allowed.members) aff[i] = affinity(taste, view.facts[i], view.truth[i]);
+  // The logging policy's personalisation is a noisy view of taste, so logs hold both hits and misses.
+  const personal = allowed.members
+    .map((i) => ({ i, s: aff[i] + rng.normal(0, 0.8) }))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, PERSONAL_POOL)
+    .map((x) => x.i);
+  const progress = new Map<number, number>();
+  const lastPlayed = new Map<number, number>();
+  const completed = new Set<number>();
+  const hourSampler = new WeightedSampler(taste.hours);
+  let satisfiedYesterday = false;
+  let sessionCount = 0;
+  let playCount = 0;
+  let impressionCount = 0;
+  const offset = account.utcOffsetMinutes * 60_000;
+
+  for (let day = 0; day < days; day++) {
+    const localMidnight = start + day * DAY_MS;
+    const weekday = (new Date(localMidnight).getUTCDay() + 6) % 7;
+    const rate = taste.activity * (weekday >= 4 ? 1.3 : 1) * (satisfiedYesterday ? 1.8 : 0.8);
+    const sessions = rng.poisson(rate);
+    let satisfiedToday = false;
+    const hours = Array.from({ length: sessions }, () => hourSampler.sample(rng)).sort((a, b) => a - b);
+    for (const hour of hours) {
+      const at = localMidnight + hour * 3_600_000 + rng.int(0, 59) * 60_000 - offset;
+      const deviceWeights = DEVICES.map((d, k) => taste.devices[k] * (d === 'TV' && hour >= 18 ? 2 : 1) * (d === 'PHONE' && hour < 17 ? 1.5 : 1));
+      const moment: ViewingMoment = { device: rng.weighted(DEVICES, deviceWeights) as Device, localHour: hour, localWeekday: weekday };
+      const sessionId = `${profile.id}-s${++sessionCount}`;
+      const available = (i: number) => view.titles[i].addedAt <= at && !completed.has(i);
+      const resume = [...progress.keys()].filter(available).sort((a, b) => lastPlayed.get(b)! - lastPlayed.get(a)!).slice(0, ROW_LENGTH);
+      const fresh = new Set<number>(resume);
+      const draw = (pick: () => number, count: number) => {
+        for (let tries = 0; count > 0 && tries < count * 6; tries++) {
+          const i = pick();
+          if (!fresh.has(i) && available(i)) { fresh.add(i); count--; }
+        }
+      };
+      draw(() => personal[rng.int(0, personal.length - 1)], PAGE_MIX.personal);
+      draw(() => allowed.members[allowed.sampler.sample(rng)], PAGE_MIX.popular);
+      draw(() => allowed.members[rng.int(0, allowed.members.length - 1)], PAGE_MIX.random);
+      const browse = [...fresh].slice(resume.length);
+      for (let k = browse.length - 1; k > 0; k--) {
+        const j = rng.int(0, k);
+        [browse[k], browse[j]] = [browse[j], browse[k]];
+      }
+      const page = [...resume, ...browse];
+      const firstBrowseRow = resume.length > 0 ? 1 : 0;
+      let browsing = true;
+      page.forEach((i, slot) => {
+        const inResume = slot < resume.length;
+        const rowIndex = inResume ? 0 : firstBrowseRow + Math.floor((slot - resume.length) / ROW_LENGTH);
+        const position = inResume ? slot : (slot - resume.length) % ROW_LENGTH;
+        const title = view.titles[i];
+        const variant = rng.int(0, title.artwork.length - 1);
+        const shownAt = at + slot * 2000;
+        out.impressions.push({
+          eventId: `${profile.id}-i${++impressionCount}`, profileId: profile.id, titleId: title.id,
+          artworkId: title.artwork[variant].id, occurredAt: shownAt, device: moment.device,
+          localHour: hour, localWeekday: weekday, requestId: sessionId, rowIndex, position, sessionId,
+        });
+        if (!browsing) return;
+        const fit = contextFit(view.facts[i], moment);
+        const theme = taste.theme[ARTWORK_THEMES.indexOf(title.artwork[variant].theme)];
+        const pClick = clickProbability(aff[i] + (inResume ? 1 : 0), fit, theme, view.truth[i].artworkAppeal[variant], rowIndex * ROW_LENGTH + position);
+        if (!rng.chance(pClick)) return;
+        const before = progress.get(i) ?? 0;
+        const carriedOn = rng.chance(finishProbability(aff[i], fit, taste.patience));
+        let after: number;
+        if (view.facts[i].isMovie) {
+          after = carriedOn ? 0.92 + rng.float() * 0.08 : before + (1 - before) * rng.float() * (rng.chance(0.4) ? 0.7 : 0.3);
+        } else {
+          after = before + (carriedOn ? 0.15 + rng.float() * 0.35 : rng.float() * 0.08);
+        }
+        after = Math.min(1, Math.max(after, 0.01));
+        out.playbacks.push({
+          eventId: `${profile.id}-e${++playCount}`, profileId: profile.id, titleId: title.id,
+          occurredAt: shownAt + 30_000, progress: Math.round(after * 1000) / 1000, device: moment.device, sessionId,
+        });
+        lastPlayed.set(i, shownAt);
+        if (after >= COMPLETED_PROGRESS) { completed.add(i); progress.delete(i); } else progress.set(i, after);
+        if (after >= FINISHED_PROGRESS || (carriedOn && !view.facts[i].isMovie)) satisfiedToday = true;
+        browsing = rng.chance(0.25);
+      });
+    }
+    satisfiedYesterday = satisfiedToday;
+  }
+}
+
+/** Writes the past: for each profile, `days` days ending at `start + days`, from hidden tastes. */
+export function generateHistory(
+  seed: number, titles: Title[], titleTruth: Record<string, TitleTruth>, accounts: Account[], profiles: Profile[],
+  tastes: Record<string, ProfileTaste>, start: number, days: number, onProfile?: (done: number) => void,
+): GeneratedHistory {
+  const view = catalogView(titles, titleTruth);
+  const accountById = new Map(accounts.map((a) => [a.id, a]));
+  const out: GeneratedHistory = { playbacks: [], impressions: [] };
+  const root = new Rng(`history:${seed}`);
+  profiles.forEach((profile, k) => {
+    simulateProfile(root.fork(profile.id), profile, accountById.get(profile.accountId)!, tastes[profile.id], view, start, days, out);
+    onProfile?.(k + 1);
+  });
+  out.playbacks.sort((a, b) => a.occurredAt - b.occurredAt);
+  out.impressions.sort((a, b) => a.occurredAt - b.occurredAt);
+  return out;
+}
