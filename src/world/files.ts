@@ -36,20 +36,32 @@ export async function readNdjsonGz<T>(file: string): Promise<T[]> {
   return rows;
 }
 
-/** Writes into a temporary folder and renames it into place, so a half-written world is never read. */
-export async function writeWorld(dir: string, world: World): Promise<void> {
+/**
+ * Writes the observable data (and the truth, when given) into a temporary folder, syncs it and
+ * renames it into place, so a half-written world is never read.
+ */
+export async function writeWorldData(dir: string, data: WorldData, truth?: WorldTruth): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
-  await fs.writeFile(path.join(tmp, FILES.catalog), JSON.stringify(world.titles));
-  await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: world.accounts, profiles: world.profiles }));
-  await writeNdjsonGz(path.join(tmp, FILES.playbacks), world.playbacks);
-  await writeNdjsonGz(path.join(tmp, FILES.impressions), world.impressions);
-  await fs.writeFile(path.join(tmp, FILES.truth), JSON.stringify(world.truth));
-  await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(world.manifest, null, 2));
+  await fs.writeFile(path.join(tmp, FILES.catalog), JSON.stringify(data.titles));
+  await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: data.accounts, profiles: data.profiles }));
+  await writeNdjsonGz(path.join(tmp, FILES.playbacks), data.playbacks);
+  await writeNdjsonGz(path.join(tmp, FILES.impressions), data.impressions);
+  if (truth) await fs.writeFile(path.join(tmp, FILES.truth), JSON.stringify(truth));
+  // The manifest goes last: its presence marks a complete folder.
+  await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(data.manifest, null, 2));
+  for (const name of await fs.readdir(tmp)) {
+    const fh = await fs.open(path.join(tmp, name), 'r');
+    await fh.sync().finally(() => fh.close());
+  }
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
   await fs.rename(tmp, dir);
+}
+
+export async function writeWorld(dir: string, world: World): Promise<void> {
+  await writeWorldData(dir, world, world.truth);
 }
 
 export async function worldExists(dir: string): Promise<boolean> {

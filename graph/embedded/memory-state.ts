@@ -1,0 +1,104 @@
+import type { WorldData } from '../../src/world/generate';
+import type { Person } from '../store';
+import {
+  COMPLETED_PROGRESS, type Account, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState,
+} from '../types';
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const newestFirst = (a: PlaybackEvent, b: PlaybackEvent) =>
+  b.occurredAt - a.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+
+/** Folds one playback event into a (profile, title) state; events may arrive out of order. */
+export function applyToWatchState(state: WatchState | undefined, e: PlaybackEvent): WatchState {
+  if (!state) {
+    return {
+      profileId: e.profileId, titleId: e.titleId, progress: e.progress, plays: 1,
+      firstAt: e.occurredAt, lastAt: e.occurredAt, completed: e.progress >= COMPLETED_PROGRESS,
+    };
+  }
+  const latest = e.occurredAt >= state.lastAt;
+  return {
+    ...state,
+    progress: latest ? e.progress : state.progress,
+    plays: state.plays + 1,
+    firstAt: Math.min(state.firstAt, e.occurredAt),
+    lastAt: Math.max(state.lastAt, e.occurredAt),
+    completed: state.completed || e.progress >= COMPLETED_PROGRESS,
+  };
+}
+
+/** The embedded store's in-memory indexes; pure data structure, no I/O. */
+export class MemoryState {
+  readonly titles = new Map<string, Title>();
+  readonly people = new Map<string, Person>();
+  readonly accounts = new Map<string, Account>();
+  readonly profiles = new Map<string, Profile>();
+  sortedProfileIds: string[] = [];
+  readonly playbackIds = new Set<string>();
+  readonly impressionIds = new Set<string>();
+  readonly playbacksByProfile = new Map<string, PlaybackEvent[]>();
+  readonly watch = new Map<string, Map<string, WatchState>>();
+  readonly impressions: ImpressionEvent[] = [];
+
+  load(data: Omit<WorldData, 'manifest'>): void {
+    for (const t of [...data.titles].sort(byId)) {
+      this.titles.set(t.id, t);
+      for (const p of [...t.cast, ...t.directors]) {
+        const person = this.people.get(p.id) ?? { id: p.id, name: p.name, titleIds: [] };
+        if (!person.titleIds.includes(t.id)) person.titleIds.push(t.id);
+        this.people.set(p.id, person);
+      }
+    }
+    for (const a of data.accounts) this.accounts.set(a.id, a);
+    for (const p of data.profiles) this.profiles.set(p.id, p);
+    this.sortedProfileIds = [...this.profiles.keys()].sort();
+    this.addPlaybacks(data.playbacks);
+    this.addImpressions(data.impressions);
+  }
+
+  /** Adds events not seen before; returns how many were new. */
+  addPlaybacks(events: readonly PlaybackEvent[]): number {
+    let added = 0;
+    for (const e of events) {
+      if (this.playbackIds.has(e.eventId)) continue;
+      this.playbackIds.add(e.eventId);
+      const list = this.playbacksByProfile.get(e.profileId) ?? [];
+      list.push(e);
+      this.playbacksByProfile.set(e.profileId, list);
+      const states = this.watch.get(e.profileId) ?? new Map<string, WatchState>();
+      states.set(e.titleId, applyToWatchState(states.get(e.titleId), e));
+      this.watch.set(e.profileId, states);
+      added++;
+    }
+    return added;
+  }
+
+  addImpressions(events: readonly ImpressionEvent[]): number {
+    let added = 0;
+    for (const e of events) {
+      if (this.impressionIds.has(e.eventId)) continue;
+      this.impressionIds.add(e.eventId);
+      this.impressions.push(e);
+      added++;
+    }
+    return added;
+  }
+
+  watchState(profileId: string): WatchState[] {
+    return [...(this.watch.get(profileId)?.values() ?? [])].sort(
+      (a, b) => b.lastAt - a.lastAt || (a.titleId < b.titleId ? -1 : a.titleId > b.titleId ? 1 : 0),
+    );
+  }
+
+  history(profileId: string, first: number): PlaybackEvent[] {
+    return [...(this.playbacksByProfile.get(profileId) ?? [])].sort(newestFirst).slice(0, first);
+  }
+
+  playCountsSince(since: number): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const events of this.playbacksByProfile.values()) {
+      for (const e of events) if (e.occurredAt >= since) counts.set(e.titleId, (counts.get(e.titleId) ?? 0) + 1);
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,57 @@
+import type { WorldData } from '../src/world/generate';
+import type {
+  Account, ImpressionEvent, PlaybackEvent, Profile, RecordOutcome, Title, WatchState,
+} from './types';
+
+/** A person with the titles they acted in or directed. */
+export interface Person {
+  id: string;
+  name: string;
+  titleIds: string[];
+}
+
+export interface ProfilePage {
+  profiles: Profile[];
+  hasMore: boolean;
+}
+
+export type LoadProgress = (stage: string, done: number, total: number) => void;
+
+/**
+ * Everything the API persists. Two implementations: the embedded default (memory + journal)
+ * and Neo4j. Both must pass the contract suite in test/contracts/store-contract.ts with the same
+ * answers. Lists come back in a documented, deterministic order so the two can be compared.
+ */
+export interface Store {
+  /** True when nothing has been loaded yet (a fresh DATA_DIR or database). */
+  isEmpty(): Promise<boolean>;
+  /** Loads a whole dataset (generated world or import) into an empty store. */
+  bulkLoad(data: WorldData, onProgress?: LoadProgress): Promise<void>;
+  close(): Promise<void>;
+
+  // Catalog, people, genres.
+  /** Every title, ordered by id. */
+  listTitles(): Promise<Title[]>;
+  /** Titles in the order asked, null where an id is unknown. */
+  getTitles(ids: readonly string[]): Promise<(Title | null)[]>;
+  getPeople(ids: readonly string[]): Promise<(Person | null)[]>;
+  /** Every genre name in the catalog, sorted. */
+  listGenres(): Promise<string[]>;
+
+  // Accounts and profiles.
+  getAccount(id: string): Promise<Account | null>;
+  getProfiles(ids: readonly string[]): Promise<(Profile | null)[]>;
+  /** Profiles ordered by id, starting after the id `after` (exclusive). */
+  listProfiles(first: number, after?: string): Promise<ProfilePage>;
+  countProfiles(): Promise<number>;
+
+  // Watch state and events. Writes are idempotent by eventId and durable when they resolve.
+  recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome>;
+  recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome>;
+  /** The profile's state per title it has played, ordered by lastAt descending, then title id. */
+  getWatchState(profileId: string): Promise<WatchState[]>;
+  /** The profile's playback events, newest first (ties by eventId), at most `first`. */
+  viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
+  /** Number of playback events per title at or after `since` (epoch ms). */
+  playCountsSince(since: number): Promise<Map<string, number>>;
+}

@@ -1,0 +1,109 @@
+import type { Store } from '../../graph/store';
+import { FIXTURE_START, fixtureData, impression, playback } from '../support/fixture-data';
+
+/**
+ * How to get a store for the contract suite: `open` gives a store over fresh, empty storage;
+ * `reopen` closes it and opens the same storage again, as a restarted process would.
+ */
+export interface StoreHarness {
+  open(): Promise<Store>;
+  reopen(store: Store): Promise<Store>;
+}
+
+/** The behaviour every Store implementation must share, with identical answers. */
+export function defineStoreSuite(name: string, harness: () => StoreHarness): void {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      h = harness();
+      store = await h.open();
+      await store.bulkLoad(fixtureData());
+    });
+    afterEach(async () => store.close());
+
+    it('reports empty before a load and not after', async () => {
+      const fresh = await harness().open();
+      expect(await fresh.isEmpty()).toBe(true);
+      await fresh.close();
+      expect(await store.isEmpty()).toBe(false);
+      await expect(store.bulkLoad(fixtureData())).rejects.toThrow();
+    });
+
+    it('returns titles in the order asked, null for unknown ids, and lists them by id', async () => {
+      const got = await store.getTitles(['t2', 'nope', 't1']);
+      expect(got.map((t) => t?.name ?? null)).toEqual(['Little Orchard', null, 'The Paper Crown']);
+      expect(got[0]?.artwork.map((a) => a.theme)).toEqual(['DRAMATIC', 'PORTRAIT', 'DARK']);
+      expect(got[2]).toMatchObject({ genres: ['Drama'], cast: [{ id: 'p1', name: 'Ava Reed' }, expect.anything()], maturityTier: 'TEENS' });
+      expect((await store.listTitles()).map((t) => t.id)).toEqual(['t1', 't2', 't3', 't4']);
+    });
+
+    it('knows people with their titles, and the genres', async () => {
+      const [ava, nobody] = await store.getPeople(['p1', 'p-none']);
+      expect(ava).toMatchObject({ id: 'p1', name: 'Ava Reed' });
+      expect([...ava!.titleIds].sort()).toEqual(['t1', 't2', 't3', 't4']);
+      expect(nobody).toBeNull();
+      expect(await store.listGenres()).toEqual(['Action', 'Crime', 'Drama', 'Family', 'Kids', 'Thriller']);
+    });
+
+    it('pages through profiles by id with a cursor', async () => {
+      expect(await store.countProfiles()).toBe(3);
+      const first = await store.listProfiles(2);
+      expect(first.profiles.map((p) => p.id)).toEqual(['a1-p1', 'a1-p2']);
+      expect(first.hasMore).toBe(true);
+      const rest = await store.listProfiles(2, 'a1-p2');
+      expect(rest.profiles.map((p) => p.id)).toEqual(['a2-p1']);
+      expect(rest.hasMore).toBe(false);
+      expect((await store.getProfiles(['a1-p2', 'x']))[0]).toMatchObject({ isKids: true, maturityLimit: 'LITTLE_KIDS' });
+      expect(await store.getAccount('a1')).toMatchObject({ country: 'KR', utcOffsetMinutes: 540 });
+      expect(await store.getAccount('zz')).toBeNull();
+    });
+
+    it('derives watch state and history from playback events', async () => {
+      const state = await store.getWatchState('a1-p1');
+      expect(state.map((s) => [s.titleId, s.progress, s.completed])).toEqual([['t3', 0.95, true], ['t1', 0.4, false]]);
+      const history = await store.viewingHistory('a1-p1', 10);
+      expect(history.map((e) => e.eventId)).toEqual(['e2', 'e1']);
+      expect(await store.viewingHistory('a1-p1', 1)).toHaveLength(1);
+      expect(await store.viewingHistory('a1-p2', 10)).toEqual([]);
+    });
+
+    it('records playback idempotently by eventId and folds it into watch state', async () => {
+      const events = [playback('n1', 'a1-p1', 't1', 4, 0.6), playback('n2', 'a1-p1', 't4', 4.5, 0.1)];
+      expect(await store.recordPlayback(events)).toEqual({ accepted: 2, duplicates: 0 });
+      expect(await store.recordPlayback([...events, playback('e1', 'a1-p1', 't1', 1, 0.4)])).toEqual({ accepted: 0, duplicates: 3 });
+      expect(await store.recordPlayback([playback('n3', 'a2-p1', 't2', 4, 1), playback('n3', 'a2-p1', 't2', 4, 1)]))
+        .toEqual({ accepted: 1, duplicates: 1 });
+      const t1 = (await store.getWatchState('a1-p1')).find((s) => s.titleId === 't1')!;
+      expect(t1).toMatchObject({ progress: 0.6, plays: 2, completed: false, firstAt: FIXTURE_START + 86_400_000 });
+      expect((await store.viewingHistory('a1-p1', 1))[0].eventId).toBe('n2');
+    });
+
+    it('keeps the latest progress when an older event arrives late', async () => {
+      await store.recordPlayback([playback('late', 'a1-p1', 't1', 0.5, 0.9)]);
+      const t1 = (await store.getWatchState('a1-p1')).find((s) => s.titleId === 't1')!;
+      expect(t1).toMatchObject({ progress: 0.4, plays: 2, completed: true });
+    });
+
+    it('counts plays per title since a moment', async () => {
+      expect(Object.fromEntries(await store.playCountsSince(FIXTURE_START))).toEqual({ t1: 2, t3: 1 });
+      expect(Object.fromEntries(await store.playCountsSince(FIXTURE_START + 2.5 * 86_400_000))).toEqual({ t1: 1 });
+    });
+
+    it('records impressions idempotently', async () => {
+      expect(await store.recordImpressions([impression('i1', 'a1-p1', 't1', 1), impression('i9', 'a1-p1', 't3', 4)]))
+        .toEqual({ accepted: 1, duplicates: 1 });
+    });
+
+    it('keeps acknowledged writes across a restart', async () => {
+      await store.recordPlayback([playback('d1', 'a2-p1', 't3', 4, 0.3)]);
+      await store.recordImpressions([impression('d2', 'a2-p1', 't3', 4)]);
+      store = await h.reopen(store);
+      expect((await store.viewingHistory('a2-p1', 1))[0].eventId).toBe('d1');
+      expect(await store.recordPlayback([playback('d1', 'a2-p1', 't3', 4, 0.3)])).toEqual({ accepted: 0, duplicates: 1 });
+      expect(await store.recordImpressions([impression('d2', 'a2-p1', 't3', 4)])).toEqual({ accepted: 0, duplicates: 1 });
+      expect((await store.listTitles()).length).toBe(4);
+    });
+  });
+}

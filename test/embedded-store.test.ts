@@ -1,0 +1,55 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EmbeddedStore } from '../graph/embedded/embedded-store';
+import { defineStoreSuite } from './contracts/store-contract';
+import { fixtureData, playback } from './support/fixture-data';
+
+const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'store-'));
+
+defineStoreSuite('embedded', () => {
+  let dir: string;
+  return {
+    open: async () => EmbeddedStore.open((dir = await tempDir())),
+    reopen: async (store) => {
+      await store.close();
+      return EmbeddedStore.open(dir);
+    },
+  };
+});
+
+describe('embedded store journal', () => {
+  it('drops a torn last line (never acknowledged) and keeps everything before it', async () => {
+    const dir = await tempDir();
+    const store = await EmbeddedStore.open(dir);
+    await store.bulkLoad(fixtureData());
+    await store.recordPlayback([playback('j1', 'a2-p1', 't3', 4, 0.3)]);
+    await store.close();
+    await fs.appendFile(path.join(dir, 'journal.ndjson'), '{"op":"playback","events":[{"eventId":"j2"');
+    const logs: string[] = [];
+    const reopened = await EmbeddedStore.open(dir, (m) => logs.push(m));
+    expect((await reopened.viewingHistory('a2-p1', 5)).map((e) => e.eventId)).toContain('j1');
+    expect(logs.join('\n')).toMatch(/torn/);
+    await reopened.recordPlayback([playback('j3', 'a2-p1', 't3', 4.2, 0.5)]);
+    await reopened.close();
+    const again = await EmbeddedStore.open(dir);
+    expect((await again.viewingHistory('a2-p1', 5)).map((e) => e.eventId).slice(0, 2)).toEqual(['j3', 'j1']);
+    await again.close();
+  });
+
+  it('refuses to start on a journal damaged before its last line', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'journal.ndjson'), 'not json\n{"op":"playback","events":[]}\n');
+    await expect(EmbeddedStore.open(dir)).rejects.toThrow(/damaged at line 1/);
+  });
+
+  it('acknowledges concurrent writes of the same event once', async () => {
+    const store = await EmbeddedStore.open(await tempDir());
+    await store.bulkLoad(fixtureData());
+    const e = playback('c1', 'a1-p1', 't4', 4, 0.2);
+    const outcomes = await Promise.all([store.recordPlayback([e]), store.recordPlayback([e]), store.recordPlayback([e])]);
+    expect(outcomes.reduce((n, o) => n + o.accepted, 0)).toBe(1);
+    expect((await store.getWatchState('a1-p1')).find((s) => s.titleId === 't4')?.plays).toBe(1);
+    await store.close();
+  });
+});
