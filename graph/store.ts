@@ -44,6 +44,8 @@ export interface Store {
   /** Profiles ordered by id, starting after the id `after` (exclusive). */
   listProfiles(first: number, after?: string): Promise<ProfilePage>;
   countProfiles(): Promise<number>;
+  /** The account's profiles, ordered by id. */
+  profilesOfAccount(accountId: string): Promise<Profile[]>;
 
   // Watch state and events. Writes are idempotent by eventId and durable when they resolve.
   recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome>;
@@ -54,4 +56,6 @@ export interface Store {
   viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
   /** Number of playback events per title at or after `since` (epoch ms). */
   playCountsSince(since: number): Promise<Map<string, number>>;
+  /** When the newest playback event happened (epoch ms), or null when there is none. */
+  latestPlaybackAt(): Promise<number | null>;
 }

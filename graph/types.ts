@@ -118,6 +118,8 @@ export interface WatchState {
 export interface RecordOutcome {
   accepted: number;
   duplicates: number;
+  /** The events written by this call (not those seen before), for online updates. */
+  acceptedIds: string[];
 }
 
 /** Progress at or above which a play counts as finished (the ranker's "finish" label). */

@@ -105,6 +105,10 @@ export class EmbeddedStore implements Store {
     return { profiles: page.map((id) => this.state.profiles.get(id)!), hasMore: start + first < ids.length };
   }
 
+  async profilesOfAccount(accountId: string) {
+    return this.state.sortedProfileIds.map((id) => this.state.profiles.get(id)!).filter((p) => p.accountId === accountId);
+  }
+
   async countProfiles() {
     return this.state.profiles.size;
   }
@@ -112,13 +116,13 @@ export class EmbeddedStore implements Store {
   async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {
     const fresh = this.unseen(events, this.state.playbackIds);
     await this.commit({ op: 'playback', events: fresh });
-    return { accepted: fresh.length, duplicates: events.length - fresh.length };
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
   }
 
   async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
     const fresh = this.unseen(events, this.state.impressionIds);
     await this.commit({ op: 'impressions', events: fresh });
-    return { accepted: fresh.length, duplicates: events.length - fresh.length };
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
   }
 
   /** Ids journaled but not yet applied: a concurrent retry of the same batch must see them as taken. */
@@ -156,5 +160,9 @@ export class EmbeddedStore implements Store {
 
   async playCountsSince(since: number) {
     return this.state.playCountsSince(since);
+  }
+
+  async latestPlaybackAt() {
+    return this.state.latestPlaybackAt;
   }
 }

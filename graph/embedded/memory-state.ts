@@ -39,6 +39,7 @@ export class MemoryState {
   readonly playbacksByProfile = new Map<string, PlaybackEvent[]>();
   readonly watch = new Map<string, Map<string, WatchState>>();
   readonly impressions: ImpressionEvent[] = [];
+  latestPlaybackAt: number | null = null;
 
   load(data: Omit<WorldData, 'manifest'>): void {
     for (const t of [...data.titles].sort(byId)) {
@@ -62,6 +63,7 @@ export class MemoryState {
     for (const e of events) {
       if (this.playbackIds.has(e.eventId)) continue;
       this.playbackIds.add(e.eventId);
+      this.latestPlaybackAt = Math.max(this.latestPlaybackAt ?? e.occurredAt, e.occurredAt);
       const list = this.playbacksByProfile.get(e.profileId) ?? [];
       list.push(e);
       this.playbacksByProfile.set(e.profileId, list);

@@ -63,7 +63,8 @@ function makeName(rng: Rng, used: Set<string>): string {
     rng.pick(TITLE_WORDS.patterns)
       .replace('{a}', rng.pick(TITLE_WORDS.adjectives))
       .replace('{n2}', rng.pick(TITLE_WORDS.nouns))
-      .replace('{n}', rng.pick(TITLE_WORDS.nouns));
+      .replace('{n}', rng.pick(TITLE_WORDS.nouns))
+      .replace(/^A (?=[AEIOU])/, 'An ');
   let name = fill();
   for (let tries = 0; used.has(name) && tries < 5; tries++) name = fill();
   for (let n = 2; used.has(name); n++) name = `${name.replace(/ \d+$/, '')} ${n}`;

@@ -58,6 +58,8 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect((await store.getProfiles(['a1-p2', 'x']))[0]).toMatchObject({ isKids: true, maturityLimit: 'LITTLE_KIDS' });
       expect(await store.getAccount('a1')).toMatchObject({ country: 'KR', utcOffsetMinutes: 540 });
       expect(await store.getAccount('zz')).toBeNull();
+      expect((await store.profilesOfAccount('a1')).map((p) => p.id)).toEqual(['a1-p1', 'a1-p2']);
+      expect(await store.profilesOfAccount('zz')).toEqual([]);
     });
 
     it('derives watch state and history from playback events', async () => {
@@ -71,10 +73,10 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
 
     it('records playback idempotently by eventId and folds it into watch state', async () => {
       const events = [playback('n1', 'a1-p1', 't1', 4, 0.6), playback('n2', 'a1-p1', 't4', 4.5, 0.1)];
-      expect(await store.recordPlayback(events)).toEqual({ accepted: 2, duplicates: 0 });
-      expect(await store.recordPlayback([...events, playback('e1', 'a1-p1', 't1', 1, 0.4)])).toEqual({ accepted: 0, duplicates: 3 });
+      expect(await store.recordPlayback(events)).toEqual({ accepted: 2, duplicates: 0, acceptedIds: ['n1', 'n2'] });
+      expect(await store.recordPlayback([...events, playback('e1', 'a1-p1', 't1', 1, 0.4)])).toMatchObject({ accepted: 0, duplicates: 3 });
       expect(await store.recordPlayback([playback('n3', 'a2-p1', 't2', 4, 1), playback('n3', 'a2-p1', 't2', 4, 1)]))
-        .toEqual({ accepted: 1, duplicates: 1 });
+        .toMatchObject({ accepted: 1, duplicates: 1 });
       const t1 = (await store.getWatchState('a1-p1')).find((s) => s.titleId === 't1')!;
       expect(t1).toMatchObject({ progress: 0.6, plays: 2, completed: false, firstAt: FIXTURE_START + 86_400_000 });
       expect((await store.viewingHistory('a1-p1', 1))[0].eventId).toBe('n2');
@@ -86,6 +88,12 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect(t1).toMatchObject({ progress: 0.4, plays: 2, completed: true });
     });
 
+    it('knows when the newest playback happened', async () => {
+      expect(await store.latestPlaybackAt()).toBe(FIXTURE_START + 3 * 86_400_000);
+      await store.recordPlayback([playback('x1', 'a1-p1', 't2', 4, 0.1)]);
+      expect(await store.latestPlaybackAt()).toBe(FIXTURE_START + 4 * 86_400_000);
+    });
+
     it('counts plays per title since a moment', async () => {
       expect(Object.fromEntries(await store.playCountsSince(FIXTURE_START))).toEqual({ t1: 2, t3: 1 });
       expect(Object.fromEntries(await store.playCountsSince(FIXTURE_START + 2.5 * 86_400_000))).toEqual({ t1: 1 });
@@ -93,7 +101,7 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
 
     it('records impressions idempotently', async () => {
       expect(await store.recordImpressions([impression('i1', 'a1-p1', 't1', 1), impression('i9', 'a1-p1', 't3', 4)]))
-        .toEqual({ accepted: 1, duplicates: 1 });
+        .toMatchObject({ accepted: 1, duplicates: 1 });
     });
 
     it('keeps acknowledged writes across a restart', async () => {
@@ -101,8 +109,8 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       await store.recordImpressions([impression('d2', 'a2-p1', 't3', 4)]);
       store = await h.reopen(store);
       expect((await store.viewingHistory('a2-p1', 1))[0].eventId).toBe('d1');
-      expect(await store.recordPlayback([playback('d1', 'a2-p1', 't3', 4, 0.3)])).toEqual({ accepted: 0, duplicates: 1 });
-      expect(await store.recordImpressions([impression('d2', 'a2-p1', 't3', 4)])).toEqual({ accepted: 0, duplicates: 1 });
+      expect(await store.recordPlayback([playback('d1', 'a2-p1', 't3', 4, 0.3)])).toMatchObject({ accepted: 0, duplicates: 1 });
+      expect(await store.recordImpressions([impression('d2', 'a2-p1', 't3', 4)])).toMatchObject({ accepted: 0, duplicates: 1 });
       expect((await store.listTitles()).length).toBe(4);
     });
   });

@@ -1,0 +1,38 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { HomepageItem, HomepageResult } from '../src/homepage/homepage-service';
+import type { RequestContext } from '../src/server/context';
+import type { Services } from '../src/server/services';
+import { Homepage, RowItem, Scores } from '../schema/homepage';
+import { ViewingContextInput } from '../schema/inputs';
+import { nonEmptyId } from './args';
+
+@Resolver(() => Homepage)
+export class HomepageResolver {
+  constructor(private readonly services: Services) {}
+
+  @Query(() => Homepage, { description: 'The personalized homepage for a profile in a viewing context.' })
+  homepage(
+    @Arg('profileId', () => ID, { description: 'The profile to build the page for.' }) profileId: string,
+    @Arg('context', () => ViewingContextInput, { nullable: true, description: 'Device, local time, session length, country.' }) context?: ViewingContextInput | null,
+  ): Promise<HomepageResult> {
+    return this.services.homepage.homepage(nonEmptyId('profileId', profileId), context as Parameters<Services['homepage']['homepage']>[1]);
+  }
+}
+
+@Resolver(() => RowItem)
+export class RowItemResolver {
+  @FieldResolver()
+  title(@Root() item: HomepageItem, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.title.load(item.titleId);
+  }
+
+  @FieldResolver()
+  artwork(@Root() item: HomepageItem, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.artwork.load(item.artworkId);
+  }
+
+  @FieldResolver(() => Scores)
+  scores(@Root() item: HomepageItem): Scores {
+    return { utility: item.utility, retrieval: [...item.sourceScores].map(([source, score]) => ({ source, score })) };
+  }
+}

@@ -1,0 +1,9 @@
+import { AccountResolver, ProfileResolver, ViewingEventResolver } from './profile-resolver';
+import { HomepageResolver, RowItemResolver } from './homepage-resolver';
+import { PlaybackResolver } from './playback-resolver';
+import { ArtworkResolver, TitleResolver } from './title-resolver';
+
+export const RESOLVERS = [
+  HomepageResolver, RowItemResolver, TitleResolver, ArtworkResolver, ProfileResolver, AccountResolver,
+  ViewingEventResolver, PlaybackResolver,
+] as const;

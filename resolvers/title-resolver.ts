@@ -1,0 +1,60 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Artwork as ArtworkRecord, Title as TitleRecord } from '../graph/types';
+import type { RequestContext } from '../src/server/context';
+import { notFound } from '../src/server/errors';
+import type { Services } from '../src/server/services';
+import { Artwork, SimilarTitle, Title } from '../schema/title';
+import { intInRange, nonEmptyId } from './args';
+
+@Resolver(() => Title)
+export class TitleResolver {
+  constructor(private readonly services: Services) {}
+
+  @Query(() => Title, { nullable: true, description: 'One title by id; null with a NOT_FOUND error when unknown.' })
+  async title(@Arg('id', () => ID, { description: 'Title id.' }) id: string, @Ctx() ctx: RequestContext) {
+    const title = await ctx.loaders.title.load(nonEmptyId('id', id));
+    if (!title) throw notFound('Title', id);
+    return title;
+  }
+
+  @Query(() => [Title], { nullable: 'items', description: 'Several titles by id (at most 100), in the order asked; null for unknown ids.' })
+  titles(@Arg('ids', () => [ID], { description: 'Title ids.' }) ids: string[], @Ctx() ctx: RequestContext) {
+    intInRange('ids.length', ids.length, 0, 100);
+    return ctx.loaders.title.loadMany(ids);
+  }
+
+  @Query(() => [SimilarTitle], { description: 'Titles most like the given one, most similar first, each with a reason.' })
+  async similarTitles(
+    @Arg('titleId', () => ID, { description: 'The title to find neighbours of.' }) titleId: string,
+    @Arg('limit', () => Int, { defaultValue: 20, description: 'How many, 1-100.' }) limit: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    intInRange('limit', limit, 1, 100);
+    const title = await ctx.loaders.title.load(nonEmptyId('titleId', titleId));
+    if (!title) throw notFound('Title', titleId);
+    return this.services.similarity.similar(title, limit);
+  }
+
+  @FieldResolver(() => [String])
+  cast(@Root() title: TitleRecord): string[] {
+    return title.cast.map((p) => p.name);
+  }
+
+  @FieldResolver(() => [String])
+  directors(@Root() title: TitleRecord): string[] {
+    return title.directors.map((p) => p.name);
+  }
+
+  @FieldResolver(() => Date)
+  addedAt(@Root() title: TitleRecord): Date {
+    return new Date(title.addedAt);
+  }
+}
+
+@Resolver(() => Artwork)
+export class ArtworkResolver {
+  @FieldResolver(() => String)
+  url(@Root() artwork: ArtworkRecord, @Ctx() ctx: RequestContext): string {
+    return `${ctx.baseUrl}/artwork/${encodeURIComponent(artwork.id)}.svg`;
+  }
+}

@@ -1,0 +1,100 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { CandidateSource, Device, RowKind } from './enums';
+import { Profile } from './profile';
+import { Artwork, Title } from './title';
+
+@ObjectType({ description: 'The viewing context the page was built for, after defaults were applied.' })
+export class ViewingContext {
+  @Field(() => Device, { description: 'Device the page was built for.' })
+  device: string;
+
+  @Field(() => String, { description: 'The viewer\'s wall-clock time, YYYY-MM-DDTHH:mm:ss.' })
+  localTime: string;
+
+  @Field(() => Int, { description: 'Local hour, 0-23.' })
+  localHour: number;
+
+  @Field(() => Int, { description: 'Local weekday, 0 = Monday … 6 = Sunday.' })
+  localWeekday: number;
+
+  @Field(() => Int, { description: 'Seconds since the viewing session started.' })
+  sessionSeconds: number;
+
+  @Field(() => String, { description: 'Country the viewer is in, ISO 3166-1 alpha-2.' })
+  country: string;
+}
+
+@ObjectType({ description: 'The score one retrieval source gave a title.' })
+export class SourceScore {
+  @Field(() => CandidateSource, { description: 'The source.' })
+  source: string;
+
+  @Field(() => Float, { description: 'Its score; scales differ between sources.' })
+  score: number;
+}
+
+@ObjectType({ description: 'Scores behind an item\'s place on the page.' })
+export class Scores {
+  @Field(() => Float, { description: 'The ranker\'s utility; items in a row are ordered by it.' })
+  utility: number;
+
+  @Field(() => [SourceScore], { description: 'Each retrieval source that proposed the title, with its score.' })
+  retrieval: SourceScore[];
+}
+
+@ObjectType({ description: 'One title on the homepage, with the artwork to show and why it is there.' })
+export class RowItem {
+  @Field(() => Int, { description: 'Position in the row, 0 first.' })
+  position: number;
+
+  @Field(() => Title, { description: 'The title.' })
+  title: Title;
+
+  @Field(() => Artwork, { description: 'The artwork variant chosen for this viewer.' })
+  artwork: Artwork;
+
+  @Field(() => String, { description: 'Why this title is here, for display or debugging.' })
+  reason: string;
+
+  @Field(() => [CandidateSource], { description: 'Retrieval sources that proposed it.' })
+  sources: string[];
+
+  @Field(() => Scores, { description: 'Scores behind its position.' })
+  scores: Scores;
+}
+
+@ObjectType({ description: 'A horizontal row of titles on the homepage.' })
+export class Row {
+  @Field(() => ID, { description: 'Stable id of the row within a page, e.g. "genre:Crime".' })
+  id: string;
+
+  @Field(() => Int, { description: 'Position on the page, 0 at the top.' })
+  position: number;
+
+  @Field(() => RowKind, { description: 'What the row is built from.' })
+  kind: string;
+
+  @Field(() => String, { description: 'Heading to display, e.g. "Top Picks for Ana".' })
+  displayTitle: string;
+
+  @Field(() => String, { description: 'Why this row is on the page.' })
+  reason: string;
+
+  @Field(() => [RowItem], { description: 'The titles, in display order.' })
+  items: RowItem[];
+}
+
+@ObjectType({ description: 'A personalized homepage for one profile in one viewing context.' })
+export class Homepage {
+  @Field(() => ID, { description: 'Id of this page build; impressions and plays refer to it.' })
+  requestId: string;
+
+  @Field(() => Profile, { description: 'The profile the page is for.' })
+  profile: Profile;
+
+  @Field(() => ViewingContext, { description: 'The context the page was built for.' })
+  context: ViewingContext;
+
+  @Field(() => [Row], { description: 'Rows, top first.' })
+  rows: Row[];
+}

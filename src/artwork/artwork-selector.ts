@@ -1,0 +1,14 @@
+import type { Artwork, Title } from '../../graph/types';
+import type { HomepageRequest } from '../retrieval/candidates';
+
+/** The artwork stage: one variant per title shown on this page. */
+export interface ArtworkSelector {
+  choose(req: HomepageRequest, titles: readonly Title[]): Map<string, Artwork>;
+}
+
+/** Always the title's first variant; the contextual bandit replaces it. */
+export class FirstVariantSelector implements ArtworkSelector {
+  choose(_req: HomepageRequest, titles: readonly Title[]): Map<string, Artwork> {
+    return new Map(titles.map((t) => [t.id, t.artwork[0]]));
+  }
+}

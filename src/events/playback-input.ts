@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { DEVICES, type PlaybackEvent } from '../../graph/types';
+import { fromZod } from '../server/errors';
+
+export const MAX_BATCH = 500;
+/** Clocks drift; an event this far in the future is a client bug, not a clock skew. */
+const MAX_FUTURE_MS = 10 * 60_000;
+
+const EventSchema = z.object({
+  eventId: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+  profileId: z.string().min(1, 'must not be empty'),
+  titleId: z.string().min(1, 'must not be empty'),
+  occurredAt: z.date().nullish(),
+  progress: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
+  device: z.enum(DEVICES),
+  sessionId: z.string().max(128, 'must be at most 128 characters').nullish(),
+});
+
+export type PlaybackEventInputData = z.input<typeof EventSchema>;
+
+/** Validates a batch of playback reports and fills defaults; throws BAD_USER_INPUT naming the field. */
+export function parsePlaybackBatch(events: readonly PlaybackEventInputData[], now: number): PlaybackEvent[] {
+  if (events.length === 0) throw fromZod(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
+  const parsed = z.array(EventSchema).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`).safeParse(events);
+  if (!parsed.success) throw fromZod(parsed.error, 'events');
+  return parsed.data.map((e, i) => {
+    const occurredAt = e.occurredAt ? e.occurredAt.getTime() : now;
+    if (Number.isNaN(occurredAt) || occurredAt > now + MAX_FUTURE_MS) {
+      throw fromZod(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message: 'must not be in the future', input: e.occurredAt }]), 'events');
+    }
+    return {
+      eventId: e.eventId, profileId: e.profileId, titleId: e.titleId, occurredAt,
+      progress: e.progress, device: e.device, sessionId: e.sessionId ?? null,
+    };
+  });
+}

@@ -1,0 +1,38 @@
+import type { Store } from '../../graph/store';
+import type { RecordOutcome } from '../../graph/types';
+import type { CatalogIndex } from '../catalog/catalog-index';
+import { badInput } from '../server/errors';
+import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-input';
+
+/**
+ * The write path for playback: validate the whole batch (all or nothing), check that profiles
+ * and titles exist, write durably and idempotently, then apply the online updates.
+ */
+export class PlaybackService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogIndex,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome> {
+    const events = parsePlaybackBatch(input, this.clock());
+    const profileIds = [...new Set(events.map((e) => e.profileId))];
+    const profiles = await this.store.getProfiles(profileIds);
+    const missingProfile = profileIds.find((_, i) => profiles[i] === null);
+    if (missingProfile !== undefined) {
+      throw badInput(`events[${events.findIndex((e) => e.profileId === missingProfile)}].profileId`, `no profile ${JSON.stringify(missingProfile)}`);
+    }
+    // The in-memory catalog may lag titles another replica added, so ask the store about misses.
+    const misses = [...new Set(events.map((e) => e.titleId).filter((id) => !this.catalog.get(id)))];
+    const stored = await this.store.getTitles(misses);
+    const unknown = misses.find((_, i) => stored[i] === null);
+    if (unknown !== undefined) {
+      throw badInput(`events[${events.findIndex((e) => e.titleId === unknown)}].titleId`, `no title ${JSON.stringify(unknown)}`);
+    }
+    const outcome = await this.store.recordPlayback(events);
+    const accepted = new Set(outcome.acceptedIds);
+    this.catalog.notePlays(events.filter((e) => accepted.has(e.eventId)).map((e) => e.titleId));
+    return outcome;
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../graph/store';
+import type { Profile } from '../../graph/types';
+import type { ArtworkSelector } from '../artwork/artwork-selector';
+import type { CatalogIndex } from '../catalog/catalog-index';
+import type { Ranker } from '../ranking/ranker';
+import type { CandidateGenerator, HomepageRequest } from '../retrieval/candidates';
+import type { RowBuilder, RowItemPlan, RowPlan } from '../rows/row-builder';
+import { notFound } from '../server/errors';
+import { profileSignals } from './profile-signals';
+import { resolveContext, type ViewingContext, type ViewingContextInputData } from './viewing-context';
+
+/** An item as the API returns it: ids that the GraphQL layer resolves through its loaders. */
+export interface HomepageItem extends Omit<RowItemPlan, 'title'> {
+  titleId: string;
+  artworkId: string;
+  position: number;
+}
+
+export interface HomepageRow extends Omit<RowPlan, 'items'> {
+  position: number;
+  items: HomepageItem[];
+}
+
+export interface HomepageResult {
+  requestId: string;
+  profile: Profile;
+  context: ViewingContext;
+  rows: HomepageRow[];
+}
+
+export interface HomepageStages {
+  retrieval: CandidateGenerator;
+  ranker: Ranker;
+  rows: RowBuilder;
+  artwork: ArtworkSelector;
+}
+
+/**
+ * The request path of DESIGN.md in one place: load the profile, derive its signals, then
+ * retrieval → ranking → rows → artwork. Each stage is an interface; this class only wires them.
+ */
+export class HomepageService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogIndex,
+    private readonly stages: HomepageStages,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async homepage(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
+    const [profile] = await this.store.getProfiles([profileId]);
+    if (!profile) throw notFound('Profile', profileId);
+    const [account, watch] = await Promise.all([this.store.getAccount(profile.accountId), this.store.getWatchState(profileId)]);
+    if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
+    const now = this.clock();
+    const context = resolveContext(contextInput, account, now);
+    const req: HomepageRequest = {
+      profile, account, context, catalog: this.catalog,
+      signals: profileSignals(watch, (id) => this.catalog.get(id), now),
+    };
+    const ranked = this.stages.ranker.rank(req, this.stages.retrieval.generate(req));
+    const plans = this.stages.rows.build(req, ranked);
+    const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
+    const artwork = this.stages.artwork.choose(req, [...shown.values()]);
+    return {
+      requestId: randomUUID(),
+      profile,
+      context,
+      rows: plans.map((row, r) => ({
+        ...row,
+        position: r,
+        items: row.items.map(({ title, ...item }, position) => ({
+          ...item, position, titleId: title.id, artworkId: artwork.get(title.id)!.id,
+        })),
+      })),
+    };
+  }
+}

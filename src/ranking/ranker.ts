@@ -1,0 +1,61 @@
+import type { Title } from '../../graph/types';
+import type { ViewingContext } from '../homepage/viewing-context';
+import type { Candidate, HomepageRequest } from '../retrieval/candidates';
+
+export interface RankedCandidate extends Candidate {
+  /** The single number rows are ordered by (higher first). */
+  utility: number;
+}
+
+/** The ranking stage: orders one request's candidates by expected value to the viewer. */
+export interface Ranker {
+  rank(req: HomepageRequest, candidates: readonly Candidate[]): RankedCandidate[];
+}
+
+/**
+ * How well a title's length suits the moment: phones and weekday lunch breaks favour short
+ * things, a TV on a Friday or Saturday evening favours a film. Range about -0.3..0.2.
+ */
+export function contextFit(title: Title, ctx: ViewingContext): number {
+  let fit = 0;
+  if (ctx.device === 'PHONE') fit -= 0.3 * Math.min(1, Math.max(0, (title.runtimeMinutes - 45) / 90));
+  const weekendEvening = (ctx.localWeekday === 4 || ctx.localWeekday === 5) && ctx.localHour >= 18;
+  if (weekendEvening && ctx.device === 'TV' && title.kind === 'MOVIE') fit += 0.2;
+  const lunch = ctx.localWeekday < 5 && ctx.localHour >= 11 && ctx.localHour <= 14;
+  if (lunch && title.runtimeMinutes <= 30) fit += 0.1;
+  return fit;
+}
+
+/** Inputs of the heuristic utility, all in 0..1 except `fit`. */
+export interface HeuristicFeatures {
+  popularity: number;
+  genreMatch: number;
+  critic: number;
+  fit: number;
+  inProgress: boolean;
+}
+
+/** A transparent first ranker; the trained multi-task model replaces it. */
+export function heuristicUtility(f: HeuristicFeatures): number {
+  return 0.45 * f.popularity + 0.35 * f.genreMatch + 0.1 * f.critic + f.fit + (f.inProgress ? 0.3 : 0);
+}
+
+export class HeuristicRanker implements Ranker {
+  rank(req: HomepageRequest, candidates: readonly Candidate[]): RankedCandidate[] {
+    let maxPlays = 1;
+    for (const c of candidates) maxPlays = Math.max(maxPlays, req.catalog.popularity(c.title.id));
+    const norm = Math.log1p(maxPlays);
+    return candidates
+      .map((c) => ({
+        ...c,
+        utility: heuristicUtility({
+          popularity: Math.log1p(req.catalog.popularity(c.title.id)) / norm,
+          genreMatch: Math.min(1, c.title.genres.reduce((s, g) => s + (req.signals.genreAffinity.get(g) ?? 0), 0)),
+          critic: (c.title.criticScore ?? 50) / 100,
+          fit: contextFit(c.title, req.context),
+          inProgress: c.sources.has('CONTINUE_WATCHING'),
+        }),
+      }))
+      .sort((a, b) => b.utility - a.utility || (a.title.id < b.title.id ? -1 : 1));
+  }
+}

@@ -1,0 +1,18 @@
+import { promises as fs } from 'node:fs';
+import { printSchema } from 'graphql';
+import { buildAppSchema, SCHEMA_FILE } from './schema';
+
+/** `npm run schema`: writes schema/schema.graphql from the type-graphql classes. */
+export async function emittedSdl(): Promise<string> {
+  return `${printSchema(await buildAppSchema())}\n`;
+}
+
+if (require.main === module) {
+  emittedSdl()
+    .then((sdl) => fs.writeFile(SCHEMA_FILE, sdl))
+    .then(() => process.stdout.write(`wrote ${SCHEMA_FILE}\n`))
+    .catch((err) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    });
+}

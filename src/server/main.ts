@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../config/config';
+import { startApp } from './app';
+import { ensureData, openStore } from './bootstrap';
+import { createLogger } from './logger';
+import { createServices } from './services';
+
+/** `npm start`: validate config, open the store (loading a world if empty), serve. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const store = await openStore(config, logger);
+  await ensureData(store, config, logger);
+  const services = await createServices(store);
+  const app = await startApp(services, logger, config.PORT, config.HOST);
+  logger.info({ url: app.url, store: config.STORE, titles: services.catalog.size }, 'listening');
+  process.stdout.write(`Homepage API ready: GraphQL IDE at ${app.url} · endpoint ${app.url}graphql\n`);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`fatal: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import type { Store } from '../../graph/store';
+import { FirstVariantSelector } from '../artwork/artwork-selector';
+import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
+import { PlaybackService } from '../events/playback-service';
+import { HomepageService } from '../homepage/homepage-service';
+import { HeuristicRanker } from '../ranking/ranker';
+import { UnionCandidateGenerator } from '../retrieval/candidates';
+import { acclaimed, continueWatching, genreAffinity, newReleases, popular } from '../retrieval/simple-sources';
+import { SimpleRowBuilder } from '../rows/simple-row-builder';
+import { MetadataSimilarity, type SimilarityService } from '../similarity/metadata-similarity';
+
+/** Everything resolvers call, built once at start. */
+export interface Services {
+  store: Store;
+  catalog: CatalogIndex;
+  homepage: HomepageService;
+  playback: PlaybackService;
+  similarity: SimilarityService;
+}
+
+/**
+ * Wires the pipeline. Popularity counts plays in the month before the newest recorded play, so
+ * a demo on a world generated weeks ago still has a meaningful "popular" signal.
+ */
+export async function createServices(store: Store, clock: () => number = Date.now): Promise<Services> {
+  const [titles, latest] = await Promise.all([store.listTitles(), store.latestPlaybackAt()]);
+  const recent = await store.playCountsSince((latest ?? clock()) - POPULARITY_WINDOW_MS);
+  const catalog = new CatalogIndex(titles, recent);
+  const retrieval = new UnionCandidateGenerator([
+    { provider: continueWatching, quota: 20 },
+    { provider: popular, quota: 150 },
+    { provider: genreAffinity, quota: 100 },
+    { provider: newReleases, quota: 40 },
+    { provider: acclaimed, quota: 40 },
+  ]);
+  return {
+    store,
+    catalog,
+    homepage: new HomepageService(store, catalog, {
+      retrieval, ranker: new HeuristicRanker(), rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector(),
+    }, clock),
+    playback: new PlaybackService(store, catalog, clock),
+    similarity: new MetadataSimilarity(() => catalog.all()),
+  };
+}
