@@ -34,7 +34,8 @@ export function profileSignals(watch: readonly WatchState[], titleOf: (id: strin
   const sorted = [...watch].sort((a, b) => b.lastAt - a.lastAt);
   return {
     genreAffinity,
-    inProgress: sorted.filter((w) => !w.completed && w.progress >= 0.02 && w.progress < COMPLETED_PROGRESS),
+    // By latest progress, so a rewatch of a finished title can be resumed too.
+    inProgress: sorted.filter((w) => w.progress >= 0.02 && w.progress < COMPLETED_PROGRESS),
     completed: new Set(watch.filter((w) => w.completed).map((w) => w.titleId)),
     seen: new Set(watch.map((w) => w.titleId)),
     recent: sorted,

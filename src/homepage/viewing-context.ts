@@ -30,7 +30,12 @@ const ContextSchema = z.object({
   localTime: z
     .string()
     .regex(LOCAL_TIME, 'must be a wall-clock time like 2026-11-27T20:00 (no offset)')
-    .refine((s) => !Number.isNaN(Date.parse(`${s.length === 16 ? `${s}:00` : s}Z`)), 'is not a real date and time')
+    .refine((s) => {
+      const normalised = s.length === 16 ? `${s}:00` : s;
+      const ms = Date.parse(`${normalised}Z`);
+      // Date.parse rolls 2026-02-30 over to March; a real date survives the round trip.
+      return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(normalised);
+    }, 'is not a real date and time')
     .nullish(),
   sessionSeconds: z.number().int().min(0, 'must be at least 0').max(86_400, 'must be at most 86400 (one day)').nullish(),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as KR').nullish(),

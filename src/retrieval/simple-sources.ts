@@ -13,7 +13,7 @@ const allowed = (req: HomepageRequest) => (t: Title) =>
 export const continueWatching: CandidateSourceProvider = {
   source: 'CONTINUE_WATCHING',
   candidates(req, limit) {
-    const ok = allowed(req);
+    const ok = (t: Title) => allowedFor(req.profile.maturityLimit, t.maturityTier);
     return req.signals.inProgress
       .map((w) => ({ title: req.catalog.get(w.titleId), w }))
       .filter((x): x is { title: Title; w: typeof x.w } => x.title !== undefined && ok(x.title))

@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from '../src/config/config';
+
+describe('config', () => {
+  it('has documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      PORT: 4000, DATA_DIR: './data', STORE: 'embedded', WORLD_SIZE: 'default', WORLD_SEED: 7, LOG_LEVEL: 'info',
+    });
+  });
+
+  it('parses valid values', () => {
+    expect(loadConfig({ PORT: '8080', STORE: 'neo4j', NEO4J_URI: 'bolt://127.0.0.1:7687', WORLD_SIZE: 'small', WORLD_SEED: '3' }))
+      .toMatchObject({ PORT: 8080, STORE: 'neo4j', WORLD_SIZE: 'small', WORLD_SEED: 3 });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ STORE: 'postgres' }, 'STORE'],
+    [{ WORLD_SIZE: 'huge' }, 'WORLD_SIZE'],
+    [{ WORLD_SEED: '-1' }, 'WORLD_SEED'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NEO4J_URI: 'http://x' }, 'NEO4J_URI'],
+    [{ STORE: 'neo4j' }, 'NEO4J_URI'],
+  ])('rejects %j naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n\\s+${name}=`));
+  });
+});

@@ -1,0 +1,51 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ApolloServer } from '@apollo/server';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store';
+import { createApollo } from '../../src/server/app';
+import { createContext, type RequestContext } from '../../src/server/context';
+import { createLogger } from '../../src/server/logger';
+import { createServices, type Services } from '../../src/server/services';
+import { generateWorld, type World } from '../../src/world/generate';
+
+let world: World | undefined;
+/** The small world, generated once per test file (it takes well under a second). */
+export function smallWorld(): World {
+  world ??= generateWorld('small', 7);
+  return world;
+}
+
+export interface AppHarness {
+  services: Services;
+  apollo: ApolloServer<RequestContext>;
+  world: World;
+  /** Runs one operation in process; returns data and errors like an HTTP client would see them. */
+  run<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions?: any; path?: any }[] }>;
+  close(): Promise<void>;
+}
+
+/** The whole app on the embedded store over a fresh temporary DATA_DIR holding the small world. */
+export async function startHarness(clock: () => number = Date.now): Promise<AppHarness> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
+  const store = await EmbeddedStore.open(dir);
+  await store.bulkLoad(smallWorld());
+  const services = await createServices(store, clock);
+  const apollo = await createApollo(services, createLogger('silent'));
+  await apollo.start();
+  return {
+    services,
+    apollo,
+    world: smallWorld(),
+    async run(query, variables) {
+      const res = await apollo.executeOperation({ query, variables }, { contextValue: createContext(services, 'http://test') });
+      if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
+      return res.body.singleResult as any;
+    },
+    async close() {
+      await apollo.stop();
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
