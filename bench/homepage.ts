@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EmbeddedStore } from '../graph/embedded/embedded-store';
+import { WORLD_SIZES, type WorldSize } from '../src/config/config';
+import { stageProgress } from '../src/cli/progress';
+import { createApollo } from '../src/server/app';
+import { createContext } from '../src/server/context';
+import { createLogger } from '../src/server/logger';
+import { createServices } from '../src/server/services';
+import { generateWorld } from '../src/world/generate';
+import { percentiles, printReport } from './report';
+
+const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
+  requestId rows { id displayTitle reason items { title { name } artwork { url } reason sources scores { utility } } } } }`;
+
+/**
+ * `npm run bench -- homepage [--size small|default] [--requests N]`: world generation, store load,
+ * and the homepage built in process (pipeline only) and through GraphQL, per request p50/p99.
+ */
+async function main(): Promise<void> {
+  const opts = new Command('homepage')
+    .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
+    .option('--requests <n>', 'homepages per measurement', (v) => Number.parseInt(v, 10), 500)
+    .parse()
+    .opts<{ size: WorldSize; requests: number }>();
+  const progress = stageProgress();
+  let t = performance.now();
+  const world = generateWorld(opts.size, 7, progress.update);
+  const generateSeconds = (performance.now() - t) / 1000;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-'));
+  const store = await EmbeddedStore.open(dir);
+  t = performance.now();
+  await store.bulkLoad(world, progress.update);
+  const loadSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  await store.close();
+  const reopened = await EmbeddedStore.open(dir);
+  const reopenSeconds = (performance.now() - t) / 1000;
+  const services = await createServices(reopened);
+  const apollo = await createApollo(services, createLogger('silent'));
+  await apollo.start();
+  const ids = world.profiles.map((p) => p.id);
+  const pipeline: number[] = [];
+  const graphql: number[] = [];
+  for (let i = 0; i < opts.requests; i++) {
+    const id = ids[(i * 7919) % ids.length];
+    let s = performance.now();
+    await services.homepage.homepage(id, { device: 'TV' });
+    pipeline.push(performance.now() - s);
+    s = performance.now();
+    await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue: createContext(services, 'http://bench') });
+    graphql.push(performance.now() - s);
+    progress.update('homepages', i + 1, opts.requests);
+  }
+  progress.stop();
+  await apollo.stop();
+  await reopened.close();
+  await fs.rm(dir, { recursive: true, force: true });
+  printReport('homepage', { size: opts.size, requests: opts.requests, cpus: os.cpus().length }, [
+    { name: 'world generation', unit: 's', value: generateSeconds },
+    { name: 'bulk load (snapshot write)', unit: 's', value: loadSeconds },
+    { name: 'store open (snapshot + journal)', unit: 's', value: reopenSeconds },
+    { name: 'homepage pipeline', unit: 'ms', ...percentiles(pipeline) },
+    { name: 'homepage via GraphQL (in process)', unit: 'ms', ...percentiles(graphql) },
+  ]);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

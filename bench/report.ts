@@ -1,0 +1,26 @@
+/** Benchmarks print one JSON line (for machines) and a table (for people). */
+export interface Measurement {
+  name: string;
+  unit: string;
+  value?: number;
+  p50?: number;
+  p99?: number;
+  mean?: number;
+}
+
+export function percentiles(samples: number[]): { p50: number; p99: number; mean: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+const fmt = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(3));
+
+export function printReport(bench: string, params: Record<string, unknown>, rows: Measurement[]): void {
+  process.stdout.write(`${JSON.stringify({ bench, params, results: rows })}\n`);
+  const table = rows.map((r) => [r.name, r.unit, fmt(r.value), fmt(r.p50), fmt(r.p99), fmt(r.mean)]);
+  const header = ['measurement', 'unit', 'value', 'p50', 'p99', 'mean'];
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  process.stdout.write(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${table.map(line).join('\n')}\n`);
+}

@@ -1,0 +1,10 @@
+/** `npm run bench -- <name> [options]`: runs one benchmark from bench/. */
+const BENCHES: Record<string, string> = { homepage: './homepage' };
+
+const name = process.argv[2] ?? 'homepage';
+if (!BENCHES[name]) {
+  process.stderr.write(`unknown benchmark ${JSON.stringify(name)}; known: ${Object.keys(BENCHES).join(', ')}\n`);
+  process.exit(2);
+}
+process.argv.splice(2, 1);
+require(BENCHES[name]);
