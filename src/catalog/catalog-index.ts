@@ -14,6 +14,8 @@ export class CatalogIndex {
   private readonly artworkById = new Map<string, Artwork>();
   private readonly plays = new Map<string, number>();
   private sortedByPopularity: Title[] | null = null;
+  private sortedByAddedAt: Title[] | null = null;
+  private sortedByCritics: Title[] | null = null;
 
   constructor(titles: readonly Title[], recentPlays: ReadonlyMap<string, number>) {
     for (const t of titles) this.add(t);
@@ -23,7 +25,7 @@ export class CatalogIndex {
   add(title: Title): void {
     this.byId.set(title.id, title);
     for (const a of title.artwork) this.artworkById.set(a.id, a);
-    this.sortedByPopularity = null;
+    this.sortedByPopularity = this.sortedByAddedAt = this.sortedByCritics = null;
   }
 
   get size(): number {
@@ -54,14 +56,36 @@ export class CatalogIndex {
 
   /** Titles by descending recent plays (ties: critic score, then id), filtered to a maturity limit. */
   mostPopular(limit: MaturityTier, accept: (t: Title) => boolean = () => true, count = Infinity): Title[] {
-    this.sortedByPopularity ??= [...this.byId.values()].sort(
-      (a, b) => this.popularity(b.id) - this.popularity(a.id) || (b.criticScore ?? 0) - (a.criticScore ?? 0) || (a.id < b.id ? -1 : 1),
+    this.sortedByPopularity ??= this.sorted(
+      (a, b) => this.popularity(b.id) - this.popularity(a.id) || (b.criticScore ?? 0) - (a.criticScore ?? 0),
     );
-    const out: Title[] = [];
-    for (const t of this.sortedByPopularity) {
-      if (out.length >= count) break;
-      if (allowedFor(limit, t.maturityTier) && accept(t)) out.push(t);
-    }
-    return out;
+    return take(this.sortedByPopularity, limit, accept, count);
   }
+
+  /** Most recently added first. */
+  newest(limit: MaturityTier, accept: (t: Title) => boolean, count: number): Title[] {
+    this.sortedByAddedAt ??= this.sorted((a, b) => b.addedAt - a.addedAt);
+    return take(this.sortedByAddedAt, limit, accept, count);
+  }
+
+  /** Highest critic score first; unreviewed titles are left out. */
+  bestReviewed(limit: MaturityTier, accept: (t: Title) => boolean, count: number): Title[] {
+    this.sortedByCritics ??= this.sorted((a, b) => (b.criticScore ?? -1) - (a.criticScore ?? -1)).filter((t) => t.criticScore !== null);
+    return take(this.sortedByCritics, limit, accept, count);
+  }
+
+  /** Sorted copies are cached and rebuilt lazily; ties always fall back to id so order is stable. */
+  private sorted(compare: (a: Title, b: Title) => number): Title[] {
+    return [...this.byId.values()].sort((a, b) => compare(a, b) || (a.id < b.id ? -1 : 1));
+  }
+}
+
+/** The first `count` titles of an ordered list that a profile may see and `accept` keeps. */
+function take(ordered: readonly Title[], limit: MaturityTier, accept: (t: Title) => boolean, count: number): Title[] {
+  const out: Title[] = [];
+  for (const t of ordered) {
+    if (out.length >= count) break;
+    if (allowedFor(limit, t.maturityTier) && accept(t)) out.push(t);
+  }
+  return out;
 }

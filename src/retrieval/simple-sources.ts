@@ -51,10 +51,7 @@ export const newReleases: CandidateSourceProvider = {
   source: 'NEW_RELEASES',
   candidates(req, limit) {
     const ok = allowed(req);
-    return [...req.catalog.all()]
-      .filter((t) => ok(t) && t.addedAt <= req.context.now)
-      .sort((a, b) => b.addedAt - a.addedAt || (a.id < b.id ? -1 : 1))
-      .slice(0, limit)
+    return req.catalog.newest(req.profile.maturityLimit, (t) => ok(t) && t.addedAt <= req.context.now, limit)
       .map((title) => ({ title, score: title.addedAt / 1e12 }));
   },
 };
@@ -63,10 +60,7 @@ export const acclaimed: CandidateSourceProvider = {
   source: 'ACCLAIMED',
   candidates(req, limit) {
     const ok = allowed(req);
-    return [...req.catalog.all()]
-      .filter((t) => ok(t) && t.criticScore !== null && t.criticScore >= 75)
-      .sort((a, b) => b.criticScore! - a.criticScore! || req.catalog.popularity(b.id) - req.catalog.popularity(a.id) || (a.id < b.id ? -1 : 1))
-      .slice(0, limit)
+    return req.catalog.bestReviewed(req.profile.maturityLimit, (t) => ok(t) && t.criticScore! >= 75, limit)
       .map((title) => ({ title, score: title.criticScore! }));
   },
 };

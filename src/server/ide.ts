@@ -4,11 +4,7 @@ import type { Router } from 'express';
 import express from 'express';
 
 /** The query the IDE opens with: a homepage for the first profile, found through `profiles`. */
-export const EXAMPLE_QUERY = `# Press the run button. Change the profile id or context to explore.
-query FirstProfile {
-  profiles(first: 1) { nodes { id name } }
-}
-
+export const EXAMPLE_QUERY = `# Press the run button. Other profiles: { profiles(first: 10) { nodes { id name isKids } } }
 query Homepage {
   homepage(profileId: "a1-p1", context: { device: TV, localTime: "2026-11-27T20:00" }) {
     requestId
