@@ -10,7 +10,7 @@ import { createApollo } from '../src/server/app';
 import { createContext } from '../src/server/context';
 import { createLogger } from '../src/server/logger';
 import { createServices } from '../src/server/services';
-import { generateWorld } from '../src/world/generate';
+import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport } from './report';
 
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-'));
   const store = await EmbeddedStore.open(dir);
   t = performance.now();
-  await store.bulkLoad(world, progress.update);
+  await store.bulkLoad(observable(world), progress.update);
   const loadSeconds = (performance.now() - t) / 1000;
   t = performance.now();
   await store.close();

@@ -4,7 +4,7 @@ import type { Store } from '../../graph/store';
 import type { Config } from '../config/config';
 import { stageProgress } from '../cli/progress';
 import { worldExists, readWorldData, writeWorld } from '../world/files';
-import { generateWorld } from '../world/generate';
+import { generateWorld, observable } from '../world/generate';
 import type { Logger } from './logger';
 
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
@@ -31,7 +31,7 @@ export async function ensureData(store: Store, config: Config, logger: Logger): 
       logger.info({ size: config.WORLD_SIZE, seed: config.WORLD_SEED }, 'empty DATA_DIR: generating the synthetic world');
       const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, progress.update);
       await writeWorld(worldDir, world);
-      data = world;
+      data = observable(world);
     }
     await store.bulkLoad(data, progress.update);
     logger.info(data.manifest.counts, 'world loaded into the store');

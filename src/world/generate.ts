@@ -61,3 +61,8 @@ export function generateWorld(size: WorldSize, seed: number, onProgress?: WorldP
     truth: { titles: catalog.truth, profiles: population.tastes },
   };
 }
+
+/** The part of a world a store may see: everything but the hidden truth. */
+export function observable({ truth: _hidden, ...data }: World): WorldData {
+  return data;
+}

@@ -7,7 +7,7 @@ import { createApollo } from '../../src/server/app';
 import { createContext, type RequestContext } from '../../src/server/context';
 import { createLogger } from '../../src/server/logger';
 import { createServices, type Services } from '../../src/server/services';
-import { generateWorld, type World } from '../../src/world/generate';
+import { generateWorld, observable, type World } from '../../src/world/generate';
 
 let world: World | undefined;
 /** The small world, generated once per test file (it takes well under a second). */
@@ -29,7 +29,7 @@ export interface AppHarness {
 export async function startHarness(clock: () => number = Date.now): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
   const store = await EmbeddedStore.open(dir);
-  await store.bulkLoad(smallWorld());
+  await store.bulkLoad(observable(smallWorld()));
   const services = await createServices(store, clock);
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
