@@ -47,8 +47,12 @@ describe('embedded store journal', () => {
     const store = await EmbeddedStore.open(await tempDir());
     await store.bulkLoad(fixtureData());
     const e = playback('c1', 'a1-p1', 't4', 4, 0.2);
-    const outcomes = await Promise.all([store.recordPlayback([e]), store.recordPlayback([e]), store.recordPlayback([e])]);
+    const order: string[] = [];
+    const outcomes = await Promise.all(['first', 'retry-1', 'retry-2'].map((who) =>
+      store.recordPlayback([e]).then((o) => (order.push(who), o))));
     expect(outcomes.reduce((n, o) => n + o.accepted, 0)).toBe(1);
+    // A retry is told "duplicate" only once the original is on disk, never before.
+    expect(order[0]).toBe('first');
     expect((await store.getWatchState('a1-p1')).find((s) => s.titleId === 't4')?.plays).toBe(1);
     await store.close();
   });

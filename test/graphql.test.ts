@@ -127,6 +127,8 @@ describe('GraphQL API on the embedded store', () => {
     it.each([
       [[good, { ...good, eventId: 'bad-1', progress: 1.5 }], 'events[1].progress'],
       [[{ ...good, eventId: '' }], 'events[0].eventId'],
+      [[{ ...good, eventId: ' ok-1 ' }], 'events[0].eventId'],
+      [[{ ...good, occurredAt: '1999-12-31T00:00:00.000Z' }], 'events[0].occurredAt'],
       [[{ ...good, profileId: 'nobody' }], 'events[0].profileId'],
       [[good, { ...good, eventId: 'bad-2', titleId: 'nope' }], 'events[1].titleId'],
       [[{ ...good, occurredAt: '2999-01-01T00:00:00.000Z' }], 'events[0].occurredAt'],

@@ -49,4 +49,15 @@ describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
     expect(other.headers.get('etag')).not.toBe(etag);
     expect((await fetch(new URL('/artwork/nope.svg', app.url))).status).toBe(404);
   });
+
+  it('answers malformed HTTP requests with a JSON error and no internals', async () => {
+    const badJson = await fetch(new URL('/graphql', app.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const badEscape = await fetch(new URL('/artwork/%E0%A4%A.svg', app.url));
+    for (const res of [badJson, badEscape]) {
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(JSON.parse(text).errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(text).not.toMatch(/node_modules|at .*\.js/);
+    }
+  });
 });

@@ -114,40 +114,46 @@ export class EmbeddedStore implements Store {
   }
 
   async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {
-    const fresh = this.unseen(events, this.state.playbackIds);
-    await this.commit({ op: 'playback', events: fresh });
-    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+    return this.record(events, this.state.playbackIds, (fresh) => ({ op: 'playback', events: fresh }));
   }
 
   async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
-    const fresh = this.unseen(events, this.state.impressionIds);
-    await this.commit({ op: 'impressions', events: fresh });
-    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+    return this.record(events, this.state.impressionIds, (fresh) => ({ op: 'impressions', events: fresh }));
   }
 
-  /** Ids journaled but not yet applied: a concurrent retry of the same batch must see them as taken. */
-  private readonly reserved = new Set<string>();
+  /** Writes being journaled, by event id: a concurrent retry waits for them instead of racing. */
+  private readonly inflight = new Map<string, Promise<void>>();
 
-  private unseen<E extends { eventId: string }>(events: readonly E[], seen: Set<string>): E[] {
+  /**
+   * Journals the events not seen before, then applies them: durable first, visible second.
+   * An event another call is still writing is waited for, so "duplicate" is only ever said of an
+   * event that is on disk (and if that write failed, this call writes it itself).
+   */
+  private async record<E extends { eventId: string }>(
+    events: readonly E[], seen: Set<string>, toRecord: (fresh: E[]) => JournalRecord,
+  ): Promise<RecordOutcome> {
+    for (;;) {
+      const waits = new Set(events.map((e) => this.inflight.get(e.eventId)).filter((w) => w !== undefined));
+      if (waits.size === 0) break;
+      await Promise.allSettled(waits);
+    }
     const batch = new Set<string>();
-    return events.filter((e) => {
-      if (seen.has(e.eventId) || this.reserved.has(e.eventId) || batch.has(e.eventId)) return false;
+    const fresh = events.filter((e) => {
+      if (seen.has(e.eventId) || batch.has(e.eventId)) return false;
       batch.add(e.eventId);
       return true;
     });
-  }
-
-  /** Durable first, visible second: readers never see a write that a crash could still lose. */
-  private async commit(record: JournalRecord): Promise<void> {
-    if (record.events.length === 0) return;
-    const ids = record.events.map((e) => e.eventId);
-    for (const id of ids) this.reserved.add(id);
-    try {
-      await this.journal.append(record);
-      EmbeddedStore.apply(this.state, record);
-    } finally {
-      for (const id of ids) this.reserved.delete(id);
+    if (fresh.length > 0) {
+      const record = toRecord(fresh);
+      const write = this.journal.append(record).then(() => void EmbeddedStore.apply(this.state, record));
+      for (const id of batch) this.inflight.set(id, write);
+      try {
+        await write;
+      } finally {
+        for (const id of batch) this.inflight.delete(id);
+      }
     }
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
   }
 
   async getWatchState(profileId: string) {

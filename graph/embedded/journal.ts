@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { syncPath } from '../fs-sync';
 
 type Waiter = { resolve: () => void; reject: (err: unknown) => void };
 
@@ -7,12 +9,17 @@ type Waiter = { resolve: () => void; reject: (err: unknown) => void };
  * An append-only NDJSON file of acknowledged writes. `append` resolves only after the record is
  * on disk (fdatasync). Concurrent appends share one sync (group commit), so a burst of small
  * mutations costs one disk flush rather than one each.
+ *
+ * After a failed write or sync the journal refuses every later append: the kernel may already have
+ * dropped the failed pages, so carrying on could acknowledge writes behind a hole. The file is cut
+ * back to its last good length and the process must be restarted to write again.
  */
 export class Journal {
   private pending: { line: string; waiter: Waiter }[] = [];
   private flushing: Promise<void> | null = null;
+  private failure: Error | null = null;
 
-  private constructor(private readonly handle: FileHandle, readonly file: string) {}
+  private constructor(private readonly handle: FileHandle, readonly file: string, private goodBytes: number) {}
 
   /**
    * Opens the journal for appending and returns the records already in it. A torn last line
@@ -21,11 +28,11 @@ export class Journal {
    */
   static async open(file: string): Promise<{ journal: Journal; records: unknown[]; truncatedBytes: number }> {
     const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
+      if (err.code === 'ENOENT') return null;
       throw err;
     });
     const records: unknown[] = [];
-    const lines = text.split('\n');
+    const lines = (text ?? '').split('\n');
     // Everything after the last newline is a write that was cut short, hence never acknowledged.
     const torn = lines.pop() ?? '';
     lines.forEach((line, i) => {
@@ -36,12 +43,18 @@ export class Journal {
       }
     });
     const truncatedBytes = Buffer.byteLength(torn);
-    if (truncatedBytes > 0) await fs.truncate(file, Buffer.byteLength(text) - truncatedBytes);
+    const goodBytes = Buffer.byteLength(text ?? '') - truncatedBytes;
+    if (truncatedBytes > 0) {
+      await fs.truncate(file, goodBytes);
+      await syncPath(file);
+    }
     const handle = await fs.open(file, 'a');
-    return { journal: new Journal(handle, file), records, truncatedBytes };
+    if (text === null) await syncPath(path.dirname(file));
+    return { journal: new Journal(handle, file, goodBytes), records, truncatedBytes };
   }
 
   append(record: unknown): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     const line = `${JSON.stringify(record)}\n`;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ line, waiter: { resolve, reject } });
@@ -53,12 +66,21 @@ export class Journal {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
+      if (this.failure) {
+        for (const p of batch) p.waiter.reject(this.failure);
+        continue;
+      }
+      const bytes = Buffer.from(batch.map((p) => p.line).join(''));
       try {
-        await this.handle.write(batch.map((p) => p.line).join(''));
+        // appendFile loops until every byte is written; a bare write() may stop short.
+        await this.handle.appendFile(bytes);
         await this.handle.datasync();
+        this.goodBytes += bytes.length;
         for (const p of batch) p.waiter.resolve();
       } catch (err) {
-        for (const p of batch) p.waiter.reject(err);
+        this.failure = new Error(`journal ${this.file} failed; restart to recover: ${(err as Error).message}`);
+        await this.handle.truncate(this.goodBytes).catch(() => undefined);
+        for (const p of batch) p.waiter.reject(this.failure);
       }
     }
     this.flushing = null;

@@ -9,6 +9,6 @@ export interface ArtworkSelector {
 /** Always the title's first variant; the contextual bandit replaces it. */
 export class FirstVariantSelector implements ArtworkSelector {
   choose(_req: HomepageRequest, titles: readonly Title[]): Map<string, Artwork> {
-    return new Map(titles.map((t) => [t.id, t.artwork[0]]));
+    return new Map(titles.filter((t) => t.artwork.length > 0).map((t) => [t.id, t.artwork[0]]));
   }
 }

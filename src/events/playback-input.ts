@@ -5,9 +5,13 @@ import { fromZod } from '../server/errors';
 export const MAX_BATCH = 500;
 /** Clocks drift; an event this far in the future is a client bug, not a clock skew. */
 const MAX_FUTURE_MS = 10 * 60_000;
+/** Nothing was streamed before this; an earlier time is a client bug. */
+const EARLIEST = Date.UTC(2000, 0, 1);
 
 const EventSchema = z.object({
-  eventId: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+  // Ids are compared exactly, so whitespace is refused rather than trimmed into another id.
+  eventId: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters')
+    .regex(/^\S(.*\S)?$/, 'must not start or end with whitespace'),
   profileId: z.string().min(1, 'must not be empty'),
   titleId: z.string().min(1, 'must not be empty'),
   occurredAt: z.date().nullish(),
@@ -25,8 +29,9 @@ export function parsePlaybackBatch(events: readonly PlaybackEventInputData[], no
   if (!parsed.success) throw fromZod(parsed.error, 'events');
   return parsed.data.map((e, i) => {
     const occurredAt = e.occurredAt ? e.occurredAt.getTime() : now;
-    if (Number.isNaN(occurredAt) || occurredAt > now + MAX_FUTURE_MS) {
-      throw fromZod(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message: 'must not be in the future', input: e.occurredAt }]), 'events');
+    if (Number.isNaN(occurredAt) || occurredAt > now + MAX_FUTURE_MS || occurredAt < EARLIEST) {
+      const message = 'must be a time between 2000-01-01 and now';
+      throw fromZod(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message, input: e.occurredAt }]), 'events');
     }
     return {
       eventId: e.eventId, profileId: e.profileId, titleId: e.titleId, occurredAt,

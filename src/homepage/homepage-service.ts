@@ -70,9 +70,10 @@ export class HomepageService {
       rows: plans.map((row, r) => ({
         ...row,
         position: r,
-        items: row.items.map(({ title, ...item }, position) => ({
-          ...item, position, titleId: title.id, artworkId: artwork.get(title.id)!.id,
-        })),
+        // A title the artwork stage could not dress (an import without variants) is left out.
+        items: row.items
+          .filter((item) => artwork.has(item.title.id))
+          .map(({ title, ...item }, position) => ({ ...item, position, titleId: title.id, artworkId: artwork.get(title.id)!.id })),
       })),
     };
   }

@@ -23,7 +23,7 @@ export function profileSignals(watch: readonly WatchState[], titleOf: (id: strin
   let total = 0;
   for (const w of watch) {
     const title = titleOf(w.titleId);
-    if (!title || w.progress < MIN_SIGNAL_PROGRESS && !w.completed) continue;
+    if (!title || title.genres.length === 0 || (w.progress < MIN_SIGNAL_PROGRESS && !w.completed)) continue;
     const engagement = w.completed ? 1 : Math.min(1, w.progress / 0.7);
     const ageDays = Math.max(0, (now - w.lastAt) / DAY_MS);
     const weight = engagement * Math.pow(0.5, ageDays / TASTE_HALF_LIFE_DAYS) / title.genres.length;

@@ -69,6 +69,13 @@ export async function startApp(services: Services, logger: Logger, port: number,
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, { context: async ({ req }) => createContext(services, `${req.protocol}://${req.get('host')}`) }),
   );
+  // Last stop for errors outside GraphQL (a malformed JSON body, a bad URL escape): JSON, never a stack.
+  app.use((err: { status?: number; statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status ?? err.statusCode ?? 500;
+    if (status >= 500) logger.error({ err }, 'unexpected HTTP error');
+    const code = status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST';
+    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : 'Bad request', extensions: { code } }] });
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, host, () => resolve(s));
   });

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { syncPath } from '../../graph/fs-sync';
 import type { World, WorldData, WorldManifest } from './generate';
 import type { WorldTruth } from './truth';
 
@@ -51,13 +52,18 @@ export async function writeWorldData(dir: string, data: WorldData, truth?: World
   if (truth) await fs.writeFile(path.join(tmp, FILES.truth), JSON.stringify(truth));
   // The manifest goes last: its presence marks a complete folder.
   await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(data.manifest, null, 2));
-  for (const name of await fs.readdir(tmp)) {
-    const fh = await fs.open(path.join(tmp, name), 'r');
-    await fh.sync().finally(() => fh.close());
-  }
-  await fs.rm(dir, { recursive: true, force: true });
+  for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
+  await syncPath(tmp);
+  // Move the old folder aside rather than deleting it first, so there is never a moment with none.
+  const old = `${dir}.old-${process.pid}`;
+  await fs.rm(old, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
+  await fs.rename(dir, old).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
   await fs.rename(tmp, dir);
+  await syncPath(path.dirname(dir));
+  await fs.rm(old, { recursive: true, force: true });
 }
 
 export async function writeWorld(dir: string, world: World): Promise<void> {
