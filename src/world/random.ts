@@ -93,10 +93,6 @@ export class WeightedSampler {
     for (let i = 0; i < weights.length; i++) this.cumulative[i] = total += weights[i];
   }
 
-  get size(): number {
-    return this.cumulative.length;
-  }
-
   sample(rng: Rng): number {
     const target = rng.float() * this.cumulative[this.cumulative.length - 1];
     let lo = 0;

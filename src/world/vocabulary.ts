@@ -60,12 +60,6 @@ export const COUNTRIES: CountrySpec[] = [
   { code: 'AR', name: 'Argentina', adjective: 'Argentine', language: 'es', utcOffsetMinutes: -180, catalogWeight: 1, accountWeight: 2 },
 ];
 
-export const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English', ko: 'Korean', ja: 'Japanese', es: 'Spanish', hi: 'Hindi', fr: 'French',
-  de: 'German', it: 'Italian', pt: 'Portuguese', sv: 'Swedish', da: 'Danish', tr: 'Turkish',
-  zh: 'Mandarin', th: 'Thai',
-};
-
 /** Which artwork themes suit which genres: a title's variants are drawn from its genres' themes. */
 export const GENRE_THEMES: Record<string, ArtworkTheme[]> = {
   Action: ['ACTION', 'DRAMATIC', 'ENSEMBLE'], Adventure: ['ACTION', 'SCENIC', 'ENSEMBLE'],
