@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Artwork as ArtworkRecord, Title as TitleRecord } from '../graph/types';
 import type { RequestContext } from '../src/server/context';
-import { notFound } from '../src/server/errors';
+import { badInput, notFound } from '../src/server/errors';
 import type { Services } from '../src/server/services';
 import { Artwork, SimilarTitle, Title } from '../schema/title';
 import { intInRange, nonEmptyId } from './args';
@@ -19,7 +19,7 @@ export class TitleResolver {
 
   @Query(() => [Title], { nullable: 'items', description: 'Several titles by id (at most 100), in the order asked; null for unknown ids.' })
   titles(@Arg('ids', () => [ID], { description: 'Title ids.' }) ids: string[], @Ctx() ctx: RequestContext) {
-    intInRange('ids.length', ids.length, 0, 100);
+    if (ids.length > 100) throw badInput('ids', `must hold at most 100 ids, got ${ids.length}`);
     return ctx.loaders.title.loadMany(ids);
   }
 

@@ -47,7 +47,8 @@ describe('GraphQL API on the embedded store', () => {
     }
     const watched = new Set(app.world.playbacks.map((e) => e.profileId));
     const cold = app.world.profiles.find((p) => !watched.has(p.id) && !p.isKids);
-    if (cold) expect((await app.run(HOMEPAGE, { id: cold.id })).data.homepage.rows.length).toBeGreaterThanOrEqual(6);
+    expect(cold).toBeDefined();
+    expect((await app.run(HOMEPAGE, { id: cold!.id })).data.homepage.rows.length).toBeGreaterThanOrEqual(6);
   });
 
   it('reflects a recorded playback in Continue Watching and viewing history, and counts a replay once', async () => {
@@ -117,6 +118,7 @@ describe('GraphQL API on the embedded store', () => {
       ['{ homepage(profileId: "a1-p1", context: { sessionSeconds: -5 }) { requestId } }', 'context.sessionSeconds'],
       ['{ homepage(profileId: "a1-p1", context: { country: "korea" }) { requestId } }', 'context.country'],
       ['{ profile(id: "a1-p1") { viewingHistory(first: 0) { eventId } } }', 'first'],
+      [`{ titles(ids: [${Array.from({ length: 101 }, (_, i) => `"t${i + 1}"`).join(',')}]) { id } }`, 'ids'],
     ])('BAD_USER_INPUT for %s, naming %s', async (query, field) => {
       expect(await codeOf(query)).toMatchObject({ code: 'BAD_USER_INPUT', field });
     });

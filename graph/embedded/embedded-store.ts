@@ -42,7 +42,7 @@ export class EmbeddedStore implements Store {
   }
 
   async isEmpty(): Promise<boolean> {
-    return !this.loaded && this.state.titles.size === 0;
+    return !this.loaded;
   }
 
   async bulkLoad(data: WorldData, onProgress?: LoadProgress): Promise<void> {

@@ -30,7 +30,7 @@ async function writeNdjsonGz(file: string, rows: unknown[]): Promise<void> {
   await pipeline(Readable.from(lines()), createGzip({ level: 4 }), createWriteStream(file));
 }
 
-export async function readNdjsonGz<T>(file: string): Promise<T[]> {
+async function readNdjsonGz<T>(file: string): Promise<T[]> {
   const rows: T[] = [];
   const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   for await (const line of lines) if (line) rows.push(JSON.parse(line) as T);
