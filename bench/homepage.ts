@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { loadDataset } from '../src/catalog/load-dataset';
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-'));
   const store = await EmbeddedStore.open(dir);
   t = performance.now();
-  await store.bulkLoad(observable(world), progress.update);
+  await loadDataset(store, observable(world), progress.update);
   const loadSeconds = (performance.now() - t) / 1000;
   t = performance.now();
   await store.close();

@@ -1,6 +1,6 @@
 import type { WorldData } from '../src/world/generate';
 import type {
-  Account, ImpressionEvent, PlaybackEvent, Profile, RecordOutcome, Title, WatchState,
+  Account, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title, WatchState,
 } from './types';
 
 /** A person with the titles they acted in or directed. */
@@ -25,8 +25,8 @@ export type LoadProgress = (stage: string, done: number, total: number) => void;
 export interface Store {
   /** True when nothing has been loaded yet (a fresh DATA_DIR or database). */
   isEmpty(): Promise<boolean>;
-  /** Loads a whole dataset (generated world or import) into an empty store. */
-  bulkLoad(data: WorldData, onProgress?: LoadProgress): Promise<void>;
+  /** Loads a whole dataset (generated world or import) and its SIMILAR_TO graph into an empty store. */
+  bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void>;
   close(): Promise<void>;
 
   // Catalog, people, genres.
@@ -37,6 +37,16 @@ export interface Store {
   getPeople(ids: readonly string[]): Promise<(Person | null)[]>;
   /** Every genre name in the catalog, sorted. */
   listGenres(): Promise<string[]>;
+  /**
+   * Adds a title with its metadata links and SIMILAR_TO edges (both directions) atomically.
+   * Throws DuplicateTitleError, writing nothing, when the id exists.
+   */
+  addTitle(title: Title, edges: readonly SimilarEdge[]): Promise<void>;
+  /**
+   * The title's SIMILAR_TO neighbours, best first (score descending, then id), at most `limit`,
+   * leaving out titles above `maxTier` when given.
+   */
+  similarTitles(titleId: string, limit: number, maxTier?: MaturityTier): Promise<SimilarEdge[]>;
 
   // Accounts and profiles.
   getAccount(id: string): Promise<Account | null>;

@@ -134,3 +134,15 @@ const TIER_RANK: Record<MaturityTier, number> = { LITTLE_KIDS: 0, OLDER_KIDS: 1,
 export function allowedFor(limit: MaturityTier, title: MaturityTier): boolean {
   return TIER_RANK[title] <= TIER_RANK[limit];
 }
+
+/**
+ * A SIMILAR_TO edge: `to` is among the titles most like `from`. `basis` says why, most telling
+ * first: shared feature keys ("director:p12", "genre:Crime", "country:KR") and, where viewers
+ * watched both, "co-watch:<viewers>".
+ */
+export interface SimilarEdge {
+  from: string;
+  to: string;
+  score: number;
+  basis: string[];
+}

@@ -1,9 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Artwork as ArtworkRecord, Title as TitleRecord } from '../graph/types';
 import type { RequestContext } from '../src/server/context';
 import { badInput, notFound } from '../src/server/errors';
 import type { Services } from '../src/server/services';
+import { NewTitleInput } from '../schema/inputs';
 import { Artwork, SimilarTitle, Title } from '../schema/title';
+import { DEFAULT_SIMILARITY } from '../src/similarity/similarity-graph';
 import { intInRange, nonEmptyId } from './args';
 
 @Resolver(() => Title)
@@ -23,16 +25,32 @@ export class TitleResolver {
     return ctx.loaders.title.loadMany(ids);
   }
 
-  @Query(() => [SimilarTitle], { description: 'Titles most like the given one, most similar first, each with a reason.' })
+  @Query(() => [SimilarTitle], {
+    description: 'Titles most like the given one (shared metadata, rarer overlaps weighing more, blended with co-watching), most similar first, each with a reason.',
+  })
   async similarTitles(
     @Arg('titleId', () => ID, { description: 'The title to find neighbours of.' }) titleId: string,
-    @Arg('limit', () => Int, { defaultValue: 20, description: 'How many, 1-100.' }) limit: number,
+    @Arg('limit', () => Int, { defaultValue: 20, description: `How many, 1-${DEFAULT_SIMILARITY.topK}.` }) limit: number,
+    @Arg('profileId', () => ID, { nullable: true, description: 'Leave out titles above this profile\'s maturity limit.' }) profileId: string | null,
     @Ctx() ctx: RequestContext,
   ) {
-    intInRange('limit', limit, 1, 100);
+    intInRange('limit', limit, 1, DEFAULT_SIMILARITY.topK);
     const title = await ctx.loaders.title.load(nonEmptyId('titleId', titleId));
     if (!title) throw notFound('Title', titleId);
-    return this.services.similarity.similar(title, limit);
+    let maxTier;
+    if (profileId != null) {
+      const [profile] = await this.services.store.getProfiles([nonEmptyId('profileId', profileId)]);
+      if (!profile) throw notFound('Profile', profileId);
+      maxTier = profile.maturityLimit;
+    }
+    return this.services.similarity.similar(title, limit, maxTier);
+  }
+
+  @Mutation(() => Title, {
+    description: 'Adds a title: links it to its genres, people, country, language and tags and gives it similar titles, in one transaction. Invalid input writes nothing.',
+  })
+  addTitle(@Arg('input', () => NewTitleInput, { description: 'The new title.' }) input: NewTitleInput) {
+    return this.services.newTitles.add(input as Parameters<Services['newTitles']['add']>[0]);
   }
 
   @FieldResolver(() => [String])

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Device } from './enums';
+import { ArtworkTheme, Device, MaturityTier, TitleKind } from './enums';
 
 @InputType({ description: 'Where and when the viewer is. Every field is optional; defaults come from the account.' })
 export class ViewingContextInput {
@@ -47,4 +47,58 @@ export class RecordResult {
 
   @Field(() => Int, { description: 'Events already recorded earlier (same eventId), not counted again.' })
   duplicates: number;
+}
+
+@InputType({ description: 'A title to add to the catalog. It is linked to its metadata and gets similar titles at once, before anyone watches it.' })
+export class NewTitleInput {
+  @Field(() => ID, { description: 'The catalog\'s own id for the title; becomes the title id. 1-64 letters, digits, ".", "_", ":" or "-"; must be unused.' })
+  externalId: string;
+
+  @Field(() => String, { description: 'Display name.' })
+  name: string;
+
+  @Field(() => TitleKind, { description: 'Film or series.' })
+  kind: string;
+
+  @Field(() => String, { nullable: true, description: 'A one-sentence synopsis.' })
+  description?: string | null;
+
+  @Field(() => [String], { description: 'Genres, most defining first (1-10).' })
+  genres: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Moods and themes (at most 20).' })
+  tags?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Main cast in billing order (at most 50); known names link to their other titles.' })
+  cast?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Directors or creators (at most 10); known names link to their other titles.' })
+  directors?: string[] | null;
+
+  @Field(() => String, { description: 'ISO 3166-1 alpha-2 code of the production country, e.g. "KR".' })
+  country: string;
+
+  @Field(() => String, { description: 'ISO 639-1 code of the original language, e.g. "ko".' })
+  language: string;
+
+  @Field(() => Int, { description: 'Year of first release.' })
+  releaseYear: number;
+
+  @Field(() => String, { description: 'Maturity rating as printed, e.g. "TV-MA".' })
+  maturityRating: string;
+
+  @Field(() => MaturityTier, { description: 'The maturity tier the rating belongs to; kids profiles see only titles at or below theirs.' })
+  maturityTier: string;
+
+  @Field(() => Int, { description: 'Film length, or typical episode length of a series, in minutes (1-600).' })
+  runtimeMinutes: number;
+
+  @Field(() => Int, { nullable: true, description: 'Number of seasons: required for a series, empty for a film.' })
+  seasons?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Aggregated critic score 0-100, when reviewed.' })
+  criticScore?: number | null;
+
+  @Field(() => [ArtworkTheme], { nullable: true, description: 'Themes of the artwork variants to create (1-8); default PORTRAIT, DRAMATIC, ENSEMBLE.' })
+  artworkThemes?: string[] | null;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { defineStoreSuite } from './contracts/store-contract';
-import { fixtureData, playback } from './support/fixture-data';
+import { fixtureData, fixtureSimilarity, playback } from './support/fixture-data';
 
 const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'store-'));
 
@@ -22,7 +22,7 @@ describe('embedded store journal', () => {
   it('drops a torn last line (never acknowledged) and keeps everything before it', async () => {
     const dir = await tempDir();
     const store = await EmbeddedStore.open(dir);
-    await store.bulkLoad(fixtureData());
+    await store.bulkLoad(fixtureData(), fixtureSimilarity());
     await store.recordPlayback([playback('j1', 'a2-p1', 't3', 4, 0.3)]);
     await store.close();
     await fs.appendFile(path.join(dir, 'journal.ndjson'), '{"op":"playback","events":[{"eventId":"j2"');
@@ -45,7 +45,7 @@ describe('embedded store journal', () => {
 
   it('acknowledges concurrent writes of the same event once', async () => {
     const store = await EmbeddedStore.open(await tempDir());
-    await store.bulkLoad(fixtureData());
+    await store.bulkLoad(fixtureData(), fixtureSimilarity());
     const e = playback('c1', 'a1-p1', 't4', 4, 0.2);
     const order: string[] = [];
     const outcomes = await Promise.all(['first', 'retry-1', 'retry-2'].map((who) =>

@@ -1,15 +1,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readWorldData, worldExists, writeWorldData } from '../../src/world/files';
+import { readSimilarity, readWorldData, worldExists, writeWorldData } from '../../src/world/files';
 import type { WorldData } from '../../src/world/generate';
+import { DuplicateTitleError } from '../errors';
 import type { LoadProgress, Person, ProfilePage, Store } from '../store';
-import type { ImpressionEvent, PlaybackEvent, RecordOutcome } from '../types';
+import type { ImpressionEvent, MaturityTier, PlaybackEvent, RecordOutcome, SimilarEdge, Title } from '../types';
 import { Journal } from './journal';
 import { MemoryState } from './memory-state';
 
 type JournalRecord =
   | { op: 'playback'; events: PlaybackEvent[] }
-  | { op: 'impressions'; events: ImpressionEvent[] };
+  | { op: 'impressions'; events: ImpressionEvent[] }
+  | { op: 'title'; title: Title; edges: SimilarEdge[] };
 
 /**
  * The default store: everything in memory, durable as a snapshot folder (written once by a bulk
@@ -29,7 +31,10 @@ export class EmbeddedStore implements Store {
     const state = new MemoryState();
     const snapshot = path.join(dir, 'snapshot');
     const loaded = await worldExists(snapshot);
-    if (loaded) state.load(await readWorldData(snapshot));
+    if (loaded) {
+      const [data, similarity] = await Promise.all([readWorldData(snapshot), readSimilarity(snapshot)]);
+      state.load(data, similarity);
+    }
     const { journal, records, truncatedBytes } = await Journal.open(path.join(dir, 'journal.ndjson'));
     if (truncatedBytes > 0) log(`journal: dropped ${truncatedBytes} bytes of an unacknowledged, torn last write`);
     for (const r of records as JournalRecord[]) EmbeddedStore.apply(state, r);
@@ -37,21 +42,23 @@ export class EmbeddedStore implements Store {
     return new EmbeddedStore(dir, state, journal, loaded);
   }
 
-  private static apply(state: MemoryState, record: JournalRecord): number {
-    return record.op === 'playback' ? state.addPlaybacks(record.events) : state.addImpressions(record.events);
+  private static apply(state: MemoryState, record: JournalRecord): void {
+    if (record.op === 'playback') state.addPlaybacks(record.events);
+    else if (record.op === 'impressions') state.addImpressions(record.events);
+    else state.addTitle(record.title, record.edges);
   }
 
   async isEmpty(): Promise<boolean> {
     return !this.loaded;
   }
 
-  async bulkLoad(data: WorldData, onProgress?: LoadProgress): Promise<void> {
+  async bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
     if (!(await this.isEmpty())) throw new Error('bulkLoad needs an empty store');
     onProgress?.('snapshot', 0, 1);
-    await writeWorldData(path.join(this.dir, 'snapshot'), data);
+    await writeWorldData(path.join(this.dir, 'snapshot'), data, { similarity });
     onProgress?.('snapshot', 1, 1);
     const state = new MemoryState();
-    state.load(data);
+    state.load(data, similarity);
     // Writes journaled before the load (none in practice) still apply on top of the snapshot.
     for (const events of this.state.playbacksByProfile.values()) state.addPlaybacks(events);
     state.addImpressions(this.state.impressions);
@@ -64,7 +71,7 @@ export class EmbeddedStore implements Store {
   }
 
   async listTitles() {
-    return [...this.state.titles.values()];
+    return [...this.state.titles.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   async getTitles(ids: readonly string[]) {
@@ -79,6 +86,25 @@ export class EmbeddedStore implements Store {
     const genres = new Set<string>();
     for (const t of this.state.titles.values()) for (const g of t.genres) genres.add(g);
     return [...genres].sort();
+  }
+
+  /** Titles being journaled, so two concurrent adds of one id cannot both pass the check. */
+  private readonly addingTitles = new Set<string>();
+
+  async addTitle(title: Title, edges: readonly SimilarEdge[]): Promise<void> {
+    if (this.state.titles.has(title.id) || this.addingTitles.has(title.id)) throw new DuplicateTitleError(title.id);
+    this.addingTitles.add(title.id);
+    try {
+      const record: JournalRecord = { op: 'title', title, edges: [...edges] };
+      await this.journal.append(record);
+      EmbeddedStore.apply(this.state, record);
+    } finally {
+      this.addingTitles.delete(title.id);
+    }
+  }
+
+  async similarTitles(titleId: string, limit: number, maxTier?: MaturityTier): Promise<SimilarEdge[]> {
+    return this.state.similarTitles(titleId, limit, maxTier);
   }
 
   async getAccount(id: string) {
@@ -145,7 +171,7 @@ export class EmbeddedStore implements Store {
     });
     if (fresh.length > 0) {
       const record = toRecord(fresh);
-      const write = this.journal.append(record).then(() => void EmbeddedStore.apply(this.state, record));
+      const write = this.journal.append(record).then(() => EmbeddedStore.apply(this.state, record));
       for (const id of batch) this.inflight.set(id, write);
       try {
         await write;

@@ -1,10 +1,12 @@
 import type { WorldData } from '../../src/world/generate';
 import type { Person } from '../store';
 import {
-  COMPLETED_PROGRESS, type Account, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState,
+  COMPLETED_PROGRESS, allowedFor, type Account, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile,
+  type SimilarEdge, type Title, type WatchState,
 } from '../types';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
 const newestFirst = (a: PlaybackEvent, b: PlaybackEvent) =>
   b.occurredAt - a.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
@@ -39,22 +41,50 @@ export class MemoryState {
   readonly playbacksByProfile = new Map<string, PlaybackEvent[]>();
   readonly watch = new Map<string, Map<string, WatchState>>();
   readonly impressions: ImpressionEvent[] = [];
+  /** SIMILAR_TO edges by source title, best first. */
+  readonly similar = new Map<string, SimilarEdge[]>();
   latestPlaybackAt: number | null = null;
 
-  load(data: Omit<WorldData, 'manifest'>): void {
-    for (const t of [...data.titles].sort(byId)) {
-      this.titles.set(t.id, t);
-      for (const p of [...t.cast, ...t.directors]) {
-        const person = this.people.get(p.id) ?? { id: p.id, name: p.name, titleIds: [] };
-        if (!person.titleIds.includes(t.id)) person.titleIds.push(t.id);
-        this.people.set(p.id, person);
-      }
-    }
+  load(data: Omit<WorldData, 'manifest'>, similarity: readonly SimilarEdge[]): void {
+    for (const t of [...data.titles].sort(byId)) this.putTitle(t);
+    this.addSimilarEdges(similarity);
     for (const a of data.accounts) this.accounts.set(a.id, a);
     for (const p of data.profiles) this.profiles.set(p.id, p);
     this.sortedProfileIds = [...this.profiles.keys()].sort();
     this.addPlaybacks(data.playbacks);
     this.addImpressions(data.impressions);
+  }
+
+  /** A new title (ids are checked by the caller) with its people and edges. */
+  addTitle(title: Title, edges: readonly SimilarEdge[]): void {
+    this.putTitle(title);
+    this.addSimilarEdges(edges);
+  }
+
+  similarTitles(titleId: string, limit: number, maxTier?: MaturityTier): SimilarEdge[] {
+    const edges = this.similar.get(titleId) ?? [];
+    const allowed = maxTier === undefined ? edges : edges.filter((e) => allowedFor(maxTier, this.titles.get(e.to)!.maturityTier));
+    return allowed.slice(0, limit);
+  }
+
+  private putTitle(t: Title): void {
+    this.titles.set(t.id, t);
+    for (const p of [...t.cast, ...t.directors]) {
+      const person = this.people.get(p.id) ?? { id: p.id, name: p.name, titleIds: [] };
+      if (!person.titleIds.includes(t.id)) person.titleIds.push(t.id);
+      this.people.set(p.id, person);
+    }
+  }
+
+  private addSimilarEdges(edges: readonly SimilarEdge[]): void {
+    const touched = new Set<string>();
+    for (const e of edges) {
+      const list = this.similar.get(e.from);
+      if (list) list.push(e);
+      else this.similar.set(e.from, [e]);
+      touched.add(e.from);
+    }
+    for (const from of touched) this.similar.get(from)!.sort(bestFirst);
   }
 
   /** Adds events not seen before; returns how many were new. */

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../graph/errors';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -26,7 +27,13 @@ export function formatError(logger: Logger) {
       const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error while resolving');
+    const cause = unwrapResolverError(error);
+    if (cause instanceof StoreUnavailableError) {
+      logger.warn({ err: cause.message, path: formatted.path }, 'store unavailable');
+      const message = 'The graph store is unavailable right now; retry shortly';
+      return { message, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.GRAPH_UNAVAILABLE } };
+    }
+    logger.error({ err: cause, path: formatted.path }, 'unexpected error while resolving');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import type { Store } from '../../graph/store';
 import type { Config } from '../config/config';
+import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../cli/progress';
 import { worldExists, readWorldData, writeWorld } from '../world/files';
 import { generateWorld, observable } from '../world/generate';
@@ -33,7 +34,7 @@ export async function ensureData(store: Store, config: Config, logger: Logger): 
       await writeWorld(worldDir, world);
       data = observable(world);
     }
-    await store.bulkLoad(data, progress.update);
+    await loadDataset(store, data, progress.update);
     logger.info(data.manifest.counts, 'world loaded into the store');
   } finally {
     progress.stop();

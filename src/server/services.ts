@@ -7,7 +7,10 @@ import { HeuristicRanker } from '../ranking/ranker';
 import { UnionCandidateGenerator } from '../retrieval/candidates';
 import { acclaimed, continueWatching, genreAffinity, newReleases, popular } from '../retrieval/simple-sources';
 import { SimpleRowBuilder } from '../rows/simple-row-builder';
-import { MetadataSimilarity, type SimilarityService } from '../similarity/metadata-similarity';
+import { NewTitleService } from '../catalog/new-title-service';
+import { ContentIndex } from '../similarity/content-index';
+import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
+import { SimilarityService } from '../similarity/similarity-service';
 
 /** Everything resolvers call, built once at start. */
 export interface Services {
@@ -16,6 +19,7 @@ export interface Services {
   homepage: HomepageService;
   playback: PlaybackService;
   similarity: SimilarityService;
+  newTitles: NewTitleService;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function createServices(store: Store, clock: () => number = Date.no
       retrieval, ranker: new HeuristicRanker(), rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector(),
     }, clock),
     playback: new PlaybackService(store, catalog, clock),
-    similarity: new MetadataSimilarity(() => catalog.all()),
+    similarity: new SimilarityService(store, catalog),
+    newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock),
   };
 }

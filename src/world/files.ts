@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { syncPath } from '../../graph/fs-sync';
+import type { SimilarEdge } from '../../graph/types';
 import type { World, WorldData, WorldManifest } from './generate';
 import type { WorldTruth } from './truth';
 
@@ -19,9 +20,10 @@ const FILES = {
   playbacks: 'playbacks.ndjson.gz',
   impressions: 'impressions.ndjson.gz',
   truth: 'truth.json',
+  similarity: 'similarity.ndjson.gz',
 };
 
-async function writeNdjsonGz(file: string, rows: unknown[]): Promise<void> {
+async function writeNdjsonGz(file: string, rows: readonly unknown[]): Promise<void> {
   function* lines() {
     for (let i = 0; i < rows.length; i += 5000) {
       yield rows.slice(i, i + 5000).map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -41,7 +43,9 @@ async function readNdjsonGz<T>(file: string): Promise<T[]> {
  * Writes the observable data (and the truth, when given) into a temporary folder, syncs it and
  * renames it into place, so a half-written world is never read.
  */
-export async function writeWorldData(dir: string, data: WorldData, truth?: WorldTruth): Promise<void> {
+export async function writeWorldData(
+  dir: string, data: WorldData, extras: { truth?: WorldTruth; similarity?: readonly SimilarEdge[] } = {},
+): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
@@ -49,7 +53,8 @@ export async function writeWorldData(dir: string, data: WorldData, truth?: World
   await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: data.accounts, profiles: data.profiles }));
   await writeNdjsonGz(path.join(tmp, FILES.playbacks), data.playbacks);
   await writeNdjsonGz(path.join(tmp, FILES.impressions), data.impressions);
-  if (truth) await fs.writeFile(path.join(tmp, FILES.truth), JSON.stringify(truth));
+  if (extras.truth) await fs.writeFile(path.join(tmp, FILES.truth), JSON.stringify(extras.truth));
+  if (extras.similarity) await writeNdjsonGz(path.join(tmp, FILES.similarity), extras.similarity);
   // The manifest goes last: its presence marks a complete folder.
   await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(data.manifest, null, 2));
   for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
@@ -67,7 +72,7 @@ export async function writeWorldData(dir: string, data: WorldData, truth?: World
 }
 
 export async function writeWorld(dir: string, world: World): Promise<void> {
-  await writeWorldData(dir, world, world.truth);
+  await writeWorldData(dir, world, { truth: world.truth });
 }
 
 export async function worldExists(dir: string): Promise<boolean> {
@@ -89,4 +94,11 @@ export async function readWorldData(dir: string): Promise<WorldData> {
 /** The hidden tastes and title quality: for evaluation and the user simulator only. */
 export async function readWorldTruth(dir: string): Promise<WorldTruth> {
   return JSON.parse(await fs.readFile(path.join(dir, FILES.truth), 'utf8')) as WorldTruth;
+}
+
+/** The SIMILAR_TO edges saved beside a store snapshot; empty when the folder has none. */
+export async function readSimilarity(dir: string): Promise<SimilarEdge[]> {
+  const file = path.join(dir, FILES.similarity);
+  const exists = await fs.access(file).then(() => true, () => false);
+  return exists ? readNdjsonGz<SimilarEdge>(file) : [];
 }

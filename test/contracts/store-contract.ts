@@ -1,5 +1,26 @@
 import type { Store } from '../../graph/store';
-import { FIXTURE_START, fixtureData, impression, playback } from '../support/fixture-data';
+import { DuplicateTitleError } from '../../graph/errors';
+import type { SimilarEdge, Title } from '../../graph/types';
+import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } from '../support/fixture-data';
+
+const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : 1);
+const edgesFrom = (edges: SimilarEdge[], from: string) => edges.filter((e) => e.from === from).sort(bestFirst);
+
+/** A new Korean crime film by the fixture's director, with one new actor. */
+function newTitle(): Title {
+  const base = fixtureData().titles.find((t) => t.id === 't3')!;
+  return {
+    ...base, id: 'n1', name: 'Harbor Lights', genres: ['Crime', 'Thriller'],
+    cast: [{ id: 'p1', name: 'Ava Reed' }, { id: 'np-new', name: 'New Face' }],
+    artwork: [{ id: 'n1-a1', titleId: 'n1', theme: 'DARK' }],
+  };
+}
+const newEdges = (): SimilarEdge[] => [
+  { from: 'n1', to: 't3', score: 0.9, basis: ['director:p9', 'genre:Crime'] },
+  { from: 't3', to: 'n1', score: 0.9, basis: ['director:p9', 'genre:Crime'] },
+  { from: 'n1', to: 't4', score: 0.4, basis: ['genre:Thriller'] },
+  { from: 't4', to: 'n1', score: 0.4, basis: ['genre:Thriller'] },
+];
 
 /**
  * How to get a store for the contract suite: `open` gives a store over fresh, empty storage;
@@ -19,7 +40,7 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
     beforeEach(async () => {
       h = harness();
       store = await h.open();
-      await store.bulkLoad(fixtureData());
+      await store.bulkLoad(fixtureData(), fixtureSimilarity());
     });
     afterEach(async () => store.close());
 
@@ -28,7 +49,7 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect(await fresh.isEmpty()).toBe(true);
       await fresh.close();
       expect(await store.isEmpty()).toBe(false);
-      await expect(store.bulkLoad(fixtureData())).rejects.toThrow();
+      await expect(store.bulkLoad(fixtureData(), [])).rejects.toThrow();
     });
 
     it('returns titles in the order asked, null for unknown ids, and lists them by id', async () => {
@@ -104,14 +125,47 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
         .toMatchObject({ accepted: 1, duplicates: 1 });
     });
 
+    it('serves the SIMILAR_TO graph it was loaded with, best first, within a maturity limit', async () => {
+      const all = fixtureSimilarity();
+      for (const id of ['t1', 't2', 't3', 't4']) expect(await store.similarTitles(id, 10)).toEqual(edgesFrom(all, id));
+      expect(await store.similarTitles('t1', 1)).toEqual(edgesFrom(all, 't1').slice(0, 1));
+      const kidsSafe = await store.similarTitles('t1', 10, 'LITTLE_KIDS');
+      expect(kidsSafe.map((e) => e.to)).toEqual(edgesFrom(all, 't1').filter((e) => e.to === 't2').map((e) => e.to));
+      expect(await store.similarTitles('nope', 10)).toEqual([]);
+    });
+
+    it('adds a title with its people and edges both ways, at once', async () => {
+      await store.addTitle(newTitle(), newEdges());
+      expect((await store.getTitles(['n1']))[0]).toEqual(newTitle());
+      expect((await store.listTitles()).map((t) => t.id)).toEqual(['n1', 't1', 't2', 't3', 't4']);
+      expect(await store.similarTitles('n1', 10)).toEqual(edgesFrom(newEdges(), 'n1'));
+      expect((await store.similarTitles('t3', 1))[0]).toEqual(newEdges()[1]);
+      expect((await store.similarTitles('t4', 10)).map((e) => e.to)).toContain('n1');
+      const [ava, newcomer] = await store.getPeople(['p1', 'np-new']);
+      expect(ava!.titleIds).toContain('n1');
+      expect(newcomer).toEqual({ id: 'np-new', name: 'New Face', titleIds: ['n1'] });
+      expect(await store.listGenres()).toEqual(['Action', 'Crime', 'Drama', 'Family', 'Kids', 'Thriller']);
+    });
+
+    it('rejects a title whose id exists, writing nothing', async () => {
+      const before = await store.similarTitles('t4', 10);
+      const clash = { ...newTitle(), id: 't1' };
+      await expect(store.addTitle(clash, [{ from: 't4', to: 't1', score: 5, basis: [] }])).rejects.toBeInstanceOf(DuplicateTitleError);
+      expect((await store.getTitles(['t1']))[0]?.name).toBe('The Paper Crown');
+      expect(await store.similarTitles('t4', 10)).toEqual(before);
+      expect((await store.getPeople(['np-new']))[0]).toBeNull();
+    });
+
     it('keeps acknowledged writes across a restart', async () => {
+      await store.addTitle(newTitle(), newEdges());
       await store.recordPlayback([playback('d1', 'a2-p1', 't3', 4, 0.3)]);
       await store.recordImpressions([impression('d2', 'a2-p1', 't3', 4)]);
       store = await h.reopen(store);
       expect((await store.viewingHistory('a2-p1', 1))[0].eventId).toBe('d1');
       expect(await store.recordPlayback([playback('d1', 'a2-p1', 't3', 4, 0.3)])).toMatchObject({ accepted: 0, duplicates: 1 });
       expect(await store.recordImpressions([impression('d2', 'a2-p1', 't3', 4)])).toMatchObject({ accepted: 0, duplicates: 1 });
-      expect((await store.listTitles()).length).toBe(4);
+      expect((await store.listTitles()).length).toBe(5);
+      expect((await store.similarTitles('t3', 1))[0].to).toBe('n1');
     });
   });
 }

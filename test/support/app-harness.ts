@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApolloServer } from '@apollo/server';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
+import { loadDataset } from '../../src/catalog/load-dataset';
 import { createApollo } from '../../src/server/app';
 import { createContext, type RequestContext } from '../../src/server/context';
 import { createLogger } from '../../src/server/logger';
@@ -29,7 +30,7 @@ export interface AppHarness {
 export async function startHarness(clock: () => number = Date.now): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
   const store = await EmbeddedStore.open(dir);
-  await store.bulkLoad(observable(smallWorld()));
+  await loadDataset(store, observable(smallWorld()));
   const services = await createServices(store, clock);
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();

@@ -1,5 +1,6 @@
 import type { WorldData } from '../../src/world/generate';
-import type { ImpressionEvent, PlaybackEvent, Title } from '../../graph/types';
+import { buildSimilarityGraph } from '../../src/similarity/similarity-graph';
+import type { ImpressionEvent, PlaybackEvent, SimilarEdge, Title } from '../../graph/types';
 
 const DAY = 86_400_000;
 export const FIXTURE_START = Date.UTC(2026, 8, 1);
@@ -58,4 +59,10 @@ export function fixtureData(): WorldData {
     ],
     impressions: [impression('i1', 'a1-p1', 't1', 1), impression('i2', 'a2-p1', 't4', 3)],
   };
+}
+
+/** The fixture's SIMILAR_TO graph, as the real builder makes it. */
+export function fixtureSimilarity(): SimilarEdge[] {
+  const data = fixtureData();
+  return buildSimilarityGraph(data.titles, data.playbacks);
 }

@@ -1,0 +1,17 @@
+/** Failures a store reports in terms the API maps to error codes (src/server/errors.ts). */
+
+/** The store cannot be reached (Neo4j down or restarting); the request may succeed later. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A title with this id exists already; nothing was written. */
+export class DuplicateTitleError extends Error {
+  constructor(readonly titleId: string) {
+    super(`a title with id "${titleId}" already exists`);
+    this.name = 'DuplicateTitleError';
+  }
+}

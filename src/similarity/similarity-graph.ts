@@ -1,0 +1,90 @@
+import type { SimilarEdge, Title } from '../../graph/types';
+import { CoWatch } from './co-watch';
+import { ContentIndex } from './content-index';
+
+export interface SimilarityOptions {
+  /** SIMILAR_TO edges kept per title. */
+  topK: number;
+  /** Largest share co-watching can take of a score, reached when both titles have many viewers. */
+  coWatchWeight: number;
+  /** Viewers (of the less watched title) at which co-watching gets half of `coWatchWeight`. */
+  coWatchSupport: number;
+}
+
+export const DEFAULT_SIMILARITY: SimilarityOptions = { topK: 50, coWatchWeight: 0.5, coWatchSupport: 20 };
+
+/** Basis entries kept per edge: enough for a reason, small enough for a graph property. */
+const BASIS_LENGTH = 8;
+
+/**
+ * Blends metadata cosine with co-watching cosine. Co-watching only counts in proportion to the
+ * viewing data behind it: a new title with no viewers is judged on metadata alone, while for
+ * two much-watched titles "their audiences do not overlap" is evidence too.
+ */
+export function blendedScore(meta: number, together: number, viewersA: number, viewersB: number, o: SimilarityOptions): number {
+  const support = Math.min(viewersA, viewersB);
+  const w = support === 0 ? 0 : o.coWatchWeight * support / (support + o.coWatchSupport);
+  const coCosine = together === 0 ? 0 : together / Math.sqrt(viewersA * viewersB);
+  return (1 - w) * meta + w * coCosine;
+}
+
+/** Scores are rounded so both stores (and JSON) carry exactly the same numbers. */
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+const byScoreThenId = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
+
+/**
+ * The whole SIMILAR_TO graph: for every title, its `topK` most similar titles by blended score.
+ * Pure and deterministic for the same titles and plays.
+ */
+export function buildSimilarityGraph(
+  titles: readonly Title[],
+  plays: Iterable<{ profileId: string; titleId: string; occurredAt: number }>,
+  options: SimilarityOptions = DEFAULT_SIMILARITY,
+  onProgress?: (done: number, total: number) => void,
+): SimilarEdge[] {
+  const sorted = [...titles].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const index = new ContentIndex(sorted);
+  const coWatch = CoWatch.from(plays);
+  const scratch = new Float64Array(index.size);
+  const edges: SimilarEdge[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const from = sorted[i].id;
+    const meta = new Map<string, number>();
+    for (const [position, cosine] of index.cosines(from, scratch)) meta.set(index.idAt(position), cosine);
+    const partners = coWatch.partners(from);
+    const candidates = new Set([...meta.keys(), ...partners.keys()]);
+    const scored: SimilarEdge[] = [];
+    for (const to of candidates) {
+      if (!index.has(to)) continue;
+      const together = partners.get(to) ?? 0;
+      const score = round(blendedScore(meta.get(to) ?? 0, together, coWatch.viewersOf(from), coWatch.viewersOf(to), options));
+      if (score > 0) scored.push({ from, to, score, basis: [] });
+    }
+    for (const edge of scored.sort(byScoreThenId).slice(0, options.topK)) {
+      const together = partners.get(edge.to) ?? 0;
+      edge.basis = [...index.shared(from, edge.to).slice(0, BASIS_LENGTH), ...(together > 0 ? [`co-watch:${together}`] : [])];
+      edges.push(edge);
+    }
+    if ((i + 1) % 250 === 0 || i === sorted.length - 1) onProgress?.(i + 1, sorted.length);
+  }
+  return edges;
+}
+
+/**
+ * Content-based cold start: edges for a title not yet in `index` (so with no viewers), both
+ * ways, so it has neighbours at once and shows up among its neighbours' similar titles.
+ */
+export function edgesForNewTitle(index: ContentIndex, title: Title, options: SimilarityOptions = DEFAULT_SIMILARITY): SimilarEdge[] {
+  const scored = [...index.cosinesFor(title)]
+    .map(([position, cosine]) => ({ from: title.id, to: index.idAt(position), score: round(cosine), basis: [] as string[] }))
+    .filter((e) => e.score > 0)
+    .sort(byScoreThenId)
+    .slice(0, options.topK);
+  const edges: SimilarEdge[] = [];
+  for (const e of scored) {
+    const basis = index.shared(title, e.to).slice(0, BASIS_LENGTH);
+    edges.push({ ...e, basis }, { from: e.to, to: title.id, score: e.score, basis });
+  }
+  return edges;
+}
