@@ -5,6 +5,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  globalSetup: '<rootDir>/test/support/neo4j-global-setup.js',
+  globalTeardown: '<rootDir>/test/support/neo4j-global-teardown.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

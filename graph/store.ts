@@ -3,7 +3,7 @@ import type {
   Account, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title, WatchState,
 } from './types';
 
-/** A person with the titles they acted in or directed. */
+/** A person with the titles they acted in or directed (ids sorted). */
 export interface Person {
   id: string;
   name: string;

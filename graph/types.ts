@@ -128,11 +128,14 @@ export const FINISHED_PROGRESS = 0.7;
 /** Progress at or above which a title leaves Continue Watching (credits are rarely watched). */
 export const COMPLETED_PROGRESS = 0.9;
 
-const TIER_RANK: Record<MaturityTier, number> = { LITTLE_KIDS: 0, OLDER_KIDS: 1, TEENS: 2, ADULTS: 3 };
+/** A tier's position, 0 for LITTLE_KIDS: a profile sees titles of a rank at or below its own. */
+export function tierRank(tier: MaturityTier): number {
+  return MATURITY_TIERS.indexOf(tier);
+}
 
 /** Whether a title of tier `title` may be shown to a profile limited to `limit`. */
 export function allowedFor(limit: MaturityTier, title: MaturityTier): boolean {
-  return TIER_RANK[title] <= TIER_RANK[limit];
+  return tierRank(title) <= tierRank(limit);
 }
 
 /**

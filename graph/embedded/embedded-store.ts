@@ -79,7 +79,10 @@ export class EmbeddedStore implements Store {
   }
 
   async getPeople(ids: readonly string[]): Promise<(Person | null)[]> {
-    return ids.map((id) => this.state.people.get(id) ?? null);
+    return ids.map((id) => {
+      const person = this.state.people.get(id);
+      return person ? { ...person, titleIds: [...person.titleIds].sort() } : null;
+    });
   }
 
   async listGenres() {

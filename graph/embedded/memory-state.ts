@@ -1,7 +1,8 @@
 import type { WorldData } from '../../src/world/generate';
 import type { Person } from '../store';
+import { applyToWatchState } from '../watch-state';
 import {
-  COMPLETED_PROGRESS, allowedFor, type Account, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile,
+  allowedFor, type Account, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile,
   type SimilarEdge, type Title, type WatchState,
 } from '../types';
 
@@ -9,25 +10,6 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
 const newestFirst = (a: PlaybackEvent, b: PlaybackEvent) =>
   b.occurredAt - a.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
-
-/** Folds one playback event into a (profile, title) state; events may arrive out of order. */
-export function applyToWatchState(state: WatchState | undefined, e: PlaybackEvent): WatchState {
-  if (!state) {
-    return {
-      profileId: e.profileId, titleId: e.titleId, progress: e.progress, plays: 1,
-      firstAt: e.occurredAt, lastAt: e.occurredAt, completed: e.progress >= COMPLETED_PROGRESS,
-    };
-  }
-  const latest = e.occurredAt >= state.lastAt;
-  return {
-    ...state,
-    progress: latest ? e.progress : state.progress,
-    plays: state.plays + 1,
-    firstAt: Math.min(state.firstAt, e.occurredAt),
-    lastAt: Math.max(state.lastAt, e.occurredAt),
-    completed: state.completed || e.progress >= COMPLETED_PROGRESS,
-  };
-}
 
 /** The embedded store's in-memory indexes; pure data structure, no I/O. */
 export class MemoryState {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
+import { connectNeo4j } from '../../graph/neo4j/connect';
+import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 import type { Store } from '../../graph/store';
 import type { Config } from '../config/config';
 import { loadDataset } from '../catalog/load-dataset';
@@ -10,7 +12,12 @@ import type { Logger } from './logger';
 
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.STORE === 'neo4j') {
-    throw new Error('STORE=neo4j is not available yet: the Neo4j store arrives with the Neo4j issue; use STORE=embedded');
+    const { driver, cypher } = await connectNeo4j({
+      uri: config.NEO4J_URI!, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD ?? '',
+      database: config.NEO4J_DATABASE, attempts: config.NEO4J_CONNECT_ATTEMPTS,
+    }, (msg) => logger.warn(msg));
+    logger.info({ uri: config.NEO4J_URI }, 'connected to Neo4j');
+    return Neo4jStore.open(cypher, () => driver.close());
   }
   return EmbeddedStore.open(path.join(config.DATA_DIR, 'store'), (msg) => logger.info(msg));
 }

@@ -45,9 +45,12 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
     afterEach(async () => store.close());
 
     it('reports empty before a load and not after', async () => {
-      const fresh = await harness().open();
-      expect(await fresh.isEmpty()).toBe(true);
-      await fresh.close();
+      expect(await store.isEmpty()).toBe(false);
+      await store.close();
+      // Fresh storage (for Neo4j: the same test database, emptied).
+      store = await harness().open();
+      expect(await store.isEmpty()).toBe(true);
+      await store.bulkLoad(fixtureData(), fixtureSimilarity());
       expect(await store.isEmpty()).toBe(false);
       await expect(store.bulkLoad(fixtureData(), [])).rejects.toThrow();
     });

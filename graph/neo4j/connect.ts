@@ -1,0 +1,51 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import { CypherExecutor } from './cypher-executor';
+
+export interface Neo4jConnection {
+  uri: string;
+  user: string;
+  password: string;
+  database?: string;
+  /** Connection attempts at start before giving up; the waits between them double up to 10 s. */
+  attempts: number;
+}
+
+/**
+ * Driver settings for an API: fail a request within seconds when Neo4j is gone (the client gets
+ * GRAPH_UNAVAILABLE and can retry) rather than hang for the driver's default 30 s retry window.
+ * JS numbers come back as numbers: every integer the store keeps (epoch ms, counts) is < 2^53.
+ */
+const DRIVER_CONFIG = {
+  disableLosslessIntegers: true,
+  maxTransactionRetryTime: 5_000,
+  connectionAcquisitionTimeout: 5_000,
+  connectionTimeout: 3_000,
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Connects to Neo4j, retrying with exponential backoff while it is starting (a compose stack
+ * starts the API and the database together), and logging each failed attempt.
+ */
+export async function connectNeo4j(
+  c: Neo4jConnection, log: (msg: string) => void = () => {},
+): Promise<{ driver: Driver; cypher: CypherExecutor }> {
+  const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password), DRIVER_CONFIG);
+  let wait = 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await driver.verifyConnectivity({ database: c.database });
+      return { driver, cypher: new CypherExecutor(driver, c.database) };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (attempt >= c.attempts) {
+        await driver.close();
+        throw new Error(`Neo4j at ${c.uri} is not reachable after ${attempt} attempts: ${reason}`);
+      }
+      log(`Neo4j at ${c.uri} not reachable (attempt ${attempt}/${c.attempts}): ${reason}; retrying in ${wait / 1000}s`);
+      await sleep(wait);
+      wait = Math.min(10_000, wait * 2);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { WorldData } from '../../src/world/generate';
+import type { LoadProgress } from '../store';
+import type { SimilarEdge, WatchState } from '../types';
+import { applyToWatchState } from '../watch-state';
+import type { CypherExecutor } from './cypher-executor';
+import { impressionProps, titleProps, watchProps } from './neo4j-records';
+
+const BATCH = 5000;
+
+/** Links titles (already created) to their metadata nodes; shared by bulk load and addTitle. */
+export const LINK_TITLES = `
+UNWIND $rows AS row
+MATCH (t:Title {id: row.id})
+FOREACH (g IN row.genres | MERGE (n:Genre {name: g}) CREATE (t)-[:IN_GENRE]->(n))
+FOREACH (tag IN row.tags | MERGE (n:Tag {name: tag}) CREATE (t)-[:HAS_TAG]->(n))
+FOREACH (c IN CASE WHEN row.country = 'XX' THEN [] ELSE [row.country] END |
+  MERGE (n:Country {code: c}) CREATE (t)-[:FROM_COUNTRY]->(n))
+FOREACH (l IN CASE WHEN row.language = 'xx' THEN [] ELSE [row.language] END |
+  MERGE (n:Language {code: l}) CREATE (t)-[:IN_LANGUAGE]->(n))
+FOREACH (i IN range(0, size(row.castIds) - 1) |
+  MERGE (p:Person {id: row.castIds[i]}) ON CREATE SET p.name = row.castNames[i]
+  CREATE (p)-[:ACTED_IN {billing: i}]->(t))
+FOREACH (i IN range(0, size(row.directorIds) - 1) |
+  MERGE (p:Person {id: row.directorIds[i]}) ON CREATE SET p.name = row.directorNames[i]
+  CREATE (p)-[:DIRECTED]->(t))`;
+
+export const CREATE_TITLES = 'UNWIND $rows AS row CREATE (t:Title) SET t = row';
+
+export const CREATE_SIMILAR = `
+UNWIND $edges AS e
+MATCH (a:Title {id: e.from}), (b:Title {id: e.to})
+CREATE (a)-[:SIMILAR_TO {score: e.score, basis: e.basis}]->(b)`;
+
+const STEPS: { stage: string; cypher: string; rows: (d: WorldData, s: readonly SimilarEdge[]) => readonly object[] }[] = [
+  { stage: 'titles', cypher: CREATE_TITLES, rows: (d) => sortedTitles(d).map(titleProps) },
+  { stage: 'metadata', cypher: LINK_TITLES, rows: (d) => sortedTitles(d).map(titleProps) },
+  { stage: 'similar_to', cypher: CREATE_SIMILAR, rows: (_d, s) => s },
+  { stage: 'accounts', cypher: 'UNWIND $rows AS row CREATE (a:Account) SET a = row', rows: (d) => d.accounts },
+  {
+    stage: 'profiles',
+    cypher: 'UNWIND $rows AS row MATCH (a:Account {id: row.accountId}) CREATE (a)-[:HAS_PROFILE]->(p:Profile) SET p = row',
+    rows: (d) => d.profiles,
+  },
+  { stage: 'playbacks', cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row', rows: (d) => d.playbacks },
+  {
+    stage: 'watched',
+    cypher: `UNWIND $rows AS row MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})
+             CREATE (p)-[w:WATCHED]->(t) SET w = row.props`,
+    rows: (d) => watchStates(d).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
+  },
+  { stage: 'impressions', cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row', rows: (d) => d.impressions.map(impressionProps) },
+];
+
+function sortedTitles(d: WorldData) {
+  return [...d.titles].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function watchStates(d: WorldData): WatchState[] {
+  const states = new Map<string, WatchState>();
+  for (const e of d.playbacks) {
+    const key = `${e.profileId}\u0000${e.titleId}`;
+    states.set(key, applyToWatchState(states.get(key), e));
+  }
+  return [...states.values()];
+}
+
+/**
+ * Writes a dataset in UNWIND batches, one transaction per batch, then the Meta node that marks
+ * the load complete. Titles go in id order so a person's stored name is the one of their first
+ * title, as in the embedded store.
+ */
+export async function bulkLoadNeo4j(
+  cypher: CypherExecutor, data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress,
+): Promise<void> {
+  for (const step of STEPS) {
+    const rows = step.rows(data, similarity);
+    onProgress?.(step.stage, 0, rows.length);
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = rows.slice(i, i + BATCH);
+      await cypher.write(step.cypher, step.stage === 'similar_to' ? { edges: batch } : { rows: batch });
+      onProgress?.(step.stage, Math.min(rows.length, i + BATCH), rows.length);
+    }
+  }
+  await cypher.write('CREATE (:Meta {key: "dataset", manifest: $manifest, loadedAt: timestamp()})', {
+    manifest: JSON.stringify(data.manifest),
+  });
+}

@@ -1,0 +1,75 @@
+import {
+  tierRank, type Account, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState,
+} from '../types';
+
+/**
+ * Domain records as node properties and back. A Title node carries its whole record (lists for
+ * people and artwork, in order) so reading one is one lookup; the relationships to Genre, Person,
+ * Country, Language and Tag nodes are the graph that similarity and traversals use. Absent
+ * optional values are absent properties (Neo4j has no null properties).
+ */
+
+type Props = Record<string, unknown>;
+
+export function titleProps(t: Title): Props {
+  return {
+    id: t.id, name: t.name, kind: t.kind, description: t.description, genres: t.genres, tags: t.tags,
+    castIds: t.cast.map((p) => p.id), castNames: t.cast.map((p) => p.name),
+    directorIds: t.directors.map((p) => p.id), directorNames: t.directors.map((p) => p.name),
+    country: t.country, language: t.language, releaseYear: t.releaseYear, maturityRating: t.maturityRating,
+    maturityTier: t.maturityTier, tierRank: tierRank(t.maturityTier), runtimeMinutes: t.runtimeMinutes,
+    seasons: t.seasons, criticScore: t.criticScore, addedAt: t.addedAt,
+    artworkIds: t.artwork.map((a) => a.id), artworkThemes: t.artwork.map((a) => a.theme),
+  };
+}
+
+const zip = (ids: unknown, names: unknown) => (ids as string[]).map((id, i) => ({ id, name: (names as string[])[i] }));
+
+export function toTitle(p: Props): Title {
+  const id = p.id as string;
+  return {
+    id, name: p.name as string, kind: p.kind as Title['kind'], description: p.description as string,
+    genres: p.genres as string[], tags: p.tags as string[],
+    cast: zip(p.castIds, p.castNames), directors: zip(p.directorIds, p.directorNames),
+    country: p.country as string, language: p.language as string, releaseYear: p.releaseYear as number,
+    maturityRating: p.maturityRating as string, maturityTier: p.maturityTier as Title['maturityTier'],
+    runtimeMinutes: p.runtimeMinutes as number, seasons: (p.seasons as number | undefined) ?? null,
+    criticScore: (p.criticScore as number | undefined) ?? null, addedAt: p.addedAt as number,
+    artwork: (p.artworkIds as string[]).map((aid, i) => ({ id: aid, titleId: id, theme: (p.artworkThemes as Title['artwork'][number]['theme'][])[i] })),
+  };
+}
+
+export function toAccount(p: Props): Account {
+  return { id: p.id as string, country: p.country as string, utcOffsetMinutes: p.utcOffsetMinutes as number, createdAt: p.createdAt as number };
+}
+
+export function toProfile(p: Props): Profile {
+  return {
+    id: p.id as string, accountId: p.accountId as string, name: p.name as string, isKids: p.isKids as boolean,
+    maturityLimit: p.maturityLimit as Profile['maturityLimit'], language: p.language as string, createdAt: p.createdAt as number,
+  };
+}
+
+export function toPlayback(p: Props): PlaybackEvent {
+  return {
+    eventId: p.eventId as string, profileId: p.profileId as string, titleId: p.titleId as string,
+    occurredAt: p.occurredAt as number, progress: p.progress as number, device: p.device as PlaybackEvent['device'],
+    sessionId: (p.sessionId as string | undefined) ?? null,
+  };
+}
+
+export function impressionProps(e: ImpressionEvent): Props {
+  return { ...e };
+}
+
+/** WATCHED relationship properties; the profile and title are its ends. */
+export function watchProps(w: WatchState): Props {
+  return { progress: w.progress, plays: w.plays, firstAt: w.firstAt, lastAt: w.lastAt, completed: w.completed };
+}
+
+export function toWatchState(profileId: string, titleId: string, p: Props): WatchState {
+  return {
+    profileId, titleId, progress: p.progress as number, plays: p.plays as number,
+    firstAt: p.firstAt as number, lastAt: p.lastAt as number, completed: p.completed as boolean,
+  };
+}

@@ -1,0 +1,239 @@
+import type { ManagedTransaction } from 'neo4j-driver';
+import type { WorldData } from '../../src/world/generate';
+import { DuplicateTitleError } from '../errors';
+import type { LoadProgress, Person, ProfilePage, Store } from '../store';
+import {
+  tierRank, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type RecordOutcome, type SimilarEdge, type Title,
+} from '../types';
+import { applyToWatchState } from '../watch-state';
+import { int, type CypherExecutor } from './cypher-executor';
+import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo4j-bulk-load';
+import {
+  impressionProps, titleProps, toAccount, toPlayback, toProfile, toTitle, toWatchState, watchProps,
+} from './neo4j-records';
+import { ensureSchema } from './neo4j-schema';
+
+type Props = Record<string, unknown>;
+const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const isConstraintViolation = (err: unknown) => (err as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+
+/** Keeps the first event of each id within one batch; later copies count as duplicates. */
+function firstOfEachId<E extends { eventId: string }>(events: readonly E[]): E[] {
+  const seen = new Set<string>();
+  return events.filter((e) => !seen.has(e.eventId) && (seen.add(e.eventId), true));
+}
+
+/**
+ * The production store: the catalog as a graph (titles linked to genres, people, countries,
+ * languages, tags and, by SIMILAR_TO, to each other), profiles with WATCHED relationships, and
+ * events as nodes unique by id. Answers are ordered exactly like the embedded store's.
+ */
+export class Neo4jStore implements Store {
+  private constructor(private readonly cypher: CypherExecutor, private readonly onClose: () => Promise<void>) {}
+
+  /** Creates constraints and indexes if missing; `onClose` releases the driver. */
+  static async open(cypher: CypherExecutor, onClose: () => Promise<void> = async () => {}): Promise<Neo4jStore> {
+    await ensureSchema(cypher);
+    return new Neo4jStore(cypher, onClose);
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.cypher.read('MATCH (m:Meta {key: "dataset"}) RETURN m.key')).length === 0;
+  }
+
+  async bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
+    if (!(await this.isEmpty())) throw new Error('bulkLoad needs an empty store');
+    // A load that died half way left nodes but no Meta node: clear them before starting again.
+    await this.cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
+    await bulkLoadNeo4j(this.cypher, data, similarity, onProgress);
+  }
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+
+  async listTitles(): Promise<Title[]> {
+    const rows = await this.cypher.read<{ t: Props }>('MATCH (t:Title) RETURN properties(t) AS t');
+    return byId(rows.map((r) => toTitle(r.t)));
+  }
+
+  async getTitles(ids: readonly string[]): Promise<(Title | null)[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.cypher.read<{ t: Props }>('MATCH (t:Title) WHERE t.id IN $ids RETURN properties(t) AS t', { ids });
+    const found = new Map(rows.map((r) => [r.t.id as string, toTitle(r.t)]));
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  async getPeople(ids: readonly string[]): Promise<(Person | null)[]> {
+    const rows = await this.cypher.read<{ id: string; name: string; titleIds: string[] }>(
+      `MATCH (p:Person) WHERE p.id IN $ids
+       OPTIONAL MATCH (p)-[:ACTED_IN|DIRECTED]->(t:Title)
+       WITH p, t ORDER BY t.id
+       RETURN p.id AS id, p.name AS name, collect(DISTINCT t.id) AS titleIds`, { ids });
+    const found = new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, titleIds: r.titleIds.sort() }]));
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  async listGenres(): Promise<string[]> {
+    const rows = await this.cypher.read<{ name: string }>('MATCH (g:Genre) WHERE (g)<-[:IN_GENRE]-() RETURN g.name AS name');
+    return rows.map((r) => r.name).sort();
+  }
+
+  async addTitle(title: Title, edges: readonly SimilarEdge[]): Promise<void> {
+    try {
+      await this.cypher.writeTx(async (tx) => {
+        const existing = await tx.run('MATCH (t:Title {id: $id}) RETURN t.id', { id: title.id });
+        if (existing.records.length > 0) throw new DuplicateTitleError(title.id);
+        const rows = [titleProps(title)];
+        await tx.run(CREATE_TITLES, { rows });
+        await tx.run(LINK_TITLES, { rows });
+        await tx.run(CREATE_SIMILAR, { edges });
+      });
+    } catch (err) {
+      // Two replicas adding one id at once: the constraint stops the second.
+      if (isConstraintViolation(err)) throw new DuplicateTitleError(title.id);
+      throw err;
+    }
+  }
+
+  async similarTitles(titleId: string, limit: number, maxTier?: MaturityTier): Promise<SimilarEdge[]> {
+    const rows = await this.cypher.read<{ to: string; score: number; basis: string[] }>(
+      `MATCH (:Title {id: $id})-[s:SIMILAR_TO]->(t:Title)
+       WHERE $maxRank IS NULL OR t.tierRank <= $maxRank
+       RETURN t.id AS to, s.score AS score, s.basis AS basis
+       ORDER BY score DESC, to ASC LIMIT $limit`,
+      { id: titleId, maxRank: maxTier === undefined ? null : tierRank(maxTier), limit: int(limit) },
+    );
+    return rows.map((r) => ({ from: titleId, to: r.to, score: r.score, basis: r.basis }));
+  }
+
+  async getAccount(id: string) {
+    const rows = await this.cypher.read<{ a: Props }>('MATCH (a:Account {id: $id}) RETURN properties(a) AS a', { id });
+    return rows.length ? toAccount(rows[0].a) : null;
+  }
+
+  async getProfiles(ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    const rows = await this.cypher.read<{ p: Props }>('MATCH (p:Profile) WHERE p.id IN $ids RETURN properties(p) AS p', { ids });
+    const found = new Map(rows.map((r) => [r.p.id as string, toProfile(r.p)]));
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  async listProfiles(first: number, after?: string): Promise<ProfilePage> {
+    const rows = await this.cypher.read<{ p: Props }>(
+      `MATCH (p:Profile) WHERE $after IS NULL OR p.id > $after
+       RETURN properties(p) AS p ORDER BY p.id LIMIT $limit`,
+      { after: after ?? null, limit: int(first + 1) },
+    );
+    return { profiles: rows.slice(0, first).map((r) => toProfile(r.p)), hasMore: rows.length > first };
+  }
+
+  async countProfiles(): Promise<number> {
+    return (await this.cypher.read<{ n: number }>('MATCH (p:Profile) RETURN count(p) AS n'))[0].n;
+  }
+
+  async profilesOfAccount(accountId: string) {
+    const rows = await this.cypher.read<{ p: Props }>(
+      'MATCH (:Account {id: $id})-[:HAS_PROFILE]->(p:Profile) RETURN properties(p) AS p', { id: accountId });
+    return byId(rows.map((r) => toProfile(r.p)));
+  }
+
+  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {
+    const fresh = await this.insertEvents(firstOfEachId(events), async (tx, batch) => {
+      // Lock the profiles first (in id order, so two writers cannot deadlock): their WATCHED
+      // states are read, folded and written below, and a concurrent writer must wait for that.
+      const profileIds = [...new Set(batch.map((e) => e.profileId))].sort();
+      await tx.run('UNWIND $ids AS id MATCH (p:Profile {id: id}) SET p.writeLock = coalesce(p.writeLock, 0) + 1', { ids: profileIds });
+      const created = await this.createNew(tx, 'Playback', batch, (e) => ({ ...e }));
+      if (created.length > 0) await this.foldWatchState(tx, created);
+      return created;
+    });
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+  }
+
+  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
+    const fresh = await this.insertEvents(firstOfEachId(events), (tx, batch) => this.createNew(tx, 'Impression', batch, impressionProps));
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+  }
+
+  /**
+   * Runs an event insert; if a concurrent writer committed one of the same ids first, the
+   * uniqueness constraint aborts this transaction and one retry then sees those as duplicates.
+   */
+  private async insertEvents<E>(batch: E[], insert: (tx: ManagedTransaction, batch: E[]) => Promise<E[]>): Promise<E[]> {
+    if (batch.length === 0) return [];
+    try {
+      return await this.cypher.writeTx((tx) => insert(tx, batch));
+    } catch (err) {
+      if (!isConstraintViolation(err)) throw err;
+      return this.cypher.writeTx((tx) => insert(tx, batch));
+    }
+  }
+
+  /** Creates the events whose ids are not stored yet; returns those. */
+  private async createNew<E extends { eventId: string }>(
+    tx: ManagedTransaction, label: 'Playback' | 'Impression', batch: E[], props: (e: E) => Props,
+  ): Promise<E[]> {
+    const result = await tx.run<{ id: string }>(
+      `UNWIND $rows AS row
+       OPTIONAL MATCH (x:${label} {eventId: row.eventId})
+       WITH row WHERE x IS NULL
+       CREATE (e:${label}) SET e = row
+       RETURN row.eventId AS id`,
+      { rows: batch.map(props) },
+    );
+    const created = new Set(result.records.map((r) => r.get('id')));
+    return batch.filter((e) => created.has(e.eventId));
+  }
+
+  /** Folds new events into WATCHED with the same function as the embedded store. */
+  private async foldWatchState(tx: ManagedTransaction, events: PlaybackEvent[]): Promise<void> {
+    const pairs = [...new Map(events.map((e) => [`${e.profileId}\u0000${e.titleId}`, { profileId: e.profileId, titleId: e.titleId }])).values()];
+    const current = await tx.run<{ profileId: string; titleId: string; w: Props }>(
+      `UNWIND $pairs AS pair
+       MATCH (:Profile {id: pair.profileId})-[w:WATCHED]->(:Title {id: pair.titleId})
+       RETURN pair.profileId AS profileId, pair.titleId AS titleId, properties(w) AS w`,
+      { pairs },
+    );
+    const states = new Map(current.records.map((r) => {
+      const { profileId, titleId, w } = r.toObject();
+      return [`${profileId}\u0000${titleId}`, toWatchState(profileId, titleId, w)];
+    }));
+    for (const e of events) {
+      const key = `${e.profileId}\u0000${e.titleId}`;
+      states.set(key, applyToWatchState(states.get(key), e));
+    }
+    await tx.run(
+      `UNWIND $rows AS row
+       MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})
+       MERGE (p)-[w:WATCHED]->(t) SET w = row.props`,
+      { rows: [...states.values()].map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })) },
+    );
+  }
+
+  async getWatchState(profileId: string) {
+    const rows = await this.cypher.read<{ titleId: string; w: Props }>(
+      `MATCH (:Profile {id: $id})-[w:WATCHED]->(t:Title)
+       RETURN t.id AS titleId, properties(w) AS w ORDER BY w.lastAt DESC, t.id ASC`, { id: profileId });
+    return rows.map((r) => toWatchState(profileId, r.titleId, r.w));
+  }
+
+  async viewingHistory(profileId: string, first: number) {
+    const rows = await this.cypher.read<{ e: Props }>(
+      `MATCH (e:Playback {profileId: $id})
+       RETURN properties(e) AS e ORDER BY e.occurredAt DESC, e.eventId ASC LIMIT $limit`, { id: profileId, limit: int(first) });
+    return rows.map((r) => toPlayback(r.e));
+  }
+
+  async playCountsSince(since: number) {
+    const rows = await this.cypher.read<{ id: string; n: number }>(
+      'MATCH (e:Playback) WHERE e.occurredAt >= $since RETURN e.titleId AS id, count(*) AS n', { since });
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  async latestPlaybackAt() {
+    const rows = await this.cypher.read<{ at: number }>(
+      'MATCH (e:Playback) WHERE e.occurredAt IS NOT NULL RETURN e.occurredAt AS at ORDER BY at DESC LIMIT 1');
+    return rows.length ? rows[0].at : null;
+  }
+}

@@ -1,0 +1,35 @@
+import { connectNeo4j } from '../../graph/neo4j/connect';
+import type { CypherExecutor } from '../../graph/neo4j/cypher-executor';
+import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
+
+/** The Neo4j the global setup found or started; undefined when the Neo4j suites skip. */
+export const NEO4J_URI = process.env.NEO4J_URI;
+
+/** `describe` when a Neo4j is available, else a skipped block that says why. */
+export function describeNeo4j(name: string, body: () => void): void {
+  if (NEO4J_URI) return describe(name, body);
+  describe.skip(`${name} (skipped: no Neo4j; set NEO4J_URI or install Java 17 + Maven)`, body);
+}
+
+export async function connectTestNeo4j(uri = NEO4J_URI!): Promise<{ cypher: CypherExecutor; close: () => Promise<void> }> {
+  const { driver, cypher } = await connectNeo4j({ uri, user: 'neo4j', password: 'test', attempts: 3 });
+  return { cypher, close: () => driver.close() };
+}
+
+/** Deletes every node of the test database (constraints and indexes stay). */
+export async function wipe(cypher: CypherExecutor): Promise<void> {
+  await cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+}
+
+/** A Neo4jStore on the test database, emptied first. */
+export async function openEmptyNeo4jStore(uri = NEO4J_URI!): Promise<Neo4jStore> {
+  const { cypher, close } = await connectTestNeo4j(uri);
+  await wipe(cypher);
+  return Neo4jStore.open(cypher, close);
+}
+
+/** A Neo4jStore on the test database as it is, as a restarted process would open it. */
+export async function reopenNeo4jStore(uri = NEO4J_URI!): Promise<Neo4jStore> {
+  const { cypher, close } = await connectTestNeo4j(uri);
+  return Neo4jStore.open(cypher, close);
+}
