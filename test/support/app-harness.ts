@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApolloServer } from '@apollo/server';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
+import type { Store } from '../../graph/store';
 import { loadDataset } from '../../src/catalog/load-dataset';
 import { createApollo } from '../../src/server/app';
 import { createContext, type RequestContext } from '../../src/server/context';
@@ -26,10 +27,14 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-/** The whole app on the embedded store over a fresh temporary DATA_DIR holding the small world. */
-export async function startHarness(clock: () => number = Date.now): Promise<AppHarness> {
+/**
+ * The whole app holding the small world: on the embedded store over a fresh temporary DATA_DIR,
+ * or on the empty store `openStore` gives.
+ */
+export async function startHarness(options: { clock?: () => number; openStore?: () => Promise<Store> } = {}): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
-  const store = await EmbeddedStore.open(dir);
+  const clock = options.clock ?? Date.now;
+  const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
   await loadDataset(store, observable(smallWorld()));
   const services = await createServices(store, clock);
   const apollo = await createApollo(services, createLogger('silent'));

@@ -1,3 +1,7 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { connectNeo4j } from '../../graph/neo4j/connect';
 import type { CypherExecutor } from '../../graph/neo4j/cypher-executor';
 import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
@@ -5,9 +9,28 @@ import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 /** The Neo4j the global setup found or started; undefined when the Neo4j suites skip. */
 export const NEO4J_URI = process.env.NEO4J_URI;
 
-/** `describe` when a Neo4j is available, else a skipped block that says why. */
+/**
+ * Test files run in parallel workers but share one Neo4j database (Community has one), and each
+ * wipes it: a file holds this cross-process lock while it uses the database.
+ */
+export function holdNeo4jWhileRunning(): void {
+  let release: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const file = path.join(os.tmpdir(), `neo4j-tests-${encodeURIComponent(NEO4J_URI!)}.lock`);
+    await fs.writeFile(file, '', { flag: 'a' });
+    release = await lockfile.lock(file, { retries: { retries: 600, minTimeout: 200, maxTimeout: 1000 }, stale: 60_000 });
+  }, 600_000);
+  afterAll(async () => release?.());
+}
+
+/** `describe` holding the Neo4j lock when a Neo4j is available, else a skipped block that says why. */
 export function describeNeo4j(name: string, body: () => void): void {
-  if (NEO4J_URI) return describe(name, body);
+  if (NEO4J_URI) {
+    return describe(name, () => {
+      holdNeo4jWhileRunning();
+      body();
+    });
+  }
   describe.skip(`${name} (skipped: no Neo4j; set NEO4J_URI or install Java 17 + Maven)`, body);
 }
 
