@@ -7,7 +7,8 @@ import type { Config } from '../config/config';
 import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../cli/progress';
 import { worldExists, readWorldData, writeWorld } from '../world/files';
-import { generateWorld, observable } from '../world/generate';
+import { generateWorld, observable, worldAroundCatalog, type WorldData, type WorldManifest, type WorldProgress } from '../world/generate';
+import { readCatalogFile } from '../import/catalog-file';
 import type { Logger } from './logger';
 
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
@@ -23,27 +24,42 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
 }
 
 /**
- * On an empty store, generates the configured world into DATA_DIR/world (or reuses one already
- * there) and bulk-loads it, so `npm start` on an empty DATA_DIR ends with a working demo.
+ * On an empty store, prepares a dataset and bulk-loads it, so `npm start` on an empty DATA_DIR
+ * (or database) ends with a working demo: a real catalog from CATALOG_PATH with simulated
+ * viewers, else the world already in DATA_DIR/world, else a newly generated world.
  */
-export async function ensureData(store: Store, config: Config, logger: Logger): Promise<void> {
-  if (!(await store.isEmpty())) return;
-  const worldDir = path.join(config.DATA_DIR, 'world');
+export async function ensureData(store: Store, config: Config, logger: Logger): Promise<WorldManifest | null> {
+  if (!(await store.isEmpty())) {
+    if (config.CATALOG_PATH) logger.warn({ catalog: config.CATALOG_PATH }, 'the store already holds data, so the catalog file is not imported; use an empty DATA_DIR or database');
+    return null;
+  }
   const progress = stageProgress();
   try {
-    let data;
-    if (await worldExists(worldDir)) {
-      logger.info({ worldDir }, 'loading the existing world');
-      data = await readWorldData(worldDir);
-    } else {
-      logger.info({ size: config.WORLD_SIZE, seed: config.WORLD_SEED }, 'empty DATA_DIR: generating the synthetic world');
-      const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, progress.update);
-      await writeWorld(worldDir, world);
-      data = observable(world);
-    }
+    const data = await prepareDataset(config, logger, progress.update);
     await loadDataset(store, data, progress.update);
-    logger.info(data.manifest.counts, 'world loaded into the store');
+    logger.info(data.manifest.counts, 'dataset loaded into the store');
+    return data.manifest;
   } finally {
     progress.stop();
   }
+}
+
+async function prepareDataset(config: Config, logger: Logger, onProgress: WorldProgress): Promise<WorldData> {
+  const worldDir = path.join(config.DATA_DIR, 'world');
+  if (config.CATALOG_PATH) {
+    const { titles, skipped } = await readCatalogFile(config.CATALOG_PATH);
+    logger.info({ catalog: config.CATALOG_PATH, titles: titles.length, skipped: skipped.length }, 'importing a real catalog; simulating viewers around it');
+    for (const s of skipped.slice(0, 5)) logger.warn(s, 'catalog row skipped');
+    const world = worldAroundCatalog(titles, config.WORLD_SIZE, config.WORLD_SEED, onProgress);
+    await writeWorld(worldDir, world);
+    return observable(world);
+  }
+  if (await worldExists(worldDir)) {
+    logger.info({ worldDir }, 'loading the existing world');
+    return readWorldData(worldDir);
+  }
+  logger.info({ size: config.WORLD_SIZE, seed: config.WORLD_SEED }, 'empty DATA_DIR: generating the synthetic world');
+  const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, onProgress);
+  await writeWorld(worldDir, world);
+  return observable(world);
 }

@@ -1,13 +1,19 @@
 import 'reflect-metadata';
+import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config';
 import { startApp } from './app';
 import { ensureData, openStore } from './bootstrap';
 import { createLogger } from './logger';
 import { createServices } from './services';
 
-/** `npm start`: validate config, open the store (loading a world if empty), serve. */
+/** `npm start [-- --catalog FILE]`: validate config, open the store (loading a dataset if empty), serve. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const opts = new Command('start')
+    .description('Serve the homepage API; on an empty store, load a dataset first.')
+    .option('--catalog <file>', 'import this netflix_titles.csv (with simulated viewers) into an empty store; same as CATALOG_PATH')
+    .parse()
+    .opts<{ catalog?: string }>();
+  const config = loadConfig({ ...process.env, ...(opts.catalog ? { CATALOG_PATH: opts.catalog } : {}) });
   const logger = createLogger(config.LOG_LEVEL);
   const store = await openStore(config, logger);
   await ensureData(store, config, logger);

@@ -17,7 +17,7 @@ export const DEFAULT_SIMILARITY: SimilarityOptions = { topK: 50, coWatchWeight: 
 const BASIS_LENGTH = 8;
 
 /**
- * Blends metadata cosine with co-watching cosine. Co-watching only counts in proportion to the
+ * Blends metadata similarity with co-watching cosine. Co-watching only counts in proportion to the
  * viewing data behind it: a new title with no viewers is judged on metadata alone, while for
  * two much-watched titles "their audiences do not overlap" is evidence too.
  */
@@ -33,6 +33,15 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 const byScoreThenId = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
 
+/** The k best edges, best first: a numeric sort finds the cut-off, so only those near it are compared fully. */
+function topK(edges: SimilarEdge[], k: number): SimilarEdge[] {
+  if (edges.length > k) {
+    const cutoff = Float64Array.from(edges, (e) => -e.score).sort()[k - 1];
+    edges = edges.filter((e) => -e.score <= cutoff);
+  }
+  return edges.sort(byScoreThenId).slice(0, k);
+}
+
 /**
  * The whole SIMILAR_TO graph: for every title, its `topK` most similar titles by blended score.
  * Pure and deterministic for the same titles and plays.
@@ -46,22 +55,23 @@ export function buildSimilarityGraph(
   const sorted = [...titles].sort((a, b) => (a.id < b.id ? -1 : 1));
   const index = new ContentIndex(sorted);
   const coWatch = CoWatch.from(plays);
-  const scratch = new Float64Array(index.size);
   const edges: SimilarEdge[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const from = sorted[i].id;
-    const meta = new Map<string, number>();
-    for (const [position, cosine] of index.cosines(from, scratch)) meta.set(index.idAt(position), cosine);
+    const viewers = coWatch.viewersOf(from);
+    const meta = index.similarities(from);
     const partners = coWatch.partners(from);
-    const candidates = new Set([...meta.keys(), ...partners.keys()]);
     const scored: SimilarEdge[] = [];
-    for (const to of candidates) {
-      if (!index.has(to)) continue;
-      const together = partners.get(to) ?? 0;
-      const score = round(blendedScore(meta.get(to) ?? 0, together, coWatch.viewersOf(from), coWatch.viewersOf(to), options));
+    const consider = (to: string, similarity: number) => {
+      const score = round(blendedScore(similarity, partners.get(to) ?? 0, viewers, coWatch.viewersOf(to), options));
       if (score > 0) scored.push({ from, to, score, basis: [] });
+    };
+    for (const [position, similarity] of meta) consider(index.idAt(position), similarity);
+    for (const to of partners.keys()) {
+      const position = index.positionOf(to);
+      if (position !== undefined && !meta.has(position)) consider(to, 0);
     }
-    for (const edge of scored.sort(byScoreThenId).slice(0, options.topK)) {
+    for (const edge of topK(scored, options.topK)) {
       const together = partners.get(edge.to) ?? 0;
       edge.basis = [...index.shared(from, edge.to).slice(0, BASIS_LENGTH), ...(together > 0 ? [`co-watch:${together}`] : [])];
       edges.push(edge);
@@ -76,13 +86,11 @@ export function buildSimilarityGraph(
  * ways, so it has neighbours at once and shows up among its neighbours' similar titles.
  */
 export function edgesForNewTitle(index: ContentIndex, title: Title, options: SimilarityOptions = DEFAULT_SIMILARITY): SimilarEdge[] {
-  const scored = [...index.cosinesFor(title)]
-    .map(([position, cosine]) => ({ from: title.id, to: index.idAt(position), score: round(cosine), basis: [] as string[] }))
-    .filter((e) => e.score > 0)
-    .sort(byScoreThenId)
-    .slice(0, options.topK);
+  const scored = [...index.similaritiesFor(title)]
+    .map(([position, similarity]) => ({ from: title.id, to: index.idAt(position), score: round(similarity), basis: [] as string[] }))
+    .filter((e) => e.score > 0);
   const edges: SimilarEdge[] = [];
-  for (const e of scored) {
+  for (const e of topK(scored, options.topK)) {
     const basis = index.shared(title, e.to).slice(0, BASIS_LENGTH);
     edges.push({ ...e, basis }, { from: e.to, to: title.id, score: e.score, basis });
   }

@@ -1,6 +1,6 @@
 import type { Title } from '../../graph/types';
 
-/** The kinds of metadata two titles can share, each a node kind in the Neo4j graph. */
+/** The kinds of metadata two titles can share; all but era are node kinds in the Neo4j graph. */
 export const FEATURE_KINDS = ['director', 'cast', 'genre', 'tag', 'country', 'language', 'era'] as const;
 export type FeatureKind = (typeof FEATURE_KINDS)[number];
 
@@ -19,7 +19,10 @@ export const FEATURE_WEIGHTS: Record<FeatureKind, number> = {
  */
 export const BILLED_CAST = 6;
 
-/** `kind:value` keys of a title's features; people by id, so namesakes stay apart. */
+/**
+ * `kind:value` keys of a title's set-valued features; people by id, so namesakes stay apart.
+ * Era is no key: release years are compared by distance (see ContentIndex), not by bucket.
+ */
 export function titleFeatures(t: Title): string[] {
   const keys = new Set<string>();
   for (const p of t.directors) keys.add(`director:${p.id}`);
@@ -29,7 +32,6 @@ export function titleFeatures(t: Title): string[] {
   // Importers mark an unknown country or language "XX"/"xx": two unknowns are not a match.
   if (t.country !== 'XX') keys.add(`country:${t.country}`);
   if (t.language !== 'xx') keys.add(`language:${t.language}`);
-  keys.add(`era:${Math.floor(t.releaseYear / 10) * 10}s`);
   return [...keys];
 }
 

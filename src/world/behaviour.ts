@@ -1,5 +1,6 @@
 import type { Device, Title } from '../../graph/types';
 import type { ProfileTaste, TitleTruth } from './truth';
+import { GENRE_ALIASES } from './genre-aliases';
 import { GENRES, TAGS } from './vocabulary';
 
 /**
@@ -26,12 +27,15 @@ export interface TitleFacts {
   isMovie: boolean;
 }
 
-const GENRE_INDEX = new Map<string, number>(GENRES.map((g, i) => [g, i]));
+const GENRE_INDEX = new Map<string, number[]>([
+  ...GENRES.map((g, i): [string, number[]] => [g, [i]]),
+  ...Object.entries(GENRE_ALIASES).map(([name, genres]): [string, number[]] => [name, genres.map((g) => GENRES.indexOf(g as (typeof GENRES)[number]))]),
+]);
 const TAG_INDEX = new Map<string, number>(TAGS.map((t, i) => [t, i]));
 
 export function titleFacts(title: Title): TitleFacts {
   return {
-    genreIndex: title.genres.map((g) => GENRE_INDEX.get(g) ?? -1).filter((i) => i >= 0),
+    genreIndex: [...new Set(title.genres.flatMap((g) => GENRE_INDEX.get(g) ?? []))],
     tagIndex: title.tags.map((t) => TAG_INDEX.get(t) ?? -1).filter((i) => i >= 0),
     country: title.country,
     people: [...title.cast, ...title.directors].map((p) => p.id),

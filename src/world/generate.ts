@@ -1,7 +1,8 @@
 import type { WorldSize } from '../config/config';
 import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../../graph/types';
-import { generateCatalog } from './catalog';
+import { generateCatalog, type GeneratedCatalog } from './catalog';
 import { generateHistory } from './history';
+import { importedCatalog } from './imported-catalog';
 import { generatePopulation } from './population';
 import { DAY_MS, DEFAULT_WORLD_END, WORLD_SPECS } from './sizes';
 import type { WorldTruth } from './truth';
@@ -38,6 +39,28 @@ export function generateWorld(size: WorldSize, seed: number, onProgress?: WorldP
   const start = end - spec.days * DAY_MS;
   const catalog = generateCatalog(seed, spec.titles, start, end);
   onProgress?.('catalog', 1, 1);
+  return simulateViewers(catalog, size, size, seed, start, end, onProgress);
+}
+
+/**
+ * A world around a real catalog: the population of `size` (its accounts and days; its title
+ * count is ignored) watching the given titles, in the days before the newest title was added.
+ */
+export function worldAroundCatalog(titles: readonly Title[], size: WorldSize, seed: number, onProgress?: WorldProgress): World {
+  const spec = WORLD_SPECS[size];
+  const end = Math.max(...titles.map((t) => t.addedAt)) + DAY_MS;
+  const start = end - spec.days * DAY_MS;
+  const catalog = importedCatalog(titles, seed, end);
+  onProgress?.('catalog', 1, 1);
+  return simulateViewers(catalog, 'imported', size, seed, start, end, onProgress);
+}
+
+/** Accounts, profiles and their viewing history over `catalog`, for the population of `populationSize`. */
+function simulateViewers(
+  catalog: GeneratedCatalog, size: WorldManifest['size'], populationSize: WorldSize, seed: number, start: number, end: number,
+  onProgress?: WorldProgress,
+): World {
+  const spec = WORLD_SPECS[populationSize];
   const population = generatePopulation(seed, spec.accounts, start, catalog);
   onProgress?.('population', 1, 1);
   const total = population.profiles.length;
