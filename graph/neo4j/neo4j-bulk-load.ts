@@ -5,7 +5,11 @@ import { applyToWatchState } from '../watch-state';
 import type { CypherExecutor } from './cypher-executor';
 import { impressionProps, titleProps, watchProps } from './neo4j-records';
 
-const BATCH = 5000;
+/**
+ * Rows per transaction. Transaction state lives on Neo4j's heap (capped by
+ * dbms.memory.transaction.total.max), so steps that create many relationships per row take fewer.
+ */
+const BATCH = { titles: 2000, metadata: 500, similar_to: 10000, rows: 5000 };
 
 /** Links titles (already created) to their metadata nodes; shared by bulk load and addTitle. */
 export const LINK_TITLES = `
@@ -31,10 +35,11 @@ UNWIND $edges AS e
 MATCH (a:Title {id: e.from}), (b:Title {id: e.to})
 CREATE (a)-[:SIMILAR_TO {score: e.score, basis: e.basis}]->(b)`;
 
-const STEPS: { stage: string; cypher: string; rows: (d: WorldData, s: readonly SimilarEdge[]) => readonly object[] }[] = [
-  { stage: 'titles', cypher: CREATE_TITLES, rows: (d) => sortedTitles(d).map(titleProps) },
-  { stage: 'metadata', cypher: LINK_TITLES, rows: (d) => sortedTitles(d).map(titleProps) },
-  { stage: 'similar_to', cypher: CREATE_SIMILAR, rows: (_d, s) => s },
+type Step = { stage: string; cypher: string; batch?: number; rows: (d: WorldData, s: readonly SimilarEdge[]) => readonly object[] };
+const STEPS: Step[] = [
+  { stage: 'titles', cypher: CREATE_TITLES, batch: BATCH.titles, rows: (d) => sortedTitles(d).map(titleProps) },
+  { stage: 'metadata', cypher: LINK_TITLES, batch: BATCH.metadata, rows: (d) => sortedTitles(d).map(titleProps) },
+  { stage: 'similar_to', cypher: CREATE_SIMILAR, batch: BATCH.similar_to, rows: (_d, s) => s },
   { stage: 'accounts', cypher: 'UNWIND $rows AS row CREATE (a:Account) SET a = row', rows: (d) => d.accounts },
   {
     stage: 'profiles',
@@ -75,10 +80,11 @@ export async function bulkLoadNeo4j(
   for (const step of STEPS) {
     const rows = step.rows(data, similarity);
     onProgress?.(step.stage, 0, rows.length);
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const batch = rows.slice(i, i + BATCH);
+    const size = step.batch ?? BATCH.rows;
+    for (let i = 0; i < rows.length; i += size) {
+      const batch = rows.slice(i, i + size);
       await cypher.write(step.cypher, step.stage === 'similar_to' ? { edges: batch } : { rows: batch });
-      onProgress?.(step.stage, Math.min(rows.length, i + BATCH), rows.length);
+      onProgress?.(step.stage, Math.min(rows.length, i + size), rows.length);
     }
   }
   await cypher.write('CREATE (:Meta {key: "dataset", manifest: $manifest, loadedAt: timestamp()})', {

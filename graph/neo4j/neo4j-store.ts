@@ -44,7 +44,7 @@ export class Neo4jStore implements Store {
   async bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
     if (!(await this.isEmpty())) throw new Error('bulkLoad needs an empty store');
     // A load that died half way left nodes but no Meta node: clear them before starting again.
-    await this.cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
+    await this.cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS');
     await bulkLoadNeo4j(this.cypher, data, similarity, onProgress);
   }
 

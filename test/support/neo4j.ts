@@ -18,7 +18,7 @@ export function holdNeo4jWhileRunning(): void {
   beforeAll(async () => {
     const file = path.join(os.tmpdir(), `neo4j-tests-${encodeURIComponent(NEO4J_URI!)}.lock`);
     await fs.writeFile(file, '', { flag: 'a' });
-    release = await lockfile.lock(file, { retries: { retries: 600, minTimeout: 200, maxTimeout: 1000 }, stale: 60_000 });
+    release = await lockfile.lock(file, { retries: { retries: 300, minTimeout: 200, maxTimeout: 1000 }, stale: 60_000 });
   }, 600_000);
   afterAll(async () => release?.());
 }
@@ -41,7 +41,7 @@ export async function connectTestNeo4j(uri = NEO4J_URI!): Promise<{ cypher: Cyph
 
 /** Deletes every node of the test database (constraints and indexes stay). */
 export async function wipe(cypher: CypherExecutor): Promise<void> {
-  await cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+  await cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS');
 }
 
 /** A Neo4jStore on the test database, emptied first. */
