@@ -33,10 +33,14 @@ describe('metadata similarity', () => {
     expect(sims.get(index.positionOf('k')!)!).toBeLessThan(0.5 * sims.get(index.positionOf('b')!)!);
   });
 
-  it('lets co-watching count only as far as viewing data supports it', () => {
+  it('lets co-watching raise a score as far as viewing data supports it, never lower it', () => {
     expect(blendedScore(0.4, 0, 0, 0, DEFAULT_SIMILARITY)).toBe(0.4);
-    expect(blendedScore(0.4, 30, 40, 40, DEFAULT_SIMILARITY)).toBeGreaterThan(0.4);
-    expect(blendedScore(0.4, 0, 400, 400, DEFAULT_SIMILARITY)).toBeLessThan(0.25);
+    expect(blendedScore(0.4, 0, 400, 400, DEFAULT_SIMILARITY)).toBe(0.4);
+    const few = blendedScore(0.4, 3, 4, 4, DEFAULT_SIMILARITY);
+    const many = blendedScore(0.4, 300, 400, 400, DEFAULT_SIMILARITY);
+    expect(few).toBeGreaterThan(0.4);
+    expect(many).toBeGreaterThan(few);
+    expect(many).toBeLessThanOrEqual(0.75);
   });
 
   it('builds the same graph every time, best first, at most topK per title, with reasons', () => {

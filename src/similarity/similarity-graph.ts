@@ -17,15 +17,17 @@ export const DEFAULT_SIMILARITY: SimilarityOptions = { topK: 50, coWatchWeight: 
 const BASIS_LENGTH = 8;
 
 /**
- * Blends metadata similarity with co-watching cosine. Co-watching only counts in proportion to the
- * viewing data behind it: a new title with no viewers is judged on metadata alone, while for
- * two much-watched titles "their audiences do not overlap" is evidence too.
+ * Blends metadata similarity with co-watching cosine. Co-watching counts in proportion to the
+ * viewing data behind it (a new title with no viewers is judged on metadata alone), and it only
+ * raises a score: in sparse logs two titles' audiences rarely overlap whatever they are, so an
+ * absent overlap is an absence of exposure more than evidence of difference.
  */
 export function blendedScore(meta: number, together: number, viewersA: number, viewersB: number, o: SimilarityOptions): number {
+  if (together === 0) return meta;
   const support = Math.min(viewersA, viewersB);
-  const w = support === 0 ? 0 : o.coWatchWeight * support / (support + o.coWatchSupport);
-  const coCosine = together === 0 ? 0 : together / Math.sqrt(viewersA * viewersB);
-  return (1 - w) * meta + w * coCosine;
+  const w = o.coWatchWeight * support / (support + o.coWatchSupport);
+  const coCosine = together / Math.sqrt(viewersA * viewersB);
+  return meta + w * Math.max(0, coCosine - meta);
 }
 
 /** Scores are rounded so both stores (and JSON) carry exactly the same numbers. */
