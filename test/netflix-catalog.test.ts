@@ -10,9 +10,10 @@ import { projectRoot } from '../src/config/paths';
 import { readCatalogFile } from '../src/import/catalog-file';
 import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
 import { observable, worldAroundCatalog, type WorldData } from '../src/world/generate';
+import { sharedDataFile } from './support/fixture-data';
 import { holdNeo4jWhileRunning, NEO4J_URI, openEmptyNeo4jStore } from './support/neo4j';
 
-const FILE = path.join(projectRoot(), '..', 'shared', 'data', 'netflix-titles', 'netflix_titles.csv');
+const FILE = sharedDataFile('netflix-titles', 'netflix_titles.csv');
 const present = existsSync(FILE);
 if (!present) console.warn(`netflix catalog tests skipped: ${FILE} is absent (CI has it)`);
 

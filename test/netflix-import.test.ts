@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { projectRoot } from '../src/config/paths';
 import { COUNTRY_TABLE, countryByName } from '../src/import/countries';
 import { parseNetflixTitles } from '../src/import/netflix-titles';
+import { sharedDataFile } from './support/fixture-data';
 
 const HEADER = 'show_id,type,title,director,cast,country,date_added,release_year,rating,duration,listed_in,description';
 // Line numbers matter: s7's title spans lines 9-10, so the row after it is on line 11.
@@ -110,7 +109,7 @@ describe('parseNetflixTitles on an inline sample', () => {
   });
 });
 
-const FILE = path.join(projectRoot(), '..', 'shared', 'data', 'netflix-titles', 'netflix_titles.csv');
+const FILE = sharedDataFile('netflix-titles', 'netflix_titles.csv');
 const exists = existsSync(FILE);
 if (!exists) console.warn(`netflix-import: ${FILE} is missing; skipping the real-file test`);
 

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { projectRoot } from '../../src/config/paths';
 import type { WorldData } from '../../src/world/generate';
 import { buildSimilarityGraph } from '../../src/similarity/similarity-graph';
 import type { ImpressionEvent, PlaybackEvent, SimilarEdge, Title } from '../../graph/types';
@@ -65,4 +67,9 @@ export function fixtureData(): WorldData {
 export function fixtureSimilarity(): SimilarEdge[] {
   const data = fixtureData();
   return buildSimilarityGraph(data.titles, data.playbacks);
+}
+
+/** The real public datasets for tests: `../shared/data` beside the project, or SHARED_DATA_DIR. */
+export function sharedDataFile(...parts: string[]): string {
+  return path.join(process.env.SHARED_DATA_DIR ?? path.join(projectRoot(), '..', 'shared', 'data'), ...parts);
 }
