@@ -15,6 +15,17 @@ export interface ProfilePage {
   hasMore: boolean;
 }
 
+/** A playback with the segment of its viewer: what trending and segment popularity count. */
+export interface RecentPlay {
+  eventId: string;
+  titleId: string;
+  profileId: string;
+  /** The viewer's account country. */
+  country: string;
+  kids: boolean;
+  occurredAt: number;
+}
+
 export type LoadProgress = (stage: string, done: number, total: number) => void;
 
 /**
@@ -64,8 +75,10 @@ export interface Store {
   getWatchState(profileId: string): Promise<WatchState[]>;
   /** The profile's playback events, newest first (ties by eventId), at most `first`. */
   viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
-  /** Number of playback events per title at or after `since` (epoch ms). */
-  playCountsSince(since: number): Promise<Map<string, number>>;
+  /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId). */
+  playsSince(since: number): Promise<RecentPlay[]>;
+  /** Every (profile, title) watch state, ordered by profile id then title id: the training data. */
+  listWatchStates(): Promise<WatchState[]>;
   /** When the newest playback event happened (epoch ms), or null when there is none. */
   latestPlaybackAt(): Promise<number | null>;
 }

@@ -30,7 +30,7 @@ async function answers(store: Store, titleIds: string[], profileIds: string[], a
     households: await Promise.all(accountIds.map((a) => store.profilesOfAccount(a))),
     watch: await Promise.all(profileIds.map((p) => store.getWatchState(p))),
     history: await Promise.all(profileIds.map((p) => store.viewingHistory(p, 25))),
-    counts: [...(await store.playCountsSince(since))].sort(), latest: await store.latestPlaybackAt(), similar,
+    plays: await store.playsSince(since), watchStates: await store.listWatchStates(), latest: await store.latestPlaybackAt(), similar,
   };
 }
 

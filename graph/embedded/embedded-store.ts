@@ -193,8 +193,12 @@ export class EmbeddedStore implements Store {
     return this.state.history(profileId, first);
   }
 
-  async playCountsSince(since: number) {
-    return this.state.playCountsSince(since);
+  async playsSince(since: number) {
+    return this.state.playsSince(since);
+  }
+
+  async listWatchStates() {
+    return this.state.allWatchStates();
   }
 
   async latestPlaybackAt() {

@@ -1,5 +1,5 @@
 import type { WorldData } from '../../src/world/generate';
-import type { Person } from '../store';
+import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../watch-state';
 import {
   allowedFor, type Account, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile,
@@ -108,11 +108,21 @@ export class MemoryState {
     return [...(this.playbacksByProfile.get(profileId) ?? [])].sort(newestFirst).slice(0, first);
   }
 
-  playCountsSince(since: number): Map<string, number> {
-    const counts = new Map<string, number>();
+  playsSince(since: number): RecentPlay[] {
+    const plays: RecentPlay[] = [];
     for (const events of this.playbacksByProfile.values()) {
-      for (const e of events) if (e.occurredAt >= since) counts.set(e.titleId, (counts.get(e.titleId) ?? 0) + 1);
+      for (const e of events) {
+        if (e.occurredAt < since) continue;
+        const profile = this.profiles.get(e.profileId);
+        const country = profile ? this.accounts.get(profile.accountId)?.country : undefined;
+        plays.push({ eventId: e.eventId, titleId: e.titleId, profileId: e.profileId, country: country ?? 'XX', kids: profile?.isKids ?? false, occurredAt: e.occurredAt });
+      }
     }
-    return counts;
+    return plays.sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
+  }
+
+  allWatchStates(): WatchState[] {
+    return [...this.watch.keys()].sort().flatMap((p) =>
+      [...this.watch.get(p)!.values()].sort((a, b) => (a.titleId < b.titleId ? -1 : 1)));
   }
 }

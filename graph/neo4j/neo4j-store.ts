@@ -1,7 +1,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { WorldData } from '../../src/world/generate';
 import { DuplicateTitleError } from '../errors';
-import type { LoadProgress, Person, ProfilePage, Store } from '../store';
+import type { LoadProgress, Person, ProfilePage, RecentPlay, Store } from '../store';
 import {
   tierRank, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type RecordOutcome, type SimilarEdge, type Title,
 } from '../types';
@@ -225,10 +225,21 @@ export class Neo4jStore implements Store {
     return rows.map((r) => toPlayback(r.e));
   }
 
-  async playCountsSince(since: number) {
-    const rows = await this.cypher.read<{ id: string; n: number }>(
-      'MATCH (e:Playback) WHERE e.occurredAt >= $since RETURN e.titleId AS id, count(*) AS n', { since });
-    return new Map(rows.map((r) => [r.id, r.n]));
+  async playsSince(since: number): Promise<RecentPlay[]> {
+    const rows = await this.cypher.read<RecentPlay>(
+      `MATCH (e:Playback) WHERE e.occurredAt >= $since
+       OPTIONAL MATCH (a:Account)-[:HAS_PROFILE]->(p:Profile {id: e.profileId})
+       RETURN e.eventId AS eventId, e.titleId AS titleId, e.profileId AS profileId,
+              coalesce(a.country, 'XX') AS country, coalesce(p.isKids, false) AS kids, e.occurredAt AS occurredAt
+       ORDER BY occurredAt, eventId`, { since });
+    return rows;
+  }
+
+  async listWatchStates() {
+    const rows = await this.cypher.read<{ profileId: string; titleId: string; w: Props }>(
+      `MATCH (p:Profile)-[w:WATCHED]->(t:Title)
+       RETURN p.id AS profileId, t.id AS titleId, properties(w) AS w ORDER BY profileId, titleId`);
+    return rows.map((r) => toWatchState(r.profileId, r.titleId, r.w));
   }
 
   async latestPlaybackAt() {

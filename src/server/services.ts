@@ -28,7 +28,7 @@ export interface Services {
  */
 export async function createServices(store: Store, clock: () => number = Date.now): Promise<Services> {
   const [titles, latest] = await Promise.all([store.listTitles(), store.latestPlaybackAt()]);
-  const recent = await store.playCountsSince((latest ?? clock()) - POPULARITY_WINDOW_MS);
+  const recent = countPlays(await store.playsSince((latest ?? clock()) - POPULARITY_WINDOW_MS));
   const catalog = new CatalogIndex(titles, recent);
   const retrieval = new UnionCandidateGenerator([
     { provider: continueWatching, quota: 20 },
@@ -47,4 +47,10 @@ export async function createServices(store: Store, clock: () => number = Date.no
     similarity: new SimilarityService(store, catalog),
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock),
   };
+}
+
+function countPlays(plays: readonly { titleId: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of plays) counts.set(p.titleId, (counts.get(p.titleId) ?? 0) + 1);
+  return counts;
 }

@@ -118,9 +118,17 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect(await store.latestPlaybackAt()).toBe(FIXTURE_START + 4 * 86_400_000);
     });
 
-    it('counts plays per title since a moment', async () => {
-      expect(Object.fromEntries(await store.playCountsSince(FIXTURE_START))).toEqual({ t1: 2, t3: 1 });
-      expect(Object.fromEntries(await store.playCountsSince(FIXTURE_START + 2.5 * 86_400_000))).toEqual({ t1: 1 });
+    it('lists plays since a moment with the viewer\'s country, oldest first', async () => {
+      const plays = await store.playsSince(FIXTURE_START);
+      expect(plays.map((p) => [p.eventId, p.titleId, p.country, p.kids])).toEqual([['e1', 't1', 'KR', false], ['e2', 't3', 'KR', false], ['e3', 't1', 'US', false]]);
+      expect((await store.playsSince(FIXTURE_START + 2.5 * 86_400_000)).map((p) => p.eventId)).toEqual(['e3']);
+    });
+
+    it('lists every watch state by profile then title', async () => {
+      await store.recordPlayback([playback('k1', 'a1-p2', 't2', 4, 0.5)]);
+      const all = await store.listWatchStates();
+      expect(all.map((w) => [w.profileId, w.titleId, w.plays])).toEqual([['a1-p1', 't1', 1], ['a1-p1', 't3', 1], ['a1-p2', 't2', 1], ['a2-p1', 't1', 1]]);
+      expect(all[1]).toEqual((await store.getWatchState('a1-p1')).find((w) => w.titleId === 't3'));
     });
 
     it('records impressions idempotently', async () => {
