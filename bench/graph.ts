@@ -9,6 +9,9 @@ import { Neo4jStore } from '../graph/neo4j/neo4j-store';
 import type { Store } from '../graph/store';
 import { stageProgress } from '../src/cli/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/config/config';
+import { DEFAULT_ALS } from '../src/retrieval/als';
+import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
+import { trainRetrieval } from '../src/training/train-retrieval';
 import { createApollo } from '../src/server/app';
 import { createContext } from '../src/server/context';
 import { createLogger } from '../src/server/logger';
@@ -69,8 +72,9 @@ async function main(): Promise<void> {
     { name: 'load into embedded', unit: 's', value: embeddedLoadSeconds },
   ];
   const p50s: Record<string, number> = {};
+  const bundle = await trainRetrieval(embedded, DEFAULT_ALS, DEFAULT_FEEDBACK);
   for (const [name, store] of [['embedded', embedded], ['Neo4j', neo4j]] as [string, Store][]) {
-    const services = await createServices(store);
+    const services = await createServices(store, bundle);
     const apollo = await createApollo(services, createLogger('silent'));
     await apollo.start();
     const direct: number[] = [];

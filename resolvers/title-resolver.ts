@@ -32,18 +32,9 @@ export class TitleResolver {
     @Arg('titleId', () => ID, { description: 'The title to find neighbours of.' }) titleId: string,
     @Arg('limit', () => Int, { defaultValue: 20, description: `How many, 1-${DEFAULT_SIMILARITY.topK}.` }) limit: number,
     @Arg('profileId', () => ID, { nullable: true, description: 'Leave out titles above this profile\'s maturity limit.' }) profileId: string | null,
-    @Ctx() ctx: RequestContext,
   ) {
     intInRange('limit', limit, 1, DEFAULT_SIMILARITY.topK);
-    const title = await ctx.loaders.title.load(nonEmptyId('titleId', titleId));
-    if (!title) throw notFound('Title', titleId);
-    let maxTier;
-    if (profileId != null) {
-      const [profile] = await this.services.store.getProfiles([nonEmptyId('profileId', profileId)]);
-      if (!profile) throw notFound('Profile', profileId);
-      maxTier = profile.maturityLimit;
-    }
-    return this.services.similarity.similar(title, limit, maxTier);
+    return this.services.similarity.similar(nonEmptyId('titleId', titleId), limit, profileId == null ? null : nonEmptyId('profileId', profileId));
   }
 
   @Mutation(() => Title, {

@@ -26,6 +26,7 @@ export class NewTitleService {
     private readonly index: ContentIndex,
     private readonly options: SimilarityOptions,
     private readonly clock: () => number = Date.now,
+    private readonly onAdded: () => void = () => {},
   ) {}
 
   async add(input: NewTitleInputData): Promise<Title> {
@@ -43,6 +44,7 @@ export class NewTitleService {
     this.catalog.add(title);
     this.index.add(title);
     for (const p of [...title.cast, ...title.directors]) this.people().set(p.name, p);
+    this.onAdded();
     return title;
   }
 

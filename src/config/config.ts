@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_ALS, type AlsOptions } from '../retrieval/als';
+import { DEFAULT_FEEDBACK, type FeedbackOptions } from '../retrieval/implicit-feedback';
 
 /** World sizes the generator knows; see src/world/sizes.ts. */
 export const WORLD_SIZES = ['small', 'default', 'large'] as const;
@@ -24,6 +26,11 @@ const ConfigSchema = z
     CATALOG_PATH: z.string().min(1).optional(),
     WORLD_SIZE: z.enum(WORLD_SIZES).default('default'),
     WORLD_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(7),
+    ALS_FACTORS: z.coerce.number().int().min(2).max(512).default(DEFAULT_ALS.factors),
+    ALS_REGULARIZATION: z.coerce.number().positive().default(DEFAULT_ALS.regularization),
+    ALS_ALPHA: z.coerce.number().positive().default(DEFAULT_ALS.alpha),
+    ALS_ITERATIONS: z.coerce.number().int().min(1).max(200).default(DEFAULT_ALS.iterations),
+    FEEDBACK_HALF_LIFE_DAYS: z.coerce.number().positive().default(DEFAULT_FEEDBACK.halfLifeDays),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -49,4 +56,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return `${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+}
+
+/** The ALS and implicit-feedback settings a training run uses. */
+export function trainingOptions(c: Config): { als: AlsOptions; feedback: FeedbackOptions } {
+  return {
+    als: { ...DEFAULT_ALS, factors: c.ALS_FACTORS, regularization: c.ALS_REGULARIZATION, alpha: c.ALS_ALPHA, iterations: c.ALS_ITERATIONS, seed: c.WORLD_SEED },
+    feedback: { halfLifeDays: c.FEEDBACK_HALF_LIFE_DAYS },
+  };
 }

@@ -1,17 +1,20 @@
 import type { Store } from '../../graph/store';
 import type { RecordOutcome } from '../../graph/types';
 import type { CatalogIndex } from '../catalog/catalog-index';
+import type { RetrievalUpdates } from '../retrieval/online-updates';
 import { badInput } from '../server/errors';
 import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-input';
 
 /**
  * The write path for playback: validate the whole batch (all or nothing), check that profiles
- * and titles exist, write durably and idempotently, then apply the online updates.
+ * and titles exist, write durably and idempotently, then apply the online updates (popularity,
+ * fold-in of the profile's vector, trending counters).
  */
 export class PlaybackService {
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
+    private readonly retrieval: RetrievalUpdates,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -31,8 +34,10 @@ export class PlaybackService {
       throw badInput(`events[${events.findIndex((e) => e.titleId === unknown)}].titleId`, `no title ${JSON.stringify(unknown)}`);
     }
     const outcome = await this.store.recordPlayback(events);
-    const accepted = new Set(outcome.acceptedIds);
-    this.catalog.notePlays(events.filter((e) => accepted.has(e.eventId)).map((e) => e.titleId));
+    const ids = new Set(outcome.acceptedIds);
+    const accepted = events.filter((e) => ids.has(e.eventId));
+    this.catalog.notePlays(accepted.map((e) => e.titleId));
+    await this.retrieval.apply(accepted, profiles.filter((p) => p !== null), this.clock());
     return outcome;
   }
 }

@@ -59,7 +59,7 @@ export class HomepageService {
       profile, account, context, catalog: this.catalog,
       signals: profileSignals(watch, (id) => this.catalog.get(id), now),
     };
-    const ranked = this.stages.ranker.rank(req, this.stages.retrieval.generate(req));
+    const ranked = this.stages.ranker.rank(req, await this.stages.retrieval.generate(req));
     const plans = this.stages.rows.build(req, ranked);
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
     const artwork = this.stages.artwork.choose(req, [...shown.values()]);

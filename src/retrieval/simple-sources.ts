@@ -1,14 +1,8 @@
 import type { Title } from '../../graph/types';
 import { allowedFor } from '../../graph/types';
-import type { CandidateSourceProvider, HomepageRequest } from './candidates';
+import { proposable, type CandidateSourceProvider } from './candidates';
 
-/**
- * First-generation sources built from popularity and metadata alone. The ALS/HNSW, graph and
- * trending sources replace or join these; each keeps the maturity limit itself.
- */
-
-const allowed = (req: HomepageRequest) => (t: Title) =>
-  allowedFor(req.profile.maturityLimit, t.maturityTier) && !req.signals.completed.has(t.id);
+/** Sources that need no model: what the profile is in the middle of, the newest and the acclaimed titles. */
 
 export const continueWatching: CandidateSourceProvider = {
   source: 'CONTINUE_WATCHING',
@@ -22,36 +16,10 @@ export const continueWatching: CandidateSourceProvider = {
   },
 };
 
-export const popular: CandidateSourceProvider = {
-  source: 'POPULAR',
-  candidates(req, limit) {
-    return req.catalog.mostPopular(req.profile.maturityLimit, allowed(req), limit)
-      .map((title) => ({ title, score: req.catalog.popularity(title.id) }));
-  },
-};
-
-/** Popular titles in the genres the profile has been watching, weighted by its affinity. */
-export const genreAffinity: CandidateSourceProvider = {
-  source: 'GENRE_AFFINITY',
-  candidates(req, limit) {
-    const { genreAffinity: affinity } = req.signals;
-    if (affinity.size === 0) return [];
-    const ok = allowed(req);
-    const scored = req.catalog
-      .mostPopular(req.profile.maturityLimit, (t) => ok(t) && !req.signals.seen.has(t.id) && t.genres.some((g) => affinity.has(g)), limit * 4)
-      .map((title) => ({
-        title,
-        score: title.genres.reduce((s, g) => s + (affinity.get(g) ?? 0), 0) * Math.log1p(req.catalog.popularity(title.id)),
-      }));
-    return scored.sort((a, b) => b.score - a.score).slice(0, limit);
-  },
-};
-
 export const newReleases: CandidateSourceProvider = {
   source: 'NEW_RELEASES',
   candidates(req, limit) {
-    const ok = allowed(req);
-    return req.catalog.newest(req.profile.maturityLimit, (t) => ok(t) && t.addedAt <= req.context.now, limit)
+    return req.catalog.newest(req.profile.maturityLimit, proposable(req), limit)
       .map((title) => ({ title, score: title.addedAt / 1e12 }));
   },
 };
@@ -59,7 +27,7 @@ export const newReleases: CandidateSourceProvider = {
 export const acclaimed: CandidateSourceProvider = {
   source: 'ACCLAIMED',
   candidates(req, limit) {
-    const ok = allowed(req);
+    const ok = proposable(req);
     return req.catalog.bestReviewed(req.profile.maturityLimit, (t) => ok(t) && t.criticScore! >= 75, limit)
       .map((title) => ({ title, score: title.criticScore! }));
   },

@@ -2,7 +2,7 @@ import type { Title } from '../../graph/types';
 import type { RankedCandidate } from '../ranking/ranker';
 import type { CandidateSource, HomepageRequest } from '../retrieval/candidates';
 
-export const ROW_KINDS = ['CONTINUE_WATCHING', 'TOP_PICKS', 'POPULAR', 'GENRE', 'NEW_RELEASES', 'CRITICALLY_ACCLAIMED'] as const;
+export const ROW_KINDS = ['CONTINUE_WATCHING', 'TOP_PICKS', 'TRENDING', 'GENRE', 'NEW_RELEASES', 'CRITICALLY_ACCLAIMED'] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
 export interface RowItemPlan {

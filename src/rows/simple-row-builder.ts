@@ -4,11 +4,19 @@ import type { HomepageRequest } from '../retrieval/candidates';
 import { toItem, type RowBuilder, type RowPlan } from './row-builder';
 
 const ROW_LENGTH = 20;
+const regions = new Intl.DisplayNames(['en'], { type: 'region' });
+const countryName = (code: string) => {
+  try {
+    return regions.of(code) ?? code;
+  } catch {
+    return code;
+  }
+};
 const MIN_ROW_LENGTH = 4;
 const GENRE_ROWS = 3;
 
 /**
- * A fixed row order filled from the ranked candidates: Continue Watching, Top Picks, Popular,
+ * A fixed row order filled from the ranked candidates: Continue Watching, Top Picks, Trending,
  * the profile's top genres, New Releases, Critically Acclaimed. The page-construction issue
  * replaces it with scored, context-dependent row placement.
  */
@@ -32,8 +40,8 @@ export class SimpleRowBuilder implements RowBuilder {
       items: fresh.slice(0, ROW_LENGTH).map(toItem('TOP_PICKS', req)),
     });
     add({
-      id: 'popular', kind: 'POPULAR', displayTitle: 'Popular Right Now',
-      reason: 'Most played titles of the last 30 days', items: fresh.filter((c) => c.sources.has('POPULAR')).slice(0, ROW_LENGTH).map(toItem('POPULAR', req)),
+      id: 'trending', kind: 'TRENDING', displayTitle: `Trending Now in ${countryName(req.context.country)}`,
+      reason: 'Most played titles in your country over the last days', items: fresh.filter((c) => c.sources.has('TRENDING')).slice(0, ROW_LENGTH).map(toItem('TRENDING', req)),
     });
     for (const genre of this.genresFor(req, fresh)) {
       add({

@@ -3,7 +3,9 @@ import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import { connectNeo4j } from '../../graph/neo4j/connect';
 import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 import type { Store } from '../../graph/store';
-import type { Config } from '../config/config';
+import { trainingOptions, type Config } from '../config/config';
+import { newestBundleDir, readBundle, writeBundle, type RetrievalBundle } from '../training/model-bundle';
+import { trainRetrieval } from '../training/train-retrieval';
 import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../cli/progress';
 import { worldExists, readWorldData, writeWorld } from '../world/files';
@@ -62,4 +64,37 @@ async function prepareDataset(config: Config, logger: Logger, onProgress: WorldP
   const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, onProgress);
   await writeWorld(worldDir, world);
   return observable(world);
+}
+
+/** A bundle is usable when most of the catalog has vectors (titles added since are fine). */
+const MIN_CATALOG_COVERAGE = 0.5;
+
+/**
+ * The newest model bundle in DATA_DIR/models, or, when there is none (or it was trained on
+ * another catalog), a new one trained from the store and written there.
+ */
+export async function ensureModel(store: Store, config: Config, logger: Logger): Promise<RetrievalBundle> {
+  const modelsDir = path.join(config.DATA_DIR, 'models');
+  const newest = await newestBundleDir(modelsDir);
+  const titleIds = new Set((await store.listTitles()).map((t) => t.id));
+  if (newest) {
+    const bundle = await readBundle(newest);
+    const covered = bundle.titleIds.filter((id) => titleIds.has(id)).length / Math.max(1, titleIds.size);
+    if (covered >= MIN_CATALOG_COVERAGE) {
+      logger.info({ version: bundle.manifest.version }, 'model bundle loaded');
+      return bundle;
+    }
+    logger.warn({ version: bundle.manifest.version, covered }, 'the newest model bundle was trained on another catalog; training a new one');
+  }
+  const { als, feedback } = trainingOptions(config);
+  const progress = stageProgress();
+  try {
+    logger.info({ factors: als.factors }, 'no model bundle: training ALS and the HNSW index');
+    const bundle = await trainRetrieval(store, als, feedback, progress.update);
+    const dir = await writeBundle(modelsDir, bundle);
+    logger.info({ dir, seconds: bundle.manifest.seconds }, 'model bundle written');
+    return bundle;
+  } finally {
+    progress.stop();
+  }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config';
 import { startApp } from './app';
-import { ensureData, openStore } from './bootstrap';
+import { ensureData, ensureModel, openStore } from './bootstrap';
 import { createLogger } from './logger';
 import { createServices } from './services';
 
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const store = await openStore(config, logger);
   await ensureData(store, config, logger);
-  const services = await createServices(store);
+  const bundle = await ensureModel(store, config, logger);
+  const services = await createServices(store, bundle, Date.now, logger);
   const app = await startApp(services, logger, config.PORT, config.HOST);
   logger.info({ url: app.url, store: config.STORE, titles: services.catalog.size }, 'listening');
   process.stdout.write(`Homepage API ready: GraphQL IDE at ${app.url} · endpoint ${app.url}graphql\n`);

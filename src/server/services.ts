@@ -4,8 +4,14 @@ import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
 import { PlaybackService } from '../events/playback-service';
 import { HomepageService } from '../homepage/homepage-service';
 import { HeuristicRanker } from '../ranking/ranker';
-import { UnionCandidateGenerator } from '../retrieval/candidates';
-import { acclaimed, continueWatching, genreAffinity, newReleases, popular } from '../retrieval/simple-sources';
+import { UnionCandidateGenerator, type CandidateGenerator } from '../retrieval/candidates';
+import { CollaborativeModel } from '../retrieval/collaborative-model';
+import { collaborativeSource, contentSource, popularInSegmentSource, trendingSegment, trendingSource, viewerSegment } from '../retrieval/model-sources';
+import { RetrievalUpdates } from '../retrieval/online-updates';
+import { acclaimed, continueWatching, newReleases } from '../retrieval/simple-sources';
+import { DecayedCounter } from '../retrieval/trending';
+import type { RetrievalBundle } from '../training/model-bundle';
+import type { Logger } from './logger';
 import { SimpleRowBuilder } from '../rows/simple-row-builder';
 import { NewTitleService } from '../catalog/new-title-service';
 import { ContentIndex } from '../similarity/content-index';
@@ -20,22 +26,41 @@ export interface Services {
   playback: PlaybackService;
   similarity: SimilarityService;
   newTitles: NewTitleService;
+  retrieval: CandidateGenerator;
+  model: CollaborativeModel;
 }
 
+/** Trending forgets fast (what is hot this week); segment popularity is a steadier prior. */
+const TRENDING_HALF_LIFE_DAYS = 3;
+const SEGMENT_HALF_LIFE_DAYS = 14;
+
 /**
- * Wires the pipeline. Popularity counts plays in the month before the newest recorded play, so
- * a demo on a world generated weeks ago still has a meaningful "popular" signal.
+ * Wires the pipeline around a model bundle. Popularity and trending count plays in the month
+ * before the newest recorded play, so a demo on a world generated weeks ago still has them.
  */
-export async function createServices(store: Store, clock: () => number = Date.now): Promise<Services> {
+export async function createServices(
+  store: Store, bundle: RetrievalBundle, clock: () => number = Date.now, logger?: Logger,
+): Promise<Services> {
   const [titles, latest] = await Promise.all([store.listTitles(), store.latestPlaybackAt()]);
-  const recent = countPlays(await store.playsSince((latest ?? clock()) - POPULARITY_WINDOW_MS));
-  const catalog = new CatalogIndex(titles, recent);
+  const plays = await store.playsSince((latest ?? clock()) - POPULARITY_WINDOW_MS);
+  const catalog = new CatalogIndex(titles, countPlays(plays));
+  const trending = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
+  const segments = new DecayedCounter(SEGMENT_HALF_LIFE_DAYS);
+  for (const p of plays) {
+    trending.note(trendingSegment(p.country), p.titleId, p.occurredAt);
+    segments.note(viewerSegment(p.country, p.kids), p.titleId, p.occurredAt);
+  }
+  const model = new CollaborativeModel(bundle);
+  const similarity = new SimilarityService(store, catalog);
+  // Quotas add up to about 300 once sources overlap; the ranker orders them.
   const retrieval = new UnionCandidateGenerator([
     { provider: continueWatching, quota: 20 },
-    { provider: popular, quota: 150 },
-    { provider: genreAffinity, quota: 100 },
-    { provider: newReleases, quota: 40 },
-    { provider: acclaimed, quota: 40 },
+    { provider: collaborativeSource(model), quota: 200 },
+    { provider: contentSource(similarity.neighbours, (err) => logger?.warn({ err: err.message }, 'content source degraded')), quota: 60 },
+    { provider: trendingSource(trending), quota: 40 },
+    { provider: popularInSegmentSource(segments), quota: 60 },
+    { provider: newReleases, quota: 30 },
+    { provider: acclaimed, quota: 20 },
   ]);
   return {
     store,
@@ -43,9 +68,11 @@ export async function createServices(store: Store, clock: () => number = Date.no
     homepage: new HomepageService(store, catalog, {
       retrieval, ranker: new HeuristicRanker(), rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector(),
     }, clock),
-    playback: new PlaybackService(store, catalog, clock),
-    similarity: new SimilarityService(store, catalog),
-    newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock),
+    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, model, trending, segments), clock),
+    similarity,
+    newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
+    retrieval,
+    model,
   };
 }
 

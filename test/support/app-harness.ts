@@ -5,6 +5,9 @@ import type { ApolloServer } from '@apollo/server';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import type { Store } from '../../graph/store';
 import { loadDataset } from '../../src/catalog/load-dataset';
+import { DEFAULT_ALS } from '../../src/retrieval/als';
+import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
+import { trainRetrieval } from '../../src/training/train-retrieval';
 import { createApollo } from '../../src/server/app';
 import { createContext, type RequestContext } from '../../src/server/context';
 import { createLogger } from '../../src/server/logger';
@@ -36,7 +39,7 @@ export async function startHarness(options: { clock?: () => number; openStore?: 
   const clock = options.clock ?? Date.now;
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
   await loadDataset(store, observable(smallWorld()));
-  const services = await createServices(store, clock);
+  const services = await createServices(store, await trainRetrieval(store, DEFAULT_ALS, DEFAULT_FEEDBACK), clock);
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   return {

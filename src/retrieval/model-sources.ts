@@ -1,0 +1,93 @@
+import type { MaturityTier, SimilarEdge, Title } from '../../graph/types';
+import { StoreUnavailableError } from '../../graph/errors';
+import type { CollaborativeModel } from './collaborative-model';
+import { proposable, type CandidateSourceProvider, type SourcedTitle } from './candidates';
+import type { DecayedCounter } from './trending';
+
+/** Sources backed by a model or a counter: collaborative (ALS + HNSW), content (graph), trending, segment. */
+
+/** Titles whose ALS vectors are nearest the profile's; filters run inside the HNSW search. */
+export function collaborativeSource(model: CollaborativeModel): CandidateSourceProvider {
+  return {
+    source: 'COLLABORATIVE',
+    candidates(req, limit) {
+      const vector = model.vectorFor(req.profile.id, req.signals.recent, req.context.now);
+      if (!vector) return [];
+      const ok = proposable(req);
+      const accept = (id: string) => {
+        const t = req.catalog.get(id);
+        return t !== undefined && ok(t);
+      };
+      return model.nearest(vector, limit, accept).map((n) => ({ title: req.catalog.get(n.titleId)!, score: n.score }));
+    },
+  };
+}
+
+export type NeighbourLookup = (titleId: string, limit: number, maxTier: MaturityTier) => Promise<SimilarEdge[]>;
+
+/** Recent engaged watches whose graph neighbours are proposed; older anchors weigh less. */
+const ANCHORS = 5;
+const ANCHOR_DECAY = 0.8;
+const MIN_ANCHOR_PROGRESS = 0.1;
+
+/**
+ * SIMILAR_TO neighbours of the profile's recent watches. When the graph is unreachable the
+ * source returns nothing and the page is built from the others: a degraded homepage, not an error.
+ */
+export function contentSource(neighbours: NeighbourLookup, onUnavailable: (err: Error) => void = () => {}): CandidateSourceProvider {
+  return {
+    source: 'CONTENT',
+    async candidates(req, limit) {
+      const anchors = req.signals.recent.filter((w) => w.completed || w.progress >= MIN_ANCHOR_PROGRESS).slice(0, ANCHORS);
+      const ok = proposable(req);
+      const best = new Map<string, SourcedTitle>();
+      try {
+        const lists = await Promise.all(anchors.map((a) => neighbours(a.titleId, limit, req.profile.maturityLimit)));
+        lists.forEach((edges, rank) => {
+          for (const e of edges) {
+            const title = req.catalog.get(e.to);
+            if (!title || !ok(title) || req.signals.seen.has(title.id)) continue;
+            const score = e.score * Math.pow(ANCHOR_DECAY, rank);
+            if ((best.get(title.id)?.score ?? -1) < score) best.set(title.id, { title, score });
+          }
+        });
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+        onUnavailable(err);
+        return [];
+      }
+      return [...best.values()].sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1)).slice(0, limit);
+    },
+  };
+}
+
+function fromCounter(req: Parameters<CandidateSourceProvider['candidates']>[0], counter: DecayedCounter, segment: string, limit: number): SourcedTitle[] {
+  const ok = proposable(req);
+  const accept = (id: string) => {
+    const t: Title | undefined = req.catalog.get(id);
+    return t !== undefined && ok(t);
+  };
+  return counter.top(segment, req.context.now, limit, accept).map((x) => ({ title: req.catalog.get(x.titleId)!, score: x.score }));
+}
+
+/** Segment keys shared by the sources and the write path that feeds the counters. */
+export const trendingSegment = (country: string) => country;
+export const viewerSegment = (country: string, kids: boolean) => `${country}|${kids ? 'kids' : 'all'}`;
+
+/** What is being played most right now in the country the viewer is in. */
+export function trendingSource(counter: DecayedCounter): CandidateSourceProvider {
+  return { source: 'TRENDING', candidates: (req, limit) => fromCounter(req, counter, trendingSegment(req.context.country), limit) };
+}
+
+/** Profiles with less history than this get the popular titles of viewers like them. */
+export const LITTLE_HISTORY = 5;
+
+/** For new and light viewers: popular among viewers of the same country and kind (kids or not). */
+export function popularInSegmentSource(counter: DecayedCounter): CandidateSourceProvider {
+  return {
+    source: 'POPULAR_IN_SEGMENT',
+    candidates: (req, limit) => req.signals.seen.size >= LITTLE_HISTORY
+      ? []
+      : fromCounter(req, counter, viewerSegment(req.account.country, req.profile.isKids), limit),
+  };
+}

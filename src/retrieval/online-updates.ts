@@ -1,0 +1,33 @@
+import type { Store } from '../../graph/store';
+import type { PlaybackEvent, Profile } from '../../graph/types';
+import type { CollaborativeModel } from './collaborative-model';
+import { trendingSegment, viewerSegment } from './model-sources';
+import type { DecayedCounter } from './trending';
+
+/**
+ * What one accepted playback changes in retrieval, right away: the profile's vector is
+ * re-solved against the fixed title vectors (fold-in), and the trending and segment counters
+ * count the play. The next homepage of that profile, and of its country, reflects it.
+ */
+export class RetrievalUpdates {
+  constructor(
+    private readonly store: Store,
+    private readonly model: CollaborativeModel,
+    private readonly trending: DecayedCounter,
+    private readonly segments: DecayedCounter,
+  ) {}
+
+  async apply(accepted: readonly PlaybackEvent[], profiles: readonly Profile[], now: number): Promise<void> {
+    const byId = new Map(profiles.map((p) => [p.id, p]));
+    const profileIds = [...new Set(accepted.map((e) => e.profileId))];
+    const accountIds = [...new Set(profileIds.map((id) => byId.get(id)!.accountId))];
+    const accounts = new Map((await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]));
+    for (const e of accepted) {
+      const profile = byId.get(e.profileId)!;
+      const country = accounts.get(profile.accountId)?.country ?? 'XX';
+      this.trending.note(trendingSegment(country), e.titleId, e.occurredAt);
+      this.segments.note(viewerSegment(country, profile.isKids), e.titleId, e.occurredAt);
+    }
+    await Promise.all(profileIds.map(async (id) => this.model.refresh(id, await this.store.getWatchState(id), now)));
+  }
+}

@@ -1,0 +1,53 @@
+const DAY_MS = 86_400_000;
+
+/**
+ * Time-decayed play counts per segment (a country, or a country and kids flag): each play adds
+ * 1, halving every `halfLifeDays`. Built from recent plays at start and updated online by every
+ * accepted playback, so "trending" moves within the minute, not at the next training run.
+ */
+export class DecayedCounter {
+  private readonly segments = new Map<string, Map<string, { value: number; at: number }>>();
+  private readonly ranked = new Map<string, { ref: number; order: { titleId: string; weight: number }[] }>();
+  private readonly halfLifeMs: number;
+
+  constructor(halfLifeDays: number) {
+    this.halfLifeMs = halfLifeDays * DAY_MS;
+  }
+
+  note(segment: string, titleId: string, at: number): void {
+    let counts = this.segments.get(segment);
+    if (!counts) this.segments.set(segment, (counts = new Map()));
+    const c = counts.get(titleId);
+    if (!c) counts.set(titleId, { value: 1, at });
+    else if (at >= c.at) counts.set(titleId, { value: c.value * this.decay(at - c.at) + 1, at });
+    else counts.set(titleId, { value: c.value + this.decay(c.at - at), at: c.at });
+    this.ranked.delete(segment);
+  }
+
+  /**
+   * The segment's titles by decayed count at `now`, best first, that `accept` keeps. Decaying
+   * every count by the same factor keeps their order, so the order is cached until the next
+   * play in the segment and only the scores are decayed to `now`.
+   */
+  top(segment: string, now: number, limit: number, accept: (titleId: string) => boolean): { titleId: string; score: number }[] {
+    let cached = this.ranked.get(segment);
+    if (!cached) {
+      const counts = [...(this.segments.get(segment) ?? new Map<string, { value: number; at: number }>())];
+      const ref = counts.reduce((m, [, c]) => Math.max(m, c.at), 0);
+      const order = counts.map(([titleId, c]) => ({ titleId, weight: c.value * this.decay(ref - c.at) }))
+        .sort((a, b) => b.weight - a.weight || (a.titleId < b.titleId ? -1 : 1));
+      this.ranked.set(segment, (cached = { ref, order }));
+    }
+    const shrink = this.decay(Math.max(0, now - cached.ref));
+    const out: { titleId: string; score: number }[] = [];
+    for (const r of cached.order) {
+      if (out.length >= limit) break;
+      if (accept(r.titleId)) out.push({ titleId: r.titleId, score: r.weight * shrink });
+    }
+    return out;
+  }
+
+  private decay(ageMs: number): number {
+    return Math.pow(0.5, ageMs / this.halfLifeMs);
+  }
+}

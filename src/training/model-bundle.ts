@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { syncPath } from '../../graph/fs-sync';
+import type { AlsOptions } from '../retrieval/als';
+import { HnswIndex } from '../retrieval/hnsw-index';
+import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+
+/** What a bundle's manifest.json records: enough to know what it is and to reproduce it. */
+export interface BundleManifest {
+  version: string;
+  createdAt: string;
+  /** Hash of the training data (watch states and title ids), to tell bundles of the same data apart. */
+  dataHash: string;
+  /** Latest watch-state time the bundle was trained on: later activity needs a fold-in. */
+  trainedUntil: number;
+  als: AlsOptions;
+  feedback: FeedbackOptions;
+  counts: { titles: number; profiles: number; interactions: number };
+  seconds: { als: number; hnsw: number };
+}
+
+/** A model bundle in memory: title and profile vectors and the ANN index over the title vectors. */
+export interface RetrievalBundle {
+  manifest: BundleManifest;
+  titleIds: string[];
+  titleVectors: Float32Array;
+  profileIds: string[];
+  profileVectors: Float32Array;
+  index: HnswIndex;
+}
+
+const FILES = {
+  manifest: 'manifest.json', titles: 'titles.json', titleVectors: 'title-vectors.f32',
+  profiles: 'profiles.json', profileVectors: 'profile-vectors.f32', index: 'title-index.hnsw',
+};
+
+export function dataHash(parts: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\n');
+  return h.digest('hex').slice(0, 16);
+}
+
+/** A sortable, unique version name: creation time, then the data hash. */
+export function newVersion(createdAt: Date, hash: string): string {
+  return `${createdAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`;
+}
+
+/**
+ * Writes a bundle into `modelsDir/<version>/`: every file into a temporary folder, synced, then
+ * one rename, so a reader never sees half a bundle (the manifest also goes last).
+ */
+export async function writeBundle(modelsDir: string, b: RetrievalBundle): Promise<string> {
+  const dir = path.join(modelsDir, b.manifest.version);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(tmp, { recursive: true });
+  await fs.writeFile(path.join(tmp, FILES.titles), JSON.stringify(b.titleIds));
+  await fs.writeFile(path.join(tmp, FILES.profiles), JSON.stringify(b.profileIds));
+  await fs.writeFile(path.join(tmp, FILES.titleVectors), Buffer.from(b.titleVectors.buffer, b.titleVectors.byteOffset, b.titleVectors.byteLength));
+  await fs.writeFile(path.join(tmp, FILES.profileVectors), Buffer.from(b.profileVectors.buffer, b.profileVectors.byteOffset, b.profileVectors.byteLength));
+  await b.index.save(path.join(tmp, FILES.index));
+  await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(b.manifest, null, 2));
+  for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
+  await fs.rename(tmp, dir);
+  await syncPath(modelsDir);
+  return dir;
+}
+
+/** The newest complete bundle's folder, or null when there is none. */
+export async function newestBundleDir(modelsDir: string): Promise<string | null> {
+  const names = await fs.readdir(modelsDir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => !n.includes('.tmp-')).sort().reverse()) {
+    const dir = path.join(modelsDir, name);
+    if (await fs.access(path.join(dir, FILES.manifest)).then(() => true, () => false)) return dir;
+  }
+  return null;
+}
+
+async function readVectors(file: string, rows: number, dim: number): Promise<Float32Array> {
+  const buf = await fs.readFile(file);
+  if (buf.byteLength !== rows * dim * 4) throw new Error(`${file}: expected ${rows} × ${dim} floats, found ${buf.byteLength} bytes`);
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
+export async function readBundle(dir: string): Promise<RetrievalBundle> {
+  const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as BundleManifest;
+  const titleIds = JSON.parse(await fs.readFile(path.join(dir, FILES.titles), 'utf8')) as string[];
+  const profileIds = JSON.parse(await fs.readFile(path.join(dir, FILES.profiles), 'utf8')) as string[];
+  const k = manifest.als.factors;
+  return {
+    manifest, titleIds, profileIds,
+    titleVectors: await readVectors(path.join(dir, FILES.titleVectors), titleIds.length, k),
+    profileVectors: await readVectors(path.join(dir, FILES.profileVectors), profileIds.length, k),
+    index: await HnswIndex.load(path.join(dir, FILES.index), k),
+  };
+}
