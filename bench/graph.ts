@@ -37,8 +37,12 @@ async function main(): Promise<void> {
   const opts = new Command('bench graph')
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--requests <n>', 'similarTitles calls per measurement', (v) => Number.parseInt(v, 10), 2000)
+    .option('--wipe', 'allow deleting everything in the database NEO4J_URI points at')
     .parse()
-    .opts<{ size: WorldSize; requests: number }>();
+    .opts<{ size: WorldSize; requests: number; wipe?: boolean }>();
+  if (process.env.NEO4J_URI && !opts.wipe) {
+    throw new Error(`the graph benchmark empties its database; pass --wipe to let it empty ${process.env.NEO4J_URI}, or unset NEO4J_URI to use a launcher of its own`);
+  }
   const progress = stageProgress();
   const world = observable(generateWorld(opts.size, 7, progress.update));
   let t = performance.now();

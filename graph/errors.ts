@@ -15,3 +15,11 @@ export class DuplicateTitleError extends Error {
     this.name = 'DuplicateTitleError';
   }
 }
+
+/** Another process is bulk-loading this store right now; wait for it instead of loading twice. */
+export class LoadInProgressError extends Error {
+  constructor() {
+    super('another process is loading a dataset into this store');
+    this.name = 'LoadInProgressError';
+  }
+}

@@ -59,7 +59,11 @@ withLauncher('Neo4j lost while serving (a launcher of its own, stopped and resta
     await launcher.stop({ port, log: () => {} });
     const during = await server!.gql(SIMILAR);
     expect(during.errors?.[0].extensions.code).toBe('GRAPH_UNAVAILABLE');
-    // The rest of the API keeps answering from memory where it can.
+    // What needs the store fails clearly (and nothing is acknowledged that was not written)...
+    expect((await server!.gql('{ homepage(profileId: "a1-p1") { requestId } }')).errors?.[0].extensions.code).toBe('GRAPH_UNAVAILABLE');
+    const record = 'mutation { recordPlayback(events: [{ eventId: "outage-1", profileId: "a1-p1", titleId: "t2", progress: 0.5, device: TV }]) { accepted } }';
+    expect((await server!.gql(record)).errors?.[0].extensions.code).toBe('GRAPH_UNAVAILABLE');
+    // ...while the rest of the API keeps answering from memory.
     expect((await server!.gql('{ title(id: "t1") { id } }')).data.title.id).toBe('t1');
     expect(server!.child.exitCode).toBeNull();
 
@@ -71,6 +75,7 @@ withLauncher('Neo4j lost while serving (a launcher of its own, stopped and resta
     }
     expect(after.errors).toBeUndefined();
     expect(after.data.similarTitles).toEqual(before.data.similarTitles);
+    expect((await server!.gql(record)).data.recordPlayback.accepted).toBe(1);
     expect(server!.output()).toMatch(/store unavailable/);
   }, 180_000);
 });

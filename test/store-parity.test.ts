@@ -59,7 +59,7 @@ describeNeo4j('the embedded and Neo4j stores on the same data', () => {
 
   it('give identical answers after the same bulk load, similarTitles order included', async () => {
     const [a, b] = await Promise.all([embedded, neo4j].map((s) => answers(s, titleIds, profileIds, accountIds, since)));
-    expect(b).toEqual(a);
+    expect(b).toStrictEqual(a);
     expect(a.similar.filter((_, i) => i % 2 === 0).every((list) => list.length === 50)).toBe(true);
   });
 
@@ -76,6 +76,6 @@ describeNeo4j('the embedded and Neo4j stores on the same data', () => {
       await store.addTitle(newTitle, edges);
     }
     const [a, b] = await Promise.all([embedded, neo4j].map((s) => answers(s, [...titleIds, 'zz-new'], profileIds, accountIds, since)));
-    expect(b).toEqual(a);
+    expect(b).toStrictEqual(a);
   });
 });

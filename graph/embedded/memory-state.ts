@@ -61,6 +61,8 @@ export class MemoryState {
   private addSimilarEdges(edges: readonly SimilarEdge[]): void {
     const touched = new Set<string>();
     for (const e of edges) {
+      // Neo4j cannot create an edge to a title it does not have; neither does this store.
+      if (!this.titles.has(e.from) || !this.titles.has(e.to)) continue;
       const list = this.similar.get(e.from);
       if (list) list.push(e);
       else this.similar.set(e.from, [e]);

@@ -1,5 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { CypherExecutor } from './cypher-executor';
+import { CypherExecutor, isUnavailable } from './cypher-executor';
 
 export interface Neo4jConnection {
   uri: string;
@@ -39,7 +39,8 @@ export async function connectNeo4j(
       return { driver, cypher: new CypherExecutor(driver, c.database) };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      if (attempt >= c.attempts) {
+      // Wrong credentials or database name will not fix themselves: fail at once.
+      if (attempt >= c.attempts || !isUnavailable(err)) {
         await driver.close();
         throw new Error(`Neo4j at ${c.uri} is not reachable after ${attempt} attempts: ${reason}`);
       }

@@ -4,9 +4,15 @@ import { StoreUnavailableError } from '../errors';
 /** Driver error codes that mean "the database cannot be reached", as opposed to a bad query. */
 const UNAVAILABLE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.TransientError.General.DatabaseUnavailable']);
 
+/**
+ * Whether a failure means "Neo4j cannot serve right now": unreachable, a pool that cannot hand
+ * out a connection in time, or a transient error the driver kept retrying until it gave up.
+ */
 export function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  return typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('Neo.ClientError.Database.DatabaseNotFound'));
+  const { code, message } = (err ?? {}) as { code?: string; message?: string };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (typeof message === 'string' && /Connection acquisition timed out/i.test(message)) return true;
+  return neo4j.isRetryableError(err as Error);
 }
 
 /** Driver failures become store failures the API understands; anything else passes unchanged. */
@@ -54,6 +60,9 @@ export class CypherExecutor {
     try {
       session = this.driver.session({
         database: this.database,
+        // One bookmark manager for the process: on a cluster, a read sees every write this
+        // process committed before it (a profile's next homepage reflects what it just watched).
+        bookmarkManager: this.driver.executeQueryBookmarkManager,
         defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       });
       return await use(session);

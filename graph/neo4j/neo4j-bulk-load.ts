@@ -2,6 +2,7 @@ import type { WorldData } from '../../src/world/generate';
 import type { LoadProgress } from '../store';
 import type { SimilarEdge, WatchState } from '../types';
 import { applyToWatchState } from '../watch-state';
+import { firstOfEachId } from './first-of-each-id';
 import type { CypherExecutor } from './cypher-executor';
 import { impressionProps, titleProps, watchProps } from './neo4j-records';
 
@@ -46,14 +47,14 @@ const STEPS: Step[] = [
     cypher: 'UNWIND $rows AS row MATCH (a:Account {id: row.accountId}) CREATE (a)-[:HAS_PROFILE]->(p:Profile) SET p = row',
     rows: (d) => d.profiles,
   },
-  { stage: 'playbacks', cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row', rows: (d) => d.playbacks },
+  { stage: 'playbacks', cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row', rows: (d) => firstOfEachId(d.playbacks) },
   {
     stage: 'watched',
     cypher: `UNWIND $rows AS row MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})
              CREATE (p)-[w:WATCHED]->(t) SET w = row.props`,
     rows: (d) => watchStates(d).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
   },
-  { stage: 'impressions', cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row', rows: (d) => d.impressions.map(impressionProps) },
+  { stage: 'impressions', cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row', rows: (d) => firstOfEachId(d.impressions).map(impressionProps) },
 ];
 
 function sortedTitles(d: WorldData) {
@@ -62,7 +63,7 @@ function sortedTitles(d: WorldData) {
 
 function watchStates(d: WorldData): WatchState[] {
   const states = new Map<string, WatchState>();
-  for (const e of d.playbacks) {
+  for (const e of firstOfEachId(d.playbacks)) {
     const key = `${e.profileId}\u0000${e.titleId}`;
     states.set(key, applyToWatchState(states.get(key), e));
   }
@@ -70,12 +71,13 @@ function watchStates(d: WorldData): WatchState[] {
 }
 
 /**
- * Writes a dataset in UNWIND batches, one transaction per batch, then the Meta node that marks
- * the load complete. Titles go in id order so a person's stored name is the one of their first
+ * Writes a dataset in UNWIND batches, one transaction per batch, calling `afterBatch` (the
+ * load's heartbeat) after each. Titles go in id order so a person's stored name is the one of their first
  * title, as in the embedded store.
  */
 export async function bulkLoadNeo4j(
-  cypher: CypherExecutor, data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress,
+  cypher: CypherExecutor, data: WorldData, similarity: readonly SimilarEdge[], onProgress: LoadProgress | undefined,
+  afterBatch: () => Promise<void>,
 ): Promise<void> {
   for (const step of STEPS) {
     const rows = step.rows(data, similarity);
@@ -84,10 +86,8 @@ export async function bulkLoadNeo4j(
     for (let i = 0; i < rows.length; i += size) {
       const batch = rows.slice(i, i + size);
       await cypher.write(step.cypher, step.stage === 'similar_to' ? { edges: batch } : { rows: batch });
+      await afterBatch();
       onProgress?.(step.stage, Math.min(rows.length, i + size), rows.length);
     }
   }
-  await cypher.write('CREATE (:Meta {key: "dataset", manifest: $manifest, loadedAt: timestamp()})', {
-    manifest: JSON.stringify(data.manifest),
-  });
 }

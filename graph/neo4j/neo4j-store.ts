@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { WorldData } from '../../src/world/generate';
 import { DuplicateTitleError } from '../errors';
@@ -11,17 +13,15 @@ import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo
 import {
   impressionProps, titleProps, toAccount, toPlayback, toProfile, toTitle, toWatchState, watchProps,
 } from './neo4j-records';
+import { firstOfEachId } from './first-of-each-id';
+import { claimLoad, completeLoad, heartbeat } from './load-claim';
 import { ensureSchema } from './neo4j-schema';
 
 type Props = Record<string, unknown>;
 const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** Each retry after a lost race sees more of the batch as duplicates; three always suffice in practice. */
+const CONSTRAINT_RETRIES = 3;
 const isConstraintViolation = (err: unknown) => (err as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
-
-/** Keeps the first event of each id within one batch; later copies count as duplicates. */
-function firstOfEachId<E extends { eventId: string }>(events: readonly E[]): E[] {
-  const seen = new Set<string>();
-  return events.filter((e) => !seen.has(e.eventId) && (seen.add(e.eventId), true));
-}
 
 /**
  * The production store: the catalog as a graph (titles linked to genres, people, countries,
@@ -33,7 +33,12 @@ export class Neo4jStore implements Store {
 
   /** Creates constraints and indexes if missing; `onClose` releases the driver. */
   static async open(cypher: CypherExecutor, onClose: () => Promise<void> = async () => {}): Promise<Neo4jStore> {
-    await ensureSchema(cypher);
+    try {
+      await ensureSchema(cypher);
+    } catch (err) {
+      await onClose();
+      throw err;
+    }
     return new Neo4jStore(cypher, onClose);
   }
 
@@ -42,10 +47,10 @@ export class Neo4jStore implements Store {
   }
 
   async bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
-    if (!(await this.isEmpty())) throw new Error('bulkLoad needs an empty store');
-    // A load that died half way left nodes but no Meta node: clear them before starting again.
-    await this.cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS');
-    await bulkLoadNeo4j(this.cypher, data, similarity, onProgress);
+    const owner = randomUUID();
+    await claimLoad(this.cypher, owner);
+    await bulkLoadNeo4j(this.cypher, data, similarity, onProgress, () => heartbeat(this.cypher, owner));
+    await completeLoad(this.cypher, owner, JSON.stringify(data.manifest));
   }
 
   async close(): Promise<void> {
@@ -82,8 +87,13 @@ export class Neo4jStore implements Store {
   async addTitle(title: Title, edges: readonly SimilarEdge[]): Promise<void> {
     try {
       await this.cypher.writeTx(async (tx) => {
-        const existing = await tx.run('MATCH (t:Title {id: $id}) RETURN t.id', { id: title.id });
-        if (existing.records.length > 0) throw new DuplicateTitleError(title.id);
+        const existing = await tx.run('MATCH (t:Title {id: $id}) RETURN properties(t) AS t', { id: title.id });
+        if (existing.records.length > 0) {
+          // The driver re-runs a transaction whose commit it could not confirm: finding exactly
+          // this title means an earlier attempt committed, which is success, not a duplicate.
+          if (isDeepStrictEqual(toTitle(existing.records[0].get('t')), title)) return;
+          throw new DuplicateTitleError(title.id);
+        }
         const rows = [titleProps(title)];
         await tx.run(CREATE_TITLES, { rows });
         await tx.run(LINK_TITLES, { rows });
@@ -143,7 +153,7 @@ export class Neo4jStore implements Store {
       // Lock the profiles first (in id order, so two writers cannot deadlock): their WATCHED
       // states are read, folded and written below, and a concurrent writer must wait for that.
       const profileIds = [...new Set(batch.map((e) => e.profileId))].sort();
-      await tx.run('UNWIND $ids AS id MATCH (p:Profile {id: id}) SET p.writeLock = coalesce(p.writeLock, 0) + 1', { ids: profileIds });
+      await tx.run('UNWIND $ids AS id MATCH (p:Profile {id: id}) SET p._lock = true REMOVE p._lock', { ids: profileIds });
       const created = await this.createNew(tx, 'Playback', batch, (e) => ({ ...e }));
       if (created.length > 0) await this.foldWatchState(tx, created);
       return created;
@@ -158,15 +168,16 @@ export class Neo4jStore implements Store {
 
   /**
    * Runs an event insert; if a concurrent writer committed one of the same ids first, the
-   * uniqueness constraint aborts this transaction and one retry then sees those as duplicates.
+   * uniqueness constraint aborts this transaction and a retry then sees those as duplicates.
    */
   private async insertEvents<E>(batch: E[], insert: (tx: ManagedTransaction, batch: E[]) => Promise<E[]>): Promise<E[]> {
     if (batch.length === 0) return [];
-    try {
-      return await this.cypher.writeTx((tx) => insert(tx, batch));
-    } catch (err) {
-      if (!isConstraintViolation(err)) throw err;
-      return this.cypher.writeTx((tx) => insert(tx, batch));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.cypher.writeTx((tx) => insert(tx, batch));
+      } catch (err) {
+        if (!isConstraintViolation(err) || attempt >= CONSTRAINT_RETRIES) throw err;
+      }
     }
   }
 

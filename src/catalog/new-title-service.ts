@@ -5,20 +5,18 @@ import { badInput } from '../server/errors';
 import type { ContentIndex } from '../similarity/content-index';
 import { edgesForNewTitle, type SimilarityOptions } from '../similarity/similarity-graph';
 import type { CatalogIndex } from './catalog-index';
+import { personSlug } from './person-id';
 import { parseNewTitle, type NewTitleData, type NewTitleInputData } from './new-title-input';
 
 /** Variants a title gets when the input names none: one each of the most general themes. */
 const DEFAULT_THEMES: ArtworkTheme[] = ['PORTRAIT', 'DRAMATIC', 'ENSEMBLE'];
-
-const slug = (name: string) =>
-  name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
 
 /**
  * Content-based cold start: a new title is linked to its metadata and gets SIMILAR_TO edges
  * both ways, in one store transaction, before anyone has watched it.
  */
 export class NewTitleService {
-  private peopleByName: Map<string, PersonRef> | null = null;
+  private peopleBySlug: Map<string, PersonRef> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -43,7 +41,7 @@ export class NewTitleService {
     }
     this.catalog.add(title);
     this.index.add(title);
-    for (const p of [...title.cast, ...title.directors]) this.people().set(p.name, p);
+    for (const p of [...title.cast, ...title.directors]) if (!this.people().has(personSlug(p.name))) this.people().set(personSlug(p.name), p);
     this.onAdded();
     return title;
   }
@@ -53,7 +51,7 @@ export class NewTitleService {
     const themes = [...new Set(d.artworkThemes ?? DEFAULT_THEMES)];
     return {
       id, name: d.name, kind: d.kind, description: d.description ?? '', genres: d.genres, tags: d.tags ?? [],
-      cast: (d.cast ?? []).map((n) => this.person(n)), directors: (d.directors ?? []).map((n) => this.person(n)),
+      cast: this.peopleNamed(d.cast ?? []), directors: this.peopleNamed(d.directors ?? []),
       country: d.country, language: d.language, releaseYear: d.releaseYear,
       maturityRating: d.maturityRating, maturityTier: d.maturityTier, runtimeMinutes: d.runtimeMinutes,
       seasons: d.seasons ?? null, criticScore: d.criticScore ?? null, addedAt: this.clock(),
@@ -61,23 +59,28 @@ export class NewTitleService {
     };
   }
 
-  /** People are matched by exact name, so a new film by a known director links to their work. */
+  /**
+   * People are matched by their folded name (personSlug), so a new film by a known director
+   * links to their work however the accents are typed; a new person's id derives from the same
+   * key, so concurrent adds (even on two replicas) of one new name agree on one id.
+   */
   private person(name: string): PersonRef {
-    const known = this.people().get(name);
-    if (known) return known;
-    const taken = new Set([...this.people().values()].map((p) => p.id));
-    let id = `np-${slug(name) || 'person'}`;
-    for (let n = 2; taken.has(id); n++) id = `np-${slug(name) || 'person'}-${n}`;
-    return { id, name };
+    return this.people().get(personSlug(name)) ?? { id: `np-${personSlug(name)}`, name };
+  }
+
+  /** Two spellings of one name in one list are one person, listed once. */
+  private peopleNamed(names: readonly string[]): PersonRef[] {
+    const refs = names.map((n) => this.person(n));
+    return refs.filter((p, i) => refs.findIndex((q) => q.id === p.id) === i);
   }
 
   private people(): Map<string, PersonRef> {
-    if (!this.peopleByName) {
-      this.peopleByName = new Map();
+    if (!this.peopleBySlug) {
+      this.peopleBySlug = new Map();
       const all = [...this.catalog.all()].sort((a, b) => (a.id < b.id ? -1 : 1));
-      for (const t of all) for (const p of [...t.cast, ...t.directors]) if (!this.peopleByName.has(p.name)) this.peopleByName.set(p.name, p);
+      for (const t of all) for (const p of [...t.cast, ...t.directors]) if (!this.peopleBySlug.has(personSlug(p.name))) this.peopleBySlug.set(personSlug(p.name), p);
     }
-    return this.peopleByName;
+    return this.peopleBySlug;
   }
 }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import { personSlug } from '../catalog/person-id';
 import type { ArtworkTheme, MaturityTier, PersonRef, Title, TitleKind } from '../../graph/types';
 import { UNKNOWN_COUNTRY, UNKNOWN_LANGUAGE, countryByName } from './countries';
 
@@ -43,17 +43,13 @@ const FILL_THEMES: ArtworkTheme[] = ['PORTRAIT', 'ENSEMBLE', 'SCENIC'];
 const splitList = (s: string) => [...new Set(s.split(',').map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean))];
 
 /** Lowercase ASCII slug; names written only in non-Latin scripts fall back to a hash. */
-function slugify(name: string): string {
-  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return slug || createHash('sha1').update(name).digest('hex').slice(0, 10);
-}
 
 /**
  * Stable person ids shared across titles. Names differing only in accents, case or punctuation
  * ("Eiza González" / "Eiza Gonzalez", "Park Hae-soo" / "Park Hae Soo") are one person spelled
  * two ways in this file, so they share the id of their common slug.
  */
-const personId = (name: string) => `nf-p-${slugify(name)}`;
+const personId = (name: string) => `nf-p-${personSlug(name)}`;
 
 /** "September 25, 2021" (sometimes with leading spaces) to UTC midnight; null when unreadable. */
 function parseAddedDate(text: string): number | null {

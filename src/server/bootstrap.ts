@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
+import { LoadInProgressError } from '../../graph/errors';
 import { connectNeo4j } from '../../graph/neo4j/connect';
 import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 import type { Store } from '../../graph/store';
@@ -38,9 +39,19 @@ export async function ensureData(store: Store, config: Config, logger: Logger): 
   const progress = stageProgress();
   try {
     const data = await prepareDataset(config, logger, progress.update);
-    await loadDataset(store, data, progress.update);
-    logger.info(data.manifest.counts, 'dataset loaded into the store');
-    return data.manifest;
+    // Replicas starting together: one loads, the others wait for it (or take over if it died).
+    for (;;) {
+      try {
+        await loadDataset(store, data, progress.update);
+        logger.info(data.manifest.counts, 'dataset loaded into the store');
+        return data.manifest;
+      } catch (err) {
+        if (!(err instanceof LoadInProgressError)) throw err;
+        logger.info('another process is loading the dataset; waiting for it');
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        if (!(await store.isEmpty())) return null;
+      }
+    }
   } finally {
     progress.stop();
   }

@@ -38,14 +38,6 @@ export class ContentIndex {
     for (const t of titles) this.add(t);
   }
 
-  get size(): number {
-    return this.ids.length;
-  }
-
-  has(titleId: string): boolean {
-    return this.positions.has(titleId);
-  }
-
   idAt(position: number): string {
     return this.ids[position];
   }

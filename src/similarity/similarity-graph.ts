@@ -30,7 +30,7 @@ export function blendedScore(meta: number, together: number, viewersA: number, v
   return meta + w * Math.max(0, coCosine - meta);
 }
 
-/** Scores are rounded so both stores (and JSON) carry exactly the same numbers. */
+/** Scores are rounded to 6 decimals: more digits are noise, and JSON answers stay short. */
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 const byScoreThenId = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
