@@ -48,17 +48,22 @@ export class HomepageService {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async homepage(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
+  /** Everything the stages need for one profile in one context. */
+  async request(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
     const [profile] = await this.store.getProfiles([profileId]);
     if (!profile) throw notFound('Profile', profileId);
     const [account, watch] = await Promise.all([this.store.getAccount(profile.accountId), this.store.getWatchState(profileId)]);
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
     const now = this.clock();
-    const context = resolveContext(contextInput, account, now);
-    const req: HomepageRequest = {
-      profile, account, context, catalog: this.catalog,
+    return {
+      profile, account, context: resolveContext(contextInput, account, now), catalog: this.catalog,
       signals: profileSignals(watch, (id) => this.catalog.get(id), now),
     };
+  }
+
+  async homepage(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
+    const req = await this.request(profileId, contextInput);
+    const { profile, context } = req;
     const ranked = this.stages.ranker.rank(req, await this.stages.retrieval.generate(req));
     const plans = this.stages.rows.build(req, ranked);
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));

@@ -49,6 +49,11 @@ export function proposable(req: HomepageRequest): (t: Title) => boolean {
 export class UnionCandidateGenerator implements CandidateGenerator {
   constructor(private readonly providers: readonly { provider: CandidateSourceProvider; quota: number }[]) {}
 
+  /** One source alone with its own quota: how offline evaluation measures a source. */
+  only(source: CandidateSource, quota: number): UnionCandidateGenerator {
+    return new UnionCandidateGenerator(this.providers.filter((p) => p.provider.source === source).map((p) => ({ provider: p.provider, quota })));
+  }
+
   async generate(req: HomepageRequest): Promise<Candidate[]> {
     const found = await Promise.all(this.providers.map(({ provider, quota }) => provider.candidates(req, quota)));
     const merged = new Map<string, Candidate>();

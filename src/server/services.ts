@@ -4,11 +4,11 @@ import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
 import { PlaybackService } from '../events/playback-service';
 import { HomepageService } from '../homepage/homepage-service';
 import { HeuristicRanker } from '../ranking/ranker';
-import { UnionCandidateGenerator, type CandidateGenerator } from '../retrieval/candidates';
+import type { UnionCandidateGenerator } from '../retrieval/candidates';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
-import { collaborativeSource, contentSource, popularInSegmentSource, trendingSegment, trendingSource, viewerSegment } from '../retrieval/model-sources';
+import { trendingSegment, viewerSegment } from '../retrieval/model-sources';
 import { RetrievalUpdates } from '../retrieval/online-updates';
-import { acclaimed, continueWatching, newReleases } from '../retrieval/simple-sources';
+import { candidateGenerator } from '../retrieval/retrieval-plan';
 import { DecayedCounter } from '../retrieval/trending';
 import type { RetrievalBundle } from '../training/model-bundle';
 import type { Logger } from './logger';
@@ -26,7 +26,7 @@ export interface Services {
   playback: PlaybackService;
   similarity: SimilarityService;
   newTitles: NewTitleService;
-  retrieval: CandidateGenerator;
+  retrieval: UnionCandidateGenerator;
   model: CollaborativeModel;
 }
 
@@ -52,16 +52,10 @@ export async function createServices(
   }
   const model = new CollaborativeModel(bundle);
   const similarity = new SimilarityService(store, catalog);
-  // Quotas add up to about 300 once sources overlap; the ranker orders them.
-  const retrieval = new UnionCandidateGenerator([
-    { provider: continueWatching, quota: 20 },
-    { provider: collaborativeSource(model), quota: 200 },
-    { provider: contentSource(similarity.neighbours, (err) => logger?.warn({ err: err.message }, 'content source degraded')), quota: 60 },
-    { provider: trendingSource(trending), quota: 40 },
-    { provider: popularInSegmentSource(segments), quota: 60 },
-    { provider: newReleases, quota: 30 },
-    { provider: acclaimed, quota: 20 },
-  ]);
+  const retrieval = candidateGenerator({
+    model, neighbours: similarity.neighbours, trending, segments,
+    onContentUnavailable: (err) => logger?.warn({ err: err.message }, 'content source degraded'),
+  });
   return {
     store,
     catalog,

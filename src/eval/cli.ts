@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { stageProgress } from '../cli/progress';
+import { WORLD_SIZES, type WorldSize } from '../config/config';
+import { EVAL_DATASETS, loadEvalDataset, type EvalDatasetName } from './datasets';
+import type { SourceRecall } from './candidate-recall';
+import { evaluate, type EvalReport } from './evaluate';
+
+/**
+ * `npm run eval -- --dataset world|movielens [--path DIR] [--size small|default] [--seed N] --out FILE.json`:
+ * the offline evaluation; the report goes to FILE (and stdout as one JSON line), a table to stdout.
+ */
+async function main(): Promise<void> {
+  const opts = new Command('eval')
+    .description('Offline evaluation of the recommenders and the candidate stage on held-out interactions.')
+    .addOption(new Option('--dataset <name>', 'what to evaluate on').choices(EVAL_DATASETS).default('world'))
+    .option('--path <dir>', 'a world folder (npm run world) or a MovieLens folder (default ../shared/data/movielens-small)')
+    .addOption(new Option('--size <size>', 'size of the generated world').choices(WORLD_SIZES).default('default'))
+    .option('--seed <n>', 'seed of the generated world', (v) => Number.parseInt(v, 10), 7)
+    .option('--no-tune', 'skip ALS tuning and use the defaults')
+    .option('--out <file>', 'write the JSON report here')
+    .parse()
+    .opts<{ dataset: EvalDatasetName; path?: string; size: WorldSize; seed: number; tune: boolean; out?: string }>();
+  const progress = stageProgress();
+  const started = Date.now();
+  const dataset = await loadEvalDataset({ dataset: opts.dataset, path: opts.path, size: opts.size, seed: opts.seed }, progress.update);
+  const report = await evaluate(dataset, progress.update, opts.tune);
+  progress.stop();
+  if (opts.out) {
+    await fs.mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
+    await fs.writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  process.stdout.write(`${JSON.stringify(report)}\n\n${table(report)}\n(${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+}
+
+function table(r: EvalReport): string {
+  const rows = [
+    ['method', 'ndcg@10', 'recall@20', 'coverage@20'],
+    ...Object.entries(r.methods).map(([name, m]) => [name, m['ndcg@10'], m['recall@20'], m['coverage@20']].map(String)),
+    [],
+    ['candidates', 'recall@300', 'candidates', 'alone@300'],
+    ['union', String(r.candidates.union['recall@300']), String(r.candidates.union['mean candidates']), ''],
+    ...Object.entries(r.candidates).filter(([name]) => name !== 'union').map(([name, c]) => {
+      const s = c as SourceRecall;
+      return [name, s['recall@300'], s.candidates, s['alone@300']].map(String);
+    }),
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  return [`${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`, ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  '))].join('\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`eval: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import type { Account, PlaybackEvent, Profile, Title } from '../../graph/types';
+import type { WorldSize } from '../config/config';
+import { projectRoot } from '../config/paths';
+import { readMovieLens } from '../import/movielens';
+import { readWorldData, worldExists } from '../world/files';
+import { generateWorld, observable } from '../world/generate';
+
+export const EVAL_DATASETS = ['world', 'movielens'] as const;
+export type EvalDatasetName = (typeof EVAL_DATASETS)[number];
+
+/** What evaluation needs of a dataset: the catalog, the viewers and every interaction. */
+export interface EvalDataset {
+  name: EvalDatasetName;
+  description: string;
+  titles: Title[];
+  accounts: Account[];
+  profiles: Profile[];
+  events: PlaybackEvent[];
+}
+
+export interface EvalDatasetOptions {
+  dataset: EvalDatasetName;
+  /** A world folder (from `npm run world`) or a MovieLens folder; defaults: generate / ../shared/data/movielens-small. */
+  path?: string;
+  size: WorldSize;
+  seed: number;
+}
+
+export async function loadEvalDataset(o: EvalDatasetOptions, onProgress?: (stage: string, done: number, total: number) => void): Promise<EvalDataset> {
+  if (o.dataset === 'movielens') {
+    const dir = o.path ?? path.join(projectRoot(), '..', 'shared', 'data', 'movielens-small');
+    const { data, layout } = await readMovieLens(dir);
+    return { name: 'movielens', description: `MovieLens (${layout}) from ${dir}`, ...pick(data) };
+  }
+  if (o.path) {
+    if (!(await worldExists(o.path))) throw new Error(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
+    return { name: 'world', description: `world from ${o.path}`, ...pick(await readWorldData(o.path)) };
+  }
+  const world = observable(generateWorld(o.size, o.seed, onProgress));
+  return { name: 'world', description: `generated world, size ${o.size}, seed ${o.seed}`, ...pick(world) };
+}
+
+function pick(d: { titles: Title[]; accounts: Account[]; profiles: Profile[]; playbacks: PlaybackEvent[] }) {
+  return { titles: d.titles, accounts: d.accounts, profiles: d.profiles, events: d.playbacks };
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { stageProgress } from '../cli/progress';
+import { loadConfig, trainingOptions } from '../config/config';
+import { openStore } from '../server/bootstrap';
+import { createLogger } from '../server/logger';
+import { writeBundle } from './model-bundle';
+import { trainRetrieval } from './train-retrieval';
+
+/**
+ * `npm run train`: trains a new model bundle (ALS vectors and the HNSW index) from the
+ * configured store into DATA_DIR/models/<version>/; a server started afterwards loads it.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const store = await openStore(config, logger);
+  const progress = stageProgress();
+  try {
+    if (await store.isEmpty()) throw new Error('the store is empty: start the API once (or run `npm run import`) to load a dataset first');
+    const { als, feedback } = trainingOptions(config);
+    const bundle = await trainRetrieval(store, als, feedback, progress.update);
+    const dir = await writeBundle(path.join(config.DATA_DIR, 'models'), bundle);
+    progress.stop();
+    process.stdout.write(`${JSON.stringify({ dir, ...bundle.manifest })}\n`);
+  } finally {
+    progress.stop();
+    await store.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`train: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import { allowedFor } from '../graph/types';
+import { CANDIDATE_SOURCES } from '../src/retrieval/candidates';
+import { startHarness, type AppHarness } from './support/app-harness';
+
+const RECORD = `mutation($events: [PlaybackEventInput!]!) { recordPlayback(events: $events) { accepted } }`;
+
+describe('candidate generation on the small world', () => {
+  let app: AppHarness;
+  beforeAll(async () => (app = await startHarness()), 60_000);
+  afterAll(async () => app.close());
+
+  const adult = () => app.world.profiles.filter((p) => !p.isKids);
+
+  it('unions about 300 de-duplicated candidates, each tagged with its sources and their scores', async () => {
+    const profile = adult()[3];
+    const candidates = await app.services.retrieval.generate(await app.services.homepage.request(profile.id));
+    expect(candidates.length).toBeGreaterThan(200);
+    expect(candidates.length).toBeLessThanOrEqual(400);
+    expect(new Set(candidates.map((c) => c.title.id)).size).toBe(candidates.length);
+    for (const c of candidates) {
+      expect(c.sources.size).toBeGreaterThan(0);
+      for (const [source, score] of c.sources) {
+        expect(CANDIDATE_SOURCES).toContain(source);
+        expect(Number.isFinite(score)).toBe(true);
+      }
+    }
+    const sources = new Set(candidates.flatMap((c) => [...c.sources.keys()]));
+    for (const s of ['COLLABORATIVE', 'CONTENT', 'TRENDING'] as const) expect(sources).toContain(s);
+  });
+
+  it('keeps a kids profile\'s maturity limit in every source', async () => {
+    for (const kid of app.world.profiles.filter((p) => p.isKids).slice(0, 5)) {
+      const req = await app.services.homepage.request(kid.id);
+      for (const source of CANDIDATE_SOURCES) {
+        const found = await app.services.retrieval.only(source, 300).generate(req);
+        for (const c of found) expect(allowedFor(kid.maturityLimit, c.title.maturityTier)).toBe(true);
+      }
+    }
+  });
+
+  it('folds in new plays: three titles of a genre never watched raise its share of collaborative candidates', async () => {
+    const share = async (profileId: string, genre: string) => {
+      const found = await app.services.retrieval.only('COLLABORATIVE', 100).generate(await app.services.homepage.request(profileId));
+      return found.filter((c) => c.title.genres.includes(genre)).length / found.length;
+    };
+    const watched = (id: string) => new Set(app.world.playbacks.filter((e) => e.profileId === id).flatMap((e) => app.world.titles.find((t) => t.id === e.titleId)!.genres));
+    const profile = adult().find((p) => app.world.playbacks.filter((e) => e.profileId === p.id).length >= 8)!;
+    const genre = ['Horror', 'Western', 'Anime', 'War', 'Sports', 'Documentary'].find((g) => !watched(profile.id).has(g))!;
+    const picks = app.world.titles.filter((t) => t.genres.includes(genre) && allowedFor(profile.maturityLimit, t.maturityTier)).slice(0, 3);
+    const before = await share(profile.id, genre);
+    const events = picks.map((t, i) => ({ eventId: `fold-${i}`, profileId: profile.id, titleId: t.id, progress: 1, device: 'TV' }));
+    expect((await app.run(RECORD, { events })).data.recordPlayback.accepted).toBe(3);
+    const after = await share(profile.id, genre);
+    expect(after).toBeGreaterThan(before);
+  });
+
+  it('counts plays into trending at once, in the player\'s country', async () => {
+    const country = app.world.accounts[0].country;
+    const locals = app.world.profiles.filter((p) => !p.isKids && app.world.accounts.find((a) => a.id === p.accountId)!.country === country);
+    const viewer = locals[0];
+    const trendingIds = async () => (await app.services.retrieval.only('TRENDING', 40).generate(await app.services.homepage.request(viewer.id))).map((c) => c.title.id);
+    const before = await trendingIds();
+    const obscure = app.world.titles.find((t) => t.maturityTier !== 'ADULTS' && !before.includes(t.id) && !app.world.playbacks.some((e) => e.titleId === t.id))!;
+    const events = locals.slice(1, 9).flatMap((p, i) => [0, 1, 2].map((k) => ({ eventId: `trend-${i}-${k}`, profileId: p.id, titleId: obscure.id, progress: 0.5, device: 'TV' })));
+    await app.run(RECORD, { events });
+    expect(await trendingIds()).toContain(obscure.id);
+  });
+});
