@@ -38,22 +38,6 @@ describe('candidate generation on the small world', () => {
     }
   });
 
-  it('folds in new plays: three titles of a genre never watched raise its share of collaborative candidates', async () => {
-    const share = async (profileId: string, genre: string) => {
-      const found = await app.services.retrieval.only('COLLABORATIVE', 100).generate(await app.services.homepage.request(profileId));
-      return found.filter((c) => c.title.genres.includes(genre)).length / found.length;
-    };
-    const watched = (id: string) => new Set(app.world.playbacks.filter((e) => e.profileId === id).flatMap((e) => app.world.titles.find((t) => t.id === e.titleId)!.genres));
-    const profile = adult().find((p) => app.world.playbacks.filter((e) => e.profileId === p.id).length >= 8)!;
-    const genre = ['Horror', 'Western', 'Anime', 'War', 'Sports', 'Documentary'].find((g) => !watched(profile.id).has(g))!;
-    const picks = app.world.titles.filter((t) => t.genres.includes(genre) && allowedFor(profile.maturityLimit, t.maturityTier)).slice(0, 3);
-    const before = await share(profile.id, genre);
-    const events = picks.map((t, i) => ({ eventId: `fold-${i}`, profileId: profile.id, titleId: t.id, progress: 1, device: 'TV' }));
-    expect((await app.run(RECORD, { events })).data.recordPlayback.accepted).toBe(3);
-    const after = await share(profile.id, genre);
-    expect(after).toBeGreaterThan(before);
-  });
-
   it('counts plays into trending at once, in the player\'s country', async () => {
     const country = app.world.accounts[0].country;
     const locals = app.world.profiles.filter((p) => !p.isKids && app.world.accounts.find((a) => a.id === p.accountId)!.country === country);

@@ -5,7 +5,7 @@ import type { ApolloServer } from '@apollo/server';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import type { Store } from '../../graph/store';
 import { loadDataset } from '../../src/catalog/load-dataset';
-import { DEFAULT_ALS } from '../../src/retrieval/als';
+import { DEFAULT_ALS, type AlsOptions } from '../../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
 import { trainRetrieval } from '../../src/training/train-retrieval';
 import { createApollo } from '../../src/server/app';
@@ -34,12 +34,12 @@ export interface AppHarness {
  * The whole app holding the small world: on the embedded store over a fresh temporary DATA_DIR,
  * or on the empty store `openStore` gives.
  */
-export async function startHarness(options: { clock?: () => number; openStore?: () => Promise<Store> } = {}): Promise<AppHarness> {
+export async function startHarness(options: { clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions } = {}): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
   const clock = options.clock ?? Date.now;
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
   await loadDataset(store, observable(smallWorld()));
-  const services = await createServices(store, await trainRetrieval(store, DEFAULT_ALS, DEFAULT_FEEDBACK), clock);
+  const services = await createServices(store, await trainRetrieval(store, options.als ?? DEFAULT_ALS, DEFAULT_FEEDBACK), clock);
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   return {
