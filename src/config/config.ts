@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMPORT_FORMATS } from '../import/import-formats';
 import { DEFAULT_ALS, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK, type FeedbackOptions } from '../retrieval/implicit-feedback';
 
@@ -24,6 +25,7 @@ const ConfigSchema = z
     NEO4J_DATABASE: z.string().min(1).optional(),
     NEO4J_CONNECT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     CATALOG_PATH: z.string().min(1).optional(),
+    CATALOG_FORMAT: z.enum(IMPORT_FORMATS).default('netflix-titles'),
     WORLD_SIZE: z.enum(WORLD_SIZES).default('default'),
     WORLD_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(7),
     ALS_FACTORS: z.coerce.number().int().min(2).max(512).default(DEFAULT_ALS.factors),

@@ -4,25 +4,26 @@ import path from 'node:path';
 import { loadConfig, WORLD_SIZES, type WorldSize } from '../config/config';
 import { ensureData, openStore } from '../server/bootstrap';
 import { createLogger } from '../server/logger';
-import { CATALOG_FORMATS } from './catalog-file';
+import { IMPORT_FORMATS, type ImportFormat } from './import-formats';
 
 /**
- * `npm run import -- --catalog netflix-titles --path FILE`: loads a real catalog, with viewers
- * simulated around it, into the configured store (STORE with DATA_DIR or NEO4J_*), which must be
- * empty. Prints a JSON summary on stdout; progress goes to stderr.
+ * `npm run import -- --catalog netflix-titles|movielens --path PATH`: loads a real catalog with
+ * viewers simulated around it, or MovieLens viewers and ratings, into the configured store
+ * (STORE with DATA_DIR or NEO4J_*), which must be empty. Prints a JSON summary on stdout; progress goes to stderr.
  */
 async function main(): Promise<void> {
   const opts = new Command('import')
-    .description('Import a real catalog file into the configured (empty) store, with simulated viewers around it.')
-    .addOption(new Option('--catalog <format>', 'file format').choices(CATALOG_FORMATS).makeOptionMandatory())
-    .requiredOption('--path <file>', 'the catalog file, e.g. netflix_titles.csv')
+    .description('Import real data into the configured (empty) store: a Netflix catalog with simulated viewers, or MovieLens viewers and ratings.')
+    .addOption(new Option('--catalog <format>', 'what the path holds').choices(IMPORT_FORMATS).makeOptionMandatory())
+    .requiredOption('--path <path>', 'netflix_titles.csv, or a MovieLens folder (ratings.csv + movies.csv, or u.data + u.item)')
     .addOption(new Option('--viewers <size>', 'population to simulate (default: WORLD_SIZE)').choices(WORLD_SIZES))
     .option('--seed <n>', 'random seed of the simulated viewers (default: WORLD_SEED)')
     .parse()
-    .opts<{ path: string; viewers?: WorldSize; seed?: string }>();
+    .opts<{ catalog: ImportFormat; path: string; viewers?: WorldSize; seed?: string }>();
   const config = loadConfig({
     ...process.env,
     CATALOG_PATH: path.resolve(opts.path),
+    CATALOG_FORMAT: opts.catalog,
     ...(opts.viewers ? { WORLD_SIZE: opts.viewers } : {}),
     ...(opts.seed ? { WORLD_SEED: opts.seed } : {}),
   });

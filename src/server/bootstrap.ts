@@ -9,9 +9,9 @@ import { newestBundleDir, readBundle, writeBundle, type RetrievalBundle } from '
 import { trainRetrieval } from '../training/train-retrieval';
 import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../cli/progress';
-import { worldExists, readWorldData, writeWorld } from '../world/files';
-import { generateWorld, observable, worldAroundCatalog, type WorldData, type WorldManifest, type WorldProgress } from '../world/generate';
-import { readCatalogFile } from '../import/catalog-file';
+import { worldExists, readWorldData, writeWorld, writeWorldData } from '../world/files';
+import { generateWorld, observable, type WorldData, type WorldManifest, type WorldProgress } from '../world/generate';
+import { importDataset } from '../import/import-dataset';
 import type { Logger } from './logger';
 
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
@@ -28,7 +28,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
 
 /**
  * On an empty store, prepares a dataset and bulk-loads it, so `npm start` on an empty DATA_DIR
- * (or database) ends with a working demo: a real catalog from CATALOG_PATH with simulated
+ * (or database) ends with a working demo: a dataset from CATALOG_PATH (a real catalog with simulated
  * viewers, else the world already in DATA_DIR/world, else a newly generated world.
  */
 export async function ensureData(store: Store, config: Config, logger: Logger): Promise<WorldManifest | null> {
@@ -60,12 +60,11 @@ export async function ensureData(store: Store, config: Config, logger: Logger): 
 async function prepareDataset(config: Config, logger: Logger, onProgress: WorldProgress): Promise<WorldData> {
   const worldDir = path.join(config.DATA_DIR, 'world');
   if (config.CATALOG_PATH) {
-    const { titles, skipped } = await readCatalogFile(config.CATALOG_PATH);
-    logger.info({ catalog: config.CATALOG_PATH, titles: titles.length, skipped: skipped.length }, 'importing a real catalog; simulating viewers around it');
-    for (const s of skipped.slice(0, 5)) logger.warn(s, 'catalog row skipped');
-    const world = worldAroundCatalog(titles, config.WORLD_SIZE, config.WORLD_SEED, onProgress);
-    await writeWorld(worldDir, world);
-    return observable(world);
+    logger.info({ path: config.CATALOG_PATH, format: config.CATALOG_FORMAT }, 'importing a dataset');
+    const imported = await importDataset(config.CATALOG_FORMAT, config.CATALOG_PATH, config.WORLD_SIZE, config.WORLD_SEED, onProgress);
+    logger.info(imported.summary, 'dataset read');
+    await writeWorldData(worldDir, imported.data, { truth: imported.truth });
+    return imported.data;
   }
   if (await worldExists(worldDir)) {
     logger.info({ worldDir }, 'loading the existing world');
