@@ -4,7 +4,7 @@ import type { SimilarEdge, WatchState } from '../types';
 import { applyToWatchState } from '../watch-state';
 import { firstOfEachId } from './first-of-each-id';
 import type { CypherExecutor } from './cypher-executor';
-import { impressionProps, titleProps, watchProps } from './neo4j-records';
+import { accountProps, impressionProps, playbackProps, profileProps, titleProps, watchProps } from './neo4j-records';
 
 /**
  * Rows per transaction. Transaction state lives on Neo4j's heap (capped by
@@ -41,13 +41,13 @@ const STEPS: Step[] = [
   { stage: 'titles', cypher: CREATE_TITLES, batch: BATCH.titles, rows: (d) => sortedTitles(d).map(titleProps) },
   { stage: 'metadata', cypher: LINK_TITLES, batch: BATCH.metadata, rows: (d) => sortedTitles(d).map(titleProps) },
   { stage: 'similar_to', cypher: CREATE_SIMILAR, batch: BATCH.similar_to, rows: (_d, s) => s },
-  { stage: 'accounts', cypher: 'UNWIND $rows AS row CREATE (a:Account) SET a = row', rows: (d) => d.accounts },
+  { stage: 'accounts', cypher: 'UNWIND $rows AS row CREATE (a:Account) SET a = row', rows: (d) => d.accounts.map(accountProps) },
   {
     stage: 'profiles',
     cypher: 'UNWIND $rows AS row MATCH (a:Account {id: row.accountId}) CREATE (a)-[:HAS_PROFILE]->(p:Profile) SET p = row',
-    rows: (d) => d.profiles,
+    rows: (d) => d.profiles.map(profileProps),
   },
-  { stage: 'playbacks', cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row', rows: (d) => firstOfEachId(d.playbacks) },
+  { stage: 'playbacks', cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row', rows: (d) => firstOfEachId(d.playbacks).map(playbackProps) },
   {
     stage: 'watched',
     cypher: `UNWIND $rows AS row MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})

@@ -1,3 +1,4 @@
+import neo4j from 'neo4j-driver';
 import {
   tierRank, type Account, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState,
 } from '../types';
@@ -11,8 +12,19 @@ import {
 
 type Props = Record<string, unknown>;
 
+/**
+ * JS numbers travel to Neo4j as floats; whole-number fields are sent as Cypher integers so that
+ * other readers of the graph see 2019, not 2019.0. (They come back as JS numbers: the driver runs
+ * with disableLosslessIntegers, and every such value is below 2^53.)
+ */
+function withInts(props: Props, keys: readonly string[]): Props {
+  const out = { ...props };
+  for (const k of keys) if (typeof out[k] === 'number') out[k] = neo4j.int(out[k] as number);
+  return out;
+}
+
 export function titleProps(t: Title): Props {
-  return {
+  return withInts({
     id: t.id, name: t.name, kind: t.kind, description: t.description, genres: t.genres, tags: t.tags,
     castIds: t.cast.map((p) => p.id), castNames: t.cast.map((p) => p.name),
     directorIds: t.directors.map((p) => p.id), directorNames: t.directors.map((p) => p.name),
@@ -20,7 +32,19 @@ export function titleProps(t: Title): Props {
     maturityTier: t.maturityTier, tierRank: tierRank(t.maturityTier), runtimeMinutes: t.runtimeMinutes,
     seasons: t.seasons, criticScore: t.criticScore, addedAt: t.addedAt,
     artworkIds: t.artwork.map((a) => a.id), artworkThemes: t.artwork.map((a) => a.theme),
-  };
+  }, ['releaseYear', 'tierRank', 'runtimeMinutes', 'seasons', 'criticScore', 'addedAt']);
+}
+
+export function accountProps(a: Account): Props {
+  return withInts({ ...a }, ['utcOffsetMinutes', 'createdAt']);
+}
+
+export function profileProps(p: Profile): Props {
+  return withInts({ ...p }, ['createdAt']);
+}
+
+export function playbackProps(e: PlaybackEvent): Props {
+  return withInts({ ...e }, ['occurredAt']);
 }
 
 const zip = (ids: unknown, names: unknown) => (ids as string[]).map((id, i) => ({ id, name: (names as string[])[i] }));
@@ -59,12 +83,12 @@ export function toPlayback(p: Props): PlaybackEvent {
 }
 
 export function impressionProps(e: ImpressionEvent): Props {
-  return { ...e };
+  return withInts({ ...e }, ['occurredAt', 'localHour', 'localWeekday', 'rowIndex', 'position']);
 }
 
 /** WATCHED relationship properties; the profile and title are its ends. */
 export function watchProps(w: WatchState): Props {
-  return { progress: w.progress, plays: w.plays, firstAt: w.firstAt, lastAt: w.lastAt, completed: w.completed };
+  return withInts({ progress: w.progress, plays: w.plays, firstAt: w.firstAt, lastAt: w.lastAt, completed: w.completed }, ['plays', 'firstAt', 'lastAt']);
 }
 
 export function toWatchState(profileId: string, titleId: string, p: Props): WatchState {

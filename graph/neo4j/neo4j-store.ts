@@ -11,7 +11,7 @@ import { applyToWatchState } from '../watch-state';
 import { int, type CypherExecutor } from './cypher-executor';
 import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo4j-bulk-load';
 import {
-  impressionProps, titleProps, toAccount, toPlayback, toProfile, toTitle, toWatchState, watchProps,
+  impressionProps, playbackProps, titleProps, toAccount, toPlayback, toProfile, toTitle, toWatchState, watchProps,
 } from './neo4j-records';
 import { firstOfEachId } from './first-of-each-id';
 import { claimLoad, completeLoad, heartbeat } from './load-claim';
@@ -154,7 +154,7 @@ export class Neo4jStore implements Store {
       // states are read, folded and written below, and a concurrent writer must wait for that.
       const profileIds = [...new Set(batch.map((e) => e.profileId))].sort();
       await tx.run('UNWIND $ids AS id MATCH (p:Profile {id: id}) SET p._lock = true REMOVE p._lock', { ids: profileIds });
-      const created = await this.createNew(tx, 'Playback', batch, (e) => ({ ...e }));
+      const created = await this.createNew(tx, 'Playback', batch, playbackProps);
       if (created.length > 0) await this.foldWatchState(tx, created);
       return created;
     });
