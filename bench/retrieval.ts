@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const rows: Measurement[] = [];
   const timeAls = (name: string, events: Parameters<typeof watchStatesFrom>[0], titleIds: string[]) => {
     const states = watchStatesFrom(events);
-    const data = buildInteractions(states, titleIds, Math.max(...states.map((s) => s.lastAt)), DEFAULT_FEEDBACK);
+    const data = buildInteractions(states, titleIds, DEFAULT_FEEDBACK);
     const started = performance.now();
     trainAls(data.matrix, DEFAULT_ALS, (d, n) => progress.update(`als ${name}`, d, n));
     const seconds = (performance.now() - started) / 1000;

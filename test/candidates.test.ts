@@ -1,5 +1,6 @@
 import { allowedFor } from '../graph/types';
 import { CANDIDATE_SOURCES } from '../src/retrieval/candidates';
+import { DecayedCounter } from '../src/retrieval/trending';
 import { startHarness, type AppHarness } from './support/app-harness';
 
 const RECORD = `mutation($events: [PlaybackEventInput!]!) { recordPlayback(events: $events) { accepted } }`;
@@ -48,5 +49,22 @@ describe('candidate generation on the small world', () => {
     const events = locals.slice(1, 9).flatMap((p, i) => [0, 1, 2].map((k) => ({ eventId: `trend-${i}-${k}`, profileId: p.id, titleId: obscure.id, progress: 0.5, device: 'TV' })));
     await app.run(RECORD, { events });
     expect(await trendingIds()).toContain(obscure.id);
+  });
+});
+
+describe('decayed counters', () => {
+  it('keep the same order whether updated play by play or rebuilt from scratch', () => {
+    const DAY = 86_400_000;
+    const plays = Array.from({ length: 400 }, (_, i) => ({ title: `t${(i * 7919) % 37}`, at: (i % 50) * DAY / 5 }));
+    const live = new DecayedCounter(3);
+    live.top('KR', 0, 10, () => true); // builds the cached order early, so every later play repositions
+    for (const p of plays) live.note('KR', p.title, p.at);
+    const rebuilt = new DecayedCounter(3);
+    for (const p of plays) rebuilt.note('KR', p.title, p.at);
+    const now = 10 * DAY;
+    const a = live.top('KR', now, 37, () => true);
+    const b = rebuilt.top('KR', now, 37, () => true);
+    expect(a.map((x) => x.titleId)).toEqual(b.map((x) => x.titleId));
+    a.forEach((x, i) => expect(x.score).toBeCloseTo(b[i].score, 9));
   });
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readMovieLens } from '../src/import/movielens';
 import { DEFAULT_ALS, trainAls, type AlsFactors } from '../src/retrieval/als';
+import { CollaborativeModel } from '../src/retrieval/collaborative-model';
 import { HnswIndex } from '../src/retrieval/hnsw-index';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { buildInteractions, watchStatesFrom } from '../src/retrieval/interactions';
@@ -26,7 +27,7 @@ async function trainedVectors(): Promise<{ titleIds: string[]; factors: AlsFacto
     ({ titles, playbacks: events } = generateWorld('default', 7));
   }
   const states = watchStatesFrom(events);
-  const data = buildInteractions(states, titles.map((t) => t.id).sort(), Math.max(...states.map((s) => s.lastAt)), DEFAULT_FEEDBACK);
+  const data = buildInteractions(states, titles.map((t) => t.id).sort(), DEFAULT_FEEDBACK);
   return { titleIds: data.titleIds, profileIds: data.profileIds, factors: trainAls(data.matrix, { ...DEFAULT_ALS, iterations: 8 }) };
 }
 
@@ -66,7 +67,7 @@ describe('HNSW over trained ALS vectors', () => {
   it('answers identically after the model bundle is written and read back', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bundle-'));
     const manifest = {
-      version: '20261126T000000Z-test', createdAt: '', dataHash: 'x', trainedUntil: 0, als: { ...DEFAULT_ALS, iterations: 8 }, feedback: DEFAULT_FEEDBACK,
+      version: '20261126T000000Z-test', createdAt: '', dataHash: 'x', catalogFingerprint: 'x', trainedUntil: 0, als: { ...DEFAULT_ALS, iterations: 8 }, feedback: DEFAULT_FEEDBACK,
       counts: { titles: v.titleIds.length, profiles: v.profileIds.length, interactions: 0 }, seconds: { als: 0, hnsw: 0 },
     };
     const written = await writeBundle(dir, {
@@ -77,5 +78,26 @@ describe('HNSW over trained ALS vectors', () => {
     expect(back.profileIds).toEqual(v.profileIds);
     for (const p of queries().slice(0, 20)) expect(back.index.search(query(p), 300)).toEqual(hnsw.search(query(p), 300));
     await fs.rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('collaborative model', () => {
+  it('has no vector for a history of titles it has no vectors for, rather than a zero vector', () => {
+    const k = 4;
+    const model = new CollaborativeModel({
+      manifest: {
+        version: 'v', createdAt: '', dataHash: '', catalogFingerprint: '', trainedUntil: 0, als: { ...DEFAULT_ALS, factors: k }, feedback: DEFAULT_FEEDBACK,
+        counts: { titles: 2, profiles: 0, interactions: 0 }, seconds: { als: 0, hnsw: 0 },
+      },
+      titleIds: ['a', 'b'], titleVectors: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]), profileIds: [], profileVectors: new Float32Array(0),
+      index: HnswIndex.build(Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]), k),
+    });
+    const watch = (titleId: string, lastAt: number) => ({ profileId: 'p', titleId, progress: 1, plays: 1, firstAt: lastAt, lastAt, completed: true });
+    expect(model.vectorFor('p', [watch('new-title', 10)])).toBeNull();
+    const v = model.vectorFor('p', [watch('a', 10)])!;
+    expect(model.nearest(v, 1, () => true)[0].titleId).toBe('a');
+    // A newer play changes the history, so the cached fold-in is not reused.
+    const w = model.vectorFor('p', [watch('a', 10), watch('b', 20), watch('b', 20)])!;
+    expect(w).not.toEqual(v);
   });
 });

@@ -13,7 +13,6 @@ export class CatalogIndex {
   private readonly byId = new Map<string, Title>();
   private readonly artworkById = new Map<string, Artwork>();
   private readonly plays = new Map<string, number>();
-  private sortedByPopularity: Title[] | null = null;
   private sortedByAddedAt: Title[] | null = null;
   private sortedByCritics: Title[] | null = null;
 
@@ -25,7 +24,7 @@ export class CatalogIndex {
   add(title: Title): void {
     this.byId.set(title.id, title);
     for (const a of title.artwork) this.artworkById.set(a.id, a);
-    this.sortedByPopularity = this.sortedByAddedAt = this.sortedByCritics = null;
+    this.sortedByAddedAt = this.sortedByCritics = null;
   }
 
   get size(): number {
@@ -51,15 +50,6 @@ export class CatalogIndex {
   /** Online update from newly accepted playback events. */
   notePlays(titleIds: readonly string[]): void {
     for (const id of titleIds) this.plays.set(id, (this.plays.get(id) ?? 0) + 1);
-    if (titleIds.length > 0) this.sortedByPopularity = null;
-  }
-
-  /** Titles by descending recent plays (ties: critic score, then id), filtered to a maturity limit. */
-  mostPopular(limit: MaturityTier, accept: (t: Title) => boolean = () => true, count = Infinity): Title[] {
-    this.sortedByPopularity ??= this.sorted(
-      (a, b) => this.popularity(b.id) - this.popularity(a.id) || (b.criticScore ?? 0) - (a.criticScore ?? 0),
-    );
-    return take(this.sortedByPopularity, limit, accept, count);
   }
 
   /** Most recently added first. */

@@ -42,7 +42,7 @@ export async function candidateRecall(
   const catalog = new CatalogIndex(d.titles, countRecent(split));
   const model = new CollaborativeModel({
     manifest: {
-      version: 'eval', createdAt: '', dataHash: '', trainedUntil: split.now, als, feedback,
+      version: 'eval', createdAt: '', dataHash: '', trainedUntil: split.now, als, feedback, catalogFingerprint: '',
       counts: { titles: data.titleIds.length, profiles: data.profileIds.length, interactions: data.matrix.colIdx.length }, seconds: { als: 0, hnsw: 0 },
     },
     titleIds: data.titleIds, titleVectors: factors.colFactors, profileIds: data.profileIds, profileVectors: factors.rowFactors,

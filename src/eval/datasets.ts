@@ -31,7 +31,11 @@ export async function loadEvalDataset(o: EvalDatasetOptions, onProgress?: (stage
   if (o.dataset === 'movielens') {
     const dir = o.path ?? path.join(projectRoot(), '..', 'shared', 'data', 'movielens-small');
     const { data, layout } = await readMovieLens(dir);
-    return { name: 'movielens', description: `MovieLens (${layout}) from ${dir}`, ...pick(data) };
+    // The importer derives tags and "added" dates from the whole file, held-out ratings included;
+    // evaluation keeps only what was known up front: tags are dropped, and a title counts as
+    // added at the start of its release year.
+    const titles = data.titles.map((t) => ({ ...t, tags: [], addedAt: Date.UTC(t.releaseYear, 0, 1) }));
+    return { name: 'movielens', description: `MovieLens (${layout}) from ${dir}`, ...pick({ ...data, titles }) };
   }
   if (o.path) {
     if (!(await worldExists(o.path))) throw new Error(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);

@@ -27,7 +27,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const split = splitByTime(d.events);
   const titleIds = d.titles.map((t) => t.id).sort();
   const states = watchStatesFrom(split.train);
-  const data = buildInteractions(states, titleIds, split.now, DEFAULT_FEEDBACK);
+  const data = buildInteractions(states, titleIds, DEFAULT_FEEDBACK);
   const seen = new Map<string, Set<string>>();
   for (const s of states) seen.set(s.profileId, (seen.get(s.profileId) ?? new Set()).add(s.titleId));
 

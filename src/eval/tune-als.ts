@@ -26,11 +26,12 @@ export function tuneAls(
 ): { best: AlsOptions; trials: TrialResult[] } {
   const inner = splitByTime(train);
   const states = watchStatesFrom(inner.train);
-  const data = buildInteractions(states, titles.map((t) => t.id).sort(), inner.now, DEFAULT_FEEDBACK);
+  const data = buildInteractions(states, titles.map((t) => t.id).sort(), DEFAULT_FEEDBACK);
   const seen = new Map<string, Set<string>>();
   for (const s of states) seen.set(s.profileId, (seen.get(s.profileId) ?? new Set()).add(s.titleId));
   const trials: TrialResult[] = [];
-  const total = LAMBDAS.length + ALPHAS.length + FACTORS.length;
+  // One value of alpha and of factors is the incumbent, already scored.
+  const total = LAMBDAS.length + ALPHAS.length - 1 + FACTORS.length - 1;
   const score = (o: AlsOptions): number => {
     const rec = alsRecommender(data, trainAls(data.matrix, o));
     const m = new MetricSummary();

@@ -16,6 +16,7 @@ export class PlaybackService {
     private readonly catalog: CatalogIndex,
     private readonly retrieval: RetrievalUpdates,
     private readonly clock: () => number = Date.now,
+    private readonly onUpdateFailed: (err: unknown) => void = () => {},
   ) {}
 
   async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome> {
@@ -37,7 +38,10 @@ export class PlaybackService {
     const ids = new Set(outcome.acceptedIds);
     const accepted = events.filter((e) => ids.has(e.eventId));
     this.catalog.notePlays(accepted.map((e) => e.titleId));
-    await this.retrieval.apply(accepted, profiles.filter((p) => p !== null), this.clock());
+    // The events are durable already: a failed online update must not turn the acknowledgement
+    // into an error (a retry would be a duplicate and never update). The next homepage folds in
+    // the history anyway, as the profile's vector is checked against it.
+    await this.retrieval.apply(accepted, profiles.filter((p) => p !== null)).catch(this.onUpdateFailed);
     return outcome;
   }
 }

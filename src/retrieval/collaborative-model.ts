@@ -3,6 +3,9 @@ import type { RetrievalBundle } from '../training/model-bundle';
 import { FoldIn } from './fold-in';
 import { interactionStrength } from './implicit-feedback';
 
+/** Fold-ins kept in memory; a profile not among them is folded in again on its next homepage. */
+const FOLD_IN_CACHE = 100_000;
+
 export interface ScoredTitle {
   titleId: string;
   score: number;
@@ -16,7 +19,7 @@ export interface ScoredTitle {
 export class CollaborativeModel {
   private readonly titleRow: Map<string, number>;
   private readonly profileRow: Map<string, number>;
-  private readonly folded = new Map<string, Float32Array>();
+  private readonly folded = new Map<string, { vector: Float32Array; asOf: number; count: number }>();
   private readonly foldIn: FoldIn;
   readonly factors: number;
 
@@ -27,31 +30,41 @@ export class CollaborativeModel {
     this.foldIn = new FoldIn(bundle.titleVectors, this.factors, bundle.manifest.als);
   }
 
-  get version(): string {
-    return this.bundle.manifest.version;
+  /**
+   * The profile's vector: the trained one while its history is no newer than the training data,
+   * else a fold-in of the history as it is now (cached until the history changes, so replicas
+   * sharing a store each fold in what the others wrote). Null without any title the model knows.
+   */
+  vectorFor(profileId: string, watch: readonly WatchState[]): Float32Array | null {
+    const asOf = watch.reduce((m, w) => Math.max(m, w.lastAt), 0);
+    const row = this.profileRow.get(profileId);
+    if (row !== undefined && asOf <= this.bundle.manifest.trainedUntil) {
+      return this.bundle.profileVectors.subarray(row * this.factors, (row + 1) * this.factors);
+    }
+    const cached = this.folded.get(profileId);
+    if (cached && cached.asOf >= asOf && cached.count === watch.length) return cached.vector;
+    return this.refresh(profileId, watch);
   }
 
   /**
-   * The profile's vector: a fold-in made since the bundle, else the trained one while the
-   * history is no newer than the training data, else a fresh fold-in. Null without history.
+   * Fold-in: re-solves the profile's vector from its whole watch state. Recency is measured from
+   * the profile's own latest play, like training does, so one old history is not all decayed away.
    */
-  vectorFor(profileId: string, watch: readonly WatchState[], now: number): Float32Array | null {
-    const cached = this.folded.get(profileId);
-    if (cached) return cached;
-    const row = this.profileRow.get(profileId);
-    const stale = watch.some((w) => w.lastAt > this.bundle.manifest.trainedUntil);
-    if (row !== undefined && !stale) return this.bundle.profileVectors.subarray(row * this.factors, (row + 1) * this.factors);
-    return watch.length > 0 ? this.refresh(profileId, watch, now) : null;
-  }
-
-  /** The write path's fold-in: re-solves the profile's vector from its whole watch state. */
-  refresh(profileId: string, watch: readonly WatchState[], now: number): Float32Array {
+  refresh(profileId: string, watch: readonly WatchState[]): Float32Array | null {
     const known = watch.filter((w) => this.titleRow.has(w.titleId));
+    if (known.length === 0) {
+      this.folded.delete(profileId);
+      return null;
+    }
+    const asOf = watch.reduce((m, w) => Math.max(m, w.lastAt), 0);
     const vector = this.foldIn.solve(
       known.map((w) => this.titleRow.get(w.titleId)!),
-      known.map((w) => interactionStrength(w, now, this.bundle.manifest.feedback)),
+      known.map((w) => interactionStrength(w, asOf, this.bundle.manifest.feedback)),
     );
-    this.folded.set(profileId, vector);
+    // Insertion order is age: evict the oldest fold-in once the cache is full.
+    this.folded.delete(profileId);
+    if (this.folded.size >= FOLD_IN_CACHE) this.folded.delete(this.folded.keys().next().value!);
+    this.folded.set(profileId, { vector, asOf, count: watch.length });
     return vector;
   }
 

@@ -22,10 +22,12 @@ export function watchStatesFrom(events: Iterable<PlaybackEvent>): WatchState[] {
 
 /**
  * Builds the confidence-weighted matrix: rows are the profiles with any history (sorted),
- * columns the given titles; states of titles not in `titleIds` are ignored.
+ * columns the given titles; states of titles not in `titleIds` are ignored. Recency is measured
+ * from each profile's own latest play: a viewer's recent taste outweighs its older taste, while
+ * a viewer who paused for months is not decayed to nothing (MovieLens spans 22 years).
  */
 export function buildInteractions(
-  states: readonly WatchState[], titleIds: readonly string[], now: number, feedback: FeedbackOptions = DEFAULT_FEEDBACK,
+  states: readonly WatchState[], titleIds: readonly string[], feedback: FeedbackOptions = DEFAULT_FEEDBACK,
 ): Interactions {
   const col = new Map(titleIds.map((id, i) => [id, i]));
   const byProfile = new Map<string, WatchState[]>();
@@ -42,9 +44,10 @@ export function buildInteractions(
   const strength = new Float32Array(colIdx.length);
   profileIds.forEach((p, r) => {
     const list = byProfile.get(p)!.sort((a, b) => col.get(a.titleId)! - col.get(b.titleId)!);
+    const asOf = list.reduce((m, s) => Math.max(m, s.lastAt), 0);
     list.forEach((s, j) => {
       colIdx[rowPtr[r] + j] = col.get(s.titleId)!;
-      strength[rowPtr[r] + j] = interactionStrength(s, now, feedback);
+      strength[rowPtr[r] + j] = interactionStrength(s, asOf, feedback);
     });
   });
   return { profileIds, titleIds: [...titleIds], matrix: { rows: profileIds.length, cols: titleIds.length, rowPtr, colIdx, strength } };

@@ -11,7 +11,7 @@ export function collaborativeSource(model: CollaborativeModel): CandidateSourceP
   return {
     source: 'COLLABORATIVE',
     candidates(req, limit) {
-      const vector = model.vectorFor(req.profile.id, req.signals.recent, req.context.now);
+      const vector = model.vectorFor(req.profile.id, req.signals.recent);
       if (!vector) return [];
       const ok = proposable(req);
       const accept = (id: string) => {
@@ -74,9 +74,9 @@ function fromCounter(req: Parameters<CandidateSourceProvider['candidates']>[0], 
 export const trendingSegment = (country: string) => country;
 export const viewerSegment = (country: string, kids: boolean) => `${country}|${kids ? 'kids' : 'all'}`;
 
-/** What is being played most right now in the country the viewer is in. */
+/** What is being played most right now in the profile's country (where its account is, as the counters count). */
 export function trendingSource(counter: DecayedCounter): CandidateSourceProvider {
-  return { source: 'TRENDING', candidates: (req, limit) => fromCounter(req, counter, trendingSegment(req.context.country), limit) };
+  return { source: 'TRENDING', candidates: (req, limit) => fromCounter(req, counter, trendingSegment(req.account.country), limit) };
 }
 
 /** Profiles with less history than this get the popular titles of viewers like them. */

@@ -17,7 +17,7 @@ export class RetrievalUpdates {
     private readonly segments: DecayedCounter,
   ) {}
 
-  async apply(accepted: readonly PlaybackEvent[], profiles: readonly Profile[], now: number): Promise<void> {
+  async apply(accepted: readonly PlaybackEvent[], profiles: readonly Profile[]): Promise<void> {
     const byId = new Map(profiles.map((p) => [p.id, p]));
     const profileIds = [...new Set(accepted.map((e) => e.profileId))];
     const accountIds = [...new Set(profileIds.map((id) => byId.get(id)!.accountId))];
@@ -28,6 +28,6 @@ export class RetrievalUpdates {
       this.trending.note(trendingSegment(country), e.titleId, e.occurredAt);
       this.segments.note(viewerSegment(country, profile.isKids), e.titleId, e.occurredAt);
     }
-    await Promise.all(profileIds.map(async (id) => this.model.refresh(id, await this.store.getWatchState(id), now)));
+    await Promise.all(profileIds.map(async (id) => this.model.refresh(id, await this.store.getWatchState(id))));
   }
 }

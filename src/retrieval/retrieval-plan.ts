@@ -16,12 +16,13 @@ export interface RetrievalParts {
 
 /**
  * The recall stage as the server runs it, and as offline evaluation measures it: every source
- * with its quota. The quotas add up to about 300 once sources overlap; the ranker orders them.
+ * with its quota, and collaborative filling the union up to 300 (it is the strongest source
+ * alone, see docs/EVALUATION.md). The ranker orders them.
  */
 export function candidateGenerator(p: RetrievalParts): UnionCandidateGenerator {
   return new UnionCandidateGenerator([
     { provider: continueWatching, quota: 20 },
-    { provider: collaborativeSource(p.model), quota: 200 },
+    { provider: collaborativeSource(p.model), quota: 300, fill: true },
     { provider: contentSource(p.neighbours, p.onContentUnavailable), quota: 60 },
     { provider: trendingSource(p.trending), quota: 40 },
     { provider: popularInSegmentSource(p.segments), quota: 60 },

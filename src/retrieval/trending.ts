@@ -21,7 +21,30 @@ export class DecayedCounter {
     if (!c) counts.set(titleId, { value: 1, at });
     else if (at >= c.at) counts.set(titleId, { value: c.value * this.decay(at - c.at) + 1, at });
     else counts.set(titleId, { value: c.value + this.decay(c.at - at), at: c.at });
-    this.ranked.delete(segment);
+    this.reposition(segment, titleId);
+  }
+
+  /**
+   * Moves one title to its new place in the segment's cached order instead of re-sorting the
+   * segment on the next request: under steady playback traffic every request would re-sort.
+   */
+  private reposition(segment: string, titleId: string): void {
+    const cached = this.ranked.get(segment);
+    if (!cached) return;
+    const c = this.segments.get(segment)!.get(titleId)!;
+    const weight = c.value * this.decay(cached.ref - c.at);
+    const order = cached.order;
+    const old = order.findIndex((r) => r.titleId === titleId);
+    if (old >= 0) order.splice(old, 1);
+    const before = (r: { titleId: string; weight: number }) => r.weight > weight || (r.weight === weight && r.titleId < titleId);
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(order[mid])) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, { titleId, weight });
   }
 
   /**

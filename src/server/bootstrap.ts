@@ -5,7 +5,8 @@ import { connectNeo4j } from '../../graph/neo4j/connect';
 import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 import type { Store } from '../../graph/store';
 import { trainingOptions, type Config } from '../config/config';
-import { newestBundleDir, readBundle, writeBundle, type RetrievalBundle } from '../training/model-bundle';
+import type { Title } from '../../graph/types';
+import { catalogFingerprint, newestBundleDir, readBundle, writeBundle, type RetrievalBundle } from '../training/model-bundle';
 import { trainRetrieval } from '../training/train-retrieval';
 import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../cli/progress';
@@ -76,25 +77,26 @@ async function prepareDataset(config: Config, logger: Logger, onProgress: WorldP
   return observable(world);
 }
 
-/** A bundle is usable when most of the catalog has vectors (titles added since are fine). */
-const MIN_CATALOG_COVERAGE = 0.5;
-
 /**
  * The newest model bundle in DATA_DIR/models, or, when there is none (or it was trained on
- * another catalog), a new one trained from the store and written there.
+ * another catalog, or cannot be read), a new one trained from the store and written there.
  */
 export async function ensureModel(store: Store, config: Config, logger: Logger): Promise<RetrievalBundle> {
   const modelsDir = path.join(config.DATA_DIR, 'models');
   const newest = await newestBundleDir(modelsDir);
-  const titleIds = new Set((await store.listTitles()).map((t) => t.id));
   if (newest) {
-    const bundle = await readBundle(newest);
-    const covered = bundle.titleIds.filter((id) => titleIds.has(id)).length / Math.max(1, titleIds.size);
-    if (covered >= MIN_CATALOG_COVERAGE) {
-      logger.info({ version: bundle.manifest.version }, 'model bundle loaded');
-      return bundle;
+    try {
+      const bundle = await readBundle(newest);
+      // Titles added since training are fine; the bundle's own titles must be these titles.
+      const titles = await store.getTitles(bundle.titleIds);
+      if (titles.every((t) => t !== null) && catalogFingerprint(titles as Title[]) === bundle.manifest.catalogFingerprint) {
+        logger.info({ version: bundle.manifest.version }, 'model bundle loaded');
+        return bundle;
+      }
+      logger.warn({ version: bundle.manifest.version }, 'the newest model bundle was trained on another catalog; training a new one');
+    } catch (err) {
+      logger.warn({ dir: newest, err: err instanceof Error ? err.message : String(err) }, 'the newest model bundle cannot be read; training a new one');
     }
-    logger.warn({ version: bundle.manifest.version, covered }, 'the newest model bundle was trained on another catalog; training a new one');
   }
   const { als, feedback } = trainingOptions(config);
   const progress = stageProgress();

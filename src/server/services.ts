@@ -27,7 +27,6 @@ export interface Services {
   similarity: SimilarityService;
   newTitles: NewTitleService;
   retrieval: UnionCandidateGenerator;
-  model: CollaborativeModel;
 }
 
 /** Trending forgets fast (what is hot this week); segment popularity is a steadier prior. */
@@ -62,11 +61,11 @@ export async function createServices(
     homepage: new HomepageService(store, catalog, {
       retrieval, ranker: new HeuristicRanker(), rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector(),
     }, clock),
-    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, model, trending, segments), clock),
+    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, model, trending, segments), clock,
+      (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed')),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
     retrieval,
-    model,
   };
 }
 

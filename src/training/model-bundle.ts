@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { syncPath } from '../../graph/fs-sync';
@@ -14,6 +14,8 @@ export interface BundleManifest {
   dataHash: string;
   /** Latest watch-state time the bundle was trained on: later activity needs a fold-in. */
   trainedUntil: number;
+  /** Hash of the bundle's titles (ids and names), to recognise a bundle trained on another catalog. */
+  catalogFingerprint: string;
   als: AlsOptions;
   feedback: FeedbackOptions;
   counts: { titles: number; profiles: number; interactions: number };
@@ -35,6 +37,11 @@ const FILES = {
   profiles: 'profiles.json', profileVectors: 'profile-vectors.f32', index: 'title-index.hnsw',
 };
 
+/** Fingerprint of titles by id and name: synthetic worlds of other seeds share ids, not names. */
+export function catalogFingerprint(titles: readonly { id: string; name: string }[]): string {
+  return dataHash([...titles].sort((a, b) => (a.id < b.id ? -1 : 1)).map((t) => `${t.id}|${t.name}`));
+}
+
 export function dataHash(parts: readonly string[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\n');
@@ -52,7 +59,8 @@ export function newVersion(createdAt: Date, hash: string): string {
  */
 export async function writeBundle(modelsDir: string, b: RetrievalBundle): Promise<string> {
   const dir = path.join(modelsDir, b.manifest.version);
-  const tmp = `${dir}.tmp-${process.pid}`;
+  // Replicas in containers all have pid 1: a random suffix keeps their temporary folders apart.
+  const tmp = `${dir}.tmp-${randomUUID()}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
   await fs.writeFile(path.join(tmp, FILES.titles), JSON.stringify(b.titleIds));
@@ -62,6 +70,9 @@ export async function writeBundle(modelsDir: string, b: RetrievalBundle): Promis
   await b.index.save(path.join(tmp, FILES.index));
   await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(b.manifest, null, 2));
   for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
+  // A folder of the same version (same data, same second) is either the same bundle written by
+  // another process or a damaged one being replaced: either way, ours takes its place.
+  await fs.rm(dir, { recursive: true, force: true });
   await fs.rename(tmp, dir);
   await syncPath(modelsDir);
   return dir;
@@ -88,10 +99,12 @@ export async function readBundle(dir: string): Promise<RetrievalBundle> {
   const titleIds = JSON.parse(await fs.readFile(path.join(dir, FILES.titles), 'utf8')) as string[];
   const profileIds = JSON.parse(await fs.readFile(path.join(dir, FILES.profiles), 'utf8')) as string[];
   const k = manifest.als.factors;
-  return {
+  const bundle = {
     manifest, titleIds, profileIds,
     titleVectors: await readVectors(path.join(dir, FILES.titleVectors), titleIds.length, k),
     profileVectors: await readVectors(path.join(dir, FILES.profileVectors), profileIds.length, k),
     index: await HnswIndex.load(path.join(dir, FILES.index), k),
   };
+  if (bundle.index.size !== titleIds.length) throw new Error(`${dir}: the index holds ${bundle.index.size} vectors for ${titleIds.length} titles`);
+  return bundle;
 }

@@ -3,7 +3,7 @@ import { trainAls, type AlsOptions } from '../retrieval/als';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { buildInteractions } from '../retrieval/interactions';
-import { dataHash, newVersion, type RetrievalBundle } from './model-bundle';
+import { catalogFingerprint, dataHash, newVersion, type RetrievalBundle } from './model-bundle';
 
 export type TrainProgress = (stage: string, done: number, total: number) => void;
 
@@ -19,7 +19,7 @@ export async function trainRetrieval(
   onProgress?.('read store', 1, 1);
   const titleIds = titles.map((t) => t.id);
   const trainedUntil = states.reduce((m, s) => Math.max(m, s.lastAt), 0);
-  const data = buildInteractions(states, titleIds, trainedUntil, feedback);
+  const data = buildInteractions(states, titleIds, feedback);
   let started = performance.now();
   const factors = trainAls(data.matrix, als, (d, n) => onProgress?.('als', d, n));
   const alsSeconds = (performance.now() - started) / 1000;
@@ -31,6 +31,7 @@ export async function trainRetrieval(
   return {
     manifest: {
       version: newVersion(createdAt, hash), createdAt: createdAt.toISOString(), dataHash: hash, trainedUntil, als, feedback,
+      catalogFingerprint: catalogFingerprint(titles),
       counts: { titles: titleIds.length, profiles: data.profileIds.length, interactions: data.matrix.colIdx.length },
       seconds: { als: alsSeconds, hnsw: hnswSeconds },
     },
