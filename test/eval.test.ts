@@ -28,16 +28,14 @@ describe('offline evaluation', () => {
     expect(split.train.filter((e) => e.profileId === 'q')).toHaveLength(2);
   });
 
-  it('reports every method and source in the documented shape on the small world', async () => {
+  it('scores every method and source on the small world, ALS ahead of popularity and the sources adding up', async () => {
     const report = await evaluate(await loadEvalDataset({ dataset: 'world', size: 'small', seed: 7 }), undefined, false);
-    for (const m of ['popularity', 'itemknn', 'als']) {
-      expect(report.methods[m]['ndcg@10']).toBeGreaterThanOrEqual(0);
-      expect(report.methods[m]['ndcg@10']).toBeLessThanOrEqual(1);
-      expect(report.methods[m].profiles).toBe(report.protocol.testProfiles);
-    }
-    expect(report.candidates.union['mean candidates']).toBeGreaterThan(200);
-    for (const s of CANDIDATE_SOURCES) expect(report.candidates[s]['recall@300']).toBeLessThanOrEqual(report.candidates.union['recall@300']);
-    expect(report.candidates.COLLABORATIVE['alone@300']).toBeGreaterThan(0);
+    for (const m of ['popularity', 'itemknn', 'als']) expect(report.methods[m].profiles).toBe(report.protocol.testProfiles);
+    expect(report.methods.als['ndcg@10']).toBeGreaterThan(report.methods.popularity['ndcg@10']);
+    expect(report.candidates.union['mean candidates']).toBeLessThanOrEqual(300);
+    // Other sources find held-out titles that collaborative's share of the union misses.
+    expect(report.candidates.union['recall@300']).toBeGreaterThan(report.candidates.COLLABORATIVE['recall@300']);
+    for (const s of CANDIDATE_SOURCES) expect(report.candidates[s]['alone@300']).toBeGreaterThanOrEqual(report.candidates[s]['recall@300']);
   }, 60_000);
 
   it('runs as `npm run eval` on the ml-100k layout and writes the JSON report', async () => {
