@@ -1,0 +1,94 @@
+import type { ManagedTransaction } from 'neo4j-driver';
+import type { ImpressionEvent, PlaybackEvent, RecordOutcome } from '../types';
+import { applyToWatchState } from '../watch-state';
+import type { CypherExecutor } from './cypher-executor';
+import { firstOfEachId } from './first-of-each-id';
+import { impressionProps, playbackProps, toWatchState, watchProps } from './neo4j-records';
+
+type Props = Record<string, unknown>;
+
+/** Each retry after a lost race sees more of the batch as duplicates; three always suffice in practice. */
+const CONSTRAINT_RETRIES = 3;
+export const isConstraintViolation = (err: unknown) => (err as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+
+/**
+ * Idempotent event writes: events are nodes unique by id, created only when new, and new
+ * playbacks are folded into WATCHED in the same transaction with the embedded store's function.
+ */
+export class Neo4jEventWriter {
+  constructor(private readonly cypher: CypherExecutor) {}
+
+  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {
+    const fresh = await this.insertEvents(firstOfEachId(events), async (tx, batch) => {
+      // Lock the profiles first (in id order, so two writers cannot deadlock): their WATCHED
+      // states are read, folded and written below, and a concurrent writer must wait for that.
+      const profileIds = [...new Set(batch.map((e) => e.profileId))].sort();
+      await tx.run('UNWIND $ids AS id MATCH (p:Profile {id: id}) SET p._lock = true REMOVE p._lock', { ids: profileIds });
+      const created = await this.createNew(tx, 'Playback', batch, playbackProps);
+      if (created.length > 0) await this.foldWatchState(tx, created);
+      return created;
+    });
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+  }
+
+  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
+    const fresh = await this.insertEvents(firstOfEachId(events), (tx, batch) => this.createNew(tx, 'Impression', batch, impressionProps));
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+  }
+
+  /**
+   * Runs an event insert; if a concurrent writer committed one of the same ids first, the
+   * uniqueness constraint aborts this transaction and a retry then sees those as duplicates.
+   */
+  private async insertEvents<E>(batch: E[], insert: (tx: ManagedTransaction, batch: E[]) => Promise<E[]>): Promise<E[]> {
+    if (batch.length === 0) return [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.cypher.writeTx((tx) => insert(tx, batch));
+      } catch (err) {
+        if (!isConstraintViolation(err) || attempt >= CONSTRAINT_RETRIES) throw err;
+      }
+    }
+  }
+
+  /** Creates the events whose ids are not stored yet; returns those. */
+  private async createNew<E extends { eventId: string }>(
+    tx: ManagedTransaction, label: 'Playback' | 'Impression', batch: E[], props: (e: E) => Props,
+  ): Promise<E[]> {
+    const result = await tx.run<{ id: string }>(
+      `UNWIND $rows AS row
+       OPTIONAL MATCH (x:${label} {eventId: row.eventId})
+       WITH row WHERE x IS NULL
+       CREATE (e:${label}) SET e = row
+       RETURN row.eventId AS id`,
+      { rows: batch.map(props) },
+    );
+    const created = new Set(result.records.map((r) => r.get('id')));
+    return batch.filter((e) => created.has(e.eventId));
+  }
+
+  /** Folds new events into WATCHED with the same function as the embedded store. */
+  private async foldWatchState(tx: ManagedTransaction, events: PlaybackEvent[]): Promise<void> {
+    const pairs = [...new Map(events.map((e) => [`${e.profileId}\u0000${e.titleId}`, { profileId: e.profileId, titleId: e.titleId }])).values()];
+    const current = await tx.run<{ profileId: string; titleId: string; w: Props }>(
+      `UNWIND $pairs AS pair
+       MATCH (:Profile {id: pair.profileId})-[w:WATCHED]->(:Title {id: pair.titleId})
+       RETURN pair.profileId AS profileId, pair.titleId AS titleId, properties(w) AS w`,
+      { pairs },
+    );
+    const states = new Map(current.records.map((r) => {
+      const { profileId, titleId, w } = r.toObject();
+      return [`${profileId}\u0000${titleId}`, toWatchState(profileId, titleId, w)];
+    }));
+    for (const e of events) {
+      const key = `${e.profileId}\u0000${e.titleId}`;
+      states.set(key, applyToWatchState(states.get(key), e));
+    }
+    await tx.run(
+      `UNWIND $rows AS row
+       MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})
+       MERGE (p)-[w:WATCHED]->(t) SET w = row.props`,
+      { rows: [...states.values()].map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })) },
+    );
+  }
+}
