@@ -18,3 +18,13 @@ export function applyToWatchState(state: WatchState | undefined, e: PlaybackEven
     completed: state.completed || e.progress >= COMPLETED_PROGRESS,
   };
 }
+
+/** Folds playback events into one watch state per (profile, title), as both stores do. */
+export function watchStatesFrom(events: Iterable<PlaybackEvent>): WatchState[] {
+  const states = new Map<string, WatchState>();
+  for (const e of events) {
+    const key = `${e.profileId}\u0000${e.titleId}`;
+    states.set(key, applyToWatchState(states.get(key), e));
+  }
+  return [...states.values()];
+}

@@ -1,7 +1,7 @@
 import type { WorldData } from '../../src/world/generate';
 import type { LoadProgress } from '../store';
-import type { SimilarEdge, WatchState } from '../types';
-import { applyToWatchState } from '../watch-state';
+import type { SimilarEdge } from '../types';
+import { watchStatesFrom } from '../watch-state';
 import { firstOfEachId } from './first-of-each-id';
 import type { CypherExecutor } from './cypher-executor';
 import { accountProps, impressionProps, playbackProps, profileProps, titleProps, watchProps } from './neo4j-records';
@@ -52,22 +52,13 @@ const STEPS: Step[] = [
     stage: 'watched',
     cypher: `UNWIND $rows AS row MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})
              CREATE (p)-[w:WATCHED]->(t) SET w = row.props`,
-    rows: (d) => watchStates(d).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
+    rows: (d) => watchStatesFrom(firstOfEachId(d.playbacks)).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
   },
   { stage: 'impressions', cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row', rows: (d) => firstOfEachId(d.impressions).map(impressionProps) },
 ];
 
 function sortedTitles(d: WorldData) {
   return [...d.titles].sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-function watchStates(d: WorldData): WatchState[] {
-  const states = new Map<string, WatchState>();
-  for (const e of firstOfEachId(d.playbacks)) {
-    const key = `${e.profileId}\u0000${e.titleId}`;
-    states.set(key, applyToWatchState(states.get(key), e));
-  }
-  return [...states.values()];
 }
 
 /**

@@ -8,10 +8,9 @@ import { CollaborativeModel } from '../retrieval/collaborative-model';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { Interactions } from '../retrieval/interactions';
-import { watchStatesFrom } from '../retrieval/interactions';
-import { trendingSegment, viewerSegment } from '../retrieval/model-sources';
+import { watchStatesFrom } from '../../graph/watch-state';
+import { PlayCounters } from '../retrieval/play-counters';
 import { candidateGenerator } from '../retrieval/retrieval-plan';
-import { DecayedCounter } from '../retrieval/trending';
 import { buildSimilarityGraph } from '../similarity/similarity-graph';
 import type { EvalDataset } from './datasets';
 import { recallAt } from './metrics';
@@ -51,16 +50,13 @@ export async function candidateRecall(
   const edges = groupEdges(buildSimilarityGraph(d.titles, split.train));
   const profiles = new Map(d.profiles.map((p) => [p.id, p]));
   const accounts = new Map(d.accounts.map((a) => [a.id, a]));
-  const trending = new DecayedCounter(3);
-  const segments = new DecayedCounter(14);
+  const counters = new PlayCounters();
   for (const e of split.train) {
     const p = profiles.get(e.profileId)!;
-    const country = accounts.get(p.accountId)!.country;
-    trending.note(trendingSegment(country), e.titleId, e.occurredAt);
-    segments.note(viewerSegment(country, p.isKids), e.titleId, e.occurredAt);
+    counters.note(accounts.get(p.accountId)!.country, p.isKids, e.titleId, e.occurredAt);
   }
   const parts = {
-    model, trending, segments,
+    model, counters,
     neighbours: async (id: string, limit: number) => (edges.get(id) ?? []).slice(0, limit),
   };
   const union = candidateGenerator(parts);

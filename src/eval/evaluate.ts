@@ -1,6 +1,7 @@
 import { DEFAULT_ALS, trainAls, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
-import { buildInteractions, watchStatesFrom } from '../retrieval/interactions';
+import { watchStatesFrom } from '../../graph/watch-state';
+import { buildInteractions } from '../retrieval/interactions';
 import { candidateRecall, type CandidateRecall } from './candidate-recall';
 import type { EvalDataset } from './datasets';
 import { MetricSummary } from './metrics';

@@ -1,7 +1,8 @@
 import type { Title } from '../../graph/types';
 import { trainAls, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
-import { buildInteractions, watchStatesFrom } from '../retrieval/interactions';
+import { watchStatesFrom } from '../../graph/watch-state';
+import { buildInteractions } from '../retrieval/interactions';
 import { MetricSummary } from './metrics';
 import { alsRecommender } from './recommenders';
 import { splitByTime, type Split } from './split';

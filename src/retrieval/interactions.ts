@@ -1,5 +1,4 @@
-import type { PlaybackEvent, WatchState } from '../../graph/types';
-import { applyToWatchState } from '../../graph/watch-state';
+import type { WatchState } from '../../graph/types';
 import type { InteractionMatrix } from './als';
 import { DEFAULT_FEEDBACK, interactionStrength, type FeedbackOptions } from './implicit-feedback';
 
@@ -8,16 +7,6 @@ export interface Interactions {
   profileIds: string[];
   titleIds: string[];
   matrix: InteractionMatrix;
-}
-
-/** Folds playback events into one watch state per (profile, title), as the stores do. */
-export function watchStatesFrom(events: Iterable<PlaybackEvent>): WatchState[] {
-  const states = new Map<string, WatchState>();
-  for (const e of events) {
-    const key = `${e.profileId}\u0000${e.titleId}`;
-    states.set(key, applyToWatchState(states.get(key), e));
-  }
-  return [...states.values()];
 }
 
 /**

@@ -2,6 +2,7 @@ import type { MaturityTier, SimilarEdge, Title } from '../../graph/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { CollaborativeModel } from './collaborative-model';
 import { proposable, type CandidateSourceProvider, type SourcedTitle } from './candidates';
+import { PlayCounters } from './play-counters';
 import type { DecayedCounter } from './trending';
 
 /** Sources backed by a model or a counter: collaborative (ALS + HNSW), content (graph), trending, segment. */
@@ -70,24 +71,20 @@ function fromCounter(req: Parameters<CandidateSourceProvider['candidates']>[0], 
   return counter.top(segment, req.context.now, limit, accept).map((x) => ({ title: req.catalog.get(x.titleId)!, score: x.score }));
 }
 
-/** Segment keys shared by the sources and the write path that feeds the counters. */
-export const trendingSegment = (country: string) => country;
-export const viewerSegment = (country: string, kids: boolean) => `${country}|${kids ? 'kids' : 'all'}`;
-
 /** What is being played most right now in the profile's country (where its account is, as the counters count). */
-export function trendingSource(counter: DecayedCounter): CandidateSourceProvider {
-  return { source: 'TRENDING', candidates: (req, limit) => fromCounter(req, counter, trendingSegment(req.account.country), limit) };
+export function trendingSource(counters: PlayCounters): CandidateSourceProvider {
+  return { source: 'TRENDING', candidates: (req, limit) => fromCounter(req, counters.trending, PlayCounters.trendingKey(req.account.country), limit) };
 }
 
 /** Profiles with less history than this get the popular titles of viewers like them. */
 export const LITTLE_HISTORY = 5;
 
 /** For new and light viewers: popular among viewers of the same country and kind (kids or not). */
-export function popularInSegmentSource(counter: DecayedCounter): CandidateSourceProvider {
+export function popularInSegmentSource(counters: PlayCounters): CandidateSourceProvider {
   return {
     source: 'POPULAR_IN_SEGMENT',
     candidates: (req, limit) => req.signals.seen.size >= LITTLE_HISTORY
       ? []
-      : fromCounter(req, counter, viewerSegment(req.account.country, req.profile.isKids), limit),
+      : fromCounter(req, counters.segments, PlayCounters.segmentKey(req.account.country, req.profile.isKids), limit),
   };
 }

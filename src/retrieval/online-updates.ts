@@ -1,8 +1,7 @@
 import type { Store } from '../../graph/store';
 import type { PlaybackEvent, Profile } from '../../graph/types';
 import type { CollaborativeModel } from './collaborative-model';
-import { trendingSegment, viewerSegment } from './model-sources';
-import type { DecayedCounter } from './trending';
+import type { PlayCounters } from './play-counters';
 
 /**
  * What one accepted playback changes in retrieval, right away: the profile's vector is
@@ -13,8 +12,7 @@ export class RetrievalUpdates {
   constructor(
     private readonly store: Store,
     private readonly model: CollaborativeModel,
-    private readonly trending: DecayedCounter,
-    private readonly segments: DecayedCounter,
+    private readonly counters: PlayCounters,
   ) {}
 
   async apply(accepted: readonly PlaybackEvent[], profiles: readonly Profile[]): Promise<void> {
@@ -25,8 +23,7 @@ export class RetrievalUpdates {
     for (const e of accepted) {
       const profile = byId.get(e.profileId)!;
       const country = accounts.get(profile.accountId)?.country ?? 'XX';
-      this.trending.note(trendingSegment(country), e.titleId, e.occurredAt);
-      this.segments.note(viewerSegment(country, profile.isKids), e.titleId, e.occurredAt);
+      this.counters.note(country, profile.isKids, e.titleId, e.occurredAt);
     }
     await Promise.all(profileIds.map(async (id) => this.model.refresh(id, await this.store.getWatchState(id))));
   }

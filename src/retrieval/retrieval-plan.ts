@@ -4,13 +4,12 @@ import {
   collaborativeSource, contentSource, popularInSegmentSource, trendingSource, type NeighbourLookup,
 } from './model-sources';
 import { acclaimed, continueWatching, newReleases } from './simple-sources';
-import type { DecayedCounter } from './trending';
+import type { PlayCounters } from './play-counters';
 
 export interface RetrievalParts {
   model: CollaborativeModel;
   neighbours: NeighbourLookup;
-  trending: DecayedCounter;
-  segments: DecayedCounter;
+  counters: PlayCounters;
   onContentUnavailable?: (err: Error) => void;
 }
 
@@ -24,8 +23,8 @@ export function candidateGenerator(p: RetrievalParts): UnionCandidateGenerator {
     { provider: continueWatching, quota: 20 },
     { provider: collaborativeSource(p.model), quota: 300, fill: true },
     { provider: contentSource(p.neighbours, p.onContentUnavailable), quota: 60 },
-    { provider: trendingSource(p.trending), quota: 40 },
-    { provider: popularInSegmentSource(p.segments), quota: 60 },
+    { provider: trendingSource(p.counters), quota: 40 },
+    { provider: popularInSegmentSource(p.counters), quota: 60 },
     { provider: newReleases, quota: 30 },
     { provider: acclaimed, quota: 20 },
   ]);

@@ -6,10 +6,9 @@ import { HomepageService } from '../homepage/homepage-service';
 import { HeuristicRanker } from '../ranking/ranker';
 import type { UnionCandidateGenerator } from '../retrieval/candidates';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
-import { trendingSegment, viewerSegment } from '../retrieval/model-sources';
+import { PlayCounters } from '../retrieval/play-counters';
 import { RetrievalUpdates } from '../retrieval/online-updates';
 import { candidateGenerator } from '../retrieval/retrieval-plan';
-import { DecayedCounter } from '../retrieval/trending';
 import type { RetrievalBundle } from '../training/model-bundle';
 import type { Logger } from './logger';
 import { SimpleRowBuilder } from '../rows/simple-row-builder';
@@ -29,10 +28,6 @@ export interface Services {
   retrieval: UnionCandidateGenerator;
 }
 
-/** Trending forgets fast (what is hot this week); segment popularity is a steadier prior. */
-const TRENDING_HALF_LIFE_DAYS = 3;
-const SEGMENT_HALF_LIFE_DAYS = 14;
-
 /**
  * Wires the pipeline around a model bundle. Popularity and trending count plays in the month
  * before the newest recorded play, so a demo on a world generated weeks ago still has them.
@@ -43,16 +38,12 @@ export async function createServices(
   const [titles, latest] = await Promise.all([store.listTitles(), store.latestPlaybackAt()]);
   const plays = await store.playsSince((latest ?? clock()) - POPULARITY_WINDOW_MS);
   const catalog = new CatalogIndex(titles, countPlays(plays));
-  const trending = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
-  const segments = new DecayedCounter(SEGMENT_HALF_LIFE_DAYS);
-  for (const p of plays) {
-    trending.note(trendingSegment(p.country), p.titleId, p.occurredAt);
-    segments.note(viewerSegment(p.country, p.kids), p.titleId, p.occurredAt);
-  }
+  const counters = new PlayCounters();
+  for (const p of plays) counters.note(p.country, p.kids, p.titleId, p.occurredAt);
   const model = new CollaborativeModel(bundle);
   const similarity = new SimilarityService(store, catalog);
   const retrieval = candidateGenerator({
-    model, neighbours: similarity.neighbours, trending, segments,
+    model, neighbours: similarity.neighbours, counters,
     onContentUnavailable: (err) => logger?.warn({ err: err.message }, 'content source degraded'),
   });
   return {
@@ -61,7 +52,7 @@ export async function createServices(
     homepage: new HomepageService(store, catalog, {
       retrieval, ranker: new HeuristicRanker(), rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector(),
     }, clock),
-    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, model, trending, segments), clock,
+    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, model, counters), clock,
       (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed')),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
