@@ -77,6 +77,10 @@ export interface Store {
   viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
   /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId). */
   playsSince(since: number): Promise<RecentPlay[]>;
+  /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId): the ranker's training data. */
+  playbacksSince(since: number): Promise<PlaybackEvent[]>;
+  /** Impression events at or after `since` (epoch ms), oldest first (ties by eventId). */
+  impressionsSince(since: number): Promise<ImpressionEvent[]>;
   /** Every (profile, title) watch state, ordered by profile id then title id: the training data. */
   listWatchStates(): Promise<WatchState[]>;
   /** When the newest playback event happened (epoch ms), or null when there is none. */

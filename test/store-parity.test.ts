@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import type { Store } from '../graph/store';
-import { MATURITY_TIERS, type PlaybackEvent } from '../graph/types';
+import { MATURITY_TIERS, type ImpressionEvent, type PlaybackEvent } from '../graph/types';
 import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
 import { observable } from '../src/world/generate';
 import { smallWorld } from './support/app-harness';
@@ -30,7 +30,8 @@ async function answers(store: Store, titleIds: string[], profileIds: string[], a
     households: await Promise.all(accountIds.map((a) => store.profilesOfAccount(a))),
     watch: await Promise.all(profileIds.map((p) => store.getWatchState(p))),
     history: await Promise.all(profileIds.map((p) => store.viewingHistory(p, 25))),
-    plays: await store.playsSince(since), watchStates: await store.listWatchStates(), latest: await store.latestPlaybackAt(), similar,
+    plays: await store.playsSince(since), playbacks: await store.playbacksSince(since), impressions: await store.impressionsSince(since),
+    allPlaybacks: await store.playbacksSince(0), watchStates: await store.listWatchStates(), latest: await store.latestPlaybackAt(), similar,
   };
 }
 
@@ -61,6 +62,10 @@ describeNeo4j('the embedded and Neo4j stores on the same data', () => {
     const [a, b] = await Promise.all([embedded, neo4j].map((s) => answers(s, titleIds, profileIds, accountIds, since)));
     expect(b).toStrictEqual(a);
     expect(a.similar.filter((_, i) => i % 2 === 0).every((list) => list.length === 50)).toBe(true);
+    // Not vacuous: the window holds events of both kinds, and the whole playback log is there.
+    expect(a.playbacks.length).toBeGreaterThan(0);
+    expect(a.impressions.length).toBeGreaterThan(0);
+    expect(a.allPlaybacks).toHaveLength(data.playbacks.length);
   });
 
   it('give identical answers after the same writes', async () => {
@@ -71,11 +76,17 @@ describeNeo4j('the embedded and Neo4j stores on the same data', () => {
     ]);
     const newTitle = { ...data.titles[0], id: 'zz-new', name: 'Brand New', artwork: [{ id: 'zz-new-a1', titleId: 'zz-new', theme: 'DARK' as const }] };
     const edges = [{ from: 'zz-new', to: titleIds[1], score: 0.77, basis: ['genre:Drama'] }, { from: titleIds[1], to: 'zz-new', score: 0.77, basis: ['genre:Drama'] }];
+    // Impressions at the same moment (ties by eventId) and ones older than `since`, arriving last.
+    const shown: ImpressionEvent[] = profileIds.flatMap((p, i) => [at, since - 1, since].map((occurredAt, k) => ({
+      ...data.impressions[i], eventId: `w-imp-${i}-${k}`, profileId: p, occurredAt, sessionId: k === 1 ? null : `ws-${i}`,
+    })));
     for (const store of [embedded, neo4j]) {
       expect(await store.recordPlayback([...events, events[0]])).toMatchObject({ accepted: events.length, duplicates: 1 });
+      expect(await store.recordImpressions(shown)).toMatchObject({ accepted: shown.length, duplicates: 0 });
       await store.addTitle(newTitle, edges);
     }
     const [a, b] = await Promise.all([embedded, neo4j].map((s) => answers(s, [...titleIds, 'zz-new'], profileIds, accountIds, since)));
     expect(b).toStrictEqual(a);
+    expect(a.impressions.filter((e) => e.eventId.startsWith('w-imp-'))).toHaveLength(2 * profileIds.length);
   });
 });

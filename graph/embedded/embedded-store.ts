@@ -60,8 +60,8 @@ export class EmbeddedStore implements Store {
     const state = new MemoryState();
     state.load(data, similarity);
     // Writes journaled before the load (none in practice) still apply on top of the snapshot.
-    for (const events of this.state.playbacksByProfile.values()) state.addPlaybacks(events);
-    state.addImpressions(this.state.impressions);
+    state.addPlaybacks(this.state.playbacks.all());
+    state.addImpressions(this.state.impressions.all());
     this.state = state;
     this.loaded = true;
   }
@@ -195,6 +195,14 @@ export class EmbeddedStore implements Store {
 
   async playsSince(since: number) {
     return this.state.playsSince(since);
+  }
+
+  async playbacksSince(since: number) {
+    return this.state.playbacks.since(since);
+  }
+
+  async impressionsSince(since: number) {
+    return this.state.impressions.since(since);
   }
 
   async listWatchStates() {

@@ -5,6 +5,7 @@ import {
   allowedFor, type Account, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile,
   type SimilarEdge, type Title, type WatchState,
 } from '../types';
+import { TimeOrderedLog } from './time-ordered-log';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
@@ -22,7 +23,9 @@ export class MemoryState {
   readonly impressionIds = new Set<string>();
   readonly playbacksByProfile = new Map<string, PlaybackEvent[]>();
   readonly watch = new Map<string, Map<string, WatchState>>();
-  readonly impressions: ImpressionEvent[] = [];
+  /** Every event of each kind, oldest first: what the `…Since` reads slice. */
+  readonly playbacks = new TimeOrderedLog<PlaybackEvent>();
+  readonly impressions = new TimeOrderedLog<ImpressionEvent>();
   /** SIMILAR_TO edges by source title, best first. */
   readonly similar = new Map<string, SimilarEdge[]>();
   latestPlaybackAt: number | null = null;
@@ -77,6 +80,7 @@ export class MemoryState {
     for (const e of events) {
       if (this.playbackIds.has(e.eventId)) continue;
       this.playbackIds.add(e.eventId);
+      this.playbacks.append(e);
       this.latestPlaybackAt = Math.max(this.latestPlaybackAt ?? e.occurredAt, e.occurredAt);
       const list = this.playbacksByProfile.get(e.profileId) ?? [];
       list.push(e);
@@ -94,7 +98,7 @@ export class MemoryState {
     for (const e of events) {
       if (this.impressionIds.has(e.eventId)) continue;
       this.impressionIds.add(e.eventId);
-      this.impressions.push(e);
+      this.impressions.append(e);
       added++;
     }
     return added;
@@ -111,16 +115,11 @@ export class MemoryState {
   }
 
   playsSince(since: number): RecentPlay[] {
-    const plays: RecentPlay[] = [];
-    for (const events of this.playbacksByProfile.values()) {
-      for (const e of events) {
-        if (e.occurredAt < since) continue;
-        const profile = this.profiles.get(e.profileId);
-        const country = profile ? this.accounts.get(profile.accountId)?.country : undefined;
-        plays.push({ eventId: e.eventId, titleId: e.titleId, profileId: e.profileId, country: country ?? 'XX', kids: profile?.isKids ?? false, occurredAt: e.occurredAt });
-      }
-    }
-    return plays.sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
+    return this.playbacks.since(since).map((e) => {
+      const profile = this.profiles.get(e.profileId);
+      const country = profile ? this.accounts.get(profile.accountId)?.country : undefined;
+      return { eventId: e.eventId, titleId: e.titleId, profileId: e.profileId, country: country ?? 'XX', kids: profile?.isKids ?? false, occurredAt: e.occurredAt };
+    });
   }
 
   allWatchStates(): WatchState[] {

@@ -86,6 +86,15 @@ export function impressionProps(e: ImpressionEvent): Props {
   return withInts({ ...e }, ['occurredAt', 'localHour', 'localWeekday', 'rowIndex', 'position']);
 }
 
+export function toImpression(p: Props): ImpressionEvent {
+  return {
+    eventId: p.eventId as string, profileId: p.profileId as string, titleId: p.titleId as string,
+    artworkId: p.artworkId as string, occurredAt: p.occurredAt as number, device: p.device as ImpressionEvent['device'],
+    localHour: p.localHour as number, localWeekday: p.localWeekday as number, requestId: p.requestId as string,
+    rowIndex: p.rowIndex as number, position: p.position as number, sessionId: (p.sessionId as string | undefined) ?? null,
+  };
+}
+
 /** WATCHED relationship properties; the profile and title are its ends. */
 export function watchProps(w: WatchState): Props {
   return withInts({ progress: w.progress, plays: w.plays, firstAt: w.firstAt, lastAt: w.lastAt, completed: w.completed }, ['plays', 'firstAt', 'lastAt']);

@@ -8,7 +8,7 @@ import {
 } from '../types';
 import { int, type CypherExecutor } from './cypher-executor';
 import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo4j-bulk-load';
-import { titleProps, toAccount, toPlayback, toProfile, toTitle, toWatchState } from './neo4j-records';
+import { titleProps, toAccount, toImpression, toPlayback, toProfile, toTitle, toWatchState } from './neo4j-records';
 import { isConstraintViolation, Neo4jEventWriter } from './neo4j-event-writer';
 import { claimLoad, completeLoad, heartbeat } from './load-claim';
 import { ensureSchema } from './neo4j-schema';
@@ -175,6 +175,26 @@ export class Neo4jStore implements Store {
               coalesce(a.country, 'XX') AS country, coalesce(p.isKids, false) AS kids, e.occurredAt AS occurredAt
        ORDER BY occurredAt, eventId`, { since });
     return rows;
+  }
+
+  async playbacksSince(since: number): Promise<PlaybackEvent[]> {
+    return (await this.eventsSince('Playback', since)).map(toPlayback);
+  }
+
+  async impressionsSince(since: number): Promise<ImpressionEvent[]> {
+    return (await this.eventsSince('Impression', since)).map(toImpression);
+  }
+
+  /**
+   * A seek on the occurredAt range index (neo4j-schema). Ordering the nodes before projecting
+   * lets the planner use the index's order and only sort within equal times (a PartialSort).
+   */
+  private async eventsSince(label: 'Playback' | 'Impression', since: number): Promise<Props[]> {
+    const rows = await this.cypher.read<{ e: Props }>(
+      `MATCH (e:${label}) WHERE e.occurredAt >= $since
+       WITH e ORDER BY e.occurredAt, e.eventId
+       RETURN properties(e) AS e`, { since });
+    return rows.map((r) => r.e);
   }
 
   async listWatchStates() {

@@ -2,6 +2,7 @@ import type { Store } from '../../graph/store';
 import { DuplicateTitleError } from '../../graph/errors';
 import type { SimilarEdge, Title } from '../../graph/types';
 import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } from '../support/fixture-data';
+import { defineEventsSinceCases } from './events-since-contract';
 
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : 1);
 const edgesFrom = (edges: SimilarEdge[], from: string) => edges.filter((e) => e.from === from).sort(bestFirst);
@@ -166,6 +167,8 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect(await store.similarTitles('t4', 10)).toEqual(before);
       expect((await store.getPeople(['np-new']))[0]).toBeNull();
     });
+
+    defineEventsSinceCases(() => store, async () => (store = await h.reopen(store)));
 
     it('keeps acknowledged writes across a restart', async () => {
       await store.addTitle(newTitle(), newEdges());
