@@ -11,7 +11,7 @@ import { stageProgress } from '../src/cli/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/config/config';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
-import { trainRetrieval } from '../src/training/train-retrieval';
+import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
 import { createApollo } from '../src/server/app';
 import { createContext } from '../src/server/context';
 import { createLogger } from '../src/server/logger';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     { name: 'load into embedded', unit: 's', value: embeddedLoadSeconds },
   ];
   const p50s: Record<string, number> = {};
-  const bundle = await trainRetrieval(embedded, DEFAULT_ALS, DEFAULT_FEEDBACK);
+  const bundle = await trainBundle(embedded, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING });
   for (const [name, store] of [['embedded', embedded], ['Neo4j', neo4j]] as [string, Store][]) {
     const services = await createServices(store, bundle);
     const apollo = await createApollo(services, createLogger('silent'));

@@ -9,7 +9,7 @@ import { WORLD_SIZES, type WorldSize } from '../src/config/config';
 import { stageProgress } from '../src/cli/progress';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
-import { trainRetrieval } from '../src/training/train-retrieval';
+import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
 import { createApollo } from '../src/server/app';
 import { createContext } from '../src/server/context';
 import { createLogger } from '../src/server/logger';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   await store.close();
   const reopened = await EmbeddedStore.open(dir);
   const reopenSeconds = (performance.now() - t) / 1000;
-  const services = await createServices(reopened, await trainRetrieval(reopened, DEFAULT_ALS, DEFAULT_FEEDBACK));
+  const services = await createServices(reopened, await trainBundle(reopened, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }));
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   const ids = world.profiles.map((p) => p.id);

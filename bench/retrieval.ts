@@ -13,7 +13,7 @@ import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { watchStatesFrom } from '../graph/watch-state';
 import { buildInteractions } from '../src/retrieval/interactions';
 import { createServices } from '../src/server/services';
-import { trainRetrieval } from '../src/training/train-retrieval';
+import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport, type Measurement } from './report';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-retrieval-'));
   const store = await EmbeddedStore.open(dir);
   await loadDataset(store, world, progress.update);
-  const bundle = await trainRetrieval(store, DEFAULT_ALS, DEFAULT_FEEDBACK, progress.update);
+  const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, progress.update);
   rows.push({ name: 'HNSW build (5,000 title vectors)', unit: 's', value: bundle.manifest.seconds.hnsw });
   const services = await createServices(store, bundle);
   const ids = world.profiles.map((p) => p.id);
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < opts.requests; i++) {
     const req = await services.homepage.request(ids[(i * 7919) % ids.length], { device: 'TV' });
     const started = performance.now();
-    total += (await services.retrieval.generate(req)).length;
+    total += (await services.models.now.retrieval.generate(req)).length;
     times.push(performance.now() - started);
     progress.update('candidates', i + 1, opts.requests);
   }

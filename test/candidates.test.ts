@@ -14,7 +14,7 @@ describe('candidate generation on the small world', () => {
 
   it('unions about 300 de-duplicated candidates, each tagged with its sources and their scores', async () => {
     const profile = adult()[3];
-    const candidates = await app.services.retrieval.generate(await app.services.homepage.request(profile.id));
+    const candidates = await app.services.models.now.retrieval.generate(await app.services.homepage.request(profile.id));
     expect(candidates.length).toBeGreaterThan(200);
     expect(candidates.length).toBeLessThanOrEqual(400);
     expect(new Set(candidates.map((c) => c.title.id)).size).toBe(candidates.length);
@@ -33,7 +33,7 @@ describe('candidate generation on the small world', () => {
     for (const kid of app.world.profiles.filter((p) => p.isKids).slice(0, 5)) {
       const req = await app.services.homepage.request(kid.id);
       for (const source of CANDIDATE_SOURCES) {
-        const found = await app.services.retrieval.only(source, 300).generate(req);
+        const found = await app.services.models.now.retrieval.only(source, 300).generate(req);
         for (const c of found) expect(allowedFor(kid.maturityLimit, c.title.maturityTier)).toBe(true);
       }
     }
@@ -43,7 +43,7 @@ describe('candidate generation on the small world', () => {
     const country = app.world.accounts[0].country;
     const locals = app.world.profiles.filter((p) => !p.isKids && app.world.accounts.find((a) => a.id === p.accountId)!.country === country);
     const viewer = locals[0];
-    const trendingIds = async () => (await app.services.retrieval.only('TRENDING', 40).generate(await app.services.homepage.request(viewer.id))).map((c) => c.title.id);
+    const trendingIds = async () => (await app.services.models.now.retrieval.only('TRENDING', 40).generate(await app.services.homepage.request(viewer.id))).map((c) => c.title.id);
     const before = await trendingIds();
     const obscure = app.world.titles.find((t) => t.maturityTier !== 'ADULTS' && !before.includes(t.id) && !app.world.playbacks.some((e) => e.titleId === t.id))!;
     const events = locals.slice(1, 9).flatMap((p, i) => [0, 1, 2].map((k) => ({ eventId: `trend-${i}-${k}`, profileId: p.id, titleId: obscure.id, progress: 0.5, device: 'TV' })));

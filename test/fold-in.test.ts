@@ -4,10 +4,8 @@ import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { allowedFor } from '../graph/types';
 import { loadDataset } from '../src/catalog/load-dataset';
-import { DEFAULT_ALS } from '../src/retrieval/als';
-import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { createServices, type Services } from '../src/server/services';
-import { trainRetrieval } from '../src/training/train-retrieval';
+import { trainTestBundle } from './support/app-harness';
 import { generateWorld, observable, type World } from '../src/world/generate';
 
 const RARE_GENRES = ['Horror', 'Western', 'Anime', 'War', 'Sports', 'Documentary'];
@@ -23,15 +21,16 @@ describe('real-time fold-in', () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fold-in-'));
     const store = await EmbeddedStore.open(dir);
     await loadDataset(store, observable(world));
-    services = await createServices(store, await trainRetrieval(store, DEFAULT_ALS, DEFAULT_FEEDBACK));
+    services = await createServices(store, await trainTestBundle(store));
   }, 180_000);
   afterAll(async () => {
+    await services.close();
     await services.store.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
   const share = async (profileId: string, genre: string) => {
-    const found = await services.retrieval.only('COLLABORATIVE', 100).generate(await services.homepage.request(profileId));
+    const found = await services.models.now.retrieval.only('COLLABORATIVE', 100).generate(await services.homepage.request(profileId));
     return found.filter((c) => c.title.genres.includes(genre)).length / found.length;
   };
 

@@ -9,7 +9,10 @@ import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { watchStatesFrom } from '../graph/watch-state';
 import { buildInteractions } from '../src/retrieval/interactions';
 import { BruteForceIndex } from '../src/retrieval/vector-index';
-import { readBundle, writeBundle } from '../src/training/model-bundle';
+import { FEATURE_COUNT, fitFeatureSpec } from '../src/ranking/features/feature-spec';
+import { DEFAULT_SHAPE, MultiTaskModel } from '../src/ranking/multitask-model';
+import { exportOnnx } from '../src/ranking/onnx-export';
+import { readBundle, writeBundle, type BundleManifest } from '../src/training/model-bundle';
 import { generateWorld } from '../src/world/generate';
 import { sharedDataFile } from './support/fixture-data';
 
@@ -71,12 +74,16 @@ describe('HNSW over trained ALS vectors', () => {
       version: '20261126T000000Z-test', createdAt: '', dataHash: 'x', catalogFingerprint: 'x', trainedUntil: 0, als: { ...DEFAULT_ALS, iterations: 8 }, feedback: DEFAULT_FEEDBACK,
       counts: { titles: v.titleIds.length, profiles: v.profileIds.length, interactions: 0 }, seconds: { als: 0, hnsw: 0 },
     };
+    const spec = fitFeatureSpec(new Float32Array(FEATURE_COUNT), 1);
     const written = await writeBundle(dir, {
-      manifest, titleIds: v.titleIds, titleVectors: v.factors.colFactors, profileIds: v.profileIds, profileVectors: v.factors.rowFactors, index: hnsw,
+      manifest: { ...manifest, ranker: { featureSpec: spec.version } as BundleManifest['ranker'] },
+      ranker: { onnx: exportOnnx(MultiTaskModel.init({ inputDim: FEATURE_COUNT, ...DEFAULT_SHAPE }, 1)), spec },
+      titleIds: v.titleIds, titleVectors: v.factors.colFactors, profileIds: v.profileIds, profileVectors: v.factors.rowFactors, index: hnsw,
     });
     const back = await readBundle(written);
     expect(back.titleVectors).toEqual(v.factors.colFactors);
     expect(back.profileIds).toEqual(v.profileIds);
+    expect(back.ranker.spec).toEqual(spec);
     for (const p of queries().slice(0, 20)) expect(back.index.search(query(p), 300)).toEqual(hnsw.search(query(p), 300));
     await fs.rm(dir, { recursive: true, force: true });
   });

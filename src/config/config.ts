@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { IMPORT_FORMATS } from '../import/import-formats';
-import { DEFAULT_ALS, type AlsOptions } from '../retrieval/als';
-import { DEFAULT_FEEDBACK, type FeedbackOptions } from '../retrieval/implicit-feedback';
+import { DEFAULT_ALS } from '../retrieval/als';
+import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
+import { DEFAULT_UTILITY, UtilityWeightsSchema } from '../ranking/utility';
+import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../training/train-bundle';
 
 /** World sizes the generator knows; see src/world/sizes.ts. */
 export const WORLD_SIZES = ['small', 'default', 'large'] as const;
@@ -33,6 +35,17 @@ const ConfigSchema = z
     ALS_ALPHA: z.coerce.number().positive().default(DEFAULT_ALS.alpha),
     ALS_ITERATIONS: z.coerce.number().int().min(1).max(200).default(DEFAULT_ALS.iterations),
     FEEDBACK_HALF_LIFE_DAYS: z.coerce.number().positive().default(DEFAULT_FEEDBACK.halfLifeDays),
+    RANKER_MAX_REQUESTS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_RANKER_TRAINING.maxRequests),
+    UTILITY_WEIGHTS: z
+      .string()
+      .regex(/^\s*[\d.]+\s*,\s*[\d.]+\s*,\s*[\d.]+\s*$/, 'must be three numbers "click,finish,return", e.g. 1,1,0.5')
+      .transform((s) => {
+        const [click, finish, ret] = s.split(',').map(Number);
+        return { click, finish, ret };
+      })
+      .pipe(UtilityWeightsSchema)
+      .default(DEFAULT_UTILITY),
+    MODEL_POLL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -60,10 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }
 
-/** The ALS and implicit-feedback settings a training run uses. */
-export function trainingOptions(c: Config): { als: AlsOptions; feedback: FeedbackOptions } {
+/** The settings a training run uses: ALS, implicit feedback and the ranker's training data. */
+export function trainingOptions(c: Config): BundleOptions {
   return {
     als: { ...DEFAULT_ALS, factors: c.ALS_FACTORS, regularization: c.ALS_REGULARIZATION, alpha: c.ALS_ALPHA, iterations: c.ALS_ITERATIONS, seed: c.WORLD_SEED },
     feedback: { halfLifeDays: c.FEEDBACK_HALF_LIFE_DAYS },
+    ranker: { ...DEFAULT_RANKER_TRAINING, maxRequests: c.RANKER_MAX_REQUESTS, seed: c.WORLD_SEED },
   };
 }

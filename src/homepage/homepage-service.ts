@@ -3,8 +3,10 @@ import type { Store } from '../../graph/store';
 import type { Profile } from '../../graph/types';
 import type { ArtworkSelector } from '../artwork/artwork-selector';
 import type { CatalogIndex } from '../catalog/catalog-index';
-import type { Ranker } from '../ranking/ranker';
-import type { CandidateGenerator, HomepageRequest } from '../retrieval/candidates';
+import type { UtilityWeights } from '../ranking/utility';
+import type { HomepageRequest } from '../retrieval/candidates';
+import type { ModelHolder } from '../server/model-holder';
+import type { ServingModels } from '../server/serving-models';
 import type { RowBuilder, RowItemPlan, RowPlan } from '../rows/row-builder';
 import { notFound } from '../server/errors';
 import { profileSignals } from './profile-signals';
@@ -27,23 +29,26 @@ export interface HomepageResult {
   profile: Profile;
   context: ViewingContext;
   rows: HomepageRow[];
+  /** The model bundle that served the page. */
+  modelVersion: string;
 }
 
+/** The stages that do not come from the model bundle. */
 export interface HomepageStages {
-  retrieval: CandidateGenerator;
-  ranker: Ranker;
   rows: RowBuilder;
   artwork: ArtworkSelector;
 }
 
 /**
  * The request path of DESIGN.md in one place: load the profile, derive its signals, then
- * retrieval → ranking → rows → artwork. Each stage is an interface; this class only wires them.
+ * retrieval → ranking (both from the current model bundle) → rows → artwork. Each stage is an
+ * interface; this class only wires them.
  */
 export class HomepageService {
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
+    private readonly models: ModelHolder<ServingModels>,
     private readonly stages: HomepageStages,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -61,10 +66,14 @@ export class HomepageService {
     };
   }
 
-  async homepage(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
+  /** `weights` overrides the configured utility weights (an experiment's variant). */
+  async homepage(profileId: string, contextInput?: ViewingContextInputData | null, weights?: UtilityWeights): Promise<HomepageResult> {
     const req = await this.request(profileId, contextInput);
     const { profile, context } = req;
-    const ranked = this.stages.ranker.rank(req, await this.stages.retrieval.generate(req));
+    // One model generation for the whole request, even if a newer bundle is swapped in meanwhile.
+    const { ranked, modelVersion } = await this.models.use(async (m) => ({
+      ranked: await m.ranker.rank(req, await m.retrieval.generate(req), weights), modelVersion: m.version,
+    }));
     const plans = this.stages.rows.build(req, ranked);
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
     const artwork = this.stages.artwork.choose(req, [...shown.values()]);
@@ -72,6 +81,7 @@ export class HomepageService {
       requestId: randomUUID(),
       profile,
       context,
+      modelVersion,
       rows: plans.map((row, r) => ({
         ...row,
         position: r,

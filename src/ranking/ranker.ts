@@ -1,15 +1,24 @@
 import type { Title } from '../../graph/types';
 import type { ViewingContext } from '../homepage/viewing-context';
 import type { Candidate, HomepageRequest } from '../retrieval/candidates';
+import type { HeadProbabilities, UtilityWeights } from './utility';
 
 export interface RankedCandidate extends Candidate {
   /** The single number rows are ordered by (higher first). */
   utility: number;
+  /** The model's head outputs, when a trained model ranked the candidate. */
+  heads?: HeadProbabilities;
 }
 
 /** The ranking stage: orders one request's candidates by expected value to the viewer. */
 export interface Ranker {
-  rank(req: HomepageRequest, candidates: readonly Candidate[]): RankedCandidate[];
+  /** `weights` overrides the configured utility weights (an experiment's variant). */
+  rank(req: HomepageRequest, candidates: readonly Candidate[], weights?: UtilityWeights): Promise<RankedCandidate[]>;
+}
+
+/** Highest utility first; ties by id so pages are stable. */
+export function byUtility(a: RankedCandidate, b: RankedCandidate): number {
+  return b.utility - a.utility || (a.title.id < b.title.id ? -1 : 1);
 }
 
 /**
@@ -35,13 +44,16 @@ export interface HeuristicFeatures {
   inProgress: boolean;
 }
 
-/** A transparent first ranker; the trained multi-task model replaces it. */
 export function heuristicUtility(f: HeuristicFeatures): number {
   return 0.45 * f.popularity + 0.35 * f.genreMatch + 0.1 * f.critic + f.fit + (f.inProgress ? 0.3 : 0);
 }
 
+/**
+ * A transparent ranker without a model: the fallback when the trained ranker cannot run (its
+ * ONNX session failed), so the homepage degrades instead of failing.
+ */
 export class HeuristicRanker implements Ranker {
-  rank(req: HomepageRequest, candidates: readonly Candidate[]): RankedCandidate[] {
+  async rank(req: HomepageRequest, candidates: readonly Candidate[]): Promise<RankedCandidate[]> {
     let maxPlays = 1;
     for (const c of candidates) maxPlays = Math.max(maxPlays, req.catalog.popularity(c.title.id));
     const norm = Math.log1p(maxPlays);
@@ -56,6 +68,6 @@ export class HeuristicRanker implements Ranker {
           inProgress: c.sources.has('CONTINUE_WATCHING'),
         }),
       }))
-      .sort((a, b) => b.utility - a.utility || (a.title.id < b.title.id ? -1 : 1));
+      .sort(byUtility);
   }
 }

@@ -68,6 +68,16 @@ export class CollaborativeModel {
     return vector;
   }
 
+  /** The inner product of `vector` with a title's vector; null for a title the bundle does not know. */
+  score(vector: Float32Array, titleId: string): number | null {
+    const row = this.titleRow.get(titleId);
+    if (row === undefined) return null;
+    const y = this.bundle.titleVectors;
+    let s = 0;
+    for (let a = 0, o = row * this.factors; a < this.factors; a++) s += vector[a] * y[o + a];
+    return s;
+  }
+
   /** The k titles with the highest inner product with `vector`, among those `accept` allows (filtered inside the ANN search). */
   nearest(vector: Float32Array, k: number, accept: (titleId: string) => boolean): ScoredTitle[] {
     const ids = this.bundle.titleIds;

@@ -1,7 +1,7 @@
 import type { MaturityTier, SimilarEdge, Title } from '../../graph/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { CollaborativeModel } from './collaborative-model';
-import { proposable, type CandidateSourceProvider, type SourcedTitle } from './candidates';
+import { proposable, type CandidateSourceProvider, type HomepageRequest, type SourcedTitle } from './candidates';
 import { PlayCounters } from './play-counters';
 import type { DecayedCounter } from './trending';
 
@@ -32,6 +32,24 @@ const ANCHOR_DECAY = 0.8;
 const MIN_ANCHOR_PROGRESS = 0.1;
 
 /**
+ * Title → similarity to the profile's recent engaged watches: the best SIMILAR_TO score over
+ * the last few anchors, older anchors discounted. Shared by the content source and the ranker's
+ * content-similarity feature. Throws StoreUnavailableError when the graph is unreachable.
+ */
+export async function contentAffinity(req: HomepageRequest, neighbours: NeighbourLookup, limit: number): Promise<Map<string, number>> {
+  const anchors = req.signals.recent.filter((w) => w.completed || w.progress >= MIN_ANCHOR_PROGRESS).slice(0, ANCHORS);
+  const lists = await Promise.all(anchors.map((a) => neighbours(a.titleId, limit, req.profile.maturityLimit)));
+  const best = new Map<string, number>();
+  lists.forEach((edges, rank) => {
+    for (const e of edges) {
+      const score = e.score * Math.pow(ANCHOR_DECAY, rank);
+      if ((best.get(e.to) ?? -1) < score) best.set(e.to, score);
+    }
+  });
+  return best;
+}
+
+/**
  * SIMILAR_TO neighbours of the profile's recent watches. When the graph is unreachable the
  * source returns nothing and the page is built from the others: a degraded homepage, not an error.
  */
@@ -39,25 +57,21 @@ export function contentSource(neighbours: NeighbourLookup, onUnavailable: (err: 
   return {
     source: 'CONTENT',
     async candidates(req, limit) {
-      const anchors = req.signals.recent.filter((w) => w.completed || w.progress >= MIN_ANCHOR_PROGRESS).slice(0, ANCHORS);
       const ok = proposable(req);
-      const best = new Map<string, SourcedTitle>();
+      let scores: Map<string, number>;
       try {
-        const lists = await Promise.all(anchors.map((a) => neighbours(a.titleId, limit, req.profile.maturityLimit)));
-        lists.forEach((edges, rank) => {
-          for (const e of edges) {
-            const title = req.catalog.get(e.to);
-            if (!title || !ok(title) || req.signals.seen.has(title.id)) continue;
-            const score = e.score * Math.pow(ANCHOR_DECAY, rank);
-            if ((best.get(title.id)?.score ?? -1) < score) best.set(title.id, { title, score });
-          }
-        });
+        scores = await contentAffinity(req, neighbours, limit);
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;
         onUnavailable(err);
         return [];
       }
-      return [...best.values()].sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1)).slice(0, limit);
+      const found: SourcedTitle[] = [];
+      for (const [id, score] of scores) {
+        const title = req.catalog.get(id);
+        if (title && ok(title) && !req.signals.seen.has(id)) found.push({ title, score });
+      }
+      return found.sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1)).slice(0, limit);
     },
   };
 }

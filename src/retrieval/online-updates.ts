@@ -1,18 +1,22 @@
 import type { Store } from '../../graph/store';
 import type { PlaybackEvent, Profile } from '../../graph/types';
+import type { FeatureStore } from '../ranking/features/feature-store';
 import type { CollaborativeModel } from './collaborative-model';
 import type { PlayCounters } from './play-counters';
 
 /**
  * What one accepted playback changes in retrieval, right away: the profile's vector is
- * re-solved against the fixed title vectors (fold-in), and the trending and segment counters
- * count the play. The next homepage of that profile, and of its country, reflects it.
+ * re-solved against the fixed title vectors (fold-in), the trending and segment counters count
+ * the play, and so do the ranker's title statistics. The next homepage of that profile, and of
+ * its country, reflects it.
  */
 export class RetrievalUpdates {
   constructor(
     private readonly store: Store,
-    private readonly model: CollaborativeModel,
+    /** The current bundle's model: a hot swap replaces it between calls. */
+    private readonly model: () => CollaborativeModel,
     private readonly counters: PlayCounters,
+    private readonly features: FeatureStore,
   ) {}
 
   async apply(accepted: readonly PlaybackEvent[], profiles: readonly Profile[]): Promise<void> {
@@ -25,6 +29,8 @@ export class RetrievalUpdates {
       const country = accounts.get(profile.accountId)?.country ?? 'XX';
       this.counters.note(country, profile.isKids, e.titleId, e.occurredAt);
     }
-    await Promise.all(profileIds.map(async (id) => this.model.refresh(id, await this.store.getWatchState(id))));
+    this.features.notePlaybacks(accepted);
+    const model = this.model();
+    await Promise.all(profileIds.map(async (id) => model.refresh(id, await this.store.getWatchState(id))));
   }
 }

@@ -6,8 +6,8 @@ import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 import type { Store } from '../../graph/store';
 import { trainingOptions, type Config } from '../config/config';
 import type { Title } from '../../graph/types';
-import { catalogFingerprint, newestBundleDir, readBundle, writeBundle, type RetrievalBundle } from '../training/model-bundle';
-import { trainRetrieval } from '../training/train-retrieval';
+import { catalogFingerprint, newestBundleDir, readBundle, writeBundle, type ModelBundle } from '../training/model-bundle';
+import { trainBundle } from '../training/train-bundle';
 import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../cli/progress';
 import { worldExists, readWorldData, writeWorld, writeWorldData } from '../world/files';
@@ -81,15 +81,13 @@ async function prepareDataset(config: Config, logger: Logger, onProgress: WorldP
  * The newest model bundle in DATA_DIR/models, or, when there is none (or it was trained on
  * another catalog, or cannot be read), a new one trained from the store and written there.
  */
-export async function ensureModel(store: Store, config: Config, logger: Logger): Promise<RetrievalBundle> {
+export async function ensureModel(store: Store, config: Config, logger: Logger): Promise<ModelBundle> {
   const modelsDir = path.join(config.DATA_DIR, 'models');
   const newest = await newestBundleDir(modelsDir);
   if (newest) {
     try {
       const bundle = await readBundle(newest);
-      // Titles added since training are fine; the bundle's own titles must be these titles.
-      const titles = await store.getTitles(bundle.titleIds);
-      if (titles.every((t) => t !== null) && catalogFingerprint(titles as Title[]) === bundle.manifest.catalogFingerprint) {
+      if (await trainedOnThisCatalog(store, bundle)) {
         logger.info({ version: bundle.manifest.version }, 'model bundle loaded');
         return bundle;
       }
@@ -98,15 +96,20 @@ export async function ensureModel(store: Store, config: Config, logger: Logger):
       logger.warn({ dir: newest, err: err instanceof Error ? err.message : String(err) }, 'the newest model bundle cannot be read; training a new one');
     }
   }
-  const { als, feedback } = trainingOptions(config);
   const progress = stageProgress();
   try {
-    logger.info({ factors: als.factors }, 'no model bundle: training ALS and the HNSW index');
-    const bundle = await trainRetrieval(store, als, feedback, progress.update);
+    logger.info('no model bundle: training retrieval (ALS, HNSW) and the ranker');
+    const bundle = await trainBundle(store, trainingOptions(config), progress.update);
     const dir = await writeBundle(modelsDir, bundle);
-    logger.info({ dir, seconds: bundle.manifest.seconds }, 'model bundle written');
+    logger.info({ dir, seconds: bundle.manifest.seconds, ranker: bundle.manifest.ranker?.validation }, 'model bundle written');
     return bundle;
   } finally {
     progress.stop();
   }
+}
+
+/** Titles added since training are fine; the bundle's own titles must be these titles. */
+export async function trainedOnThisCatalog(store: Store, bundle: ModelBundle): Promise<boolean> {
+  const titles = await store.getTitles(bundle.titleIds);
+  return titles.every((t) => t !== null) && catalogFingerprint(titles as Title[]) === bundle.manifest.catalogFingerprint;
 }

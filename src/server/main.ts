@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config';
 import { startApp } from './app';
-import { ensureData, ensureModel, openStore } from './bootstrap';
+import path from 'node:path';
+import { ensureData, ensureModel, openStore, trainedOnThisCatalog } from './bootstrap';
 import { createLogger } from './logger';
 import { createServices } from './services';
 
@@ -18,13 +19,17 @@ async function main(): Promise<void> {
   const store = await openStore(config, logger);
   await ensureData(store, config, logger);
   const bundle = await ensureModel(store, config, logger);
-  const services = await createServices(store, bundle, Date.now, logger);
+  const services = await createServices(store, bundle, { logger, utility: config.UTILITY_WEIGHTS });
+  if (config.MODEL_POLL_SECONDS > 0) {
+    services.models.watch(path.join(config.DATA_DIR, 'models'), config.MODEL_POLL_SECONDS * 1000, (b) => trainedOnThisCatalog(store, b));
+  }
   const app = await startApp(services, logger, config.PORT, config.HOST);
   logger.info({ url: app.url, store: config.STORE, titles: services.catalog.size }, 'listening');
   process.stdout.write(`Homepage API ready: GraphQL IDE at ${app.url} · endpoint ${app.url}graphql\n`);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await services.close();
     await store.close();
     process.exit(0);
   };

@@ -3,19 +3,19 @@ import { FirstVariantSelector } from '../artwork/artwork-selector';
 import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
 import { PlaybackService } from '../events/playback-service';
 import { HomepageService } from '../homepage/homepage-service';
-import { HeuristicRanker } from '../ranking/ranker';
-import type { UnionCandidateGenerator } from '../retrieval/candidates';
-import { CollaborativeModel } from '../retrieval/collaborative-model';
+import { FeatureStore } from '../ranking/features/feature-store';
+import { DEFAULT_UTILITY, type UtilityWeights } from '../ranking/utility';
 import { PlayCounters } from '../retrieval/play-counters';
 import { RetrievalUpdates } from '../retrieval/online-updates';
-import { candidateGenerator } from '../retrieval/retrieval-plan';
-import type { RetrievalBundle } from '../training/model-bundle';
+import type { ModelBundle } from '../training/model-bundle';
 import type { Logger } from './logger';
 import { SimpleRowBuilder } from '../rows/simple-row-builder';
 import { NewTitleService } from '../catalog/new-title-service';
 import { ContentIndex } from '../similarity/content-index';
 import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
 import { SimilarityService } from '../similarity/similarity-service';
+import { ModelHolder } from './model-holder';
+import { servingModels, type ServingModels } from './serving-models';
 
 /** Everything resolvers call, built once at start. */
 export interface Services {
@@ -25,38 +25,46 @@ export interface Services {
   playback: PlaybackService;
   similarity: SimilarityService;
   newTitles: NewTitleService;
-  retrieval: UnionCandidateGenerator;
+  /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
+  models: ModelHolder<ServingModels>;
+  features: FeatureStore;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  clock?: () => number;
+  logger?: Logger;
+  utility?: UtilityWeights;
 }
 
 /**
- * Wires the pipeline around a model bundle. Popularity and trending count plays in the month
- * before the newest recorded play, so a demo on a world generated weeks ago still has them.
+ * Wires the pipeline around a model bundle. Trending counters are warmed with every stored
+ * play (the training replay counts the same plays, so features agree); popularity counts plays
+ * in the month before the newest one, so a demo on a world generated weeks ago still has it.
  */
-export async function createServices(
-  store: Store, bundle: RetrievalBundle, clock: () => number = Date.now, logger?: Logger,
-): Promise<Services> {
-  const [titles, latest] = await Promise.all([store.listTitles(), store.latestPlaybackAt()]);
-  const plays = await store.playsSince((latest ?? clock()) - POPULARITY_WINDOW_MS);
-  const catalog = new CatalogIndex(titles, countPlays(plays));
+export async function createServices(store: Store, bundle: ModelBundle, o: ServiceOptions = {}): Promise<Services> {
+  const clock = o.clock ?? Date.now;
+  const logger = o.logger;
+  const [titles, latest, plays] = await Promise.all([store.listTitles(), store.latestPlaybackAt(), store.playsSince(0)]);
+  const popularSince = (latest ?? clock()) - POPULARITY_WINDOW_MS;
+  const catalog = new CatalogIndex(titles, countPlays(plays.filter((p) => p.occurredAt >= popularSince)));
   const counters = new PlayCounters();
   for (const p of plays) counters.note(p.country, p.kids, p.titleId, p.occurredAt);
-  const model = new CollaborativeModel(bundle);
+  const features = await FeatureStore.fromStore(store, clock());
   const similarity = new SimilarityService(store, catalog);
-  const retrieval = candidateGenerator({
-    model, neighbours: similarity.neighbours, counters,
-    onContentUnavailable: (err) => logger?.warn({ err: err.message }, 'content source degraded'),
-  });
+  const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
+  const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), logger);
   return {
     store,
     catalog,
-    homepage: new HomepageService(store, catalog, {
-      retrieval, ranker: new HeuristicRanker(), rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector(),
-    }, clock),
-    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, model, counters), clock,
+    homepage: new HomepageService(store, catalog, models, { rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector() }, clock),
+    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, () => models.now.collaborative, counters, features), clock,
       (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed')),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
-    retrieval,
+    models,
+    features,
+    close: () => models.close(),
   };
 }
 

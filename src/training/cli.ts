@@ -5,11 +5,12 @@ import { loadConfig, trainingOptions } from '../config/config';
 import { openStore } from '../server/bootstrap';
 import { createLogger } from '../server/logger';
 import { writeBundle } from './model-bundle';
-import { trainRetrieval } from './train-retrieval';
+import { trainBundle } from './train-bundle';
 
 /**
- * `npm run train`: trains a new model bundle (ALS vectors and the HNSW index) from the
- * configured store into DATA_DIR/models/<version>/; a server started afterwards loads it.
+ * `npm run train`: trains a new model bundle (ALS vectors, the HNSW index, the ranker and its
+ * feature spec) from the configured store into DATA_DIR/models/<version>/; a running server
+ * swaps it in within MODEL_POLL_SECONDS, a server started afterwards loads it.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,8 +19,7 @@ async function main(): Promise<void> {
   const progress = stageProgress();
   try {
     if (await store.isEmpty()) throw new Error('the store is empty: start the API once (or run `npm run import`) to load a dataset first');
-    const { als, feedback } = trainingOptions(config);
-    const bundle = await trainRetrieval(store, als, feedback, progress.update);
+    const bundle = await trainBundle(store, trainingOptions(config), progress.update);
     const dir = await writeBundle(path.join(config.DATA_DIR, 'models'), bundle);
     progress.stop();
     process.stdout.write(`${JSON.stringify({ dir, ...bundle.manifest })}\n`);

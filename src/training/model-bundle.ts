@@ -5,6 +5,8 @@ import { syncPath } from '../../graph/fs-sync';
 import type { AlsOptions } from '../retrieval/als';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import { checkFeatureSpec, type FeatureSpec } from '../ranking/features/feature-spec';
+import type { RankerReport } from '../ranking/train-ranker';
 
 /** What a bundle's manifest.json records: enough to know what it is and to reproduce it. */
 export interface BundleManifest {
@@ -20,6 +22,8 @@ export interface BundleManifest {
   feedback: FeedbackOptions;
   counts: { titles: number; profiles: number; interactions: number };
   seconds: { als: number; hnsw: number };
+  /** The ranker: its training data, validation metrics per head, and the feature spec's version. */
+  ranker?: RankerReport & { featureSpec: string; windowStart: string };
 }
 
 /** A model bundle in memory: title and profile vectors and the ANN index over the title vectors. */
@@ -32,9 +36,15 @@ export interface RetrievalBundle {
   index: HnswIndex;
 }
 
+/** A whole bundle: retrieval plus the ranker (ONNX bytes and the feature spec it was trained with). */
+export interface ModelBundle extends RetrievalBundle {
+  ranker: { onnx: Uint8Array; spec: FeatureSpec };
+}
+
 const FILES = {
   manifest: 'manifest.json', titles: 'titles.json', titleVectors: 'title-vectors.f32',
   profiles: 'profiles.json', profileVectors: 'profile-vectors.f32', index: 'title-index.hnsw',
+  ranker: 'ranker.onnx', featureSpec: 'feature-spec.json',
 };
 
 /** Fingerprint of titles by id and name: synthetic worlds of other seeds share ids, not names. */
@@ -57,7 +67,7 @@ export function newVersion(createdAt: Date, hash: string): string {
  * Writes a bundle into `modelsDir/<version>/`: every file into a temporary folder, synced, then
  * one rename, so a reader never sees half a bundle (the manifest also goes last).
  */
-export async function writeBundle(modelsDir: string, b: RetrievalBundle): Promise<string> {
+export async function writeBundle(modelsDir: string, b: ModelBundle): Promise<string> {
   const dir = path.join(modelsDir, b.manifest.version);
   // Replicas in containers all have pid 1: a random suffix keeps their temporary folders apart.
   const tmp = `${dir}.tmp-${randomUUID()}`;
@@ -68,6 +78,8 @@ export async function writeBundle(modelsDir: string, b: RetrievalBundle): Promis
   await fs.writeFile(path.join(tmp, FILES.titleVectors), Buffer.from(b.titleVectors.buffer, b.titleVectors.byteOffset, b.titleVectors.byteLength));
   await fs.writeFile(path.join(tmp, FILES.profileVectors), Buffer.from(b.profileVectors.buffer, b.profileVectors.byteOffset, b.profileVectors.byteLength));
   await b.index.save(path.join(tmp, FILES.index));
+  await fs.writeFile(path.join(tmp, FILES.ranker), b.ranker.onnx);
+  await fs.writeFile(path.join(tmp, FILES.featureSpec), JSON.stringify(b.ranker.spec));
   await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(b.manifest, null, 2));
   for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
   // A folder of the same version (same data, same second) is either the same bundle written by
@@ -94,7 +106,7 @@ async function readVectors(file: string, rows: number, dim: number): Promise<Flo
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
-export async function readBundle(dir: string): Promise<RetrievalBundle> {
+export async function readBundle(dir: string): Promise<ModelBundle> {
   const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as BundleManifest;
   const titleIds = JSON.parse(await fs.readFile(path.join(dir, FILES.titles), 'utf8')) as string[];
   const profileIds = JSON.parse(await fs.readFile(path.join(dir, FILES.profiles), 'utf8')) as string[];
@@ -104,7 +116,12 @@ export async function readBundle(dir: string): Promise<RetrievalBundle> {
     titleVectors: await readVectors(path.join(dir, FILES.titleVectors), titleIds.length, k),
     profileVectors: await readVectors(path.join(dir, FILES.profileVectors), profileIds.length, k),
     index: await HnswIndex.load(path.join(dir, FILES.index), k),
+    ranker: {
+      onnx: new Uint8Array(await fs.readFile(path.join(dir, FILES.ranker))),
+      spec: checkFeatureSpec(JSON.parse(await fs.readFile(path.join(dir, FILES.featureSpec), 'utf8')) as FeatureSpec),
+    },
   };
+  if (manifest.ranker?.featureSpec !== bundle.ranker.spec.version) throw new Error(`${dir}: the manifest names feature spec ${manifest.ranker?.featureSpec}, the bundle holds ${bundle.ranker.spec.version}`);
   if (bundle.index.size !== titleIds.length) throw new Error(`${dir}: the index holds ${bundle.index.size} vectors for ${titleIds.length} titles`);
   return bundle;
 }

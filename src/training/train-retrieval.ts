@@ -1,4 +1,5 @@
 import type { Store } from '../../graph/store';
+import type { Title, WatchState } from '../../graph/types';
 import { trainAls, type AlsOptions } from '../retrieval/als';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
@@ -17,14 +18,22 @@ export async function trainRetrieval(
   onProgress?.('read store', 0, 1);
   const [titles, states] = await Promise.all([store.listTitles(), store.listWatchStates()]);
   onProgress?.('read store', 1, 1);
+  return buildRetrieval(titles, states, als, feedback, onProgress, clock);
+}
+
+/** Implicit ALS over `states`, then the HNSW index; `stage` prefixes the progress stages. */
+export function buildRetrieval(
+  titles: readonly Title[], states: readonly WatchState[], als: AlsOptions, feedback: FeedbackOptions,
+  onProgress?: TrainProgress, clock: () => number = Date.now, stage = '',
+): RetrievalBundle {
   const titleIds = titles.map((t) => t.id);
   const trainedUntil = states.reduce((m, s) => Math.max(m, s.lastAt), 0);
   const data = buildInteractions(states, titleIds, feedback);
   let started = performance.now();
-  const factors = trainAls(data.matrix, als, (d, n) => onProgress?.('als', d, n));
+  const factors = trainAls(data.matrix, als, (d, n) => onProgress?.(`${stage}als`, d, n));
   const alsSeconds = (performance.now() - started) / 1000;
   started = performance.now();
-  const index = HnswIndex.build(factors.colFactors, als.factors, {}, (d, n) => onProgress?.('hnsw', d, n));
+  const index = HnswIndex.build(factors.colFactors, als.factors, {}, (d, n) => onProgress?.(`${stage}hnsw`, d, n));
   const hnswSeconds = (performance.now() - started) / 1000;
   const hash = dataHash([titleIds.join(','), ...states.map((s) => `${s.profileId}|${s.titleId}|${s.plays}|${s.lastAt}|${s.progress}`)]);
   const createdAt = new Date(clock());

@@ -7,7 +7,8 @@ import type { Store } from '../../graph/store';
 import { loadDataset } from '../../src/catalog/load-dataset';
 import { DEFAULT_ALS, type AlsOptions } from '../../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
-import { trainRetrieval } from '../../src/training/train-retrieval';
+import { trainBundle } from '../../src/training/train-bundle';
+import type { ModelBundle } from '../../src/training/model-bundle';
 import { createApollo } from '../../src/server/app';
 import { createContext, type RequestContext } from '../../src/server/context';
 import { createLogger } from '../../src/server/logger';
@@ -39,7 +40,7 @@ export async function startHarness(options: { clock?: () => number; openStore?: 
   const clock = options.clock ?? Date.now;
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
   await loadDataset(store, observable(smallWorld()));
-  const services = await createServices(store, await trainRetrieval(store, options.als ?? DEFAULT_ALS, DEFAULT_FEEDBACK), clock);
+  const services = await createServices(store, await trainTestBundle(store, options.als), { clock });
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   return {
@@ -53,8 +54,14 @@ export async function startHarness(options: { clock?: () => number; openStore?: 
     },
     async close() {
       await apollo.stop();
+      await services.close();
       await store.close();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A whole bundle (retrieval and ranker) for a test store, small enough to train in seconds. */
+export function trainTestBundle(store: Store, als: AlsOptions = DEFAULT_ALS): Promise<ModelBundle> {
+  return trainBundle(store, { als, feedback: DEFAULT_FEEDBACK, ranker: { windowShare: 0.25, maxRequests: 3000, seed: 7 } });
 }

@@ -1,0 +1,71 @@
+import type { Store } from '../../../graph/store';
+import { StoreUnavailableError } from '../../../graph/errors';
+import type { ImpressionEvent, PlaybackEvent, Title } from '../../../graph/types';
+import type { Candidate, HomepageRequest } from '../../retrieval/candidates';
+import type { CollaborativeModel } from '../../retrieval/collaborative-model';
+import { contentAffinity, type NeighbourLookup } from '../../retrieval/model-sources';
+import { assembleRows, sourceRanks } from './feature-rows';
+import { profileFeatures } from './profile-features';
+import { TITLE_STATS_LOOKBACK_MS, TitleStats } from './title-stats';
+
+/** Neighbours per anchor the content-similarity feature looks at (the graph keeps 50). */
+const CONTENT_NEIGHBOURS = 50;
+
+/** The model-side parts a request's features need; they change when a new bundle is swapped in. */
+export interface FeatureModels {
+  collaborative: CollaborativeModel;
+  neighbours: NeighbourLookup;
+}
+
+/**
+ * The ranker's feature store. Title statistics are kept in memory, filled at start from the last
+ * weeks of events and updated online by every accepted event; profile features are derived from
+ * the watch state each request already carries. The training replay (training-rows.ts) drives
+ * the same class with past events, so a logged impression's training row is the row the server
+ * would have served at that moment.
+ */
+export class FeatureStore {
+  private readonly titleStats = new TitleStats();
+
+  /** A feature store holding the lookback's events as of `now`. */
+  static async fromStore(store: Store, now: number): Promise<FeatureStore> {
+    const since = now - TITLE_STATS_LOOKBACK_MS;
+    const [plays, impressions] = await Promise.all([store.playbacksSince(since), store.impressionsSince(since)]);
+    const features = new FeatureStore();
+    features.notePlaybacks(plays);
+    features.noteImpressions(impressions);
+    return features;
+  }
+
+  notePlaybacks(events: readonly PlaybackEvent[]): void {
+    for (const e of events) this.titleStats.notePlayback(e);
+  }
+
+  noteImpressions(events: readonly ImpressionEvent[]): void {
+    for (const e of events) this.titleStats.noteImpression(e);
+  }
+
+  /**
+   * Raw feature rows for `titles` (default: every candidate), ranks taken among all `candidates`.
+   * When the graph is unreachable, content similarity is 0 for all: a degraded row, not an error.
+   */
+  async rows(req: HomepageRequest, candidates: readonly Candidate[], models: FeatureModels, titles: readonly Title[] = candidates.map((c) => c.title)): Promise<Float32Array> {
+    const now = req.context.now;
+    const vector = models.collaborative.vectorFor(req.profile.id, req.signals.recent);
+    let similarity = new Map<string, number>();
+    try {
+      similarity = await contentAffinity(req, models.neighbours, CONTENT_NEIGHBOURS);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+    }
+    return assembleRows({
+      context: req.context,
+      isKids: req.profile.isKids,
+      profile: profileFeatures(req.signals, (id) => req.catalog.get(id), now),
+      titleStats: (id) => this.titleStats.features(id, now),
+      alsScore: (id) => (vector ? models.collaborative.score(vector, id) : null),
+      contentSimilarity: (id) => similarity.get(id) ?? 0,
+      ranks: sourceRanks(candidates),
+    }, titles);
+  }
+}

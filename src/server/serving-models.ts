@@ -1,0 +1,48 @@
+import { FeatureStore } from '../ranking/features/feature-store';
+import { ModelRanker } from '../ranking/model-ranker';
+import { OnnxScorer } from '../ranking/onnx-scorer';
+import { HeuristicRanker, type Ranker } from '../ranking/ranker';
+import type { UtilityWeights } from '../ranking/utility';
+import type { UnionCandidateGenerator } from '../retrieval/candidates';
+import { CollaborativeModel } from '../retrieval/collaborative-model';
+import type { NeighbourLookup } from '../retrieval/model-sources';
+import type { PlayCounters } from '../retrieval/play-counters';
+import { candidateGenerator } from '../retrieval/retrieval-plan';
+import type { ModelBundle } from '../training/model-bundle';
+import type { Releasable } from './model-holder';
+import type { Logger } from './logger';
+
+/** Everything the request path reads from one model bundle; swapped as a whole. */
+export interface ServingModels extends Releasable {
+  bundle: ModelBundle;
+  collaborative: CollaborativeModel;
+  retrieval: UnionCandidateGenerator;
+  ranker: Ranker;
+}
+
+/** The long-lived parts a bundle is served with: they outlive a swap. */
+export interface SharedParts {
+  features: FeatureStore;
+  neighbours: NeighbourLookup;
+  counters: PlayCounters;
+  weights: UtilityWeights;
+  logger?: Logger;
+}
+
+export async function servingModels(bundle: ModelBundle, shared: SharedParts): Promise<ServingModels> {
+  const { logger } = shared;
+  const collaborative = new CollaborativeModel(bundle);
+  const scorer = await OnnxScorer.load(bundle.ranker.onnx);
+  return {
+    version: bundle.manifest.version,
+    bundle,
+    collaborative,
+    retrieval: candidateGenerator({
+      model: collaborative, neighbours: shared.neighbours, counters: shared.counters,
+      onContentUnavailable: (err) => logger?.warn({ err: err.message }, 'content source degraded'),
+    }),
+    ranker: new ModelRanker(shared.features, { collaborative, neighbours: shared.neighbours }, scorer, bundle.ranker.spec, shared.weights,
+      new HeuristicRanker(), (err) => logger?.error({ err: err instanceof Error ? err.message : String(err) }, 'ranker failed; ranked by the heuristic')),
+    release: () => scorer.release(),
+  };
+}
