@@ -33,6 +33,6 @@ export class RowItemResolver {
 
   @FieldResolver(() => Scores)
   scores(@Root() item: HomepageItem): Scores {
-    return { utility: item.utility, retrieval: [...item.sourceScores].map(([source, score]) => ({ source, score })) };
+    return { utility: item.utility, predictions: item.heads ?? null, retrieval: [...item.sourceScores].map(([source, score]) => ({ source, score })) };
   }
 }

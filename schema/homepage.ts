@@ -33,10 +33,25 @@ export class SourceScore {
   score: number;
 }
 
+@ObjectType({ description: 'The ranking model\'s predictions for one title in this context.' })
+export class HeadPredictions {
+  @Field(() => Float, { description: 'Probability that the viewer plays the title when shown it.' })
+  click: number;
+
+  @Field(() => Float, { description: 'Probability that a play reaches 70% of the title.' })
+  finish: number;
+
+  @Field(() => Float, { name: 'return', description: 'Probability that the viewer comes back the next day after playing it.' })
+  ret: number;
+}
+
 @ObjectType({ description: 'Scores behind an item\'s place on the page.' })
 export class Scores {
-  @Field(() => Float, { description: 'The ranker\'s utility; items in a row are ordered by it.' })
+  @Field(() => Float, { description: 'The ranker\'s utility, p(click) · (w_click + w_finish · p(finish) + w_return · p(return)); items in a row are ordered by it.' })
   utility: number;
+
+  @Field(() => HeadPredictions, { nullable: true, description: 'The model\'s head outputs; null when the model could not run and a heuristic ranked the page.' })
+  predictions: HeadPredictions | null;
 
   @Field(() => [SourceScore], { description: 'Each retrieval source that proposed the title, with its score.' })
   retrieval: SourceScore[];
@@ -97,4 +112,7 @@ export class Homepage {
 
   @Field(() => [Row], { description: 'Rows, top first.' })
   rows: Row[];
+
+  @Field(() => String, { description: 'Version of the model bundle (retrieval and ranker) that built the page.' })
+  modelVersion: string;
 }

@@ -43,8 +43,10 @@ export interface RankerRows {
   rows: Float32Array;
   n: number;
   labels: Record<Head, Float32Array>;
-  /** Request time of each row, for a split by time. */
+  /** Request time, profile and title of each row: a split by time, and the skew test's lookups. */
   at: Float64Array;
+  profileIds: string[];
+  titleIds: string[];
   requests: number;
   /** `impressions`: logged impressions and their outcomes; `sampled-negatives`: plays against sampled candidates. */
   mode: 'impressions' | 'sampled-negatives';
@@ -93,7 +95,7 @@ export async function buildTrainingRows(data: ReplayData, o: ReplayOptions): Pro
   const rng = new Rng(`ranker-rows:${o.seed}`);
   let p = 0;
   let i = 0;
-  const out: { rows: Float32Array; labels: Record<Head, number[]>; at: number }[] = [];
+  const out: Part[] = [];
 
   for (const [k, r] of requests.entries()) {
     // Everything before the request, exactly as the server would have seen it.
@@ -133,7 +135,7 @@ export async function buildTrainingRows(data: ReplayData, o: ReplayOptions): Pro
       labels.finish.push(o2 ? (o2.finished ? 1 : 0) : NaN);
       labels.ret.push(o2 ? o2.returned : NaN);
     }
-    out.push({ rows, labels, at: r.at });
+    out.push({ rows, labels, at: r.at, profileId: r.profileId, titleIds: chosen.titles.map((t) => t.id) });
     if ((k + 1) % 200 === 0 || k + 1 === requests.length) o.onProgress?.(k + 1, requests.length);
   }
   return concat(out, requests.length, mode);
@@ -226,7 +228,15 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return m;
 }
 
-function concat(parts: { rows: Float32Array; labels: Record<Head, number[]>; at: number }[], requests: number, mode: RankerRows['mode']): RankerRows {
+interface Part {
+  rows: Float32Array;
+  labels: Record<Head, number[]>;
+  at: number;
+  profileId: string;
+  titleIds: string[];
+}
+
+function concat(parts: Part[], requests: number, mode: RankerRows['mode']): RankerRows {
   const n = parts.reduce((s, x) => s + x.labels.click.length, 0);
   const rows = new Float32Array(n * FEATURE_COUNT);
   const labels = Object.fromEntries(HEADS.map((h) => [h, new Float32Array(n)])) as Record<Head, Float32Array>;
@@ -238,5 +248,8 @@ function concat(parts: { rows: Float32Array; labels: Record<Head, number[]>; at:
     at.fill(x.at, offset, offset + x.labels.click.length);
     offset += x.labels.click.length;
   }
-  return { rows, n, labels, at, requests, mode };
+  return {
+    rows, n, labels, at, requests, mode,
+    profileIds: parts.flatMap((x) => x.titleIds.map(() => x.profileId)), titleIds: parts.flatMap((x) => x.titleIds),
+  };
 }

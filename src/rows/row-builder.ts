@@ -1,5 +1,6 @@
 import type { Title } from '../../graph/types';
 import type { RankedCandidate } from '../ranking/ranker';
+import type { HeadProbabilities } from '../ranking/utility';
 import type { CandidateSource, HomepageRequest } from '../retrieval/candidates';
 
 export const ROW_KINDS = ['CONTINUE_WATCHING', 'TOP_PICKS', 'TRENDING', 'GENRE', 'NEW_RELEASES', 'CRITICALLY_ACCLAIMED'] as const;
@@ -11,6 +12,7 @@ export interface RowItemPlan {
   sources: CandidateSource[];
   sourceScores: Map<CandidateSource, number>;
   utility: number;
+  heads?: HeadProbabilities;
 }
 
 export interface RowPlan {
@@ -45,4 +47,5 @@ export const toItem = (kind: RowKind, req: HomepageRequest, genre?: string) => (
   sources: [...c.sources.keys()],
   sourceScores: c.sources,
   utility: c.utility,
+  heads: c.heads,
 });
