@@ -20,6 +20,8 @@ export class ModelHolder<G extends Releasable> {
   private readonly retiring = new Set<G>();
   private timer: NodeJS.Timeout | null = null;
   private swapping: Promise<void> = Promise.resolve();
+  /** Bundles found unusable: not read again on every poll. */
+  private readonly rejected = new Set<string>();
 
   constructor(first: G, private readonly build: (bundle: ModelBundle) => Promise<G>, private readonly logger?: Logger) {
     this.current = first;
@@ -52,7 +54,7 @@ export class ModelHolder<G extends Releasable> {
 
   /** Builds a generation from `bundle` and makes it current; the old one retires when idle. */
   swap(bundle: ModelBundle): Promise<void> {
-    this.swapping = this.swapping.then(async () => {
+    const done = this.swapping.then(async () => {
       const next = await this.build(bundle);
       const old = this.current;
       this.current = next;
@@ -60,7 +62,9 @@ export class ModelHolder<G extends Releasable> {
       this.retiring.add(old);
       if (!this.inFlight.has(old)) await this.retire(old);
     });
-    return this.swapping;
+    // Swaps run one after another; a failed one must not block the next (or close()).
+    this.swapping = done.catch(() => {});
+    return done;
   }
 
   /**
@@ -69,16 +73,18 @@ export class ModelHolder<G extends Releasable> {
    */
   async checkForNewer(modelsDir: string, accept: (b: ModelBundle) => Promise<boolean>): Promise<boolean> {
     const dir = await newestBundleDir(modelsDir);
-    if (!dir || path.basename(dir) <= this.current.version) return false;
+    if (!dir || path.basename(dir) <= this.current.version || this.rejected.has(dir)) return false;
     try {
       const bundle = await readBundle(dir);
       if (!(await accept(bundle))) {
+        this.rejected.add(dir);
         this.logger?.warn({ dir }, 'a newer model bundle was trained on another catalog; not swapping');
         return false;
       }
       await this.swap(bundle);
       return true;
     } catch (err) {
+      this.rejected.add(dir);
       this.logger?.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'a newer model bundle could not be loaded; serving on');
       return false;
     }
