@@ -1,0 +1,157 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EmbeddedStore } from '../graph/embedded/embedded-store';
+import { loadDataset } from '../src/catalog/load-dataset';
+import { stageProgress } from '../src/cli/progress';
+import { WORLD_SIZES, type WorldSize } from '../src/config/config';
+import { FEATURE_COUNT, normaliseRows } from '../src/ranking/features/feature-spec';
+import { HEADS } from '../src/ranking/multitask-model';
+import { OnnxScorer } from '../src/ranking/onnx-scorer';
+import { DEFAULT_ALS } from '../src/retrieval/als';
+import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
+import { createServices } from '../src/server/services';
+import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
+import { generateWorld, observable } from '../src/world/generate';
+import { percentiles, printReport, type Measurement } from './report';
+
+/** Requests run through every step, untimed, before timing starts (JIT, onnxruntime, caches). */
+const WARMUP = 20;
+
+/**
+ * `npm run bench -- ranking [--size small|default] [--requests N]`: the trained ranker, offline
+ * and online, on the generated world of `--size`.
+ *
+ * Training: one whole model bundle (`trainBundle`, default options) on the world loaded into an
+ * embedded store: the total, and each progress stage ('ranker: als', 'ranker: hnsw', 'ranker rows',
+ * 'ranker epochs', 'als', 'hnsw', ...). A stage reports only after its first unit of work (the first
+ * ALS iteration, the first 200 replayed requests, the first epoch), so a stage is timed from the
+ * previous callback of any stage (where it began, set-up included) to its own last callback. Then,
+ * from the manifest: ranker-row building as replayed requests per second, ranker training seconds
+ * (with rows and epochs), ALS and HNSW of the serving model, and the validation AUC of each head.
+ *
+ * Serving: for `--requests` profiles on a TV, the candidates of a homepage (about 300, generated
+ * untimed), then, timed separately: feature assembly (FeatureStore.rows), the whole ranker
+ * (ModelRanker.rank: features, standardisation, one batched onnxruntime run, utility, sort), and,
+ * on the rows of the first step with a scorer of its own, standardisation (normaliseRows) and the
+ * onnxruntime run alone (OnnxScorer.score). Per request p50/p99/mean in ms, after a warm-up.
+ */
+async function main(): Promise<void> {
+  const opts = new Command('bench ranking')
+    .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
+    .option('--requests <n>', 'homepages to rank', (v) => Number.parseInt(v, 10), 500)
+    .parse()
+    .opts<{ size: WorldSize; requests: number }>();
+  if (!(opts.requests > 0)) throw new Error(`--requests must be a positive integer, got ${opts.requests}`);
+  const progress = stageProgress();
+  const world = generateWorld(opts.size, 7, progress.update);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-ranking-'));
+  const store = await EmbeddedStore.open(dir);
+  try {
+    await loadDataset(store, observable(world), progress.update);
+
+    // Training, stage by stage.
+    const stages = new Map<string, { start: number; last: number }>();
+    const started = performance.now();
+    let previous = started;
+    const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, (stage, done, total) => {
+      const now = performance.now();
+      const s = stages.get(stage) ?? stages.set(stage, { start: previous, last: now }).get(stage)!;
+      s.last = now;
+      previous = now;
+      progress.update(stage, done, total);
+    });
+    const totalSeconds = (performance.now() - started) / 1000;
+    const { manifest } = bundle;
+    const ranker = manifest.ranker;
+    if (!ranker) throw new Error('the bundle has no ranker report');
+    const rows: Measurement[] = [{ name: 'bundle training, total', unit: 's', value: totalSeconds }];
+    for (const [stage, s] of stages) rows.push({ name: `  stage "${stage}"`, unit: 's', value: (s.last - s.start) / 1000 });
+    const replay = stages.get('ranker rows');
+    if (replay) {
+      rows.push({
+        name: `ranker rows: ${ranker.requests} requests replayed (${ranker.rows.train + ranker.rows.validation} rows, ${ranker.mode})`,
+        unit: 'requests/s', value: ranker.requests / ((replay.last - replay.start) / 1000),
+      });
+    }
+    rows.push(
+      { name: `ranker training (${ranker.rows.train} train / ${ranker.rows.validation} validation rows, ${ranker.epochs} epochs, best ${ranker.bestEpoch})`, unit: 's', value: ranker.seconds },
+      { name: `ALS for serving (${manifest.counts.interactions} interactions, ${manifest.als.iterations} iterations)`, unit: 's', value: manifest.seconds.als },
+      { name: `HNSW for serving (${manifest.counts.titles} title vectors)`, unit: 's', value: manifest.seconds.hnsw },
+    );
+    for (const h of HEADS) {
+      const m = ranker.validation[h];
+      rows.push({ name: `validation AUC, ${h} (${m.rows} rows, ${(100 * m.positiveRate).toFixed(1)}% positive)`, unit: 'AUC', value: m.auc });
+    }
+
+    // Serving: ranking each homepage's candidates.
+    const services = await createServices(store, bundle);
+    const scorer = await OnnxScorer.load(bundle.ranker.onnx);
+    try {
+      const ids = world.profiles.map((p) => p.id);
+      const times = { features: [] as number[], ranker: [] as number[], standardise: [] as number[], onnx: [] as number[] };
+      let candidateCount = 0;
+      for (let i = -WARMUP; i < opts.requests; i++) {
+        // Warm-up profiles come from elsewhere in the sequence than the timed ones.
+        const id = ids[(((i < 0 ? opts.requests - i : i) * 7919) % ids.length)];
+        const req = await services.homepage.request(id, { device: 'TV' });
+        const models = services.models.now;
+        const candidates = await models.retrieval.generate(req);
+        const n = candidates.length;
+        let t = performance.now();
+        const raw = await services.features.rows(req, candidates, { collaborative: models.collaborative, neighbours: services.similarity.neighbours });
+        const featureMs = performance.now() - t;
+        t = performance.now();
+        const ranked = await models.ranker.rank(req, candidates);
+        const rankerMs = performance.now() - t;
+        if (n > 0 && ranked[0].heads === undefined) throw new Error('the model ranker fell back to the heuristic: onnxruntime failed');
+        let standardiseMs = 0;
+        let onnxMs = 0;
+        if (n > 0) {
+          t = performance.now();
+          const normalised = normaliseRows(bundle.ranker.spec, raw, n);
+          standardiseMs = performance.now() - t;
+          t = performance.now();
+          await scorer.score(normalised, n);
+          onnxMs = performance.now() - t;
+        }
+        if (i < 0) continue;
+        candidateCount += n;
+        times.features.push(featureMs);
+        times.ranker.push(rankerMs);
+        if (n > 0) {
+          times.standardise.push(standardiseMs);
+          times.onnx.push(onnxMs);
+        }
+        progress.update('ranking', i + 1, opts.requests);
+      }
+      const mean = candidateCount / opts.requests;
+      rows.push(
+        { name: 'candidates per homepage', unit: 'titles', value: mean },
+        { name: `feature assembly (FeatureStore.rows, ${FEATURE_COUNT} features)`, unit: 'ms', ...percentiles(times.features) },
+        { name: 'standardisation (normaliseRows)', unit: 'ms', ...percentiles(times.standardise) },
+        { name: 'onnxruntime run (one batch, 1 thread)', unit: 'ms', ...percentiles(times.onnx) },
+        { name: 'whole ranker (ModelRanker.rank)', unit: 'ms', ...percentiles(times.ranker) },
+      );
+    } finally {
+      progress.stop();
+      await scorer.release();
+      await services.close();
+    }
+    printReport('ranking', {
+      size: opts.size, requests: opts.requests, warmup: WARMUP, device: 'TV', cpus: os.cpus().length,
+      features: FEATURE_COUNT, rankerMode: ranker.mode, maxRequests: DEFAULT_RANKER_TRAINING.maxRequests,
+      factors: DEFAULT_ALS.factors, iterations: DEFAULT_ALS.iterations,
+    }, rows);
+  } finally {
+    await store.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
