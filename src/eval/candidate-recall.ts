@@ -1,18 +1,5 @@
-import type { SimilarEdge } from '../../graph/types';
-import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
-import { profileSignals } from '../homepage/profile-signals';
-import { resolveContext } from '../homepage/viewing-context';
-import type { AlsFactors, AlsOptions } from '../retrieval/als';
-import { CANDIDATE_SOURCES, type CandidateSource, type HomepageRequest } from '../retrieval/candidates';
-import { CollaborativeModel } from '../retrieval/collaborative-model';
-import { HnswIndex } from '../retrieval/hnsw-index';
-import type { FeedbackOptions } from '../retrieval/implicit-feedback';
-import type { Interactions } from '../retrieval/interactions';
-import { watchStatesFrom } from '../../graph/watch-state';
-import { PlayCounters } from '../retrieval/play-counters';
-import { candidateGenerator } from '../retrieval/retrieval-plan';
-import { buildSimilarityGraph } from '../similarity/similarity-graph';
-import type { EvalDataset } from './datasets';
+import { CANDIDATE_SOURCES, type CandidateSource } from '../retrieval/candidates';
+import type { EvalRetrieval } from './eval-retrieval';
 import { recallAt } from './metrics';
 import type { Split } from './split';
 
@@ -33,49 +20,13 @@ const K = 300;
  * the union with the server's quotas, all built from training data only (ALS vectors and HNSW,
  * the SIMILAR_TO graph from training plays, trending counted up to the split).
  */
-export async function candidateRecall(
-  d: EvalDataset, split: Split, data: Interactions, factors: AlsFactors, als: AlsOptions, feedback: FeedbackOptions,
-  onProgress?: (done: number, total: number) => void,
-): Promise<CandidateRecall> {
-  const states = watchStatesFrom(split.train);
-  const catalog = new CatalogIndex(d.titles, countRecent(split));
-  const model = new CollaborativeModel({
-    manifest: {
-      version: 'eval', createdAt: '', dataHash: '', trainedUntil: split.now, als, feedback, catalogFingerprint: '',
-      counts: { titles: data.titleIds.length, profiles: data.profileIds.length, interactions: data.matrix.colIdx.length }, seconds: { als: 0, hnsw: 0 },
-    },
-    titleIds: data.titleIds, titleVectors: factors.colFactors, profileIds: data.profileIds, profileVectors: factors.rowFactors,
-    index: HnswIndex.build(factors.colFactors, factors.factors),
-  });
-  const edges = groupEdges(buildSimilarityGraph(d.titles, split.train));
-  const profiles = new Map(d.profiles.map((p) => [p.id, p]));
-  const accounts = new Map(d.accounts.map((a) => [a.id, a]));
-  const counters = new PlayCounters();
-  for (const e of split.train) {
-    const p = profiles.get(e.profileId)!;
-    counters.note(accounts.get(p.accountId)!.country, p.isKids, e.titleId, e.occurredAt);
-  }
-  const parts = {
-    model, counters,
-    neighbours: async (id: string, limit: number) => (edges.get(id) ?? []).slice(0, limit),
-  };
-  const union = candidateGenerator(parts);
-  const byProfile = new Map<string, typeof states>();
-  for (const s of states) {
-    const list = byProfile.get(s.profileId);
-    if (list) list.push(s);
-    else byProfile.set(s.profileId, [s]);
-  }
+export async function candidateRecall(r: EvalRetrieval, split: Split, onProgress?: (done: number, total: number) => void): Promise<CandidateRecall> {
+  const union = r.union;
   const sums = new Map<string, number>();
   const add = (key: string, value: number) => sums.set(key, (sums.get(key) ?? 0) + value);
   const alone = CANDIDATE_SOURCES.map((source) => ({ source, generator: union.only(source, K) }));
   for (const [i, held] of split.test.entries()) {
-    const profile = profiles.get(held.profileId)!;
-    const account = accounts.get(profile.accountId)!;
-    const req: HomepageRequest = {
-      profile, account, catalog, context: resolveContext(undefined, account, split.now),
-      signals: profileSignals(byProfile.get(profile.id) ?? [], (id) => catalog.get(id), split.now),
-    };
+    const req = r.request(held.profileId);
     const candidates = await union.generate(req);
     add('union', recallAt(candidates.map((c) => c.title.id), held.titles, Infinity));
     add('union size', candidates.length);
@@ -92,20 +43,4 @@ export async function candidateRecall(
     union: { 'recall@300': mean('union'), 'mean candidates': mean('union size', 0) },
     ...Object.fromEntries(CANDIDATE_SOURCES.map((s) => [s, { 'recall@300': mean(`${s} in union`), candidates: mean(`${s} size`, 0), 'alone@300': mean(s) }])),
   } as CandidateRecall;
-}
-
-function groupEdges(edges: SimilarEdge[]): Map<string, SimilarEdge[]> {
-  const by = new Map<string, SimilarEdge[]>();
-  for (const e of edges) {
-    const list = by.get(e.from);
-    if (list) list.push(e);
-    else by.set(e.from, [e]);
-  }
-  return by;
-}
-
-function countRecent(split: Split): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const e of split.train) if (e.occurredAt >= split.now - POPULARITY_WINDOW_MS) counts.set(e.titleId, (counts.get(e.titleId) ?? 0) + 1);
-  return counts;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Account, PlaybackEvent, Profile, Title } from '../../graph/types';
+import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../../graph/types';
 import type { WorldSize } from '../config/config';
 import { projectRoot } from '../config/paths';
 import { readMovieLens } from '../import/movielens';
@@ -17,6 +17,8 @@ export interface EvalDataset {
   accounts: Account[];
   profiles: Profile[];
   events: PlaybackEvent[];
+  /** Logged impressions (the world's); none for MovieLens, whose ranker learns from sampled negatives. */
+  impressions: ImpressionEvent[];
 }
 
 export interface EvalDatasetOptions {
@@ -45,6 +47,6 @@ export async function loadEvalDataset(o: EvalDatasetOptions, onProgress?: (stage
   return { name: 'world', description: `generated world, size ${o.size}, seed ${o.seed}`, ...pick(world) };
 }
 
-function pick(d: { titles: Title[]; accounts: Account[]; profiles: Profile[]; playbacks: PlaybackEvent[] }) {
-  return { titles: d.titles, accounts: d.accounts, profiles: d.profiles, events: d.playbacks };
+function pick(d: { titles: Title[]; accounts: Account[]; profiles: Profile[]; playbacks: PlaybackEvent[]; impressions: ImpressionEvent[] }) {
+  return { titles: d.titles, accounts: d.accounts, profiles: d.profiles, events: d.playbacks, impressions: d.impressions };
 }

@@ -8,12 +8,16 @@ import { MetricSummary } from './metrics';
 import { alsRecommender, itemKnn, popularity, type Recommender } from './recommenders';
 import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from './split';
 import { tuneAls, type TrialResult } from './tune-als';
+import { evalRetrieval } from './eval-retrieval';
+import { twoStage, type TwoStageReport } from './two-stage';
 
 export interface EvalReport {
   dataset: string;
   protocol: Record<string, unknown>;
   methods: Record<string, { 'ndcg@10': number; 'recall@20': number; 'coverage@20': number; profiles: number }>;
   candidates: CandidateRecall;
+  ranker: TwoStageReport['ranker'];
+  utility: TwoStageReport['utility'];
   als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
 }
 
@@ -51,7 +55,10 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   score(popularity(data));
   score(itemKnn(data));
   score(alsRecommender(data, factors));
-  const candidates = await candidateRecall(d, split, data, factors, tuning.best, DEFAULT_FEEDBACK, (done, total) => onProgress?.('candidates', done, total));
+  const retrieval = evalRetrieval(d, split, data, factors, tuning.best, DEFAULT_FEEDBACK);
+  const candidates = await candidateRecall(retrieval, split, (done, total) => onProgress?.('candidates', done, total));
+  const staged = await twoStage(d, split, retrieval, seen, tuning.best, DEFAULT_FEEDBACK, onProgress);
+  methods['two-stage'] = staged.method;
   return {
     dataset: d.description,
     protocol: {
@@ -64,6 +71,8 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     },
     methods,
     candidates,
+    ranker: staged.ranker,
+    utility: staged.utility,
     als: {
       chosen: { factors: tuning.best.factors, regularization: tuning.best.regularization, alpha: tuning.best.alpha, iterations: tuning.best.iterations },
       trials: tuning.trials, trainSeconds,

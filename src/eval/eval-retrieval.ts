@@ -1,0 +1,82 @@
+import type { PlaybackEvent, SimilarEdge } from '../../graph/types';
+import { watchStatesFrom } from '../../graph/watch-state';
+import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
+import { profileSignals } from '../homepage/profile-signals';
+import { resolveContext } from '../homepage/viewing-context';
+import type { AlsFactors, AlsOptions } from '../retrieval/als';
+import type { HomepageRequest, UnionCandidateGenerator } from '../retrieval/candidates';
+import { CollaborativeModel } from '../retrieval/collaborative-model';
+import { HnswIndex } from '../retrieval/hnsw-index';
+import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import type { Interactions } from '../retrieval/interactions';
+import type { NeighbourLookup } from '../retrieval/model-sources';
+import { PlayCounters } from '../retrieval/play-counters';
+import { candidateGenerator } from '../retrieval/retrieval-plan';
+import { buildSimilarityGraph } from '../similarity/similarity-graph';
+import type { EvalDataset } from './datasets';
+import type { Split } from './split';
+
+/** The candidate stage as the server runs it, built from training data only, and the request of each profile at the split. */
+export interface EvalRetrieval {
+  model: CollaborativeModel;
+  union: UnionCandidateGenerator;
+  catalog: CatalogIndex;
+  neighbours: NeighbourLookup;
+  /** The SIMILAR_TO graph from the catalog and training plays. */
+  edges: SimilarEdge[];
+  /** The homepage request of a profile at the moment of the split (its training history only). */
+  request(profileId: string): HomepageRequest;
+}
+
+/** ALS vectors and HNSW, the SIMILAR_TO graph from training plays, trending counted up to the split. */
+export function evalRetrieval(d: EvalDataset, split: Split, data: Interactions, factors: AlsFactors, als: AlsOptions, feedback: FeedbackOptions): EvalRetrieval {
+  const catalog = new CatalogIndex(d.titles, countRecent(split));
+  const model = new CollaborativeModel({
+    manifest: {
+      version: 'eval', createdAt: '', dataHash: '', trainedUntil: split.now, als, feedback, catalogFingerprint: '',
+      counts: { titles: data.titleIds.length, profiles: data.profileIds.length, interactions: data.matrix.colIdx.length }, seconds: { als: 0, hnsw: 0 },
+    },
+    titleIds: data.titleIds, titleVectors: factors.colFactors, profileIds: data.profileIds, profileVectors: factors.rowFactors,
+    index: HnswIndex.build(factors.colFactors, factors.factors),
+  });
+  const edges = buildSimilarityGraph(d.titles, split.train);
+  const byTitle = groupBy(edges, (e) => e.from);
+  const neighbours: NeighbourLookup = async (id, limit) => (byTitle.get(id) ?? []).slice(0, limit);
+  const profiles = new Map(d.profiles.map((p) => [p.id, p]));
+  const accounts = new Map(d.accounts.map((a) => [a.id, a]));
+  const counters = new PlayCounters();
+  for (const e of split.train) {
+    const p = profiles.get(e.profileId)!;
+    counters.note(accounts.get(p.accountId)!.country, p.isKids, e.titleId, e.occurredAt);
+  }
+  const states = groupBy(watchStatesFrom(split.train), (s) => s.profileId);
+  return {
+    model, catalog, neighbours, edges,
+    union: candidateGenerator({ model, counters, neighbours }),
+    request(profileId) {
+      const profile = profiles.get(profileId)!;
+      const account = accounts.get(profile.accountId)!;
+      const watch = (states.get(profileId) ?? []).sort((a, b) => b.lastAt - a.lastAt || (a.titleId < b.titleId ? -1 : 1));
+      return {
+        profile, account, catalog, context: resolveContext(undefined, account, split.now),
+        signals: profileSignals(watch, (id) => catalog.get(id), split.now),
+      };
+    },
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const by = new Map<string, T[]>();
+  for (const x of items) {
+    const list = by.get(key(x));
+    if (list) list.push(x);
+    else by.set(key(x), [x]);
+  }
+  return by;
+}
+
+function countRecent(split: { train: readonly PlaybackEvent[]; now: number }): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of split.train) if (e.occurredAt >= split.now - POPULARITY_WINDOW_MS) counts.set(e.titleId, (counts.get(e.titleId) ?? 0) + 1);
+  return counts;
+}

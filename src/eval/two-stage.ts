@@ -1,0 +1,117 @@
+import { FINISHED_PROGRESS } from '../../graph/types';
+import { watchStatesFrom } from '../../graph/watch-state';
+import { FeatureStore } from '../ranking/features/feature-store';
+import { TITLE_STATS_LOOKBACK_MS } from '../ranking/features/title-stats';
+import type { HeadMetric } from '../ranking/head-metrics';
+import { ModelRanker } from '../ranking/model-ranker';
+import type { Head } from '../ranking/multitask-model';
+import { exportOnnx } from '../ranking/onnx-export';
+import { OnnxScorer } from '../ranking/onnx-scorer';
+import { HeuristicRanker, type RankedCandidate } from '../ranking/ranker';
+import { trainRanker } from '../ranking/train-ranker';
+import { buildTrainingRows } from '../ranking/training-rows';
+import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../ranking/utility';
+import type { AlsOptions } from '../retrieval/als';
+import { CollaborativeModel } from '../retrieval/collaborative-model';
+import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import { DEFAULT_RANKER_TRAINING } from '../training/train-bundle';
+import { buildRetrieval } from '../training/train-retrieval';
+import type { EvalDataset } from './datasets';
+import type { EvalRetrieval } from './eval-retrieval';
+import { MetricSummary, ndcgAt } from './metrics';
+import type { Split } from './split';
+
+export type EvalProgress = (stage: string, done: number, total: number) => void;
+
+/** The utility weights compared offline: a click is worth 1, finishing and returning 0..2 on top. */
+const WEIGHT_GRID: UtilityWeights[] = [0, 0.5, 1, 2].flatMap((finish) => [0, 0.5, 1].map((ret) => ({ click: 1, finish, ret })));
+
+export interface TwoStageReport {
+  /** The whole pipeline with the default utility weights, scored like every other method. */
+  method: ReturnType<MetricSummary['result']>;
+  ranker: {
+    mode: string;
+    requests: number;
+    rows: { train: number; validation: number };
+    /** Per head on held-out rows: the latest fifth of the window, later than every training row. */
+    heads: Record<Head, HeadMetric>;
+    seconds: number;
+  };
+  /** NDCG@10 over any held-out title and over finished ones (≥70%), per utility weighting. */
+  utility: { weights: UtilityWeights; 'ndcg@10': number; 'ndcg@10 finished': number }[];
+}
+
+/**
+ * Candidates + ranker, trained and scored without the held-out interactions: the ranker learns
+ * from the latest quarter of the training events (impressions and their outcomes when the
+ * dataset has them, else plays against sampled candidates), with retrieval features from an ALS
+ * trained before that window; then each test profile's candidates are ranked by the served
+ * ModelRanker (ONNX) at the split and compared with its held-out titles.
+ */
+export async function twoStage(
+  d: EvalDataset, split: Split, retrieval: EvalRetrieval, seen: ReadonlyMap<string, ReadonlySet<string>>,
+  als: AlsOptions, feedback: FeedbackOptions, onProgress?: EvalProgress,
+): Promise<TwoStageReport> {
+  const held = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
+  const impressions = d.impressions.filter((e) => e.occurredAt <= split.now && !held.has(`${e.profileId}|${e.titleId}`));
+  const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt);
+  const windowStart = plays[Math.floor(plays.length * (1 - DEFAULT_RANKER_TRAINING.windowShare))].occurredAt;
+  const before = buildRetrieval(d.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), als, feedback, onProgress, Date.now, 'ranker: ');
+  const rows = await buildTrainingRows({ ...d, playbacks: plays, impressions }, {
+    windowStart, maxRequests: DEFAULT_RANKER_TRAINING.maxRequests, seed: DEFAULT_RANKER_TRAINING.seed,
+    models: { collaborative: new CollaborativeModel(before), neighbours: retrieval.neighbours },
+    onProgress: (done, total) => onProgress?.('ranker rows', done, total),
+  });
+  const trained = trainRanker(rows, { seed: DEFAULT_RANKER_TRAINING.seed, onEpoch: (e, n) => onProgress?.('ranker epochs', e, n) });
+
+  const features = new FeatureStore();
+  features.notePlaybacks(plays.filter((e) => e.occurredAt >= split.now - TITLE_STATS_LOOKBACK_MS));
+  features.noteImpressions(impressions.filter((e) => e.occurredAt >= split.now - TITLE_STATS_LOOKBACK_MS));
+  const scorer = await OnnxScorer.load(exportOnnx(trained.model));
+  const ranker = new ModelRanker(features, { collaborative: retrieval.model, neighbours: retrieval.neighbours }, scorer, trained.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => { throw err; });
+  const finished = finishedHeldOut(d, split);
+  const summary = new MetricSummary();
+  const grid = WEIGHT_GRID.map((weights) => ({ weights, any: 0, done: 0 }));
+  try {
+    for (const [i, h] of split.test.entries()) {
+      const req = retrieval.request(h.profileId);
+      const mine = seen.get(h.profileId) ?? new Set<string>();
+      const ranked = (await ranker.rank(req, await retrieval.union.generate(req))).filter((c) => !mine.has(c.title.id));
+      summary.add(ranked.slice(0, 20).map((c) => c.title.id), h.titles);
+      const done = finished.get(h.profileId) ?? new Set<string>();
+      for (const g of grid) {
+        const top = reorder(ranked, g.weights);
+        g.any += ndcgAt(top, h.titles, 10);
+        g.done += ndcgAt(top, done, 10);
+      }
+      if ((i + 1) % 200 === 0 || i + 1 === split.test.length) onProgress?.('two-stage', i + 1, split.test.length);
+    }
+  } finally {
+    await scorer.release();
+  }
+  const r = (x: number) => Math.round((x / Math.max(1, split.test.length)) * 10000) / 10000;
+  return {
+    method: summary.result(d.titles.length),
+    ranker: { mode: trained.report.mode, requests: trained.report.requests, rows: trained.report.rows, heads: trained.report.validation, seconds: trained.report.seconds },
+    utility: grid.map((g) => ({ weights: g.weights, 'ndcg@10': r(g.any), 'ndcg@10 finished': r(g.done) })),
+  };
+}
+
+function reorder(ranked: readonly RankedCandidate[], w: UtilityWeights): string[] {
+  return ranked
+    .map((c) => ({ id: c.title.id, u: utility(c.heads!, w) }))
+    .sort((a, b) => b.u - a.u || (a.id < b.id ? -1 : 1))
+    .slice(0, 10)
+    .map((x) => x.id);
+}
+
+/** Per test profile, its held-out titles it watched to at least 70%. */
+function finishedHeldOut(d: EvalDataset, split: Split): Map<string, Set<string>> {
+  const held = new Map(split.test.map((h) => [h.profileId, h.titles]));
+  const out = new Map<string, Set<string>>();
+  for (const e of d.events) {
+    if (e.progress < FINISHED_PROGRESS || !held.get(e.profileId)?.has(e.titleId)) continue;
+    (out.get(e.profileId) ?? out.set(e.profileId, new Set()).get(e.profileId)!).add(e.titleId);
+  }
+  return out;
+}
