@@ -9,7 +9,7 @@ import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../src/ranking/features/feature-spec';
 import { exportOnnx } from '../src/ranking/onnx-export';
 import { trainRanker } from '../src/ranking/train-ranker';
-import { buildTrainingRows, type RankerRows } from '../src/ranking/training-rows';
+import { impressionRows, type RankerRows } from '../src/ranking/training-rows';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { CollaborativeModel } from '../src/retrieval/collaborative-model';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
@@ -41,7 +41,7 @@ describe('training/serving parity of ranker features', () => {
     const graph = await EmbeddedStore.open(path.join(dir, 'graph'));
     await graph.bulkLoad({ ...world, playbacks: [], impressions: [] }, edges);
     const similarity = new SimilarityService(graph, new CatalogIndex(world.titles, new Map()));
-    rows = await buildTrainingRows(world, {
+    rows = await impressionRows(world, {
       windowStart, maxRequests: 1_000_000, seed: 1,
       models: { collaborative: new CollaborativeModel(before), neighbours: similarity.neighbours },
     });

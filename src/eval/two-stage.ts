@@ -1,7 +1,5 @@
-import { FINISHED_PROGRESS } from '../../graph/types';
-import { watchStatesFrom } from '../../graph/watch-state';
-import { FeatureStore } from '../ranking/features/feature-store';
-import { TITLE_STATS_LOOKBACK_MS } from '../ranking/features/title-stats';
+import { FINISHED_PROGRESS, type PlaybackEvent } from '../../graph/types';
+import { EventReplay } from '../ranking/event-replay';
 import type { HeadMetric } from '../ranking/head-metrics';
 import { ModelRanker } from '../ranking/model-ranker';
 import type { Head } from '../ranking/multitask-model';
@@ -9,13 +7,11 @@ import { exportOnnx } from '../ranking/onnx-export';
 import { OnnxScorer } from '../ranking/onnx-scorer';
 import { HeuristicRanker, type RankedCandidate } from '../ranking/ranker';
 import { trainRanker } from '../ranking/train-ranker';
-import { buildTrainingRows } from '../ranking/training-rows';
+import { rankerTrainingSet } from '../ranking/ranker-training-set';
 import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../ranking/utility';
 import type { AlsOptions } from '../retrieval/als';
-import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { DEFAULT_RANKER_TRAINING } from '../training/train-bundle';
-import { buildRetrieval } from '../training/train-retrieval';
 import type { EvalDataset } from './datasets';
 import type { EvalRetrieval } from './eval-retrieval';
 import { MetricSummary, ndcgAt } from './metrics';
@@ -54,29 +50,30 @@ export async function twoStage(
 ): Promise<TwoStageReport> {
   const held = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
   const impressions = d.impressions.filter((e) => e.occurredAt <= split.now && !held.has(`${e.profileId}|${e.titleId}`));
-  const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt);
-  const windowStart = plays[Math.floor(plays.length * (1 - DEFAULT_RANKER_TRAINING.windowShare))].occurredAt;
-  const before = buildRetrieval(d.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), als, feedback, onProgress, Date.now, 'ranker: ');
-  const rows = await buildTrainingRows({ ...d, playbacks: plays, impressions }, {
-    windowStart, maxRequests: DEFAULT_RANKER_TRAINING.maxRequests, seed: DEFAULT_RANKER_TRAINING.seed,
-    models: { collaborative: new CollaborativeModel(before), neighbours: retrieval.neighbours },
-    onProgress: (done, total) => onProgress?.('ranker rows', done, total),
+  const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
+  const set = await rankerTrainingSet({ ...d, playbacks: plays, impressions }, {
+    als, feedback, neighbours: retrieval.neighbours, ...DEFAULT_RANKER_TRAINING, onProgress,
   });
+  const rows = set.rows;
   const trained = trainRanker(rows, { seed: DEFAULT_RANKER_TRAINING.seed, onEpoch: (e, n) => onProgress?.('ranker epochs', e, n) });
 
-  const features = new FeatureStore();
-  features.notePlaybacks(plays.filter((e) => e.occurredAt >= split.now - TITLE_STATS_LOOKBACK_MS));
-  features.noteImpressions(impressions.filter((e) => e.occurredAt >= split.now - TITLE_STATS_LOOKBACK_MS));
+  // Each test profile is ranked at its own moment, right after its last training event, with the
+  // server's state at that moment replayed from the training events (MovieLens viewers span decades).
+  const replay = new EventReplay({ ...d, playbacks: plays, impressions }, { collaborative: retrieval.model, neighbours: retrieval.neighbours });
+  const last = new Map<string, PlaybackEvent>();
+  for (const e of plays) last.set(e.profileId, e);
+  const tests = split.test.filter((h) => last.has(h.profileId)).sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
   const scorer = await OnnxScorer.load(exportOnnx(trained.model));
-  const ranker = new ModelRanker(features, { collaborative: retrieval.model, neighbours: retrieval.neighbours }, scorer, trained.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => { throw err; });
+  const ranker = new ModelRanker(replay.features, replay.models, scorer, trained.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => { throw err; });
   const finished = finishedHeldOut(d, split);
   const summary = new MetricSummary();
   const grid = WEIGHT_GRID.map((weights) => ({ weights, any: 0, done: 0 }));
   try {
-    for (const [i, h] of split.test.entries()) {
-      const req = retrieval.request(h.profileId);
+    for (const [i, h] of tests.entries()) {
+      const at = last.get(h.profileId)!;
+      const req = replay.request(h.profileId, at.occurredAt + 1, at.device);
       const mine = seen.get(h.profileId) ?? new Set<string>();
-      const ranked = (await ranker.rank(req, await retrieval.union.generate(req))).filter((c) => !mine.has(c.title.id));
+      const ranked = (await ranker.rank(req, await replay.generator.generate(req))).filter((c) => !mine.has(c.title.id));
       summary.add(ranked.slice(0, 20).map((c) => c.title.id), h.titles);
       const done = finished.get(h.profileId) ?? new Set<string>();
       for (const g of grid) {
@@ -84,12 +81,12 @@ export async function twoStage(
         g.any += ndcgAt(top, h.titles, 10);
         g.done += ndcgAt(top, done, 10);
       }
-      if ((i + 1) % 200 === 0 || i + 1 === split.test.length) onProgress?.('two-stage', i + 1, split.test.length);
+      if ((i + 1) % 200 === 0 || i + 1 === tests.length) onProgress?.('two-stage', i + 1, tests.length);
     }
   } finally {
     await scorer.release();
   }
-  const r = (x: number) => Math.round((x / Math.max(1, split.test.length)) * 10000) / 10000;
+  const r = (x: number) => Math.round((x / Math.max(1, tests.length)) * 10000) / 10000;
   return {
     method: summary.result(d.titles.length),
     ranker: { mode: trained.report.mode, requests: trained.report.requests, rows: trained.report.rows, heads: trained.report.validation, seconds: trained.report.seconds },

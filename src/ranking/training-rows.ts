@@ -1,42 +1,14 @@
-import { FINISHED_PROGRESS, type Account, type Device, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState } from '../../graph/types';
-import { applyToWatchState } from '../../graph/watch-state';
-import { CatalogIndex } from '../catalog/catalog-index';
-import { profileSignals } from '../homepage/profile-signals';
-import { resolveContext } from '../homepage/viewing-context';
-import type { Candidate, HomepageRequest } from '../retrieval/candidates';
-import { PlayCounters } from '../retrieval/play-counters';
-import { candidateGenerator } from '../retrieval/retrieval-plan';
+import { FINISHED_PROGRESS, type Device, type ImpressionEvent, type PlaybackEvent, type Title } from '../../graph/types';
+import type { Candidate } from '../retrieval/candidates';
 import { Rng } from '../world/random';
+import { EventReplay, type ReplayData } from './event-replay';
 import { FEATURE_COUNT } from './features/feature-spec';
-import { FeatureStore, type FeatureModels } from './features/feature-store';
-import { TITLE_STATS_LOOKBACK_MS } from './features/title-stats';
+import type { FeatureModels } from './features/feature-store';
 import { HEADS, type Head } from './multitask-model';
 
 const DAY_MS = 86_400_000;
 /** A play of a shown title within this long after the impression counts as its click. */
 const CLICK_WINDOW_MS = 3_600_000;
-
-/** Everything the replay reads: a dataset's catalog, viewers and events. */
-export interface ReplayData {
-  titles: readonly Title[];
-  accounts: readonly Account[];
-  profiles: readonly Profile[];
-  playbacks: readonly PlaybackEvent[];
-  impressions: readonly ImpressionEvent[];
-}
-
-export interface ReplayOptions {
-  /** Rows are built for requests at or after this moment; earlier events only build state. */
-  windowStart: number;
-  /** Retrieval as it was at windowStart (ALS trained on earlier events) and the similarity graph. */
-  models: FeatureModels;
-  /** Requests beyond this many are sampled (deterministically) so training time stays bounded. */
-  maxRequests: number;
-  seed: number | string;
-  /** Without impressions: negatives sampled per positive from the request's candidates. */
-  negativesPerPositive?: number;
-  onProgress?: (done: number, total: number) => void;
-}
 
 /** Labelled rows: click given shown; finish ≥70% and return the next day given a click (NaN otherwise). */
 export interface RankerRows {
@@ -48,12 +20,12 @@ export interface RankerRows {
   profileIds: string[];
   titleIds: string[];
   requests: number;
-  /** `impressions`: logged impressions and their outcomes; `sampled-negatives`: plays against sampled candidates. */
+  /** `impressions`: logged impressions and their outcomes; `sampled-negatives`: later plays against sampled candidates. */
   mode: 'impressions' | 'sampled-negatives';
 }
 
-/** One homepage moment to build rows for, with what was shown (or, without logs, what was played). */
-interface ReplayRequest {
+/** One homepage moment to build rows for, with the titles that were shown there (or played after it). */
+export interface RowRequest {
   key: string;
   profileId: string;
   at: number;
@@ -61,123 +33,120 @@ interface ReplayRequest {
   titleIds: string[];
 }
 
+export interface ImpressionRowOptions {
+  /** Rows are built for requests at or after this moment; earlier events only build state. */
+  windowStart: number;
+  /** Retrieval as it was at windowStart (ALS trained on earlier events) and the similarity graph. */
+  models: FeatureModels;
+  /** Requests beyond this many are sampled (deterministically) so training time stays bounded. */
+  maxRequests: number;
+  seed: number | string;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
- * Builds the ranker's training rows by replaying events in time order through the serving
- * code: watch states folded as the stores fold them, the feature store and trending counters
- * fed as the server feeds them, candidates from the server's retrieval plan, rows from
- * FeatureStore.rows. Each row sees only what happened before its request.
+ * Rows from logged impressions: for each sampled request in the window, the server's request at
+ * that moment (EventReplay), its candidates, and a row per shown title labelled by what followed:
+ * a play within the hour (click), its progress reaching 70% (finish), any activity on the
+ * viewer's next local day (return; NaN when the logs end before it). A shown title the candidate
+ * stage did not propose gets a row without source flags. Each row sees only the past.
  */
-export async function buildTrainingRows(data: ReplayData, o: ReplayOptions): Promise<RankerRows> {
-  const playbacks = sortEvents(data.playbacks);
-  const impressions = sortEvents(data.impressions);
-  const profiles = new Map(data.profiles.map((p) => [p.id, p]));
-  const accounts = new Map(data.accounts.map((a) => [a.id, a]));
-  const accountOf = (profileId: string) => accounts.get(profiles.get(profileId)!.accountId)!;
-  const localDay = (profileId: string, at: number) => Math.floor((at + accountOf(profileId).utcOffsetMinutes * 60_000) / DAY_MS);
-  const lastDay = new Map<string, number>();
-  const activeDays = new Map<string, Set<number>>();
-  for (const e of [...playbacks, ...impressions]) {
-    const day = localDay(e.profileId, e.occurredAt);
-    (activeDays.get(e.profileId) ?? activeDays.set(e.profileId, new Set()).get(e.profileId)!).add(day);
-  }
-  const dataEnd = Math.max(playbacks.at(-1)?.occurredAt ?? 0, impressions.at(-1)?.occurredAt ?? 0);
-  for (const id of profiles.keys()) lastDay.set(id, localDay(id, dataEnd));
-  const playsOf = groupBy(playbacks, (e) => e.profileId);
+export async function impressionRows(data: ReplayData, o: ImpressionRowOptions): Promise<RankerRows> {
+  const replay = new EventReplay(data, o.models);
+  const requests = sample(groupImpressions(replay.impressions, o.windowStart), o.maxRequests, o.seed);
+  const outcomes = outcomeLookup(replay, replay.playbacks, (r) => [r.at, r.at + CLICK_WINDOW_MS]);
+  return buildRows(replay, requests, 'impressions', o.onProgress, (candidates, r) => {
+    const byId = new Map(candidates.map((c) => [c.title.id, c]));
+    const extra = r.titleIds.filter((id) => !byId.has(id) && replay.catalog.get(id)).map((id) => ({ title: replay.catalog.get(id)!, sources: new Map() }));
+    const titles = [...new Set(r.titleIds)].map((id) => byId.get(id)?.title ?? replay.catalog.get(id)).filter((t): t is Title => t !== undefined);
+    return { all: [...candidates, ...extra], titles, outcome: outcomes(r) };
+  });
+}
 
-  const mode = impressions.some((e) => e.occurredAt >= o.windowStart) ? 'impressions' : 'sampled-negatives';
-  const requests = sample(mode === 'impressions' ? impressionRequests(impressions, o.windowStart) : playRequests(playbacks, o.windowStart, localDay), o.maxRequests, o.seed);
+export interface PlayRowOptions {
+  /** Retrieval trained without the plays that label the rows, and the similarity graph. */
+  models: FeatureModels;
+  /** Every play, for the labels (the replay holds only those before each request). */
+  outcomes: readonly PlaybackEvent[];
+  negativesPerPositive: number;
+  seed: number | string;
+  onProgress?: (done: number, total: number) => void;
+}
 
-  const catalog = new CatalogIndex(data.titles, new Map());
-  const features = new FeatureStore();
-  const counters = new PlayCounters();
-  const generator = candidateGenerator({ model: o.models.collaborative, neighbours: o.models.neighbours, counters });
-  const watch = new Map<string, Map<string, WatchState>>();
+/**
+ * Rows without impressions (MovieLens): at each request, the titles the profile went on to play
+ * that are among its candidates are positives (click 1; finish when the play reached 70%, i.e. a
+ * rating of 3 or more; return = a rating on the next day), and `negativesPerPositive` other
+ * candidates each are negatives (click 0). Plays the candidate stage could not have proposed are
+ * left out: the ranker only ever orders candidates.
+ */
+export async function playRows(data: ReplayData, requests: readonly RowRequest[], o: PlayRowOptions): Promise<RankerRows> {
+  const replay = new EventReplay(data, o.models);
   const rng = new Rng(`ranker-rows:${o.seed}`);
-  let p = 0;
-  let i = 0;
-  const out: Part[] = [];
+  // The labelling plays are the profile's held-out ones, whenever they happened.
+  const outcomes = outcomeLookup(replay, o.outcomes, () => [-Infinity, Infinity]);
+  return buildRows(replay, requests, 'sampled-negatives', o.onProgress, (candidates, r) => {
+    const played = new Set(r.titleIds);
+    const hits = candidates.filter((c) => played.has(c.title.id)).map((c) => c.title);
+    const others = candidates.filter((c) => !played.has(c.title.id));
+    const negatives: Title[] = [];
+    for (let k = 0; k < hits.length * o.negativesPerPositive && others.length > 0; k++) negatives.push(others.splice(rng.int(0, others.length - 1), 1)[0].title);
+    return { all: candidates, titles: [...hits, ...negatives], outcome: outcomes(r) };
+  });
+}
 
+type Outcome = Map<string, { finished: boolean; returned: number }>;
+type Choice = (candidates: Candidate[], r: RowRequest) => { all: Candidate[]; titles: Title[]; outcome: Outcome };
+
+async function buildRows(replay: EventReplay, requests: readonly RowRequest[], mode: RankerRows['mode'], onProgress: ((d: number, n: number) => void) | undefined, choose: Choice): Promise<RankerRows> {
+  const parts: Part[] = [];
   for (const [k, r] of requests.entries()) {
-    // Everything before the request, exactly as the server would have seen it.
-    for (; p < playbacks.length && playbacks[p].occurredAt < r.at; p++) {
-      const e = playbacks[p];
-      const states = watch.get(e.profileId) ?? watch.set(e.profileId, new Map()).get(e.profileId)!;
-      states.set(e.titleId, applyToWatchState(states.get(e.titleId), e));
-      features.notePlaybacks([e]);
-      const profile = profiles.get(e.profileId)!;
-      counters.note(accountOf(e.profileId).country, profile.isKids, e.titleId, e.occurredAt);
+    const req = replay.request(r.profileId, r.at, r.device);
+    const chosen = choose(await replay.generator.generate(req), r);
+    if (chosen.titles.length > 0) {
+      const labels = { click: [] as number[], finish: [] as number[], ret: [] as number[] };
+      for (const t of chosen.titles) {
+        const o = chosen.outcome.get(t.id);
+        labels.click.push(o ? 1 : 0);
+        labels.finish.push(o ? (o.finished ? 1 : 0) : NaN);
+        labels.ret.push(o ? o.returned : NaN);
+      }
+      parts.push({ rows: await replay.features.rows(req, chosen.all, replay.models, chosen.titles), labels, at: r.at, profileId: r.profileId, titleIds: chosen.titles.map((t) => t.id) });
     }
-    for (; i < impressions.length && impressions[i].occurredAt < r.at; i++) {
-      if (impressions[i].occurredAt >= r.at - TITLE_STATS_LOOKBACK_MS) features.noteImpressions([impressions[i]]);
-    }
-    const profile = profiles.get(r.profileId)!;
-    const account = accountOf(r.profileId);
-    // The stores' order (latest first, then title id): fold-ins sum in that order.
-    const state = [...(watch.get(r.profileId)?.values() ?? [])].sort((a, b) => b.lastAt - a.lastAt || (a.titleId < b.titleId ? -1 : 1));
-    const req: HomepageRequest = {
-      profile, account, catalog, context: resolveContext({ device: r.device }, account, r.at),
-      signals: profileSignals(state, (id) => catalog.get(id), r.at),
-    };
-    const candidates = await generator.generate(req);
-    const outcome = outcomeOf(r, playsOf.get(r.profileId) ?? [], (at) => {
-      const day = localDay(r.profileId, at) + 1;
-      return day > lastDay.get(r.profileId)! ? NaN : activeDays.get(r.profileId)!.has(day) ? 1 : 0;
-    });
-    const chosen = mode === 'impressions'
-      ? withShown(candidates, r.titleIds, catalog)
-      : withSampledNegatives(candidates, r.titleIds, o.negativesPerPositive ?? 4, rng);
-    if (chosen.titles.length === 0) continue;
-    const rows = await features.rows(req, chosen.all, o.models, chosen.titles);
-    const labels = { click: [] as number[], finish: [] as number[], ret: [] as number[] };
-    for (const t of chosen.titles) {
-      const o2 = outcome.get(t.id);
-      labels.click.push(o2 ? 1 : 0);
-      labels.finish.push(o2 ? (o2.finished ? 1 : 0) : NaN);
-      labels.ret.push(o2 ? o2.returned : NaN);
-    }
-    out.push({ rows, labels, at: r.at, profileId: r.profileId, titleIds: chosen.titles.map((t) => t.id) });
-    if ((k + 1) % 200 === 0 || k + 1 === requests.length) o.onProgress?.(k + 1, requests.length);
+    if ((k + 1) % 200 === 0 || k + 1 === requests.length) onProgress?.(k + 1, requests.length);
   }
-  return concat(out, requests.length, mode);
-}
-
-/** What followed a request, per title played: finished ≥70%, and whether the profile came back the next day. */
-function outcomeOf(r: ReplayRequest, plays: readonly PlaybackEvent[], returnedAfter: (at: number) => number) {
-  const wanted = new Set(r.titleIds);
-  const found = new Map<string, { finished: boolean; returned: number }>();
-  for (const e of plays) {
-    if (e.occurredAt < r.at || e.occurredAt > r.at + CLICK_WINDOW_MS || !wanted.has(e.titleId)) continue;
-    const known = found.get(e.titleId);
-    found.set(e.titleId, { finished: (known?.finished ?? false) || e.progress >= FINISHED_PROGRESS, returned: returnedAfter(e.occurredAt) });
-  }
-  return found;
-}
-
-/** Impressions mode: the shown titles, those the candidate stage did not propose added without sources. */
-function withShown(candidates: Candidate[], shown: readonly string[], catalog: CatalogIndex) {
-  const byId = new Map(candidates.map((c) => [c.title.id, c]));
-  const extra = shown.filter((id) => !byId.has(id) && catalog.get(id)).map((id) => ({ title: catalog.get(id)!, sources: new Map() }));
-  const all = [...candidates, ...extra];
-  const titles = [...new Set(shown)].map((id) => byId.get(id)?.title ?? catalog.get(id)).filter((t): t is Title => t !== undefined);
-  return { all, titles };
+  return concat(parts, requests.length, mode);
 }
 
 /**
- * Without impressions (MovieLens): the titles the profile went on to play that are among its
- * candidates are positives, and `perPositive` other candidates each are negatives. Plays the
- * candidate stage could not have proposed are left out: the ranker only ever orders candidates.
+ * What followed a request, per wanted title played within `span(r)`: whether a play reached
+ * 70%, and whether the profile was active on the local day after that play.
  */
-function withSampledNegatives(candidates: Candidate[], played: readonly string[], perPositive: number, rng: Rng) {
-  const positives = new Set(played);
-  const hits = candidates.filter((c) => positives.has(c.title.id)).map((c) => c.title);
-  const others = candidates.filter((c) => !positives.has(c.title.id));
-  const negatives: Title[] = [];
-  for (let k = 0; k < hits.length * perPositive && others.length > 0; k++) negatives.push(others.splice(rng.int(0, others.length - 1), 1)[0].title);
-  return { all: candidates, titles: [...hits, ...negatives] };
+function outcomeLookup(replay: EventReplay, plays: readonly PlaybackEvent[], span: (r: RowRequest) => [number, number]): (r: RowRequest) => Outcome {
+  const localDay = (profileId: string, at: number) => Math.floor((at + replay.accountOf(profileId).utcOffsetMinutes * 60_000) / DAY_MS);
+  const activeDays = new Map<string, Set<number>>();
+  for (const e of [...plays, ...replay.impressions]) {
+    (activeDays.get(e.profileId) ?? activeDays.set(e.profileId, new Set()).get(e.profileId)!).add(localDay(e.profileId, e.occurredAt));
+  }
+  const end = plays.reduce((m, e) => Math.max(m, e.occurredAt), replay.impressions.at(-1)?.occurredAt ?? 0);
+  const playsOf = new Map<string, PlaybackEvent[]>();
+  for (const e of plays) (playsOf.get(e.profileId) ?? playsOf.set(e.profileId, []).get(e.profileId)!).push(e);
+  return (r) => {
+    const wanted = new Set(r.titleIds);
+    const [from, to] = span(r);
+    const found: Outcome = new Map();
+    for (const e of playsOf.get(r.profileId) ?? []) {
+      if (e.occurredAt < from || e.occurredAt > to || !wanted.has(e.titleId)) continue;
+      const day = localDay(r.profileId, e.occurredAt) + 1;
+      const returned = day > localDay(r.profileId, end) ? NaN : activeDays.get(r.profileId)!.has(day) ? 1 : 0;
+      found.set(e.titleId, { finished: (found.get(e.titleId)?.finished ?? false) || e.progress >= FINISHED_PROGRESS, returned });
+    }
+    return found;
+  };
 }
 
-function impressionRequests(impressions: readonly ImpressionEvent[], windowStart: number): ReplayRequest[] {
-  const byRequest = new Map<string, ReplayRequest>();
+function groupImpressions(impressions: readonly ImpressionEvent[], windowStart: number): RowRequest[] {
+  const byRequest = new Map<string, RowRequest>();
   for (const e of impressions) {
     if (e.occurredAt < windowStart) continue;
     const key = `${e.profileId}|${e.requestId}`;
@@ -185,28 +154,11 @@ function impressionRequests(impressions: readonly ImpressionEvent[], windowStart
     if (r) r.titleIds.push(e.titleId);
     else byRequest.set(key, { key, profileId: e.profileId, at: e.occurredAt, device: e.device, titleIds: [e.titleId] });
   }
-  return [...byRequest.values()].sort(byTime);
-}
-
-/** One request per profile and local day: the day's first play is the moment, the day's plays its positives. */
-function playRequests(plays: readonly PlaybackEvent[], windowStart: number, localDay: (profileId: string, at: number) => number): ReplayRequest[] {
-  const byDay = new Map<string, ReplayRequest>();
-  for (const e of plays) {
-    if (e.occurredAt < windowStart) continue;
-    const key = `${e.profileId}|${localDay(e.profileId, e.occurredAt)}`;
-    const r = byDay.get(key);
-    if (r) r.titleIds.push(e.titleId);
-    else byDay.set(key, { key, profileId: e.profileId, at: e.occurredAt, device: e.device, titleIds: [e.titleId] });
-  }
-  return [...byDay.values()].sort(byTime);
-}
-
-function byTime(a: ReplayRequest, b: ReplayRequest): number {
-  return a.at - b.at || (a.key < b.key ? -1 : 1);
+  return [...byRequest.values()].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
 }
 
 /** At most `max` requests, a seeded uniform sample kept in time order. */
-function sample(requests: ReplayRequest[], max: number, seed: number | string): ReplayRequest[] {
+function sample(requests: RowRequest[], max: number, seed: number | string): RowRequest[] {
   if (requests.length <= max) return requests;
   const rng = new Rng(`ranker-requests:${seed}`);
   const order = requests.map((_, k) => k);
@@ -216,16 +168,6 @@ function sample(requests: ReplayRequest[], max: number, seed: number | string): 
   }
   const keep = new Set(order.slice(0, max));
   return requests.filter((_, k) => keep.has(k));
-}
-
-function sortEvents<E extends { occurredAt: number; eventId: string }>(events: readonly E[]): E[] {
-  return [...events].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const t of items) (m.get(key(t)) ?? m.set(key(t), []).get(key(t))!).push(t);
-  return m;
 }
 
 interface Part {

@@ -23,7 +23,7 @@ export interface BundleManifest {
   counts: { titles: number; profiles: number; interactions: number };
   seconds: { als: number; hnsw: number };
   /** The ranker: its training data, validation metrics per head, and the feature spec's version. */
-  ranker?: RankerReport & { featureSpec: string; windowStart: string };
+  ranker?: RankerReport & { featureSpec: string; trainedOn: string };
 }
 
 /** A model bundle in memory: title and profile vectors and the ANN index over the title vectors. */

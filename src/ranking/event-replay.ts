@@ -1,0 +1,85 @@
+import type { Account, Device, ImpressionEvent, PlaybackEvent, Profile, Title, WatchState } from '../../graph/types';
+import { applyToWatchState } from '../../graph/watch-state';
+import { CatalogIndex } from '../catalog/catalog-index';
+import { profileSignals } from '../homepage/profile-signals';
+import { resolveContext } from '../homepage/viewing-context';
+import type { HomepageRequest, UnionCandidateGenerator } from '../retrieval/candidates';
+import { PlayCounters } from '../retrieval/play-counters';
+import { candidateGenerator } from '../retrieval/retrieval-plan';
+import { FeatureStore, type FeatureModels } from './features/feature-store';
+import { TITLE_STATS_LOOKBACK_MS } from './features/title-stats';
+
+/** Everything a replay reads: a dataset's catalog, viewers and events. */
+export interface ReplayData {
+  titles: readonly Title[];
+  accounts: readonly Account[];
+  profiles: readonly Profile[];
+  playbacks: readonly PlaybackEvent[];
+  impressions: readonly ImpressionEvent[];
+}
+
+/**
+ * The server's state at any past moment, rebuilt by feeding events in time order through the
+ * serving code: watch states folded as the stores fold them, the feature store and the trending
+ * counters fed as the server feeds them, candidates from the server's retrieval plan. Training
+ * rows and offline evaluation both ask it for "the homepage request of profile P at time T".
+ */
+export class EventReplay {
+  readonly catalog: CatalogIndex;
+  readonly features = new FeatureStore();
+  readonly generator: UnionCandidateGenerator;
+  readonly playbacks: PlaybackEvent[];
+  readonly impressions: ImpressionEvent[];
+  private readonly profiles: Map<string, Profile>;
+  private readonly accounts: Map<string, Account>;
+  private readonly counters = new PlayCounters();
+  private readonly watch = new Map<string, Map<string, WatchState>>();
+  private nextPlay = 0;
+  private nextImpression = 0;
+
+  constructor(data: ReplayData, readonly models: FeatureModels) {
+    this.playbacks = sortEvents(data.playbacks);
+    this.impressions = sortEvents(data.impressions);
+    this.profiles = new Map(data.profiles.map((p) => [p.id, p]));
+    this.accounts = new Map(data.accounts.map((a) => [a.id, a]));
+    this.catalog = new CatalogIndex(data.titles, new Map());
+    this.generator = candidateGenerator({ model: models.collaborative, neighbours: models.neighbours, counters: this.counters });
+  }
+
+  accountOf(profileId: string): Account {
+    return this.accounts.get(this.profiles.get(profileId)!.accountId)!;
+  }
+
+  /** Applies every event before `at` (and none at or after it). Time only moves forward. */
+  advanceTo(at: number): void {
+    for (; this.nextPlay < this.playbacks.length && this.playbacks[this.nextPlay].occurredAt < at; this.nextPlay++) {
+      const e = this.playbacks[this.nextPlay];
+      const states = this.watch.get(e.profileId) ?? this.watch.set(e.profileId, new Map()).get(e.profileId)!;
+      states.set(e.titleId, applyToWatchState(states.get(e.titleId), e));
+      this.features.notePlaybacks([e]);
+      this.counters.note(this.accountOf(e.profileId).country, this.profiles.get(e.profileId)!.isKids, e.titleId, e.occurredAt);
+    }
+    for (; this.nextImpression < this.impressions.length && this.impressions[this.nextImpression].occurredAt < at; this.nextImpression++) {
+      const e = this.impressions[this.nextImpression];
+      // Only the lookback's impressions can still be read by a feature.
+      if (e.occurredAt >= at - TITLE_STATS_LOOKBACK_MS) this.features.noteImpressions([e]);
+    }
+  }
+
+  /** The homepage request the server would build for the profile at `at` on `device`, after advancing to it. */
+  request(profileId: string, at: number, device: Device): HomepageRequest {
+    this.advanceTo(at);
+    const profile = this.profiles.get(profileId)!;
+    const account = this.accountOf(profileId);
+    // The stores' order (latest first, then title id): fold-ins sum in that order.
+    const state = [...(this.watch.get(profileId)?.values() ?? [])].sort((a, b) => b.lastAt - a.lastAt || (a.titleId < b.titleId ? -1 : 1));
+    return {
+      profile, account, catalog: this.catalog, context: resolveContext({ device }, account, at),
+      signals: profileSignals(state, (id) => this.catalog.get(id), at),
+    };
+  }
+}
+
+function sortEvents<E extends { occurredAt: number; eventId: string }>(events: readonly E[]): E[] {
+  return [...events].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
+}

@@ -1,0 +1,70 @@
+import type { PlaybackEvent } from '../../graph/types';
+import { watchStatesFrom } from '../../graph/watch-state';
+import { splitByTime } from '../eval/split';
+import type { AlsOptions } from '../retrieval/als';
+import { CollaborativeModel } from '../retrieval/collaborative-model';
+import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import type { NeighbourLookup } from '../retrieval/model-sources';
+import { buildRetrieval, type TrainProgress } from '../training/train-retrieval';
+import type { ReplayData } from './event-replay';
+import { impressionRows, playRows, type RankerRows, type RowRequest } from './training-rows';
+
+export interface RankerDataOptions {
+  als: AlsOptions;
+  feedback: FeedbackOptions;
+  neighbours: NeighbourLookup;
+  /** Share of plays (the latest) whose impressions become training requests. */
+  windowShare: number;
+  maxRequests: number;
+  seed: number;
+  onProgress?: TrainProgress;
+}
+
+export interface RankerTrainingSet {
+  rows: RankerRows;
+  /** How the rows were drawn, for the manifest. */
+  source: string;
+}
+
+/**
+ * The ranker's training rows, with retrieval features from an ALS that never saw the labels:
+ * - with logged impressions (the world, and any store the API logged impressions into): the
+ *   impressions of the latest `windowShare` of the timeline and their outcomes, ALS trained on
+ *   the events before that window;
+ * - without (a MovieLens import): each profile's later titles (the last 20% by first play,
+ *   as evaluation holds out) against sampled candidates at the moment of its last earlier play,
+ *   ALS trained on everything but those later titles.
+ */
+/** Where the training window starts: the moment after which the latest `share` of plays happened. */
+export function rankerWindowStart(sortedPlays: readonly PlaybackEvent[], share: number): number {
+  return sortedPlays[Math.min(sortedPlays.length - 1, Math.floor(sortedPlays.length * (1 - share)))].occurredAt;
+}
+
+export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions): Promise<RankerTrainingSet> {
+  const plays = [...data.playbacks].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
+  if (plays.length === 0) throw new Error('no playback events to train the ranker on');
+  const windowStart = rankerWindowStart(plays, o.windowShare);
+  const onRows = (done: number, total: number) => o.onProgress?.('ranker rows', done, total);
+  if (data.impressions.some((e) => e.occurredAt >= windowStart)) {
+    const before = buildRetrieval(data.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), o.als, o.feedback, o.onProgress, Date.now, 'ranker: ');
+    const rows = await impressionRows({ ...data, playbacks: plays }, {
+      windowStart, maxRequests: o.maxRequests, seed: o.seed, onProgress: onRows,
+      models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
+    });
+    return { rows, source: `impressions since ${new Date(windowStart).toISOString()}, ALS trained before` };
+  }
+  const inner = splitByTime(plays);
+  const before = buildRetrieval(data.titles, watchStatesFrom(inner.train), o.als, o.feedback, o.onProgress, Date.now, 'ranker: ');
+  const last = new Map<string, PlaybackEvent>();
+  for (const e of inner.train) last.set(e.profileId, e);
+  const requests: RowRequest[] = inner.test
+    .filter((h) => last.has(h.profileId))
+    .map((h) => ({ key: h.profileId, profileId: h.profileId, at: last.get(h.profileId)!.occurredAt + 1, device: last.get(h.profileId)!.device, titleIds: [...h.titles] }))
+    .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))
+    .slice(0, o.maxRequests);
+  const rows = await playRows({ ...data, playbacks: inner.train, impressions: [] }, requests, {
+    models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
+    outcomes: plays, negativesPerPositive: 4, seed: o.seed, onProgress: onRows,
+  });
+  return { rows, source: "each profile's later titles against sampled candidates, ALS trained without them" };
+}
