@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config/config';
+import { DEFAULT_UTILITY } from '../src/ranking/utility';
 
 describe('config', () => {
   it('has documented defaults', () => {
@@ -10,6 +11,9 @@ describe('config', () => {
   it('parses valid values', () => {
     expect(loadConfig({ PORT: '8080', STORE: 'neo4j', NEO4J_URI: 'bolt://127.0.0.1:7687', WORLD_SIZE: 'small', WORLD_SEED: '3' }))
       .toMatchObject({ PORT: 8080, STORE: 'neo4j', WORLD_SIZE: 'small', WORLD_SEED: 3 });
+    expect(loadConfig({ UTILITY_WEIGHTS: ' 1, 0.5 ,0 ', MODEL_POLL_SECONDS: '0', RANKER_MAX_REQUESTS: '500' }))
+      .toMatchObject({ UTILITY_WEIGHTS: { click: 1, finish: 0.5, ret: 0 }, MODEL_POLL_SECONDS: 0, RANKER_MAX_REQUESTS: 500 });
+    expect(loadConfig({}).UTILITY_WEIGHTS).toEqual(DEFAULT_UTILITY);
   });
 
   it.each([
@@ -21,6 +25,11 @@ describe('config', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NEO4J_URI: 'http://x' }, 'NEO4J_URI'],
     [{ STORE: 'neo4j' }, 'NEO4J_URI'],
+    [{ UTILITY_WEIGHTS: '1,1' }, 'UTILITY_WEIGHTS'],
+    [{ UTILITY_WEIGHTS: '0,0,0' }, 'UTILITY_WEIGHTS'],
+    [{ UTILITY_WEIGHTS: '1,11,0' }, 'UTILITY_WEIGHTS'],
+    [{ MODEL_POLL_SECONDS: '-5' }, 'MODEL_POLL_SECONDS'],
+    [{ RANKER_MAX_REQUESTS: '10' }, 'RANKER_MAX_REQUESTS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n\\s+${name}=`));

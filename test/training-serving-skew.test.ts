@@ -6,7 +6,9 @@ import { watchStatesFrom } from '../graph/watch-state';
 import type { SimilarEdge } from '../graph/types';
 import { CatalogIndex } from '../src/catalog/catalog-index';
 import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
-import { FEATURE_COUNT, FEATURE_NAMES } from '../src/ranking/features/feature-spec';
+import { FEATURE_COUNT, FEATURE_NAMES, normaliseRows } from '../src/ranking/features/feature-spec';
+import { HEADS } from '../src/ranking/multitask-model';
+import { OnnxScorer } from '../src/ranking/onnx-scorer';
 import { exportOnnx } from '../src/ranking/onnx-export';
 import { trainRanker } from '../src/ranking/train-ranker';
 import { impressionRows, type RankerRows } from '../src/ranking/training-rows';
@@ -69,6 +71,24 @@ describe('training/serving parity of ranker features', () => {
       && rows.rows[i * FEATURE_COUNT + col('cross_content_similarity')] > 0);
     return [proposed[5], proposed[Math.floor(proposed.length / 2)], proposed[proposed.length - 5]];
   }
+
+  it('scores real rows with onnxruntime as the TypeScript forward pass does, within 1e-5', async () => {
+    const ranker = trainRanker(rows, { seed: 1, epochs: 2 });
+    const n = Math.min(rows.n, 2000);
+    const x = normaliseRows(ranker.spec, rows.rows.subarray(0, n * FEATURE_COUNT), n);
+    const scorer = await OnnxScorer.load(exportOnnx(ranker.model));
+    try {
+      const onnx = await scorer.score(x, n);
+      const ts = ranker.model.forward(x, n);
+      for (const head of HEADS) {
+        let worst = 0;
+        for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(onnx[head][i] - ts[head][i]));
+        expect(worst).toBeLessThan(1e-5);
+      }
+    } finally {
+      await scorer.release();
+    }
+  });
 
   it('serves the same feature row, for three logged impressions, as training built', async () => {
     const ranker = trainRanker(rows, { seed: 1, epochs: 2 });

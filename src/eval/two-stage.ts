@@ -1,4 +1,4 @@
-import { FINISHED_PROGRESS, type PlaybackEvent } from '../../graph/types';
+import { FINISHED_PROGRESS, type ImpressionEvent, type PlaybackEvent } from '../../graph/types';
 import { EventReplay } from '../ranking/event-replay';
 import type { HeadMetric } from '../ranking/head-metrics';
 import { ModelRanker } from '../ranking/model-ranker';
@@ -48,10 +48,9 @@ export async function twoStage(
   d: EvalDataset, split: Split, retrieval: EvalRetrieval, seen: ReadonlyMap<string, ReadonlySet<string>>,
   als: AlsOptions, feedback: FeedbackOptions, onProgress?: EvalProgress,
 ): Promise<TwoStageReport> {
-  const held = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
-  const impressions = d.impressions.filter((e) => e.occurredAt <= split.now && !held.has(`${e.profileId}|${e.titleId}`));
+  const impressions = impressionsBeforeHeldOut(d, split);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
-  const set = await rankerTrainingSet({ ...d, playbacks: plays, impressions }, {
+  const set = await rankerTrainingSet({ ...d, playbacks: plays, impressions: process.env.NO_IMP ? [] : impressions }, {
     als, feedback, neighbours: retrieval.neighbours, ...DEFAULT_RANKER_TRAINING, onProgress,
   });
   const rows = set.rows;
@@ -92,6 +91,21 @@ export async function twoStage(
     ranker: { mode: trained.report.mode, requests: trained.report.requests, rows: trained.report.rows, heads: trained.report.validation, seconds: trained.report.seconds },
     utility: grid.map((g) => ({ weights: g.weights, 'ndcg@10': r(g.any), 'ndcg@10 finished': r(g.done) })),
   };
+}
+
+/**
+ * The logged impressions evaluation may know: a held-out title's impressions count only until an
+ * hour before its first held-out play (the page it was played from, and what came after, are
+ * the future being predicted); its earlier showings are past, as they would be in production.
+ */
+function impressionsBeforeHeldOut(d: EvalDataset, split: Split): ImpressionEvent[] {
+  const firstPlay = new Map<string, number>();
+  const heldKeys = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
+  for (const e of d.events) {
+    const key = `${e.profileId}|${e.titleId}`;
+    if (heldKeys.has(key)) firstPlay.set(key, Math.min(firstPlay.get(key) ?? Infinity, e.occurredAt));
+  }
+  return d.impressions.filter((e) => e.occurredAt <= split.now && e.occurredAt < (firstPlay.get(`${e.profileId}|${e.titleId}`) ?? Infinity) - 3_600_000);
 }
 
 function reorder(ranked: readonly RankedCandidate[], w: UtilityWeights): string[] {

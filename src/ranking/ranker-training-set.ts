@@ -7,7 +7,7 @@ import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { NeighbourLookup } from '../retrieval/model-sources';
 import { buildRetrieval, type TrainProgress } from '../training/train-retrieval';
 import type { ReplayData } from './event-replay';
-import { impressionRows, playRows, type RankerRows, type RowRequest } from './training-rows';
+import { impressionRows, mergeRows, playRows, type RankerRows, type RowRequest } from './training-rows';
 
 export interface RankerDataOptions {
   als: AlsOptions;
@@ -45,16 +45,22 @@ export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions):
   if (plays.length === 0) throw new Error('no playback events to train the ranker on');
   const windowStart = rankerWindowStart(plays, o.windowShare);
   const onRows = (done: number, total: number) => o.onProgress?.('ranker rows', done, total);
+  const later = await laterPlayRows(data, plays, o);
   if (data.impressions.some((e) => e.occurredAt >= windowStart)) {
     const before = buildRetrieval(data.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), o.als, o.feedback, o.onProgress, Date.now, 'ranker: ');
     const rows = await impressionRows({ ...data, playbacks: plays }, {
       windowStart, maxRequests: o.maxRequests, seed: o.seed, onProgress: onRows,
       models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
     });
-    return { rows, source: `impressions since ${new Date(windowStart).toISOString()}, ALS trained before` };
+    return { rows: mergeRows(rows, later), source: `impressions since ${new Date(windowStart).toISOString()} (ALS trained before) and later plays against sampled candidates` };
   }
+  return { rows: later, source: "each profile's later titles against sampled candidates, ALS trained without them" };
+}
+
+async function laterPlayRows(data: ReplayData, plays: PlaybackEvent[], o: RankerDataOptions): Promise<RankerRows> {
+  const onRows = (done: number, total: number) => o.onProgress?.('ranker rows (later plays)', done, total);
   const inner = splitByTime(plays);
-  const before = buildRetrieval(data.titles, watchStatesFrom(inner.train), o.als, o.feedback, o.onProgress, Date.now, 'ranker: ');
+  const before = buildRetrieval(data.titles, watchStatesFrom(inner.train), o.als, o.feedback, o.onProgress, Date.now, 'ranker (later plays): ');
   const last = new Map<string, PlaybackEvent>();
   for (const e of inner.train) last.set(e.profileId, e);
   const requests: RowRequest[] = inner.test
@@ -62,9 +68,8 @@ export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions):
     .map((h) => ({ key: h.profileId, profileId: h.profileId, at: last.get(h.profileId)!.occurredAt + 1, device: last.get(h.profileId)!.device, titleIds: [...h.titles] }))
     .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))
     .slice(0, o.maxRequests);
-  const rows = await playRows({ ...data, playbacks: inner.train, impressions: [] }, requests, {
+  return playRows({ ...data, playbacks: inner.train, impressions: [] }, requests, {
     models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
     outcomes: plays, negativesPerPositive: 4, seed: o.seed, onProgress: onRows,
   });
-  return { rows, source: "each profile's later titles against sampled candidates, ALS trained without them" };
 }

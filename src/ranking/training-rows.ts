@@ -22,6 +22,27 @@ export interface RankerRows {
   requests: number;
   /** `impressions`: logged impressions and their outcomes; `sampled-negatives`: later plays against sampled candidates. */
   mode: 'impressions' | 'sampled-negatives';
+  /** Per row, whether it is a logged impression (1) or a sampled candidate (0). */
+  logged: Uint8Array;
+}
+
+/** Both sets of rows in one, in time order of their requests. */
+export function mergeRows(a: RankerRows, b: RankerRows): RankerRows {
+  const order = [...Array(a.n + b.n).keys()].sort((i, j) => atOf(i) - atOf(j) || i - j);
+  function atOf(i: number) {
+    return i < a.n ? a.at[i] : b.at[i - a.n];
+  }
+  const pick = <T>(x: ArrayLike<T>, y: ArrayLike<T>, i: number) => (i < a.n ? x[i] : y[i - a.n]);
+  const rows = new Float32Array((a.n + b.n) * FEATURE_COUNT);
+  order.forEach((i, r) => rows.set(i < a.n ? a.rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT) : b.rows.subarray((i - a.n) * FEATURE_COUNT, (i - a.n + 1) * FEATURE_COUNT), r * FEATURE_COUNT));
+  return {
+    rows, n: a.n + b.n, requests: a.requests + b.requests, mode: a.mode,
+    labels: Object.fromEntries(HEADS.map((h) => [h, Float32Array.from(order, (i) => pick(a.labels[h], b.labels[h], i))])) as Record<Head, Float32Array>,
+    at: Float64Array.from(order, (i) => pick(a.at, b.at, i)),
+    logged: Uint8Array.from(order, (i) => pick(a.logged, b.logged, i)),
+    profileIds: order.map((i) => pick(a.profileIds, b.profileIds, i)),
+    titleIds: order.map((i) => pick(a.titleIds, b.titleIds, i)),
+  };
 }
 
 /** One homepage moment to build rows for, with the titles that were shown there (or played after it). */
@@ -191,7 +212,7 @@ function concat(parts: Part[], requests: number, mode: RankerRows['mode']): Rank
     offset += x.labels.click.length;
   }
   return {
-    rows, n, labels, at, requests, mode,
+    rows, n, labels, at, requests, mode, logged: new Uint8Array(n).fill(mode === 'impressions' ? 1 : 0),
     profileIds: parts.flatMap((x) => x.titleIds.map(() => x.profileId)), titleIds: parts.flatMap((x) => x.titleIds),
   };
 }

@@ -2,6 +2,7 @@ import { COMPLETED_PROGRESS, type Title } from '../../../graph/types';
 import type { ViewingContext } from '../../homepage/viewing-context';
 import { CANDIDATE_SOURCES, type Candidate, type CandidateSource } from '../../retrieval/candidates';
 import { FEATURE_COUNT, FEATURE_INDEX } from './feature-spec';
+import type { Exposure } from './exposure-history';
 import type { ProfileFeatures } from './profile-features';
 import type { TitleStatFeatures } from './title-stats';
 
@@ -17,6 +18,7 @@ export interface RowInputs {
   titleStats: (titleId: string) => TitleStatFeatures;
   alsScore: (titleId: string) => number | null;
   contentSimilarity: (titleId: string) => number;
+  exposure: (titleId: string) => Exposure;
   /** Per candidate and source, its 0-based rank among the request's candidates by that source's score. */
   ranks: Map<string, Map<CandidateSource, number>>;
 }
@@ -94,6 +96,9 @@ export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float
     set('cross_in_progress', w && w.progress < COMPLETED_PROGRESS ? w.progress : 0);
     set('cross_plays_log', log1p(w?.plays ?? 0));
     set('cross_days_since_watched_log', log1p(w ? Math.max(0, ctx.now - w.lastAt) / DAY_MS : 365));
+    const shown = inputs.exposure(t.id);
+    set('cross_times_shown_log', log1p(shown.shown));
+    set('cross_days_since_shown', shown.daysSinceShown);
 
     const ranks = inputs.ranks.get(t.id);
     for (const source of CANDIDATE_SOURCES) {

@@ -20,6 +20,7 @@ export const FEATURE_NAMES = [
   'cross_als_score', 'cross_has_vector', 'cross_content_similarity', 'cross_genre_affinity',
   'cross_genre_affinity_recent', 'cross_country_affinity', 'cross_language_affinity', 'cross_kind_affinity',
   'cross_runtime_on_phone', 'cross_runtime_on_tv', 'cross_in_progress', 'cross_plays_log', 'cross_days_since_watched_log',
+  'cross_times_shown_log', 'cross_days_since_shown',
   // Which sources proposed the title, and how high (1 at the top, 0 when absent).
   ...CANDIDATE_SOURCES.flatMap((s) => [`source_${s.toLowerCase()}`, `source_${s.toLowerCase()}_rank`]),
 ] as const;

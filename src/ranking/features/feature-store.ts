@@ -5,6 +5,7 @@ import type { Candidate, HomepageRequest } from '../../retrieval/candidates';
 import type { CollaborativeModel } from '../../retrieval/collaborative-model';
 import { contentAffinity, type NeighbourLookup } from '../../retrieval/model-sources';
 import { assembleRows, sourceRanks } from './feature-rows';
+import { ExposureHistory } from './exposure-history';
 import { profileFeatures } from './profile-features';
 import { TITLE_STATS_LOOKBACK_MS, TitleStats } from './title-stats';
 
@@ -18,14 +19,15 @@ export interface FeatureModels {
 }
 
 /**
- * The ranker's feature store. Title statistics are kept in memory, filled at start from the last
- * weeks of events and updated online by every accepted event; profile features are derived from
- * the watch state each request already carries. The training replay (training-rows.ts) drives
+ * The ranker's feature store. Title statistics and each profile's exposure history are kept in
+ * memory, filled at start from the last weeks of events and updated online by every accepted
+ * event; profile features are derived from the watch state each request already carries. The training replay (training-rows.ts) drives
  * the same class with past events, so a logged impression's training row is the row the server
  * would have served at that moment.
  */
 export class FeatureStore {
   private readonly titleStats = new TitleStats();
+  private readonly exposure = new ExposureHistory();
 
   /** A feature store holding the lookback's events as of `now`. */
   static async fromStore(store: Store, now: number): Promise<FeatureStore> {
@@ -42,7 +44,10 @@ export class FeatureStore {
   }
 
   noteImpressions(events: readonly ImpressionEvent[]): void {
-    for (const e of events) this.titleStats.noteImpression(e);
+    for (const e of events) {
+      this.titleStats.noteImpression(e);
+      this.exposure.note(e);
+    }
   }
 
   /**
@@ -65,6 +70,7 @@ export class FeatureStore {
       titleStats: (id) => this.titleStats.features(id, now),
       alsScore: (id) => (vector ? models.collaborative.score(vector, id) : null),
       contentSimilarity: (id) => similarity.get(id) ?? 0,
+      exposure: this.exposure.of(req.profile.id, now),
       ranks: sourceRanks(candidates),
     }, titles);
   }

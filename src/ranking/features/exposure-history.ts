@@ -1,0 +1,49 @@
+import { TITLE_STATS_DAYS } from './title-stats';
+
+const DAY_MS = 86_400_000;
+
+export interface Exposure {
+  /** Times the title was shown to the profile within the lookback. */
+  shown: number;
+  /** Whole days since it was last shown (the lookback + 1 when never). */
+  daysSinceShown: number;
+}
+
+/**
+ * Which titles each profile was shown, by UTC day, over the same lookback as the title
+ * statistics (and, like them, as whole-day counts so the server and the training replay agree).
+ * Titles shown again and again and not yet played are the ones a viewer keeps passing over, or
+ * the ones still waiting for the right evening: the ranker learns which from the outcomes.
+ */
+export class ExposureHistory {
+  private readonly byProfile = new Map<string, Map<string, number[]>>();
+
+  note(e: { profileId: string; titleId: string; occurredAt: number }): void {
+    let titles = this.byProfile.get(e.profileId);
+    if (!titles) this.byProfile.set(e.profileId, (titles = new Map()));
+    const days = titles.get(e.titleId);
+    const day = Math.floor(e.occurredAt / DAY_MS);
+    if (!days) titles.set(e.titleId, [day]);
+    else {
+      days.push(day);
+      // Old days are dropped as new ones arrive, so a profile's lists stay within the lookback.
+      if (days[0] <= day - TITLE_STATS_DAYS) titles.set(e.titleId, days.filter((d) => d > day - TITLE_STATS_DAYS));
+    }
+  }
+
+  /** The profile's exposure to each title as of `now`: a lookup for one request. */
+  of(profileId: string, now: number): (titleId: string) => Exposure {
+    const titles = this.byProfile.get(profileId);
+    const today = Math.floor(now / DAY_MS);
+    return (titleId) => {
+      let shown = 0;
+      let latest = -Infinity;
+      for (const d of titles?.get(titleId) ?? []) {
+        if (d > today || d <= today - TITLE_STATS_DAYS) continue;
+        shown++;
+        latest = Math.max(latest, d);
+      }
+      return { shown, daysSinceShown: shown ? today - latest : TITLE_STATS_DAYS + 1 };
+    };
+  }
+}
