@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const replay = stages.get('ranker rows');
     if (replay) {
       rows.push({
-        name: `ranker rows: ${ranker.requests} requests replayed (${ranker.rows.train + ranker.rows.validation} rows, ${ranker.mode})`,
+        name: `ranker rows: ${ranker.requests} requests replayed (${ranker.rows.impressions} impression rows, ${ranker.rows.laterPlays} later-play rows)`,
         unit: 'requests/s', value: ranker.requests / ((replay.last - replay.start) / 1000),
       });
     }
@@ -81,9 +81,11 @@ async function main(): Promise<void> {
       { name: `ALS for serving (${manifest.counts.interactions} interactions, ${manifest.als.iterations} iterations)`, unit: 's', value: manifest.seconds.als },
       { name: `HNSW for serving (${manifest.counts.titles} title vectors)`, unit: 's', value: manifest.seconds.hnsw },
     );
-    for (const h of HEADS) {
-      const m = ranker.validation[h];
-      rows.push({ name: `validation AUC, ${h} (${m.rows} rows, ${(100 * m.positiveRate).toFixed(1)}% positive)`, unit: 'AUC', value: m.auc });
+    for (const [kind, metrics] of Object.entries(ranker.validation)) {
+      for (const h of HEADS) {
+        const m = metrics![h];
+        rows.push({ name: `validation AUC on ${kind}, ${h} (${m.rows} rows, ${(100 * m.positiveRate).toFixed(1)}% positive)`, unit: 'AUC', value: m.auc });
+      }
     }
 
     // Serving: ranking each homepage's candidates.
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
     }
     printReport('ranking', {
       size: opts.size, requests: opts.requests, warmup: WARMUP, device: 'TV', cpus: os.cpus().length,
-      features: FEATURE_COUNT, rankerMode: ranker.mode, maxRequests: DEFAULT_RANKER_TRAINING.maxRequests,
+      features: FEATURE_COUNT, trainedOn: ranker.trainedOn, maxRequests: DEFAULT_RANKER_TRAINING.maxRequests,
       factors: DEFAULT_ALS.factors, iterations: DEFAULT_ALS.iterations,
     }, rows);
   } finally {

@@ -30,8 +30,13 @@ describe('offline evaluation', () => {
 
   it('scores every method and source on the small world, ALS ahead of popularity and the sources adding up', async () => {
     const report = await evaluate(await loadEvalDataset({ dataset: 'world', size: 'small', seed: 7 }), undefined, false);
-    for (const m of ['popularity', 'itemknn', 'als']) expect(report.methods[m].profiles).toBe(report.protocol.testProfiles);
+    for (const m of ['popularity', 'itemknn', 'als', 'two-stage']) expect(report.methods[m].profiles).toBe(report.protocol.testProfiles);
     expect(report.methods.als['ndcg@10']).toBeGreaterThan(report.methods.popularity['ndcg@10']);
+    // The ranker learned from both kinds of rows, and each head separates its classes on held-out rows.
+    expect(report.ranker.rows.impressions).toBeGreaterThan(1000);
+    expect(report.ranker.rows.laterPlays).toBeGreaterThan(100);
+    for (const head of ['click', 'finish', 'ret'] as const) expect(report.ranker.heads.impressions![head].auc).toBeGreaterThan(0.6);
+    expect(report.utility).toHaveLength(12);
     expect(report.candidates.union['mean candidates']).toBeLessThanOrEqual(300);
     // Other sources find held-out titles that collaborative's share of the union misses.
     expect(report.candidates.union['recall@300']).toBeGreaterThan(report.candidates.COLLABORATIVE['recall@300']);
@@ -44,7 +49,7 @@ describe('offline evaluation', () => {
     const fixture = path.join(projectRoot(), 'test', 'fixtures', 'ml-100k');
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--dataset', 'movielens', '--path', fixture, '--no-tune', '--out', out]);
     const report = JSON.parse(await fs.readFile(out, 'utf8'));
-    expect(Object.keys(report.methods)).toEqual(['popularity', 'itemknn', 'als']);
+    expect(Object.keys(report.methods)).toEqual(['popularity', 'itemknn', 'als', 'two-stage']);
     expect(report.candidates.union).toHaveProperty('recall@300');
     expect(stdout).toMatch(/method\s+ndcg@10\s+recall@20\s+coverage@20/);
   }, 60_000);

@@ -1,13 +1,11 @@
-import { FINISHED_PROGRESS, type ImpressionEvent, type PlaybackEvent } from '../../graph/types';
+import { FINISHED_PROGRESS, type PlaybackEvent } from '../../graph/types';
 import { EventReplay } from '../ranking/event-replay';
-import type { HeadMetric } from '../ranking/head-metrics';
 import { ModelRanker } from '../ranking/model-ranker';
-import type { Head } from '../ranking/multitask-model';
 import { exportOnnx } from '../ranking/onnx-export';
 import { OnnxScorer } from '../ranking/onnx-scorer';
 import { HeuristicRanker, type RankedCandidate } from '../ranking/ranker';
-import { trainRanker } from '../ranking/train-ranker';
-import { rankerTrainingSet } from '../ranking/ranker-training-set';
+import { trainRanker, type RankerReport } from '../ranking/train-ranker';
+import { impressionsBeforeHeldOut, rankerTrainingSet } from '../ranking/ranker-training-set';
 import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../ranking/utility';
 import type { AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
@@ -26,11 +24,11 @@ export interface TwoStageReport {
   /** The whole pipeline with the default utility weights, scored like every other method. */
   method: ReturnType<MetricSummary['result']>;
   ranker: {
-    mode: string;
+    trainedOn: string;
     requests: number;
-    rows: { train: number; validation: number };
-    /** Per head on held-out rows: the latest fifth of the window, later than every training row. */
-    heads: Record<Head, HeadMetric>;
+    rows: RankerReport['rows'];
+    /** Per head on held-out rows (the latest fifth, later than every training row): logged impressions and later plays. */
+    heads: RankerReport['validation'];
     seconds: number;
   };
   /** NDCG@10 over any held-out title and over finished ones (≥70%), per utility weighting. */
@@ -48,9 +46,9 @@ export async function twoStage(
   d: EvalDataset, split: Split, retrieval: EvalRetrieval, seen: ReadonlyMap<string, ReadonlySet<string>>,
   als: AlsOptions, feedback: FeedbackOptions, onProgress?: EvalProgress,
 ): Promise<TwoStageReport> {
-  const impressions = impressionsBeforeHeldOut(d, split);
+  const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
-  const set = await rankerTrainingSet({ ...d, playbacks: plays, impressions: process.env.NO_IMP ? [] : impressions }, {
+  const set = await rankerTrainingSet({ ...d, playbacks: plays, impressions }, {
     als, feedback, neighbours: retrieval.neighbours, ...DEFAULT_RANKER_TRAINING, onProgress,
   });
   const rows = set.rows;
@@ -88,24 +86,9 @@ export async function twoStage(
   const r = (x: number) => Math.round((x / Math.max(1, tests.length)) * 10000) / 10000;
   return {
     method: summary.result(d.titles.length),
-    ranker: { mode: trained.report.mode, requests: trained.report.requests, rows: trained.report.rows, heads: trained.report.validation, seconds: trained.report.seconds },
+    ranker: { trainedOn: set.source, requests: trained.report.requests, rows: trained.report.rows, heads: trained.report.validation, seconds: trained.report.seconds },
     utility: grid.map((g) => ({ weights: g.weights, 'ndcg@10': r(g.any), 'ndcg@10 finished': r(g.done) })),
   };
-}
-
-/**
- * The logged impressions evaluation may know: a held-out title's impressions count only until an
- * hour before its first held-out play (the page it was played from, and what came after, are
- * the future being predicted); its earlier showings are past, as they would be in production.
- */
-function impressionsBeforeHeldOut(d: EvalDataset, split: Split): ImpressionEvent[] {
-  const firstPlay = new Map<string, number>();
-  const heldKeys = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
-  for (const e of d.events) {
-    const key = `${e.profileId}|${e.titleId}`;
-    if (heldKeys.has(key)) firstPlay.set(key, Math.min(firstPlay.get(key) ?? Infinity, e.occurredAt));
-  }
-  return d.impressions.filter((e) => e.occurredAt <= split.now && e.occurredAt < (firstPlay.get(`${e.profileId}|${e.titleId}`) ?? Infinity) - 3_600_000);
 }
 
 function reorder(ranked: readonly RankedCandidate[], w: UtilityWeights): string[] {

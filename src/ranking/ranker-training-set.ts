@@ -1,6 +1,6 @@
-import type { PlaybackEvent } from '../../graph/types';
+import type { ImpressionEvent, PlaybackEvent } from '../../graph/types';
 import { watchStatesFrom } from '../../graph/watch-state';
-import { splitByTime } from '../eval/split';
+import { splitByTime, type Split } from '../eval/split';
 import type { AlsOptions } from '../retrieval/als';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
@@ -68,8 +68,23 @@ async function laterPlayRows(data: ReplayData, plays: PlaybackEvent[], o: Ranker
     .map((h) => ({ key: h.profileId, profileId: h.profileId, at: last.get(h.profileId)!.occurredAt + 1, device: last.get(h.profileId)!.device, titleIds: [...h.titles] }))
     .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))
     .slice(0, o.maxRequests);
-  return playRows({ ...data, playbacks: inner.train, impressions: [] }, requests, {
+  return playRows({ ...data, playbacks: inner.train, impressions: impressionsBeforeHeldOut(data.impressions, plays, inner) }, requests, {
     models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
     outcomes: plays, negativesPerPositive: 4, seed: o.seed, onProgress: onRows,
   });
+}
+
+/**
+ * The impressions a replay may know when some titles are held out: a held-out title's
+ * impressions count only until an hour before its first held-out play (the page it was played
+ * from, and what came after, are the future being predicted); earlier showings are the past.
+ */
+export function impressionsBeforeHeldOut(impressions: readonly ImpressionEvent[], plays: readonly PlaybackEvent[], split: Pick<Split, 'test'>): ImpressionEvent[] {
+  const held = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
+  const firstPlay = new Map<string, number>();
+  for (const e of plays) {
+    const key = `${e.profileId}|${e.titleId}`;
+    if (held.has(key)) firstPlay.set(key, Math.min(firstPlay.get(key) ?? Infinity, e.occurredAt));
+  }
+  return impressions.filter((e) => e.occurredAt < (firstPlay.get(`${e.profileId}|${e.titleId}`) ?? Infinity) - 3_600_000);
 }

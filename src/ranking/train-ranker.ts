@@ -1,4 +1,4 @@
-import { fitFeatureSpec, normaliseRows, type FeatureSpec } from './features/feature-spec';
+import { FEATURE_COUNT, FEATURE_INDEX, fitFeatureSpec, normaliseRows, type FeatureSpec } from './features/feature-spec';
 import { headMetrics, type HeadMetric } from './head-metrics';
 import { HEADS, type Head, type MultiTaskModel } from './multitask-model';
 import { trainMultiTask, type TrainingData } from './multitask-training';
@@ -15,13 +15,15 @@ export interface RankerOptions {
 
 /** What the manifest records about a trained ranker. */
 export interface RankerReport {
-  mode: RankerRows['mode'];
   requests: number;
-  rows: { train: number; validation: number };
+  rows: { train: number; validation: number; impressions: number; laterPlays: number };
   bestEpoch: number;
   epochs: number;
-  /** Per head on the validation rows (later in time than every training row). */
-  validation: Record<Head, HeadMetric>;
+  /**
+   * Per head on the validation rows (later in time than every training row), apart for held-out
+   * logged impressions (click = played within the hour of being shown) and held-out later plays.
+   */
+  validation: { impressions?: Record<Head, HeadMetric>; laterPlays?: Record<Head, HeadMetric> };
   seconds: number;
 }
 
@@ -33,8 +35,15 @@ export interface TrainedRanker {
 
 /**
  * Fits the standardisation on the training rows, trains the multi-task model with early stopping
- * on the later validation rows, and reports per-head AUC and log-loss there. Positive classes
- * are not re-weighted: the utility multiplies the heads, so they must stay calibrated probabilities.
+ * on the later validation rows, and reports per-head AUC and log-loss there.
+ *
+ * Which rows teach which head: the click head orders candidates, so it learns from candidates a
+ * viewer did or did not go on to play. A logged impression of a title new to the viewer says as
+ * much about what the old page chose to show as about the viewer, so it teaches the finish and
+ * return heads (what happens after a click, on that device at that hour) and the shared layers,
+ * not the click head; impressions of titles the viewer already started do teach it (resuming is
+ * a choice made on the page, and later-play rows only hold new titles). Positive classes are not re-weighted: the utility multiplies the heads, so they must
+ * stay calibrated probabilities.
  */
 export function trainRanker(data: RankerRows, o: RankerOptions): TrainedRanker {
   const started = performance.now();
@@ -45,23 +54,44 @@ export function trainRanker(data: RankerRows, o: RankerOptions): TrainedRanker {
   const valIdx = order.slice(cut);
   const spec = fitFeatureSpec(pick(data, trainIdx).rows, trainIdx.length);
   const train = normalised(pick(data, trainIdx), spec);
+  train.masks = { click: Uint8Array.from(trainIdx, (i) => teachesClick(data, i)) };
   const validation = normalised(pick(data, valIdx), spec);
+  const valMasked = { ...validation, masks: { click: Uint8Array.from(valIdx, (i) => teachesClick(data, i)) } };
   const epochs = o.epochs ?? 30;
   const result = trainMultiTask(train, {
-    seed: o.seed, epochs, validation, patience: 4,
+    seed: o.seed, epochs, validation: valMasked, patience: 4,
     positiveWeights: Object.fromEntries(HEADS.map((h) => [h, 1])) as Record<Head, number>,
     onEpoch: (p) => o.onEpoch?.(p.epoch, epochs),
   });
+  const predicted = result.model.forward(validation.rows, validation.n);
+  const metricsOf = (kind: number) => {
+    const rows = valIdx.map((i, r) => (data.logged[i] === kind ? r : -1)).filter((r) => r >= 0);
+    if (rows.length === 0) return undefined;
+    const part = (a: Float32Array) => Float32Array.from(rows, (r) => a[r]);
+    return headMetrics(
+      Object.fromEntries(HEADS.map((h) => [h, part(predicted[h])])) as Record<Head, Float32Array>,
+      Object.fromEntries(HEADS.map((h) => [h, part(validation.labels[h])])) as Record<Head, Float32Array>,
+    );
+  };
+  const logged = data.logged.reduce((s, x) => s + x, 0);
   return {
     model: result.model,
     spec,
     report: {
-      mode: data.mode, requests: data.requests, rows: { train: train.n, validation: validation.n },
+      requests: data.requests,
+      rows: { train: train.n, validation: validation.n, impressions: logged, laterPlays: data.n - logged },
       bestEpoch: result.bestEpoch, epochs: result.history.length,
-      validation: headMetrics(result.model.forward(validation.rows, validation.n), validation.labels),
+      validation: { impressions: metricsOf(1), laterPlays: metricsOf(0) },
       seconds: Math.round((performance.now() - started) / 100) / 10,
     },
   };
+}
+
+const PLAYS = FEATURE_INDEX.get('cross_plays_log')!;
+
+/** 1 when row i's click label trains the click head (see trainRanker). */
+function teachesClick(data: RankerRows, i: number): number {
+  return data.logged[i] === 0 || data.rows[i * FEATURE_COUNT + PLAYS] > 0 ? 1 : 0;
 }
 
 function pick(data: RankerRows, idx: readonly number[]): TrainingData {

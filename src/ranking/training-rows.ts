@@ -1,5 +1,5 @@
 import { FINISHED_PROGRESS, type Device, type ImpressionEvent, type PlaybackEvent, type Title } from '../../graph/types';
-import type { Candidate } from '../retrieval/candidates';
+import type { Candidate, HomepageRequest } from '../retrieval/candidates';
 import { Rng } from '../world/random';
 import { EventReplay, type ReplayData } from './event-replay';
 import { FEATURE_COUNT } from './features/feature-spec';
@@ -20,9 +20,7 @@ export interface RankerRows {
   profileIds: string[];
   titleIds: string[];
   requests: number;
-  /** `impressions`: logged impressions and their outcomes; `sampled-negatives`: later plays against sampled candidates. */
-  mode: 'impressions' | 'sampled-negatives';
-  /** Per row, whether it is a logged impression (1) or a sampled candidate (0). */
+  /** Per row: 1 for a logged impression and its outcome, 0 for a candidate and whether it was played later. */
   logged: Uint8Array;
 }
 
@@ -36,7 +34,7 @@ export function mergeRows(a: RankerRows, b: RankerRows): RankerRows {
   const rows = new Float32Array((a.n + b.n) * FEATURE_COUNT);
   order.forEach((i, r) => rows.set(i < a.n ? a.rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT) : b.rows.subarray((i - a.n) * FEATURE_COUNT, (i - a.n + 1) * FEATURE_COUNT), r * FEATURE_COUNT));
   return {
-    rows, n: a.n + b.n, requests: a.requests + b.requests, mode: a.mode,
+    rows, n: a.n + b.n, requests: a.requests + b.requests,
     labels: Object.fromEntries(HEADS.map((h) => [h, Float32Array.from(order, (i) => pick(a.labels[h], b.labels[h], i))])) as Record<Head, Float32Array>,
     at: Float64Array.from(order, (i) => pick(a.at, b.at, i)),
     logged: Uint8Array.from(order, (i) => pick(a.logged, b.logged, i)),
@@ -76,7 +74,7 @@ export async function impressionRows(data: ReplayData, o: ImpressionRowOptions):
   const replay = new EventReplay(data, o.models);
   const requests = sample(groupImpressions(replay.impressions, o.windowStart), o.maxRequests, o.seed);
   const outcomes = outcomeLookup(replay, replay.playbacks, (r) => [r.at, r.at + CLICK_WINDOW_MS]);
-  return buildRows(replay, requests, 'impressions', o.onProgress, (candidates, r) => {
+  return buildRows(replay, requests, true, o.onProgress, (candidates, r) => {
     const byId = new Map(candidates.map((c) => [c.title.id, c]));
     const extra = r.titleIds.filter((id) => !byId.has(id) && replay.catalog.get(id)).map((id) => ({ title: replay.catalog.get(id)!, sources: new Map() }));
     const titles = [...new Set(r.titleIds)].map((id) => byId.get(id)?.title ?? replay.catalog.get(id)).filter((t): t is Title => t !== undefined);
@@ -106,10 +104,11 @@ export async function playRows(data: ReplayData, requests: readonly RowRequest[]
   const rng = new Rng(`ranker-rows:${o.seed}`);
   // The labelling plays are the profile's held-out ones, whenever they happened.
   const outcomes = outcomeLookup(replay, o.outcomes, () => [-Infinity, Infinity]);
-  return buildRows(replay, requests, 'sampled-negatives', o.onProgress, (candidates, r) => {
+  return buildRows(replay, requests, false, o.onProgress, (candidates, r, req) => {
     const played = new Set(r.titleIds);
     const hits = candidates.filter((c) => played.has(c.title.id)).map((c) => c.title);
-    const others = candidates.filter((c) => !played.has(c.title.id));
+    // Later plays are of new titles, so titles already started would only ever be negatives here.
+    const others = candidates.filter((c) => !played.has(c.title.id) && !req.signals.seen.has(c.title.id));
     const negatives: Title[] = [];
     for (let k = 0; k < hits.length * o.negativesPerPositive && others.length > 0; k++) negatives.push(others.splice(rng.int(0, others.length - 1), 1)[0].title);
     return { all: candidates, titles: [...hits, ...negatives], outcome: outcomes(r) };
@@ -117,13 +116,13 @@ export async function playRows(data: ReplayData, requests: readonly RowRequest[]
 }
 
 type Outcome = Map<string, { finished: boolean; returned: number }>;
-type Choice = (candidates: Candidate[], r: RowRequest) => { all: Candidate[]; titles: Title[]; outcome: Outcome };
+type Choice = (candidates: Candidate[], r: RowRequest, req: HomepageRequest) => { all: Candidate[]; titles: Title[]; outcome: Outcome };
 
-async function buildRows(replay: EventReplay, requests: readonly RowRequest[], mode: RankerRows['mode'], onProgress: ((d: number, n: number) => void) | undefined, choose: Choice): Promise<RankerRows> {
+async function buildRows(replay: EventReplay, requests: readonly RowRequest[], logged: boolean, onProgress: ((d: number, n: number) => void) | undefined, choose: Choice): Promise<RankerRows> {
   const parts: Part[] = [];
   for (const [k, r] of requests.entries()) {
     const req = replay.request(r.profileId, r.at, r.device);
-    const chosen = choose(await replay.generator.generate(req), r);
+    const chosen = choose(await replay.generator.generate(req), r, req);
     if (chosen.titles.length > 0) {
       const labels = { click: [] as number[], finish: [] as number[], ret: [] as number[] };
       for (const t of chosen.titles) {
@@ -136,7 +135,7 @@ async function buildRows(replay: EventReplay, requests: readonly RowRequest[], m
     }
     if ((k + 1) % 200 === 0 || k + 1 === requests.length) onProgress?.(k + 1, requests.length);
   }
-  return concat(parts, requests.length, mode);
+  return concat(parts, requests.length, logged);
 }
 
 /**
@@ -199,7 +198,7 @@ interface Part {
   titleIds: string[];
 }
 
-function concat(parts: Part[], requests: number, mode: RankerRows['mode']): RankerRows {
+function concat(parts: Part[], requests: number, logged: boolean): RankerRows {
   const n = parts.reduce((s, x) => s + x.labels.click.length, 0);
   const rows = new Float32Array(n * FEATURE_COUNT);
   const labels = Object.fromEntries(HEADS.map((h) => [h, new Float32Array(n)])) as Record<Head, Float32Array>;
@@ -212,7 +211,7 @@ function concat(parts: Part[], requests: number, mode: RankerRows['mode']): Rank
     offset += x.labels.click.length;
   }
   return {
-    rows, n, labels, at, requests, mode, logged: new Uint8Array(n).fill(mode === 'impressions' ? 1 : 0),
+    rows, n, labels, at, requests, logged: new Uint8Array(n).fill(logged ? 1 : 0),
     profileIds: parts.flatMap((x) => x.titleIds.map(() => x.profileId)), titleIds: parts.flatMap((x) => x.titleIds),
   };
 }
