@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       progress.update(`similarTitles ${name}`, i + 1, opts.requests);
     }
     await apollo.stop();
+    await services.close();
     const d = percentiles(direct);
     const g = percentiles(graphql);
     p50s[name] = g.p50;

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   }
   progress.stop();
   await apollo.stop();
+  await services.close();
   await reopened.close();
   await fs.rm(dir, { recursive: true, force: true });
   printReport('homepage', { size: opts.size, requests: opts.requests, cpus: os.cpus().length }, [

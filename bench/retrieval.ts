@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   progress.stop();
   rows.push({ name: 'candidate generation per homepage (all sources)', unit: 'ms', ...percentiles(times) });
   rows.push({ name: 'candidates per homepage', unit: 'titles', value: total / opts.requests });
+  await services.close();
   await store.close();
   await fs.rm(dir, { recursive: true, force: true });
   printReport('retrieval', { requests: opts.requests, cpus: os.cpus().length, factors: DEFAULT_ALS.factors, iterations: DEFAULT_ALS.iterations }, rows);

@@ -27,6 +27,7 @@ export interface TwoStageReport {
     trainedOn: string;
     requests: number;
     rows: RankerReport['rows'];
+    epochs: string;
     /** Per head on held-out rows (the latest fifth, later than every training row): logged impressions and later plays. */
     heads: RankerReport['validation'];
     seconds: number;
@@ -86,7 +87,7 @@ export async function twoStage(
   const r = (x: number) => Math.round((x / Math.max(1, tests.length)) * 10000) / 10000;
   return {
     method: summary.result(d.titles.length),
-    ranker: { trainedOn: set.source, requests: trained.report.requests, rows: trained.report.rows, heads: trained.report.validation, seconds: trained.report.seconds },
+    ranker: { trainedOn: set.source, requests: trained.report.requests, rows: trained.report.rows, epochs: `${trained.report.epochs} (best ${trained.report.bestEpoch})`, heads: trained.report.validation, seconds: trained.report.seconds },
     utility: grid.map((g) => ({ weights: g.weights, 'ndcg@10': r(g.any), 'ndcg@10 finished': r(g.done) })),
   };
 }

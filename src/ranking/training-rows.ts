@@ -93,11 +93,11 @@ export interface PlayRowOptions {
 }
 
 /**
- * Rows without impressions (MovieLens): at each request, the titles the profile went on to play
- * that are among its candidates are positives (click 1; finish when the play reached 70%, i.e. a
- * rating of 3 or more; return = a rating on the next day), and `negativesPerPositive` other
- * candidates each are negatives (click 0). Plays the candidate stage could not have proposed are
- * left out: the ranker only ever orders candidates.
+ * Later-play rows: at each request, the new titles the profile went on to play that are among its
+ * candidates are positives (click 1; finish when a play reached 70% — for MovieLens a rating of 3
+ * or more; return = activity on the next local day), and `negativesPerPositive` other candidates
+ * it had not started each are negatives (click 0). Plays the candidate stage could not have
+ * proposed are left out: the ranker only ever orders candidates.
  */
 export async function playRows(data: ReplayData, requests: readonly RowRequest[], o: PlayRowOptions): Promise<RankerRows> {
   const replay = new EventReplay(data, o.models);

@@ -17,6 +17,8 @@ export interface RowInputs {
   /** Per candidate: its title's statistics, ALS inner product (null without vectors) and content similarity. */
   titleStats: (titleId: string) => TitleStatFeatures;
   alsScore: (titleId: string) => number | null;
+  /** Mean and standard deviation of the ALS scores of the request's candidates (those with a source). */
+  alsInRequest: { mean: number; std: number };
   contentSimilarity: (titleId: string) => number;
   exposure: (titleId: string) => Exposure;
   /** Per candidate and source, its 0-based rank among the request's candidates by that source's score. */
@@ -36,6 +38,15 @@ export function sourceRanks(candidates: readonly Candidate[]): Map<string, Map<C
 }
 
 const log1p = Math.log1p;
+
+/** Mean and spread of `score` over the candidates some source proposed (titles added without one are left out). */
+export function requestStats(candidates: readonly Candidate[], score: (titleId: string) => number | null): { mean: number; std: number } {
+  const values = candidates.filter((c) => c.sources.size > 0).map((c) => score(c.title.id)).filter((v): v is number => v !== null);
+  if (values.length === 0) return { mean: 0, std: 1 };
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return { mean, std: std > 1e-9 ? std : 1 };
+}
 
 /**
  * The raw (unstandardised) feature rows of `titles`, one per title, FEATURE_NAMES order. A pure
@@ -83,6 +94,8 @@ export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float
 
     const als = inputs.alsScore(t.id);
     set('cross_als_score', als ?? 0);
+    // Within the request: a profile's scores share a scale only with each other.
+    set('cross_als_score_in_request', als === null ? 0 : (als - inputs.alsInRequest.mean) / inputs.alsInRequest.std);
     set('cross_has_vector', als === null ? 0 : 1);
     set('cross_content_similarity', inputs.contentSimilarity(t.id));
     set('cross_genre_affinity', sumOver(t.genres, p.genres));

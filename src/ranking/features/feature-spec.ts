@@ -17,7 +17,7 @@ export const FEATURE_NAMES = [
   'title_days_since_release_log', 'title_days_since_added_log', 'title_critic', 'title_has_critic',
   'title_runtime_log', 'title_is_movie',
   // The profile and the title together.
-  'cross_als_score', 'cross_has_vector', 'cross_content_similarity', 'cross_genre_affinity',
+  'cross_als_score', 'cross_als_score_in_request', 'cross_has_vector', 'cross_content_similarity', 'cross_genre_affinity',
   'cross_genre_affinity_recent', 'cross_country_affinity', 'cross_language_affinity', 'cross_kind_affinity',
   'cross_runtime_on_phone', 'cross_runtime_on_tv', 'cross_in_progress', 'cross_plays_log', 'cross_days_since_watched_log',
   'cross_times_shown_log', 'cross_days_since_shown',

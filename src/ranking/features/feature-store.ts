@@ -4,7 +4,7 @@ import type { ImpressionEvent, PlaybackEvent, Title } from '../../../graph/types
 import type { Candidate, HomepageRequest } from '../../retrieval/candidates';
 import type { CollaborativeModel } from '../../retrieval/collaborative-model';
 import { contentAffinity, type NeighbourLookup } from '../../retrieval/model-sources';
-import { assembleRows, sourceRanks } from './feature-rows';
+import { assembleRows, requestStats, sourceRanks } from './feature-rows';
 import { ExposureHistory } from './exposure-history';
 import { profileFeatures } from './profile-features';
 import { TITLE_STATS_LOOKBACK_MS, TitleStats } from './title-stats';
@@ -63,12 +63,14 @@ export class FeatureStore {
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
     }
+    const alsScore = (id: string) => (vector ? models.collaborative.score(vector, id) : null);
     return assembleRows({
       context: req.context,
       isKids: req.profile.isKids,
       profile: profileFeatures(req.signals, (id) => req.catalog.get(id), now),
       titleStats: (id) => this.titleStats.features(id, now),
-      alsScore: (id) => (vector ? models.collaborative.score(vector, id) : null),
+      alsScore,
+      alsInRequest: requestStats(candidates, alsScore),
       contentSimilarity: (id) => similarity.get(id) ?? 0,
       exposure: this.exposure.of(req.profile.id, now),
       ranks: sourceRanks(candidates),
