@@ -2,7 +2,7 @@ import { FEATURE_COUNT } from '../src/ranking/features/feature-spec';
 import { ModelRanker } from '../src/ranking/model-ranker';
 import { OnnxScorer } from '../src/ranking/onnx-scorer';
 import { HeuristicRanker } from '../src/ranking/ranker';
-import { utility, type UtilityWeights } from '../src/ranking/utility';
+import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../src/ranking/utility';
 import { startHarness, type AppHarness } from './support/app-harness';
 
 describe('the served ranker', () => {
@@ -24,7 +24,7 @@ describe('the served ranker', () => {
     expect(list.length).toBeGreaterThan(100);
     for (const c of list) {
       for (const p of [c.heads!.click, c.heads!.finish, c.heads!.ret]) expect(p).toBeGreaterThan(0);
-      expect(c.utility).toBeCloseTo(utility(c.heads!, { click: 1, finish: 1, ret: 0.5 }), 6);
+      expect(c.utility).toBeCloseTo(utility(c.heads!, DEFAULT_UTILITY), 6);
     }
     for (let i = 1; i < list.length; i++) expect(list[i - 1].utility).toBeGreaterThanOrEqual(list[i].utility);
   });
@@ -46,7 +46,7 @@ describe('the served ranker', () => {
     await broken.release();
     const failures: unknown[] = [];
     const ranker = new ModelRanker(app.services.features, { collaborative: models.collaborative, neighbours: app.services.similarity.neighbours },
-      broken, models.bundle.ranker.spec, { click: 1, finish: 1, ret: 0.5 }, new HeuristicRanker(), (err) => failures.push(err));
+      broken, models.bundle.ranker.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => failures.push(err));
     const profile = app.world.profiles[0];
     const req = await app.services.homepage.request(profile.id);
     const list = await ranker.rank(req, await models.retrieval.generate(req));
