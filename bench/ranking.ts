@@ -69,11 +69,12 @@ async function main(): Promise<void> {
     if (!ranker) throw new Error('the bundle has no ranker report');
     const rows: Measurement[] = [{ name: 'bundle training, total', unit: 's', value: totalSeconds }];
     for (const [stage, s] of stages) rows.push({ name: `  stage "${stage}"`, unit: 's', value: (s.last - s.start) / 1000 });
-    const replay = stages.get('ranker rows');
-    if (replay) {
+    // Row building runs in several stages (impressions, each carve of later plays): add them up.
+    const replaySeconds = [...stages].filter(([name]) => name.startsWith('ranker rows')).reduce((t, [, s]) => t + (s.last - s.start) / 1000, 0);
+    if (replaySeconds > 0) {
       rows.push({
         name: `ranker rows: ${ranker.requests} requests replayed (${ranker.rows.impressions} impression rows, ${ranker.rows.laterPlays} later-play rows)`,
-        unit: 'requests/s', value: ranker.requests / ((replay.last - replay.start) / 1000),
+        unit: 'requests/s', value: ranker.requests / replaySeconds,
       });
     }
     rows.push(

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { headMetric } from '../src/ranking/head-metrics';
 import { HEADS, type Head, type HeadOutputs, MultiTaskModel, sigmoid } from '../src/ranking/multitask-model';
 import { lossAndGradients, type Objective, trainMultiTask, type TrainingData, type TrainResult } from '../src/ranking/multitask-training';
 import { exportOnnx } from '../src/ranking/onnx-export';
@@ -27,16 +28,6 @@ function synthetic(n: number, seed: number): TrainingData {
     labels.ret[i] = +rng.chance(sigmoid(-2.5 + 3.5 * pFinish + 2 * x[6]));
   }
   return { rows, n, labels };
-}
-
-/** Area under the ROC curve from the rank sum of the positives (rows with a NaN label skipped). */
-function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  const idx = Array.from({ length: labels.length }, (_, i) => i).filter((i) => labels[i] === labels[i]);
-  idx.sort((a, b) => scores[a] - scores[b]);
-  let pos = 0;
-  let rankSum = 0;
-  idx.forEach((i, r) => labels[i] === 1 && (pos++, (rankSum += r + 1)));
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * (idx.length - pos));
 }
 
 function maxAbsDiff(a: HeadOutputs, b: HeadOutputs): number {
@@ -104,7 +95,7 @@ describe('multi-task ranking model', () => {
     expect(after.total).toBeLessThan(0.75 * before.total);
     for (const h of HEADS) expect(after[h]).toBeLessThan(before[h]);
     const scores = trained.model.forward(heldOut.rows, heldOut.n);
-    for (const h of HEADS) expect(auc(scores[h], heldOut.labels[h])).toBeGreaterThan(0.8);
+    for (const h of HEADS) expect(headMetric(scores[h], heldOut.labels[h]).auc).toBeGreaterThan(0.8);
   });
 
   it('weights the positive class by the label frequencies of the labelled training rows', () => {

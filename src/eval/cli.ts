@@ -47,6 +47,12 @@ function table(r: EvalReport): string {
       return [name, s['recall@300'], s.candidates, s['alone@300']].map(String);
     }),
   ];
+  rows.push([], ['ranker (held-out rows)', 'auc', 'log-loss', 'rows']);
+  for (const [kind, heads] of Object.entries(r.ranker.heads)) {
+    for (const [head, m] of Object.entries(heads ?? {})) rows.push([`${kind}: ${head}`, String(m.auc), String(m.logLoss), String(m.rows)]);
+  }
+  rows.push([], ['utility weights', 'ndcg@10', 'finished', '']);
+  for (const u of r.utility) rows.push([`${u.weights.click},${u.weights.finish},${u.weights.ret}`, String(u['ndcg@10']), String(u['ndcg@10 finished']), '']);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   return [`${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`, ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  '))].join('\n');
 }

@@ -1,7 +1,7 @@
 import { COMPLETED_PROGRESS, type Title } from '../../../graph/types';
 import type { ViewingContext } from '../../homepage/viewing-context';
 import { CANDIDATE_SOURCES, type Candidate, type CandidateSource } from '../../retrieval/candidates';
-import { FEATURE_COUNT, FEATURE_INDEX } from './feature-spec';
+import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-spec';
 import type { Exposure } from './exposure-history';
 import type { ProfileFeatures } from './profile-features';
 import type { TitleStatFeatures } from './title-stats';
@@ -39,6 +39,16 @@ export function sourceRanks(candidates: readonly Candidate[]): Map<string, Map<C
 
 const log1p = Math.log1p;
 
+/** Column of each feature, looked up once: rows are filled for 300 candidates per request. */
+const COLUMN = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<FeatureName, number>;
+const SOURCE_COLUMNS = CANDIDATE_SOURCES.map((source) => ({
+  source, flag: FEATURE_INDEX.get(`source_${source.toLowerCase()}`)!, rankColumn: FEATURE_INDEX.get(`source_${source.toLowerCase()}_rank`)!,
+}));
+
+function put(row: Float32Array, name: FeatureName, value: number): void {
+  row[COLUMN[name]] = value;
+}
+
 /** Mean and spread of `score` over the candidates some source proposed (titles added without one are left out). */
 export function requestStats(candidates: readonly Candidate[], score: (titleId: string) => number | null): { mean: number; std: number } {
   const values = candidates.filter((c) => c.sources.size > 0).map((c) => score(c.title.id)).filter((v): v is number => v !== null);
@@ -59,66 +69,62 @@ export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float
   const weekday = TAU * (ctx.localWeekday / 7);
   titles.forEach((t, i) => {
     const row = rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
-    const set = (name: string, v: number) => {
-      row[FEATURE_INDEX.get(name)!] = v;
-    };
-    set('ctx_tv', ctx.device === 'TV' ? 1 : 0);
-    set('ctx_phone', ctx.device === 'PHONE' ? 1 : 0);
-    set('ctx_tablet', ctx.device === 'TABLET' ? 1 : 0);
-    set('ctx_web', ctx.device === 'WEB' ? 1 : 0);
-    set('ctx_hour_sin', Math.sin(hour));
-    set('ctx_hour_cos', Math.cos(hour));
-    set('ctx_weekday_sin', Math.sin(weekday));
-    set('ctx_weekday_cos', Math.cos(weekday));
-    set('ctx_session_minutes_log', log1p(ctx.sessionSeconds / 60));
+    put(row, 'ctx_tv', ctx.device === 'TV' ? 1 : 0);
+    put(row, 'ctx_phone', ctx.device === 'PHONE' ? 1 : 0);
+    put(row, 'ctx_tablet', ctx.device === 'TABLET' ? 1 : 0);
+    put(row, 'ctx_web', ctx.device === 'WEB' ? 1 : 0);
+    put(row, 'ctx_hour_sin', Math.sin(hour));
+    put(row, 'ctx_hour_cos', Math.cos(hour));
+    put(row, 'ctx_weekday_sin', Math.sin(weekday));
+    put(row, 'ctx_weekday_cos', Math.cos(weekday));
+    put(row, 'ctx_session_minutes_log', log1p(ctx.sessionSeconds / 60));
 
-    set('profile_titles_log', log1p(p.titles));
-    set('profile_active_7d_log', log1p(p.active7d));
-    set('profile_active_30d_log', log1p(p.active30d));
-    set('profile_completion_rate', p.completionRate);
-    set('profile_days_since_last_log', log1p(p.daysSinceLast));
-    set('profile_movie_share', p.movieShare);
-    set('profile_is_kids', inputs.isKids ? 1 : 0);
+    put(row, 'profile_titles_log', log1p(p.titles));
+    put(row, 'profile_active_7d_log', log1p(p.active7d));
+    put(row, 'profile_active_30d_log', log1p(p.active30d));
+    put(row, 'profile_completion_rate', p.completionRate);
+    put(row, 'profile_days_since_last_log', log1p(p.daysSinceLast));
+    put(row, 'profile_movie_share', p.movieShare);
+    put(row, 'profile_is_kids', inputs.isKids ? 1 : 0);
 
     const s = inputs.titleStats(t.id);
-    set('title_popularity_log', log1p(s.popularity));
-    set('title_trend', s.trend);
-    set('title_finish_rate', s.finishRate);
-    set('title_play_rate', s.playRate);
-    set('title_days_since_release_log', log1p(Math.max(0, new Date(ctx.now).getUTCFullYear() - t.releaseYear) * 365));
-    set('title_days_since_added_log', log1p(Math.max(0, ctx.now - t.addedAt) / DAY_MS));
-    set('title_critic', (t.criticScore ?? 50) / 100);
-    set('title_has_critic', t.criticScore === null ? 0 : 1);
-    set('title_runtime_log', log1p(t.runtimeMinutes));
-    set('title_is_movie', t.kind === 'MOVIE' ? 1 : 0);
+    put(row, 'title_popularity_log', log1p(s.popularity));
+    put(row, 'title_trend', s.trend);
+    put(row, 'title_finish_rate', s.finishRate);
+    put(row, 'title_play_rate', s.playRate);
+    put(row, 'title_days_since_release_log', log1p(Math.max(0, new Date(ctx.now).getUTCFullYear() - t.releaseYear) * 365));
+    put(row, 'title_days_since_added_log', log1p(Math.max(0, ctx.now - t.addedAt) / DAY_MS));
+    put(row, 'title_critic', (t.criticScore ?? 50) / 100);
+    put(row, 'title_has_critic', t.criticScore === null ? 0 : 1);
+    put(row, 'title_runtime_log', log1p(t.runtimeMinutes));
+    put(row, 'title_is_movie', t.kind === 'MOVIE' ? 1 : 0);
 
     const als = inputs.alsScore(t.id);
-    set('cross_als_score', als ?? 0);
+    put(row, 'cross_als_score', als ?? 0);
     // Within the request: a profile's scores share a scale only with each other.
-    set('cross_als_score_in_request', als === null ? 0 : (als - inputs.alsInRequest.mean) / inputs.alsInRequest.std);
-    set('cross_has_vector', als === null ? 0 : 1);
-    set('cross_content_similarity', inputs.contentSimilarity(t.id));
-    set('cross_genre_affinity', sumOver(t.genres, p.genres));
-    set('cross_genre_affinity_recent', sumOver(t.genres, p.recentGenres));
-    set('cross_country_affinity', p.countries.get(t.country) ?? 0);
-    set('cross_language_affinity', p.languages.get(t.language) ?? 0);
-    set('cross_kind_affinity', t.kind === 'MOVIE' ? p.movieShare : 1 - p.movieShare);
-    set('cross_runtime_on_phone', ctx.device === 'PHONE' ? log1p(t.runtimeMinutes) : 0);
-    set('cross_runtime_on_tv', ctx.device === 'TV' ? log1p(t.runtimeMinutes) : 0);
+    put(row, 'cross_als_score_in_request', als === null ? 0 : (als - inputs.alsInRequest.mean) / inputs.alsInRequest.std);
+    put(row, 'cross_has_vector', als === null ? 0 : 1);
+    put(row, 'cross_content_similarity', inputs.contentSimilarity(t.id));
+    put(row, 'cross_genre_affinity', sumOver(t.genres, p.genres));
+    put(row, 'cross_genre_affinity_recent', sumOver(t.genres, p.recentGenres));
+    put(row, 'cross_country_affinity', p.countries.get(t.country) ?? 0);
+    put(row, 'cross_language_affinity', p.languages.get(t.language) ?? 0);
+    put(row, 'cross_kind_affinity', t.kind === 'MOVIE' ? p.movieShare : 1 - p.movieShare);
+    put(row, 'cross_runtime_on_phone', ctx.device === 'PHONE' ? log1p(t.runtimeMinutes) : 0);
+    put(row, 'cross_runtime_on_tv', ctx.device === 'TV' ? log1p(t.runtimeMinutes) : 0);
     const w = p.watched.get(t.id);
-    set('cross_in_progress', w && w.progress < COMPLETED_PROGRESS ? w.progress : 0);
-    set('cross_plays_log', log1p(w?.plays ?? 0));
-    set('cross_days_since_watched_log', log1p(w ? Math.max(0, ctx.now - w.lastAt) / DAY_MS : 365));
+    put(row, 'cross_in_progress', w && w.progress < COMPLETED_PROGRESS ? w.progress : 0);
+    put(row, 'cross_plays_log', log1p(w?.plays ?? 0));
+    put(row, 'cross_days_since_watched_log', log1p(w ? Math.max(0, ctx.now - w.lastAt) / DAY_MS : 365));
     const shown = inputs.exposure(t.id);
-    set('cross_times_shown_log', log1p(shown.shown));
-    set('cross_days_since_shown', shown.daysSinceShown);
+    put(row, 'cross_times_shown_log', log1p(shown.shown));
+    put(row, 'cross_days_since_shown', shown.daysSinceShown);
 
     const ranks = inputs.ranks.get(t.id);
-    for (const source of CANDIDATE_SOURCES) {
+    for (const { source, flag, rankColumn } of SOURCE_COLUMNS) {
       const rank = ranks?.get(source);
-      const name = `source_${source.toLowerCase()}`;
-      set(name, rank === undefined ? 0 : 1);
-      set(`${name}_rank`, rank === undefined ? 0 : 1 - log1p(rank) / log1p(300));
+      row[flag] = rank === undefined ? 0 : 1;
+      row[rankColumn] = rank === undefined ? 0 : 1 - log1p(rank) / log1p(300);
     }
   });
   return rows;
