@@ -37,6 +37,22 @@ describe('embedded store journal', () => {
     await again.close();
   });
 
+  it('opens read-only beside its owner: sees acknowledged writes, leaves a line being written alone, refuses writes', async () => {
+    const dir = await tempDir();
+    const owner = await EmbeddedStore.open(dir);
+    await owner.bulkLoad(fixtureData(), fixtureSimilarity());
+    await owner.recordPlayback([playback('r1', 'a2-p1', 't3', 4, 0.3)]);
+    // The owner is half-way through its next append when the reader opens.
+    const partial = '{"op":"playback","events":[{"eventId":"r2"';
+    await fs.appendFile(path.join(dir, 'journal.ndjson'), partial);
+    const reader = await EmbeddedStore.openReadOnly(dir);
+    expect((await reader.viewingHistory('a2-p1', 5)).map((e) => e.eventId)).toContain('r1');
+    expect((await fs.readFile(path.join(dir, 'journal.ndjson'), 'utf8')).endsWith(partial)).toBe(true);
+    await expect(reader.recordPlayback([playback('r3', 'a2-p1', 't3', 5, 0.5)])).rejects.toThrow(/read-only/);
+    await reader.close();
+    await owner.close();
+  });
+
   it('refuses to start on a journal damaged before its last line', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'journal.ndjson'), 'not json\n{"op":"playback","events":[]}\n');

@@ -21,13 +21,34 @@ export class EmbeddedStore implements Store {
   private constructor(
     private readonly dir: string,
     private state: MemoryState,
-    private journal: Journal,
+    /** Null for a read-only view (see openReadOnly): writes are refused. */
+    private journal: Journal | null,
     private loaded: boolean,
   ) {}
 
   /** Opens (or creates) the store in `dir`, replaying the journal over the snapshot. */
   static async open(dir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedStore> {
     await fs.mkdir(dir, { recursive: true });
+    const { state, loaded } = await EmbeddedStore.readSnapshot(dir);
+    const { journal, records, truncatedBytes } = await Journal.open(path.join(dir, 'journal.ndjson'));
+    if (truncatedBytes > 0) log(`journal: dropped ${truncatedBytes} bytes of an unacknowledged, torn last write`);
+    for (const r of records as JournalRecord[]) EmbeddedStore.apply(state, r);
+    if (records.length > 0) log(`journal: replayed ${records.length} records`);
+    return new EmbeddedStore(dir, state, journal, loaded);
+  }
+
+  /**
+   * The store as it is now, for reading beside the server that owns it (`npm run train` while
+   * the API runs): the journal is read, never truncated or appended to; writes are refused.
+   */
+  static async openReadOnly(dir: string): Promise<EmbeddedStore> {
+    const { state, loaded } = await EmbeddedStore.readSnapshot(dir);
+    const { records } = await Journal.read(path.join(dir, 'journal.ndjson'));
+    for (const r of records as JournalRecord[]) EmbeddedStore.apply(state, r);
+    return new EmbeddedStore(dir, state, null, loaded);
+  }
+
+  private static async readSnapshot(dir: string): Promise<{ state: MemoryState; loaded: boolean }> {
     const state = new MemoryState();
     const snapshot = path.join(dir, 'snapshot');
     const loaded = await worldExists(snapshot);
@@ -35,11 +56,13 @@ export class EmbeddedStore implements Store {
       const [data, similarity] = await Promise.all([readWorldData(snapshot), readSimilarity(snapshot)]);
       state.load(data, similarity);
     }
-    const { journal, records, truncatedBytes } = await Journal.open(path.join(dir, 'journal.ndjson'));
-    if (truncatedBytes > 0) log(`journal: dropped ${truncatedBytes} bytes of an unacknowledged, torn last write`);
-    for (const r of records as JournalRecord[]) EmbeddedStore.apply(state, r);
-    if (records.length > 0) log(`journal: replayed ${records.length} records`);
-    return new EmbeddedStore(dir, state, journal, loaded);
+    return { state, loaded };
+  }
+
+  /** The journal to write to; a read-only view has none. */
+  private writable(): Journal {
+    if (!this.journal) throw new Error('this embedded store was opened read-only (another process owns it)');
+    return this.journal;
   }
 
   private static apply(state: MemoryState, record: JournalRecord): void {
@@ -54,6 +77,7 @@ export class EmbeddedStore implements Store {
 
   async bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
     if (!(await this.isEmpty())) throw new Error('bulkLoad needs an empty store');
+    this.writable();
     onProgress?.('snapshot', 0, 1);
     await writeWorldData(path.join(this.dir, 'snapshot'), data, { similarity });
     onProgress?.('snapshot', 1, 1);
@@ -67,7 +91,7 @@ export class EmbeddedStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.journal.close();
+    await this.journal?.close();
   }
 
   async listTitles() {
@@ -99,7 +123,7 @@ export class EmbeddedStore implements Store {
     this.addingTitles.add(title.id);
     try {
       const record: JournalRecord = { op: 'title', title, edges: [...edges] };
-      await this.journal.append(record);
+      await this.writable().append(record);
       EmbeddedStore.apply(this.state, record);
     } finally {
       this.addingTitles.delete(title.id);
@@ -174,7 +198,7 @@ export class EmbeddedStore implements Store {
     });
     if (fresh.length > 0) {
       const record = toRecord(fresh);
-      const write = this.journal.append(record).then(() => EmbeddedStore.apply(this.state, record));
+      const write = this.writable().append(record).then(() => EmbeddedStore.apply(this.state, record));
       for (const id of batch) this.inflight.set(id, write);
       try {
         await write;

@@ -27,6 +27,24 @@ export class Journal {
    * anywhere else means the file is damaged, and opening fails rather than silently dropping data.
    */
   static async open(file: string): Promise<{ journal: Journal; records: unknown[]; truncatedBytes: number }> {
+    const { text, records, torn } = await Journal.read(file);
+    const truncatedBytes = Buffer.byteLength(torn);
+    const goodBytes = Buffer.byteLength(text ?? '') - truncatedBytes;
+    if (truncatedBytes > 0) {
+      await fs.truncate(file, goodBytes);
+      await syncPath(file);
+    }
+    const handle = await fs.open(file, 'a');
+    if (text === null) await syncPath(path.dirname(file));
+    return { journal: new Journal(handle, file, goodBytes), records, truncatedBytes };
+  }
+
+  /**
+   * The journal's complete records, leaving the file alone: what another process (a training
+   * job) may read while the server appends. A last line without its newline is being written,
+   * or was cut short, and is not a record yet.
+   */
+  static async read(file: string): Promise<{ text: string | null; records: unknown[]; torn: string }> {
     const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return null;
       throw err;
@@ -42,15 +60,7 @@ export class Journal {
         throw new Error(`Journal ${file} is damaged at line ${i + 1}: ${(err as Error).message}`);
       }
     });
-    const truncatedBytes = Buffer.byteLength(torn);
-    const goodBytes = Buffer.byteLength(text ?? '') - truncatedBytes;
-    if (truncatedBytes > 0) {
-      await fs.truncate(file, goodBytes);
-      await syncPath(file);
-    }
-    const handle = await fs.open(file, 'a');
-    if (text === null) await syncPath(path.dirname(file));
-    return { journal: new Journal(handle, file, goodBytes), records, truncatedBytes };
+    return { text, records, torn };
   }
 
   append(record: unknown): Promise<void> {

@@ -15,7 +15,8 @@ import { generateWorld, observable, type WorldData, type WorldManifest, type Wor
 import { importDataset } from '../import/import-dataset';
 import type { Logger } from './logger';
 
-export async function openStore(config: Config, logger: Logger): Promise<Store> {
+/** `readOnly`: for a job beside a running server (training); the embedded store then reads only. */
+export async function openStore(config: Config, logger: Logger, readOnly = false): Promise<Store> {
   if (config.STORE === 'neo4j') {
     const { driver, cypher } = await connectNeo4j({
       uri: config.NEO4J_URI!, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD ?? '',
@@ -24,7 +25,8 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
     logger.info({ uri: config.NEO4J_URI }, 'connected to Neo4j');
     return Neo4jStore.open(cypher, () => driver.close());
   }
-  return EmbeddedStore.open(path.join(config.DATA_DIR, 'store'), (msg) => logger.info(msg));
+  const dir = path.join(config.DATA_DIR, 'store');
+  return readOnly ? EmbeddedStore.openReadOnly(dir) : EmbeddedStore.open(dir, (msg) => logger.info(msg));
 }
 
 /**

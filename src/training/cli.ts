@@ -15,7 +15,8 @@ import { trainBundle } from './train-bundle';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const store = await openStore(config, logger);
+  // The server may be running on the same store: training only reads it.
+  const store = await openStore(config, logger, true);
   const progress = stageProgress();
   try {
     if (await store.isEmpty()) throw new Error('the store is empty: start the API once (or run `npm run import`) to load a dataset first');
