@@ -40,6 +40,39 @@ export class PlaybackEventInput {
   sessionId?: string | null;
 }
 
+@InputType({ description: 'One title shown on a homepage: which page (requestId), where (row, position) and with which artwork.' })
+export class ImpressionEventInput {
+  @Field(() => ID, { description: 'Client-chosen unique id (at most 128 characters); resending it is harmless.' })
+  eventId: string;
+
+  @Field(() => ID, { description: 'The profile the page was shown to.' })
+  profileId: string;
+
+  @Field(() => ID, { description: 'The title shown.' })
+  titleId: string;
+
+  @Field(() => ID, { description: 'The artwork variant it was shown with (one of the title\'s).' })
+  artworkId: string;
+
+  @Field(() => ID, { description: 'The requestId of the homepage that showed it.' })
+  requestId: string;
+
+  @Field(() => Int, { description: 'Row on the page, 0 at the top.' })
+  rowIndex: number;
+
+  @Field(() => Int, { description: 'Position in the row, 0 first.' })
+  position: number;
+
+  @Field(() => Date, { nullable: true, description: 'When it was shown; default now. Must not be in the future.' })
+  occurredAt?: Date | null;
+
+  @Field(() => Device, { description: 'Device it was shown on.' })
+  device: string;
+
+  @Field(() => String, { nullable: true, description: 'Client session id.' })
+  sessionId?: string | null;
+}
+
 @ObjectType({ description: 'Outcome of a batch of events.' })
 export class RecordResult {
   @Field(() => Int, { description: 'Events written by this call.' })

@@ -27,15 +27,17 @@ export function parsePlaybackBatch(events: readonly PlaybackEventInputData[], no
   if (events.length === 0) throw fromZod(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
   const parsed = z.array(EventSchema).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`).safeParse(events);
   if (!parsed.success) throw fromZod(parsed.error, 'events');
-  return parsed.data.map((e, i) => {
-    const occurredAt = e.occurredAt ? e.occurredAt.getTime() : now;
-    if (Number.isNaN(occurredAt) || occurredAt > now + MAX_FUTURE_MS || occurredAt < EARLIEST) {
-      const message = 'must be a time between 2000-01-01 and now';
-      throw fromZod(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message, input: e.occurredAt }]), 'events');
-    }
-    return {
-      eventId: e.eventId, profileId: e.profileId, titleId: e.titleId, occurredAt,
-      progress: e.progress, device: e.device, sessionId: e.sessionId ?? null,
-    };
-  });
+  return parsed.data.map((e, i) => ({
+    eventId: e.eventId, profileId: e.profileId, titleId: e.titleId, occurredAt: validEventTime(e.occurredAt, now, i),
+    progress: e.progress, device: e.device, sessionId: e.sessionId ?? null,
+  }));
+}
+
+/** An event's time (default `now`) as epoch ms; refuses times before 2000 or in the future (event `i` of the batch). */
+export function validEventTime(at: Date | null | undefined, now: number, i: number): number {
+  const occurredAt = at ? at.getTime() : now;
+  if (Number.isNaN(occurredAt) || occurredAt > now + MAX_FUTURE_MS || occurredAt < EARLIEST) {
+    throw fromZod(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message: 'must be a time between 2000-01-01 and now', input: at }]), 'events');
+  }
+  return occurredAt;
 }

@@ -1,6 +1,7 @@
 import type { Store } from '../../graph/store';
 import { FirstVariantSelector } from '../artwork/artwork-selector';
 import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
+import { ImpressionService } from '../events/impression-service';
 import { PlaybackService } from '../events/playback-service';
 import { HomepageService } from '../homepage/homepage-service';
 import { FeatureStore } from '../ranking/features/feature-store';
@@ -23,6 +24,7 @@ export interface Services {
   catalog: CatalogIndex;
   homepage: HomepageService;
   playback: PlaybackService;
+  impressions: ImpressionService;
   similarity: SimilarityService;
   newTitles: NewTitleService;
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
@@ -60,6 +62,7 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     homepage: new HomepageService(store, catalog, models, { rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector() }, clock),
     playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, () => models.now.collaborative, counters, features), clock,
       (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed')),
+    impressions: new ImpressionService(store, catalog, features, clock),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
     models,

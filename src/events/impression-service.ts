@@ -1,0 +1,49 @@
+import type { Store } from '../../graph/store';
+import type { ImpressionEvent, RecordOutcome } from '../../graph/types';
+import type { CatalogIndex } from '../catalog/catalog-index';
+import type { FeatureStore } from '../ranking/features/feature-store';
+import { badInput } from '../server/errors';
+import { parseImpressionBatch, type ImpressionEventInputData } from './impression-input';
+
+/**
+ * The write path for impressions (which titles a homepage showed, where, with which artwork):
+ * validate the whole batch, check that profiles, titles and artwork exist and belong together,
+ * write durably and idempotently, then count the accepted ones into the ranker's feature store
+ * (plays per impression, how often each title was shown to the profile).
+ */
+export class ImpressionService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogIndex,
+    private readonly features: FeatureStore,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome> {
+    const parsed = parseImpressionBatch(input, this.clock());
+    const profileIds = [...new Set(parsed.map((e) => e.profileId))];
+    const profiles = await this.store.getProfiles(profileIds);
+    const missing = profileIds.findIndex((_, i) => profiles[i] === null);
+    if (missing >= 0) {
+      throw badInput(`events[${parsed.findIndex((e) => e.profileId === profileIds[missing])}].profileId`, `no profile ${JSON.stringify(profileIds[missing])}`);
+    }
+    parsed.forEach((e, i) => {
+      if (!this.catalog.get(e.titleId)) throw badInput(`events[${i}].titleId`, `no title ${JSON.stringify(e.titleId)}`);
+      if (this.catalog.artwork(e.artworkId)?.titleId !== e.titleId) {
+        throw badInput(`events[${i}].artworkId`, `no artwork ${JSON.stringify(e.artworkId)} of title ${JSON.stringify(e.titleId)}`);
+      }
+    });
+    const accountIds = [...new Set(profiles.map((p) => p!.accountId))];
+    const accounts = new Map((await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]));
+    const offsetOf = new Map(profiles.map((p) => [p!.id, accounts.get(p!.accountId)?.utcOffsetMinutes ?? 0]));
+    const events: ImpressionEvent[] = parsed.map((e) => {
+      // The viewer's wall clock, from the account's time zone: what the ranker's context features read.
+      const local = new Date(e.occurredAt + offsetOf.get(e.profileId)! * 60_000);
+      return { ...e, localHour: local.getUTCHours(), localWeekday: (local.getUTCDay() + 6) % 7 };
+    });
+    const outcome = await this.store.recordImpressions(events);
+    const ids = new Set(outcome.acceptedIds);
+    this.features.noteImpressions(events.filter((e) => ids.has(e.eventId)));
+    return outcome;
+  }
+}

@@ -1,0 +1,64 @@
+import { FEATURE_INDEX } from '../src/ranking/features/feature-spec';
+import { startHarness, type AppHarness } from './support/app-harness';
+
+const PAGE = `query ($id: ID!) { homepage(profileId: $id, context: { device: TV }) { requestId rows { items { title { id } artwork { id } } } } }`;
+const RECORD = `mutation ($events: [ImpressionEventInput!]!) { recordImpressions(events: $events) { accepted duplicates } }`;
+
+describe('recordImpressions', () => {
+  let app: AppHarness;
+  beforeAll(async () => {
+    app = await startHarness();
+  }, 120_000);
+  afterAll(() => app.close());
+
+  /** How often the title was shown to the profile, as the ranker's feature reads it. */
+  async function timesShown(profileId: string, titleId: string): Promise<number> {
+    const req = await app.services.homepage.request(profileId);
+    const models = app.services.models.now;
+    const candidates = await models.retrieval.generate(req);
+    const title = app.services.catalog.get(titleId)!;
+    const row = await app.services.features.rows(req, candidates, { collaborative: models.collaborative, neighbours: app.services.similarity.neighbours }, [title]);
+    return Math.round(Math.expm1(row[FEATURE_INDEX.get('cross_times_shown_log')!]));
+  }
+
+  it('logs what a served page showed, durably and once, and counts it into the ranker\'s exposure features', async () => {
+    const profile = app.world.profiles.find((p) => !p.isKids)!;
+    const page = (await app.run(PAGE, { id: profile.id })).data.homepage;
+    const shown = page.rows[1].items.slice(0, 3);
+    const before = await timesShown(profile.id, shown[0].title.id);
+    const since = Date.now() - 1;
+    const events = shown.map((item: any, position: number) => ({
+      eventId: `imp-${profile.id}-${position}`, profileId: profile.id, titleId: item.title.id, artworkId: item.artwork.id,
+      requestId: page.requestId, rowIndex: 1, position, device: 'TV',
+    }));
+    expect((await app.run(RECORD, { events })).data.recordImpressions).toEqual({ accepted: 3, duplicates: 0 });
+    expect((await app.run(RECORD, { events })).data.recordImpressions).toEqual({ accepted: 0, duplicates: 3 });
+    const stored = (await app.services.store.impressionsSince(since)).filter((e) => e.profileId === profile.id);
+    expect(stored.map((e) => [e.titleId, e.artworkId, e.requestId, e.rowIndex, e.position])).toEqual(
+      events.map((e: any) => [e.titleId, e.artworkId, page.requestId, 1, e.position]));
+    for (const e of stored) expect(e.localHour).toBeGreaterThanOrEqual(0);
+    expect(await timesShown(profile.id, shown[0].title.id)).toBe(before + 1);
+  });
+
+  it.each([
+    ['artwork of another title', { artworkId: 'OTHER' }, 'events[0].artworkId'],
+    ['a negative position', { position: -1 }, 'events[0].position'],
+    ['an unknown profile', { profileId: 'nobody' }, 'events[0].profileId'],
+    ['an unknown title', { titleId: 'no-such-title' }, 'events[0].titleId'],
+    ['an id with spaces around it', { eventId: ' padded' }, 'events[0].eventId'],
+  ])('refuses %s with BAD_USER_INPUT naming the field, writing nothing', async (_what, change: Record<string, unknown>, field) => {
+    const [title, other] = app.world.titles;
+    const event = {
+      eventId: 'bad-1', profileId: app.world.profiles[0].id, titleId: title.id, artworkId: title.artwork[0].id,
+      requestId: 'r', rowIndex: 0, position: 0, device: 'WEB', ...change,
+    };
+    if (event.artworkId === 'OTHER') event.artworkId = other.artwork[0].id;
+    const res = await app.run(RECORD, { events: [event] });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect((await app.services.store.impressionsSince(0)).some((e) => e.eventId.trim() === 'bad-1')).toBe(false);
+  });
+
+  it('refuses an empty batch', async () => {
+    expect((await app.run(RECORD, { events: [] })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
