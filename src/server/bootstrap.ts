@@ -12,6 +12,7 @@ import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../cli/progress';
 import { worldExists, readWorldData, writeWorld, writeWorldData } from '../world/files';
 import { generateWorld, observable, type WorldData, type WorldManifest, type WorldProgress } from '../world/generate';
+import { DAY_MS } from '../world/sizes';
 import { importDataset } from '../import/import-dataset';
 import type { Logger } from './logger';
 
@@ -73,8 +74,11 @@ async function prepareDataset(config: Config, logger: Logger, onProgress: WorldP
     logger.info({ worldDir }, 'loading the existing world');
     return readWorldData(worldDir);
   }
-  logger.info({ size: config.WORLD_SIZE, seed: config.WORLD_SEED }, 'empty DATA_DIR: generating the synthetic world');
-  const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, onProgress);
+  // The history ends today, as a live service's would: the ranker's four-week statistics, trending
+  // and new releases then describe the days the demo is used in, not weeks before it.
+  const end = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  logger.info({ size: config.WORLD_SIZE, seed: config.WORLD_SEED, end: new Date(end).toISOString() }, 'empty DATA_DIR: generating the synthetic world');
+  const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, onProgress, end);
   await writeWorld(worldDir, world);
   return observable(world);
 }
