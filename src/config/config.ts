@@ -46,6 +46,7 @@ const ConfigSchema = z
       .pipe(UtilityWeightsSchema)
       .default(DEFAULT_UTILITY),
     MODEL_POLL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
+    HOMEPAGE_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

@@ -17,6 +17,8 @@ export class ImpressionService {
     private readonly catalog: CatalogIndex,
     private readonly features: FeatureStore,
     private readonly clock: () => number = Date.now,
+    /** Called per profile with accepted impressions: its cached pages are stale. */
+    private readonly onShown: (profileId: string) => void = () => {},
   ) {}
 
   async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome> {
@@ -43,7 +45,9 @@ export class ImpressionService {
     });
     const outcome = await this.store.recordImpressions(events);
     const ids = new Set(outcome.acceptedIds);
-    this.features.noteImpressions(events.filter((e) => ids.has(e.eventId)));
+    const accepted = events.filter((e) => ids.has(e.eventId));
+    this.features.noteImpressions(accepted);
+    for (const id of new Set(accepted.map((e) => e.profileId))) this.onShown(id);
     return outcome;
   }
 }

@@ -9,6 +9,7 @@ import type { ModelHolder } from '../server/model-holder';
 import type { ServingModels } from '../server/serving-models';
 import type { RowBuilder, RowItemPlan, RowPlan } from '../rows/row-builder';
 import { notFound } from '../server/errors';
+import { HomepageCache } from './homepage-cache';
 import { profileSignals } from './profile-signals';
 import { resolveContext, type ViewingContext, type ViewingContextInputData } from './viewing-context';
 
@@ -51,6 +52,7 @@ export class HomepageService {
     private readonly models: ModelHolder<ServingModels>,
     private readonly stages: HomepageStages,
     private readonly clock: () => number = Date.now,
+    readonly cache: HomepageCache<Omit<HomepageResult, 'requestId'>> = new HomepageCache(0),
   ) {}
 
   /** Everything the stages need for one profile in one context. */
@@ -69,6 +71,17 @@ export class HomepageService {
   /** `weights` overrides the configured utility weights (an experiment's variant). */
   async homepage(profileId: string, contextInput?: ViewingContextInputData | null, weights?: UtilityWeights): Promise<HomepageResult> {
     const req = await this.request(profileId, contextInput);
+    const key = HomepageCache.key(req, this.models.version, weights);
+    const now = this.clock();
+    // A page shown again is a new page view: it gets its own request id.
+    const cached = this.cache.get(key, now);
+    if (cached) return { ...cached, requestId: randomUUID() };
+    const page = await this.build(req, weights);
+    this.cache.set(profileId, key, page, now);
+    return { ...page, requestId: randomUUID() };
+  }
+
+  private async build(req: HomepageRequest, weights?: UtilityWeights): Promise<Omit<HomepageResult, 'requestId'>> {
     const { profile, context } = req;
     // One model generation for the whole request, even if a newer bundle is swapped in meanwhile.
     const { ranked, modelVersion } = await this.models.use(async (m) => ({
@@ -78,7 +91,6 @@ export class HomepageService {
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
     const artwork = this.stages.artwork.choose(req, [...shown.values()]);
     return {
-      requestId: randomUUID(),
       profile,
       context,
       modelVersion,

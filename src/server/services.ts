@@ -3,6 +3,7 @@ import { FirstVariantSelector } from '../artwork/artwork-selector';
 import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
 import { ImpressionService } from '../events/impression-service';
 import { PlaybackService } from '../events/playback-service';
+import { HomepageCache } from '../homepage/homepage-cache';
 import { HomepageService } from '../homepage/homepage-service';
 import { FeatureStore } from '../ranking/features/feature-store';
 import { DEFAULT_UTILITY, type UtilityWeights } from '../ranking/utility';
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   clock?: () => number;
   logger?: Logger;
   utility?: UtilityWeights;
+  /** How long a built page is reused for the same profile and context bucket (0: never). */
+  cacheSeconds?: number;
 }
 
 /**
@@ -56,13 +59,15 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   const similarity = new SimilarityService(store, catalog);
   const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
   const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), logger);
+  const homepage = new HomepageService(store, catalog, models, { rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector() }, clock,
+    new HomepageCache((o.cacheSeconds ?? 0) * 1000));
   return {
     store,
     catalog,
-    homepage: new HomepageService(store, catalog, models, { rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector() }, clock),
+    homepage,
     playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, () => models.now.collaborative, counters, features), clock,
       (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed')),
-    impressions: new ImpressionService(store, catalog, features, clock),
+    impressions: new ImpressionService(store, catalog, features, clock, (profileId) => homepage.cache.forget(profileId)),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
     models,

@@ -35,12 +35,12 @@ export interface AppHarness {
  * The whole app holding the small world: on the embedded store over a fresh temporary DATA_DIR,
  * or on the empty store `openStore` gives.
  */
-export async function startHarness(options: { clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions } = {}): Promise<AppHarness> {
+export async function startHarness(options: { clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions; cacheSeconds?: number } = {}): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
   const clock = options.clock ?? Date.now;
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
   await loadDataset(store, observable(smallWorld()));
-  const services = await createServices(store, await trainTestBundle(store, options.als), { clock });
+  const services = await createServices(store, await trainTestBundle(store, options.als), { clock, cacheSeconds: options.cacheSeconds });
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   return {

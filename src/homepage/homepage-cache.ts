@@ -1,0 +1,55 @@
+import type { UtilityWeights } from '../ranking/utility';
+import type { HomepageRequest } from '../retrieval/candidates';
+
+/** Entries kept at most; the oldest go first. */
+const MAX_ENTRIES = 50_000;
+
+/**
+ * Built pages per (profile, context bucket), for a short TTL. The key carries a fingerprint of
+ * the profile's watch state and the model version, so a new play (recorded by any replica
+ * sharing the store) or a swapped bundle misses at once; impressions, which only move the
+ * ranker's exposure features, drop the profile's pages through `forget`.
+ */
+export class HomepageCache<V> {
+  private readonly entries = new Map<string, { value: V; expires: number }>();
+  private readonly keysOf = new Map<string, Set<string>>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  /** The bucket a request falls in: same device, local hour, weekday, country, session stage and history. */
+  static key(req: HomepageRequest, modelVersion: string, weights?: UtilityWeights): string {
+    const c = req.context;
+    const session = c.sessionSeconds < 600 ? 0 : c.sessionSeconds < 1800 ? 1 : 2;
+    // Every accepted playback adds one play to some watch state, so the sum changes with each.
+    const history = `${req.signals.recent.length}:${req.signals.recent.reduce((n, w) => n + w.plays, 0)}`;
+    const w = weights ? `${weights.click},${weights.finish},${weights.ret}` : '';
+    return [req.profile.id, c.device, c.localHour, c.localWeekday, c.country, session, history, modelVersion, w].join('|');
+  }
+
+  get(key: string, now: number): V | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.expires > now) return hit.value;
+    this.delete(key);
+    return undefined;
+  }
+
+  set(profileId: string, key: string, value: V, now: number): void {
+    if (this.ttlMs <= 0) return;
+    this.delete(key);
+    if (this.entries.size >= MAX_ENTRIES) this.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, expires: now + this.ttlMs });
+    (this.keysOf.get(profileId) ?? this.keysOf.set(profileId, new Set()).get(profileId)!).add(key);
+  }
+
+  /** Drops every cached page of the profile. */
+  forget(profileId: string): void {
+    for (const key of this.keysOf.get(profileId) ?? []) this.entries.delete(key);
+    this.keysOf.delete(profileId);
+  }
+
+  private delete(key: string): void {
+    this.entries.delete(key);
+    this.keysOf.get(key.slice(0, key.indexOf('|')))?.delete(key);
+  }
+}
