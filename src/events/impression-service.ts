@@ -29,9 +29,13 @@ export class ImpressionService {
     if (missing >= 0) {
       throw badInput(`events[${parsed.findIndex((e) => e.profileId === profileIds[missing])}].profileId`, `no profile ${JSON.stringify(profileIds[missing])}`);
     }
+    // The in-memory catalog may lag titles another replica added, so ask the store about misses.
+    const misses = [...new Set(parsed.map((e) => e.titleId).filter((id) => !this.catalog.get(id)))];
+    const stored = new Map((await this.store.getTitles(misses)).filter((t) => t !== null).map((t) => [t.id, t]));
     parsed.forEach((e, i) => {
-      if (!this.catalog.get(e.titleId)) throw badInput(`events[${i}].titleId`, `no title ${JSON.stringify(e.titleId)}`);
-      if (this.catalog.artwork(e.artworkId)?.titleId !== e.titleId) {
+      const title = this.catalog.get(e.titleId) ?? stored.get(e.titleId);
+      if (!title) throw badInput(`events[${i}].titleId`, `no title ${JSON.stringify(e.titleId)}`);
+      if (!title.artwork.some((a) => a.id === e.artworkId)) {
         throw badInput(`events[${i}].artworkId`, `no artwork ${JSON.stringify(e.artworkId)} of title ${JSON.stringify(e.titleId)}`);
       }
     });
