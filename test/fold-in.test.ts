@@ -16,13 +16,14 @@ describe('real-time fold-in', () => {
   let services: Services;
   let dir: string;
 
+  // A whole bundle (retrieval and ranker) on the default world: about two minutes on two cores.
   beforeAll(async () => {
     world = generateWorld('default', 7);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fold-in-'));
     const store = await EmbeddedStore.open(dir);
     await loadDataset(store, observable(world));
     services = await createServices(store, await trainTestBundle(store));
-  }, 180_000);
+  }, 600_000);
   afterAll(async () => {
     await services.close();
     await services.store.close();
