@@ -4,6 +4,7 @@ import type { CatalogIndex } from '../catalog/catalog-index';
 import type { FeatureStore } from '../ranking/features/feature-store';
 import { badInput } from '../server/errors';
 import { parseImpressionBatch, type ImpressionEventInputData } from './impression-input';
+import { knownProfiles, knownTitles } from './known-records';
 
 /**
  * The write path for impressions (which titles a homepage showed, where, with which artwork):
@@ -23,28 +24,18 @@ export class ImpressionService {
 
   async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome> {
     const parsed = parseImpressionBatch(input, this.clock());
-    const profileIds = [...new Set(parsed.map((e) => e.profileId))];
-    const profiles = await this.store.getProfiles(profileIds);
-    const missing = profileIds.findIndex((_, i) => profiles[i] === null);
-    if (missing >= 0) {
-      throw badInput(`events[${parsed.findIndex((e) => e.profileId === profileIds[missing])}].profileId`, `no profile ${JSON.stringify(profileIds[missing])}`);
-    }
-    // The in-memory catalog may lag titles another replica added, so ask the store about misses.
-    const misses = [...new Set(parsed.map((e) => e.titleId).filter((id) => !this.catalog.get(id)))];
-    const stored = new Map((await this.store.getTitles(misses)).filter((t) => t !== null).map((t) => [t.id, t]));
+    const profiles = await knownProfiles(this.store, parsed);
+    const titles = await knownTitles(this.store, this.catalog, parsed);
     parsed.forEach((e, i) => {
-      const title = this.catalog.get(e.titleId) ?? stored.get(e.titleId);
-      if (!title) throw badInput(`events[${i}].titleId`, `no title ${JSON.stringify(e.titleId)}`);
-      if (!title.artwork.some((a) => a.id === e.artworkId)) {
+      if (!titles.get(e.titleId)!.artwork.some((a) => a.id === e.artworkId)) {
         throw badInput(`events[${i}].artworkId`, `no artwork ${JSON.stringify(e.artworkId)} of title ${JSON.stringify(e.titleId)}`);
       }
     });
-    const accountIds = [...new Set(profiles.map((p) => p!.accountId))];
+    const accountIds = [...new Set([...profiles.values()].map((p) => p.accountId))];
     const accounts = new Map((await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]));
-    const offsetOf = new Map(profiles.map((p) => [p!.id, accounts.get(p!.accountId)?.utcOffsetMinutes ?? 0]));
     const events: ImpressionEvent[] = parsed.map((e) => {
       // The viewer's wall clock, from the account's time zone: what the ranker's context features read.
-      const local = new Date(e.occurredAt + offsetOf.get(e.profileId)! * 60_000);
+      const local = new Date(e.occurredAt + (accounts.get(profiles.get(e.profileId)!.accountId)?.utcOffsetMinutes ?? 0) * 60_000);
       return { ...e, localHour: local.getUTCHours(), localWeekday: (local.getUTCDay() + 6) % 7 };
     });
     const outcome = await this.store.recordImpressions(events);

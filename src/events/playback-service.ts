@@ -2,7 +2,7 @@ import type { Store } from '../../graph/store';
 import type { RecordOutcome } from '../../graph/types';
 import type { CatalogIndex } from '../catalog/catalog-index';
 import type { RetrievalUpdates } from '../retrieval/online-updates';
-import { badInput } from '../server/errors';
+import { knownProfiles, knownTitles } from './known-records';
 import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-input';
 
 /**
@@ -21,19 +21,8 @@ export class PlaybackService {
 
   async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome> {
     const events = parsePlaybackBatch(input, this.clock());
-    const profileIds = [...new Set(events.map((e) => e.profileId))];
-    const profiles = await this.store.getProfiles(profileIds);
-    const missingProfile = profileIds.find((_, i) => profiles[i] === null);
-    if (missingProfile !== undefined) {
-      throw badInput(`events[${events.findIndex((e) => e.profileId === missingProfile)}].profileId`, `no profile ${JSON.stringify(missingProfile)}`);
-    }
-    // The in-memory catalog may lag titles another replica added, so ask the store about misses.
-    const misses = [...new Set(events.map((e) => e.titleId).filter((id) => !this.catalog.get(id)))];
-    const stored = await this.store.getTitles(misses);
-    const unknown = misses.find((_, i) => stored[i] === null);
-    if (unknown !== undefined) {
-      throw badInput(`events[${events.findIndex((e) => e.titleId === unknown)}].titleId`, `no title ${JSON.stringify(unknown)}`);
-    }
+    const profiles = await knownProfiles(this.store, events);
+    await knownTitles(this.store, this.catalog, events);
     const outcome = await this.store.recordPlayback(events);
     const ids = new Set(outcome.acceptedIds);
     const accepted = events.filter((e) => ids.has(e.eventId));
@@ -41,7 +30,7 @@ export class PlaybackService {
     // The events are durable already: a failed online update must not turn the acknowledgement
     // into an error (a retry would be a duplicate and never update). The next homepage folds in
     // the history anyway, as the profile's vector is checked against it.
-    await this.retrieval.apply(accepted, profiles.filter((p) => p !== null)).catch(this.onUpdateFailed);
+    await this.retrieval.apply(accepted, [...profiles.values()]).catch(this.onUpdateFailed);
     return outcome;
   }
 }

@@ -35,7 +35,7 @@ export interface RankerTrainingSet {
 }
 
 /** Where the training window starts: the moment after which the latest `share` of plays happened. */
-export function rankerWindowStart(sortedPlays: readonly PlaybackEvent[], share: number): number {
+function rankerWindowStart(sortedPlays: readonly PlaybackEvent[], share: number): number {
   return sortedPlays[Math.min(sortedPlays.length - 1, Math.floor(sortedPlays.length * (1 - share)))].occurredAt;
 }
 

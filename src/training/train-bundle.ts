@@ -1,10 +1,9 @@
 import type { Store } from '../../graph/store';
 import type { Account, Profile } from '../../graph/types';
 import { CatalogIndex } from '../catalog/catalog-index';
-import { TITLE_STATS_LOOKBACK_MS } from '../ranking/features/title-stats';
 import { exportOnnx } from '../ranking/onnx-export';
 import { trainRanker } from '../ranking/train-ranker';
-import { rankerTrainingSet, rankerWindowStart } from '../ranking/ranker-training-set';
+import { rankerTrainingSet } from '../ranking/ranker-training-set';
 import type { AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { SimilarityService } from '../similarity/similarity-service';
@@ -37,8 +36,9 @@ export async function trainBundle(store: Store, o: BundleOptions, onProgress?: T
   onProgress?.('read events', 0, 1);
   const [titles, viewers, playbacks] = await Promise.all([store.listTitles(), allViewers(store), store.playbacksSince(0)]);
   if (playbacks.length === 0) throw new Error('the store holds no playback events to train on');
-  // The store lists plays oldest first; impressions before the window's lookback are never read.
-  const impressions = await store.impressionsSince(rankerWindowStart(playbacks, o.ranker.windowShare) - TITLE_STATS_LOOKBACK_MS);
+  // Every impression: later-play rows ask for each profile's exposure at moments long before the
+  // impression window (the replay keeps only the four weeks before each request in memory).
+  const impressions = await store.impressionsSince(0);
   onProgress?.('read events', 1, 1);
 
   const similarity = new SimilarityService(store, new CatalogIndex(titles, new Map()));

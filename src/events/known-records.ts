@@ -1,0 +1,32 @@
+import type { Store } from '../../graph/store';
+import type { Profile, Title } from '../../graph/types';
+import type { CatalogIndex } from '../catalog/catalog-index';
+import { badInput } from '../server/errors';
+
+/** The batch's profiles, by id; BAD_USER_INPUT naming the first event of an unknown one. */
+export async function knownProfiles(store: Store, events: readonly { profileId: string }[]): Promise<Map<string, Profile>> {
+  const ids = [...new Set(events.map((e) => e.profileId))];
+  const profiles = await store.getProfiles(ids);
+  const missing = ids.find((_, i) => profiles[i] === null);
+  if (missing !== undefined) {
+    throw badInput(`events[${events.findIndex((e) => e.profileId === missing)}].profileId`, `no profile ${JSON.stringify(missing)}`);
+  }
+  return new Map(profiles.map((p) => [p!.id, p!]));
+}
+
+/**
+ * The batch's titles, by id; BAD_USER_INPUT naming the first event of an unknown one. The
+ * in-memory catalog may lag titles another replica added, so the store is asked about misses.
+ */
+export async function knownTitles(store: Store, catalog: CatalogIndex, events: readonly { titleId: string }[]): Promise<Map<string, Title>> {
+  const ids = [...new Set(events.map((e) => e.titleId))];
+  const misses = ids.filter((id) => !catalog.get(id));
+  const stored = new Map((await store.getTitles(misses)).filter((t) => t !== null).map((t) => [t.id, t]));
+  const titles = new Map<string, Title>();
+  for (const id of ids) {
+    const title = catalog.get(id) ?? stored.get(id);
+    if (!title) throw badInput(`events[${events.findIndex((e) => e.titleId === id)}].titleId`, `no title ${JSON.stringify(id)}`);
+    titles.set(id, title);
+  }
+  return titles;
+}
