@@ -89,7 +89,7 @@ export class HomepageService {
     }));
     const plans = this.stages.rows.build(req, ranked);
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
-    const artwork = this.stages.artwork.choose(req, [...shown.values()]);
+    const artwork = await this.stages.artwork.choose(req, [...shown.values()]);
     return {
       profile,
       context,
