@@ -33,6 +33,9 @@ export class RowItemResolver {
 
   @FieldResolver(() => Scores)
   scores(@Root() item: HomepageItem): Scores {
-    return { utility: item.utility, predictions: item.heads ?? null, retrieval: [...item.sourceScores].map(([source, score]) => ({ source, score })) };
+    return {
+      utility: item.utility, predictions: item.heads ?? null, explorationBonus: item.explorationBonus,
+      retrieval: [...item.sourceScores].map(([source, score]) => ({ source, score })),
+    };
   }
 }

@@ -53,6 +53,9 @@ export class Scores {
   @Field(() => HeadPredictions, { nullable: true, description: 'The model\'s head outputs; null when the model could not run and a heuristic ranked the page.' })
   predictions: HeadPredictions | null;
 
+  @Field(() => Float, { description: 'The uncertainty bonus that placed the title in an exploration slot (the service is still learning who likes it); 0 for titles placed by utility alone.' })
+  explorationBonus: number;
+
   @Field(() => [SourceScore], { description: 'Each retrieval source that proposed the title, with its score.' })
   retrieval: SourceScore[];
 }
@@ -94,6 +97,9 @@ export class Row {
 
   @Field(() => String, { description: 'Why this row is on the page.' })
   reason: string;
+
+  @Field(() => Float, { description: 'The score that won the row its position: row-type prior (moved by device, time and session) · relevance of its visible titles · freshness · diversity against the rows above.' })
+  score: number;
 
   @Field(() => [RowItem], { description: 'The titles, in display order.' })
   items: RowItem[];

@@ -4,7 +4,7 @@ const HOMEPAGE = `query($id: ID!, $ctx: ViewingContextInput) {
   homepage(profileId: $id, context: $ctx) {
     requestId profile { id name }
     context { device localHour localWeekday country }
-    rows { id kind displayTitle reason items { position title { id name maturityTier } artwork { id url theme } reason sources scores { utility retrieval { source score } } } }
+    rows { id kind displayTitle reason score items { position title { id name maturityTier } artwork { id url theme } reason sources scores { utility explorationBonus retrieval { source score } } } }
   }
 }`;
 
@@ -32,9 +32,21 @@ describe('GraphQL API on the embedded store', () => {
         expect(item.sources.length).toBeGreaterThan(0);
         expect(item.scores.retrieval.map((s: { source: string }) => s.source).sort()).toEqual([...item.sources].sort());
       }
-      const utilities = row.items.map((i: { scores: { utility: number } }) => i.scores.utility);
+      expect(row.score).toBeGreaterThan(0);
+      // Exploration slots hold less-exposed titles; every other item is in utility order.
+      const exploited = row.items.filter((i: { scores: { explorationBonus: number } }) => i.scores.explorationBonus === 0);
+      const utilities = exploited.map((i: { scores: { utility: number } }) => i.scores.utility);
       if (row.kind !== 'CONTINUE_WATCHING') expect(utilities).toEqual([...utilities].sort((a, b) => b - a));
+      for (const explored of row.items.filter((i: { scores: { explorationBonus: number } }) => i.scores.explorationBonus > 0)) {
+        expect(explored.reason).toMatch(/^Exploring: shown \d+ times in 4 weeks/);
+        expect(explored.position).toBeGreaterThanOrEqual(2);
+      }
     }
+    const shown = page.rows.flatMap((r: { items: { title: { id: string } }[] }) => r.items.map((i) => i.title.id));
+    expect(page.rows.some((r: { items: { scores: { explorationBonus: number } }[] }) => r.items.some((i) => i.scores.explorationBonus > 0))).toBe(true);
+    // A TV shows two rows a screen: none of their titles appears twice on the page.
+    const firstScreen = page.rows.slice(0, 2).flatMap((r: { items: { title: { id: string } }[] }) => r.items.map((i) => i.title.id));
+    for (const id of firstScreen) expect(shown.filter((s: string) => s === id)).toHaveLength(1);
   });
 
   it('gives a kids profile only titles within its maturity limit, and a page even without history', async () => {

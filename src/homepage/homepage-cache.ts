@@ -1,3 +1,4 @@
+import { sessionStage } from '../rows/device-layout';
 import type { UtilityWeights } from '../ranking/utility';
 import type { HomepageRequest } from '../retrieval/candidates';
 
@@ -19,7 +20,7 @@ export class HomepageCache<V> {
   /** The bucket a request falls in: same device, local hour, weekday, country, session stage and history. */
   static key(req: HomepageRequest, modelVersion: string, weights?: UtilityWeights): string {
     const c = req.context;
-    const session = c.sessionSeconds < 600 ? 0 : c.sessionSeconds < 1800 ? 1 : 2;
+    const session = sessionStage(c);
     // Every accepted playback adds one play to some watch state, so the sum changes with each.
     const history = `${req.signals.recent.length}:${req.signals.recent.reduce((n, w) => n + w.plays, 0)}`;
     const w = weights ? `${weights.click},${weights.finish},${weights.ret}` : '';

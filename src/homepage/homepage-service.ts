@@ -87,7 +87,7 @@ export class HomepageService {
     const { ranked, modelVersion } = await this.models.use(async (m) => ({
       ranked: await m.ranker.rank(req, await m.retrieval.generate(req), weights), modelVersion: m.version,
     }));
-    const plans = this.stages.rows.build(req, ranked);
+    const plans = await this.stages.rows.build(req, ranked);
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
     const artwork = await this.stages.artwork.choose(req, [...shown.values()]);
     return {

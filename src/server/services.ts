@@ -11,7 +11,8 @@ import { PlayCounters } from '../retrieval/play-counters';
 import { RetrievalUpdates } from '../retrieval/online-updates';
 import type { ModelBundle } from '../training/model-bundle';
 import type { Logger } from './logger';
-import { SimpleRowBuilder } from '../rows/simple-row-builder';
+import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
+import { PageBuilder } from '../rows/page-builder';
 import { NewTitleService } from '../catalog/new-title-service';
 import { ContentIndex } from '../similarity/content-index';
 import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
@@ -38,6 +39,8 @@ export interface ServiceOptions {
   clock?: () => number;
   logger?: Logger;
   utility?: UtilityWeights;
+  /** Share of each row's slots for less-exposed titles (EXPLORATION_SHARE). */
+  explorationShare?: number;
   /** How long a built page is reused for the same profile and context bucket (0: never). */
   cacheSeconds?: number;
 }
@@ -59,7 +62,7 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   const similarity = new SimilarityService(store, catalog);
   const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
   const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), logger);
-  const homepage = new HomepageService(store, catalog, models, { rows: new SimpleRowBuilder(), artwork: new FirstVariantSelector() }, clock,
+  const homepage = new HomepageService(store, catalog, models, { rows: pageBuilder(features, similarity, o), artwork: new FirstVariantSelector() }, clock,
     new HomepageCache((o.cacheSeconds ?? 0) * 1000));
   return {
     store,
@@ -74,6 +77,16 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     features,
     close: () => models.close(),
   };
+}
+
+function pageBuilder(features: FeatureStore, similarity: SimilarityService, o: ServiceOptions): PageBuilder {
+  return new PageBuilder({
+    neighbours: similarity.neighbours,
+    exposure: (profileId, now) => features.exposureOf(profileId, now),
+    evidence: (titleId, now) => features.evidence(titleId, now),
+    explorationShare: o.explorationShare ?? DEFAULT_EXPLORATION_SHARE,
+    onGraphUnavailable: (err) => o.logger?.warn({ err: err.message }, 'graph unavailable: page built without Because You Watched rows'),
+  });
 }
 
 function countPlays(plays: readonly { titleId: string }[]): Map<string, number> {

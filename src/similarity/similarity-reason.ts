@@ -1,15 +1,6 @@
 import type { PersonRef, Title } from '../../graph/types';
+import { countryName, languageName } from '../catalog/display-names';
 import { featureKind, featureValue, type FeatureKind } from './title-features';
-
-const regions = new Intl.DisplayNames(['en'], { type: 'region' });
-const languages = new Intl.DisplayNames(['en'], { type: 'language' });
-const displayName = (names: Intl.DisplayNames, code: string) => {
-  try {
-    return names.of(code) ?? code;
-  } catch {
-    return code;
-  }
-};
 
 /** Reason parts in this order, at most MAX_PARTS of them: the strongest kinds of evidence first. */
 const ORDER: (FeatureKind | 'co-watch')[] = ['director', 'cast', 'genre', 'co-watch', 'country', 'language', 'tag', 'era'];
@@ -46,8 +37,8 @@ function describe(kind: FeatureKind | 'co-watch', values: string[], people: Map<
     case 'cast': return `shared cast: ${list(names())}`;
     case 'genre': return `shared ${values.length > 1 ? 'genres' : 'genre'}: ${list(values)}`;
     case 'co-watch': return `watched together by ${values[0]} ${values[0] === '1' ? 'viewer' : 'viewers'}`;
-    case 'country': return `both from ${displayName(regions, values[0])}`;
-    case 'language': return `both in ${displayName(languages, values[0])}`;
+    case 'country': return `both from ${countryName(values[0])}`;
+    case 'language': return `both in ${languageName(values[0])}`;
     case 'tag': return `both ${list(values)}`;
     case 'era': return `both from the ${values[0]}`;
   }

@@ -5,7 +5,7 @@ import type { Candidate, HomepageRequest } from '../../retrieval/candidates';
 import type { CollaborativeModel } from '../../retrieval/collaborative-model';
 import { contentAffinity, type NeighbourLookup } from '../../retrieval/model-sources';
 import { assembleRows, requestStats, sourceRanks } from './feature-rows';
-import { ExposureHistory } from './exposure-history';
+import { ExposureHistory, type Exposure } from './exposure-history';
 import { profileFeatures } from './profile-features';
 import { TITLE_STATS_LOOKBACK_MS, TitleStats } from './title-stats';
 
@@ -48,6 +48,16 @@ export class FeatureStore {
       this.titleStats.noteImpression(e);
       this.exposure.note(e);
     }
+  }
+
+  /** The profile's exposure to each title as of `now` (page construction's freshness). */
+  exposureOf(profileId: string, now: number): (titleId: string) => Exposure {
+    return this.exposure.of(profileId, now);
+  }
+
+  /** A title's impressions and plays across all viewers within the lookback (exploration's uncertainty). */
+  evidence(titleId: string, now: number): { impressions: number; plays: number } {
+    return this.titleStats.evidence(titleId, now);
   }
 
   /**

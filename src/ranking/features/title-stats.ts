@@ -69,6 +69,19 @@ export class TitleStats {
     };
   }
 
+  /** Impressions and plays of the title within the lookback: how much the service knows of it. */
+  evidence(titleId: string, now: number): { impressions: number; plays: number } {
+    const today = Math.floor(now / DAY_MS);
+    let impressions = 0;
+    let plays = 0;
+    for (const [day, c] of this.byTitle.get(titleId) ?? []) {
+      if (today - day < 0 || today - day >= TITLE_STATS_DAYS) continue;
+      impressions += c.impressions;
+      plays += c.plays;
+    }
+    return { impressions, plays };
+  }
+
   private day(titleId: string, at: number): DayCounts {
     const day = Math.floor(at / DAY_MS);
     if (day > this.newestDay) this.forgetBefore((this.newestDay = day) - TITLE_STATS_DAYS);

@@ -1,0 +1,53 @@
+/** Share of each row's slots given to exploration unless EXPLORATION_SHARE says otherwise. */
+export const DEFAULT_EXPLORATION_SHARE = 0.1;
+
+/** What the service has seen of a title lately, across all viewers. */
+export interface TitleEvidence {
+  impressions: number;
+  plays: number;
+}
+
+/**
+ * The same smoothing the ranker's play-rate feature uses: half a play in ten impressions, a
+ * 5% take rate for a title nobody has been shown.
+ */
+const PRIOR_PLAYS = 0.5;
+const PRIOR_IMPRESSIONS = 10;
+
+/** Posterior standard deviation of a Beta distribution over the title's take rate. */
+export function takeRateUncertainty(e: TitleEvidence): number {
+  const a = e.plays + PRIOR_PLAYS;
+  const b = Math.max(PRIOR_IMPRESSIONS - PRIOR_PLAYS, e.impressions + PRIOR_IMPRESSIONS - a);
+  return Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+}
+
+/** The uncertainty of a title nobody has been shown: the largest there is. */
+export const PRIOR_UNCERTAINTY = takeRateUncertainty({ impressions: 0, plays: 0 });
+
+/** A title is "less exposed" while its take rate is still this uncertain (about 25 impressions). */
+export const MIN_EXPLORATION_UNCERTAINTY = 0.5 * PRIOR_UNCERTAINTY;
+
+/** How much of the score of an exploration pick comes from what we do not know yet. */
+export const UNCERTAINTY_WEIGHT = 0.5;
+
+/**
+ * Upper-confidence score of an exploration candidate: its relevance to this viewer (utility
+ * relative to the page's best) plus a bonus for uncertainty. Among titles the service knows
+ * little about, it picks those that would most plausibly please this viewer, not random ones.
+ */
+export function explorationScore(utility: number, bestUtility: number, e: TitleEvidence): number {
+  return (bestUtility > 0 ? utility / bestUtility : 0) + explorationBonus(e);
+}
+
+export const explorationBonus = (e: TitleEvidence) => UNCERTAINTY_WEIGHT * (takeRateUncertainty(e) / PRIOR_UNCERTAINTY);
+
+/**
+ * Positions of a row's exploration slots: `share` of its length, spread evenly, never the first
+ * two (the places viewers look at first stay with the best-ranked titles).
+ */
+export function explorationSlots(length: number, share: number): number[] {
+  const count = Math.floor(length * share + 0.5);
+  const slots: number[] = [];
+  for (let k = 0; k < count; k++) slots.push(Math.max(2, Math.floor(((k + 0.5) * length) / count)));
+  return [...new Set(slots)].filter((s) => s < length);
+}

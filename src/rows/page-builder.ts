@@ -1,0 +1,57 @@
+import { StoreUnavailableError } from '../../graph/errors';
+import type { Exposure } from '../ranking/features/exposure-history';
+import type { RankedCandidate } from '../ranking/ranker';
+import type { HomepageRequest } from '../retrieval/candidates';
+import type { NeighbourLookup } from '../retrieval/model-sources';
+import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
+import type { TitleEvidence } from './exploration';
+import { placeRows } from './page-placement';
+import { anchorWatches, rowCandidates, type Anchor } from './row-candidates';
+import type { RowBuilder, RowPlan } from './row-builder';
+
+/** Neighbours per anchor a "Because You Watched" row draws from (the graph keeps 50). */
+const ANCHOR_NEIGHBOURS = 50;
+
+export interface PageBuilderOptions {
+  /** The title-similarity graph (cached); when it fails the page goes without "Because You Watched". */
+  neighbours: NeighbourLookup;
+  /** The viewer's recent exposure to each title (the ranker's feature store). */
+  exposure(profileId: string, now: number): (titleId: string) => Exposure;
+  /** Impressions and plays of a title across all viewers lately. */
+  evidence(titleId: string, now: number): TitleEvidence;
+  /** Share of each row's slots for less-exposed titles, 0..0.5. */
+  explorationShare: number;
+  onGraphUnavailable?(err: Error): void;
+}
+
+/**
+ * Page construction: candidate rows for this profile and context (row-candidates.ts), placed
+ * greedily on the device's layout (page-placement.ts). After a long browse without a play, a
+ * larger share of slots goes to exploration: what the viewer was offered did not work.
+ */
+export class PageBuilder implements RowBuilder {
+  constructor(private readonly o: PageBuilderOptions) {}
+
+  async build(req: HomepageRequest, ranked: readonly RankedCandidate[]): Promise<RowPlan[]> {
+    const { context } = req;
+    const anchors = await this.anchors(req);
+    const shown = this.o.exposure(req.profile.id, context.now);
+    const share = Math.min(0.5, this.o.explorationShare * (sessionStage(context) === 'BROWSING_LONG' ? 1.5 : 1));
+    return placeRows(rowCandidates(req, ranked, anchors), {
+      context, layout: DEVICE_LAYOUTS[context.device], explorationShare: share,
+      timesShown: (id) => shown(id).shown, evidence: (id) => this.o.evidence(id, context.now),
+    });
+  }
+
+  private async anchors(req: HomepageRequest): Promise<Anchor[]> {
+    const watches = anchorWatches(req);
+    try {
+      const lists = await Promise.all(watches.map((w) => this.o.neighbours(w.title.id, ANCHOR_NEIGHBOURS, req.profile.maturityLimit)));
+      return watches.map((w, i) => ({ ...w, neighbours: lists[i] }));
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      this.o.onGraphUnavailable?.(err);
+      return [];
+    }
+  }
+}

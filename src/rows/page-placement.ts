@@ -1,0 +1,125 @@
+import type { ViewingContext } from '../homepage/viewing-context';
+import type { RankedCandidate } from '../ranking/ranker';
+import type { DeviceLayout } from './device-layout';
+import { explorationBonus, explorationScore, explorationSlots, MIN_EXPLORATION_UNCERTAINTY, takeRateUncertainty, type TitleEvidence } from './exploration';
+import type { RowCandidate } from './row-candidates';
+import type { RowItemPlan, RowPlan } from './row-builder';
+import { diversityFactor, MIN_ROW_VALUE, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
+
+export interface PlacementInputs {
+  context: ViewingContext;
+  layout: DeviceLayout;
+  /** Share of each row's slots given to less-exposed titles (0 turns exploration off). */
+  explorationShare: number;
+  /** Times the viewer was shown a title lately. */
+  timesShown(titleId: string): number;
+  /** What all viewers were shown of a title lately, and played. */
+  evidence(titleId: string): TitleEvidence;
+}
+
+interface FilledRow {
+  items: RankedCandidate[];
+  explored: Set<string>;
+}
+
+/**
+ * Greedy page construction. At each position, every remaining row is filled from its pool
+ * (leaving out titles the viewer already sees on the same screen) and scored as
+ * prior · relevance of its visible titles · freshness · diversity against what is placed above;
+ * the best row takes the position. The page ends at the device's row count, or when the best
+ * row's score discounted by its position is no longer worth the scroll.
+ */
+export function placeRows(candidates: readonly RowCandidate[], inputs: PlacementInputs): RowPlan[] {
+  const { context, layout } = inputs;
+  let bestUtility = 0;
+  for (const row of candidates) for (const c of row.pool) bestUtility = Math.max(bestUtility, c.utility);
+  const explorationRank = memo((c: RankedCandidate) => explorationScore(c.utility, bestUtility, inputs.evidence(c.title.id)));
+  const uncertain = memo((c: RankedCandidate) => takeRateUncertainty(inputs.evidence(c.title.id)) >= MIN_EXPLORATION_UNCERTAINTY);
+  const remaining = [...candidates];
+  const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
+  const genresAbove = new Map<string, number>();
+  let visibleAbove = 0;
+
+  while (placed.length < layout.maxRows && remaining.length > 0) {
+    const position = placed.length;
+    const blocked = blockedTitles(placed.map((p) => p.filled.items), position, layout.screenRows);
+    let best: { index: number; filled: FilledRow; score: number } | undefined;
+    for (const [index, row] of remaining.entries()) {
+      const filled = fillRow(row, blocked, layout.rowLength, row.kind === 'CONTINUE_WATCHING' ? 0 : inputs.explorationShare, explorationRank, uncertain);
+      if (filled.items.length < (row.kind === 'CONTINUE_WATCHING' ? 1 : layout.minItems)) continue;
+      const visible = filled.items.slice(0, layout.visibleItems);
+      // Resuming is never stale, never repetitive, and a short list of it is a complete one.
+      const exempt = row.kind === 'CONTINUE_WATCHING';
+      const score = rowPrior(row.kind, context) *
+        rowRelevance(filled.items.map((c) => c.utility), exempt ? Math.min(layout.visibleItems, filled.items.length) : layout.visibleItems, bestUtility) *
+        (exempt ? 1 : rowFreshness(visible.map((c) => inputs.timesShown(c.title.id)))) *
+        (exempt ? 1 : diversityFactor(visible.map((c) => c.title.genres[0]), genresAbove, visibleAbove));
+      if (!best || score > best.score) best = { index, filled, score };
+    }
+    if (!best || best.score * rowDecay(position) < MIN_ROW_VALUE) break;
+    const [row] = remaining.splice(best.index, 1);
+    placed.push({ row, filled: best.filled, score: best.score });
+    for (const c of best.filled.items.slice(0, layout.visibleItems)) {
+      const g = c.title.genres[0];
+      if (g) genresAbove.set(g, (genresAbove.get(g) ?? 0) + 1);
+      visibleAbove++;
+    }
+  }
+  return placed.map(({ row, filled, score }) => ({
+    id: row.id, kind: row.kind, displayTitle: row.displayTitle, reason: row.reason, score,
+    items: filled.items.map((c): RowItemPlan => {
+      const explored = filled.explored.has(c.title.id);
+      const e = inputs.evidence(c.title.id);
+      return {
+        title: c.title,
+        reason: explored ? `Exploring: shown ${e.impressions} times in 4 weeks, so we are still learning who likes it · ${row.itemReason(c)}` : row.itemReason(c),
+        sources: [...c.sources.keys()], sourceScores: c.sources, utility: c.utility, heads: c.heads,
+        explorationBonus: explored ? explorationBonus(e) : 0,
+      };
+    }),
+  }));
+}
+
+/** Titles the row at `position` may not repeat: those on the first screen and on the screen it shares. */
+function blockedTitles(rows: readonly RankedCandidate[][], position: number, screenRows: number): Set<string> {
+  const blocked = new Set<string>();
+  rows.forEach((items, r) => {
+    if (r < screenRows || r > position - screenRows) for (const c of items) blocked.add(c.title.id);
+  });
+  return blocked;
+}
+
+/**
+ * The row's titles: its best-ranked titles, with `share` of the slots (spread along the row)
+ * given to the less-exposed titles of its pool that score best on utility plus uncertainty.
+ */
+function fillRow(
+  row: RowCandidate, blocked: ReadonlySet<string>, length: number, share: number,
+  explorationRank: (c: RankedCandidate) => number, uncertain: (c: RankedCandidate) => boolean,
+): FilledRow {
+  const slots = new Set(explorationSlots(length, share));
+  const open = row.pool.filter((c) => !blocked.has(c.title.id));
+  const exploited = open.slice(0, length - slots.size);
+  const explore = slots.size === 0 ? [] : open.slice(exploited.length).filter(uncertain)
+    .sort((a, b) => explorationRank(b) - explorationRank(a) || (a.title.id < b.title.id ? -1 : 1)).slice(0, slots.size);
+  const chosen = new Set([...exploited, ...explore].map((c) => c.title.id));
+  // Slots no less-exposed title could fill go to the next best-ranked titles.
+  const backfill = open.slice(exploited.length).filter((c) => !chosen.has(c.title.id));
+  const items: RankedCandidate[] = [];
+  const queues = { exploit: [...exploited, ...backfill], explore: [...explore] };
+  for (let position = 0; position < length; position++) {
+    const next = (slots.has(position) && queues.explore.shift()) || queues.exploit.shift();
+    if (!next) break;
+    items.push(next);
+  }
+  return { items, explored: new Set(explore.filter((c) => items.includes(c)).map((c) => c.title.id)) };
+}
+
+function memo<T>(f: (c: RankedCandidate) => T): (c: RankedCandidate) => T {
+  const cache = new Map<string, T>();
+  return (c) => {
+    let v = cache.get(c.title.id);
+    if (v === undefined) cache.set(c.title.id, (v = f(c)));
+    return v;
+  };
+}

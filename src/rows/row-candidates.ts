@@ -1,0 +1,169 @@
+import type { SimilarEdge, Title, WatchState } from '../../graph/types';
+import { countryName, languageName } from '../catalog/display-names';
+import { topGenres } from '../homepage/profile-signals';
+import type { RankedCandidate } from '../ranking/ranker';
+import type { HomepageRequest } from '../retrieval/candidates';
+import { similarityReason } from '../similarity/similarity-reason';
+import { isWeekdayLunch, sessionStage } from './device-layout';
+import type { RowKind } from './row-builder';
+
+/** A row the page could show: its heading, why, and every ranked title it may hold, best first. */
+export interface RowCandidate {
+  id: string;
+  kind: RowKind;
+  displayTitle: string;
+  reason: string;
+  pool: RankedCandidate[];
+  itemReason(c: RankedCandidate): string;
+}
+
+/** A recent watch whose graph neighbours make a "Because You Watched" row. */
+export interface Anchor {
+  title: Title;
+  watch: WatchState;
+  neighbours: SimilarEdge[];
+}
+
+const DAY_MS = 86_400_000;
+export const MAX_ANCHORS = 3;
+/** A watch this recent and this engaged says what the viewer wants more of. */
+const ANCHOR_DAYS = 45;
+const ANCHOR_MIN_PROGRESS = 0.25;
+const GENRE_ROWS = 4;
+/** A profile with little history is offered more genres: which one it opens tells us its taste. */
+const COLD_GENRE_ROWS = 7;
+const LANGUAGE_ROWS = 2;
+/** A language is a taste, not an accident, from this share of the profile's engaged watching. */
+const MIN_LANGUAGE_SHARE = 0.08;
+export const SHORT_MINUTES = 30;
+
+/** The recent, engaged watches to anchor "Because You Watched" rows on, newest first. */
+export function anchorWatches(req: HomepageRequest): { title: Title; watch: WatchState }[] {
+  const out: { title: Title; watch: WatchState }[] = [];
+  for (const w of req.signals.recent) {
+    if (out.length >= MAX_ANCHORS || req.context.now - w.lastAt > ANCHOR_DAYS * DAY_MS) break;
+    const title = req.catalog.get(w.titleId);
+    if (title && (w.completed || w.progress >= ANCHOR_MIN_PROGRESS)) out.push({ title, watch: w });
+  }
+  return out;
+}
+
+/** Every row this profile could get in this context, each with its ranked pool (utility order). */
+export function rowCandidates(req: HomepageRequest, ranked: readonly RankedCandidate[], anchors: readonly Anchor[]): RowCandidate[] {
+  const { profile, context, signals } = req;
+  const fresh = ranked.filter((c) => !c.sources.has('CONTINUE_WATCHING'));
+  const rows: RowCandidate[] = [continueWatching(req, ranked)];
+  rows.push({
+    id: 'top-picks', kind: 'TOP_PICKS', displayTitle: `Top Picks for ${profile.name}`,
+    reason: signals.genreAffinity.size > 0 ? 'The titles ranked highest for you in this moment' : 'The titles ranked highest while we learn your taste',
+    pool: fresh, itemReason: (c) => tasteReason(req, c),
+  });
+  for (const a of anchors) rows.push(becauseYouWatched(req, fresh, a));
+  const trendRank = new Map([...fresh].filter((c) => c.sources.has('TRENDING'))
+    .sort((a, b) => b.sources.get('TRENDING')! - a.sources.get('TRENDING')!).map((c, i) => [c.title.id, i + 1]));
+  const country = countryName(context.country);
+  rows.push({
+    id: 'trending', kind: 'TRENDING', displayTitle: `Trending Now in ${country}`, reason: `The most played titles in ${country} over the last days`,
+    pool: fresh.filter((c) => trendRank.has(c.title.id)), itemReason: (c) => `#${trendRank.get(c.title.id)} in ${country} right now`,
+  });
+  rows.push({
+    id: 'new-releases', kind: 'NEW_RELEASES', displayTitle: 'New Releases', reason: 'The newest additions to the catalog',
+    pool: fresh.filter((c) => c.sources.has('NEW_RELEASES')),
+    itemReason: (c) => `Added ${daysAgo(context.now - c.title.addedAt)}`,
+  });
+  for (const genre of genresFor(req, fresh)) {
+    const watched = signals.genreAffinity.has(genre);
+    rows.push({
+      id: `genre:${genre}`, kind: 'GENRE', displayTitle: genre,
+      reason: watched ? `${Math.round(signals.genreAffinity.get(genre)! * 100)}% of what you watch lately is ${genre}` : 'Among the genres most common in the titles picked for you',
+      pool: fresh.filter((c) => c.title.genres.includes(genre)), itemReason: (c) => tasteReason(req, c, genre),
+    });
+  }
+  for (const row of languageRows(req, fresh)) rows.push(row);
+  rows.push({
+    id: 'critically-acclaimed', kind: 'CRITICALLY_ACCLAIMED', displayTitle: 'Critically Acclaimed', reason: 'Titles critics score 75 or more',
+    pool: fresh.filter((c) => c.sources.has('ACCLAIMED')), itemReason: (c) => `Critics rate it ${c.title.criticScore}/100`,
+  });
+  if (context.device === 'PHONE') {
+    const lunch = isWeekdayLunch(context);
+    rows.push({
+      id: 'short-picks', kind: 'SHORT_PICKS', displayTitle: lunch ? 'Quick Watches for Your Lunch Break' : 'Short Picks for Your Phone',
+      reason: `Episodes and films of ${SHORT_MINUTES} minutes or less, because you are on a phone${lunch ? ' at lunchtime' : ''}`,
+      pool: fresh.filter((c) => c.title.runtimeMinutes <= SHORT_MINUTES), itemReason: (c) => `${c.title.runtimeMinutes} min · ${tasteReason(req, c)}`,
+    });
+  }
+  return rows;
+}
+
+/** Titles in progress, most recently watched first: the one row a viewer reads by memory, not rank. */
+function continueWatching(req: HomepageRequest, ranked: readonly RankedCandidate[]): RowCandidate {
+  const order = new Map(req.signals.inProgress.map((w, i) => [w.titleId, i]));
+  const progress = new Map(req.signals.inProgress.map((w) => [w.titleId, w.progress]));
+  const arriving = sessionStage(req.context) === 'ARRIVING';
+  return {
+    id: 'continue-watching', kind: 'CONTINUE_WATCHING', displayTitle: `Continue Watching for ${req.profile.name}`,
+    reason: arriving ? 'Pick up where you left off: most sessions start by resuming' : 'Titles you started and have not finished, most recent first',
+    pool: ranked.filter((c) => order.has(c.title.id)).sort((a, b) => order.get(a.title.id)! - order.get(b.title.id)!),
+    itemReason: (c) => `You are ${Math.round((progress.get(c.title.id) ?? 0) * 100)}% through`,
+  };
+}
+
+function becauseYouWatched(req: HomepageRequest, fresh: readonly RankedCandidate[], a: Anchor): RowCandidate {
+  const edges = new Map(a.neighbours.map((e) => [e.to, e]));
+  const when = daysAgo(req.context.now - a.watch.lastAt);
+  return {
+    id: `because:${a.title.id}`, kind: 'BECAUSE_YOU_WATCHED', displayTitle: `Because You Watched ${a.title.name}`,
+    reason: `Titles most like ${a.title.name}, which you ${a.watch.completed ? 'finished' : 'watched'} ${when}`,
+    pool: fresh.filter((c) => edges.has(c.title.id) && c.title.id !== a.title.id),
+    itemReason: (c) => similarityReason(a.title, c.title, edges.get(c.title.id)!.basis),
+  };
+}
+
+/** The profile's favourite genres, topped up with the genres most common among its candidates. */
+function genresFor(req: HomepageRequest, fresh: readonly RankedCandidate[]): string[] {
+  const picked = topGenres(req.signals, GENRE_ROWS);
+  const wanted = picked.length < 2 ? COLD_GENRE_ROWS : GENRE_ROWS;
+  const counts = new Map<string, number>();
+  for (const c of fresh.slice(0, 100)) for (const g of c.title.genres) counts.set(g, (counts.get(g) ?? 0) + 1);
+  const common = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([g]) => g);
+  for (const g of common) if (picked.length < wanted && !picked.includes(g)) picked.push(g);
+  return picked;
+}
+
+/** "Korean TV Shows", "Spanish Movies": languages other than the profile's own that it watches. */
+function languageRows(req: HomepageRequest, fresh: readonly RankedCandidate[]): RowCandidate[] {
+  const share = new Map<string, number>();
+  let total = 0;
+  for (const w of req.signals.recent) {
+    const title = req.catalog.get(w.titleId);
+    if (!title || (w.progress < ANCHOR_MIN_PROGRESS && !w.completed)) continue;
+    share.set(title.language, (share.get(title.language) ?? 0) + 1);
+    total++;
+  }
+  const languages = [...share].filter(([lang, n]) => lang !== req.profile.language && n / total >= MIN_LANGUAGE_SHARE)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, LANGUAGE_ROWS);
+  return languages.flatMap(([lang, n]) => (['SERIES', 'MOVIE'] as const).map((kind): RowCandidate => {
+    const name = `${languageName(lang)} ${kind === 'SERIES' ? 'TV Shows' : 'Movies'}`;
+    return {
+      id: `language:${lang}:${kind.toLowerCase()}`, kind: 'LANGUAGE', displayTitle: name,
+      reason: `${Math.round((n / total) * 100)}% of what you watch is in ${languageName(lang)}`,
+      pool: fresh.filter((c) => c.title.language === lang && c.title.kind === kind),
+      itemReason: (c) => `${name.replace(/s$/, '')} from ${countryName(c.title.country)}`,
+    };
+  }));
+}
+
+/** Why a title suits this profile, for rows ordered purely by the ranker. */
+export function tasteReason(req: HomepageRequest, c: RankedCandidate, genre?: string): string {
+  const liked = c.title.genres.filter((g) => g !== genre && req.signals.genreAffinity.has(g));
+  if (liked.length > 0) return `${genre ? `${genre} with ` : 'Matches your taste for '}${liked.slice(0, 2).join(' and ')}`;
+  if (c.sources.has('CONTENT')) return 'Close to titles you watched recently';
+  if (c.sources.has('COLLABORATIVE')) return 'Viewers with your taste play it';
+  const plays = req.catalog.popularity(c.title.id);
+  return plays > 0 ? `Popular right now: ${plays} recent plays` : 'Picked for variety';
+}
+
+function daysAgo(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  return days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`;
+}
