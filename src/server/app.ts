@@ -9,6 +9,7 @@ import { posterSvg } from '../artwork/poster-svg';
 import { createContext, type RequestContext } from './context';
 import { ErrorCode, REQUEST_ERROR_CODES } from './errors';
 import { ideRouter } from './ide';
+import { previewRouter } from './preview';
 import type { Logger } from './logger';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
@@ -60,6 +61,7 @@ export async function startApp(services: Services, logger: Logger, port: number,
   const app = express();
   app.disable('x-powered-by');
   app.use(ideRouter(async () => (await services.store.listProfiles(1)).profiles[0]?.id ?? 'a1-p1'));
+  app.use(previewRouter());
   app.get('/health', (_req, res) => void res.json({ ok: true, titles: services.catalog.size }));
   app.get('/artwork/:file', (req, res) => {
     const id = req.params.file.replace(/\.svg$/, '');
