@@ -1,4 +1,5 @@
 import type { WorldData } from '../src/world/generate';
+import type { ArtworkStat, ThemeStat } from './artwork-stats';
 import type {
   Account, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title, WatchState,
 } from './types';
@@ -69,7 +70,9 @@ export interface Store {
   profilesOfAccount(accountId: string): Promise<Profile[]>;
 
   // Watch state and events. Writes are idempotent by eventId and durable when they resolve.
+  /** Also credits the artwork bandit: each new play by the reward rule of graph/artwork-stats.ts, in the same write. */
   recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome>;
+  /** Also counts each new impression into the artwork bandit's statistics, in the same write. */
   recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome>;
   /** The profile's state per title it has played, ordered by lastAt descending, then title id. */
   getWatchState(profileId: string): Promise<WatchState[]>;
@@ -85,4 +88,10 @@ export interface Store {
   listWatchStates(): Promise<WatchState[]>;
   /** When the newest playback event happened (epoch ms), or null when there is none. */
   latestPlaybackAt(): Promise<number | null>;
+
+  // The artwork bandit's statistics, shared by every replica (graph/artwork-stats.ts says what they count).
+  /** Every artwork variant of the titles asked, zeros where never shown; by title id, then the title's artwork order; unknown titles left out. */
+  artworkStats(titleIds: readonly string[]): Promise<ArtworkStat[]>;
+  /** The profile's counters per theme it has any, by theme name. */
+  themeStats(profileId: string): Promise<ThemeStat[]>;
 }

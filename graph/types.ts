@@ -86,6 +86,12 @@ export interface PlaybackEvent {
   sessionId: string | null;
 }
 
+/** The variant of one experiment a homepage was built under. */
+export interface ExperimentVariant {
+  experimentId: string;
+  variant: string;
+}
+
 /** One title shown on a homepage, with the artwork variant it was shown with. */
 export interface ImpressionEvent {
   eventId: string;
@@ -101,6 +107,8 @@ export interface ImpressionEvent {
   rowIndex: number;
   position: number;
   sessionId: string | null;
+  /** The experiment variants the page was built under; absent (never empty) when there were none. */
+  experiments?: ExperimentVariant[];
 }
 
 /** What a store derives per (profile, title) from playback events. */

@@ -84,8 +84,8 @@ export class EmbeddedStore implements Store {
     const state = new MemoryState();
     state.load(data, similarity);
     // Writes journaled before the load (none in practice) still apply on top of the snapshot.
-    state.addPlaybacks(this.state.playbacks.all());
     state.addImpressions(this.state.impressions.all());
+    state.addPlaybacks(this.state.playbacks.all());
     this.state = state;
     this.loaded = true;
   }
@@ -235,5 +235,13 @@ export class EmbeddedStore implements Store {
 
   async latestPlaybackAt() {
     return this.state.latestPlaybackAt;
+  }
+
+  async artworkStats(titleIds: readonly string[]) {
+    return this.state.artwork.artworkStats(titleIds);
+  }
+
+  async themeStats(profileId: string) {
+    return this.state.artwork.themeStats(profileId);
   }
 }

@@ -1,4 +1,5 @@
 import type { WorldData } from '../../src/world/generate';
+import { ArtworkLedger } from '../artwork-stats';
 import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../watch-state';
 import {
@@ -29,6 +30,8 @@ export class MemoryState {
   /** SIMILAR_TO edges by source title, best first. */
   readonly similar = new Map<string, SimilarEdge[]>();
   latestPlaybackAt: number | null = null;
+  /** The artwork bandit's counters, kept as events are added. */
+  readonly artwork = new ArtworkLedger((id) => this.titles.get(id));
 
   load(data: Omit<WorldData, 'manifest'>, similarity: readonly SimilarEdge[]): void {
     for (const t of [...data.titles].sort(byId)) this.putTitle(t);
@@ -36,8 +39,9 @@ export class MemoryState {
     for (const a of data.accounts) this.accounts.set(a.id, a);
     for (const p of data.profiles) this.profiles.set(p.id, p);
     this.sortedProfileIds = [...this.profiles.keys()].sort();
-    this.addPlaybacks(data.playbacks);
+    // Impressions first: a play credits an impression shown before it (graph/artwork-stats.ts).
     this.addImpressions(data.impressions);
+    this.addPlaybacks(data.playbacks);
   }
 
   /** A new title (ids are checked by the caller) with its people and edges. */
@@ -76,9 +80,10 @@ export class MemoryState {
 
   /** Adds events not seen before; returns how many were new. */
   addPlaybacks(events: readonly PlaybackEvent[]): number {
-    let added = 0;
+    const fresh: PlaybackEvent[] = [];
     for (const e of events) {
       if (this.playbackIds.has(e.eventId)) continue;
+      fresh.push(e);
       this.playbackIds.add(e.eventId);
       this.playbacks.append(e);
       this.latestPlaybackAt = Math.max(this.latestPlaybackAt ?? e.occurredAt, e.occurredAt);
@@ -88,20 +93,21 @@ export class MemoryState {
       const states = this.watch.get(e.profileId) ?? new Map<string, WatchState>();
       states.set(e.titleId, applyToWatchState(states.get(e.titleId), e));
       this.watch.set(e.profileId, states);
-      added++;
     }
-    return added;
+    this.artwork.creditPlays(fresh);
+    return fresh.length;
   }
 
   addImpressions(events: readonly ImpressionEvent[]): number {
-    let added = 0;
+    const fresh: ImpressionEvent[] = [];
     for (const e of events) {
       if (this.impressionIds.has(e.eventId)) continue;
       this.impressionIds.add(e.eventId);
       this.impressions.append(e);
-      added++;
+      fresh.push(e);
     }
-    return added;
+    this.artwork.addImpressions(fresh);
+    return fresh.length;
   }
 
   watchState(profileId: string): WatchState[] {

@@ -2,7 +2,7 @@ import { LoadInProgressError } from '../errors';
 import type { CypherExecutor } from './cypher-executor';
 
 /** Labels this API writes; a wipe after a crashed load deletes these and nothing else. */
-const OWN_LABELS = ['Title', 'Person', 'Genre', 'Tag', 'Country', 'Language', 'Account', 'Profile', 'Playback', 'Impression'];
+const OWN_LABELS = ['Title', 'Person', 'Genre', 'Tag', 'Country', 'Language', 'Account', 'Profile', 'Playback', 'Impression', 'Artwork', 'ThemeStats'];
 /** A loader that has not written a batch for this long is taken to have died. */
 const STALE_MS = 120_000;
 

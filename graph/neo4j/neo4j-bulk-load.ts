@@ -1,10 +1,12 @@
 import type { WorldData } from '../../src/world/generate';
+import { ArtworkLedger } from '../artwork-stats';
 import type { LoadProgress } from '../store';
 import type { SimilarEdge } from '../types';
 import { watchStatesFrom } from '../watch-state';
 import { firstOfEachId } from './first-of-each-id';
 import type { CypherExecutor } from './cypher-executor';
-import { accountProps, impressionProps, playbackProps, profileProps, titleProps, watchProps } from './neo4j-records';
+import { accountProps, impressionProps, playbackProps, profileProps, themeStatsProps, titleProps, watchProps } from './neo4j-records';
+import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
 
 /**
  * Rows per transaction. Transaction state lives on Neo4j's heap (capped by
@@ -36,10 +38,17 @@ UNWIND $edges AS e
 MATCH (a:Title {id: e.from}), (b:Title {id: e.to})
 CREATE (a)-[:SIMILAR_TO {score: e.score, basis: e.basis}]->(b)`;
 
-type Step = { stage: string; cypher: string; batch?: number; rows: (d: WorldData, s: readonly SimilarEdge[]) => readonly object[] };
+type Step = { stage: string; cypher: string; batch?: number; rows: (d: WorldData, s: readonly SimilarEdge[], seed: ArtworkLedger) => readonly object[] };
 const STEPS: Step[] = [
   { stage: 'titles', cypher: CREATE_TITLES, batch: BATCH.titles, rows: (d) => sortedTitles(d).map(titleProps) },
   { stage: 'metadata', cypher: LINK_TITLES, batch: BATCH.metadata, rows: (d) => sortedTitles(d).map(titleProps) },
+  {
+    stage: 'artwork', cypher: CREATE_ARTWORK, batch: BATCH.titles,
+    rows: (d, _s, seed) => {
+      const counts = new Map(seed.allArtwork());
+      return artworkRows(sortedTitles(d), (id) => counts.get(id));
+    },
+  },
   { stage: 'similar_to', cypher: CREATE_SIMILAR, batch: BATCH.similar_to, rows: (_d, s) => s },
   { stage: 'accounts', cypher: 'UNWIND $rows AS row CREATE (a:Account) SET a = row', rows: (d) => d.accounts.map(accountProps) },
   {
@@ -54,8 +63,24 @@ const STEPS: Step[] = [
              CREATE (p)-[w:WATCHED]->(t) SET w = row.props`,
     rows: (d) => watchStatesFrom(firstOfEachId(d.playbacks)).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
   },
-  { stage: 'impressions', cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row', rows: (d) => firstOfEachId(d.impressions).map(impressionProps) },
+  {
+    stage: 'impressions', cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row',
+    rows: (d, _s, seed) => firstOfEachId(d.impressions).map((e) => {
+      const creditedBy = seed.credited.get(e.eventId);
+      return creditedBy === undefined ? impressionProps(e) : { ...impressionProps(e), creditedBy };
+    }),
+  },
+  { stage: 'theme_stats', cypher: 'UNWIND $rows AS row CREATE (s:ThemeStats) SET s = row', rows: (_d, _s, seed) => seed.allThemes().map(themeStatsProps) },
 ];
+
+/** The artwork bandit's counters over the logged events, as the embedded store derives them: the bandit starts warm. */
+function seedLedger(d: WorldData): ArtworkLedger {
+  const titles = new Map(d.titles.map((t) => [t.id, t]));
+  const seed = new ArtworkLedger((id) => titles.get(id));
+  seed.addImpressions(firstOfEachId(d.impressions));
+  seed.creditPlays(firstOfEachId(d.playbacks));
+  return seed;
+}
 
 function sortedTitles(d: WorldData) {
   return [...d.titles].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -70,8 +95,9 @@ export async function bulkLoadNeo4j(
   cypher: CypherExecutor, data: WorldData, similarity: readonly SimilarEdge[], onProgress: LoadProgress | undefined,
   afterBatch: () => Promise<void>,
 ): Promise<void> {
+  const seed = seedLedger(data);
   for (const step of STEPS) {
-    const rows = step.rows(data, similarity);
+    const rows = step.rows(data, similarity, seed);
     onProgress?.(step.stage, 0, rows.length);
     const size = step.batch ?? BATCH.rows;
     for (let i = 0; i < rows.length; i += size) {

@@ -3,6 +3,7 @@ import type { ImpressionEvent, PlaybackEvent, RecordOutcome } from '../types';
 import { applyToWatchState } from '../watch-state';
 import type { CypherExecutor } from './cypher-executor';
 import { firstOfEachId } from './first-of-each-id';
+import { countImpressions, creditPlays } from './neo4j-artwork-stats';
 import { impressionProps, playbackProps, toWatchState, watchProps } from './neo4j-records';
 
 type Props = Record<string, unknown>;
@@ -14,6 +15,7 @@ export const isConstraintViolation = (err: unknown) => (err as { code?: string }
 /**
  * Idempotent event writes: events are nodes unique by id, created only when new, and new
  * playbacks are folded into WATCHED in the same transaction with the embedded store's function.
+ * The artwork bandit's counters are updated in the same transactions (neo4j-artwork-stats).
  */
 export class Neo4jEventWriter {
   constructor(private readonly cypher: CypherExecutor) {}
@@ -26,13 +28,18 @@ export class Neo4jEventWriter {
       await tx.run('UNWIND $ids AS id MATCH (p:Profile {id: id}) SET p._lock = true REMOVE p._lock', { ids: profileIds });
       const created = await this.createNew(tx, 'Playback', batch, playbackProps);
       if (created.length > 0) await this.foldWatchState(tx, created);
+      await creditPlays(tx, created);
       return created;
     });
     return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
   }
 
   async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
-    const fresh = await this.insertEvents(firstOfEachId(events), (tx, batch) => this.createNew(tx, 'Impression', batch, impressionProps));
+    const fresh = await this.insertEvents(firstOfEachId(events), async (tx, batch) => {
+      const created = await this.createNew(tx, 'Impression', batch, impressionProps);
+      await countImpressions(tx, created);
+      return created;
+    });
     return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
   }
 

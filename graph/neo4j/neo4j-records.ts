@@ -1,6 +1,7 @@
 import neo4j from 'neo4j-driver';
+import { themeKey, type ThemeStat, type VariantCounts } from '../artwork-stats';
 import {
-  tierRank, type Account, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState,
+  tierRank, type Account, type Artwork, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState,
 } from '../types';
 
 /**
@@ -82,8 +83,15 @@ export function toPlayback(p: Props): PlaybackEvent {
   };
 }
 
+/** Experiment variants travel as two parallel lists: Neo4j properties cannot hold maps. */
 export function impressionProps(e: ImpressionEvent): Props {
-  return withInts({ ...e }, ['occurredAt', 'localHour', 'localWeekday', 'rowIndex', 'position']);
+  const { experiments, ...rest } = e;
+  const props: Props = { ...rest };
+  if (experiments !== undefined) {
+    props.experimentIds = experiments.map((x) => x.experimentId);
+    props.experimentVariants = experiments.map((x) => x.variant);
+  }
+  return withInts(props, ['occurredAt', 'localHour', 'localWeekday', 'rowIndex', 'position']);
 }
 
 export function toImpression(p: Props): ImpressionEvent {
@@ -92,7 +100,20 @@ export function toImpression(p: Props): ImpressionEvent {
     artworkId: p.artworkId as string, occurredAt: p.occurredAt as number, device: p.device as ImpressionEvent['device'],
     localHour: p.localHour as number, localWeekday: p.localWeekday as number, requestId: p.requestId as string,
     rowIndex: p.rowIndex as number, position: p.position as number, sessionId: (p.sessionId as string | undefined) ?? null,
+    ...(p.experimentIds === undefined ? {} : {
+      experiments: (p.experimentIds as string[]).map((experimentId, i) => ({ experimentId, variant: (p.experimentVariants as string[])[i] })),
+    }),
   };
+}
+
+/** An Artwork node: one variant of a title with the bandit's counters (graph/artwork-stats.ts). */
+export function artworkProps(a: Artwork, rank: number, counts: VariantCounts): Props {
+  return withInts({ id: a.id, titleId: a.titleId, theme: a.theme, rank, shown: counts.shown, taken: counts.taken }, ['rank', 'shown', 'taken']);
+}
+
+/** A ThemeStats node: one profile's counters for one artwork theme, unique by key. */
+export function themeStatsProps(t: ThemeStat & { profileId: string }): Props {
+  return withInts({ key: themeKey(t.profileId, t.theme), ...t }, ['shown', 'taken', 'otherShown', 'otherTaken']);
 }
 
 /** WATCHED relationship properties; the profile and title are its ends. */

@@ -16,6 +16,12 @@ const STATEMENTS = [
   'CREATE CONSTRAINT playback_id IF NOT EXISTS FOR (n:Playback) REQUIRE n.eventId IS UNIQUE',
   'CREATE CONSTRAINT impression_id IF NOT EXISTS FOR (n:Impression) REQUIRE n.eventId IS UNIQUE',
   'CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:Meta) REQUIRE n.key IS UNIQUE',
+  'CREATE CONSTRAINT artwork_id IF NOT EXISTS FOR (n:Artwork) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT theme_stats_key IF NOT EXISTS FOR (n:ThemeStats) REQUIRE n.key IS UNIQUE',
+  'CREATE INDEX artwork_title IF NOT EXISTS FOR (n:Artwork) ON (n.titleId)',
+  'CREATE INDEX theme_stats_profile IF NOT EXISTS FOR (n:ThemeStats) ON (n.profileId)',
+  // Crediting a play looks up the (profile, title)'s impressions in the hour before it.
+  'CREATE INDEX impression_profile_title IF NOT EXISTS FOR (n:Impression) ON (n.profileId, n.titleId)',
   'CREATE INDEX playback_profile IF NOT EXISTS FOR (n:Playback) ON (n.profileId)',
   'CREATE RANGE INDEX playback_time IF NOT EXISTS FOR (n:Playback) ON (n.occurredAt)',
   'CREATE INDEX impression_profile IF NOT EXISTS FOR (n:Impression) ON (n.profileId)',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { WorldData } from '../../src/world/generate';
 import { DuplicateTitleError } from '../errors';
+import type { ArtworkStat, ThemeStat } from '../artwork-stats';
 import type { LoadProgress, Person, ProfilePage, RecentPlay, Store } from '../store';
 import {
   tierRank, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type RecordOutcome, type SimilarEdge, type Title,
@@ -12,6 +13,7 @@ import { titleProps, toAccount, toImpression, toPlayback, toProfile, toTitle, to
 import { isConstraintViolation, Neo4jEventWriter } from './neo4j-event-writer';
 import { claimLoad, completeLoad, heartbeat } from './load-claim';
 import { ensureSchema } from './neo4j-schema';
+import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
 
 type Props = Record<string, unknown>;
 const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -94,6 +96,7 @@ export class Neo4jStore implements Store {
         const rows = [titleProps(title)];
         await tx.run(CREATE_TITLES, { rows });
         await tx.run(LINK_TITLES, { rows });
+        await tx.run(CREATE_ARTWORK, { rows: artworkRows([title]) });
         await tx.run(CREATE_SIMILAR, { edges });
       });
     } catch (err) {
@@ -202,6 +205,21 @@ export class Neo4jStore implements Store {
       `MATCH (p:Profile)-[w:WATCHED]->(t:Title)
        RETURN p.id AS profileId, t.id AS titleId, properties(w) AS w ORDER BY profileId, titleId`);
     return rows.map((r) => toWatchState(r.profileId, r.titleId, r.w));
+  }
+
+  async artworkStats(titleIds: readonly string[]): Promise<ArtworkStat[]> {
+    if (titleIds.length === 0) return [];
+    return this.cypher.read<ArtworkStat>(
+      `MATCH (a:Artwork) WHERE a.titleId IN $ids
+       RETURN a.titleId AS titleId, a.id AS artworkId, a.shown AS shown, a.taken AS taken ORDER BY titleId, a.rank`,
+      { ids: [...new Set(titleIds)] });
+  }
+
+  async themeStats(profileId: string): Promise<ThemeStat[]> {
+    return this.cypher.read<ThemeStat>(
+      `MATCH (s:ThemeStats {profileId: $id})
+       RETURN s.theme AS theme, s.shown AS shown, s.taken AS taken, s.otherShown AS otherShown, s.otherTaken AS otherTaken
+       ORDER BY theme`, { id: profileId });
   }
 
   async latestPlaybackAt() {

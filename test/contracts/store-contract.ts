@@ -2,6 +2,7 @@ import type { Store } from '../../graph/store';
 import { DuplicateTitleError } from '../../graph/errors';
 import type { SimilarEdge, Title } from '../../graph/types';
 import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } from '../support/fixture-data';
+import { defineArtworkStatsCases } from './artwork-stats-contract';
 import { defineEventsSinceCases } from './events-since-contract';
 
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : 1);
@@ -169,6 +170,7 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
     });
 
     defineEventsSinceCases(() => store, async () => (store = await h.reopen(store)));
+    defineArtworkStatsCases(() => store, async () => (store = await h.reopen(store)), newTitle);
 
     it('keeps acknowledged writes across a restart', async () => {
       await store.addTitle(newTitle(), newEdges());
