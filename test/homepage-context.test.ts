@@ -1,0 +1,63 @@
+import { startHarness, type AppHarness } from './support/app-harness';
+import type { HomepageResult } from '../src/homepage/homepage-service';
+
+/**
+ * The issue's context test: the same profiles on a TV on Friday at 20:00 and on a phone on a
+ * Wednesday at 12:30 get measurably different pages, for reasons the page states.
+ */
+describe('viewing context changes the page', () => {
+  let app: AppHarness;
+  beforeAll(async () => (app = await startHarness()), 180_000);
+  afterAll(() => app.close());
+
+  const TV_FRIDAY_EVENING = { device: 'TV' as const, localTime: '2026-11-27T20:00' };
+  const PHONE_WEEKDAY_LUNCH = { device: 'PHONE' as const, localTime: '2026-11-25T12:30' };
+  const runtime = (page: HomepageResult, rows: number, perRow: number) => {
+    const minutes = page.rows.slice(0, rows).flatMap((r) => r.items.slice(0, perRow).map((i) => app.services.catalog.get(i.titleId)!.runtimeMinutes));
+    return minutes.reduce((a, b) => a + b, 0) / minutes.length;
+  };
+  const profiles = () => {
+    const watched = new Set(app.world.playbacks.map((p) => p.profileId));
+    return app.world.profiles.filter((p) => !p.isKids && watched.has(p.id)).slice(0, 20);
+  };
+
+  it('orders rows differently and shows shorter titles on the first screen of a phone at lunch', async () => {
+    const tvMinutes: number[] = [];
+    const phoneMinutes: number[] = [];
+    let reordered = 0;
+    const positions: number[] = [];
+    for (const p of profiles()) {
+      const tv = await app.services.homepage.homepage(p.id, TV_FRIDAY_EVENING);
+      const phone = await app.services.homepage.homepage(p.id, PHONE_WEEKDAY_LUNCH);
+      // What a screen shows: two rows of six posters on a TV, four rows of three on a phone.
+      tvMinutes.push(runtime(tv, 2, 6));
+      phoneMinutes.push(runtime(phone, 4, 3));
+      if (phone.rows.map((r) => r.kind).join() !== tv.rows.map((r) => r.kind).join()) reordered++;
+      const shortRow = phone.rows.find((r) => r.kind === 'SHORT_PICKS');
+      expect(shortRow?.reason).toMatch(/because you are on a phone at lunchtime/);
+      positions.push(shortRow!.position);
+      expect(tv.rows.some((r) => r.kind === 'SHORT_PICKS')).toBe(false);
+      for (const item of shortRow!.items) expect(app.services.catalog.get(item.titleId)!.runtimeMinutes).toBeLessThanOrEqual(30);
+      expect(tv.rows.length).toBeLessThanOrEqual(10);
+      expect(phone.rows.length).toBeLessThanOrEqual(8);
+      expect(Math.max(...phone.rows.map((r) => r.items.length))).toBeLessThanOrEqual(10);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // Measured on the test world: 92 minutes on the TV's first screen, 79 on the phone's.
+    expect(mean(phoneMinutes)).toBeLessThan(0.9 * mean(tvMinutes));
+    // Quick watches make the first screen (four rows on a phone) for most profiles.
+    expect(positions.filter((p) => p < 4).length).toBeGreaterThanOrEqual(0.75 * positions.length);
+    expect(reordered).toBe(profiles().length);
+  });
+
+  it('after a long browse without a play, explores more and stops leading with what was on offer', async () => {
+    const p = profiles().find((q) => app.world.playbacks.some((e) => e.profileId === q.id && e.progress < 0.5))!;
+    const arriving = await app.services.homepage.homepage(p.id, { ...TV_FRIDAY_EVENING, sessionSeconds: 30 });
+    const browsing = await app.services.homepage.homepage(p.id, { ...TV_FRIDAY_EVENING, sessionSeconds: 1800 });
+    const explored = (page: HomepageResult) => page.rows.flatMap((r) => r.items).filter((i) => i.explorationBonus > 0).length;
+    expect(explored(browsing)).toBeGreaterThan(explored(arriving));
+    const resume = (page: HomepageResult) => page.rows.find((r) => r.kind === 'CONTINUE_WATCHING');
+    expect(resume(arriving)?.reason).toMatch(/^Pick up where you left off/);
+    expect(resume(browsing)?.reason ?? '').not.toMatch(/^Pick up where you left off/);
+  });
+});
