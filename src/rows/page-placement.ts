@@ -4,7 +4,7 @@ import type { DeviceLayout } from './device-layout';
 import { explorationBonus, explorationScore, explorationSlots, MIN_EXPLORATION_UNCERTAINTY, takeRateUncertainty, type TitleEvidence } from './exploration';
 import type { RowCandidate } from './row-candidates';
 import type { RowItemPlan, RowPlan } from './row-builder';
-import { diversityFactor, MIN_ROW_VALUE, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
+import { diversityFactor, MIN_ROW_VALUE, repeatFactor, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
 
 export interface PlacementInputs {
   context: ViewingContext;
@@ -25,8 +25,8 @@ interface FilledRow {
 /**
  * Greedy page construction. At each position, every remaining row is filled from its pool
  * (leaving out titles the viewer already sees on the same screen) and scored as
- * prior · relevance of its visible titles · freshness · diversity against what is placed above;
- * the best row takes the position. The page ends at the device's row count, or when the best
+ * prior · relevance of its visible titles · freshness · diversity (genres and titles) against
+ * what is placed above; the best row takes the position. The page ends at the device's row count, or when the best
  * row's score discounted by its position is no longer worth the scroll.
  */
 export function placeRows(candidates: readonly RowCandidate[], inputs: PlacementInputs): RowPlan[] {
@@ -38,6 +38,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   const remaining = [...candidates];
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();
+  const titlesAbove = new Set<string>();
   let visibleAbove = 0;
 
   while (placed.length < layout.maxRows && remaining.length > 0) {
@@ -53,12 +54,14 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
       const score = rowPrior(row.kind, context) *
         rowRelevance(filled.items.map((c) => c.utility), exempt ? Math.min(layout.visibleItems, filled.items.length) : layout.visibleItems, bestUtility) *
         (exempt ? 1 : rowFreshness(visible.map((c) => inputs.timesShown(c.title.id)))) *
-        (exempt ? 1 : diversityFactor(visible.map((c) => c.title.genres[0]), genresAbove, visibleAbove));
+        (exempt ? 1 : diversityFactor(visible.map((c) => c.title.genres[0]), genresAbove, visibleAbove)) *
+        (exempt ? 1 : repeatFactor(visible.filter((c) => titlesAbove.has(c.title.id)).length, visible.length));
       if (!best || score > best.score) best = { index, filled, score };
     }
     if (!best || best.score * rowDecay(position) < MIN_ROW_VALUE) break;
     const [row] = remaining.splice(best.index, 1);
     placed.push({ row, filled: best.filled, score: best.score });
+    for (const c of best.filled.items) titlesAbove.add(c.title.id);
     for (const c of best.filled.items.slice(0, layout.visibleItems)) {
       const g = c.title.genres[0];
       if (g) genresAbove.set(g, (genresAbove.get(g) ?? 0) + 1);

@@ -68,6 +68,13 @@ export function diversityFactor(mainGenres: readonly (string | undefined)[], gen
   return 1 - DIVERSITY_PENALTY * Math.min(1, (overlap / mainGenres.length) * 3);
 }
 
+/** Multiplier for visible titles the page already shows higher up (allowed below the first screen, but worth less). */
+export function repeatFactor(repeated: number, visible: number): number {
+  return visible === 0 ? 1 : 1 - TITLE_REPEAT_PENALTY * (repeated / visible);
+}
+
+const TITLE_REPEAT_PENALTY = 0.5;
+
 /** At most this share of a row's score is lost to genres already shown above. */
 export const DIVERSITY_PENALTY = 0.35;
 
