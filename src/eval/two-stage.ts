@@ -8,10 +8,13 @@ import { trainRanker, type RankerReport } from '../ranking/train-ranker';
 import { impressionsBeforeHeldOut, rankerTrainingSet } from '../ranking/ranker-training-set';
 import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../ranking/utility';
 import type { AlsOptions } from '../retrieval/als';
+import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
+import { PageBuilder } from '../rows/page-builder';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { DEFAULT_RANKER_TRAINING } from '../training/train-bundle';
 import type { EvalDataset } from './datasets';
 import type { EvalRetrieval } from './eval-retrieval';
+import { ExposureTally, type ExposureReport } from './exposure';
 import { MetricSummary, ndcgAt } from './metrics';
 import type { Split } from './split';
 
@@ -34,6 +37,8 @@ export interface TwoStageReport {
   };
   /** NDCG@10 over any held-out title and over finished ones (≥70%), per utility weighting. */
   utility: { weights: UtilityWeights; 'ndcg@10': number; 'ndcg@10 finished': number }[];
+  /** Each test profile's whole homepage at its moment, built with and without exploration slots. */
+  exposure: { explorationShare: number; withExploration: ExposureReport; withoutExploration: ExposureReport };
 }
 
 /**
@@ -64,6 +69,11 @@ export async function twoStage(
   const scorer = await OnnxScorer.load(exportOnnx(trained.model));
   const ranker = new ModelRanker(replay.features, replay.models, scorer, trained.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => { throw err; });
   const finished = finishedHeldOut(d, split);
+  const pages = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
+  const builders = {
+    withExploration: evalPageBuilder(replay, DEFAULT_EXPLORATION_SHARE),
+    withoutExploration: evalPageBuilder(replay, 0),
+  };
   const summary = new MetricSummary();
   const grid = WEIGHT_GRID.map((weights) => ({ weights, any: 0, done: 0 }));
   try {
@@ -71,7 +81,11 @@ export async function twoStage(
       const at = last.get(h.profileId)!;
       const req = replay.request(h.profileId, at.occurredAt + 1, at.device);
       const mine = seen.get(h.profileId) ?? new Set<string>();
-      const ranked = (await ranker.rank(req, await replay.generator.generate(req))).filter((c) => !mine.has(c.title.id));
+      const all = await ranker.rank(req, await replay.generator.generate(req));
+      for (const k of ['withExploration', 'withoutExploration'] as const) {
+        pages[k].addPage((await builders[k].build(req, all)).flatMap((r) => r.items.map((i) => i.title.id)));
+      }
+      const ranked = all.filter((c) => !mine.has(c.title.id));
       summary.add(ranked.slice(0, 20).map((c) => c.title.id), h.titles);
       const done = finished.get(h.profileId) ?? new Set<string>();
       for (const g of grid) {
@@ -89,7 +103,21 @@ export async function twoStage(
     method: summary.result(d.titles.length),
     ranker: { trainedOn: set.source, requests: trained.report.requests, rows: trained.report.rows, epochs: `${trained.report.epochs} (best ${trained.report.bestEpoch})`, heads: trained.report.validation, seconds: trained.report.seconds },
     utility: grid.map((g) => ({ weights: g.weights, 'ndcg@10': r(g.any), 'ndcg@10 finished': r(g.done) })),
+    exposure: {
+      explorationShare: DEFAULT_EXPLORATION_SHARE,
+      withExploration: pages.withExploration.report(d.titles.length),
+      withoutExploration: pages.withoutExploration.report(d.titles.length),
+    },
   };
+}
+
+/** The server's page construction over the replayed state (exposure, title evidence, the graph). */
+function evalPageBuilder(replay: EventReplay, explorationShare: number): PageBuilder {
+  return new PageBuilder({
+    neighbours: replay.models.neighbours, explorationShare,
+    exposure: (profileId, now) => replay.features.exposureOf(profileId, now),
+    evidence: (titleId, now) => replay.features.evidence(titleId, now),
+  });
 }
 
 function reorder(ranked: readonly RankedCandidate[], w: UtilityWeights): string[] {
