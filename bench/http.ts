@@ -21,11 +21,11 @@ import { printReport, type Measurement } from './report';
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
   requestId modelVersion
-  rows { id position kind displayTitle reason
+  rows { id position kind displayTitle reason score
     items { position reason sources
       title { id name genres }
       artwork { id url theme }
-      scores { utility predictions { click finish return } retrieval { source score } } } } } }`;
+      scores { utility explorationBonus predictions { click finish return } retrieval { source score } } } } } }`;
 
 const CONTEXT = { device: 'TV' as const };
 const PROFILES = 200;
