@@ -110,13 +110,41 @@ export function creditTarget(impressions: readonly ImpressionEvent[], play: Play
   return null;
 }
 
+/** Counters by artwork id and by (profile, theme), in memory, and how deltas add to them. */
+export class ArtworkCounters {
+  readonly artwork = new Map<string, VariantCounts>();
+  readonly themes = new Map<string, Map<ArtworkTheme, ThemeCounts>>();
+
+  add(d: StatDeltas): void {
+    for (const [id, c] of d.artwork) {
+      const now = this.artwork.get(id) ?? { shown: 0, taken: 0 };
+      this.artwork.set(id, { shown: now.shown + c.shown, taken: now.taken + c.taken });
+    }
+    for (const t of d.themes.values()) {
+      const mine = this.themes.get(t.profileId) ?? new Map<ArtworkTheme, ThemeCounts>();
+      mine.set(t.theme, addThemeCounts(mine.get(t.theme) ?? zeroTheme(), t));
+      this.themes.set(t.profileId, mine);
+    }
+  }
+
+  /** The profile's counters per theme it has any, by theme name. */
+  themeStats(profileId: string): ThemeStat[] {
+    return [...(this.themes.get(profileId) ?? new Map<ArtworkTheme, ThemeCounts>())]
+      .map(([theme, c]) => ({ theme, ...c }))
+      .sort((a, b) => (a.theme < b.theme ? -1 : 1));
+  }
+}
+
+export function addThemeCounts(a: ThemeCounts, b: ThemeCounts): ThemeCounts {
+  return { shown: a.shown + b.shown, taken: a.taken + b.taken, otherShown: a.otherShown + b.otherShown, otherTaken: a.otherTaken + b.otherTaken };
+}
+
 /**
- * The counters over a set of events, in memory: the embedded store's, and what a Neo4j bulk load
- * writes. Impressions are indexed per profile in time order, for crediting.
+ * The counters over a set of events: the embedded store's, and what a Neo4j bulk load writes.
+ * Impressions are indexed per profile in time order, for crediting.
  */
 export class ArtworkLedger {
-  private readonly artwork = new Map<string, VariantCounts>();
-  private readonly themes = new Map<string, Map<ArtworkTheme, ThemeCounts>>();
+  readonly counters = new ArtworkCounters();
   private readonly byProfile = new Map<string, ImpressionEvent[]>();
   /** Credited impression id → the play that credited it. */
   readonly credited = new Map<string, string>();
@@ -126,7 +154,7 @@ export class ArtworkLedger {
   /** Counts new impressions (the caller drops duplicates). */
   addImpressions(events: readonly ImpressionEvent[]): void {
     for (const e of events) insertInOrder(this.byProfile.get(e.profileId) ?? this.newList(e.profileId), e);
-    this.apply(statDeltas(events, 'shown', this.titleOf));
+    this.counters.add(statDeltas(events, 'shown', this.titleOf));
   }
 
   /** Credits new plays (the caller drops duplicates) by the reward rule; returns the credited impressions. */
@@ -138,53 +166,30 @@ export class ArtworkLedger {
       this.credited.set(target.eventId, play.eventId);
       credits.push({ play, impression: target });
     }
-    this.apply(statDeltas(credits.map((c) => c.impression), 'taken', this.titleOf));
+    this.counters.add(statDeltas(credits.map((c) => c.impression), 'taken', this.titleOf));
     return credits;
   }
 
   /** Every variant of the titles asked (unknown ones left out), by title id then the title's artwork order. */
   artworkStats(titleIds: readonly string[]): ArtworkStat[] {
     return [...new Set(titleIds)].sort().flatMap((id) => (this.titleOf(id)?.artwork ?? []).map((a) => ({
-      titleId: id, artworkId: a.id, ...(this.artwork.get(a.id) ?? { shown: 0, taken: 0 }),
+      titleId: id, artworkId: a.id, ...(this.counters.artwork.get(a.id) ?? { shown: 0, taken: 0 }),
     })));
   }
 
-  /** The profile's counters per theme it has any, by theme name. */
   themeStats(profileId: string): ThemeStat[] {
-    return [...(this.themes.get(profileId) ?? new Map<ArtworkTheme, ThemeCounts>())]
-      .map(([theme, c]) => ({ theme, ...c }))
-      .sort((a, b) => (a.theme < b.theme ? -1 : 1));
-  }
-
-  /** Every non-zero artwork counter, for a bulk load. */
-  allArtwork(): [string, VariantCounts][] {
-    return [...this.artwork];
+    return this.counters.themeStats(profileId);
   }
 
   /** Every theme counter, for a bulk load. */
   allThemes(): (ThemeStat & { profileId: string })[] {
-    return [...this.themes].flatMap(([profileId, m]) => [...m].map(([theme, c]) => ({ profileId, theme, ...c })));
+    return [...this.counters.themes].flatMap(([profileId, m]) => [...m].map(([theme, c]) => ({ profileId, theme, ...c })));
   }
 
   private newList(profileId: string): ImpressionEvent[] {
     const list: ImpressionEvent[] = [];
     this.byProfile.set(profileId, list);
     return list;
-  }
-
-  private apply(d: StatDeltas): void {
-    for (const [id, c] of d.artwork) {
-      const now = this.artwork.get(id) ?? { shown: 0, taken: 0 };
-      this.artwork.set(id, { shown: now.shown + c.shown, taken: now.taken + c.taken });
-    }
-    for (const t of d.themes.values()) {
-      const mine = this.themes.get(t.profileId) ?? new Map<ArtworkTheme, ThemeCounts>();
-      const now = mine.get(t.theme) ?? zeroTheme();
-      mine.set(t.theme, {
-        shown: now.shown + t.shown, taken: now.taken + t.taken, otherShown: now.otherShown + t.otherShown, otherTaken: now.otherTaken + t.otherTaken,
-      });
-      this.themes.set(t.profileId, mine);
-    }
   }
 }
 

@@ -40,7 +40,16 @@ export class PlaybackEventInput {
   sessionId?: string | null;
 }
 
-@InputType({ description: 'One title shown on a homepage: which page (requestId), where (row, position) and with which artwork.' })
+@InputType({ description: 'The variant of one experiment the homepage was built under.' })
+export class ExperimentVariantInput {
+  @Field(() => ID, { description: 'The experiment (1-64 characters).' })
+  experimentId: string;
+
+  @Field(() => String, { description: 'The variant the profile was assigned to (1-64 characters).' })
+  variant: string;
+}
+
+@InputType({ description: 'One title shown on a homepage: which page (requestId), where (row, position), with which artwork and under which experiment variants.' })
 export class ImpressionEventInput {
   @Field(() => ID, { description: 'Client-chosen unique id (at most 128 characters); resending it is harmless.' })
   eventId: string;
@@ -71,6 +80,9 @@ export class ImpressionEventInput {
 
   @Field(() => String, { nullable: true, description: 'Client session id.' })
   sessionId?: string | null;
+
+  @Field(() => [ExperimentVariantInput], { nullable: true, description: 'Experiment variants the page was built under (at most 10, each experiment once), as the homepage reported them; for A/B analysis.' })
+  experiments?: ExperimentVariantInput[] | null;
 }
 
 @ObjectType({ description: 'Outcome of a batch of events.' })

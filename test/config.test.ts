@@ -14,6 +14,8 @@ describe('config', () => {
     expect(loadConfig({ UTILITY_WEIGHTS: ' 1, 0.5 ,0 ', MODEL_POLL_SECONDS: '0', RANKER_MAX_REQUESTS: '500' }))
       .toMatchObject({ UTILITY_WEIGHTS: { click: 1, finish: 0.5, ret: 0 }, MODEL_POLL_SECONDS: 0, RANKER_MAX_REQUESTS: 500 });
     expect(loadConfig({}).UTILITY_WEIGHTS).toEqual(DEFAULT_UTILITY);
+    expect(loadConfig({}).BANDIT_REFRESH_SECONDS).toBe(30);
+    expect(loadConfig({ BANDIT_REFRESH_SECONDS: '5' }).BANDIT_REFRESH_SECONDS).toBe(5);
   });
 
   it.each([
@@ -30,6 +32,8 @@ describe('config', () => {
     [{ UTILITY_WEIGHTS: '1,11,0' }, 'UTILITY_WEIGHTS'],
     [{ MODEL_POLL_SECONDS: '-5' }, 'MODEL_POLL_SECONDS'],
     [{ RANKER_MAX_REQUESTS: '10' }, 'RANKER_MAX_REQUESTS'],
+    [{ BANDIT_REFRESH_SECONDS: '0' }, 'BANDIT_REFRESH_SECONDS'],
+    [{ BANDIT_REFRESH_SECONDS: 'soon' }, 'BANDIT_REFRESH_SECONDS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n\\s+${name}=`));

@@ -42,13 +42,7 @@ type Step = { stage: string; cypher: string; batch?: number; rows: (d: WorldData
 const STEPS: Step[] = [
   { stage: 'titles', cypher: CREATE_TITLES, batch: BATCH.titles, rows: (d) => sortedTitles(d).map(titleProps) },
   { stage: 'metadata', cypher: LINK_TITLES, batch: BATCH.metadata, rows: (d) => sortedTitles(d).map(titleProps) },
-  {
-    stage: 'artwork', cypher: CREATE_ARTWORK, batch: BATCH.titles,
-    rows: (d, _s, seed) => {
-      const counts = new Map(seed.allArtwork());
-      return artworkRows(sortedTitles(d), (id) => counts.get(id));
-    },
-  },
+  { stage: 'artwork', cypher: CREATE_ARTWORK, batch: BATCH.titles, rows: (d, _s, seed) => artworkRows(sortedTitles(d), (id) => seed.counters.artwork.get(id)) },
   { stage: 'similar_to', cypher: CREATE_SIMILAR, batch: BATCH.similar_to, rows: (_d, s) => s },
   { stage: 'accounts', cypher: 'UNWIND $rows AS row CREATE (a:Account) SET a = row', rows: (d) => d.accounts.map(accountProps) },
   {

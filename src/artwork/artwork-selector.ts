@@ -1,14 +1,52 @@
-import type { Artwork, Title } from '../../graph/types';
+import { randomUUID } from 'node:crypto';
+import type { Artwork, ImpressionEvent, PlaybackEvent, Title } from '../../graph/types';
 import type { HomepageRequest } from '../retrieval/candidates';
+import { Rng } from '../world/random';
+import type { ArtworkStatsCache } from './artwork-stats-cache';
+import type { RandomSource } from './sampling';
+import { choosePage, DEFAULT_PRIORS, type ChoiceKind, type PolicyPriors } from './thompson-policy';
+
+/** A chosen variant, with why it was chosen (for the API's reasons). */
+export interface ChosenArtwork extends Artwork {
+  reason: string;
+  kind: ChoiceKind;
+}
 
 /** The artwork stage: one variant per title shown on this page. */
 export interface ArtworkSelector {
   choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, Artwork>>;
 }
 
-/** Always the title's first variant; the contextual bandit replaces it. */
-export class FirstVariantSelector implements ArtworkSelector {
-  async choose(_req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, Artwork>> {
-    return new Map(titles.filter((t) => t.artwork.length > 0).map((t) => [t.id, t.artwork[0]]));
+/** What the write path tells the bandit about events the store accepted. */
+export interface ArtworkFeedback {
+  noteImpressions(events: readonly ImpressionEvent[], titleOf: (id: string) => Title | undefined): void;
+  notePlays(events: readonly PlaybackEvent[]): Promise<void>;
+}
+
+/**
+ * The contextual bandit (thompson-policy.ts) over the replica's cached statistics. Titles without
+ * artwork are left out of the map. Each value is a ChosenArtwork: an Artwork with its reason.
+ */
+export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback {
+  constructor(
+    private readonly stats: ArtworkStatsCache,
+    private readonly rng: RandomSource = new Rng(randomUUID()),
+    private readonly priors: PolicyPriors = DEFAULT_PRIORS,
+  ) {}
+
+  async choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, ChosenArtwork>> {
+    const dressed = titles.filter((t) => t.artwork.length > 0);
+    const [variants, themes] = await Promise.all([this.stats.variants(dressed.map((t) => t.id)), this.stats.themes(req.profile.id)]);
+    const picks = choosePage(themes, dressed.map((title) => ({ title, stats: variants.get(title.id)! })), this.rng, this.priors);
+    return new Map([...picks].map(([id, c]) => [id, { ...c.artwork, reason: c.reason, kind: c.kind }]));
+  }
+
+  noteImpressions(events: readonly ImpressionEvent[], titleOf: (id: string) => Title | undefined): void {
+    this.stats.noteImpressions(events, titleOf);
+  }
+
+  async notePlays(events: readonly PlaybackEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.stats.refresh([...new Set(events.map((e) => e.profileId))], [...new Set(events.map((e) => e.titleId))]);
   }
 }

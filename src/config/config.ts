@@ -4,6 +4,7 @@ import { DEFAULT_ALS } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
 import { DEFAULT_UTILITY, UtilityWeightsSchema } from '../ranking/utility';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
+import { DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
 import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../training/train-bundle';
 
 /** World sizes the generator knows; see src/world/sizes.ts. */
@@ -49,6 +50,7 @@ const ConfigSchema = z
     MODEL_POLL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
     HOMEPAGE_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(60),
     EXPLORATION_SHARE: z.coerce.number().min(0).max(0.5).default(DEFAULT_EXPLORATION_SHARE),
+    BANDIT_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_BANDIT_REFRESH_SECONDS),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { DEVICES } from '../../graph/types';
+import { DEVICES, type ExperimentVariant } from '../../graph/types';
 import { fromZod } from '../server/errors';
 import { MAX_BATCH, validEventTime } from './playback-input';
+
+export const MAX_EXPERIMENTS = 10;
 
 const id = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -17,15 +19,28 @@ const EventSchema = z.object({
   occurredAt: z.date().nullish(),
   device: z.enum(DEVICES),
   sessionId: id(128).nullish(),
+  // A page is built under one variant of each experiment it is in.
+  experiments: z.array(z.object({ experimentId: id(64), variant: id(64) }))
+    .max(MAX_EXPERIMENTS, `must hold at most ${MAX_EXPERIMENTS} entries`)
+    .refine((xs) => new Set(xs.map((x) => x.experimentId)).size === xs.length, 'must name each experiment once')
+    .nullish(),
 });
 
 export type ImpressionEventInputData = z.input<typeof EventSchema>;
-export type ParsedImpression = Omit<z.output<typeof EventSchema>, 'occurredAt' | 'sessionId'> & { occurredAt: number; sessionId: string | null };
+export type ParsedImpression = Omit<z.output<typeof EventSchema>, 'occurredAt' | 'sessionId' | 'experiments'> & {
+  occurredAt: number;
+  sessionId: string | null;
+  /** Absent when the page was in no experiment (an empty list is taken as none). */
+  experiments?: ExperimentVariant[];
+};
 
 /** Validates a batch of impressions and fills defaults; throws BAD_USER_INPUT naming the field. */
 export function parseImpressionBatch(events: readonly ImpressionEventInputData[], now: number): ParsedImpression[] {
   if (events.length === 0) throw fromZod(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
   const parsed = z.array(EventSchema).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`).safeParse(events);
   if (!parsed.success) throw fromZod(parsed.error, 'events');
-  return parsed.data.map((e, i) => ({ ...e, occurredAt: validEventTime(e.occurredAt, now, i), sessionId: e.sessionId ?? null }));
+  return parsed.data.map(({ experiments, ...e }, i) => ({
+    ...e, occurredAt: validEventTime(e.occurredAt, now, i), sessionId: e.sessionId ?? null,
+    ...(experiments && experiments.length > 0 ? { experiments: experiments.map((x) => ({ experimentId: x.experimentId, variant: x.variant })) } : {}),
+  }));
 }

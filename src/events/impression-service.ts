@@ -1,5 +1,6 @@
 import type { Store } from '../../graph/store';
 import type { ImpressionEvent, RecordOutcome } from '../../graph/types';
+import type { ArtworkFeedback } from '../artwork/artwork-selector';
 import type { CatalogIndex } from '../catalog/catalog-index';
 import type { FeatureStore } from '../ranking/features/feature-store';
 import { badInput } from '../server/errors';
@@ -9,8 +10,9 @@ import { knownProfiles, knownTitles } from './known-records';
 /**
  * The write path for impressions (which titles a homepage showed, where, with which artwork):
  * validate the whole batch, check that profiles, titles and artwork exist and belong together,
- * write durably and idempotently, then count the accepted ones into the ranker's feature store
- * (plays per impression, how often each title was shown to the profile).
+ * write durably and idempotently (the store counts them into the artwork bandit's statistics in
+ * the same write), then count the accepted ones into the ranker's feature store (plays per
+ * impression, how often each title was shown to the profile) and the bandit's local copy.
  */
 export class ImpressionService {
   constructor(
@@ -20,6 +22,8 @@ export class ImpressionService {
     private readonly clock: () => number = Date.now,
     /** Called per profile with accepted impressions: its cached pages are stale. */
     private readonly onShown: (profileId: string) => void = () => {},
+    /** The artwork bandit, whose replica-local statistics take the accepted impressions at once. */
+    private readonly artwork: Pick<ArtworkFeedback, 'noteImpressions'> | null = null,
   ) {}
 
   async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome> {
@@ -42,6 +46,7 @@ export class ImpressionService {
     const ids = new Set(outcome.acceptedIds);
     const accepted = events.filter((e) => ids.has(e.eventId));
     this.features.noteImpressions(accepted);
+    this.artwork?.noteImpressions(accepted, (id) => titles.get(id));
     for (const id of new Set(accepted.map((e) => e.profileId))) this.onShown(id);
     return outcome;
   }

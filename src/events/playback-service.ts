@@ -1,5 +1,6 @@
 import type { Store } from '../../graph/store';
 import type { RecordOutcome } from '../../graph/types';
+import type { ArtworkFeedback } from '../artwork/artwork-selector';
 import type { CatalogIndex } from '../catalog/catalog-index';
 import type { RetrievalUpdates } from '../retrieval/online-updates';
 import { knownProfiles, knownTitles } from './known-records';
@@ -7,8 +8,9 @@ import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-inpu
 
 /**
  * The write path for playback: validate the whole batch (all or nothing), check that profiles
- * and titles exist, write durably and idempotently, then apply the online updates (popularity,
- * fold-in of the profile's vector, trending counters).
+ * and titles exist, write durably and idempotently (the store credits the artwork bandit in the
+ * same write), then apply the online updates (popularity, fold-in of the profile's vector,
+ * trending counters, the bandit's local statistics).
  */
 export class PlaybackService {
   constructor(
@@ -17,6 +19,8 @@ export class PlaybackService {
     private readonly retrieval: RetrievalUpdates,
     private readonly clock: () => number = Date.now,
     private readonly onUpdateFailed: (err: unknown) => void = () => {},
+    /** The artwork bandit: re-reads the statistics the store credited these plays to. */
+    private readonly artwork: Pick<ArtworkFeedback, 'notePlays'> | null = null,
   ) {}
 
   async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome> {
@@ -31,6 +35,7 @@ export class PlaybackService {
     // into an error (a retry would be a duplicate and never update). The next homepage folds in
     // the history anyway, as the profile's vector is checked against it.
     await this.retrieval.apply(accepted, [...profiles.values()]).catch(this.onUpdateFailed);
+    await this.artwork?.notePlays(accepted).catch(this.onUpdateFailed);
     return outcome;
   }
 }

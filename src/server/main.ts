@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   await ensureData(store, config, logger);
   const bundle = await ensureModel(store, config, logger);
   const services = await createServices(store, bundle, { logger, utility: config.UTILITY_WEIGHTS, cacheSeconds: config.HOMEPAGE_CACHE_SECONDS,
-    explorationShare: config.EXPLORATION_SHARE });
+    explorationShare: config.EXPLORATION_SHARE, banditRefreshSeconds: config.BANDIT_REFRESH_SECONDS });
   if (config.MODEL_POLL_SECONDS > 0) {
     services.models.watch(path.join(config.DATA_DIR, 'models'), config.MODEL_POLL_SECONDS * 1000, (b) => trainedOnThisCatalog(store, b));
   }

@@ -1,5 +1,6 @@
 import type { Store } from '../../graph/store';
-import { FirstVariantSelector } from '../artwork/artwork-selector';
+import { ThompsonArtworkSelector } from '../artwork/artwork-selector';
+import { ArtworkStatsCache, DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
 import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
 import { ImpressionService } from '../events/impression-service';
 import { PlaybackService } from '../events/playback-service';
@@ -43,6 +44,8 @@ export interface ServiceOptions {
   explorationShare?: number;
   /** How long a built page is reused for the same profile and context bucket (0: never). */
   cacheSeconds?: number;
+  /** How old the artwork bandit's cached statistics may get before a replica reads them again (BANDIT_REFRESH_SECONDS). */
+  banditRefreshSeconds?: number;
 }
 
 /**
@@ -62,15 +65,17 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   const similarity = new SimilarityService(store, catalog);
   const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
   const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), logger);
-  const homepage = new HomepageService(store, catalog, models, { rows: pageBuilder(features, similarity, o), artwork: new FirstVariantSelector() }, clock,
+  const artwork = new ThompsonArtworkSelector(new ArtworkStatsCache(store, (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000, clock,
+    (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'artwork statistics unavailable: chose from cached or prior statistics')));
+  const homepage = new HomepageService(store, catalog, models, { rows: pageBuilder(features, similarity, o), artwork }, clock,
     new HomepageCache((o.cacheSeconds ?? 0) * 1000));
   return {
     store,
     catalog,
     homepage,
     playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, () => models.now.collaborative, counters, features), clock,
-      (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed')),
-    impressions: new ImpressionService(store, catalog, features, clock, (profileId) => homepage.cache.forget(profileId)),
+      (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed'), artwork),
+    impressions: new ImpressionService(store, catalog, features, clock, (profileId) => homepage.cache.forget(profileId), artwork),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
     models,
