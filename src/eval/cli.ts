@@ -53,8 +53,15 @@ function table(r: EvalReport): string {
   }
   rows.push([], ['utility weights', 'ndcg@10', 'finished', '']);
   for (const u of r.utility) rows.push([`${u.weights.click},${u.weights.finish},${u.weights.ret}`, String(u['ndcg@10']), String(u['ndcg@10 finished']), '']);
+  if (!('note' in r.artwork)) {
+    rows.push([], ['artwork (replay)', 'take rate', 'matched', '95% interval']);
+    for (const [name, arm] of [['bandit', r.artwork.bandit], ['random', r.artwork.random], ['best_single', r.artwork.best_single]] as const) {
+      rows.push([name, String(arm.takeRate), String(arm.matched), `${arm.ci95[0]}–${arm.ci95[1]}`]);
+    }
+  }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  return [`${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`, ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  '))].join('\n');
+  const notes = 'note' in r.artwork ? ['', `artwork replay ${r.artwork.note}`] : [];
+  return [`${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`, ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')), ...notes].join('\n');
 }
 
 main().catch((err) => {

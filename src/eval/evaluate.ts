@@ -2,6 +2,7 @@ import { DEFAULT_ALS, trainAls, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
 import { watchStatesFrom } from '../../graph/watch-state';
 import { buildInteractions } from '../retrieval/interactions';
+import { artworkReplay, type ArtworkReplayReport } from './artwork-replay';
 import { candidateRecall, type CandidateRecall } from './candidate-recall';
 import type { EvalDataset } from './datasets';
 import { MetricSummary } from './metrics';
@@ -19,6 +20,8 @@ export interface EvalReport {
   ranker: TwoStageReport['ranker'];
   utility: TwoStageReport['utility'];
   als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
+  /** Offline replay of the artwork bandit on logs with random artwork; a note where the dataset has none. */
+  artwork: ArtworkReplayReport | { note: string };
 }
 
 export type EvalProgress = (stage: string, done: number, total: number) => void;
@@ -59,6 +62,10 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const candidates = await candidateRecall(retrieval, split, (done, total) => onProgress?.('candidates', done, total));
   const staged = await twoStage(d, split, retrieval, seen, tuning.best, DEFAULT_FEEDBACK, onProgress);
   methods['two-stage'] = staged.method;
+  onProgress?.('artwork replay', 0, 1);
+  const artwork = artworkReplay(d.titles, d.impressions, d.events)
+    ?? { note: 'skipped: the dataset logs no impressions of titles with two or more artwork variants (MovieLens logs none)' };
+  onProgress?.('artwork replay', 1, 1);
   return {
     dataset: d.description,
     protocol: {
@@ -77,5 +84,6 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
       chosen: { factors: tuning.best.factors, regularization: tuning.best.regularization, alpha: tuning.best.alpha, iterations: tuning.best.iterations },
       trials: tuning.trials, trainSeconds,
     },
+    artwork,
   };
 }
