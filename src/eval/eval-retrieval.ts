@@ -1,3 +1,4 @@
+import { impressionsBeforeHeldOut } from '../ranking/ranker-training-set';
 import type { PlaybackEvent, SimilarEdge } from '../../graph/types';
 import { watchStatesFrom } from '../../graph/watch-state';
 import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
@@ -49,6 +50,8 @@ export function evalRetrieval(d: EvalDataset, split: Split, data: Interactions, 
     const p = profiles.get(e.profileId)!;
     counters.note(accounts.get(p.accountId)!.country, p.isKids, e.titleId, e.occurredAt);
   }
+  // Impressions the server would have seen by then (none of a held-out title's later showings).
+  for (const e of impressionsBeforeHeldOut(d.impressions, d.events, split)) if (e.occurredAt <= split.now) counters.noteImpression(e.titleId, e.occurredAt);
   const states = groupBy(watchStatesFrom(split.train), (s) => s.profileId);
   return {
     model, catalog, neighbours, edges,

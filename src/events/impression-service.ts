@@ -12,13 +12,15 @@ import { knownProfiles, knownTitles } from './known-records';
  * validate the whole batch, check that profiles, titles and artwork exist and belong together,
  * write durably and idempotently (the store counts them into the artwork bandit's statistics in
  * the same write), then count the accepted ones into the ranker's feature store (plays per
- * impression, how often each title was shown to the profile) and the bandit's local copy.
+ * impression, how often each title was shown to the profile), the trending counters (plays
+ * per impression) and the bandit's local copy.
  */
 export class ImpressionService {
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
-    private readonly features: FeatureStore,
+    /** The ranker's feature store and the trending counters: counts of what was shown. */
+    private readonly features: Pick<FeatureStore, 'noteImpressions'>,
     private readonly clock: () => number = Date.now,
     /** Called per profile with accepted impressions: its cached pages are stale. */
     private readonly onShown: (profileId: string) => void = () => {},

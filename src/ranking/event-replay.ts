@@ -61,6 +61,7 @@ export class EventReplay {
     }
     for (; this.nextImpression < this.impressions.length && this.impressions[this.nextImpression].occurredAt < at; this.nextImpression++) {
       const e = this.impressions[this.nextImpression];
+      this.counters.noteImpression(e.titleId, e.occurredAt);
       // Only the lookback's impressions can still be read by a feature.
       if (e.occurredAt >= at - TITLE_STATS_LOOKBACK_MS) this.features.noteImpressions([e]);
     }

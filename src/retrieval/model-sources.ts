@@ -85,9 +85,35 @@ function fromCounter(req: Parameters<CandidateSourceProvider['candidates']>[0], 
   return counter.top(segment, req.context.now, limit, accept).map((x) => ({ title: req.catalog.get(x.titleId)!, score: x.score }));
 }
 
-/** What is being played most right now in the profile's country (where its account is, as the counters count). */
+/**
+ * What is being played most right now in the profile's country (where its account is, as the
+ * counters count), corrected by how the title converts when shown (trendingCorrection): among
+ * the twice as many most-played titles, those played because viewers want them win over those
+ * played because every homepage shows them. The correction breaks the loop in which trending
+ * titles are shown more, so played more, so trend more.
+ */
 export function trendingSource(counters: PlayCounters): CandidateSourceProvider {
-  return { source: 'TRENDING', candidates: (req, limit) => fromCounter(req, counters.trending, PlayCounters.trendingKey(req.account.country), limit) };
+  return {
+    source: 'TRENDING',
+    candidates: (req, limit) => fromCounter(req, counters.trending, PlayCounters.trendingKey(req.account.country), limit * 2)
+      .map((x) => ({ title: x.title, score: x.score * trendingCorrection(counters.exposure(x.title.id, req.context.now)) }))
+      .sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1))
+      .slice(0, limit),
+  };
+}
+
+/** Plays per impression a title needs to trend on its plays alone: about the service's average. */
+const TYPICAL_TAKE_RATE = 0.05;
+
+/**
+ * A title's plays-per-impression relative to a typical title, square-rooted and held within
+ * 0.5..2: a title that converts four times better than usual counts double. With no logged
+ * impressions (an import without them) there is nothing to correct by.
+ */
+export function trendingCorrection(e: { plays: number; shown: number }): number {
+  if (e.shown === 0) return 1;
+  const rate = (e.plays + TYPICAL_TAKE_RATE * 10) / (e.shown + 10);
+  return Math.min(2, Math.max(0.5, Math.sqrt(rate / TYPICAL_TAKE_RATE)));
 }
 
 /** Profiles with less history than this get the popular titles of viewers like them. */

@@ -70,6 +70,12 @@ export class DecayedCounter {
     return out;
   }
 
+  /** One title's decayed count at `now` (0 when never counted). */
+  value(segment: string, titleId: string, now: number): number {
+    const c = this.segments.get(segment)?.get(titleId);
+    return c ? c.value * this.decay(Math.max(0, now - c.at)) : 0;
+  }
+
   private decay(ageMs: number): number {
     return Math.pow(0.5, ageMs / this.halfLifeMs);
   }

@@ -50,18 +50,19 @@ export interface ServiceOptions {
 
 /**
  * Wires the pipeline around a model bundle. Trending counters are warmed with every stored
- * play (the training replay counts the same plays, so features agree); popularity counts plays
+ * play and impression (the training replay counts the same events, so features agree); popularity counts plays
  * in the month before the newest one, so a demo on a world generated weeks ago still has it.
  */
 export async function createServices(store: Store, bundle: ModelBundle, o: ServiceOptions = {}): Promise<Services> {
   const clock = o.clock ?? Date.now;
   const logger = o.logger;
-  const [titles, latest, plays] = await Promise.all([store.listTitles(), store.latestPlaybackAt(), store.playsSince(0)]);
+  const [titles, latest, plays, impressions] = await Promise.all([store.listTitles(), store.latestPlaybackAt(), store.playsSince(0), store.impressionsSince(0)]);
   const popularSince = (latest ?? clock()) - POPULARITY_WINDOW_MS;
   const catalog = new CatalogIndex(titles, countPlays(plays.filter((p) => p.occurredAt >= popularSince)));
   const counters = new PlayCounters();
   for (const p of plays) counters.note(p.country, p.kids, p.titleId, p.occurredAt);
-  const features = await FeatureStore.fromStore(store, clock());
+  for (const e of impressions) counters.noteImpression(e.titleId, e.occurredAt);
+  const features = await FeatureStore.fromStore(store, clock(), impressions);
   const similarity = new SimilarityService(store, catalog);
   const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
   const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), logger);
@@ -75,7 +76,7 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     homepage,
     playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, () => models.now.collaborative, counters, features), clock,
       (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed'), artwork),
-    impressions: new ImpressionService(store, catalog, features, clock, (profileId) => homepage.cache.forget(profileId), artwork),
+    impressions: new ImpressionService(store, catalog, shownCounts(features, counters), clock, (profileId) => homepage.cache.forget(profileId), artwork),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
     models,
@@ -92,6 +93,16 @@ function pageBuilder(features: FeatureStore, similarity: SimilarityService, o: S
     explorationShare: o.explorationShare ?? DEFAULT_EXPLORATION_SHARE,
     onGraphUnavailable: (err) => o.logger?.warn({ err: err.message }, 'graph unavailable: page built without Because You Watched rows'),
   });
+}
+
+/** Where accepted impressions are counted: the ranker's feature store and the trending counters. */
+function shownCounts(features: FeatureStore, counters: PlayCounters): Pick<FeatureStore, 'noteImpressions'> {
+  return {
+    noteImpressions(events) {
+      features.noteImpressions(events);
+      for (const e of events) counters.noteImpression(e.titleId, e.occurredAt);
+    },
+  };
 }
 
 function countPlays(plays: readonly { titleId: string }[]): Map<string, number> {

@@ -29,10 +29,13 @@ export class FeatureStore {
   private readonly titleStats = new TitleStats();
   private readonly exposure = new ExposureHistory();
 
-  /** A feature store holding the lookback's events as of `now`. */
-  static async fromStore(store: Store, now: number): Promise<FeatureStore> {
+  /** A feature store holding the lookback's events as of `now` (impressions read already may be passed in). */
+  static async fromStore(store: Store, now: number, readImpressions?: readonly ImpressionEvent[]): Promise<FeatureStore> {
     const since = now - TITLE_STATS_LOOKBACK_MS;
-    const [plays, impressions] = await Promise.all([store.playbacksSince(since), store.impressionsSince(since)]);
+    const [plays, impressions] = await Promise.all([
+      store.playbacksSince(since),
+      readImpressions ? readImpressions.filter((e) => e.occurredAt >= since) : store.impressionsSince(since),
+    ]);
     const features = new FeatureStore();
     features.notePlaybacks(plays);
     features.noteImpressions(impressions);
