@@ -53,6 +53,10 @@ function table(r: EvalReport): string {
   }
   rows.push([], ['utility weights', 'ndcg@10', 'finished', '']);
   for (const u of r.utility) rows.push([`${u.weights.click},${u.weights.finish},${u.weights.ret}`, String(u['ndcg@10']), String(u['ndcg@10 finished']), '']);
+  rows.push([], ['exposure (whole pages)', 'coverage', 'gini', 'titles shown']);
+  for (const [name, e] of [[`exploration ${r.exposure.explorationShare}`, r.exposure.withExploration], ['no exploration', r.exposure.withoutExploration]] as const) {
+    rows.push([name, String(e.coverage), String(e.gini), String(e.titlesShown)]);
+  }
   if (!('note' in r.artwork)) {
     rows.push([], ['artwork (replay)', 'take rate', 'matched', '95% interval']);
     for (const [name, arm] of [['bandit', r.artwork.bandit], ['random', r.artwork.random], ['best_single', r.artwork.best_single]] as const) {

@@ -19,6 +19,8 @@ export interface EvalReport {
   candidates: CandidateRecall;
   ranker: TwoStageReport['ranker'];
   utility: TwoStageReport['utility'];
+  /** Coverage and Gini of exposure over the test profiles' whole homepages, with and without exploration slots. */
+  exposure: TwoStageReport['exposure'];
   als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
   /** Offline replay of the artwork bandit on logs with random artwork; a note where the dataset has none. */
   artwork: ArtworkReplayReport | { note: string };
@@ -80,6 +82,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     candidates,
     ranker: staged.ranker,
     utility: staged.utility,
+    exposure: staged.exposure,
     als: {
       chosen: { factors: tuning.best.factors, regularization: tuning.best.regularization, alpha: tuning.best.alpha, iterations: tuning.best.iterations },
       trials: tuning.trials, trainSeconds,
