@@ -99,7 +99,7 @@ export function artworkReplay(
       warmShare: o.warmShare, warmImpressions: warm.length, replayImpressions: replay.length,
       warmFrom: new Date(warm[0]?.occurredAt ?? replay[0].occurredAt).toISOString(), replayFrom: new Date(replay[0]?.occurredAt ?? 0).toISOString(),
       titles: 'impressions of titles with at least two artwork variants',
-      bandit: 'Thompson sampling over variant take rates and the profile\'s theme affinities, updated online on matched impressions',
+      bandit: 'Thompson sampling over variant take rates with the profile\'s learned theme affinities as context, updated online on matched impressions',
       best_single: 'per title, the variant with the best smoothed take rate on the warm part',
       random: 'the logging policy itself: every replayed impression',
     },
