@@ -74,6 +74,9 @@ export class RowItem {
   @Field(() => String, { description: 'Why this title is here, for display or debugging.' })
   reason: string;
 
+  @Field(() => String, { description: 'Why this artwork variant was chosen for this viewer (the contextual bandit: a theme the viewer responds to, the variant viewers play most, or exploration).' })
+  artworkReason: string;
+
   @Field(() => [CandidateSource], { description: 'Retrieval sources that proposed it.' })
   sources: string[];
 

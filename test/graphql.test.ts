@@ -4,7 +4,7 @@ const HOMEPAGE = `query($id: ID!, $ctx: ViewingContextInput) {
   homepage(profileId: $id, context: $ctx) {
     requestId profile { id name }
     context { device localHour localWeekday country }
-    rows { id kind displayTitle reason score items { position title { id name maturityTier } artwork { id url theme } reason sources scores { utility explorationBonus retrieval { source score } } } }
+    rows { id kind displayTitle reason score items { position title { id name maturityTier } artwork { id url theme } artworkReason reason sources scores { utility explorationBonus retrieval { source score } } } }
   }
 }`;
 
@@ -29,6 +29,7 @@ describe('GraphQL API on the embedded store', () => {
         expect(item.title.name).toBeTruthy();
         expect(item.artwork.url).toMatch(/^http:\/\/test\/artwork\/.+\.svg$/);
         expect(item.reason).toBeTruthy();
+        expect(item.artworkReason).toMatch(new RegExp(`^Shown with its (only artwork|${item.artwork.theme.toLowerCase()} artwork: )`));
         expect(item.sources.length).toBeGreaterThan(0);
         expect(item.scores.retrieval.map((s: { source: string }) => s.source).sort()).toEqual([...item.sources].sort());
       }

@@ -14,7 +14,7 @@ export interface ChosenArtwork extends Artwork {
 
 /** The artwork stage: one variant per title shown on this page. */
 export interface ArtworkSelector {
-  choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, Artwork>>;
+  choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, ChosenArtwork>>;
 }
 
 /** What the write path tells the bandit about events the store accepted. */
@@ -25,7 +25,7 @@ export interface ArtworkFeedback {
 
 /**
  * The contextual bandit (thompson-policy.ts) over the replica's cached statistics. Titles without
- * artwork are left out of the map. Each value is a ChosenArtwork: an Artwork with its reason.
+ * artwork are left out of the map.
  */
 export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback {
   constructor(

@@ -17,6 +17,8 @@ import { resolveContext, type ViewingContext, type ViewingContextInputData } fro
 export interface HomepageItem extends Omit<RowItemPlan, 'title'> {
   titleId: string;
   artworkId: string;
+  /** Why the bandit showed this artwork variant. */
+  artworkReason: string;
   position: number;
 }
 
@@ -100,7 +102,7 @@ export class HomepageService {
         // A title the artwork stage could not dress (an import without variants) is left out.
         items: row.items
           .filter((item) => artwork.has(item.title.id))
-          .map(({ title, ...item }, position) => ({ ...item, position, titleId: title.id, artworkId: artwork.get(title.id)!.id })),
+          .map(({ title, ...item }, position) => ({ ...item, position, titleId: title.id, artworkId: artwork.get(title.id)!.id, artworkReason: artwork.get(title.id)!.reason })),
       })),
     };
   }
