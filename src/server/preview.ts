@@ -53,7 +53,7 @@ const QUERY = \`query Preview($profileId: ID!, $context: ViewingContextInput) {
   homepage(profileId: $profileId, context: $context) {
     requestId modelVersion profile { id name }
     context { device localTime country }
-    rows { id displayTitle reason items { title { id name } artwork { url theme } reason } }
+    rows { id displayTitle reason items { title { id name } artwork { url theme } artworkReason reason } }
   }
 }\`;
 const $ = (id) => document.getElementById(id);
@@ -114,7 +114,7 @@ function render(page) {
     const section = el('section', { 'data-row': row.id });
     const strip = el('div', { class: 'strip' });
     for (const item of row.items) {
-      const fig = el('figure', { title: item.title.name + ': ' + item.reason });
+      const fig = el('figure', { title: item.title.name + ': ' + item.reason + ' · ' + item.artworkReason });
       fig.append(el('img', { src: item.artwork.url, alt: item.title.name, width: 140, height: 210 }),
         el('div', { class: 'reason' }, item.reason), el('figcaption', {}, item.title.name));
       strip.append(fig);
