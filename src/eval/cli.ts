@@ -54,7 +54,11 @@ function table(r: EvalReport): string {
   rows.push([], ['utility weights', 'ndcg@10', 'finished', '']);
   for (const u of r.utility) rows.push([`${u.weights.click},${u.weights.finish},${u.weights.ret}`, String(u['ndcg@10']), String(u['ndcg@10 finished']), '']);
   rows.push([], ['exposure (whole pages)', 'coverage', 'gini', 'titles shown']);
-  for (const [name, e] of [[`exploration ${r.exposure.explorationShare}`, r.exposure.withExploration], ['no exploration', r.exposure.withoutExploration]] as const) {
+  const x = r.exposure;
+  for (const [name, e] of [
+    [`exploration ${x.explorationShare}`, x.withExploration], ['no exploration', x.withoutExploration],
+    [`first screen, exploration ${x.explorationShare}`, x.firstScreen.withExploration], ['first screen, no exploration', x.firstScreen.withoutExploration],
+  ] as const) {
     rows.push([name, String(e.coverage), String(e.gini), String(e.titlesShown)]);
   }
   if (!('note' in r.artwork)) {

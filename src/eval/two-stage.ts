@@ -9,6 +9,7 @@ import { impressionsBeforeHeldOut, rankerTrainingSet } from '../ranking/ranker-t
 import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../ranking/utility';
 import type { AlsOptions } from '../retrieval/als';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
+import { DEVICE_LAYOUTS } from '../rows/device-layout';
 import { PageBuilder } from '../rows/page-builder';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { DEFAULT_RANKER_TRAINING } from '../training/train-bundle';
@@ -38,7 +39,13 @@ export interface TwoStageReport {
   /** NDCG@10 over any held-out title and over finished ones (≥70%), per utility weighting. */
   utility: { weights: UtilityWeights; 'ndcg@10': number; 'ndcg@10 finished': number }[];
   /** Each test profile's whole homepage at its moment, built with and without exploration slots. */
-  exposure: { explorationShare: number; withExploration: ExposureReport; withoutExploration: ExposureReport };
+  exposure: {
+    explorationShare: number;
+    withExploration: ExposureReport;
+    withoutExploration: ExposureReport;
+    /** The same for what the first screen shows without scrolling (the device's rows × visible titles). */
+    firstScreen: { withExploration: ExposureReport; withoutExploration: ExposureReport };
+  };
 }
 
 /**
@@ -70,6 +77,7 @@ export async function twoStage(
   const ranker = new ModelRanker(replay.features, replay.models, scorer, trained.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => { throw err; });
   const finished = finishedHeldOut(d, split);
   const pages = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
+  const screens = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
   const builders = {
     withExploration: evalPageBuilder(replay, DEFAULT_EXPLORATION_SHARE),
     withoutExploration: evalPageBuilder(replay, 0),
@@ -83,7 +91,10 @@ export async function twoStage(
       const mine = seen.get(h.profileId) ?? new Set<string>();
       const all = await ranker.rank(req, await replay.generator.generate(req));
       for (const k of ['withExploration', 'withoutExploration'] as const) {
-        pages[k].addPage((await builders[k].build(req, all)).flatMap((r) => r.items.map((i) => i.title.id)));
+        const rows = await builders[k].build(req, all);
+        const layout = DEVICE_LAYOUTS[req.context.device];
+        pages[k].addPage(rows.flatMap((r) => r.items.map((i) => i.title.id)));
+        screens[k].addPage(rows.slice(0, layout.screenRows).flatMap((r) => r.items.slice(0, layout.visibleItems).map((i) => i.title.id)));
       }
       const ranked = all.filter((c) => !mine.has(c.title.id));
       summary.add(ranked.slice(0, 20).map((c) => c.title.id), h.titles);
@@ -107,6 +118,10 @@ export async function twoStage(
       explorationShare: DEFAULT_EXPLORATION_SHARE,
       withExploration: pages.withExploration.report(d.titles.length),
       withoutExploration: pages.withoutExploration.report(d.titles.length),
+      firstScreen: {
+        withExploration: screens.withExploration.report(d.titles.length),
+        withoutExploration: screens.withoutExploration.report(d.titles.length),
+      },
     },
   };
 }

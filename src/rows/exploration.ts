@@ -24,8 +24,22 @@ export function takeRateUncertainty(e: TitleEvidence): number {
 /** The uncertainty of a title nobody has been shown: the largest there is. */
 export const PRIOR_UNCERTAINTY = takeRateUncertainty({ impressions: 0, plays: 0 });
 
-/** A title is "less exposed" while its take rate is still this uncertain (about 25 impressions). */
-export const MIN_EXPLORATION_UNCERTAINTY = 0.5 * PRIOR_UNCERTAINTY;
+/** A title is "less exposed" while its take rate is still this uncertain (about 25 impressions)... */
+const UNCERTAIN = 0.5 * PRIOR_UNCERTAINTY;
+/** ...or while it is among the least-exposed 30% of the page's candidates. */
+const LEAST_EXPOSED_SHARE = 0.3;
+
+/**
+ * The candidates that may take an exploration slot: those whose take rate is still uncertain,
+ * and the least-exposed 30% of the page's candidates in any case. Relative as well as absolute:
+ * where every title has been shown a lot (a service whose logs explored widely), the least-shown
+ * candidates are still the ones a feedback loop starves.
+ */
+export function explorable(uncertainty: ReadonlyMap<string, number>): Set<string> {
+  const ranked = [...uncertainty].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const least = Math.ceil(ranked.length * LEAST_EXPOSED_SHARE);
+  return new Set(ranked.filter(([, u], i) => i < least || u >= UNCERTAIN).map(([id]) => id));
+}
 
 /** How much of the score of an exploration pick comes from what we do not know yet. */
 export const UNCERTAINTY_WEIGHT = 0.5;

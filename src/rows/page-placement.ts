@@ -1,7 +1,7 @@
 import type { ViewingContext } from '../homepage/viewing-context';
 import type { RankedCandidate } from '../ranking/ranker';
 import type { DeviceLayout } from './device-layout';
-import { explorationBonus, explorationScore, explorationSlots, MIN_EXPLORATION_UNCERTAINTY, takeRateUncertainty, type TitleEvidence } from './exploration';
+import { explorationBonus, explorationScore, explorable, explorationSlots, takeRateUncertainty, type TitleEvidence } from './exploration';
 import type { RowCandidate } from './row-candidates';
 import type { RowItemPlan, RowPlan } from './row-builder';
 import { diversityFactor, MIN_ROW_VALUE, repeatFactor, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
@@ -34,7 +34,8 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   let bestUtility = 0;
   for (const row of candidates) for (const c of row.pool) bestUtility = Math.max(bestUtility, c.utility);
   const explorationRank = memo((c: RankedCandidate) => explorationScore(c.utility, bestUtility, inputs.evidence(c.title.id)));
-  const uncertain = memo((c: RankedCandidate) => takeRateUncertainty(inputs.evidence(c.title.id)) >= MIN_EXPLORATION_UNCERTAINTY);
+  const eligible = explorable(new Map(candidates.flatMap((r) => r.pool.map((c) => [c.title.id, takeRateUncertainty(inputs.evidence(c.title.id))] as const))));
+  const uncertain = (c: RankedCandidate) => eligible.has(c.title.id);
   const remaining = [...candidates];
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();

@@ -24,7 +24,7 @@ export function rowPrior(kind: RowKind, ctx: ViewingContext): number {
   let prior = BASE_PRIOR[kind];
   const stage = sessionStage(ctx);
   if (kind === 'CONTINUE_WATCHING') prior *= stage === 'ARRIVING' ? 1.15 : stage === 'BROWSING_LONG' ? 0.8 : 1;
-  if (kind === 'SHORT_PICKS') prior *= ctx.device === 'PHONE' ? (isWeekdayLunch(ctx) ? 1.45 : 1.2) : 0.8;
+  if (kind === 'SHORT_PICKS') prior *= ctx.device === 'PHONE' ? (isWeekdayLunch(ctx) ? 1.6 : 1.2) : 0.8;
   if ((kind === 'NEW_RELEASES' || kind === 'TRENDING') && stage === 'BROWSING_LONG') prior *= 1.2;
   if (kind === 'CRITICALLY_ACCLAIMED' && isWeekendEvening(ctx) && ctx.device === 'TV') prior *= 1.2;
   return prior;
