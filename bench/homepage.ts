@@ -13,7 +13,7 @@ import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bund
 import { createApollo } from '../src/server/app';
 import { createContext } from '../src/server/context';
 import { createLogger } from '../src/server/logger';
-import { createServices } from '../src/server/services';
+import { createServices, type Services } from '../src/server/services';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport } from './report';
 
@@ -49,8 +49,10 @@ async function main(): Promise<void> {
   const ids = world.profiles.map((p) => p.id);
   const pipeline: number[] = [];
   const graphql: number[] = [];
+  const stages = { request: [] as number[], retrieval: [] as number[], ranking: [] as number[], rows: [] as number[], artwork: [] as number[] };
   for (let i = 0; i < opts.requests; i++) {
     const id = ids[(i * 7919) % ids.length];
+    await timeStages(services, id, stages);
     let s = performance.now();
     await services.homepage.homepage(id, { device: 'TV' });
     pipeline.push(performance.now() - s);
@@ -70,7 +72,28 @@ async function main(): Promise<void> {
     { name: 'store open (snapshot + journal)', unit: 's', value: reopenSeconds },
     { name: 'homepage pipeline', unit: 'ms', ...percentiles(pipeline) },
     { name: 'homepage via GraphQL (in process)', unit: 'ms', ...percentiles(graphql) },
+    ...Object.entries(stages).map(([stage, ms]) => ({ name: `stage: ${stage}`, unit: 'ms', ...percentiles(ms) })),
   ]);
+}
+
+/** The pipeline's stages one by one, as HomepageService runs them, each timed alone. */
+async function timeStages(services: Services, profileId: string, into: Record<'request' | 'retrieval' | 'ranking' | 'rows' | 'artwork', number[]>): Promise<void> {
+  const m = services.models.now;
+  let s = performance.now();
+  const req = await services.homepage.request(profileId, { device: 'TV' });
+  into.request.push(performance.now() - s);
+  s = performance.now();
+  const candidates = await m.retrieval.generate(req);
+  into.retrieval.push(performance.now() - s);
+  s = performance.now();
+  const ranked = await m.ranker.rank(req, candidates);
+  into.ranking.push(performance.now() - s);
+  s = performance.now();
+  const rows = await services.homepage.stages.rows.build(req, ranked);
+  into.rows.push(performance.now() - s);
+  s = performance.now();
+  await services.homepage.stages.artwork.choose(req, [...new Map(rows.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const))).values()]);
+  into.artwork.push(performance.now() - s);
 }
 
 main().catch((err) => {

@@ -52,7 +52,8 @@ export class HomepageService {
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
     private readonly models: ModelHolder<ServingModels>,
-    private readonly stages: HomepageStages,
+    /** Public so benchmarks can time each stage alone. */
+    readonly stages: HomepageStages,
     private readonly clock: () => number = Date.now,
     readonly cache: HomepageCache<Omit<HomepageResult, 'requestId'>> = new HomepageCache(0),
   ) {}

@@ -17,6 +17,8 @@ export interface PlacementInputs {
   evidence(titleId: string): TitleEvidence;
 }
 
+const NO_SLOTS: ReadonlySet<number> = new Set();
+
 interface FilledRow {
   items: RankedCandidate[];
   explored: Set<string>;
@@ -34,9 +36,25 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   let bestUtility = 0;
   for (const row of candidates) for (const c of row.pool) bestUtility = Math.max(bestUtility, c.utility);
   const explorationRank = memo((c: RankedCandidate) => explorationScore(c.utility, bestUtility, inputs.evidence(c.title.id)));
+  // Each row's exploration candidates in preference order, sorted once: rows are filled again at every position.
+  const explorers = new Map<RowCandidate, RankedCandidate[]>();
+  const explorersOf = (row: RowCandidate) => {
+    let list = explorers.get(row);
+    if (!list) {
+      list = row.pool.filter((c) => eligible.has(c.title.id))
+        .sort((a, b) => explorationRank(b) - explorationRank(a) || (a.title.id < b.title.id ? -1 : 1));
+      explorers.set(row, list);
+    }
+    return list;
+  };
   const eligible = explorable(new Map(candidates.flatMap((r) => r.pool.map((c) => [c.title.id, takeRateUncertainty(inputs.evidence(c.title.id))] as const))));
-  const uncertain = (c: RankedCandidate) => eligible.has(c.title.id);
-  const remaining = [...candidates];
+  const slots = new Set(explorationSlots(layout.rowLength, inputs.explorationShare));
+  // No row can score more than its prior times the relevance of its pool's best titles: blocking
+  // and exploration only replace them by worse ones. Rows are tried best bound first, so most are
+  // never filled at a position where a better row has already been found.
+  const bound = new Map(candidates.map((row) => [row, row.kind === 'CONTINUE_WATCHING' ? Infinity
+    : rowPrior(row.kind, context) * rowRelevance(row.pool.slice(0, layout.visibleItems).map((c) => c.utility), layout.visibleItems, bestUtility)]));
+  const remaining = [...candidates].sort((a, b) => bound.get(b)! - bound.get(a)!);
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();
   const titlesAbove = new Set<string>();
@@ -47,7 +65,8 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     const blocked = blockedTitles(placed.map((p) => p.filled.items), position, layout.screenRows);
     let best: { index: number; filled: FilledRow; score: number } | undefined;
     for (const [index, row] of remaining.entries()) {
-      const filled = fillRow(row, blocked, layout.rowLength, row.kind === 'CONTINUE_WATCHING' ? 0 : inputs.explorationShare, explorationRank, uncertain);
+      if (best && bound.get(row)! <= best.score) break;
+      const filled = fillRow(row, blocked, layout.rowLength, row.kind === 'CONTINUE_WATCHING' ? NO_SLOTS : slots, explorersOf);
       if (filled.items.length < (row.kind === 'CONTINUE_WATCHING' ? 1 : layout.minItems)) continue;
       const visible = filled.items.slice(0, layout.visibleItems);
       // Resuming is never stale, never repetitive, and a short list of it is a complete one.
@@ -98,25 +117,38 @@ function blockedTitles(rows: readonly RankedCandidate[][], position: number, scr
  * given to the less-exposed titles of its pool that score best on utility plus uncertainty.
  */
 function fillRow(
-  row: RowCandidate, blocked: ReadonlySet<string>, length: number, share: number,
-  explorationRank: (c: RankedCandidate) => number, uncertain: (c: RankedCandidate) => boolean,
+  row: RowCandidate, blocked: ReadonlySet<string>, length: number, slots: ReadonlySet<number>,
+  explorersOf: (row: RowCandidate) => readonly RankedCandidate[],
 ): FilledRow {
-  const slots = new Set(explorationSlots(length, share));
-  const open = row.pool.filter((c) => !blocked.has(c.title.id));
-  const exploited = open.slice(0, length - slots.size);
-  const explore = slots.size === 0 ? [] : open.slice(exploited.length).filter(uncertain)
-    .sort((a, b) => explorationRank(b) - explorationRank(a) || (a.title.id < b.title.id ? -1 : 1)).slice(0, slots.size);
-  const chosen = new Set([...exploited, ...explore].map((c) => c.title.id));
-  // Slots no less-exposed title could fill go to the next best-ranked titles.
-  const backfill = open.slice(exploited.length).filter((c) => !chosen.has(c.title.id));
-  const items: RankedCandidate[] = [];
-  const queues = { exploit: [...exploited, ...backfill], explore: [...explore] };
-  for (let position = 0; position < length; position++) {
-    const next = (slots.has(position) && queues.explore.shift()) || queues.exploit.shift();
-    if (!next) break;
-    items.push(next);
+  // The best-ranked open titles: enough for the exploited places and for any slot left unexplored.
+  const open: RankedCandidate[] = [];
+  for (const c of row.pool) {
+    if (open.length === length + slots.size) break;
+    if (!blocked.has(c.title.id)) open.push(c);
   }
-  return { items, explored: new Set(explore.filter((c) => items.includes(c)).map((c) => c.title.id)) };
+  const exploitCount = length - slots.size;
+  const explore: RankedCandidate[] = [];
+  if (slots.size > 0) {
+    const exploited = new Set(open.slice(0, exploitCount));
+    for (const c of explorersOf(row)) {
+      if (explore.length === slots.size) break;
+      if (!blocked.has(c.title.id) && !exploited.has(c)) explore.push(c);
+    }
+  }
+  // Slots no less-exposed title could fill go to the next best-ranked titles.
+  const exploit = explore.length === 0 ? open : open.filter((c, i) => i < exploitCount || !explore.includes(c));
+  const items: RankedCandidate[] = [];
+  const explored = new Set<string>();
+  let e = 0;
+  let x = 0;
+  for (let position = 0; position < length; position++) {
+    if (slots.has(position) && x < explore.length) {
+      explored.add(explore[x].title.id);
+      items.push(explore[x++]);
+    } else if (e < exploit.length) items.push(exploit[e++]);
+    else break;
+  }
+  return { items, explored };
 }
 
 function memo<T>(f: (c: RankedCandidate) => T): (c: RankedCandidate) => T {
