@@ -18,4 +18,5 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
 VOLUME /data
 EXPOSE 4000
-CMD ["node", "dist/src/server/main.js"]
+# A larger young generation: a homepage allocates short-lived candidates, feature rows and rows (see README).
+CMD ["node", "--max-semi-space-size=64", "dist/src/server/main.js"]
