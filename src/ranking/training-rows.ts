@@ -1,4 +1,5 @@
 import { FINISHED_PROGRESS, type Device, type ImpressionEvent, type PlaybackEvent, type Title } from '../../graph/types';
+import { resolveContext } from '../homepage/viewing-context';
 import type { Candidate, HomepageRequest } from '../retrieval/candidates';
 import { Rng } from '../world/random';
 import { EventReplay, type ReplayData } from './event-replay';
@@ -78,7 +79,7 @@ export async function impressionRows(data: ReplayData, o: ImpressionRowOptions):
     const byId = new Map(candidates.map((c) => [c.title.id, c]));
     const extra = r.titleIds.filter((id) => !byId.has(id) && replay.catalog.get(id)).map((id) => ({ title: replay.catalog.get(id)!, sources: new Map() }));
     const titles = [...new Set(r.titleIds)].map((id) => byId.get(id)?.title ?? replay.catalog.get(id)).filter((t): t is Title => t !== undefined);
-    return { all: [...candidates, ...extra], titles, outcome: outcomes(r) };
+    return { all: [...candidates, ...extra], groups: [{ titles }], outcome: outcomes(r) };
   });
 }
 
@@ -109,29 +110,44 @@ export async function playRows(data: ReplayData, requests: readonly RowRequest[]
     const hits = candidates.filter((c) => played.has(c.title.id)).map((c) => c.title);
     // Later plays are of new titles, so titles already started would only ever be negatives here.
     const others = candidates.filter((c) => !played.has(c.title.id) && !req.signals.seen.has(c.title.id));
-    const negatives: Title[] = [];
-    for (let k = 0; k < hits.length * o.negativesPerPositive && others.length > 0; k++) negatives.push(others.splice(rng.int(0, others.length - 1), 1)[0].title);
-    return { all: candidates, titles: [...hits, ...negatives], outcome: outcomes(r) };
+    // Each later play keeps the context it happened in (device, local hour and weekday), and so do
+    // the candidates it is compared with: the click head learns what suits a phone at lunch.
+    const outcome = outcomes(r);
+    const groups = hits.map((hit) => {
+      const negatives: Title[] = [];
+      for (let k = 0; k < o.negativesPerPositive && others.length > 0; k++) negatives.push(others.splice(rng.int(0, others.length - 1), 1)[0].title);
+      const first = outcome.get(hit.id)!;
+      return { titles: [hit, ...negatives], moment: { at: first.firstAt, device: first.device } };
+    });
+    return { all: candidates, groups, outcome };
   });
 }
 
-type Outcome = Map<string, { finished: boolean; returned: number }>;
-type Choice = (candidates: Candidate[], r: RowRequest, req: HomepageRequest) => { all: Candidate[]; titles: Title[]; outcome: Outcome };
+type Outcome = Map<string, { finished: boolean; returned: number; firstAt: number; device: Device }>;
+/** Titles whose rows share a viewing context: the request's own, or the moment a later play happened. */
+interface RowGroup {
+  titles: Title[];
+  moment?: { at: number; device: Device };
+}
+type Choice = (candidates: Candidate[], r: RowRequest, req: HomepageRequest) => { all: Candidate[]; groups: RowGroup[]; outcome: Outcome };
 
 async function buildRows(replay: EventReplay, requests: readonly RowRequest[], logged: boolean, onProgress: ((d: number, n: number) => void) | undefined, choose: Choice): Promise<RankerRows> {
   const parts: Part[] = [];
   for (const [k, r] of requests.entries()) {
     const req = replay.request(r.profileId, r.at, r.device);
     const chosen = choose(await replay.generator.generate(req), r, req);
-    if (chosen.titles.length > 0) {
+    for (const group of chosen.groups) {
+      if (group.titles.length === 0) continue;
       const labels = { click: [] as number[], finish: [] as number[], ret: [] as number[] };
-      for (const t of chosen.titles) {
+      for (const t of group.titles) {
         const o = chosen.outcome.get(t.id);
         labels.click.push(o ? 1 : 0);
         labels.finish.push(o ? (o.finished ? 1 : 0) : NaN);
         labels.ret.push(o ? o.returned : NaN);
       }
-      parts.push({ rows: await replay.features.rows(req, chosen.all, replay.models, chosen.titles), labels, at: r.at, profileId: r.profileId, titleIds: chosen.titles.map((t) => t.id) });
+      // The profile's state stays the request's; only the viewing context moves to the play's.
+      const at = group.moment ? { ...req, context: resolveContext({ device: group.moment.device, localTime: localTime(req, group.moment.at) }, req.account, req.context.now) } : req;
+      parts.push({ rows: await replay.features.rows(at, chosen.all, replay.models, group.titles), labels, at: r.at, profileId: r.profileId, titleIds: group.titles.map((t) => t.id) });
     }
     if ((k + 1) % 200 === 0 || k + 1 === requests.length) onProgress?.(k + 1, requests.length);
   }
@@ -159,10 +175,19 @@ function outcomeLookup(replay: EventReplay, plays: readonly PlaybackEvent[], spa
       if (e.occurredAt < from || e.occurredAt > to || !wanted.has(e.titleId)) continue;
       const day = localDay(r.profileId, e.occurredAt) + 1;
       const returned = day > localDay(r.profileId, end) ? NaN : activeDays.get(r.profileId)!.has(day) ? 1 : 0;
-      found.set(e.titleId, { finished: (found.get(e.titleId)?.finished ?? false) || e.progress >= FINISHED_PROGRESS, returned });
+      const known = found.get(e.titleId);
+      found.set(e.titleId, {
+        finished: (known?.finished ?? false) || e.progress >= FINISHED_PROGRESS, returned,
+        firstAt: known?.firstAt ?? e.occurredAt, device: known?.device ?? e.device,
+      });
     }
     return found;
   };
+}
+
+/** The viewer's wall clock at `at`, in the account's time zone, as a client would send it. */
+function localTime(req: HomepageRequest, at: number): string {
+  return new Date(at + req.account.utcOffsetMinutes * 60_000).toISOString().slice(0, 19);
 }
 
 function groupImpressions(impressions: readonly ImpressionEvent[], windowStart: number): RowRequest[] {
