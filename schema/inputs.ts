@@ -81,7 +81,7 @@ export class ImpressionEventInput {
   @Field(() => String, { nullable: true, description: 'Client session id.' })
   sessionId?: string | null;
 
-  @Field(() => [ExperimentVariantInput], { nullable: true, description: 'Experiment variants the page was built under (at most 10, each experiment once), as the homepage reported them; for A/B analysis.' })
+  @Field(() => [ExperimentVariantInput], { nullable: true, description: 'Experiment variants the page was built under (at most 10, each experiment once), as the client\'s experiment framework assigned them; stored with the impression for A/B analysis. (The API does not assign variants itself yet.)' })
   experiments?: ExperimentVariantInput[] | null;
 }
 

@@ -2,7 +2,7 @@ import type { Title } from '../graph/types';
 import { resolveContext } from '../src/homepage/viewing-context';
 import type { RankedCandidate } from '../src/ranking/ranker';
 import { DEVICE_LAYOUTS } from '../src/rows/device-layout';
-import { explorationSlots, takeRateUncertainty, type TitleEvidence } from '../src/rows/exploration';
+import { explorable, explorationSlots, takeRateUncertainty, type TitleEvidence } from '../src/rows/exploration';
 import { placeRows, type PlacementInputs } from '../src/rows/page-placement';
 import type { RowCandidate } from '../src/rows/row-candidates';
 import { diversityFactor, rowFreshness, rowPrior, rowRelevance } from '../src/rows/row-scoring';
@@ -20,7 +20,7 @@ function row(id: string, pool: RankedCandidate[], kind: RowCandidate['kind'] = '
   return { id, kind, displayTitle: id, reason: `why ${id}`, pool: [...pool].sort((a, b) => b.utility - a.utility), itemReason: () => `item of ${id}` };
 }
 
-const wellKnown: TitleEvidence = { impressions: 5000, plays: 250 };
+const wellKnown: TitleEvidence = { impressions: 5000 };
 const inputs = (over: Partial<PlacementInputs> = {}): PlacementInputs => ({
   context: TV_FRIDAY, layout: DEVICE_LAYOUTS.TV, explorationShare: 0, timesShown: () => 0, evidence: () => wellKnown, ...over,
 });
@@ -74,10 +74,18 @@ describe('greedy placement (pure)', () => {
     expect([phone.length, Math.max(...phone.map((r) => r.items.length))]).toEqual([8, 10]);
   });
 
+  it('shortens rows for a small catalog so the first screen is not one row of everything', () => {
+    const few = Array.from({ length: 21 }, (_, i) => ranked(title(`k${i}`, i % 2 ? 'Comedy' : 'Drama'), 1 - i * 0.01));
+    const page = placeRows([row('all', few, 'TOP_PICKS'), row('drama', few.filter((c) => c.title.genres[0] === 'Drama')), row('comedy', few.filter((c) => c.title.genres[0] === 'Comedy'))],
+      inputs({ layout: DEVICE_LAYOUTS.WEB }));
+    // Without it: one row of 20 and nothing left for the other two.
+    expect(page.map((r) => r.items.length)).toEqual([8, 7, 6]);
+  });
+
   it('gives exploration slots to the less-exposed titles that suit the viewer best, not at random', () => {
     const known = Array.from({ length: 40 }, (_, i) => ranked(title(`k${i}`), 1 - i * 0.01));
     const fresh = [ranked(title('new-good'), 0.5), ranked(title('new-poor'), 0.05), ranked(title('new-mid'), 0.3)];
-    const evidence = (id: string): TitleEvidence => (id.startsWith('new') ? { impressions: 0, plays: 0 } : wellKnown);
+    const evidence = (id: string): TitleEvidence => (id.startsWith('new') ? { impressions: 0 } : wellKnown);
     const page = placeRows([row('all', [...known, ...fresh], 'TOP_PICKS')], inputs({ explorationShare: 0.1, evidence }));
     const items = page[0].items;
     const explored = items.filter((i) => i.explorationBonus > 0);
@@ -92,10 +100,17 @@ describe('greedy placement (pure)', () => {
 });
 
 describe('exploration (pure)', () => {
-  it('is most uncertain about titles nobody was shown and grows sure with impressions', () => {
-    const u = (impressions: number, plays: number) => takeRateUncertainty({ impressions, plays });
-    expect(u(0, 0)).toBeGreaterThan(u(30, 1));
-    expect(u(30, 1)).toBeGreaterThan(u(3000, 100));
+  it('is most uncertain about titles nobody was shown and grows sure with impressions alone', () => {
+    const u = (impressions: number) => takeRateUncertainty({ impressions });
+    expect(u(0)).toBe(1);
+    expect(u(0)).toBeGreaterThan(u(30));
+    expect(u(30)).toBeCloseTo(0.5);
+    expect(u(30)).toBeGreaterThan(u(3000));
+  });
+
+  it('lets the uncertain and the least-exposed 30% of the page explore, not the well-known', () => {
+    const uncertainty = new Map([['a', 1], ['b', 0.6], ...Array.from({ length: 8 }, (_, i) => [`k${i}`, 0.1 - i * 0.01] as [string, number])]);
+    expect([...explorable(uncertainty)].sort()).toEqual(['a', 'b', 'k0']);
   });
 
   it('spreads slots along the row, never in the first two places', () => {

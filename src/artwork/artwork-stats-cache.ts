@@ -41,7 +41,13 @@ export class ArtworkStatsCache {
     const now = this.clock();
     const missing = titleIds.filter((id) => !this.titles.has(id));
     const stale = titleIds.filter((id) => this.isStale(this.titles.get(id), now));
-    if (missing.length > 0) await this.loadTitles(missing).catch(this.onError);
+    if (missing.length > 0) {
+      await this.loadTitles(missing).catch((err) => {
+        this.onError(err);
+        // Prior-only entries, stale at once: the next pages read again in the background instead of waiting.
+        for (const id of missing) this.titles.set(id, { value: new Map(), fetchedAt: -Infinity });
+      });
+    }
     if (stale.length > 0) this.background('titles', () => this.loadTitles(stale));
     return new Map(titleIds.map((id) => [id, this.titles.get(id)?.value ?? new Map()]));
   }
@@ -49,7 +55,12 @@ export class ArtworkStatsCache {
   /** The profile's theme counters. */
   async themes(profileId: string): Promise<ThemeTable> {
     const entry = this.profiles.get(profileId);
-    if (!entry) await this.loadProfile(profileId).catch(this.onError);
+    if (!entry) {
+      await this.loadProfile(profileId).catch((err) => {
+        this.onError(err);
+        this.profiles.set(profileId, { value: new Map(), fetchedAt: -Infinity });
+      });
+    }
     else if (this.isStale(entry, this.clock())) this.background(`profile:${profileId}`, () => this.loadProfile(profileId));
     return this.profiles.get(profileId)?.value ?? new Map();
   }

@@ -1,31 +1,27 @@
 /** Share of each row's slots given to exploration unless EXPLORATION_SHARE says otherwise. */
 export const DEFAULT_EXPLORATION_SHARE = 0.1;
 
-/** What the service has seen of a title lately, across all viewers. */
+/** What the service has shown of a title lately, across all viewers. */
 export interface TitleEvidence {
   impressions: number;
-  plays: number;
 }
 
-/**
- * The same smoothing the ranker's play-rate feature uses: half a play in ten impressions, a
- * 5% take rate for a title nobody has been shown.
- */
-const PRIOR_PLAYS = 0.5;
+/** Impressions the ranker's play-rate prior is worth: what a title nobody was shown starts from. */
 const PRIOR_IMPRESSIONS = 10;
 
-/** Posterior standard deviation of a Beta distribution over the title's take rate. */
+/**
+ * How unsure the service still is of the title's take rate, 1 for a title nobody has been
+ * shown: the standard error of a rate estimated from its impressions (plus the prior's), relative
+ * to the prior's alone. It depends on the evidence only, not on the rate itself, so a title that
+ * was shown little and not played stays uncertain (a Beta posterior's width would shrink with a
+ * low rate and pass it over: exactly the title a feedback loop starves).
+ */
 export function takeRateUncertainty(e: TitleEvidence): number {
-  const a = e.plays + PRIOR_PLAYS;
-  const b = Math.max(PRIOR_IMPRESSIONS - PRIOR_PLAYS, e.impressions + PRIOR_IMPRESSIONS - a);
-  return Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+  return Math.sqrt(PRIOR_IMPRESSIONS / (e.impressions + PRIOR_IMPRESSIONS));
 }
 
-/** The uncertainty of a title nobody has been shown: the largest there is. */
-export const PRIOR_UNCERTAINTY = takeRateUncertainty({ impressions: 0, plays: 0 });
-
-/** A title is "less exposed" while its take rate is still this uncertain (about 25 impressions)... */
-const UNCERTAIN = 0.5 * PRIOR_UNCERTAINTY;
+/** A title is "less exposed" while shown 30 times or fewer lately (uncertainty ≥ 0.5)... */
+const UNCERTAIN = 0.5;
 /** ...or while it is among the least-exposed 30% of the page's candidates. */
 const LEAST_EXPOSED_SHARE = 0.3;
 
@@ -53,7 +49,7 @@ export function explorationScore(utility: number, bestUtility: number, e: TitleE
   return (bestUtility > 0 ? utility / bestUtility : 0) + explorationBonus(e);
 }
 
-export const explorationBonus = (e: TitleEvidence) => UNCERTAINTY_WEIGHT * (takeRateUncertainty(e) / PRIOR_UNCERTAINTY);
+export const explorationBonus = (e: TitleEvidence) => UNCERTAINTY_WEIGHT * takeRateUncertainty(e);
 
 /**
  * Positions of a row's exploration slots: `share` of its length, spread evenly, never the first

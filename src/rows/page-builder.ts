@@ -17,7 +17,7 @@ export interface PageBuilderOptions {
   neighbours: NeighbourLookup;
   /** The viewer's recent exposure to each title (the ranker's feature store). */
   exposure(profileId: string, now: number): (titleId: string) => Exposure;
-  /** Impressions and plays of a title across all viewers lately. */
+  /** Impressions of a title across all viewers lately. */
   evidence(titleId: string, now: number): TitleEvidence;
   /** Share of each row's slots for less-exposed titles, 0..0.5. */
   explorationShare: number;

@@ -48,7 +48,11 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     return list;
   };
   const eligible = explorable(new Map(candidates.flatMap((r) => r.pool.map((c) => [c.title.id, takeRateUncertainty(inputs.evidence(c.title.id))] as const))));
-  const slots = new Set(explorationSlots(layout.rowLength, inputs.explorationShare));
+  // A small catalog (a young child's) would go whole into the first row and leave the screen's
+  // other rows empty: rows are shortened so the first screen's rows can all be filled.
+  const distinct = new Set(candidates.flatMap((r) => r.pool.map((c) => c.title.id))).size;
+  const rowLength = Math.min(layout.rowLength, Math.max(2 * layout.minItems, Math.ceil(distinct / layout.screenRows)));
+  const slots = new Set(explorationSlots(rowLength, inputs.explorationShare));
   // No row can score more than its prior times the relevance of its pool's best titles: blocking
   // and exploration only replace them by worse ones. Rows are tried best bound first, so most are
   // never filled at a position where a better row has already been found.
@@ -66,7 +70,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     let best: { index: number; filled: FilledRow; score: number } | undefined;
     for (const [index, row] of remaining.entries()) {
       if (best && bound.get(row)! <= best.score) break;
-      const filled = fillRow(row, blocked, layout.rowLength, row.kind === 'CONTINUE_WATCHING' ? NO_SLOTS : slots, explorersOf);
+      const filled = fillRow(row, blocked, rowLength, row.kind === 'CONTINUE_WATCHING' ? NO_SLOTS : slots, explorersOf);
       if (filled.items.length < (row.kind === 'CONTINUE_WATCHING' ? 1 : layout.minItems)) continue;
       const visible = filled.items.slice(0, layout.visibleItems);
       // Resuming is never stale, never repetitive, and a short list of it is a complete one.

@@ -63,8 +63,9 @@ export function rowCandidates(req: HomepageRequest, ranked: readonly RankedCandi
     .sort((a, b) => b.sources.get('TRENDING')! - a.sources.get('TRENDING')!).map((c, i) => [c.title.id, i + 1]));
   const country = countryName(context.country);
   rows.push({
-    id: 'trending', kind: 'TRENDING', displayTitle: `Trending Now in ${country}`, reason: `The most played titles in ${country} over the last days`,
-    pool: fresh.filter((c) => trendRank.has(c.title.id)), itemReason: (c) => `#${trendRank.get(c.title.id)} in ${country} right now`,
+    id: 'trending', kind: 'TRENDING', displayTitle: `Trending Now in ${country}`,
+    reason: `Most played in ${country} over the last days, weighed by how often viewers play them when shown`,
+    pool: fresh.filter((c) => trendRank.has(c.title.id)), itemReason: (c) => `Trending #${trendRank.get(c.title.id)} in ${country}`,
   });
   rows.push({
     id: 'new-releases', kind: 'NEW_RELEASES', displayTitle: 'New Releases', reason: 'The newest additions to the catalog',
