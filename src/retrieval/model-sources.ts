@@ -2,6 +2,7 @@ import type { MaturityTier, SimilarEdge, Title } from '../../graph/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { CollaborativeModel } from './collaborative-model';
 import { proposable, type CandidateSourceProvider, type HomepageRequest, type SourcedTitle } from './candidates';
+import { smoothedPlayRate } from '../ranking/features/title-stats';
 import { PlayCounters } from './play-counters';
 import type { DecayedCounter } from './trending';
 
@@ -102,8 +103,8 @@ export function trendingSource(counters: PlayCounters): CandidateSourceProvider 
   };
 }
 
-/** Plays per impression a title needs to trend on its plays alone: about the service's average. */
-const TYPICAL_TAKE_RATE = 0.05;
+/** Plays per impression a title needs to trend on its plays alone: the prior's 5%. */
+const TYPICAL_TAKE_RATE = smoothedPlayRate(0, 0);
 
 /**
  * A title's plays-per-impression relative to a typical title, square-rooted and held within
@@ -112,7 +113,7 @@ const TYPICAL_TAKE_RATE = 0.05;
  */
 export function trendingCorrection(e: { plays: number; shown: number }): number {
   if (e.shown === 0) return 1;
-  const rate = (e.plays + TYPICAL_TAKE_RATE * 10) / (e.shown + 10);
+  const rate = smoothedPlayRate(e.plays, e.shown);
   return Math.min(2, Math.max(0.5, Math.sqrt(rate / TYPICAL_TAKE_RATE)));
 }
 

@@ -1,3 +1,5 @@
+import { PLAY_RATE_PRIOR } from '../ranking/features/title-stats';
+
 /** Share of each row's slots given to exploration unless EXPLORATION_SHARE says otherwise. */
 export const DEFAULT_EXPLORATION_SHARE = 0.1;
 
@@ -7,7 +9,7 @@ export interface TitleEvidence {
 }
 
 /** Impressions the ranker's play-rate prior is worth: what a title nobody was shown starts from. */
-const PRIOR_IMPRESSIONS = 10;
+const PRIOR_IMPRESSIONS = PLAY_RATE_PRIOR.impressions;
 
 /**
  * How unsure the service still is of the title's take rate, 1 for a title nobody has been

@@ -35,6 +35,8 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   const { context, layout } = inputs;
   let bestUtility = 0;
   for (const row of candidates) for (const c of row.pool) bestUtility = Math.max(bestUtility, c.utility);
+  // Rows are scored again at every position; a title's exposure is looked up once.
+  const timesShown = memo((c: RankedCandidate) => inputs.timesShown(c.title.id));
   const explorationRank = memo((c: RankedCandidate) => explorationScore(c.utility, bestUtility, inputs.evidence(c.title.id)));
   // Each row's exploration candidates in preference order, sorted once: rows are filled again at every position.
   const explorers = new Map<RowCandidate, RankedCandidate[]>();
@@ -77,7 +79,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
       const exempt = row.kind === 'CONTINUE_WATCHING';
       const score = rowPrior(row.kind, context) *
         rowRelevance(filled.items.map((c) => c.utility), exempt ? Math.min(layout.visibleItems, filled.items.length) : layout.visibleItems, bestUtility) *
-        (exempt ? 1 : rowFreshness(visible.map((c) => inputs.timesShown(c.title.id)))) *
+        (exempt ? 1 : rowFreshness(visible.map(timesShown))) *
         (exempt ? 1 : diversityFactor(visible.map((c) => c.title.genres[0]), genresAbove, visibleAbove)) *
         (exempt ? 1 : repeatFactor(visible.filter((c) => titlesAbove.has(c.title.id)).length, visible.length));
       if (!best || score > best.score) best = { index, filled, score };

@@ -8,6 +8,14 @@ export const TITLE_STATS_LOOKBACK_MS = TITLE_STATS_DAYS * DAY_MS;
 const POPULARITY_HALF_LIFE_DAYS = 7;
 const TREND_DAYS = 3;
 
+/** Half a play in ten impressions: a title nobody was shown starts at a 5% take rate. */
+export const PLAY_RATE_PRIOR = { plays: 0.5, impressions: 10 };
+
+/** Plays per impression, smoothed towards the prior: the one take-rate estimate every stage uses. */
+export function smoothedPlayRate(plays: number, impressions: number): number {
+  return (plays + PLAY_RATE_PRIOR.plays) / (impressions + PLAY_RATE_PRIOR.impressions);
+}
+
 interface DayCounts {
   plays: number;
   finishes: number;
@@ -65,7 +73,7 @@ export class TitleStats {
       popularity,
       trend: Math.log((recent + 1) / ((plays * TREND_DAYS) / TITLE_STATS_DAYS + 1)),
       finishRate: (finishes + 1) / (plays + 2),
-      playRate: (plays + 0.5) / (impressions + 10),
+      playRate: smoothedPlayRate(plays, impressions),
     };
   }
 
