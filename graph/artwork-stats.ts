@@ -115,10 +115,11 @@ export class ArtworkCounters {
   readonly artwork = new Map<string, VariantCounts>();
   readonly themes = new Map<string, Map<ArtworkTheme, ThemeCounts>>();
 
-  add(d: StatDeltas): void {
+  /** Adds the deltas, or takes them away (`sign` -1, an erasure). */
+  add(d: StatDeltas, sign: 1 | -1 = 1): void {
     for (const [id, c] of d.artwork) {
       const now = this.artwork.get(id) ?? { shown: 0, taken: 0 };
-      this.artwork.set(id, { shown: now.shown + c.shown, taken: now.taken + c.taken });
+      this.artwork.set(id, { shown: now.shown + sign * c.shown, taken: now.taken + sign * c.taken });
     }
     for (const t of d.themes.values()) {
       const mine = this.themes.get(t.profileId) ?? new Map<ArtworkTheme, ThemeCounts>();
@@ -168,6 +169,21 @@ export class ArtworkLedger {
     }
     this.counters.add(statDeltas(credits.map((c) => c.impression), 'taken', this.titleOf));
     return credits;
+  }
+
+  /**
+   * Takes a profile out of the counters (erasure of its history): its impressions and the credits
+   * its plays gave them, and its theme counters. The reward rule never crosses profiles, so no
+   * other profile's counts change; Neo4j subtracts the same amounts (neo4j-privacy).
+   */
+  forgetProfile(profileId: string): void {
+    const shown = this.byProfile.get(profileId) ?? [];
+    const credited = shown.filter((e) => this.credited.has(e.eventId));
+    this.counters.add(statDeltas(shown, 'shown', this.titleOf), -1);
+    this.counters.add(statDeltas(credited, 'taken', this.titleOf), -1);
+    for (const e of credited) this.credited.delete(e.eventId);
+    this.byProfile.delete(profileId);
+    this.counters.themes.delete(profileId);
   }
 
   /** Every variant of the titles asked (unknown ones left out), by title id then the title's artwork order. */

@@ -16,6 +16,30 @@ export class DuplicateTitleError extends Error {
   }
 }
 
+/** A profile id that is taken already. */
+export class DuplicateProfileError extends Error {
+  constructor(readonly profileId: string) {
+    super(`a profile with id "${profileId}" already exists`);
+    this.name = 'DuplicateProfileError';
+  }
+}
+
+/** The account holds as many profiles as it may. */
+export class ProfileLimitError extends Error {
+  constructor(readonly accountId: string, readonly limit: number) {
+    super(`account "${accountId}" already has ${limit} profiles, the most it may have`);
+    this.name = 'ProfileLimitError';
+  }
+}
+
+/** A write names a profile (or its account) the store does not have. */
+export class UnknownProfileError extends Error {
+  constructor(readonly id: string) {
+    super(`no profile or account "${id}"`);
+    this.name = 'UnknownProfileError';
+  }
+}
+
 /** Another process is bulk-loading this store right now; wait for it instead of loading twice. */
 export class LoadInProgressError extends Error {
   constructor() {

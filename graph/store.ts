@@ -1,7 +1,8 @@
 import type { WorldData } from '../src/world/generate';
 import type { ArtworkStat, ThemeStat } from './artwork-stats';
 import type {
-  Account, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title, WatchState,
+  Account, ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge,
+  StoredProfileData, Title, WatchState,
 } from './types';
 
 /** A person with the titles they acted in or directed (ids sorted). */
@@ -68,6 +69,22 @@ export interface Store {
   countProfiles(): Promise<number>;
   /** The account's profiles, ordered by id. */
   profilesOfAccount(accountId: string): Promise<Profile[]>;
+  /**
+   * Adds a profile to its (existing) account, atomically checking that the account holds fewer
+   * than `maxPerAccount` profiles (ProfileLimitError) and that the id is new (DuplicateProfileError).
+   */
+  createProfile(profile: Profile, maxPerAccount: number): Promise<void>;
+  /** Replaces an existing profile's record (same id and account); throws UnknownProfileError when there is none. */
+  updateProfile(profile: Profile): Promise<void>;
+  /**
+   * Erases the profile's viewing history: its playback and impression events, watch state, the
+   * bandit's per-profile counters and its share of the shared artwork counters, and its onboarding
+   * answers; stamps `historyDeletedAt = at`. Atomic and durable when it resolves; the embedded
+   * store also rewrites its files so the erased events are no longer on disk.
+   */
+  eraseViewingHistory(profileId: string, at: number): Promise<ErasedHistory>;
+  /** Counts of what is stored about the profile's behaviour. */
+  profileData(profileId: string): Promise<StoredProfileData>;
 
   // Watch state and events. Writes are idempotent by eventId and durable when they resolve.
   /** Also credits the artwork bandit: each new play by the reward rule of graph/artwork-stats.ts, in the same write. */

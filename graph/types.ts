@@ -71,6 +71,38 @@ export interface Profile {
   maturityLimit: MaturityTier;
   language: string;
   createdAt: number;
+  /** Set by the viewer (setPersonalization): a non-personalized homepage, and no behavioural events recorded. Absent: personalized. */
+  personalizationOff?: boolean;
+  /** What the viewer said it likes when the profile was new (completeOnboarding). */
+  onboarding?: Onboarding;
+  /** When the profile's viewing history was last erased: model vectors trained on data before it are not used. */
+  historyDeletedAt?: number;
+}
+
+/** Onboarding answers: genres the viewer likes and titles it has seen and liked. */
+export interface Onboarding {
+  genres: string[];
+  titleIds: string[];
+  completedAt: number;
+}
+
+/** What a store erased with a profile's viewing history, so in-memory aggregates can subtract it. */
+export interface ErasedHistory {
+  playbacks: PlaybackEvent[];
+  impressions: ImpressionEvent[];
+  /** The profile as it is after the erasure. */
+  profile: Profile;
+}
+
+/** What a store holds about one profile's behaviour (Profile.dataSummary). */
+export interface StoredProfileData {
+  playbacks: number;
+  impressions: number;
+  titles: number;
+  /** Per-theme artwork counters of the profile. */
+  artworkThemes: number;
+  firstEventAt: number | null;
+  lastEventAt: number | null;
 }
 
 /** One playback report: how far into the title the viewer is, at a moment, on a device. */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { defineStoreSuite } from './contracts/store-contract';
 import { fixtureData, fixtureSimilarity, playback } from './support/fixture-data';
@@ -71,5 +72,52 @@ describe('embedded store journal', () => {
     expect(order[0]).toBe('first');
     expect((await store.getWatchState('a1-p1')).find((s) => s.titleId === 't4')?.plays).toBe(1);
     await store.close();
+  });
+});
+
+describe('embedded store erasure', () => {
+  /** Every byte of the store's files, gzipped snapshot files unzipped. */
+  async function storedText(dir: string): Promise<string> {
+    const files = await fs.readdir(dir, { recursive: true });
+    const texts = await Promise.all(files.map(async (f) => {
+      const file = path.join(dir, f);
+      if (!(await fs.stat(file)).isFile()) return '';
+      const bytes = await fs.readFile(file);
+      return f.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+    }));
+    return texts.join('\n');
+  }
+
+  it('leaves no erased event in the snapshot or the journal, and keeps everyone else\'s', async () => {
+    const dir = await tempDir();
+    const store = await EmbeddedStore.open(dir);
+    await store.bulkLoad(fixtureData(), fixtureSimilarity());
+    await store.recordPlayback([playback('mine-1', 'a1-p1', 't3', 4, 0.3), playback('theirs-1', 'a2-p1', 't3', 4, 0.3)]);
+    const before = await storedText(dir);
+    for (const id of ['"e1"', '"e2"', '"i1"', 'mine-1', 'theirs-1']) expect(before).toContain(id);
+
+    await store.eraseViewingHistory('a1-p1', Date.UTC(2026, 9, 1));
+    const after = await storedText(dir);
+    for (const id of ['"e1"', '"e2"', '"i1"', 'mine-1']) expect(after).not.toContain(id);
+    for (const id of ['"e3"', '"i2"', 'theirs-1']) expect(after).toContain(id);
+    await store.close();
+    expect((await (await EmbeddedStore.open(dir)).viewingHistory('a2-p1', 10)).map((e) => e.eventId)).toEqual(['theirs-1', 'e3']);
+  });
+
+  it('finishes at start an erasure acknowledged before a crash', async () => {
+    const dir = await tempDir();
+    const store = await EmbeddedStore.open(dir);
+    await store.bulkLoad(fixtureData(), fixtureSimilarity());
+    await store.recordPlayback([playback('mine-1', 'a1-p1', 't3', 4, 0.3)]);
+    await store.close();
+    // What a crash right after the erase record was synced leaves: the record, and every erased event still on disk.
+    const [profile] = fixtureData().profiles.filter((p) => p.id === 'a1-p1');
+    await fs.appendFile(path.join(dir, 'journal.ndjson'), `${JSON.stringify({ op: 'erase', profile: { ...profile, historyDeletedAt: 1 } })}\n`);
+    const reopened = await EmbeddedStore.open(dir);
+    expect(await reopened.getWatchState('a1-p1')).toEqual([]);
+    const text = await storedText(dir);
+    for (const id of ['"e1"', '"e2"', '"i1"', 'mine-1']) expect(text).not.toContain(id);
+    expect(text).not.toContain('"erase"');
+    await reopened.close();
   });
 });

@@ -2,16 +2,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readSimilarity, readWorldData, worldExists, writeWorldData } from '../../src/world/files';
 import type { WorldData } from '../../src/world/generate';
-import { DuplicateTitleError } from '../errors';
+import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
 import type { LoadProgress, Person, ProfilePage, Store } from '../store';
-import type { ImpressionEvent, MaturityTier, PlaybackEvent, RecordOutcome, SimilarEdge, Title } from '../types';
+import type { ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title } from '../types';
 import { Journal } from './journal';
+import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';
-
-type JournalRecord =
-  | { op: 'playback'; events: PlaybackEvent[] }
-  | { op: 'impressions'; events: ImpressionEvent[] }
-  | { op: 'title'; title: Title; edges: SimilarEdge[] };
 
 /**
  * The default store: everything in memory, durable as a snapshot folder (written once by a bulk
@@ -34,7 +30,10 @@ export class EmbeddedStore implements Store {
     if (truncatedBytes > 0) log(`journal: dropped ${truncatedBytes} bytes of an unacknowledged, torn last write`);
     for (const r of records as JournalRecord[]) EmbeddedStore.apply(state, r);
     if (records.length > 0) log(`journal: replayed ${records.length} records`);
-    return new EmbeddedStore(dir, state, journal, loaded);
+    const store = new EmbeddedStore(dir, state, journal, loaded);
+    // An erasure acknowledged before a crash may still have its events in the files: finish it.
+    if (hasErasures(records as JournalRecord[])) await store.purge();
+    return store;
   }
 
   /**
@@ -65,10 +64,18 @@ export class EmbeddedStore implements Store {
     return this.journal;
   }
 
-  private static apply(state: MemoryState, record: JournalRecord): void {
+  private static apply(state: MemoryState, record: JournalRecord): ErasedHistory | void {
     if (record.op === 'playback') state.addPlaybacks(record.events);
     else if (record.op === 'impressions') state.addImpressions(record.events);
-    else state.addTitle(record.title, record.edges);
+    else if (record.op === 'title') state.addTitle(record.title, record.edges);
+    else if (record.op === 'profile') state.putProfile(record.profile);
+    else return state.eraseHistory(record.profile);
+  }
+
+  /** Journals a record, then applies it: durable first, visible second. */
+  private async commit(record: JournalRecord): Promise<ErasedHistory | void> {
+    await this.writable().append(record);
+    return EmbeddedStore.apply(this.state, record);
   }
 
   async isEmpty(): Promise<boolean> {
@@ -122,9 +129,7 @@ export class EmbeddedStore implements Store {
     if (this.state.titles.has(title.id) || this.addingTitles.has(title.id)) throw new DuplicateTitleError(title.id);
     this.addingTitles.add(title.id);
     try {
-      const record: JournalRecord = { op: 'title', title, edges: [...edges] };
-      await this.writable().append(record);
-      EmbeddedStore.apply(this.state, record);
+      await this.commit({ op: 'title', title, edges: [...edges] });
     } finally {
       this.addingTitles.delete(title.id);
     }
@@ -162,6 +167,76 @@ export class EmbeddedStore implements Store {
     return this.state.sortedProfileIds.map((id) => this.state.profiles.get(id)!).filter((p) => p.accountId === accountId);
   }
 
+  /** Profile writes in flight: the checks below and the append they guard happen as one step. */
+  private profileWrites: Promise<unknown> = Promise.resolve();
+
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.profileWrites.then(write, write);
+    this.profileWrites = next.catch(() => undefined);
+    return next;
+  }
+
+  async createProfile(profile: Profile, maxPerAccount: number): Promise<void> {
+    await this.serially(async () => {
+      if (!this.state.accounts.has(profile.accountId)) throw new UnknownProfileError(profile.accountId);
+      if (this.state.profiles.has(profile.id)) throw new DuplicateProfileError(profile.id);
+      if ((await this.profilesOfAccount(profile.accountId)).length >= maxPerAccount) throw new ProfileLimitError(profile.accountId, maxPerAccount);
+      await this.commit({ op: 'profile', profile });
+    });
+  }
+
+  async updateProfile(profile: Profile): Promise<void> {
+    await this.serially(async () => {
+      const known = this.state.profiles.get(profile.id);
+      if (!known || known.accountId !== profile.accountId) throw new UnknownProfileError(profile.id);
+      await this.commit({ op: 'profile', profile });
+    });
+  }
+
+  async eraseViewingHistory(profileId: string, at: number): Promise<ErasedHistory> {
+    const erased = await this.serially(async () => {
+      const known = this.state.profiles.get(profileId);
+      if (!known) throw new UnknownProfileError(profileId);
+      const { onboarding: _dropped, ...rest } = known;
+      return (await this.commit({ op: 'erase', profile: { ...rest, historyDeletedAt: at } })) as ErasedHistory;
+    });
+    await this.purge();
+    return erased;
+  }
+
+  /** Purges run one at a time; each removes every erasure journaled so far. */
+  private purging: Promise<void> = Promise.resolve();
+
+  /**
+   * Rewrites the files without the erased profiles' events: first the snapshot (so a crash in
+   * between leaves the erase record in the journal, which is replayed and purged again at
+   * start), then the journal, whose erase records become plain profile records.
+   */
+  private purge(): Promise<void> {
+    const run = async () => {
+      const journal = this.writable();
+      const { records } = await Journal.read(journal.file);
+      const erased = new Set((records as JournalRecord[]).flatMap((r) => (r.op === 'erase' ? [r.profile.id] : [])));
+      if (erased.size === 0) return;
+      const snapshot = path.join(this.dir, 'snapshot');
+      if (await worldExists(snapshot)) {
+        const data = await readWorldData(snapshot);
+        const keep = (e: { profileId: string }) => !erased.has(e.profileId);
+        if (!data.playbacks.every(keep) || !data.impressions.every(keep)) {
+          const similarity = await readSimilarity(snapshot);
+          await writeWorldData(snapshot, { ...data, playbacks: data.playbacks.filter(keep), impressions: data.impressions.filter(keep) }, { similarity });
+        }
+      }
+      await journal.rewrite((current) => purgeErased(current as JournalRecord[]));
+    };
+    this.purging = this.purging.then(run, run);
+    return this.purging;
+  }
+
+  async profileData(profileId: string) {
+    return this.state.profileData(profileId);
+  }
+
   async countProfiles() {
     return this.state.profiles.size;
   }
@@ -197,8 +272,7 @@ export class EmbeddedStore implements Store {
       return true;
     });
     if (fresh.length > 0) {
-      const record = toRecord(fresh);
-      const write = this.writable().append(record).then(() => EmbeddedStore.apply(this.state, record));
+      const write = this.commit(toRecord(fresh)).then(() => undefined);
       for (const id of batch) this.inflight.set(id, write);
       try {
         await write;

@@ -18,8 +18,12 @@ export class Journal {
   private pending: { line: string; waiter: Waiter }[] = [];
   private flushing: Promise<void> | null = null;
   private failure: Error | null = null;
+  /** The batch being written and synced now, if any: a rewrite waits for it. */
+  private writing: Promise<void> | null = null;
+  /** Resolved except while a rewrite runs; batches wait for it before writing. */
+  private gate: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly handle: FileHandle, readonly file: string, private goodBytes: number) {}
+  private constructor(private handle: FileHandle, readonly file: string, private goodBytes: number) {}
 
   /**
    * Opens the journal for appending and returns the records already in it. A torn last line
@@ -74,26 +78,68 @@ export class Journal {
 
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
+      // A rewrite may have started while this loop waited: wait until none runs.
+      for (let gate = this.gate; ; gate = this.gate) {
+        await gate;
+        if (gate === this.gate) break;
+      }
       const batch = this.pending;
       this.pending = [];
       if (this.failure) {
         for (const p of batch) p.waiter.reject(this.failure);
         continue;
       }
-      const bytes = Buffer.from(batch.map((p) => p.line).join(''));
-      try {
-        // appendFile loops until every byte is written; a bare write() may stop short.
-        await this.handle.appendFile(bytes);
-        await this.handle.datasync();
-        this.goodBytes += bytes.length;
-        for (const p of batch) p.waiter.resolve();
-      } catch (err) {
-        this.failure = new Error(`journal ${this.file} failed; restart to recover: ${(err as Error).message}`);
-        await this.handle.truncate(this.goodBytes).catch(() => undefined);
-        for (const p of batch) p.waiter.reject(this.failure);
-      }
+      this.writing = this.writeBatch(batch);
+      await this.writing;
+      this.writing = null;
     }
     this.flushing = null;
+  }
+
+  private async writeBatch(batch: { line: string; waiter: Waiter }[]): Promise<void> {
+    const bytes = Buffer.from(batch.map((p) => p.line).join(''));
+    try {
+      // appendFile loops until every byte is written; a bare write() may stop short.
+      await this.handle.appendFile(bytes);
+      await this.handle.datasync();
+      this.goodBytes += bytes.length;
+      for (const p of batch) p.waiter.resolve();
+    } catch (err) {
+      this.failure = new Error(`journal ${this.file} failed; restart to recover: ${(err as Error).message}`);
+      await this.handle.truncate(this.goodBytes).catch(() => undefined);
+      for (const p of batch) p.waiter.reject(this.failure);
+    }
+  }
+
+  /**
+   * Replaces the journal with `transform` of its records (erasure: the erased events must leave
+   * the disk, not just memory). The new file is written beside it, synced and renamed over it,
+   * so a crash leaves either the old journal or the new one. Appends wait meanwhile.
+   */
+  async rewrite(transform: (records: unknown[]) => unknown[]): Promise<void> {
+    let release!: () => void;
+    const previous = this.gate;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await previous;
+      await this.writing;
+      if (this.failure) throw this.failure;
+      const { records } = await Journal.read(this.file);
+      const text = transform(records).map((r) => `${JSON.stringify(r)}\n`).join('');
+      const tmp = `${this.file}.rewrite`;
+      await fs.writeFile(tmp, text);
+      await syncPath(tmp);
+      await fs.rename(tmp, this.file);
+      await syncPath(path.dirname(this.file));
+      await this.handle.close();
+      this.handle = await fs.open(this.file, 'a');
+      this.goodBytes = Buffer.byteLength(text);
+    } catch (err) {
+      this.failure ??= new Error(`journal ${this.file} could not be rewritten; restart to recover: ${(err as Error).message}`);
+      throw this.failure;
+    } finally {
+      release();
+    }
   }
 
   async close(): Promise<void> {

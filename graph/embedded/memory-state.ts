@@ -3,8 +3,8 @@ import { ArtworkLedger } from '../artwork-stats';
 import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../watch-state';
 import {
-  allowedFor, type Account, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile,
-  type SimilarEdge, type Title, type WatchState,
+  allowedFor, type Account, type ErasedHistory, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile,
+  type SimilarEdge, type StoredProfileData, type Title, type WatchState,
 } from '../types';
 import { TimeOrderedLog } from './time-ordered-log';
 
@@ -108,6 +108,49 @@ export class MemoryState {
     }
     this.artwork.addImpressions(fresh);
     return fresh.length;
+  }
+
+  /** Adds or replaces a profile (the caller checks ids, accounts and limits). */
+  putProfile(profile: Profile): void {
+    if (!this.profiles.has(profile.id)) {
+      const ids = this.sortedProfileIds;
+      let at = ids.length;
+      while (at > 0 && ids[at - 1] > profile.id) at--;
+      ids.splice(at, 0, profile.id);
+    }
+    this.profiles.set(profile.id, profile);
+  }
+
+  /** Erases a profile's events and everything derived from them; `after` is its record afterwards. */
+  eraseHistory(after: Profile): ErasedHistory {
+    const id = after.id;
+    const mine = (e: { profileId: string }) => e.profileId === id;
+    const playbacks = this.playbacksByProfile.get(id) ?? [];
+    const impressions = this.impressions.all().filter(mine);
+    this.playbacks.remove(mine);
+    this.impressions.remove(mine);
+    for (const e of playbacks) this.playbackIds.delete(e.eventId);
+    for (const e of impressions) this.impressionIds.delete(e.eventId);
+    this.playbacksByProfile.delete(id);
+    this.watch.delete(id);
+    this.artwork.forgetProfile(id);
+    if (playbacks.length > 0) this.latestPlaybackAt = this.playbacks.all().at(-1)?.occurredAt ?? null;
+    this.putProfile(after);
+    return { playbacks, impressions, profile: after };
+  }
+
+  profileData(profileId: string): StoredProfileData {
+    const playbacks = this.playbacksByProfile.get(profileId) ?? [];
+    const impressions = this.impressions.all().filter((e) => e.profileId === profileId);
+    const times = [...playbacks, ...impressions].map((e) => e.occurredAt).sort((a, b) => a - b);
+    return {
+      playbacks: playbacks.length,
+      impressions: impressions.length,
+      titles: this.watch.get(profileId)?.size ?? 0,
+      artworkThemes: this.artwork.themeStats(profileId).length,
+      firstEventAt: times[0] ?? null,
+      lastEventAt: times.at(-1) ?? null,
+    };
   }
 
   watchState(profileId: string): WatchState[] {

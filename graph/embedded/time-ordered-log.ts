@@ -35,6 +35,14 @@ export class TimeOrderedLog<E extends TimedEvent> {
     return [...this.sorted];
   }
 
+  /** Drops the events `test` picks (erasure); returns how many. */
+  remove(test: (e: E) => boolean): number {
+    this.settle();
+    const before = this.sorted.length;
+    this.sorted = this.sorted.filter((e) => !test(e));
+    return before - this.sorted.length;
+  }
+
   /** Merges the late events into place; only the log from the oldest of them on is touched. */
   private settle(): void {
     if (this.late.length === 0) return;

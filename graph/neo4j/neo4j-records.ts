@@ -40,8 +40,16 @@ export function accountProps(a: Account): Props {
   return withInts({ ...a }, ['utcOffsetMinutes', 'createdAt']);
 }
 
+/** Onboarding answers are flattened into three properties (Neo4j properties hold no maps). */
 export function profileProps(p: Profile): Props {
-  return withInts({ ...p }, ['createdAt']);
+  const { onboarding, ...rest } = p;
+  const flat: Props = { ...rest };
+  if (onboarding) {
+    flat.onboardingGenres = onboarding.genres;
+    flat.onboardingTitleIds = onboarding.titleIds;
+    flat.onboardingAt = onboarding.completedAt;
+  }
+  return withInts(flat, ['createdAt', 'onboardingAt', 'historyDeletedAt']);
 }
 
 export function playbackProps(e: PlaybackEvent): Props {
@@ -72,6 +80,11 @@ export function toProfile(p: Props): Profile {
   return {
     id: p.id as string, accountId: p.accountId as string, name: p.name as string, isKids: p.isKids as boolean,
     maturityLimit: p.maturityLimit as Profile['maturityLimit'], language: p.language as string, createdAt: p.createdAt as number,
+    ...(p.personalizationOff !== undefined && { personalizationOff: p.personalizationOff as boolean }),
+    ...(p.onboardingAt !== undefined && {
+      onboarding: { genres: p.onboardingGenres as string[], titleIds: p.onboardingTitleIds as string[], completedAt: p.onboardingAt as number },
+    }),
+    ...(p.historyDeletedAt !== undefined && { historyDeletedAt: p.historyDeletedAt as number }),
   };
 }
 

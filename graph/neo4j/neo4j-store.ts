@@ -5,7 +5,8 @@ import { DuplicateTitleError } from '../errors';
 import type { ArtworkStat, ThemeStat } from '../artwork-stats';
 import type { LoadProgress, Person, ProfilePage, RecentPlay, Store } from '../store';
 import {
-  tierRank, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type RecordOutcome, type SimilarEdge, type Title,
+  tierRank, type ErasedHistory, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type RecordOutcome,
+  type SimilarEdge, type StoredProfileData, type Title,
 } from '../types';
 import { int, type CypherExecutor } from './cypher-executor';
 import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo4j-bulk-load';
@@ -13,6 +14,7 @@ import { titleProps, toAccount, toImpression, toPlayback, toProfile, toTitle, to
 import { isConstraintViolation, Neo4jEventWriter } from './neo4j-event-writer';
 import { claimLoad, completeLoad, heartbeat } from './load-claim';
 import { ensureSchema } from './neo4j-schema';
+import { Neo4jProfiles } from './neo4j-profiles';
 import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
 
 type Props = Record<string, unknown>;
@@ -25,9 +27,11 @@ const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id 
  */
 export class Neo4jStore implements Store {
   private readonly events: Neo4jEventWriter;
+  private readonly profiles: Neo4jProfiles;
 
   private constructor(private readonly cypher: CypherExecutor, private readonly onClose: () => Promise<void>) {
     this.events = new Neo4jEventWriter(cypher);
+    this.profiles = new Neo4jProfiles(cypher);
   }
 
   /** Creates constraints and indexes if missing; `onClose` releases the driver. */
@@ -146,6 +150,22 @@ export class Neo4jStore implements Store {
     const rows = await this.cypher.read<{ p: Props }>(
       'MATCH (:Account {id: $id})-[:HAS_PROFILE]->(p:Profile) RETURN properties(p) AS p', { id: accountId });
     return byId(rows.map((r) => toProfile(r.p)));
+  }
+
+  async createProfile(profile: Profile, maxPerAccount: number): Promise<void> {
+    await this.profiles.create(profile, maxPerAccount);
+  }
+
+  async updateProfile(profile: Profile): Promise<void> {
+    await this.profiles.update(profile);
+  }
+
+  async eraseViewingHistory(profileId: string, at: number): Promise<ErasedHistory> {
+    return this.profiles.erase(profileId, at);
+  }
+
+  async profileData(profileId: string): Promise<StoredProfileData> {
+    return this.profiles.data(profileId);
   }
 
   async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {

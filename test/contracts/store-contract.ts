@@ -4,6 +4,7 @@ import type { SimilarEdge, Title } from '../../graph/types';
 import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } from '../support/fixture-data';
 import { defineArtworkStatsCases } from './artwork-stats-contract';
 import { defineEventsSinceCases } from './events-since-contract';
+import { defineProfileCases } from './profile-contract';
 
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : 1);
 const edgesFrom = (edges: SimilarEdge[], from: string) => edges.filter((e) => e.from === from).sort(bestFirst);
@@ -171,6 +172,7 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
 
     defineEventsSinceCases(() => store, async () => (store = await h.reopen(store)));
     defineArtworkStatsCases(() => store, async () => (store = await h.reopen(store)), newTitle);
+    defineProfileCases(() => store, async () => (store = await h.reopen(store)));
 
     it('keeps acknowledged writes across a restart', async () => {
       await store.addTitle(newTitle(), newEdges());

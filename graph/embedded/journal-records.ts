@@ -1,0 +1,39 @@
+import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title } from '../types';
+
+/** One acknowledged write, as the embedded store journals it. */
+export type JournalRecord =
+  | { op: 'playback'; events: PlaybackEvent[] }
+  | { op: 'impressions'; events: ImpressionEvent[] }
+  | { op: 'title'; title: Title; edges: SimilarEdge[] }
+  /** A profile created or changed: the whole record. */
+  | { op: 'profile'; profile: Profile }
+  /** The profile's viewing history erased; `profile` is its record afterwards. */
+  | { op: 'erase'; profile: Profile };
+
+export const hasErasures = (records: readonly JournalRecord[]) => records.some((r) => r.op === 'erase');
+
+/**
+ * The journal without what its erasures erased: every event of an erased profile journaled before
+ * its (last) erasure, and its earlier profile records (onboarding answers). The erasure itself
+ * becomes a profile record, so replaying the result gives the same state with none of the data.
+ */
+export function purgeErased(records: readonly JournalRecord[]): JournalRecord[] {
+  const lastErasure = new Map<string, number>();
+  records.forEach((r, i) => {
+    if (r.op === 'erase') lastErasure.set(r.profile.id, i);
+  });
+  const erasedAfter = (profileId: string, i: number) => (lastErasure.get(profileId) ?? -1) > i;
+  return records.flatMap((r, i): JournalRecord[] => {
+    if (r.op === 'playback') {
+      const events = r.events.filter((e) => !erasedAfter(e.profileId, i));
+      return events.length ? [{ op: r.op, events }] : [];
+    }
+    if (r.op === 'impressions') {
+      const events = r.events.filter((e) => !erasedAfter(e.profileId, i));
+      return events.length ? [{ op: r.op, events }] : [];
+    }
+    if (r.op === 'profile') return erasedAfter(r.profile.id, i) ? [] : [r];
+    if (r.op === 'erase') return lastErasure.get(r.profile.id) === i ? [{ op: 'profile', profile: r.profile }] : [];
+    return [r];
+  });
+}
