@@ -6,6 +6,7 @@ import { DEFAULT_UTILITY, UtilityWeightsSchema } from '../ranking/utility';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
 import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../training/train-bundle';
+import { MIN_SECRET_LENGTH } from '../auth/secret';
 
 /** World sizes the generator knows; see src/world/sizes.ts. */
 export const WORLD_SIZES = ['small', 'default', 'large'] as const;
@@ -51,6 +52,8 @@ const ConfigSchema = z
     HOMEPAGE_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(60),
     EXPLORATION_SHARE: z.coerce.number().min(0).max(0.5).default(DEFAULT_EXPLORATION_SHARE),
     BANDIT_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_BANDIT_REFRESH_SECONDS),
+    AUTH_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+    ALLOW_ANONYMOUS_CATALOG: z.stringbool({ error: 'must be true or false' }).default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -60,6 +63,9 @@ const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Settings whose values never appear in an error message (it goes to the terminal and to logs). */
+const SECRETS = new Set(['AUTH_SECRET', 'NEO4J_PASSWORD']);
 
 /** A setting was missing or malformed; the message names every offending variable. */
 export class ConfigError extends Error {}
@@ -73,7 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => {
     const name = String(i.path[0] ?? 'config');
-    return `${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+    const value = SECRETS.has(name) ? `<${(env[name] ?? '').length} characters, not shown>` : JSON.stringify(env[name] ?? '');
+    return `${name}=${value}: ${i.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -25,6 +25,16 @@ export function notFound(kind: string, id: string): GraphQLError {
   return new GraphQLError(`${kind} ${JSON.stringify(id)} not found`, { extensions: { code: ErrorCode.NOT_FOUND, id } });
 }
 
+/** No valid credentials: none were sent where they are needed, or the token is malformed, badly signed or expired. */
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+}
+
+/** Valid credentials that do not grant this: another account's profile, a partner key asking for profile data. */
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
 /** Turns a zod failure into BAD_USER_INPUT naming the first offending field, e.g. `events[3].progress`. */
 export function fromZod(error: ZodError, root: string): GraphQLError {
   const issue = error.issues[0];
