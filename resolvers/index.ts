@@ -1,9 +1,10 @@
 import { AccountResolver, ProfileResolver, ViewingEventResolver } from './profile-resolver';
 import { HomepageResolver, RowItemResolver } from './homepage-resolver';
 import { PlaybackResolver } from './playback-resolver';
+import { OnboardingAnswersResolver, ProfileSettingsResolver } from './profile-settings-resolver';
 import { ArtworkResolver, TitleResolver } from './title-resolver';
 
 export const RESOLVERS = [
   HomepageResolver, RowItemResolver, TitleResolver, ArtworkResolver, ProfileResolver, AccountResolver,
-  ViewingEventResolver, PlaybackResolver,
+  ViewingEventResolver, PlaybackResolver, ProfileSettingsResolver, OnboardingAnswersResolver,
 ] as const;

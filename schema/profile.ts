@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Device, MaturityTier } from './enums';
+import { OnboardingAnswers, ProfileDataSummary } from './profile-data';
 import { Title } from './title';
 
 @ObjectType({ description: 'A subscription; it holds one to five profiles.' })
@@ -36,6 +37,15 @@ export class Profile {
 
   @Field(() => [ViewingEvent], { description: 'Playback reports of this profile, newest first.' })
   viewingHistory: ViewingEvent[];
+
+  @Field(() => Boolean, { description: 'Whether homepages are personalized and behaviour is recorded (setPersonalization).' })
+  personalization: boolean;
+
+  @Field(() => OnboardingAnswers, { nullable: true, description: 'What the profile said it likes when it was set up (completeOnboarding).' })
+  onboarding: OnboardingAnswers | null;
+
+  @Field(() => ProfileDataSummary, { description: 'What the service stores and derives about this profile\'s behaviour.' })
+  dataSummary: ProfileDataSummary;
 }
 
 @ObjectType({ description: 'One playback report in a viewing history.' })

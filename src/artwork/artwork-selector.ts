@@ -21,6 +21,8 @@ export interface ArtworkSelector {
 export interface ArtworkFeedback {
   noteImpressions(events: readonly ImpressionEvent[], titleOf: (id: string) => Title | undefined): void;
   notePlays(events: readonly PlaybackEvent[]): Promise<void>;
+  /** After an erasure: reads the profile's (now empty) counters and those of the titles it was shown again. */
+  forgetProfile(profileId: string, titleIds: readonly string[]): Promise<void>;
 }
 
 /**
@@ -36,13 +38,19 @@ export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback
 
   async choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, ChosenArtwork>> {
     const dressed = titles.filter((t) => t.artwork.length > 0);
-    const [variants, themes] = await Promise.all([this.stats.variants(dressed.map((t) => t.id)), this.stats.themes(req.profile.id)]);
+    const [variants, themes] = await Promise.all([this.stats.variants(dressed.map((t) => t.id)), 
+      // With personalization off the profile's theme affinities are not read: every variant is judged by all viewers' responses.
+      req.profile.personalizationOff ? new Map() : this.stats.themes(req.profile.id)]);
     const picks = choosePage(themes, dressed.map((title) => ({ title, stats: variants.get(title.id)! })), this.rng, this.priors);
     return new Map([...picks].map(([id, c]) => [id, { ...c.artwork, reason: c.reason, kind: c.kind }]));
   }
 
   noteImpressions(events: readonly ImpressionEvent[], titleOf: (id: string) => Title | undefined): void {
     this.stats.noteImpressions(events, titleOf);
+  }
+
+  async forgetProfile(profileId: string, titleIds: readonly string[]): Promise<void> {
+    await this.stats.refresh([profileId], titleIds);
   }
 
   async notePlays(events: readonly PlaybackEvent[]): Promise<void> {

@@ -5,7 +5,7 @@ import type { CatalogIndex } from '../catalog/catalog-index';
 import type { FeatureStore } from '../ranking/features/feature-store';
 import { badInput } from '../server/errors';
 import { parseImpressionBatch, type ImpressionEventInputData } from './impression-input';
-import { knownProfiles, knownTitles } from './known-records';
+import { knownProfiles, knownTitles, recordable } from './known-records';
 
 /**
  * The write path for impressions (which titles a homepage showed, where, with which artwork):
@@ -28,7 +28,7 @@ export class ImpressionService {
     private readonly artwork: Pick<ArtworkFeedback, 'noteImpressions'> | null = null,
   ) {}
 
-  async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome> {
+  async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome & { ignored: number }> {
     const parsed = parseImpressionBatch(input, this.clock());
     const profiles = await knownProfiles(this.store, parsed);
     const titles = await knownTitles(this.store, this.catalog, parsed);
@@ -44,9 +44,10 @@ export class ImpressionService {
       const local = new Date(e.occurredAt + (accounts.get(profiles.get(e.profileId)!.accountId)?.utcOffsetMinutes ?? 0) * 60_000);
       return { ...e, localHour: local.getUTCHours(), localWeekday: (local.getUTCDay() + 6) % 7 };
     });
-    const outcome = await this.store.recordImpressions(events);
+    const kept = recordable(events, profiles);
+    const outcome = { ...(await this.store.recordImpressions(kept)), ignored: events.length - kept.length };
     const ids = new Set(outcome.acceptedIds);
-    const accepted = events.filter((e) => ids.has(e.eventId));
+    const accepted = kept.filter((e) => ids.has(e.eventId));
     this.features.noteImpressions(accepted);
     this.artwork?.noteImpressions(accepted, (id) => titles.get(id));
     for (const id of new Set(accepted.map((e) => e.profileId))) this.onShown(id);

@@ -30,3 +30,14 @@ export async function knownTitles(store: Store, catalog: CatalogIndex, events: r
   }
   return titles;
 }
+
+/**
+ * The events the profile lets the service keep: none while its personalization is off, and none
+ * that happened before its history was erased (a late retry must not bring erased history back).
+ */
+export function recordable<E extends { profileId: string; occurredAt: number }>(events: readonly E[], profiles: ReadonlyMap<string, Profile>): E[] {
+  return events.filter((e) => {
+    const p = profiles.get(e.profileId)!;
+    return !p.personalizationOff && e.occurredAt >= (p.historyDeletedAt ?? -Infinity);
+  });
+}

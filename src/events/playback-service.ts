@@ -3,7 +3,7 @@ import type { RecordOutcome } from '../../graph/types';
 import type { ArtworkFeedback } from '../artwork/artwork-selector';
 import type { CatalogIndex } from '../catalog/catalog-index';
 import type { RetrievalUpdates } from '../retrieval/online-updates';
-import { knownProfiles, knownTitles } from './known-records';
+import { knownProfiles, knownTitles, recordable } from './known-records';
 import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-input';
 
 /**
@@ -23,11 +23,12 @@ export class PlaybackService {
     private readonly artwork: Pick<ArtworkFeedback, 'notePlays'> | null = null,
   ) {}
 
-  async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome> {
-    const events = parsePlaybackBatch(input, this.clock());
-    const profiles = await knownProfiles(this.store, events);
-    await knownTitles(this.store, this.catalog, events);
-    const outcome = await this.store.recordPlayback(events);
+  async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome & { ignored: number }> {
+    const parsed = parsePlaybackBatch(input, this.clock());
+    const profiles = await knownProfiles(this.store, parsed);
+    await knownTitles(this.store, this.catalog, parsed);
+    const events = recordable(parsed, profiles);
+    const outcome = { ...(await this.store.recordPlayback(events)), ignored: parsed.length - events.length };
     const ids = new Set(outcome.acceptedIds);
     const accepted = events.filter((e) => ids.has(e.eventId));
     this.catalog.notePlays(accepted.map((e) => e.titleId));

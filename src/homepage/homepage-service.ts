@@ -62,12 +62,16 @@ export class HomepageService {
   async request(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
     const [profile] = await this.store.getProfiles([profileId]);
     if (!profile) throw notFound('Profile', profileId);
-    const [account, watch] = await Promise.all([this.store.getAccount(profile.accountId), this.store.getWatchState(profileId)]);
+    // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
+    const personalized = !profile.personalizationOff;
+    const [account, watch] = await Promise.all([
+      this.store.getAccount(profile.accountId), personalized ? this.store.getWatchState(profileId) : [],
+    ]);
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
     const now = this.clock();
     return {
       profile, account, context: resolveContext(contextInput, account, now), catalog: this.catalog,
-      signals: profileSignals(watch, (id) => this.catalog.get(id), now),
+      signals: profileSignals(watch, (id) => this.catalog.get(id), now, personalized ? profile : undefined),
     };
   }
 

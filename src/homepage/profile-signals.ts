@@ -1,4 +1,4 @@
-import { COMPLETED_PROGRESS, type Title, type WatchState } from '../../graph/types';
+import { COMPLETED_PROGRESS, type Onboarding, type Profile, type Title, type WatchState } from '../../graph/types';
 
 const DAY_MS = 86_400_000;
 /** A month-old watch counts half as much as today's: taste drifts, recent sessions say more. */
@@ -16,11 +16,42 @@ export interface ProfileSignals {
   seen: Set<string>;
   /** Most recently watched first. */
   recent: WatchState[];
+  /** Titles the viewer picked at onboarding and has not played here (they appear in `recent` as finished). */
+  declared: Set<string>;
 }
 
-export function profileSignals(watch: readonly WatchState[], titleOf: (id: string) => Title | undefined, now: number): ProfileSignals {
+/**
+ * How much one onboarding genre weighs against a fully engaged watch of the same age: a few
+ * watches outweigh the answers, and the answers age like watches do.
+ */
+const ONBOARDING_GENRE_WEIGHT = 1;
+
+/**
+ * The onboarding picks as finished watches at the moment of onboarding: what a viewer says it
+ * liked is the strongest signal a new profile has, and as a watch it reaches every stage at once
+ * (the fold-in of the collaborative vector, content neighbours, genre affinity, the ranker).
+ */
+export function declaredWatches(profileId: string, onboarding: Onboarding, watch: readonly WatchState[]): WatchState[] {
+  const played = new Set(watch.map((w) => w.titleId));
+  const at = onboarding.completedAt;
+  return onboarding.titleIds.filter((id) => !played.has(id))
+    .map((titleId) => ({ profileId, titleId, progress: 1, plays: 1, firstAt: at, lastAt: at, completed: true }));
+}
+
+/** `profile` brings its onboarding answers, when it has any. */
+export function profileSignals(
+  played: readonly WatchState[], titleOf: (id: string) => Title | undefined, now: number, profile?: Pick<Profile, 'id' | 'onboarding'>,
+): ProfileSignals {
+  const onboarding = profile?.onboarding;
+  const declared = onboarding ? declaredWatches(profile.id, onboarding, played) : [];
+  const watch = [...played, ...declared];
   const genreAffinity = new Map<string, number>();
   let total = 0;
+  if (onboarding) {
+    const weight = ONBOARDING_GENRE_WEIGHT * Math.pow(0.5, Math.max(0, now - onboarding.completedAt) / DAY_MS / TASTE_HALF_LIFE_DAYS);
+    for (const g of onboarding.genres) genreAffinity.set(g, (genreAffinity.get(g) ?? 0) + weight);
+    total += weight * onboarding.genres.length;
+  }
   for (const w of watch) {
     const title = titleOf(w.titleId);
     if (!title || title.genres.length === 0 || (w.progress < MIN_SIGNAL_PROGRESS && !w.completed)) continue;
@@ -39,6 +70,7 @@ export function profileSignals(watch: readonly WatchState[], titleOf: (id: strin
     completed: new Set(watch.filter((w) => w.completed).map((w) => w.titleId)),
     seen: new Set(watch.map((w) => w.titleId)),
     recent: sorted,
+    declared: new Set(declared.map((w) => w.titleId)),
   };
 }
 

@@ -36,6 +36,8 @@ export class CollaborativeModel {
    * sharing a store each fold in what the others wrote). Null without any title the model knows.
    */
   vectorFor(profileId: string, watch: readonly WatchState[]): Float32Array | null {
+    // No history read (erased, or personalization off): the trained vector must not stand in for it.
+    if (watch.length === 0) return null;
     const asOf = watch.reduce((m, w) => Math.max(m, w.lastAt), 0);
     const row = this.profileRow.get(profileId);
     if (row !== undefined && asOf <= this.bundle.manifest.trainedUntil) {
@@ -66,6 +68,18 @@ export class CollaborativeModel {
     if (this.folded.size >= FOLD_IN_CACHE) this.folded.delete(this.folded.keys().next().value!);
     this.folded.set(profileId, { vector, asOf, count: watch.length });
     return vector;
+  }
+
+  /** Where vectorFor takes the profile's vector from, for these watches (Profile.dataSummary). */
+  vectorSource(profileId: string, watch: readonly WatchState[]): 'TRAINED' | 'FOLDED_IN' | 'NONE' {
+    if (!watch.some((w) => this.titleRow.has(w.titleId))) return 'NONE';
+    const asOf = watch.reduce((m, w) => Math.max(m, w.lastAt), 0);
+    return this.profileRow.has(profileId) && asOf <= this.bundle.manifest.trainedUntil ? 'TRAINED' : 'FOLDED_IN';
+  }
+
+  /** Drops the profile's folded-in vector (its history was erased). */
+  forget(profileId: string): void {
+    this.folded.delete(profileId);
   }
 
   /** The inner product of `vector` with a title's vector; null for a title the bundle does not know. */

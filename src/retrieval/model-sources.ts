@@ -117,15 +117,35 @@ export function trendingCorrection(e: { plays: number; shown: number }): number 
   return Math.min(2, Math.max(0.5, Math.sqrt(rate / TYPICAL_TAKE_RATE)));
 }
 
-/** Profiles with less history than this get the popular titles of viewers like them. */
+/** Profiles that played fewer titles than this get the popular titles of viewers like them. */
 export const LITTLE_HISTORY = 5;
+/** A title in the profile's own language counts this much more among its segment's popular titles. */
+const OWN_LANGUAGE_PRIOR = 1.5;
+/** A title whose genres hold all of the profile's genre affinity counts this much more (onboarding genres, first watches). */
+const GENRE_PRIOR = 3;
 
-/** For new and light viewers: popular among viewers of the same country and kind (kids or not). */
+/**
+ * The cold-start prior on a popular title: the profile's language, and the genres it chose at
+ * onboarding or watched first. Country and kids come in through the segment itself, the device
+ * through the ranker's context features (runtime on a phone, on a TV).
+ */
+export function coldStartPrior(req: HomepageRequest, title: Title): number {
+  const genreShare = Math.min(1, title.genres.reduce((sum, g) => sum + (req.signals.genreAffinity.get(g) ?? 0), 0));
+  return (title.language === req.profile.language ? OWN_LANGUAGE_PRIOR : 1) * (1 + GENRE_PRIOR * genreShare);
+}
+
+/**
+ * For new and light viewers: popular among viewers of the same country and kind (kids or not),
+ * weighed by the cold-start prior among three times as many of them.
+ */
 export function popularInSegmentSource(counters: PlayCounters): CandidateSourceProvider {
   return {
     source: 'POPULAR_IN_SEGMENT',
-    candidates: (req, limit) => req.signals.seen.size >= LITTLE_HISTORY
+    candidates: (req, limit) => req.signals.seen.size - req.signals.declared.size >= LITTLE_HISTORY
       ? []
-      : fromCounter(req, counters.segments, PlayCounters.segmentKey(req.account.country, req.profile.isKids), limit),
+      : fromCounter(req, counters.segments, PlayCounters.segmentKey(req.account.country, req.profile.isKids), limit * 3)
+        .map((x) => ({ title: x.title, score: x.score * coldStartPrior(req, x.title) }))
+        .sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1))
+        .slice(0, limit),
   };
 }

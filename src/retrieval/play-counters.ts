@@ -19,16 +19,16 @@ export class PlayCounters {
   private readonly plays = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
   private readonly shown = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
 
-  /** Counts one play by a viewer whose account is in `country`. */
-  note(country: string, kids: boolean, titleId: string, at: number): void {
-    this.trending.note(PlayCounters.trendingKey(country), titleId, at);
-    this.segments.note(PlayCounters.segmentKey(country, kids), titleId, at);
-    this.plays.note(EVERYONE, titleId, at);
+  /** Counts one play by a viewer whose account is in `country`; `weight` -1 takes an erased one out. */
+  note(country: string, kids: boolean, titleId: string, at: number, weight = 1): void {
+    this.trending.note(PlayCounters.trendingKey(country), titleId, at, weight);
+    this.segments.note(PlayCounters.segmentKey(country, kids), titleId, at, weight);
+    this.plays.note(EVERYONE, titleId, at, weight);
   }
 
   /** Counts one impression of the title, by any viewer. */
-  noteImpression(titleId: string, at: number): void {
-    this.shown.note(EVERYONE, titleId, at);
+  noteImpression(titleId: string, at: number, weight = 1): void {
+    this.shown.note(EVERYONE, titleId, at, weight);
   }
 
   /** Recent plays and impressions of the title across all viewers, decayed like trending. */

@@ -14,13 +14,14 @@ export class DecayedCounter {
     this.halfLifeMs = halfLifeDays * DAY_MS;
   }
 
-  note(segment: string, titleId: string, at: number): void {
+  /** `weight` -1 takes an erased play back out. */
+  note(segment: string, titleId: string, at: number, weight = 1): void {
     let counts = this.segments.get(segment);
     if (!counts) this.segments.set(segment, (counts = new Map()));
     const c = counts.get(titleId);
-    if (!c) counts.set(titleId, { value: 1, at });
-    else if (at >= c.at) counts.set(titleId, { value: c.value * this.decay(at - c.at) + 1, at });
-    else counts.set(titleId, { value: c.value + this.decay(c.at - at), at: c.at });
+    if (!c) counts.set(titleId, { value: weight, at });
+    else if (at >= c.at) counts.set(titleId, { value: c.value * this.decay(at - c.at) + weight, at });
+    else counts.set(titleId, { value: c.value + weight * this.decay(c.at - at), at: c.at });
     this.reposition(segment, titleId);
   }
 

@@ -1,3 +1,4 @@
+import type { Profile } from '../../graph/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { Exposure } from '../ranking/features/exposure-history';
 import type { RankedCandidate } from '../ranking/ranker';
@@ -16,7 +17,7 @@ export interface PageBuilderOptions {
   /** The title-similarity graph (cached); when it fails the page goes without "Because You Watched". */
   neighbours: NeighbourLookup;
   /** The viewer's recent exposure to each title (the ranker's feature store). */
-  exposure(profileId: string, now: number): (titleId: string) => Exposure;
+  exposure(profile: Profile, now: number): (titleId: string) => Exposure;
   /** Impressions of a title across all viewers lately. */
   evidence(titleId: string, now: number): TitleEvidence;
   /** Share of each row's slots for less-exposed titles, 0..0.5. */
@@ -35,7 +36,7 @@ export class PageBuilder implements RowBuilder {
   async build(req: HomepageRequest, ranked: readonly RankedCandidate[]): Promise<RowPlan[]> {
     const { context } = req;
     const anchors = await this.anchors(req);
-    const shown = this.o.exposure(req.profile.id, context.now);
+    const shown = this.o.exposure(req.profile, context.now);
     const share = Math.min(0.5, this.o.explorationShare * (sessionStage(context) === 'BROWSING_LONG' ? 1.5 : 1));
     return placeRows(rowCandidates(req, ranked, anchors), {
       context, layout: DEVICE_LAYOUTS[context.device], explorationShare: share,

@@ -112,9 +112,12 @@ function continueWatching(req: HomepageRequest, ranked: readonly RankedCandidate
 function becauseYouWatched(req: HomepageRequest, fresh: readonly RankedCandidate[], a: Anchor): RowCandidate {
   const edges = new Map(a.neighbours.map((e) => [e.to, e]));
   const when = daysAgo(req.context.now - a.watch.lastAt);
+  const picked = req.signals.declared.has(a.title.id);
   return {
-    id: `because:${a.title.id}`, kind: 'BECAUSE_YOU_WATCHED', displayTitle: `Because You Watched ${a.title.name}`,
-    reason: `Titles most like ${a.title.name}, which you ${a.watch.completed ? 'finished' : 'watched'} ${when}`,
+    id: `because:${a.title.id}`, kind: 'BECAUSE_YOU_WATCHED', displayTitle: `Because You ${picked ? 'Liked' : 'Watched'} ${a.title.name}`,
+    reason: picked
+      ? `Titles most like ${a.title.name}, which you picked when you set up your profile`
+      : `Titles most like ${a.title.name}, which you ${a.watch.completed ? 'finished' : 'watched'} ${when}`,
     pool: fresh.filter((c) => edges.has(c.title.id) && c.title.id !== a.title.id),
     itemReason: (c) => similarityReason(a.title, c.title, edges.get(c.title.id)!.basis),
   };

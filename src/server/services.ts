@@ -19,6 +19,8 @@ import { ContentIndex } from '../similarity/content-index';
 import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
 import { SimilarityService } from '../similarity/similarity-service';
 import { ModelHolder } from './model-holder';
+import { PrivacyService } from '../profiles/privacy-service';
+import { ProfileService } from '../profiles/profile-service';
 import { servingModels, type ServingModels } from './serving-models';
 
 /** Everything resolvers call, built once at start. */
@@ -30,6 +32,8 @@ export interface Services {
   impressions: ImpressionService;
   similarity: SimilarityService;
   newTitles: NewTitleService;
+  profiles: ProfileService;
+  privacy: PrivacyService;
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
   models: ModelHolder<ServingModels>;
   features: FeatureStore;
@@ -79,6 +83,14 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     impressions: new ImpressionService(store, catalog, shownCounts(features, counters), clock, (profileId) => homepage.cache.forget(profileId), artwork),
     similarity,
     newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
+    profiles: new ProfileService(store, catalog, clock, (profileId) => homepage.cache.forget(profileId)),
+    privacy: new PrivacyService(store, {
+      features, counters, model: () => models.now.collaborative,
+      forgetCaches: async (profileId, titleIds) => {
+        homepage.cache.forget(profileId);
+        await artwork.forgetProfile(profileId, titleIds);
+      },
+    }, clock),
     models,
     features,
     close: () => models.close(),
@@ -88,7 +100,7 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
 function pageBuilder(features: FeatureStore, similarity: SimilarityService, o: ServiceOptions): PageBuilder {
   return new PageBuilder({
     neighbours: similarity.neighbours,
-    exposure: (profileId, now) => features.exposureOf(profileId, now),
+    exposure: (profile, now) => features.exposureOf(profile, now),
     evidence: (titleId, now) => features.evidence(titleId, now),
     explorationShare: o.explorationShare ?? DEFAULT_EXPLORATION_SHARE,
     onGraphUnavailable: (err) => o.logger?.warn({ err: err.message }, 'graph unavailable: page built without Because You Watched rows'),

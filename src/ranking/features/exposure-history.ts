@@ -31,6 +31,16 @@ export class ExposureHistory {
     }
   }
 
+  /** Titles shown to the profile within the lookback as of `now`. */
+  titlesShown(profileId: string, now: number): number {
+    const today = Math.floor(now / DAY_MS);
+    return [...(this.byProfile.get(profileId)?.values() ?? [])].filter((days) => days.some((d) => d > today - TITLE_STATS_DAYS && d <= today)).length;
+  }
+
+  forget(profileId: string): void {
+    this.byProfile.delete(profileId);
+  }
+
   /** The profile's exposure to each title as of `now`: a lookup for one request. */
   of(profileId: string, now: number): (titleId: string) => Exposure {
     const titles = this.byProfile.get(profileId);

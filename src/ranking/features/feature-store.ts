@@ -1,6 +1,6 @@
 import type { Store } from '../../../graph/store';
 import { StoreUnavailableError } from '../../../graph/errors';
-import type { ImpressionEvent, PlaybackEvent, Title } from '../../../graph/types';
+import type { ImpressionEvent, PlaybackEvent, Profile, Title } from '../../../graph/types';
 import type { Candidate, HomepageRequest } from '../../retrieval/candidates';
 import type { CollaborativeModel } from '../../retrieval/collaborative-model';
 import { contentAffinity, type NeighbourLookup } from '../../retrieval/model-sources';
@@ -53,9 +53,21 @@ export class FeatureStore {
     }
   }
 
-  /** The profile's exposure to each title as of `now` (page construction's freshness). */
-  exposureOf(profileId: string, now: number): (titleId: string) => Exposure {
-    return this.exposure.of(profileId, now);
+  /** The profile's exposure to each title as of `now` (page construction's freshness); none read with personalization off. */
+  exposureOf(profile: Pick<Profile, 'id' | 'personalizationOff'>, now: number): (titleId: string) => Exposure {
+    return this.exposure.of(profile.personalizationOff ? '' : profile.id, now);
+  }
+
+  /** How many titles the profile was shown within the lookback (Profile.dataSummary). */
+  exposedTitles(profileId: string, now: number): number {
+    return this.exposure.titlesShown(profileId, now);
+  }
+
+  /** Forgets a profile's exposure and takes its erased events out of the title statistics. */
+  forget(profileId: string, erased: { playbacks: readonly PlaybackEvent[]; impressions: readonly ImpressionEvent[] }): void {
+    this.exposure.forget(profileId);
+    for (const e of erased.playbacks) this.titleStats.notePlayback(e, -1);
+    for (const e of erased.impressions) this.titleStats.noteImpression(e, -1);
   }
 
   /** A title's impressions and plays across all viewers within the lookback (exploration's uncertainty). */
@@ -85,7 +97,7 @@ export class FeatureStore {
       alsScore,
       alsInRequest: requestStats(candidates, alsScore),
       contentSimilarity: (id) => similarity.get(id) ?? 0,
-      exposure: this.exposure.of(req.profile.id, now),
+      exposure: this.exposureOf(req.profile, now),
       ranks: sourceRanks(candidates),
     }, titles);
   }

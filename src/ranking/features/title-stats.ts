@@ -43,14 +43,15 @@ export class TitleStats {
   private readonly byTitle = new Map<string, Map<number, DayCounts>>();
   private newestDay = 0;
 
-  notePlayback(e: { titleId: string; occurredAt: number; progress: number }): void {
+  /** `sign` -1 takes an erased event back out. */
+  notePlayback(e: { titleId: string; occurredAt: number; progress: number }, sign: 1 | -1 = 1): void {
     const c = this.day(e.titleId, e.occurredAt);
-    c.plays++;
-    if (e.progress >= FINISHED_PROGRESS) c.finishes++;
+    c.plays += sign;
+    if (e.progress >= FINISHED_PROGRESS) c.finishes += sign;
   }
 
-  noteImpression(e: { titleId: string; occurredAt: number }): void {
-    this.day(e.titleId, e.occurredAt).impressions++;
+  noteImpression(e: { titleId: string; occurredAt: number }, sign: 1 | -1 = 1): void {
+    this.day(e.titleId, e.occurredAt).impressions += sign;
   }
 
   features(titleId: string, now: number): TitleStatFeatures {

@@ -1,0 +1,115 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { Onboarding, Profile as ProfileRecord } from '../graph/types';
+import type { ProfileDataSummary as SummaryRecord } from '../src/profiles/privacy-service';
+import type { RequestContext } from '../src/server/context';
+import type { Services } from '../src/server/services';
+import { Profile } from '../schema/profile';
+import {
+  NewProfileInput, OnboardingAnswers, OnboardingInput, ProfileDataSummary, ProfileUpdateInput, type TasteVectorSource,
+} from '../schema/profile-data';
+import { nonEmptyId } from './args';
+
+/** Profile settings, onboarding and privacy: each mutation acts on one of the calling account's profiles. */
+@Resolver(() => Profile)
+export class ProfileSettingsResolver {
+  constructor(private readonly services: Services) {}
+
+  @Mutation(() => Profile, { description: 'Adds a profile to the calling account (at most 5). It starts with a cold-start homepage; completeOnboarding personalizes it at once.' })
+  async createProfile(@Arg('input', () => NewProfileInput) input: NewProfileInput, @Ctx() ctx: RequestContext) {
+    return this.services.profiles.create(ctx.auth.accountId(), input as Parameters<Services['profiles']['create']>[1]);
+  }
+
+  @Mutation(() => Profile, { description: 'Changes a profile\'s name, kids flag, maturity limit or language; the next homepage applies them.' })
+  async updateProfile(
+    @Arg('profileId', () => ID) profileId: string, @Arg('input', () => ProfileUpdateInput) input: ProfileUpdateInput, @Ctx() ctx: RequestContext,
+  ) {
+    return this.services.profiles.update(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input as Parameters<Services['profiles']['update']>[1]);
+  }
+
+  @Mutation(() => Profile, {
+    description: 'Stores what a new viewer likes: the next homepage folds the picked titles into its taste vector and weighs the genres, before any viewing.',
+  })
+  async completeOnboarding(
+    @Arg('profileId', () => ID) profileId: string, @Arg('input', () => OnboardingInput) input: OnboardingInput, @Ctx() ctx: RequestContext,
+  ) {
+    return this.services.profiles.completeOnboarding(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input);
+  }
+
+  @Mutation(() => Profile, {
+    description: 'Switches personalization. Off: homepages are the non-personalized ones a new profile in the country gets, and playback and impressions of the profile are not recorded (they are acknowledged as `ignored`) until it is switched on again. Stored history is kept; deleteViewingHistory erases it.',
+  })
+  async setPersonalization(
+    @Arg('profileId', () => ID) profileId: string, @Arg('enabled', () => Boolean) enabled: boolean, @Ctx() ctx: RequestContext,
+  ) {
+    return this.services.profiles.setPersonalization(await ctx.auth.profile(nonEmptyId('profileId', profileId)), enabled);
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Erases the profile\'s viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. True when done.',
+  })
+  async deleteViewingHistory(@Arg('profileId', () => ID) profileId: string, @Ctx() ctx: RequestContext) {
+    await this.services.privacy.eraseHistory(await ctx.auth.profile(nonEmptyId('profileId', profileId)));
+    return true;
+  }
+
+  @FieldResolver(() => Boolean)
+  personalization(@Root() profile: ProfileRecord): boolean {
+    return !profile.personalizationOff;
+  }
+
+  @FieldResolver(() => OnboardingAnswers, { nullable: true })
+  onboarding(@Root() profile: ProfileRecord): Onboarding | null {
+    return profile.onboarding ?? null;
+  }
+
+  @FieldResolver(() => ProfileDataSummary)
+  async dataSummary(@Root() profile: ProfileRecord): Promise<ProfileDataSummary> {
+    return toSummary(await this.services.privacy.summary(profile));
+  }
+}
+
+@Resolver(() => OnboardingAnswers)
+export class OnboardingAnswersResolver {
+  @FieldResolver()
+  titles(@Root() answers: Onboarding, @Ctx() ctx: RequestContext) {
+    return Promise.all(answers.titleIds.map((id) => ctx.loaders.title.load(id)));
+  }
+
+  @FieldResolver(() => Date)
+  completedAt(@Root() answers: Onboarding): Date {
+    return new Date(answers.completedAt);
+  }
+}
+
+const when = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms));
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function toSummary(s: SummaryRecord): ProfileDataSummary {
+  const { profile } = s;
+  return {
+    description: describe(s),
+    personalization: !profile.personalizationOff,
+    playbackEvents: s.playbacks,
+    impressionEvents: s.impressions,
+    titlesWatched: s.titles,
+    firstActivityAt: when(s.firstEventAt),
+    lastActivityAt: when(s.lastEventAt),
+    artworkThemeCounters: s.artworkThemes,
+    recentlyShownTitles: s.exposureTitles,
+    tasteVector: s.tasteVector as TasteVectorSource,
+    onboarding: (profile.onboarding ?? null) as unknown as OnboardingAnswers | null,
+    historyErasedAt: when(profile.historyDeletedAt),
+  };
+}
+
+/** One sentence a settings page can show as it is. */
+function describe(s: SummaryRecord): string {
+  const activity = s.playbacks + s.impressions === 0
+    ? 'No viewing activity is stored'
+    : `${s.playbacks} playback reports of ${s.titles} titles and ${s.impressions} homepage impressions are stored, from ${day(s.firstEventAt!)} to ${day(s.lastEventAt!)}`;
+  const onboarding = s.profile.onboarding ? `, with ${s.profile.onboarding.genres.length} genres and ${s.profile.onboarding.titleIds.length} titles from onboarding` : '';
+  const vector = { TRAINED: 'a taste vector learned from them', FOLDED_IN: 'a taste vector computed from them', NONE: 'no taste vector' }[s.tasteVector];
+  const switch_ = s.profile.personalizationOff ? 'Personalization is off: nothing new is recorded' : 'Personalization is on';
+  const erased = s.profile.historyDeletedAt ? ` History was erased on ${day(s.profile.historyDeletedAt)}.` : '';
+  return `${activity}${onboarding}, and ${vector}. ${switch_}.${erased}`;
+}

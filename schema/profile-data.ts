@@ -1,0 +1,108 @@
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MaturityTier } from './enums';
+import { Title } from './title';
+
+export enum TasteVectorSource {
+  TRAINED = 'TRAINED',
+  FOLDED_IN = 'FOLDED_IN',
+  NONE = 'NONE',
+}
+registerEnumType(TasteVectorSource, {
+  name: 'TasteVectorSource',
+  description: 'Where the profile\'s taste vector (its collaborative-filtering embedding) comes from.',
+  valuesConfig: {
+    TRAINED: { description: 'Learned from its history by the last training run.' },
+    FOLDED_IN: { description: 'Computed on this server from its history since then, against the trained title vectors.' },
+    NONE: { description: 'There is none: no history (new, erased, or personalization off and no history kept).' },
+  },
+});
+
+@ObjectType({ description: 'What the profile said it likes when it was set up.' })
+export class OnboardingAnswers {
+  @Field(() => [String], { description: 'Genres picked.' })
+  genres: string[];
+
+  @Field(() => [Title], { description: 'Titles picked as seen and liked.' })
+  titles: Title[];
+
+  @Field(() => Date, { description: 'When the answers were given.' })
+  completedAt: Date;
+}
+
+@ObjectType({ description: 'What the service stores and derives about one profile\'s behaviour: the answer to "what do you know about me?".' })
+export class ProfileDataSummary {
+  @Field(() => String, { description: 'The same, in one plain sentence for the profile\'s settings page.' })
+  description: string;
+
+  @Field(() => Boolean, { description: 'Whether homepages are personalized and behaviour is recorded.' })
+  personalization: boolean;
+
+  @Field(() => Int, { description: 'Playback reports stored.' })
+  playbackEvents: number;
+
+  @Field(() => Int, { description: 'Homepage impressions stored (titles shown to the profile).' })
+  impressionEvents: number;
+
+  @Field(() => Int, { description: 'Titles with a watch state (progress, plays, first and last time).' })
+  titlesWatched: number;
+
+  @Field(() => Date, { nullable: true, description: 'The oldest stored event.' })
+  firstActivityAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'The newest stored event.' })
+  lastActivityAt: Date | null;
+
+  @Field(() => Int, { description: 'Artwork themes the bandit keeps counters of for this profile (how it responds to e.g. dark or romantic artwork).' })
+  artworkThemeCounters: number;
+
+  @Field(() => Int, { description: 'Titles the ranker counts as shown to the profile in the last four weeks (this server\'s memory).' })
+  recentlyShownTitles: number;
+
+  @Field(() => TasteVectorSource, { description: 'Where its taste vector comes from.' })
+  tasteVector: TasteVectorSource;
+
+  @Field(() => OnboardingAnswers, { nullable: true, description: 'Its onboarding answers, if any.' })
+  onboarding: OnboardingAnswers | null;
+
+  @Field(() => Date, { nullable: true, description: 'When its viewing history was last erased.' })
+  historyErasedAt: Date | null;
+}
+
+@InputType({ description: 'A new profile in the calling account (at most 5 per account).' })
+export class NewProfileInput {
+  @Field(() => String, { description: '1-40 characters, unique within the account (case-insensitive).' })
+  name: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'A kids profile (default false); its maturity limit is at most OLDER_KIDS.' })
+  isKids?: boolean | null;
+
+  @Field(() => MaturityTier, { nullable: true, description: 'Highest maturity tier shown (default OLDER_KIDS for kids, ADULTS otherwise).' })
+  maturityLimit?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Preferred language, lower-case ISO 639-1 (default: that of the account\'s first profile, else "en").' })
+  language?: string | null;
+}
+
+@InputType({ description: 'Changes to a profile; fields left out stay as they are.' })
+export class ProfileUpdateInput {
+  @Field(() => String, { nullable: true, description: '1-40 characters, unique within the account.' })
+  name?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Make it a kids profile (its limit drops to OLDER_KIDS unless maturityLimit is given) or an adult one.' })
+  isKids?: boolean | null;
+
+  @Field(() => MaturityTier, { nullable: true, description: 'Highest maturity tier shown; applies to the next homepage, similar titles and everything else.' })
+  maturityLimit?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Preferred language, lower-case ISO 639-1.' })
+  language?: string | null;
+}
+
+@InputType({ description: 'Onboarding answers of a new profile: genres it likes and titles it has seen and liked.' })
+export class OnboardingInput {
+  @Field(() => [String], { description: 'Genre names from the catalog, at most 10.' })
+  genres: string[];
+
+  @Field(() => [String], { description: 'Title ids within the profile\'s maturity limit, at most 20.' })
+  titleIds: string[];
+}

@@ -1,0 +1,69 @@
+import { UnknownProfileError } from '../../graph/errors';
+import type { Store } from '../../graph/store';
+import type { ErasedHistory, Profile, StoredProfileData } from '../../graph/types';
+import type { FeatureStore } from '../ranking/features/feature-store';
+import type { PlayCounters } from '../retrieval/play-counters';
+import type { CollaborativeModel } from '../retrieval/collaborative-model';
+import { notFound } from '../server/errors';
+
+/** Where a profile's taste vector comes from right now. */
+export type TasteVector = 'TRAINED' | 'FOLDED_IN' | 'NONE';
+
+/** What the service holds about a profile, for Profile.dataSummary. */
+export interface ProfileDataSummary extends StoredProfileData {
+  profile: Profile;
+  /** Titles the ranker counts as shown to the profile in the last four weeks (this replica's feature store). */
+  exposureTitles: number;
+  tasteVector: TasteVector;
+}
+
+/** The in-memory places a profile's behaviour reaches, besides the store. */
+export interface DerivedState {
+  features: Pick<FeatureStore, 'forget' | 'exposedTitles'>;
+  counters: PlayCounters;
+  /** The serving bundle's collaborative model (hot-swapped, so asked for each time). */
+  model: () => Pick<CollaborativeModel, 'forget' | 'vectorSource'>;
+  /** Cached homepages and artwork statistics. */
+  forgetCaches: (profileId: string, titleIds: readonly string[]) => Promise<void>;
+}
+
+/**
+ * Erasure and disclosure. Erasing a profile's viewing history removes its events, watch state
+ * and bandit counters from the store (and, for the embedded store, from its files), takes its
+ * plays and impressions out of this replica's aggregates (trending, title statistics), and drops
+ * its exposure, folded-in vector and cached pages, so the next homepage is a cold-start one.
+ */
+export class PrivacyService {
+  constructor(
+    private readonly store: Store,
+    private readonly derived: DerivedState,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async eraseHistory(profile: Profile): Promise<ErasedHistory> {
+    let erased: ErasedHistory;
+    try {
+      erased = await this.store.eraseViewingHistory(profile.id, this.clock());
+    } catch (err) {
+      if (err instanceof UnknownProfileError) throw notFound('Profile', profile.id);
+      throw err;
+    }
+    const account = await this.store.getAccount(profile.accountId);
+    const country = account?.country ?? 'XX';
+    for (const e of erased.playbacks) this.derived.counters.note(country, profile.isKids, e.titleId, e.occurredAt, -1);
+    for (const e of erased.impressions) this.derived.counters.noteImpression(e.titleId, e.occurredAt, -1);
+    this.derived.features.forget(profile.id, erased);
+    this.derived.model().forget(profile.id);
+    await this.derived.forgetCaches(profile.id, [...new Set(erased.impressions.map((e) => e.titleId))]);
+    return erased;
+  }
+
+  async summary(profile: Profile): Promise<ProfileDataSummary> {
+    const [stored, watch] = await Promise.all([this.store.profileData(profile.id), this.store.getWatchState(profile.id)]);
+    return {
+      ...stored, profile,
+      exposureTitles: this.derived.features.exposedTitles(profile.id, this.clock()),
+      tasteVector: this.derived.model().vectorSource(profile.id, watch),
+    };
+  }
+}
