@@ -92,6 +92,9 @@ export class RecordResult {
 
   @Field(() => Int, { description: 'Events already recorded earlier (same eventId), not counted again.' })
   duplicates: number;
+
+  @Field(() => Int, { description: 'Events not recorded because the profile\'s personalization is off, or because they happened before its viewing history was erased.' })
+  ignored: number;
 }
 
 @InputType({ description: 'A title to add to the catalog. It is linked to its metadata and gets similar titles at once, before anyone watches it.' })
