@@ -18,6 +18,7 @@ import { createLogger } from '../src/server/logger';
 import { createServices } from '../src/server/services';
 import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
 import { generateWorld, observable } from '../src/world/generate';
+import { authorization, benchAuthenticator } from './bench-auth';
 import { percentiles, printReport, type Measurement } from './report';
 
 const launcher = require('../../graph/neo4j-launcher/control.js') as {
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
   ];
   const p50s: Record<string, number> = {};
   const bundle = await trainBundle(embedded, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING });
+  const auth = benchAuthenticator();
+  const headers = await authorization(auth, { kind: 'partner', partner: 'bench' });
   for (const [name, store] of [['embedded', embedded], ['Neo4j', neo4j]] as [string, Store][]) {
     const services = await createServices(store, bundle);
     const apollo = await createApollo(services, createLogger('silent'));
@@ -89,7 +92,9 @@ async function main(): Promise<void> {
       await store.similarTitles(id, 20);
       direct.push(performance.now() - s);
       s = performance.now();
-      await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue: createContext(services, 'http://bench') });
+      // The context is part of the request: it verifies the partner key.
+      const contextValue = await createContext(services, auth, { baseUrl: 'http://bench', headers });
+      await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
       graphql.push(performance.now() - s);
       progress.update(`similarTitles ${name}`, i + 1, opts.requests);
     }

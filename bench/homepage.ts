@@ -15,6 +15,7 @@ import { createContext } from '../src/server/context';
 import { createLogger } from '../src/server/logger';
 import { createServices, type Services } from '../src/server/services';
 import { generateWorld, observable } from '../src/world/generate';
+import { authorization, benchAuthenticator } from './bench-auth';
 import { percentiles, printReport } from './report';
 
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   const ids = world.profiles.map((p) => p.id);
+  const auth = benchAuthenticator();
+  const headers = new Map(await Promise.all(world.profiles.map(async (p) => [p.id, await authorization(auth, { kind: 'account', accountId: p.accountId })] as const)));
   const pipeline: number[] = [];
   const graphql: number[] = [];
   const stages = { request: [] as number[], retrieval: [] as number[], ranking: [] as number[], rows: [] as number[], artwork: [] as number[] };
@@ -57,7 +60,9 @@ async function main(): Promise<void> {
     await services.homepage.homepage(id, { device: 'TV' });
     pipeline.push(performance.now() - s);
     s = performance.now();
-    await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue: createContext(services, 'http://bench') });
+    // The context is part of the request: it verifies the token.
+    const contextValue = await createContext(services, auth, { baseUrl: 'http://bench', headers: headers.get(id)! });
+    await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
     graphql.push(performance.now() - s);
     progress.update('homepages', i + 1, opts.requests);
   }

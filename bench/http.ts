@@ -16,6 +16,7 @@ import { createLogger } from '../src/server/logger';
 import { createServices, type Services } from '../src/server/services';
 import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable } from '../src/world/generate';
+import { authorization, benchAuthenticator } from './bench-auth';
 import { printReport, type Measurement } from './report';
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
@@ -99,6 +100,10 @@ async function main(): Promise<void> {
     const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, progress.update);
     services = await createServices(store, bundle);
     const ids = rotation(world.profiles.map((p) => p.id));
+    // Each request carries the token of its profile's account, verified by the server as in production.
+    const auth = benchAuthenticator();
+    const accountOf = new Map(world.profiles.map((p) => [p.id, p.accountId]));
+    const headers = await Promise.all(ids.map((id) => authorization(auth, { kind: 'account', accountId: accountOf.get(id)! })));
 
     // The floor: one page per profile built now, served by the same schema and field resolvers.
     const precomputed = new Map<string, HomepageResult>();
@@ -113,19 +118,22 @@ async function main(): Promise<void> {
       return { ...page, requestId: randomUUID() }; // what a cache hit returns
     };
     const logger = createLogger('silent');
-    const personalized = await startApp(services, logger, 0, '127.0.0.1');
+    const personalized = await startApp(services, auth, logger, 0, '127.0.0.1');
     apps.push(personalized);
-    const floor = await startApp({ ...services, homepage: stored }, logger, 0, '127.0.0.1');
+    const floor = await startApp({ ...services, homepage: stored }, auth, logger, 0, '127.0.0.1');
     apps.push(floor);
 
     // autocannon runs in a worker thread (its own event loop, not the server's); its per-request
     // hook is a module file, so the rotated bodies go into one in the temp dir.
     const setupRequest = path.join(dir, 'rotate-profiles.js');
-    const bodies = ids.map((id) => JSON.stringify({ query: QUERY, variables: { id } }));
-    await fs.writeFile(setupRequest, `'use strict';\nconst bodies = ${JSON.stringify(bodies)};\nlet next = 0;\n` +
-      'module.exports = (req) => { req.body = bodies[next++ % bodies.length]; return req; };\n');
+    const requests = ids.map((id, i) => ({ body: JSON.stringify({ query: QUERY, variables: { id } }), authorization: headers[i].authorization }));
+    await fs.writeFile(setupRequest, `'use strict';\nconst requests = ${JSON.stringify(requests)};\nlet next = 0;\n` +
+      'module.exports = (req) => { const r = requests[next++ % requests.length]; req.body = r.body; req.headers = { ...req.headers, authorization: r.authorization }; return req; };\n');
 
-    const shape = { personalized: await check(personalized, ids, progress.update, 'check pers.'), floor: await check(floor, ids, progress.update, 'check floor') };
+    const shape = {
+      personalized: await check(personalized, ids, headers, progress.update, 'check pers.'),
+      floor: await check(floor, ids, headers, progress.update, 'check floor'),
+    };
     const load = async (label: string, app: RunningApp, rate?: number): Promise<Run> => {
       const started = performance.now();
       const timer = setInterval(() => progress.update(label, Math.min(opts.duration, Math.round((performance.now() - started) / 1000)), opts.duration), 1000);
@@ -195,12 +203,14 @@ function rotation(all: string[]): string[] {
 }
 
 /** One request per profile (also a warm-up): no GraphQL errors, and the mean page shape. */
-async function check(app: RunningApp, ids: string[], update: (stage: string, done: number, total: number) => void, stage: string) {
+async function check(app: RunningApp, ids: string[], headers: { authorization: string }[], update: (stage: string, done: number, total: number) => void, stage: string) {
   let rows = 0;
   let items = 0;
   let bytes = 0;
   for (const [i, id] of ids.entries()) {
-    const res = await fetch(`${app.url}graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { id } }) });
+    const res = await fetch(`${app.url}graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...headers[i] }, body: JSON.stringify({ query: QUERY, variables: { id } }),
+    });
     const text = await res.text();
     const body = JSON.parse(text) as { errors?: unknown[]; data?: { homepage?: { rows: { items: unknown[] }[] } } };
     if (!res.ok || body.errors || !body.data?.homepage) throw new Error(`homepage for ${id} failed (HTTP ${res.status}): ${text.slice(0, 500)}`);

@@ -10,12 +10,14 @@ import { nonEmptyId } from './args';
 export class HomepageResolver {
   constructor(private readonly services: Services) {}
 
-  @Query(() => Homepage, { description: 'The personalized homepage for a profile in a viewing context.' })
-  homepage(
+  @Query(() => Homepage, { description: 'The personalized homepage for a profile in a viewing context. Needs the token of the profile\'s account.' })
+  async homepage(
     @Arg('profileId', () => ID, { description: 'The profile to build the page for.' }) profileId: string,
+    @Ctx() ctx: RequestContext,
     @Arg('context', () => ViewingContextInput, { nullable: true, description: 'Device, local time, session length, country.' }) context?: ViewingContextInput | null,
   ): Promise<HomepageResult> {
-    return this.services.homepage.homepage(nonEmptyId('profileId', profileId), context as Parameters<Services['homepage']['homepage']>[1]);
+    await ctx.auth.profile(nonEmptyId('profileId', profileId));
+    return this.services.homepage.homepage(profileId, context as Parameters<Services['homepage']['homepage']>[1]);
   }
 }
 

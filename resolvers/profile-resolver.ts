@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Account as AccountRecord, PlaybackEvent, Profile as ProfileRecord } from '../graph/types';
 import type { RequestContext } from '../src/server/context';
-import { badInput, notFound } from '../src/server/errors';
+import { badInput, forbidden } from '../src/server/errors';
 import type { Services } from '../src/server/services';
 import { Account, Profile, ProfileConnection, ViewingEvent } from '../schema/profile';
 import { intInRange, nonEmptyId } from './args';
@@ -20,27 +20,28 @@ function decodeCursor(cursor: string): string {
 export class ProfileResolver {
   constructor(private readonly services: Services) {}
 
-  @Query(() => Profile, { nullable: true, description: 'One profile by id; null with a NOT_FOUND error when unknown.' })
-  async profile(@Arg('id', () => ID, { description: 'Profile id.' }) id: string) {
-    const [profile] = await this.services.store.getProfiles([nonEmptyId('id', id)]);
-    if (!profile) throw notFound('Profile', id);
-    return profile;
+  @Query(() => Profile, { nullable: true, description: 'One of the calling account\'s profiles by id; null with a NOT_FOUND error when unknown, FORBIDDEN when another account\'s.' })
+  profile(@Arg('id', () => ID, { description: 'Profile id.' }) id: string, @Ctx() ctx: RequestContext) {
+    return ctx.auth.profile(nonEmptyId('id', id));
   }
 
-  @Query(() => ProfileConnection, { description: 'Profiles ordered by id, a page at a time: an entry point for explorers and demos.' })
+  @Query(() => ProfileConnection, { description: 'The calling account\'s profiles ordered by id, a page at a time: an entry point for explorers and demos.' })
   async profiles(
+    @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1-100.' }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor from pageInfo.endCursor of the previous page.' }) after?: string | null,
   ): Promise<ProfileConnection> {
     intInRange('first', first, 1, 100);
     const afterId = after ? decodeCursor(after) : undefined;
-    const [page, totalCount] = await Promise.all([this.services.store.listProfiles(first, afterId), this.services.store.countProfiles()]);
-    const edges = page.profiles.map((node) => ({ cursor: encodeCursor(node.id), node: node as unknown as Profile }));
+    // An account has a handful of profiles: all are read and the page is cut here.
+    const own = (await this.services.store.profilesOfAccount(ctx.auth.accountId())).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const rest = afterId === undefined ? own : own.filter((p) => p.id > afterId);
+    const edges = rest.slice(0, first).map((node) => ({ cursor: encodeCursor(node.id), node: node as unknown as Profile }));
     return {
       edges,
       nodes: edges.map((e) => e.node),
-      pageInfo: { hasNextPage: page.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
+      pageInfo: { hasNextPage: rest.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: own.length,
     };
   }
 
@@ -64,8 +65,10 @@ export class ProfileResolver {
 export class AccountResolver {
   constructor(private readonly services: Services) {}
 
+  /** Only reachable from the caller's own profiles; checked again so no new path can list another account's. */
   @FieldResolver(() => [Profile])
-  profiles(@Root() account: AccountRecord) {
+  profiles(@Root() account: AccountRecord, @Ctx() ctx: RequestContext) {
+    if (account.id !== ctx.auth.accountId()) throw forbidden('Only your own account\'s profiles can be listed');
     return this.services.store.profilesOfAccount(account.id);
   }
 }

@@ -14,6 +14,7 @@ export class TitleResolver {
 
   @Query(() => Title, { nullable: true, description: 'One title by id; null with a NOT_FOUND error when unknown.' })
   async title(@Arg('id', () => ID, { description: 'Title id.' }) id: string, @Ctx() ctx: RequestContext) {
+    ctx.auth.catalog();
     const title = await ctx.loaders.title.load(nonEmptyId('id', id));
     if (!title) throw notFound('Title', id);
     return title;
@@ -21,6 +22,7 @@ export class TitleResolver {
 
   @Query(() => [Title], { nullable: 'items', description: 'Several titles by id (at most 100), in the order asked; null for unknown ids.' })
   titles(@Arg('ids', () => [ID], { description: 'Title ids.' }) ids: string[], @Ctx() ctx: RequestContext) {
+    ctx.auth.catalog();
     if (ids.length > 100) throw badInput('ids', `must hold at most 100 ids, got ${ids.length}`);
     return ctx.loaders.title.loadMany(ids);
   }
@@ -31,16 +33,20 @@ export class TitleResolver {
   async similarTitles(
     @Arg('titleId', () => ID, { description: 'The title to find neighbours of.' }) titleId: string,
     @Arg('limit', () => Int, { defaultValue: 20, description: `How many, 1-${DEFAULT_SIMILARITY.topK}.` }) limit: number,
-    @Arg('profileId', () => ID, { nullable: true, description: 'Leave out titles above this profile\'s maturity limit.' }) profileId: string | null,
+    @Arg('profileId', () => ID, { nullable: true, description: 'Leave out titles above this profile\'s maturity limit (the calling account\'s profiles only; not for partner keys).' }) profileId: string | null,
+    @Ctx() ctx: RequestContext,
   ) {
+    ctx.auth.catalog();
     intInRange('limit', limit, 1, DEFAULT_SIMILARITY.topK);
-    return this.services.similarity.similar(nonEmptyId('titleId', titleId), limit, profileId == null ? null : nonEmptyId('profileId', profileId));
+    if (profileId != null) await ctx.auth.profile(nonEmptyId('profileId', profileId));
+    return this.services.similarity.similar(nonEmptyId('titleId', titleId), limit, profileId);
   }
 
   @Mutation(() => Title, {
-    description: 'Adds a title: links it to its genres, people, country, language and tags and gives it similar titles, in one transaction. Invalid input writes nothing.',
+    description: 'Adds a title (admin tokens only): links it to its genres, people, country, language and tags and gives it similar titles, in one transaction. Invalid input writes nothing.',
   })
-  addTitle(@Arg('input', () => NewTitleInput, { description: 'The new title.' }) input: NewTitleInput) {
+  addTitle(@Arg('input', () => NewTitleInput, { description: 'The new title.' }) input: NewTitleInput, @Ctx() ctx: RequestContext) {
+    ctx.auth.catalogWrite();
     return this.services.newTitles.add(input as Parameters<Services['newTitles']['add']>[0]);
   }
 

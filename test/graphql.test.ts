@@ -54,14 +54,14 @@ describe('GraphQL API on the embedded store', () => {
     const kids = app.world.profiles.filter((p) => p.isKids && p.maturityLimit === 'LITTLE_KIDS');
     expect(kids.length).toBeGreaterThan(0);
     for (const profile of kids.slice(0, 5)) {
-      const { data } = await app.run(HOMEPAGE, { id: profile.id });
+      const { data } = await app.run(HOMEPAGE, { id: profile.id }, { ownerOf: profile.id });
       const tiers = new Set(data.homepage.rows.flatMap((r: any) => r.items.map((i: any) => i.title.maturityTier)));
       expect([...tiers]).toEqual(['LITTLE_KIDS']);
     }
     const watched = new Set(app.world.playbacks.map((e) => e.profileId));
     const cold = app.world.profiles.find((p) => !watched.has(p.id) && !p.isKids);
     expect(cold).toBeDefined();
-    expect((await app.run(HOMEPAGE, { id: cold!.id })).data.homepage.rows.length).toBeGreaterThanOrEqual(6);
+    expect((await app.run(HOMEPAGE, { id: cold!.id }, { ownerOf: cold!.id })).data.homepage.rows.length).toBeGreaterThanOrEqual(6);
   });
 
   it('reflects a recorded playback in Continue Watching and viewing history, and counts a replay once', async () => {
@@ -80,14 +80,18 @@ describe('GraphQL API on the embedded store', () => {
       .toEqual([{ eventId: 'gql-1', progress: 0.35, device: 'PHONE', title: { id: title.id } }]);
   });
 
-  it('pages through profiles with cursors and reaches accounts', async () => {
+  it('pages through the account\'s profiles with cursors and reaches the account', async () => {
+    const own = app.world.profiles.filter((p) => p.accountId === 'a1').map((p) => p.id).sort();
+    expect(own.length).toBeGreaterThanOrEqual(4);
     const first = await app.run('{ profiles(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } }');
     const page = first.data.profiles;
-    expect(page.totalCount).toBe(app.world.profiles.length);
+    expect(page.totalCount).toBe(own.length);
     expect(page.pageInfo.hasNextPage).toBe(true);
     const next = await app.run(`{ profiles(first: 2, after: "${page.pageInfo.endCursor}") { nodes { id account { id profiles { id } } } } }`);
     const ids = [...page.edges.map((e: any) => e.node.id), ...next.data.profiles.nodes.map((n: any) => n.id)];
-    expect(ids).toEqual(app.world.profiles.map((p) => p.id).sort().slice(0, 4));
+    expect(ids).toEqual(own.slice(0, 4));
+    const last = await app.run(`{ profiles(first: 100, after: "${page.pageInfo.endCursor}") { nodes { id } pageInfo { hasNextPage } } }`);
+    expect(last.data.profiles).toEqual({ nodes: own.slice(2).map((id) => ({ id })), pageInfo: { hasNextPage: false } });
     const account = next.data.profiles.nodes[0].account;
     expect(account.profiles.map((p: any) => p.id)).toContain(next.data.profiles.nodes[0].id);
   });

@@ -7,7 +7,7 @@ describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
   let app: RunningApp;
   beforeAll(async () => {
     harness = await startHarness();
-    app = await startApp(harness.services, createLogger('silent'), 0, '127.0.0.1');
+    app = await startApp(harness.services, harness.auth, createLogger('silent'), 0, '127.0.0.1');
   });
   afterAll(async () => {
     await app.close();
@@ -32,7 +32,7 @@ describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
 
   it('answers GraphQL at /graphql with absolute artwork URLs that serve SVG posters with an ETag', async () => {
     const res = await fetch(new URL('/graphql', app.url), {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: { 'content-type': 'application/json', ...(await harness.headersFor({ partner: 'acme' })) },
       body: JSON.stringify({ query: '{ title(id: "t1") { name artwork { url theme } } }' }),
     });
     const { data } = (await res.json()) as any;

@@ -25,7 +25,7 @@ describe('recordImpressions', () => {
 
   it('logs what a served page showed, durably and once, and counts it into the ranker\'s exposure features', async () => {
     const profile = app.world.profiles.find((p) => !p.isKids)!;
-    const page = (await app.run(PAGE, { id: profile.id })).data.homepage;
+    const page = (await app.run(PAGE, { id: profile.id }, { ownerOf: profile.id })).data.homepage;
     // A row with three items: row order is the page builder's business.
     const rowIndex = page.rows.findIndex((r: any) => r.items.length >= 3);
     const shown = page.rows[rowIndex].items.slice(0, 3);
@@ -35,8 +35,8 @@ describe('recordImpressions', () => {
       eventId: `imp-${profile.id}-${position}`, profileId: profile.id, titleId: item.title.id, artworkId: item.artwork.id,
       requestId: page.requestId, rowIndex, position, device: 'TV',
     }));
-    expect((await app.run(RECORD, { events })).data.recordImpressions).toEqual({ accepted: 3, duplicates: 0 });
-    expect((await app.run(RECORD, { events })).data.recordImpressions).toEqual({ accepted: 0, duplicates: 3 });
+    expect((await app.run(RECORD, { events }, { ownerOf: profile.id })).data.recordImpressions).toEqual({ accepted: 3, duplicates: 0 });
+    expect((await app.run(RECORD, { events }, { ownerOf: profile.id })).data.recordImpressions).toEqual({ accepted: 0, duplicates: 3 });
     const stored = (await app.services.store.impressionsSince(since)).filter((e) => e.profileId === profile.id);
     expect(stored.map((e) => [e.titleId, e.artworkId, e.requestId, e.rowIndex, e.position])).toEqual(
       events.map((e: any) => [e.titleId, e.artworkId, page.requestId, rowIndex, e.position]));
@@ -46,18 +46,18 @@ describe('recordImpressions', () => {
 
   it('keeps the page\'s experiment variants and feeds the artwork bandit: the impression counts, a play within the hour credits it', async () => {
     const profile = app.world.profiles.filter((p) => !p.isKids)[1];
-    const page = (await app.run(PAGE, { id: profile.id })).data.homepage;
+    const page = (await app.run(PAGE, { id: profile.id }, { ownerOf: profile.id })).data.homepage;
     const item = page.rows[0].items[0];
     const since = Date.now() - 1;
     const [before] = (await app.services.store.artworkStats([item.title.id])).filter((s) => s.artworkId === item.artwork.id);
     const experiments = [{ experimentId: 'utility-weights', variant: 'finish-heavy' }, { experimentId: 'rows', variant: 'control' }];
     const event = { eventId: `exp-${profile.id}`, profileId: profile.id, titleId: item.title.id, artworkId: item.artwork.id, requestId: page.requestId, rowIndex: 0, position: 0, device: 'TV', experiments };
-    expect((await app.run(RECORD, { events: [event] })).data.recordImpressions).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await app.run(RECORD, { events: [event] }, { ownerOf: profile.id })).data.recordImpressions).toEqual({ accepted: 1, duplicates: 0 });
     const stored = (await app.services.store.impressionsSince(since)).find((e) => e.eventId === event.eventId)!;
     expect(stored.experiments).toEqual(experiments);
     expect((await app.services.store.artworkStats([item.title.id])).find((s) => s.artworkId === item.artwork.id)).toEqual({ ...before, shown: before.shown + 1 });
     const play = { eventId: `exp-play-${profile.id}`, profileId: profile.id, titleId: item.title.id, progress: 0.1, device: 'TV' };
-    expect((await app.run(PLAYED, { events: [play] })).data.recordPlayback).toEqual({ accepted: 1 });
+    expect((await app.run(PLAYED, { events: [play] }, { ownerOf: profile.id })).data.recordPlayback).toEqual({ accepted: 1 });
     expect((await app.services.store.artworkStats([item.title.id])).find((s) => s.artworkId === item.artwork.id)).toEqual({ ...before, shown: before.shown + 1, taken: before.taken + 1 });
   });
 
@@ -78,7 +78,7 @@ describe('recordImpressions', () => {
       requestId: 'r', rowIndex: 0, position: 0, device: 'WEB', ...change,
     };
     if (event.artworkId === 'OTHER') event.artworkId = other.artwork[0].id;
-    const res = await app.run(RECORD, { events: [event] });
+    const res = await app.run(RECORD, { events: [event] }, { ownerOf: app.world.profiles[0].id });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect((await app.services.store.impressionsSince(0)).some((e) => e.eventId.trim() === 'bad-1')).toBe(false);
   });

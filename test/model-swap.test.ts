@@ -33,11 +33,11 @@ describe('model bundle hot swap', () => {
   it('fails no request in flight, then serves every page from the new bundle', async () => {
     const old = app.services.models.version;
     const ids = app.world.profiles.slice(0, 60).map((p) => p.id);
-    const inFlight = ids.map((id) => app.run(PAGE, { id }));
+    const inFlight = ids.map((id) => app.run(PAGE, { id }, { ownerOf: id }));
     await writeBundle(modelsDir, newer);
     expect(await app.services.models.checkForNewer(modelsDir, accept)).toBe(true);
     const during = await Promise.all(inFlight);
-    const after = await Promise.all(ids.slice(0, 10).map((id) => app.run(PAGE, { id })));
+    const after = await Promise.all(ids.slice(0, 10).map((id) => app.run(PAGE, { id }, { ownerOf: id })));
 
     for (const r of [...during, ...after]) {
       expect(r.errors).toBeUndefined();
@@ -59,7 +59,7 @@ describe('model bundle hot swap', () => {
     await fs.writeFile(path.join(damaged, 'ranker.onnx'), 'not a model');
     expect(await app.services.models.checkForNewer(modelsDir, accept)).toBe(false);
     expect(app.services.models.version).toBe(current);
-    const r = await app.run(PAGE, { id: app.world.profiles[0].id });
+    const r = await app.run(PAGE, { id: app.world.profiles[0].id }, { ownerOf: app.world.profiles[0].id });
     expect(r.errors).toBeUndefined();
     expect(r.data.homepage.modelVersion).toBe(current);
   });

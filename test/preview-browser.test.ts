@@ -35,7 +35,7 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     if (!present) throw new Error(`REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: install Debian's chromium package`);
     mkdirSync(OUT, { recursive: true });
     harness = await startHarness();
-    app = await startApp(harness.services, createLogger('silent'), 0, '127.0.0.1');
+    app = await startApp(harness.services, harness.auth, createLogger('silent'), 0, '127.0.0.1');
     profileId = (await harness.services.store.listProfiles(1)).profiles[0].id;
     // launch() gives Chromium a fresh temporary profile, so no earlier run's cache can make a poster "load".
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });

@@ -21,6 +21,11 @@ describe('durability of the embedded store (real server process)', () => {
   it('keeps an acknowledged playback through SIGKILL and does not count its replay twice', async () => {
     const env = { DATA_DIR: dataDir, WORLD_SIZE: 'small', WORLD_SEED: '11' };
     server = await startServerProcess(env);
+    // No AUTH_SECRET: the server made a development secret, said so, and keeps it private to its user.
+    expect(server.output()).toMatch(/AUTH_SECRET is not set/);
+    const secretFile = path.join(dataDir, 'auth-secret');
+    expect((await fs.stat(secretFile)).mode & 0o777).toBe(0o600);
+    const secret = await fs.readFile(secretFile, 'utf8');
     const first = await server.gql('{ profiles(first: 1) { nodes { id } } }');
     const profileId: string = first.data.profiles.nodes[0].id;
     const event = { eventId: 'crash-1', profileId, titleId: 't7', progress: 0.42, device: 'TV' };
@@ -30,6 +35,7 @@ describe('durability of the embedded store (real server process)', () => {
 
     server = await startServerProcess(env);
     expect(server.output()).not.toMatch(/generating/);
+    expect(await fs.readFile(secretFile, 'utf8')).toBe(secret); // tokens issued before the restart stay valid
     const history = await server.gql(HISTORY, { id: profileId });
     expect(history.data.profile.viewingHistory.filter((e: any) => e.eventId === 'crash-1'))
       .toEqual([{ eventId: 'crash-1', progress: 0.42, title: { id: 't7' } }]);

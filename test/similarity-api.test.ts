@@ -6,6 +6,9 @@ import { holdNeo4jWhileRunning, NEO4J_URI, openEmptyNeo4jStore } from './support
 const SIMILAR = `query($id: ID!, $limit: Int, $profileId: ID) {
   similarTitles(titleId: $id, limit: $limit, profileId: $profileId) { score reason title { id maturityTier } }
 }`;
+/** Partners ask for similar titles; catalog teams add titles with an admin token. */
+const PARTNER = { partner: 'acme' };
+const CATALOG_TEAM = { admin: 'catalog' };
 const ADD = `mutation($input: NewTitleInput!) { addTitle(input: $input) { id name cast directors genres artwork { id theme } } }`;
 
 /** A new title that shares an existing one's director, lead actors, genres and country. */
@@ -32,7 +35,7 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
 
   it('gives neighbours best first, each with a reason naming what they share', async () => {
     const a = anchor();
-    const res = await app.run(SIMILAR, { id: a.id, limit: 10 });
+    const res = await app.run(SIMILAR, { id: a.id, limit: 10 }, PARTNER);
     expect(res.errors).toBeUndefined();
     const similar = res.data.similarTitles;
     expect(similar).toHaveLength(10);
@@ -44,7 +47,7 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
   it('applies a kids profile\'s maturity limit', async () => {
     const kid = app.world.profiles.find((p) => p.maturityLimit === 'LITTLE_KIDS')!;
     const family = app.world.titles.find((t) => t.maturityTier === 'LITTLE_KIDS')!;
-    const res = await app.run(SIMILAR, { id: family.id, limit: 50, profileId: kid.id });
+    const res = await app.run(SIMILAR, { id: family.id, limit: 50, profileId: kid.id }, { ownerOf: kid.id });
     expect(res.errors).toBeUndefined();
     expect(res.data.similarTitles.length).toBeGreaterThan(0);
     for (const s of res.data.similarTitles) expect(allowedFor('LITTLE_KIDS', s.title.maturityTier)).toBe(true);
@@ -59,7 +62,7 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
 
   it('links a new title at once, both ways, with no viewing events', async () => {
     const a = anchor();
-    const added = await app.run(ADD, { input: lookalike(a, 'new-1') });
+    const added = await app.run(ADD, { input: lookalike(a, 'new-1') }, CATALOG_TEAM);
     expect(added.errors).toBeUndefined();
     expect(added.data.addTitle).toMatchObject({ id: 'new-1', directors: a.directors.map((p) => p.name) });
     expect(added.data.addTitle.artwork.map((x: any) => x.id)).toEqual(['new-1-a1', 'new-1-a2', 'new-1-a3']);
@@ -80,7 +83,7 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
     ['a duplicate external id', { externalId: 't1' }, 'input.externalId'],
   ])('rejects %s with BAD_USER_INPUT and writes nothing', async (_what, change, field) => {
     const input = { ...lookalike(anchor(), 'bad-1'), ...change };
-    const res = await app.run(ADD, { input });
+    const res = await app.run(ADD, { input }, CATALOG_TEAM);
     expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(await app.services.store.getTitles(['bad-1'])).toEqual([null]);
     expect((await app.services.store.getTitles(['t1']))[0]?.name).toBe(app.world.titles.find((t) => t.id === 't1')!.name);
@@ -93,7 +96,7 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
   ])('rejects %s at the schema with BAD_USER_INPUT', async (_what, spoil) => {
     const input: Record<string, unknown> = lookalike(anchor(), 'bad-2');
     spoil(input);
-    expect((await app.run(ADD, { input })).errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((await app.run(ADD, { input }, CATALOG_TEAM)).errors![0].extensions.code).toBe('BAD_USER_INPUT');
     expect(await app.services.store.getTitles(['bad-2'])).toEqual([null]);
   });
 });

@@ -6,6 +6,7 @@ import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Server } from 'node:http';
 import { posterSvg } from '../artwork/poster-svg';
+import type { Authenticator } from '../auth/authenticator';
 import { createContext, type RequestContext } from './context';
 import { ErrorCode, REQUEST_ERROR_CODES } from './errors';
 import { ideRouter } from './ide';
@@ -55,7 +56,7 @@ export async function createApollo(services: Services, logger: Logger): Promise<
 }
 
 /** Starts the HTTP server: GraphQL at /graphql, the IDE at /, posters at /artwork/:id.svg. */
-export async function startApp(services: Services, logger: Logger, port: number, host: string): Promise<RunningApp> {
+export async function startApp(services: Services, auth: Authenticator, logger: Logger, port: number, host: string): Promise<RunningApp> {
   const apollo = await createApollo(services, logger);
   await apollo.start();
   const app = express();
@@ -76,7 +77,7 @@ export async function startApp(services: Services, logger: Logger, port: number,
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(services, `${req.protocol}://${req.get('host')}`) }),
+    expressMiddleware(apollo, { context: ({ req }) => createContext(services, auth, { baseUrl: `${req.protocol}://${req.get('host')}`, headers: req.headers }) }),
   );
   // Last stop for errors outside GraphQL (a malformed JSON body, a bad URL escape): JSON, never a stack.
   app.use((err: { status?: number; statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -1,23 +1,34 @@
 import DataLoader from 'dataloader';
 import type { Artwork, Title } from '../../graph/types';
+import type { Access } from '../auth/access';
+import type { Authenticator } from '../auth/authenticator';
+import type { RequestHeaders } from '../auth/credentials';
 import type { Services } from './services';
 
-/** What every resolver receives: the services and this request's loaders. */
+/** What every resolver receives: the services, who is calling, and this request's loaders. */
 export interface RequestContext {
   services: Services;
   /** Scheme and host the client used, for absolute artwork URLs. */
   baseUrl: string;
+  /** The caller and the checks resolvers make before reading or writing (src/auth/access.ts). */
+  auth: Access;
   loaders: {
     title: DataLoader<string, Title | null>;
     artwork: DataLoader<string, Artwork | null>;
   };
 }
 
+/** What createContext needs of one HTTP request. */
+export interface RequestInfo {
+  baseUrl: string;
+  headers: RequestHeaders;
+}
+
 /**
  * One set of loaders per request: titles come from the in-memory catalog, falling back to the
  * store in one batched call for any the catalog does not hold.
  */
-export function createContext(services: Services, baseUrl: string): RequestContext {
+export async function createContext(services: Services, authenticator: Authenticator, request: RequestInfo): Promise<RequestContext> {
   const title = new DataLoader<string, Title | null>(async (ids) => {
     const found = ids.map((id) => services.catalog.get(id) ?? null);
     const missing = ids.filter((_, i) => found[i] === null);
@@ -26,5 +37,6 @@ export function createContext(services: Services, baseUrl: string): RequestConte
     return ids.map((id, i) => found[i] ?? stored.get(id) ?? null);
   });
   const artwork = new DataLoader<string, Artwork | null>(async (ids) => ids.map((id) => services.catalog.artwork(id) ?? null));
-  return { services, baseUrl, loaders: { title, artwork } };
+  const auth = await authenticator.access(request.headers, services.store);
+  return { services, baseUrl: request.baseUrl, auth, loaders: { title, artwork } };
 }

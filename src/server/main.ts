@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { Authenticator } from '../auth/authenticator';
+import { resolveAuthSecret } from '../auth/secret';
 import { ConfigError, loadConfig } from '../config/config';
 import { startApp } from './app';
 import path from 'node:path';
@@ -16,6 +18,9 @@ async function main(): Promise<void> {
     .opts<{ catalog?: string }>();
   const config = loadConfig({ ...process.env, ...(opts.catalog ? { CATALOG_PATH: opts.catalog } : {}) });
   const logger = createLogger(config.LOG_LEVEL);
+  const { secret, developmentFile } = await resolveAuthSecret(config);
+  if (developmentFile) logger.warn({ file: developmentFile }, 'AUTH_SECRET is not set: tokens are signed with a development secret kept in DATA_DIR; set AUTH_SECRET in production');
+  const auth = new Authenticator({ secret, anonymousCatalog: config.ALLOW_ANONYMOUS_CATALOG });
   const store = await openStore(config, logger);
   await ensureData(store, config, logger);
   const bundle = await ensureModel(store, config, logger);
@@ -24,7 +29,7 @@ async function main(): Promise<void> {
   if (config.MODEL_POLL_SECONDS > 0) {
     services.models.watch(path.join(config.DATA_DIR, 'models'), config.MODEL_POLL_SECONDS * 1000, (b) => trainedOnThisCatalog(store, b));
   }
-  const app = await startApp(services, logger, config.PORT, config.HOST);
+  const app = await startApp(services, auth, logger, config.PORT, config.HOST);
   logger.info({ url: app.url, store: config.STORE, titles: services.catalog.size }, 'listening');
   process.stdout.write(`Homepage API ready: GraphQL IDE at ${app.url} · endpoint ${app.url}graphql\n`);
   const shutdown = async (signal: string) => {

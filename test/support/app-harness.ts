@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { DEFAULT_ALS, type AlsOptions } from '../../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
 import { trainBundle } from '../../src/training/train-bundle';
 import type { ModelBundle } from '../../src/training/model-bundle';
+import { Authenticator } from '../../src/auth/authenticator';
+import type { RequestHeaders } from '../../src/auth/credentials';
 import { createApollo } from '../../src/server/app';
 import { createContext, type RequestContext } from '../../src/server/context';
 import { createLogger } from '../../src/server/logger';
@@ -22,12 +25,27 @@ export function smallWorld(): World {
   return world;
 }
 
+/**
+ * Whom a request comes from: an account (`as`), the account owning a profile (`ownerOf`), a
+ * partner key, an admin token, nobody, or exactly these headers. Tokens are real, signed with the
+ * harness's secret and verified like any request's.
+ */
+export type Caller =
+  | { as: string } | { ownerOf: string } | { partner: string } | { admin: string } | { anonymous: true } | { headers: RequestHeaders };
+
+/** Account a1 owns a1-p1, the profile most tests use. */
+export const DEFAULT_CALLER: Caller = { as: 'a1' };
+
 export interface AppHarness {
   services: Services;
   apollo: ApolloServer<RequestContext>;
   world: World;
-  /** Runs one operation in process; returns data and errors like an HTTP client would see them. */
-  run<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions?: any; path?: any }[] }>;
+  /** Verifies the tokens requests carry; `auth.sign` issues them. */
+  auth: Authenticator;
+  /** Runs one operation in process as `caller` (default: account a1); returns data and errors like an HTTP client would see them. */
+  run<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<{ data?: T; errors?: { message: string; extensions?: any; path?: any }[] }>;
+  /** The headers `caller` sends (for requests over HTTP). */
+  headersFor(caller?: Caller): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -35,7 +53,9 @@ export interface AppHarness {
  * The whole app holding the small world: on the embedded store over a fresh temporary DATA_DIR,
  * or on the empty store `openStore` gives.
  */
-export async function startHarness(options: { clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions; cacheSeconds?: number } = {}): Promise<AppHarness> {
+export async function startHarness(options: {
+  clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions; cacheSeconds?: number; anonymousCatalog?: boolean;
+} = {}): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
   const clock = options.clock ?? Date.now;
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
@@ -43,12 +63,27 @@ export async function startHarness(options: { clock?: () => number; openStore?: 
   const services = await createServices(store, await trainTestBundle(store, options.als), { clock, cacheSeconds: options.cacheSeconds });
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
+  const auth = new Authenticator({ secret: randomBytes(32).toString('base64url'), anonymousCatalog: options.anonymousCatalog ?? false }, clock);
+  const headersFor = async (caller: Caller = DEFAULT_CALLER): Promise<Record<string, string>> => {
+    if ('headers' in caller) return caller.headers as Record<string, string>;
+    if ('anonymous' in caller) return {};
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    if ('partner' in caller) return bearer(await auth.sign({ kind: 'partner', partner: caller.partner }, 3600));
+    if ('admin' in caller) return bearer(await auth.sign({ kind: 'admin', name: caller.admin }, 3600));
+    if ('as' in caller) return bearer(await auth.sign({ kind: 'account', accountId: caller.as }, 3600));
+    const [profile] = await store.getProfiles([caller.ownerOf]);
+    if (!profile) throw new Error(`no profile ${caller.ownerOf} to act for`);
+    return bearer(await auth.sign({ kind: 'account', accountId: profile.accountId }, 3600));
+  };
   return {
     services,
     apollo,
     world: smallWorld(),
-    async run(query, variables) {
-      const res = await apollo.executeOperation({ query, variables }, { contextValue: createContext(services, 'http://test') });
+    auth,
+    headersFor,
+    async run(query, variables, caller) {
+      const contextValue = await createContext(services, auth, { baseUrl: 'http://test', headers: await headersFor(caller) });
+      const res = await apollo.executeOperation({ query, variables }, { contextValue });
       if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
       return res.body.singleResult as any;
     },

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Authenticator } from '../../src/auth/authenticator';
+import type { TokenPrincipal } from '../../src/auth/principal';
 import { projectRoot } from '../../src/config/paths';
 
 /** The compiled server; `npm test` runs tsc first, so it is current. */
@@ -21,10 +23,14 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   output: () => string;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: any[] }>;
+  /** POSTs to /graphql with the token of `as` (default: account a1), signed with the server's secret. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, as?: TokenPrincipal): Promise<{ data?: T; errors?: any[] }>;
 }
 
-/** Starts `node dist/src/server/main.js` and resolves once it prints that it is ready. */
+/**
+ * Starts `node dist/src/server/main.js` and resolves once it prints that it is ready. Requests
+ * are signed with AUTH_SECRET, or with the development secret the server keeps in DATA_DIR.
+ */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run build\` (npm test does)`);
   const port = await freePort();
@@ -50,12 +56,16 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     });
   });
   const url = `http://127.0.0.1:${port}`;
+  const settings = { ...process.env, ...env };
+  const secret = settings.AUTH_SECRET || (await fs.readFile(path.join(settings.DATA_DIR || 'data', 'auth-secret'), 'utf8')).trim();
+  const auth = new Authenticator({ secret, anonymousCatalog: false });
   return {
     child,
     url,
     output: () => output,
-    async gql(query, variables) {
-      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    async gql(query, variables, as = { kind: 'account', accountId: 'a1' }) {
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${await auth.sign(as, 600)}` };
+      const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return res.json() as Promise<{ data?: any; errors?: any[] }>;
     },
   };
