@@ -1,4 +1,5 @@
-import { Arg, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { RequestContext } from '../src/server/context';
 import type { Services } from '../src/server/services';
 import { ImpressionEventInput, PlaybackEventInput, RecordResult } from '../schema/inputs';
 
@@ -7,18 +8,25 @@ export class PlaybackResolver {
   constructor(private readonly services: Services) {}
 
   @Mutation(() => RecordResult, {
-    description: 'Records playback reports (at most 500). All or nothing: one invalid event rejects the batch. Durable when it returns; idempotent by eventId.',
+    description: 'Records playback reports (at most 500) of the calling account\'s profiles. All or nothing: one invalid event, or one naming another account\'s profile, rejects the batch. Durable when it returns; idempotent by eventId.',
   })
-  async recordPlayback(@Arg('events', () => [PlaybackEventInput], { description: 'The reports.' }) events: PlaybackEventInput[]): Promise<RecordResult> {
-    const { accepted, duplicates } = await this.services.playback.record(events as Parameters<Services['playback']['record']>[0]);
-    return { accepted, duplicates };
+  async recordPlayback(@Arg('events', () => [PlaybackEventInput], { description: 'The reports.' }) events: PlaybackEventInput[], @Ctx() ctx: RequestContext): Promise<RecordResult> {
+    await ownProfiles(ctx, events);
+    const { accepted, duplicates, ignored } = await this.services.playback.record(events as Parameters<Services['playback']['record']>[0]);
+    return { accepted, duplicates, ignored };
   }
 
   @Mutation(() => RecordResult, {
-    description: 'Records which titles a homepage showed (at most 500). All or nothing; durable when it returns; idempotent by eventId. They teach the ranker how often each title was shown and how often it was played once shown.',
+    description: 'Records which titles a homepage showed (at most 500) to the calling account\'s profiles. All or nothing; durable when it returns; idempotent by eventId. They teach the ranker how often each title was shown and how often it was played once shown.',
   })
-  async recordImpressions(@Arg('events', () => [ImpressionEventInput], { description: 'The impressions.' }) events: ImpressionEventInput[]): Promise<RecordResult> {
-    const { accepted, duplicates } = await this.services.impressions.record(events as Parameters<Services['impressions']['record']>[0]);
-    return { accepted, duplicates };
+  async recordImpressions(@Arg('events', () => [ImpressionEventInput], { description: 'The impressions.' }) events: ImpressionEventInput[], @Ctx() ctx: RequestContext): Promise<RecordResult> {
+    await ownProfiles(ctx, events);
+    const { accepted, duplicates, ignored } = await this.services.impressions.record(events as Parameters<Services['impressions']['record']>[0]);
+    return { accepted, duplicates, ignored };
   }
+}
+
+/** Every event's profile must be the caller's: a batch naming another account's profile is refused whole, before anything is written. */
+function ownProfiles(ctx: RequestContext, events: readonly { profileId: string }[]) {
+  return ctx.auth.profiles(events.map((e) => e.profileId), (i) => `events[${i}].profileId`);
 }
