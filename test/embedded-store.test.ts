@@ -117,7 +117,7 @@ describe('embedded store erasure', () => {
     expect(await reopened.getWatchState('a1-p1')).toEqual([]);
     const text = await storedText(dir);
     for (const id of ['"e1"', '"e2"', '"i1"', 'mine-1']) expect(text).not.toContain(id);
-    expect(text).not.toContain('"erase"');
+    expect(text).toContain('"purged":true');
     await reopened.close();
   });
 });

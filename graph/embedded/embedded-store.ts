@@ -210,14 +210,14 @@ export class EmbeddedStore implements Store {
   /**
    * Rewrites the files without the erased profiles' events: first the snapshot (so a crash in
    * between leaves the erase record in the journal, which is replayed and purged again at
-   * start), then the journal, whose erase records become plain profile records.
+   * start), then the journal, whose erase records are then marked purged.
    */
   private purge(): Promise<void> {
     const run = async () => {
       const journal = this.writable();
       const { records } = await Journal.read(journal.file);
+      if (!hasErasures(records as JournalRecord[])) return;
       const erased = new Set((records as JournalRecord[]).flatMap((r) => (r.op === 'erase' ? [r.profile.id] : [])));
-      if (erased.size === 0) return;
       const snapshot = path.join(this.dir, 'snapshot');
       if (await worldExists(snapshot)) {
         const data = await readWorldData(snapshot);

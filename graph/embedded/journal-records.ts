@@ -7,15 +7,20 @@ export type JournalRecord =
   | { op: 'title'; title: Title; edges: SimilarEdge[] }
   /** A profile created or changed: the whole record. */
   | { op: 'profile'; profile: Profile }
-  /** The profile's viewing history erased; `profile` is its record afterwards. */
-  | { op: 'erase'; profile: Profile };
+  /**
+   * The profile's viewing history erased; `profile` is its record afterwards. `purged` once the
+   * files no longer hold what it erased. Purged erasures stay: a reader that read the snapshot
+   * before the purge and the journal after it (a training job beside the server) still applies them.
+   */
+  | { op: 'erase'; profile: Profile; purged?: true };
 
-export const hasErasures = (records: readonly JournalRecord[]) => records.some((r) => r.op === 'erase');
+/** Whether some erasure still has its erased events in the files. */
+export const hasErasures = (records: readonly JournalRecord[]) => records.some((r) => r.op === 'erase' && !r.purged);
 
 /**
  * The journal without what its erasures erased: every event of an erased profile journaled before
- * its (last) erasure, and its earlier profile records (onboarding answers). The erasure itself
- * becomes a profile record, so replaying the result gives the same state with none of the data.
+ * its (last) erasure, and its earlier profile records (onboarding answers). The last erasure of
+ * each profile stays, marked purged, so replaying the result gives the same state with none of the data.
  */
 export function purgeErased(records: readonly JournalRecord[]): JournalRecord[] {
   const lastErasure = new Map<string, number>();
@@ -33,7 +38,7 @@ export function purgeErased(records: readonly JournalRecord[]): JournalRecord[] 
       return events.length ? [{ op: r.op, events }] : [];
     }
     if (r.op === 'profile') return erasedAfter(r.profile.id, i) ? [] : [r];
-    if (r.op === 'erase') return lastErasure.get(r.profile.id) === i ? [{ op: 'profile', profile: r.profile }] : [];
+    if (r.op === 'erase') return lastErasure.get(r.profile.id) === i ? [{ op: 'erase', profile: r.profile, purged: true }] : [];
     return [r];
   });
 }
