@@ -55,7 +55,8 @@ export function rowCandidates(req: HomepageRequest, ranked: readonly RankedCandi
   const rows: RowCandidate[] = [continueWatching(req, ranked)];
   rows.push({
     id: 'top-picks', kind: 'TOP_PICKS', displayTitle: `Top Picks for ${profile.name}`,
-    reason: signals.genreAffinity.size > 0 ? 'The titles ranked highest for you in this moment' : 'The titles ranked highest while we learn your taste',
+    reason: profile.personalizationOff ? 'Popular with viewers in your country right now: personalization is off for this profile'
+      : signals.genreAffinity.size > 0 ? 'The titles ranked highest for you in this moment' : 'The titles ranked highest while we learn your taste',
     pool: fresh, itemReason: (c) => tasteReason(req, c),
   });
   for (const a of anchors) rows.push(becauseYouWatched(req, fresh, a));
