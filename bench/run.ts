@@ -1,5 +1,5 @@
 /** `npm run bench -- <name> [options]`: runs one benchmark from bench/. */
-const BENCHES: Record<string, string> = { homepage: './homepage', graph: './graph', hnsw: './hnsw', retrieval: './retrieval', ranking: './ranking', http: './http' };
+const BENCHES: Record<string, string> = { homepage: './homepage', graph: './graph', hnsw: './hnsw', retrieval: './retrieval', ranking: './ranking', http: './http', privacy: './privacy' };
 
 const name = process.argv[2] ?? 'homepage';
 if (!BENCHES[name]) {
