@@ -61,6 +61,10 @@ describe('profiles', () => {
     const after = await app.services.homepage.homepage(adult.id, TV);
     expect(after.rows.length).toBeGreaterThan(2);
     for (const tier of tiers(after)) expect(allowedFor('OLDER_KIDS', tier as MaturityTier)).toBe(true);
+    // Rows named after a watched title (Because You Watched …) name only titles within the new limit.
+    const named = app.world.titles.filter((t) => !allowedFor('OLDER_KIDS', t.maturityTier)).map((t) => t.name);
+    expect(before.rows.some((r) => named.some((n) => r.displayTitle.endsWith(n)))).toBe(true);
+    for (const row of after.rows) expect(named.some((n) => row.displayTitle.endsWith(` ${n}`))).toBe(false);
     expect(after.rows[1].displayTitle + after.rows[0].displayTitle).toContain('Renamed');
 
     // similarTitles with the profile applies it too.

@@ -1,4 +1,4 @@
-import type { SimilarEdge, Title, WatchState } from '../../graph/types';
+import { allowedFor, type SimilarEdge, type Title, type WatchState } from '../../graph/types';
 import { countryName, languageName } from '../catalog/display-names';
 import { topGenres } from '../homepage/profile-signals';
 import type { RankedCandidate } from '../ranking/ranker';
@@ -43,7 +43,8 @@ export function anchorWatches(req: HomepageRequest): { title: Title; watch: Watc
   for (const w of req.signals.recent) {
     if (out.length >= MAX_ANCHORS || req.context.now - w.lastAt > ANCHOR_DAYS * DAY_MS) break;
     const title = req.catalog.get(w.titleId);
-    if (title && (w.completed || w.progress >= ANCHOR_MIN_PROGRESS)) out.push({ title, watch: w });
+    // A row is named after its anchor: a title above the profile's (possibly lowered) limit must not be named either.
+    if (title && allowedFor(req.profile.maturityLimit, title.maturityTier) && (w.completed || w.progress >= ANCHOR_MIN_PROGRESS)) out.push({ title, watch: w });
   }
   return out;
 }
