@@ -28,7 +28,10 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
   let browser: Browser;
   let context: BrowserContext;
   let profileId: string;
+  /** The token of profileId's account; pages get it in the URL's fragment, as the README says. */
+  let token: string;
   const foreignRequests: string[] = [];
+  const requestUrls: string[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -37,11 +40,15 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     harness = await startHarness();
     app = await startApp(harness.services, harness.auth, createLogger('silent'), 0, '127.0.0.1');
     profileId = (await harness.services.store.listProfiles(1)).profiles[0].id;
+    token = (await harness.headersFor({ ownerOf: profileId })).authorization.replace(/^Bearer /, '');
     // launch() gives Chromium a fresh temporary profile, so no earlier run's cache can make a poster "load".
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const origin = new URL(app.url).origin;
-    context.on('request', (r) => void (new URL(r.url()).origin !== origin && foreignRequests.push(r.url())));
+    context.on('request', (r) => {
+      requestUrls.push(r.url());
+      if (new URL(r.url()).origin !== origin) foreignRequests.push(r.url());
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -50,10 +57,10 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     await harness?.close();
   });
 
-  async function open(pathAndQuery: string): Promise<Page> {
+  async function open(pathAndQuery: string, withToken = true): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(new URL(pathAndQuery, app.url).href);
+    await page.goto(new URL(pathAndQuery, app.url).href + (withToken ? `#token=${encodeURIComponent(token)}` : ''));
     await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 30_000 });
     return page;
   }
@@ -116,7 +123,39 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     await page.close();
   });
 
-  it('takes the API defaults for parameters left out: the first profile, WEB, now', async () => {
+  it('shows UNAUTHENTICATED without a token and FORBIDDEN for another account\'s profile', async () => {
+    const anonymous = await open(`/preview?profile=${encodeURIComponent(profileId)}`, false);
+    expect(await anonymous.getAttribute('body', 'data-state')).toBe('error');
+    expect(await anonymous.textContent('#errors')).toMatch(/UNAUTHENTICATED/);
+    await anonymous.close();
+    const owner = (await harness.services.store.getProfiles([profileId]))[0]!.accountId;
+    const foreign = harness.world.profiles.find((p) => p.accountId !== owner)!;
+    const page = await open(`/preview?profile=${encodeURIComponent(foreign.id)}`);
+    expect(await page.getAttribute('body', 'data-state')).toBe('error');
+    expect(await page.textContent('#errors')).toMatch(/FORBIDDEN.*another account/);
+    await page.close();
+  });
+
+  it('takes a pasted token, keeps it in the tab, and never puts it in a URL', async () => {
+    const page = await open(`/preview?profile=${encodeURIComponent(profileId)}&device=TV`, false);
+    expect(await page.getAttribute('body', 'data-state')).toBe('error');
+    await page.fill('#token', token);
+    await page.selectOption('select[name=device]', 'PHONE');
+    // The time field is empty: left out of the URL, it takes the API's default (now).
+    await Promise.all([page.waitForURL(/\?profile=[^&]+&device=PHONE$/), page.click('form button')]);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+    expect(await page.textContent('#meta')).toContain('PHONE');
+    // The next page of the same tab still has it, from sessionStorage.
+    await page.goto(new URL(`/preview?profile=${encodeURIComponent(profileId)}&device=WEB`, app.url).href);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+    // A token in the fragment is taken out of the address bar.
+    const fromFragment = await open('/preview');
+    expect(fromFragment.url()).not.toContain('token');
+    await fromFragment.close();
+    await page.close();
+  });
+
+  it('takes the API defaults for parameters left out: the account\'s first profile, WEB, now', async () => {
     const page = await open('/preview');
     expect(await page.getAttribute('body', 'data-state')).toBe('ready');
     expect(await page.inputValue('input[name=profile]')).toBe(profileId);
@@ -128,7 +167,8 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
   it('runs the example query in the GraphQL IDE and shows its result', async () => {
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(app.url);
+    await page.goto(`${app.url}#token=${encodeURIComponent(token)}`);
+    expect(page.url()).not.toContain('token');
     await page.click('.graphiql-execute-button', { timeout: 30_000 });
     await page.waitForFunction(() => /"requestId"/.test(document.querySelector('.graphiql-response')?.textContent ?? ''), undefined, { timeout: 30_000 });
     const result = (await page.textContent('.graphiql-response')) ?? '';
@@ -138,8 +178,9 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     await page.close();
   });
 
-  it('reached no other origin and threw no script errors', () => {
+  it('reached no other origin, sent no token in a URL, and threw no script errors', () => {
     expect(foreignRequests).toEqual([]);
+    expect(requestUrls.filter((u) => u.includes(token.slice(-16)))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

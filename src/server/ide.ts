@@ -4,7 +4,9 @@ import type { Router } from 'express';
 import express from 'express';
 
 /** The query the IDE opens with: a homepage for the first profile, found through `profiles`. */
-export const EXAMPLE_QUERY = `# Press the run button. Other profiles: { profiles(first: 10) { nodes { id name isKids } } }
+export const EXAMPLE_QUERY = `# Needs the profile's account token (npm run token -- --account a1)
+# in Headers below: {"Authorization": "Bearer <token>"}; or open /#token=<token>
+# Press the run button. Your profiles: { profiles(first: 10) { nodes { id name } } }
 query Homepage {
   homepage(profileId: "a1-p1", context: { device: TV, localTime: "2026-11-27T20:00" }) {
     requestId
@@ -39,9 +41,16 @@ function page(exampleProfileId: string): string {
 <body><div id="ide">Loading the GraphQL IDE…</div>
 <script src="/ide/react.js"></script><script src="/ide/react-dom.js"></script><script src="/ide/graphiql.js"></script>
 <script>
+// A #token=… fragment (browsers never send it, so it stays out of server logs) fills the headers;
+// the address bar drops it. Headers are not persisted, so the token ends with the tab.
+const fragment = /^#(?:.*&)?token=([^&]*)/.exec(location.hash);
+const token = fragment ? decodeURIComponent(fragment[1]).trim() : '';
+if (fragment) history.replaceState(null, '', location.pathname + location.search);
+// \`headers\` (not defaultHeaders, which tabs restored from localStorage ignore) replaces the editor's contents.
+const headers = token ? JSON.stringify({ Authorization: 'Bearer ' + token }, null, 2) : undefined;
 const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
 ReactDOM.createRoot(document.getElementById('ide')).render(
-  React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(query)}, defaultEditorToolsVisibility: true, shouldPersistHeaders: false }),
+  React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(query)}, headers, defaultEditorToolsVisibility: 'headers', shouldPersistHeaders: false }),
 );
 </script></body></html>`;
 }

@@ -7,6 +7,8 @@ import { DEVICES } from '../../graph/types';
  * server never puts request data into the HTML; the script reads the URL, validates it, POSTs the
  * homepage query to /graphql and builds the DOM with textContent/attributes only (no innerHTML).
  * The CSP allows nothing but this origin, so the page cannot reach any other network.
+ * The account token comes in the URL's fragment (`#token=…`, which browsers never send, so it
+ * stays out of server logs) or from the token field, and is kept in the tab's sessionStorage.
  */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -20,6 +22,7 @@ const HTML = `<!doctype html>
 <label>Profile <input name="profile" list="profiles" size="10"></label><datalist id="profiles"></datalist>
 <label>Device <select name="device">${DEVICES.map((d) => `<option>${d}</option>`).join('')}</select></label>
 <label>Local time <input name="time" type="datetime-local"></label>
+<label>Token <input id="token" type="password" autocomplete="off" size="12" placeholder="npm run token"></label>
 <button>Show</button> <a href="/">GraphQL IDE</a></form>
 <p id="meta" role="status">Loading…</p></header>
 <div id="errors" role="alert" hidden></div>
@@ -56,7 +59,28 @@ const QUERY = \`query Preview($profileId: ID!, $context: ViewingContextInput) {
     rows { id displayTitle reason items { title { id name } artwork { url theme } artworkReason reason } }
   }
 }\`;
+const TOKEN_KEY = 'homepage-api-token';
 const $ = (id) => document.getElementById(id);
+/** Moves a #token=… fragment into sessionStorage and out of the address bar (and so out of history and bookmarks). */
+function takeTokenFromFragment() {
+  const m = /^#(?:.*&)?token=([^&]*)/.exec(location.hash);
+  if (!m) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]).trim());
+  history.replaceState(null, '', location.pathname + location.search);
+}
+/**
+ * The form navigates itself: the token (a field without a name) goes to sessionStorage, never into
+ * the query string, and empty fields are left out so that they take the API's defaults.
+ */
+function submitForm(event) {
+  event.preventDefault();
+  const token = $('token').value.trim();
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData(event.target)) if (String(value).trim()) params.set(name, String(value));
+  location.assign('/preview?' + params);
+}
 function el(tag, attrs, text) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
@@ -93,7 +117,10 @@ function showErrors(errors) {
 async function gql(query, variables) {
   let res;
   try {
-    res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const headers = { 'content-type': 'application/json' };
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.authorization = 'Bearer ' + token;
+    res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   } catch (err) {
     return { errors: [{ message: 'The API could not be reached: ' + err.message, extensions: { code: 'NETWORK_ERROR' } }] };
   }
@@ -129,7 +156,11 @@ function render(page) {
   fillForm(page.profile.id, c.device, c.localTime);
   document.body.dataset.state = 'ready';
 }
+const asErrors = (errors) => errors.map((e) => ({ code: (e.extensions && e.extensions.code) || 'ERROR', message: e.message }));
 async function main() {
+  takeTokenFromFragment();
+  $('ctx').addEventListener('submit', submitForm);
+  $('token').value = sessionStorage.getItem(TOKEN_KEY) || '';
   const params = new URLSearchParams(location.search);
   fillForm(params.get('profile') || '', (params.get('device') || 'WEB').toUpperCase(), params.get('time') || '');
   const listed = await gql('{ profiles(first: 30) { nodes { id name isKids } } }');
@@ -138,12 +169,13 @@ async function main() {
   const problems = check(params);
   if (problems.length) return showErrors(problems.map(([field, why]) => ({ code: 'INVALID_' + field.toUpperCase(), message: field + ' ' + why })));
   const profileId = params.has('profile') ? params.get('profile').trim() : profiles[0] && profiles[0].id;
-  if (!profileId) return showErrors([{ code: 'NO_PROFILE', message: 'Name a profile: ?profile=…' }]);
+  // Without a profile to show, say why the account's profiles could not be listed (no token, say).
+  if (!profileId) return showErrors(listed.errors ? asErrors(listed.errors) : [{ code: 'NO_PROFILE', message: 'Name a profile: ?profile=…' }]);
   const context = {};
   if (params.has('device')) context.device = params.get('device').toUpperCase();
   if (params.has('time')) context.localTime = params.get('time');
   const { data, errors } = await gql(QUERY, { profileId, context });
-  if (errors && errors.length) return showErrors(errors.map((e) => ({ code: (e.extensions && e.extensions.code) || 'ERROR', message: e.message })));
+  if (errors && errors.length) return showErrors(asErrors(errors));
   render(data.homepage);
 }
 main();
