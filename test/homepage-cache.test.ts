@@ -36,6 +36,18 @@ describe('homepage cache', () => {
     expect(after.rows.find((r) => r.kind === 'CONTINUE_WATCHING')!.items.map((i) => i.titleId)).toContain(title.id);
   });
 
+  it('builds again when the profile\'s settings change in the store, even where this server was not told (another replica)', async () => {
+    await page();
+    builds.mockClear();
+    const [stored] = await app.services.store.getProfiles([profile().id]);
+    // Written to the store directly, as another replica's updateProfile would: this server's cache hears nothing of it.
+    await app.services.store.updateProfile({ ...stored!, maturityLimit: 'TEENS' });
+    const after = await page();
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(after.rows.flatMap((r) => r.items).every((i) => app.services.catalog.get(i.titleId)!.maturityTier !== 'ADULTS')).toBe(true);
+    await app.services.store.updateProfile(stored!);
+  });
+
   it('builds again after impressions of the profile, and after the TTL', async () => {
     const shown = await page();
     builds.mockClear();

@@ -7,7 +7,7 @@ const MAX_ENTRIES = 50_000;
 
 /**
  * Built pages per (profile, context bucket), for a short TTL. The key carries a fingerprint of
- * the profile's watch state and the model version, so a new play (recorded by any replica
+ * the profile's watch state, its settings and the model version, so a new play (recorded by any replica
  * sharing the store) or a swapped bundle misses at once; impressions, which only move the
  * ranker's exposure features, drop the profile's pages through `forget`.
  */
@@ -24,7 +24,9 @@ export class HomepageCache<V> {
     // Every accepted playback adds one play to some watch state, so the sum changes with each.
     const history = `${req.signals.recent.length}:${req.signals.recent.reduce((n, w) => n + w.plays, 0)}`;
     const w = weights ? `${weights.click},${weights.finish},${weights.ret}` : '';
-    return [req.profile.id, c.device, c.localHour, c.localWeekday, c.country, session, history, modelVersion, w].join('|');
+    // The whole profile record: a limit lowered, personalization switched off or answers given on another replica miss at once too.
+    const { id, ...settings } = req.profile;
+    return [id, c.device, c.localHour, c.localWeekday, c.country, session, history, modelVersion, w, JSON.stringify(settings)].join('|');
   }
 
   get(key: string, now: number): V | undefined {

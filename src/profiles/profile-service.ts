@@ -48,7 +48,7 @@ export class ProfileService {
 
   async update(profile: Profile, input: ProfileUpdateData): Promise<Profile> {
     const fields = parseProfileUpdate(input);
-    if (fields.name !== undefined && fields.name !== profile.name) this.uniqueName(await this.store.profilesOfAccount(profile.accountId), fields.name);
+    if (fields.name !== undefined) this.uniqueName((await this.store.profilesOfAccount(profile.accountId)).filter((p) => p.id !== profile.id), fields.name);
     const isKids = fields.isKids ?? profile.isKids;
     // Turning a profile into a kids profile lowers its limit unless a limit is given.
     const limit = fields.maturityLimit ?? (isKids && !profile.isKids ? undefined : profile.maturityLimit);
