@@ -42,6 +42,8 @@ export interface AppHarness {
   world: World;
   /** Verifies the tokens requests carry; `auth.sign` issues them. */
   auth: Authenticator;
+  /** The secret `auth` signs with, for tests that craft tokens of their own (expired, altered). */
+  secret: string;
   /** Runs one operation in process as `caller` (default: account a1); returns data and errors like an HTTP client would see them. */
   run<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<{ data?: T; errors?: { message: string; extensions?: any; path?: any }[] }>;
   /** The headers `caller` sends (for requests over HTTP). */
@@ -54,7 +56,7 @@ export interface AppHarness {
  * or on the empty store `openStore` gives.
  */
 export async function startHarness(options: {
-  clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions; cacheSeconds?: number; anonymousCatalog?: boolean;
+  clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions; cacheSeconds?: number;
 } = {}): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
   const clock = options.clock ?? Date.now;
@@ -63,7 +65,8 @@ export async function startHarness(options: {
   const services = await createServices(store, await trainTestBundle(store, options.als), { clock, cacheSeconds: options.cacheSeconds });
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
-  const auth = new Authenticator({ secret: randomBytes(32).toString('base64url'), anonymousCatalog: options.anonymousCatalog ?? false }, clock);
+  const secret = randomBytes(32).toString('base64url');
+  const auth = new Authenticator({ secret, anonymousCatalog: false }, clock);
   const headersFor = async (caller: Caller = DEFAULT_CALLER): Promise<Record<string, string>> => {
     if ('headers' in caller) return caller.headers as Record<string, string>;
     if ('anonymous' in caller) return {};
@@ -80,6 +83,7 @@ export async function startHarness(options: {
     apollo,
     world: smallWorld(),
     auth,
+    secret,
     headersFor,
     async run(query, variables, caller) {
       const contextValue = await createContext(services, auth, { baseUrl: 'http://test', headers: await headersFor(caller) });
