@@ -28,7 +28,8 @@ else test.skip('similarTitles and addTitle on Neo4j (skipped: no Neo4j; set NEO4
 describe.each(stores)('similarTitles and addTitle through GraphQL on the %s store', (_name, openStore) => {
   let app: AppHarness;
   if (openStore) holdNeo4jWhileRunning();
-  beforeAll(async () => (app = await startHarness({ openStore })));
+  // Loading the world into Neo4j and training can pass jest's 60 s default on a busy machine.
+  beforeAll(async () => (app = await startHarness({ openStore })), 180_000);
   afterAll(async () => app.close());
 
   const anchor = () => app.world.titles.find((t) => t.directors.length === 1 && t.cast.length >= 3 && t.maturityTier === 'ADULTS')!;
