@@ -62,8 +62,10 @@ async function main(): Promise<void> {
     s = performance.now();
     // The context is part of the request: it verifies the token.
     const contextValue = await createContext(services, auth, { baseUrl: 'http://bench', headers: headers.get(id)! });
-    await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
+    const res = await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
     graphql.push(performance.now() - s);
+    // A refused token would time a fast error, not a page.
+    if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(`GraphQL failed for ${id}: ${JSON.stringify(res.body)}`);
     progress.update('homepages', i + 1, opts.requests);
   }
   progress.stop();
