@@ -9,19 +9,21 @@ import {
 } from '../schema/profile-data';
 import { nonEmptyId } from './args';
 
+const PROFILE_ID = 'One of the calling account\'s profiles.';
+
 /** Profile settings, onboarding and privacy: each mutation acts on one of the calling account's profiles. */
 @Resolver(() => Profile)
 export class ProfileSettingsResolver {
   constructor(private readonly services: Services) {}
 
   @Mutation(() => Profile, { description: 'Adds a profile to the calling account (at most 5). It starts with a cold-start homepage; completeOnboarding personalizes it at once.' })
-  async createProfile(@Arg('input', () => NewProfileInput) input: NewProfileInput, @Ctx() ctx: RequestContext) {
+  async createProfile(@Arg('input', () => NewProfileInput, { description: 'Name and settings of the new profile.' }) input: NewProfileInput, @Ctx() ctx: RequestContext) {
     return this.services.profiles.create(ctx.auth.accountId(), input as Parameters<Services['profiles']['create']>[1]);
   }
 
   @Mutation(() => Profile, { description: 'Changes a profile\'s name, kids flag, maturity limit or language; the next homepage applies them.' })
   async updateProfile(
-    @Arg('profileId', () => ID) profileId: string, @Arg('input', () => ProfileUpdateInput) input: ProfileUpdateInput, @Ctx() ctx: RequestContext,
+    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('input', () => ProfileUpdateInput, { description: 'The settings to change.' }) input: ProfileUpdateInput, @Ctx() ctx: RequestContext,
   ) {
     return this.services.profiles.update(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input as Parameters<Services['profiles']['update']>[1]);
   }
@@ -30,7 +32,7 @@ export class ProfileSettingsResolver {
     description: 'Stores what a new viewer likes: the next homepage folds the picked titles into its taste vector and weighs the genres, before any viewing.',
   })
   async completeOnboarding(
-    @Arg('profileId', () => ID) profileId: string, @Arg('input', () => OnboardingInput) input: OnboardingInput, @Ctx() ctx: RequestContext,
+    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('input', () => OnboardingInput, { description: 'Genres and titles the viewer picked.' }) input: OnboardingInput, @Ctx() ctx: RequestContext,
   ) {
     return this.services.profiles.completeOnboarding(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input);
   }
@@ -39,7 +41,7 @@ export class ProfileSettingsResolver {
     description: 'Switches personalization. Off: homepages are the non-personalized ones a new profile in the country gets, and playback and impressions of the profile are not recorded (they are acknowledged as `ignored`) until it is switched on again. Stored history is kept; deleteViewingHistory erases it.',
   })
   async setPersonalization(
-    @Arg('profileId', () => ID) profileId: string, @Arg('enabled', () => Boolean) enabled: boolean, @Ctx() ctx: RequestContext,
+    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('enabled', () => Boolean, { description: 'True to personalize and record, false to stop both.' }) enabled: boolean, @Ctx() ctx: RequestContext,
   ) {
     return this.services.profiles.setPersonalization(await ctx.auth.profile(nonEmptyId('profileId', profileId)), enabled);
   }
@@ -47,7 +49,7 @@ export class ProfileSettingsResolver {
   @Mutation(() => Boolean, {
     description: 'Erases the profile\'s viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. True when done.',
   })
-  async deleteViewingHistory(@Arg('profileId', () => ID) profileId: string, @Ctx() ctx: RequestContext) {
+  async deleteViewingHistory(@Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Ctx() ctx: RequestContext) {
     await this.services.privacy.eraseHistory(await ctx.auth.profile(nonEmptyId('profileId', profileId)));
     return true;
   }
