@@ -5,6 +5,7 @@ import path from 'node:path';
 import { stageProgress } from '../cli/progress';
 import { WORLD_SIZES, type WorldSize } from '../config/config';
 import { EVAL_DATASETS, loadEvalDataset, type EvalDatasetName } from './datasets';
+import type { Estimate } from './bootstrap';
 import type { SourceRecall } from './candidate-recall';
 import { evaluate, type EvalReport } from './evaluate';
 
@@ -67,6 +68,12 @@ function table(r: EvalReport): string {
       rows.push([name, String(arm.takeRate), String(arm.matched), `${arm.ci95[0]}–${arm.ci95[1]}`]);
     }
   }
+  const o = r.onboarding;
+  const est = (e: Estimate) => `${e.mean} (${e.ci95[0]}–${e.ci95[1]})`;
+  rows.push([], [`onboarding (${o.profiles} of ${o.testProfiles} profiles, ${o.answers.meanPicks} picks)`, 'ndcg@10 (95%)', 'recall@20 (95%)', '']);
+  for (const [name, m] of [...Object.entries(o.methods), ...Object.entries(o.paired)]) rows.push([name, est(m['ndcg@10']), est(m['recall@20']), '']);
+  rows.push([], ['training titles (profiles)', 'warm ndcg@10', 'after onboarding', 'warm − after onboarding']);
+  for (const b of o.byHistory) rows.push([`${b.titles} (${b.profiles})`, String(b.warm), String(b['after onboarding']), est(b['warm − after onboarding'])]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const notes = 'note' in r.artwork ? ['', `artwork replay ${r.artwork.note}`] : [];
   return [`${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`, ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')), ...notes].join('\n');

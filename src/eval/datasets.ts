@@ -3,8 +3,9 @@ import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '..
 import type { WorldSize } from '../config/config';
 import { projectRoot } from '../config/paths';
 import { readMovieLens } from '../import/movielens';
-import { readWorldData, worldExists } from '../world/files';
+import { readWorldData, readWorldTruth, worldExists } from '../world/files';
 import { generateWorld, observable } from '../world/generate';
+import type { WorldTruth } from '../world/truth';
 
 export const EVAL_DATASETS = ['world', 'movielens'] as const;
 export type EvalDatasetName = (typeof EVAL_DATASETS)[number];
@@ -19,6 +20,8 @@ export interface EvalDataset {
   events: PlaybackEvent[];
   /** Logged impressions (the world's); none for MovieLens, whose ranker learns from sampled negatives. */
   impressions: ImpressionEvent[];
+  /** The world's hidden tastes, for protocols that need a viewer's answers (onboarding); never shown to a recommender. */
+  truth?: WorldTruth;
 }
 
 export interface EvalDatasetOptions {
@@ -41,10 +44,15 @@ export async function loadEvalDataset(o: EvalDatasetOptions, onProgress?: (stage
   }
   if (o.path) {
     if (!(await worldExists(o.path))) throw new Error(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
-    return { name: 'world', description: `world from ${o.path}`, ...pick(await readWorldData(o.path)) };
+    // A world folder written without its truth file is still evaluated; onboarding genres then come from training history.
+    const truth = await readWorldTruth(o.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    return { name: 'world', description: `world from ${o.path}`, ...pick(await readWorldData(o.path)), truth };
   }
-  const world = observable(generateWorld(o.size, o.seed, onProgress));
-  return { name: 'world', description: `generated world, size ${o.size}, seed ${o.seed}`, ...pick(world) };
+  const world = generateWorld(o.size, o.seed, onProgress);
+  return { name: 'world', description: `generated world, size ${o.size}, seed ${o.seed}`, ...pick(observable(world)), truth: world.truth };
 }
 
 function pick(d: { titles: Title[]; accounts: Account[]; profiles: Profile[]; playbacks: PlaybackEvent[]; impressions: ImpressionEvent[] }) {

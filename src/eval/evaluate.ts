@@ -10,6 +10,7 @@ import { alsRecommender, itemKnn, popularity, type Recommender } from './recomme
 import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from './split';
 import { tuneAls, type TrialResult } from './tune-als';
 import { evalRetrieval } from './eval-retrieval';
+import { onboardingEval, type OnboardingReport } from './onboarding';
 import { twoStage, type TwoStageReport } from './two-stage';
 
 export interface EvalReport {
@@ -24,6 +25,8 @@ export interface EvalReport {
   als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
   /** Offline replay of the artwork bandit on logs with random artwork; a note where the dataset has none. */
   artwork: ArtworkReplayReport | { note: string };
+  /** Cold start: the same profiles warm, right after onboarding with no history, before onboarding, and by popularity. */
+  onboarding: OnboardingReport;
 }
 
 export type EvalProgress = (stage: string, done: number, total: number) => void;
@@ -64,6 +67,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const candidates = await candidateRecall(retrieval, split, (done, total) => onProgress?.('candidates', done, total));
   const staged = await twoStage(d, split, retrieval, seen, tuning.best, DEFAULT_FEEDBACK, onProgress);
   methods['two-stage'] = staged.method;
+  const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen }, onProgress);
   onProgress?.('artwork replay', 0, 1);
   const artwork = artworkReplay(d.titles, d.impressions, d.events)
     ?? { note: 'skipped: the dataset logs no impressions of titles with two or more artwork variants (MovieLens logs none)' };
@@ -88,5 +92,6 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
       trials: tuning.trials, trainSeconds,
     },
     artwork,
+    onboarding,
   };
 }

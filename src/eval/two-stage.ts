@@ -4,7 +4,7 @@ import { ModelRanker } from '../ranking/model-ranker';
 import { exportOnnx } from '../ranking/onnx-export';
 import { OnnxScorer } from '../ranking/onnx-scorer';
 import { HeuristicRanker, type RankedCandidate } from '../ranking/ranker';
-import { trainRanker, type RankerReport } from '../ranking/train-ranker';
+import { trainRanker, type RankerReport, type TrainedRanker } from '../ranking/train-ranker';
 import { impressionsBeforeHeldOut, rankerTrainingSet } from '../ranking/ranker-training-set';
 import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../ranking/utility';
 import type { AlsOptions } from '../retrieval/als';
@@ -46,6 +46,8 @@ export interface TwoStageReport {
     /** The same for what the first screen shows without scrolling (the device's rows × visible titles). */
     firstScreen: { withExploration: ExposureReport; withoutExploration: ExposureReport };
   };
+  /** The trained ranker itself, so other protocols rank with the same model (not part of the JSON report). */
+  trained: TrainedRanker;
 }
 
 /**
@@ -123,6 +125,7 @@ export async function twoStage(
         withoutExploration: screens.withoutExploration.report(d.titles.length),
       },
     },
+    trained,
   };
 }
 

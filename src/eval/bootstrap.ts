@@ -1,0 +1,30 @@
+import { Rng } from '../world/random';
+
+/** A mean over profiles with its 95% percentile-bootstrap interval. */
+export interface Estimate {
+  mean: number;
+  ci95: [number, number];
+}
+
+const RESAMPLES = 2000;
+
+/**
+ * Mean of per-profile values and a 95% interval from resampling profiles with replacement. For a
+ * paired comparison pass the per-profile differences: the interval then excludes what two methods
+ * share (the same profiles are easy or hard for both), which two separate intervals do not.
+ */
+export function bootstrapMean(values: readonly number[], seed: number | string): Estimate {
+  const n = values.length;
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  if (n === 0) return { mean: 0, ci95: [0, 0] };
+  const rng = new Rng(seed);
+  const means = new Float64Array(RESAMPLES);
+  for (let b = 0; b < RESAMPLES; b++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += values[Math.floor(rng.float() * n)];
+    means[b] = s / n;
+  }
+  means.sort();
+  const mean = values.reduce((a, x) => a + x, 0) / n;
+  return { mean: round(mean), ci95: [round(means[Math.floor(0.025 * RESAMPLES)]), round(means[Math.ceil(0.975 * RESAMPLES) - 1])] };
+}
