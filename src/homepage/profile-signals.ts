@@ -18,7 +18,12 @@ export interface ProfileSignals {
   recent: WatchState[];
   /** Titles the viewer picked at onboarding and has not played here (they appear in `recent` as finished). */
   declared: Set<string>;
+  /** Genre → share of the profile's engaged viewing in the last day: what it is into right now. */
+  sessionGenres: Map<string, number>;
 }
+
+/** Viewing this recent is the current session's, or the one before: it says what the viewer is into now. */
+const SESSION_MS = DAY_MS;
 
 /**
  * How much one onboarding genre weighs against a fully engaged watch of the same age: a few
@@ -71,10 +76,19 @@ export function profileSignals(
     seen: new Set(watch.map((w) => w.titleId)),
     recent: sorted,
     declared: new Set(declared.map((w) => w.titleId)),
+    sessionGenres: genreShares(played.filter((w) => now - w.lastAt <= SESSION_MS && (w.completed || w.progress >= MIN_SIGNAL_PROGRESS)), titleOf),
   };
 }
 
 /** Genres by descending affinity. */
 export function topGenres(signals: ProfileSignals, count: number): string[] {
   return [...signals.genreAffinity].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, count).map(([g]) => g);
+}
+
+/** Each genre's share of the watches' genres (a title's genres split its weight). */
+function genreShares(watch: readonly WatchState[], titleOf: (id: string) => Title | undefined): Map<string, number> {
+  const shares = new Map<string, number>();
+  const titles = watch.map((w) => titleOf(w.titleId)).filter((t): t is Title => t !== undefined && t.genres.length > 0);
+  for (const t of titles) for (const g of t.genres) shares.set(g, (shares.get(g) ?? 0) + 1 / t.genres.length / titles.length);
+  return shares;
 }

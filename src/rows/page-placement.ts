@@ -59,7 +59,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   // and exploration only replace them by worse ones. Rows are tried best bound first, so most are
   // never filled at a position where a better row has already been found.
   const bound = new Map(candidates.map((row) => [row, row.kind === 'CONTINUE_WATCHING' ? Infinity
-    : rowPrior(row.kind, context) * rowRelevance(row.pool.slice(0, layout.visibleItems).map((c) => c.utility), layout.visibleItems, bestUtility)]));
+    : rowPrior(row.kind, context) * (row.boost ?? 1) * rowRelevance(row.pool.slice(0, layout.visibleItems).map((c) => c.utility), layout.visibleItems, bestUtility)]));
   const remaining = [...candidates].sort((a, b) => bound.get(b)! - bound.get(a)!);
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();
@@ -77,7 +77,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
       const visible = filled.items.slice(0, layout.visibleItems);
       // Resuming is never stale, never repetitive, and a short list of it is a complete one.
       const exempt = row.kind === 'CONTINUE_WATCHING';
-      const score = rowPrior(row.kind, context) *
+      const score = rowPrior(row.kind, context) * (row.boost ?? 1) *
         rowRelevance(filled.items.map((c) => c.utility), exempt ? Math.min(layout.visibleItems, filled.items.length) : layout.visibleItems, bestUtility) *
         (exempt ? 1 : rowFreshness(visible.map(timesShown))) *
         (exempt ? 1 : diversityFactor(visible.map((c) => c.title.genres[0]), genresAbove, visibleAbove)) *

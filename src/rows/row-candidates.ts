@@ -15,7 +15,12 @@ export interface RowCandidate {
   reason: string;
   pool: RankedCandidate[];
   itemReason(c: RankedCandidate): string;
+  /** Multiplies the row type's prior for this one row (a genre the viewer is into right now). */
+  boost?: number;
 }
+
+/** A genre that is all of the last day's viewing doubles its row's prior: recent behaviour weighs heavily. */
+const SESSION_GENRE_BOOST = 1;
 
 /** A recent watch whose graph neighbours make a "Because You Watched" row. */
 export interface Anchor {
@@ -80,6 +85,7 @@ export function rowCandidates(req: HomepageRequest, ranked: readonly RankedCandi
       id: `genre:${genre}`, kind: 'GENRE', displayTitle: genre,
       reason: watched ? `${Math.round(signals.genreAffinity.get(genre)! * 100)}% of what you watch lately is ${genre}` : 'Among the genres most common in the titles picked for you',
       pool: fresh.filter((c) => c.title.genres.includes(genre)), itemReason: (c) => tasteReason(req, c, genre),
+      boost: 1 + SESSION_GENRE_BOOST * (signals.sessionGenres.get(genre) ?? 0),
     });
   }
   for (const row of languageRows(req, fresh)) rows.push(row);
