@@ -1,4 +1,5 @@
 import type { Candidate, HomepageRequest } from '../retrieval/candidates';
+import { coldStartPrior } from '../retrieval/model-sources';
 import type { FeatureModels, FeatureStore } from './features/feature-store';
 import { normaliseRows, type FeatureSpec } from './features/feature-spec';
 import type { OnnxScorer } from './onnx-scorer';
@@ -32,11 +33,25 @@ export class ModelRanker implements Ranker {
       this.onFailure(err);
       return this.fallback.rank(req, candidates, weights);
     }
-    return candidates
-      .map((c, i) => {
-        const p = { click: heads.click[i], finish: heads.finish[i], ret: heads.ret[i] };
-        return { ...c, heads: p, utility: utility(p, weights) };
-      })
-      .sort(byUtility);
+    const ranked = candidates.map((c, i) => {
+      const p = { click: heads.click[i], finish: heads.finish[i], ret: heads.ret[i] };
+      return { ...c, heads: p, utility: utility(p, weights) };
+    });
+    if (req.signals.seen.size === 0) this.orderByPopularity(req, ranked);
+    return ranked.sort(byUtility);
+  }
+
+  /**
+   * A profile with no history at all (new, erased, or personalization off) is one the ranker never
+   * saw: no training row has an empty history, and the click head fills such a page with acclaimed
+   * films, below plain popularity (docs/EVALUATION.md, cold start). Its candidates are ordered by
+   * four-week popularity weighed by the cold-start prior instead; utilities keep the model's
+   * scale (the best candidate gets the best model utility), so rows and exploration read them as usual.
+   */
+  private orderByPopularity(req: HomepageRequest, ranked: RankedCandidate[]): void {
+    const scores = ranked.map((c) => this.features.popularity(c.title.id, req.context.now) * coldStartPrior(req, c.title));
+    const best = Math.max(...scores);
+    const top = Math.max(...ranked.map((c) => c.utility));
+    ranked.forEach((c, i) => (c.utility = best > 0 ? top * (scores[i] / best) : c.utility));
   }
 }

@@ -58,6 +58,11 @@ export class FeatureStore {
     return this.exposure.of(profile.personalizationOff ? '' : profile.id, now);
   }
 
+  /** A title's plays across all viewers over the lookback, halving weekly (the ranker's popularity feature). */
+  popularity(titleId: string, now: number): number {
+    return this.titleStats.features(titleId, now).popularity;
+  }
+
   /** How many titles the profile was shown within the lookback (Profile.dataSummary). */
   exposedTitles(profileId: string, now: number): number {
     return this.exposure.titlesShown(profileId, now);
