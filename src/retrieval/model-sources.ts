@@ -135,17 +135,22 @@ export function coldStartPrior(req: HomepageRequest, title: Title): number {
 }
 
 /**
- * For new and light viewers: popular among viewers of the same country and kind (kids or not),
- * weighed by the cold-start prior among three times as many of them.
+ * For new and light viewers: popular among viewers of the same country and kind (kids or not).
+ * A profile with onboarding answers gets them weighed by the cold-start prior, among three times
+ * as many; without answers the segment's own order stays, the one the ranker trained on (logged
+ * viewers have no answers), and an empty profile's page is ordered by the prior in ModelRanker.
  */
 export function popularInSegmentSource(counters: PlayCounters): CandidateSourceProvider {
   return {
     source: 'POPULAR_IN_SEGMENT',
-    candidates: (req, limit) => req.signals.seen.size - req.signals.declared.size >= LITTLE_HISTORY
-      ? []
-      : fromCounter(req, counters.segments, PlayCounters.segmentKey(req.account.country, req.profile.isKids), limit * 3)
+    candidates: (req, limit) => {
+      if (req.signals.seen.size - req.signals.declared.size >= LITTLE_HISTORY) return [];
+      const segment = PlayCounters.segmentKey(req.account.country, req.profile.isKids);
+      if (!req.profile.onboarding) return fromCounter(req, counters.segments, segment, limit);
+      return fromCounter(req, counters.segments, segment, limit * 3)
         .map((x) => ({ title: x.title, score: x.score * coldStartPrior(req, x.title) }))
         .sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1))
-        .slice(0, limit),
+        .slice(0, limit);
+    },
   };
 }
