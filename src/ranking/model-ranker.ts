@@ -45,13 +45,13 @@ export class ModelRanker implements Ranker {
    * A profile with no history at all (new, erased, or personalization off) is one the ranker never
    * saw: no training row has an empty history, and the click head fills such a page with acclaimed
    * films, below plain popularity (docs/EVALUATION.md, cold start). Its candidates are ordered by
-   * four-week popularity weighed by the cold-start prior instead; utilities keep the model's
-   * scale (the best candidate gets the best model utility), so rows and exploration read them as usual.
+   * four-week popularity weighed by the cold-start prior instead (ties, such as titles nobody
+   * played lately, by the model). The candidates take the model's utilities in that order, so
+   * rows, exploration and the page's end read the same values as on any page.
    */
   private orderByPopularity(req: HomepageRequest, ranked: RankedCandidate[]): void {
-    const scores = ranked.map((c) => this.features.popularity(c.title.id, req.context.now) * coldStartPrior(req, c.title));
-    const best = Math.max(...scores);
-    const top = Math.max(...ranked.map((c) => c.utility));
-    ranked.forEach((c, i) => (c.utility = best > 0 ? top * (scores[i] / best) : c.utility));
+    const prior = new Map(ranked.map((c) => [c, this.features.popularity(c.title.id, req.context.now) * coldStartPrior(req, c.title)]));
+    const values = ranked.map((c) => c.utility).sort((a, b) => b - a);
+    [...ranked].sort((a, b) => prior.get(b)! - prior.get(a)! || b.utility - a.utility).forEach((c, k) => (c.utility = values[k]));
   }
 }
