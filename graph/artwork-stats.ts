@@ -171,6 +171,11 @@ export class ArtworkLedger {
     return credits;
   }
 
+  /** The profile's impressions, oldest first (ties by eventId). */
+  impressionsOf(profileId: string): readonly ImpressionEvent[] {
+    return this.byProfile.get(profileId) ?? [];
+  }
+
   /**
    * Takes a profile out of the counters (erasure of its history): its impressions and the credits
    * its plays gave them, and its theme counters. The reward rule never crosses profiles, so no

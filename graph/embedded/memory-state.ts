@@ -126,7 +126,7 @@ export class MemoryState {
     const id = after.id;
     const mine = (e: { profileId: string }) => e.profileId === id;
     const playbacks = this.playbacksByProfile.get(id) ?? [];
-    const impressions = this.impressions.all().filter(mine);
+    const impressions = [...this.artwork.impressionsOf(id)];
     this.playbacks.remove(mine);
     this.impressions.remove(mine);
     for (const e of playbacks) this.playbackIds.delete(e.eventId);
@@ -141,7 +141,7 @@ export class MemoryState {
 
   profileData(profileId: string): StoredProfileData {
     const playbacks = this.playbacksByProfile.get(profileId) ?? [];
-    const impressions = this.impressions.all().filter((e) => e.profileId === profileId);
+    const impressions = this.artwork.impressionsOf(profileId);
     const times = [...playbacks, ...impressions].map((e) => e.occurredAt).sort((a, b) => a - b);
     return {
       playbacks: playbacks.length,

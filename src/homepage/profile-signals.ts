@@ -36,7 +36,7 @@ const ONBOARDING_GENRE_WEIGHT = 1;
  * liked is the strongest signal a new profile has, and as a watch it reaches every stage at once
  * (the fold-in of the collaborative vector, content neighbours, genre affinity, the ranker).
  */
-export function declaredWatches(profileId: string, onboarding: Onboarding, watch: readonly WatchState[]): WatchState[] {
+function declaredWatches(profileId: string, onboarding: Onboarding, watch: readonly WatchState[]): WatchState[] {
   const played = new Set(watch.map((w) => w.titleId));
   const at = onboarding.completedAt;
   return onboarding.titleIds.filter((id) => !played.has(id))
