@@ -52,7 +52,7 @@ export class PrivacyService {
     const country = account?.country ?? 'XX';
     for (const e of erased.playbacks) this.derived.counters.note(country, profile.isKids, e.titleId, e.occurredAt, -1);
     for (const e of erased.impressions) this.derived.counters.noteImpression(e.titleId, e.occurredAt, -1);
-    this.derived.features.forget(profile.id, erased);
+    this.derived.features.forget(profile.id, erased, this.clock());
     this.derived.model().forget(profile.id);
     await this.derived.forgetCaches(profile.id, [...new Set(erased.impressions.map((e) => e.titleId))]);
     return erased;

@@ -69,10 +69,12 @@ export class FeatureStore {
   }
 
   /** Forgets a profile's exposure and takes its erased events out of the title statistics. */
-  forget(profileId: string, erased: { playbacks: readonly PlaybackEvent[]; impressions: readonly ImpressionEvent[] }): void {
+  forget(profileId: string, erased: { playbacks: readonly PlaybackEvent[]; impressions: readonly ImpressionEvent[] }, now: number): void {
     this.exposure.forget(profileId);
-    for (const e of erased.playbacks) this.titleStats.notePlayback(e, -1);
-    for (const e of erased.impressions) this.titleStats.noteImpression(e, -1);
+    // Older events were never counted (the store is read from the lookback on): nothing to take out.
+    const counted = (e: { occurredAt: number }) => e.occurredAt >= now - TITLE_STATS_LOOKBACK_MS;
+    for (const e of erased.playbacks.filter(counted)) this.titleStats.notePlayback(e, -1);
+    for (const e of erased.impressions.filter(counted)) this.titleStats.noteImpression(e, -1);
   }
 
   /** A title's impressions and plays across all viewers within the lookback (exploration's uncertainty). */
