@@ -1,5 +1,5 @@
 import type { HomepageResult } from '../src/homepage/homepage-service';
-import { smallWorld, startHarness, type AppHarness } from './support/app-harness';
+import { AFTER_LAST_PLAY, startHarness, type AppHarness } from './support/app-harness';
 
 const TV = { device: 'TV' as const, localTime: '2026-11-27T20:00' };
 const DATA_SUMMARY = `dataSummary { description personalization playbackEvents impressionEvents titlesWatched artworkThemeCounters
@@ -16,7 +16,7 @@ const sources = (page: HomepageResult) => new Set(page.rows.flatMap((r) => r.ite
 describe('privacy controls', () => {
   let app: AppHarness;
   // The server's clock an hour after the world's last play: its four-week statistics then hold the world's last weeks.
-  const now = smallWorld().playbacks.reduce((m, e) => Math.max(m, e.occurredAt), 0) + 3_600_000;
+  const now = AFTER_LAST_PLAY;
   beforeAll(async () => (app = await startHarness({ clock: () => now, cacheSeconds: 60 })), 120_000);
   afterAll(() => app.close());
 

@@ -33,6 +33,9 @@ export function smallWorld(): World {
 export type Caller =
   | { as: string } | { ownerOf: string } | { partner: string } | { admin: string } | { anonymous: true } | { headers: RequestHeaders };
 
+/** An hour after the small world's last play: a server clock for tests whose pages must not move with the date they run on. */
+export const AFTER_LAST_PLAY = smallWorld().playbacks.reduce((m, e) => Math.max(m, e.occurredAt), 0) + 3_600_000;
+
 /** Account a1 owns a1-p1, the profile most tests use. */
 export const DEFAULT_CALLER: Caller = { as: 'a1' };
 
