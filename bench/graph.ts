@@ -7,21 +7,21 @@ import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { connectNeo4j } from '../graph/neo4j/connect';
 import { Neo4jStore } from '../graph/neo4j/neo4j-store';
 import type { Store } from '../graph/store';
-import { stageProgress } from '../src/cli/progress';
+import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/config/config';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
 import { createApollo } from '../src/server/app';
 import { createContext } from '../src/server/context';
-import { createLogger } from '../src/server/logger';
+import { createLogger } from '../src/shared/logger';
 import { createServices } from '../src/server/services';
 import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
 import { generateWorld, observable } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { percentiles, printReport, type Measurement } from './report';
 
-const launcher = require('../../graph/neo4j-launcher/control.js') as {
+const launcher = require('../../graph/neo4j-launcher/control') as {
   start(o: { port: number; log?: (m: string) => void }): Promise<{ uri: string; reused: boolean }>;
   stop(o: { port: number; log?: (m: string) => void }): Promise<void>;
 };

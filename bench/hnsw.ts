@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import os from 'node:os';
-import { stageProgress } from '../src/cli/progress';
+import { stageProgress } from '../src/shared/progress';
 import { HNSW_DEFAULTS, HnswIndex } from '../src/retrieval/hnsw-index';
-import { clusteredVectors, recall } from '../src/retrieval/synthetic-vectors';
+import { clusteredVectors, recall } from '../test/support/synthetic-vectors';
 import { BruteForceIndex, type Neighbour, type VectorIndex } from '../src/retrieval/vector-index';
-import { Rng } from '../src/world/random';
+import { Rng } from '../src/shared/random';
 import { percentiles, printReport, type Measurement } from './report';
 
 // 600 is not in the original sweep; it sits between the old default (400) and the new one (800).

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { loadDataset } from '../src/catalog/load-dataset';
-import { stageProgress } from '../src/cli/progress';
+import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/config/config';
 import { FEATURE_COUNT, normaliseRows } from '../src/ranking/features/feature-spec';
 import { HEADS } from '../src/ranking/multitask-model';

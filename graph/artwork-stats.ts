@@ -1,4 +1,4 @@
-import type { Artwork, ArtworkTheme, ImpressionEvent, PlaybackEvent, Title } from './types';
+import type { Artwork, ArtworkTheme, ImpressionEvent, PlaybackEvent, Title } from '../src/domain/types';
 
 /**
  * The artwork bandit's statistics, derived from stored events by one set of pure rules that both

@@ -1,9 +1,6 @@
 import type { WorldData } from '../src/world/generate';
 import type { ArtworkStat, ThemeStat } from './artwork-stats';
-import type {
-  Account, ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge,
-  StoredProfileData, Title, WatchState,
-} from './types';
+import type { Account, ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, StoredProfileData, Title, WatchState } from '../src/domain/types';
 
 /** A person with the titles they acted in or directed (ids sorted). */
 export interface Person {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Account as AccountRecord, PlaybackEvent, Profile as ProfileRecord } from '../graph/types';
+import type { Account as AccountRecord, PlaybackEvent, Profile as ProfileRecord } from '../src/domain/types';
 import type { RequestContext } from '../src/server/context';
 import { badInput, forbidden } from '../src/server/errors';
 import type { Services } from '../src/server/services';

@@ -1,12 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import type { Onboarding, Profile as ProfileRecord } from '../graph/types';
+import type { Onboarding, Profile as ProfileRecord } from '../src/domain/types';
 import type { ProfileDataSummary as SummaryRecord } from '../src/profiles/privacy-service';
 import type { RequestContext } from '../src/server/context';
 import type { Services } from '../src/server/services';
 import { Profile } from '../schema/profile';
-import {
-  NewProfileInput, OnboardingAnswers, OnboardingInput, ProfileDataSummary, ProfileUpdateInput, type TasteVectorSource,
-} from '../schema/profile-data';
+import { NewProfileInput, OnboardingAnswers, OnboardingInput, ProfileDataSummary, ProfileUpdateInput, type TasteVectorSource } from '../schema/profile-data';
 import { nonEmptyId } from './args';
 
 const PROFILE_ID = 'One of the calling account\'s profiles.';

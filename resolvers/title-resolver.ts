@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Artwork as ArtworkRecord, Title as TitleRecord } from '../graph/types';
+import type { Artwork as ArtworkRecord, Title as TitleRecord } from '../src/domain/types';
 import type { RequestContext } from '../src/server/context';
 import { badInput, notFound } from '../src/server/errors';
 import type { Services } from '../src/server/services';

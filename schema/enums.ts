@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
-import { ARTWORK_THEMES, DEVICES, MATURITY_TIERS, TITLE_KINDS } from '../graph/types';
-import { CANDIDATE_SOURCES } from '../src/retrieval/candidates';
-import { ROW_KINDS } from '../src/rows/row-builder';
+import { ARTWORK_THEMES, DEVICES, MATURITY_TIERS, TITLE_KINDS } from '../src/domain/types';
+import { CANDIDATE_SOURCES } from '../src/pipeline/candidates';
+import { ROW_KINDS } from '../src/pipeline/rows';
 
 /** GraphQL enums are built from the domain's constant lists, so the two cannot drift apart. */
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };

@@ -3,7 +3,7 @@ import { Authenticator } from '../src/auth/authenticator';
 import { secretKey, signToken, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/auth/tokens';
 import { startApp, type RunningApp } from '../src/server/app';
 import { createContext } from '../src/server/context';
-import { createLogger } from '../src/server/logger';
+import { createLogger } from '../src/shared/logger';
 import { startHarness, type AppHarness, type Caller } from './support/app-harness';
 
 /**

@@ -1,8 +1,8 @@
 import { ArtworkCounters, statDeltas, type VariantCounts } from '../graph/artwork-stats';
-import type { Artwork, ArtworkTheme, ImpressionEvent, Title } from '../graph/types';
+import type { Artwork, ArtworkTheme, ImpressionEvent, Title } from '../src/domain/types';
 import { logit, sampleBeta, sampleGamma } from '../src/artwork/sampling';
 import { choosePage, DEFAULT_PRIORS, themeAffinity, type TitleArms } from '../src/artwork/thompson-policy';
-import { Rng } from '../src/world/random';
+import { Rng } from '../src/shared/random';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

@@ -5,13 +5,13 @@ import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import type { Store } from '../graph/store';
 import { ThompsonArtworkSelector } from '../src/artwork/artwork-selector';
 import { ArtworkStatsCache } from '../src/artwork/artwork-stats-cache';
-import { CatalogIndex } from '../src/catalog/catalog-index';
+import { CatalogIndex } from '../src/pipeline/catalog-index';
 import { ImpressionService } from '../src/events/impression-service';
 import { PlaybackService } from '../src/events/playback-service';
 import type { FeatureStore } from '../src/ranking/features/feature-store';
-import type { HomepageRequest } from '../src/retrieval/candidates';
-import type { RetrievalUpdates } from '../src/retrieval/online-updates';
-import { Rng } from '../src/world/random';
+import type { HomepageRequest } from '../src/pipeline/candidates';
+import type { RetrievalUpdates } from '../src/events/online-updates';
+import { Rng } from '../src/shared/random';
 import { FIXTURE_START, fixtureData, fixtureSimilarity } from './support/fixture-data';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
-import { allowedFor } from '../graph/types';
-import { CANDIDATE_SOURCES } from '../src/retrieval/candidates';
+import { allowedFor } from '../src/domain/types';
+import { CANDIDATE_SOURCES } from '../src/pipeline/candidates';
 import { DecayedCounter } from '../src/retrieval/trending';
 import { startHarness, type AppHarness } from './support/app-harness';
 

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config/config';
-import { DEFAULT_UTILITY } from '../src/ranking/utility';
+import { DEFAULT_UTILITY } from '../src/pipeline/utility';
 
 describe('config', () => {
   it('has documented defaults', () => {

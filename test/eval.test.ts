@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot } from '../src/config/paths';
+import { projectRoot } from '../src/shared/paths';
 import { loadEvalDataset } from '../src/eval/datasets';
 import { evaluate } from '../src/eval/evaluate';
 import { ndcgAt, recallAt } from '../src/eval/metrics';
-import { splitByTime } from '../src/eval/split';
-import { CANDIDATE_SOURCES } from '../src/retrieval/candidates';
+import { splitByTime } from '../src/training/split';
+import { CANDIDATE_SOURCES } from '../src/pipeline/candidates';
 import { playback } from './support/fixture-data';
 
 describe('offline evaluation', () => {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
-import { allowedFor } from '../graph/types';
+import { allowedFor } from '../src/domain/types';
 import { loadDataset } from '../src/catalog/load-dataset';
 import { createServices, type Services } from '../src/server/services';
 import { trainTestBundle } from './support/app-harness';

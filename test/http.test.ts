@@ -1,5 +1,5 @@
 import { startApp, type RunningApp } from '../src/server/app';
-import { createLogger } from '../src/server/logger';
+import { createLogger } from '../src/shared/logger';
 import { startHarness, type AppHarness } from './support/app-harness';
 
 describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {

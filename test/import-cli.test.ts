@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
-import { projectRoot } from '../src/config/paths';
+import { projectRoot } from '../src/shared/paths';
 
 const run = promisify(execFile);
 const CLI = path.join(projectRoot(), 'dist', 'src', 'import', 'cli.js');

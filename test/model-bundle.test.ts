@@ -4,9 +4,9 @@ import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { loadDataset } from '../src/catalog/load-dataset';
 import { loadConfig } from '../src/config/config';
-import { ensureModel } from '../src/server/bootstrap';
-import { createLogger } from '../src/server/logger';
-import { newestBundleDir } from '../src/training/model-bundle';
+import { ensureModel } from '../src/setup/bootstrap';
+import { createLogger } from '../src/shared/logger';
+import { newestBundleDir } from '../src/models/model-bundle';
 import { generateWorld, observable } from '../src/world/generate';
 
 describe('model bundles at start', () => {

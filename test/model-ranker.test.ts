@@ -1,8 +1,8 @@
 import { FEATURE_COUNT } from '../src/ranking/features/feature-spec';
 import { ModelRanker } from '../src/ranking/model-ranker';
 import { OnnxScorer } from '../src/ranking/onnx-scorer';
-import { HeuristicRanker } from '../src/ranking/ranker';
-import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../src/ranking/utility';
+import { HeuristicRanker } from '../src/ranking/heuristic-ranker';
+import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../src/pipeline/utility';
 import { startHarness, type AppHarness } from './support/app-harness';
 
 describe('the served ranker', () => {

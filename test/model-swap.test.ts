@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeBundle, type ModelBundle } from '../src/training/model-bundle';
+import { writeBundle, type ModelBundle } from '../src/models/model-bundle';
 import { trainBundle } from '../src/training/train-bundle';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';

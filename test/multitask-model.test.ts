@@ -6,7 +6,7 @@ import { HEADS, type Head, type HeadOutputs, MultiTaskModel, sigmoid } from '../
 import { lossAndGradients, type Objective, trainMultiTask, type TrainingData, type TrainResult } from '../src/ranking/multitask-training';
 import { exportOnnx } from '../src/ranking/onnx-export';
 import { OnnxScorer } from '../src/ranking/onnx-scorer';
-import { Rng } from '../src/world/random';
+import { Rng } from '../src/shared/random';
 
 const D = 12;
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, SERVER_ENTRY, startServerProcess, stopProcess, type ServerProcess } from './support/server-process';
 
-const launcher = require('../graph/neo4j-launcher/control.js') as {
+const launcher = require('../graph/neo4j-launcher/control') as {
   javaToolsAvailable(): boolean;
   start(o: { port: number; dataDir?: string; log?: (m: string) => void }): Promise<{ uri: string }>;
   stop(o: { port: number; log?: (m: string) => void }): Promise<void>;

@@ -1,4 +1,4 @@
-import type { WatchState } from '../graph/types';
+import type { WatchState } from '../src/domain/types';
 import { bootstrapMean } from '../src/eval/bootstrap';
 import { loadEvalDataset } from '../src/eval/datasets';
 import { evaluate, type EvalReport } from '../src/eval/evaluate';

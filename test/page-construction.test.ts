@@ -1,6 +1,6 @@
-import type { Title } from '../graph/types';
-import { resolveContext } from '../src/homepage/viewing-context';
-import type { RankedCandidate } from '../src/ranking/ranker';
+import type { Title } from '../src/domain/types';
+import { resolveContext } from '../src/pipeline/viewing-context';
+import type { RankedCandidate } from '../src/ranking/heuristic-ranker';
 import { DEVICE_LAYOUTS } from '../src/rows/device-layout';
 import { explorable, explorationSlots, takeRateUncertainty, type TitleEvidence } from '../src/rows/exploration';
 import { placeRows, type PlacementInputs } from '../src/rows/page-placement';

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { projectRoot } from '../src/config/paths';
+import { projectRoot } from '../src/shared/paths';
 import { startApp, type RunningApp } from '../src/server/app';
-import { createLogger } from '../src/server/logger';
+import { createLogger } from '../src/shared/logger';
 import { startHarness, type AppHarness } from './support/app-harness';
 
 // Debian's chromium; `.ci/run` installs it and sets REQUIRE_CHROMIUM=1, so CI never skips this file.

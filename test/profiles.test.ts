@@ -1,4 +1,4 @@
-import { allowedFor, type MaturityTier } from '../graph/types';
+import { allowedFor, type MaturityTier } from '../src/domain/types';
 import type { HomepageResult } from '../src/homepage/homepage-service';
 import { startHarness, type AppHarness } from './support/app-harness';
 

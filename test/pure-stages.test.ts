@@ -1,7 +1,7 @@
-import type { Account, Title, WatchState } from '../graph/types';
-import { profileSignals, topGenres } from '../src/homepage/profile-signals';
-import { resolveContext } from '../src/homepage/viewing-context';
-import { contextFit } from '../src/ranking/ranker';
+import type { Account, Title, WatchState } from '../src/domain/types';
+import { profileSignals, topGenres } from '../src/pipeline/profile-signals';
+import { resolveContext } from '../src/pipeline/viewing-context';
+import { contextFit } from '../src/ranking/heuristic-ranker';
 import { fixtureData } from './support/fixture-data';
 
 const account: Account = { id: 'a', country: 'KR', utcOffsetMinutes: 540, createdAt: 0 };

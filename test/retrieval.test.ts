@@ -6,13 +6,13 @@ import { DEFAULT_ALS, trainAls, type AlsFactors } from '../src/retrieval/als';
 import { CollaborativeModel } from '../src/retrieval/collaborative-model';
 import { HnswIndex } from '../src/retrieval/hnsw-index';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
-import { watchStatesFrom } from '../graph/watch-state';
+import { watchStatesFrom } from '../src/domain/watch-state';
 import { buildInteractions } from '../src/retrieval/interactions';
 import { BruteForceIndex } from '../src/retrieval/vector-index';
 import { FEATURE_COUNT, fitFeatureSpec } from '../src/ranking/features/feature-spec';
 import { DEFAULT_SHAPE, MultiTaskModel } from '../src/ranking/multitask-model';
 import { exportOnnx } from '../src/ranking/onnx-export';
-import { readBundle, writeBundle, type BundleManifest } from '../src/training/model-bundle';
+import { readBundle, writeBundle, type BundleManifest } from '../src/models/model-bundle';
 import { generateWorld } from '../src/world/generate';
 import { sharedDataFile } from './support/fixture-data';
 

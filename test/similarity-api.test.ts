@@ -1,5 +1,5 @@
 import type { Store } from '../graph/store';
-import { allowedFor, type Title } from '../graph/types';
+import { allowedFor, type Title } from '../src/domain/types';
 import { startHarness, type AppHarness } from './support/app-harness';
 import { holdNeo4jWhileRunning, NEO4J_URI, openEmptyNeo4jStore } from './support/neo4j';
 

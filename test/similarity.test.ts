@@ -1,4 +1,4 @@
-import type { Title } from '../graph/types';
+import type { Title } from '../src/domain/types';
 import { ContentIndex } from '../src/similarity/content-index';
 import { blendedScore, buildSimilarityGraph, DEFAULT_SIMILARITY, edgesForNewTitle } from '../src/similarity/similarity-graph';
 import { similarityReason } from '../src/similarity/similarity-reason';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import type { Store } from '../graph/store';
-import { MATURITY_TIERS, type ImpressionEvent, type PlaybackEvent } from '../graph/types';
+import { MATURITY_TIERS, type ImpressionEvent, type PlaybackEvent } from '../src/domain/types';
 import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
 import { observable } from '../src/world/generate';
 import { smallWorld } from './support/app-harness';

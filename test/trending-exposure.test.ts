@@ -1,7 +1,7 @@
-import type { HomepageRequest } from '../src/retrieval/candidates';
+import type { HomepageRequest } from '../src/pipeline/candidates';
 import { trendingCorrection, trendingSource } from '../src/retrieval/model-sources';
 import { PlayCounters } from '../src/retrieval/play-counters';
-import { CatalogIndex } from '../src/catalog/catalog-index';
+import { CatalogIndex } from '../src/pipeline/catalog-index';
 import { fixtureData } from './support/fixture-data';
 
 const DAY = 86_400_000;

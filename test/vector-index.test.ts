@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HnswIndex } from '../src/retrieval/hnsw-index';
-import { clusteredVectors, recall } from '../src/retrieval/synthetic-vectors';
+import { clusteredVectors, recall } from './support/synthetic-vectors';
 import { BruteForceIndex, type Neighbour, type VectorIndex } from '../src/retrieval/vector-index';
-import { Rng } from '../src/world/random';
+import { Rng } from '../src/shared/random';
 
 const K = 300;
 const row = (m: Float32Array, dim: number, i: number) => m.subarray(i * dim, (i + 1) * dim);

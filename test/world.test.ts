@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ARTWORK_THEMES, FINISHED_PROGRESS } from '../graph/types';
+import { ARTWORK_THEMES, FINISHED_PROGRESS } from '../src/domain/types';
 import { readWorldData, readWorldTruth, writeWorld } from '../src/world/files';
 import { generateWorld } from '../src/world/generate';
 import { GENRES } from '../src/world/vocabulary';

@@ -4,7 +4,7 @@ import { readSimilarity, readWorldData, worldExists, writeWorldData } from '../.
 import type { WorldData } from '../../src/world/generate';
 import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
 import type { LoadProgress, Person, ProfilePage, Store } from '../store';
-import type { ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title } from '../types';
+import type { ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title } from '../../src/domain/types';
 import { Journal } from './journal';
 import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';

@@ -1,4 +1,4 @@
-import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title } from '../types';
+import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title } from '../../src/domain/types';
 
 /** One acknowledged write, as the embedded store journals it. */
 export type JournalRecord =

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { syncPath } from '../fs-sync';
+import { syncPath } from '../../src/shared/fs-sync';
 
 type Waiter = { resolve: () => void; reject: (err: unknown) => void };
 

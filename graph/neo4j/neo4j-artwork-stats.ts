@@ -1,8 +1,6 @@
 import type { ManagedTransaction } from 'neo4j-driver';
-import {
-  REWARD_WINDOW_MS, inCreditOrder, statDeltas, themeKey, type StatDeltas, type VariantCounts,
-} from '../artwork-stats';
-import type { ImpressionEvent, PlaybackEvent, Title } from '../types';
+import { REWARD_WINDOW_MS, inCreditOrder, statDeltas, themeKey, type StatDeltas, type VariantCounts } from '../artwork-stats';
+import type { ImpressionEvent, PlaybackEvent, Title } from '../../src/domain/types';
 import { artworkProps, themeStatsProps, toTitle } from './neo4j-records';
 
 type Props = Record<string, unknown>;

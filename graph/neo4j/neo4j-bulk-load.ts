@@ -1,8 +1,8 @@
 import type { WorldData } from '../../src/world/generate';
 import { ArtworkLedger } from '../artwork-stats';
 import type { LoadProgress } from '../store';
-import type { SimilarEdge } from '../types';
-import { watchStatesFrom } from '../watch-state';
+import type { SimilarEdge } from '../../src/domain/types';
+import { watchStatesFrom } from '../../src/domain/watch-state';
 import { firstOfEachId } from './first-of-each-id';
 import type { CypherExecutor } from './cypher-executor';
 import { accountProps, impressionProps, playbackProps, profileProps, themeStatsProps, titleProps, watchProps } from './neo4j-records';

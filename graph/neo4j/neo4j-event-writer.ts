@@ -1,6 +1,6 @@
 import type { ManagedTransaction } from 'neo4j-driver';
-import type { ImpressionEvent, PlaybackEvent, RecordOutcome } from '../types';
-import { applyToWatchState } from '../watch-state';
+import type { ImpressionEvent, PlaybackEvent, RecordOutcome } from '../../src/domain/types';
+import { applyToWatchState } from '../../src/domain/watch-state';
 import type { CypherExecutor } from './cypher-executor';
 import { firstOfEachId } from './first-of-each-id';
 import { countImpressions, creditPlays } from './neo4j-artwork-stats';

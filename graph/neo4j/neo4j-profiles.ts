@@ -1,5 +1,5 @@
 import { DuplicateProfileError, ProfileLimitError, UnknownProfileError } from '../errors';
-import type { ErasedHistory, Profile, StoredProfileData } from '../types';
+import type { ErasedHistory, Profile, StoredProfileData } from '../../src/domain/types';
 import type { CypherExecutor } from './cypher-executor';
 import { profileProps, toImpression, toPlayback, toProfile } from './neo4j-records';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Artwork, ImpressionEvent, PlaybackEvent, Title } from '../../graph/types';
-import type { HomepageRequest } from '../retrieval/candidates';
-import { Rng } from '../world/random';
+import type { Artwork, ImpressionEvent, PlaybackEvent, Title } from '../domain/types';
+import type { HomepageRequest } from '../pipeline/candidates';
+import { Rng } from '../shared/random';
 import type { ArtworkStatsCache } from './artwork-stats-cache';
 import type { RandomSource } from './sampling';
 import { choosePage, DEFAULT_PRIORS, type ChoiceKind, type PolicyPriors } from './thompson-policy';

@@ -1,6 +1,6 @@
 import { addThemeCounts, statDeltas, type ThemeCounts, type VariantCounts } from '../../graph/artwork-stats';
 import type { Store } from '../../graph/store';
-import type { ArtworkTheme, ImpressionEvent, Title } from '../../graph/types';
+import type { ArtworkTheme, ImpressionEvent, Title } from '../domain/types';
 
 interface Entry<V> {
   value: V;

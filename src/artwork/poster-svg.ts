@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Artwork, ArtworkTheme, Title } from '../../graph/types';
+import type { Artwork, ArtworkTheme, Title } from '../domain/types';
 
 /** Colours and a motif per theme, so variants of one title look different at a glance. */
 const THEME_STYLE: Record<ArtworkTheme, { from: string; to: string; accent: string; motif: string }> = {

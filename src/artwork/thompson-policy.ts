@@ -1,5 +1,5 @@
 import type { ThemeCounts, VariantCounts } from '../../graph/artwork-stats';
-import type { Artwork, ArtworkTheme, Title } from '../../graph/types';
+import type { Artwork, ArtworkTheme, Title } from '../domain/types';
 import { logit, sampleBeta, type RandomSource } from './sampling';
 
 /**

@@ -1,5 +1,5 @@
 import type { Store } from '../../graph/store';
-import type { Profile } from '../../graph/types';
+import type { Profile } from '../domain/types';
 import { badInput, forbidden, notFound, unauthenticated } from '../server/errors';
 import type { Principal } from './principal';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ARTWORK_THEMES, MATURITY_TIERS, TITLE_KINDS } from '../../graph/types';
+import { ARTWORK_THEMES, MATURITY_TIERS, TITLE_KINDS } from '../domain/types';
 import { fromZod } from '../server/errors';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');

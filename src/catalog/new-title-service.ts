@@ -1,10 +1,10 @@
 import { DuplicateTitleError } from '../../graph/errors';
 import type { Store } from '../../graph/store';
-import type { ArtworkTheme, PersonRef, Title } from '../../graph/types';
+import type { ArtworkTheme, PersonRef, Title } from '../domain/types';
 import { badInput } from '../server/errors';
 import type { ContentIndex } from '../similarity/content-index';
 import { edgesForNewTitle, type SimilarityOptions } from '../similarity/similarity-graph';
-import type { CatalogIndex } from './catalog-index';
+import type { CatalogIndex } from '../pipeline/catalog-index';
 import { personSlug } from './person-id';
 import { parseNewTitle, type NewTitleData, type NewTitleInputData } from './new-title-input';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { IMPORT_FORMATS } from '../import/import-formats';
+import { IMPORT_FORMATS } from '../domain/import-formats';
 import { DEFAULT_ALS } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
-import { DEFAULT_UTILITY, UtilityWeightsSchema } from '../ranking/utility';
+import { DEFAULT_UTILITY, UtilityWeightsSchema } from '../pipeline/utility';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
 import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../training/train-bundle';

@@ -1,7 +1,7 @@
 import { ArtworkCounters, ArtworkLedger, statDeltas, type ThemeCounts } from '../../graph/artwork-stats';
-import type { ArtworkTheme, ImpressionEvent, PlaybackEvent, Title } from '../../graph/types';
+import type { ArtworkTheme, ImpressionEvent, PlaybackEvent, Title } from '../domain/types';
 import { choosePage, DEFAULT_PRIORS, variantPosteriors, type PolicyPriors, type TitleArms } from '../artwork/thompson-policy';
-import { Rng } from '../world/random';
+import { Rng } from '../shared/random';
 
 /** Take rate of one policy over the replayed impressions it agreed with. */
 export interface ReplayArm {

@@ -1,4 +1,4 @@
-import { Rng } from '../world/random';
+import { Rng } from '../shared/random';
 
 /** A mean over profiles with its 95% percentile-bootstrap interval. */
 export interface Estimate {

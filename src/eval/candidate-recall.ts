@@ -1,7 +1,7 @@
-import { CANDIDATE_SOURCES, type CandidateSource } from '../retrieval/candidates';
+import { CANDIDATE_SOURCES, type CandidateSource } from '../pipeline/candidates';
 import type { EvalRetrieval } from './eval-retrieval';
 import { recallAt } from './metrics';
-import type { Split } from './split';
+import type { Split } from '../training/split';
 
 export interface SourceRecall {
   /** Recall of what the source contributes to the ~300 candidates of the server's union (its quota). */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { stageProgress } from '../cli/progress';
+import { stageProgress } from '../shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../config/config';
 import { EVAL_DATASETS, loadEvalDataset, type EvalDatasetName } from './datasets';
 import type { Estimate } from './bootstrap';

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../../graph/types';
+import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../domain/types';
 import type { WorldSize } from '../config/config';
-import { projectRoot } from '../config/paths';
+import { projectRoot } from '../shared/paths';
 import { readMovieLens } from '../import/movielens';
 import { readWorldData, readWorldTruth, worldExists } from '../world/files';
 import { generateWorld, observable } from '../world/generate';

@@ -1,11 +1,11 @@
-import { impressionsBeforeHeldOut } from '../ranking/ranker-training-set';
-import type { PlaybackEvent, SimilarEdge } from '../../graph/types';
-import { watchStatesFrom } from '../../graph/watch-state';
-import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
-import { profileSignals } from '../homepage/profile-signals';
-import { resolveContext } from '../homepage/viewing-context';
+import { impressionsBeforeHeldOut } from '../training/ranker-training-set';
+import type { PlaybackEvent, SimilarEdge } from '../domain/types';
+import { watchStatesFrom } from '../domain/watch-state';
+import { CatalogIndex, POPULARITY_WINDOW_MS } from '../pipeline/catalog-index';
+import { profileSignals } from '../pipeline/profile-signals';
+import { resolveContext } from '../pipeline/viewing-context';
 import type { AlsFactors, AlsOptions } from '../retrieval/als';
-import type { HomepageRequest, UnionCandidateGenerator } from '../retrieval/candidates';
+import type { HomepageRequest, UnionCandidateGenerator } from '../pipeline/candidates';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
@@ -15,7 +15,7 @@ import { PlayCounters } from '../retrieval/play-counters';
 import { candidateGenerator } from '../retrieval/retrieval-plan';
 import { buildSimilarityGraph } from '../similarity/similarity-graph';
 import type { EvalDataset } from './datasets';
-import type { Split } from './split';
+import type { Split } from '../training/split';
 
 /** The candidate stage as the server runs it, built from training data only, and the request of each profile at the split. */
 export interface EvalRetrieval {

@@ -1,13 +1,13 @@
 import { DEFAULT_ALS, trainAls, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
-import { watchStatesFrom } from '../../graph/watch-state';
+import { watchStatesFrom } from '../domain/watch-state';
 import { buildInteractions } from '../retrieval/interactions';
 import { artworkReplay, type ArtworkReplayReport } from './artwork-replay';
 import { candidateRecall, type CandidateRecall } from './candidate-recall';
 import type { EvalDataset } from './datasets';
 import { MetricSummary } from './metrics';
 import { alsRecommender, itemKnn, popularity, type Recommender } from './recommenders';
-import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from './split';
+import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from '../training/split';
 import { tuneAls, type TrialResult } from './tune-als';
 import { evalRetrieval } from './eval-retrieval';
 import { onboardingEval, type OnboardingReport } from './onboarding';

@@ -1,5 +1,5 @@
-import { FINISHED_PROGRESS, type Account, type Onboarding, type Profile, type Title, type WatchState } from '../../graph/types';
-import { profileSignals, topGenres } from '../homepage/profile-signals';
+import { FINISHED_PROGRESS, type Account, type Onboarding, type Profile, type Title, type WatchState } from '../domain/types';
+import { profileSignals, topGenres } from '../pipeline/profile-signals';
 import { PlayCounters } from '../retrieval/play-counters';
 import type { WorldTruth } from '../world/truth';
 import { GENRES } from '../world/vocabulary';

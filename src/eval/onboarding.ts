@@ -1,24 +1,24 @@
-import type { PlaybackEvent, Profile, WatchState } from '../../graph/types';
-import { watchStatesFrom } from '../../graph/watch-state';
-import { profileSignals } from '../homepage/profile-signals';
-import { EventReplay } from '../ranking/event-replay';
+import type { PlaybackEvent, Profile, WatchState } from '../domain/types';
+import { watchStatesFrom } from '../domain/watch-state';
+import { profileSignals } from '../pipeline/profile-signals';
+import { EventReplay } from '../training/event-replay';
 import { ModelRanker } from '../ranking/model-ranker';
 import { exportOnnx } from '../ranking/onnx-export';
 import { OnnxScorer } from '../ranking/onnx-scorer';
-import { HeuristicRanker } from '../ranking/ranker';
-import { impressionsBeforeHeldOut } from '../ranking/ranker-training-set';
+import { HeuristicRanker } from '../ranking/heuristic-ranker';
+import { impressionsBeforeHeldOut } from '../training/ranker-training-set';
 import type { TrainedRanker } from '../ranking/train-ranker';
-import { DEFAULT_UTILITY } from '../ranking/utility';
-import type { Candidate, CandidateSource, HomepageRequest } from '../retrieval/candidates';
+import { DEFAULT_UTILITY } from '../pipeline/utility';
+import type { Candidate, CandidateSource, HomepageRequest } from '../pipeline/candidates';
 import type { Interactions } from '../retrieval/interactions';
-import { Rng } from '../world/random';
+import { Rng } from '../shared/random';
 import { bootstrapMean, type Estimate } from './bootstrap';
 import type { EvalDataset } from './datasets';
 import type { EvalRetrieval } from './eval-retrieval';
 import { ndcgAt, recallAt } from './metrics';
 import { ANSWER_GENRES, GRID_SIZE, MAX_PICKS, MIN_PICKS, answersOf, genreAnswer, segmentOf, segmentRanks } from './onboarding-answers';
 import { popularity } from './recommenders';
-import type { HeldOut, Split } from './split';
+import type { HeldOut, Split } from '../training/split';
 
 /**
  * Test profiles scored, a fixed-seed sample: each costs three rankings. On the default world

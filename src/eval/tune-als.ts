@@ -1,11 +1,11 @@
-import type { Title } from '../../graph/types';
+import type { Title } from '../domain/types';
 import { trainAls, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
-import { watchStatesFrom } from '../../graph/watch-state';
+import { watchStatesFrom } from '../domain/watch-state';
 import { buildInteractions } from '../retrieval/interactions';
 import { MetricSummary } from './metrics';
 import { alsRecommender } from './recommenders';
-import { splitByTime, type Split } from './split';
+import { splitByTime, type Split } from '../training/split';
 
 export interface TrialResult {
   options: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha'>;

@@ -1,12 +1,12 @@
-import { FINISHED_PROGRESS, type PlaybackEvent } from '../../graph/types';
-import { EventReplay } from '../ranking/event-replay';
+import { FINISHED_PROGRESS, type PlaybackEvent } from '../domain/types';
+import { EventReplay } from '../training/event-replay';
 import { ModelRanker } from '../ranking/model-ranker';
 import { exportOnnx } from '../ranking/onnx-export';
 import { OnnxScorer } from '../ranking/onnx-scorer';
-import { HeuristicRanker, type RankedCandidate } from '../ranking/ranker';
+import { HeuristicRanker, type RankedCandidate } from '../ranking/heuristic-ranker';
 import { trainRanker, type RankerReport, type TrainedRanker } from '../ranking/train-ranker';
-import { impressionsBeforeHeldOut, rankerTrainingSet } from '../ranking/ranker-training-set';
-import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../ranking/utility';
+import { impressionsBeforeHeldOut, rankerTrainingSet } from '../training/ranker-training-set';
+import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../pipeline/utility';
 import type { AlsOptions } from '../retrieval/als';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEVICE_LAYOUTS } from '../rows/device-layout';
@@ -17,7 +17,7 @@ import type { EvalDataset } from './datasets';
 import type { EvalRetrieval } from './eval-retrieval';
 import { ExposureTally, type ExposureReport } from './exposure';
 import { MetricSummary, ndcgAt } from './metrics';
-import type { Split } from './split';
+import type { Split } from '../training/split';
 
 export type EvalProgress = (stage: string, done: number, total: number) => void;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICES, type ExperimentVariant } from '../../graph/types';
+import { DEVICES, type ExperimentVariant } from '../domain/types';
 import { fromZod } from '../server/errors';
 import { MAX_BATCH, validEventTime } from './playback-input';
 

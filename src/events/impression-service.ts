@@ -1,7 +1,7 @@
 import type { Store } from '../../graph/store';
-import type { ImpressionEvent, RecordOutcome } from '../../graph/types';
+import type { ImpressionEvent, RecordOutcome } from '../domain/types';
 import type { ArtworkFeedback } from '../artwork/artwork-selector';
-import type { CatalogIndex } from '../catalog/catalog-index';
+import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { FeatureStore } from '../ranking/features/feature-store';
 import { badInput } from '../server/errors';
 import { parseImpressionBatch, type ImpressionEventInputData } from './impression-input';

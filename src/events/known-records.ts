@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
-import type { Profile, Title } from '../../graph/types';
-import type { CatalogIndex } from '../catalog/catalog-index';
+import type { Profile, Title } from '../domain/types';
+import type { CatalogIndex } from '../pipeline/catalog-index';
 import { badInput } from '../server/errors';
 
 /** The batch's profiles, by id; BAD_USER_INPUT naming the first event of an unknown one. */

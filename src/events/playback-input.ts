@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICES, type PlaybackEvent } from '../../graph/types';
+import { DEVICES, type PlaybackEvent } from '../domain/types';
 import { fromZod } from '../server/errors';
 
 export const MAX_BATCH = 500;

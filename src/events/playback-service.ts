@@ -1,8 +1,8 @@
 import type { Store } from '../../graph/store';
-import type { RecordOutcome } from '../../graph/types';
+import type { RecordOutcome } from '../domain/types';
 import type { ArtworkFeedback } from '../artwork/artwork-selector';
-import type { CatalogIndex } from '../catalog/catalog-index';
-import type { RetrievalUpdates } from '../retrieval/online-updates';
+import type { CatalogIndex } from '../pipeline/catalog-index';
+import type { RetrievalUpdates } from './online-updates';
 import { knownProfiles, knownTitles, recordable } from './known-records';
 import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-input';
 

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../graph/store';
-import type { Profile } from '../../graph/types';
+import type { Profile } from '../domain/types';
 import type { ArtworkSelector } from '../artwork/artwork-selector';
-import type { CatalogIndex } from '../catalog/catalog-index';
-import type { UtilityWeights } from '../ranking/utility';
-import type { HomepageRequest } from '../retrieval/candidates';
-import type { ModelHolder } from '../server/model-holder';
-import type { ServingModels } from '../server/serving-models';
-import type { RowBuilder, RowItemPlan, RowPlan } from '../rows/row-builder';
+import type { CatalogIndex } from '../pipeline/catalog-index';
+import type { UtilityWeights } from '../pipeline/utility';
+import type { HomepageRequest } from '../pipeline/candidates';
+import type { ModelHolder } from '../models/model-holder';
+import type { ServingModels } from '../models/serving-models';
+import type { RowBuilder, RowItemPlan, RowPlan } from '../pipeline/rows';
 import { notFound } from '../server/errors';
 import { HomepageCache } from './homepage-cache';
-import { profileSignals } from './profile-signals';
-import { resolveContext, type ViewingContext, type ViewingContextInputData } from './viewing-context';
+import { profileSignals } from '../pipeline/profile-signals';
+import { resolveContext, type ViewingContext, type ViewingContextInputData } from '../pipeline/viewing-context';
 
 /** An item as the API returns it: ids that the GraphQL layer resolves through its loaders. */
 export interface HomepageItem extends Omit<RowItemPlan, 'title'> {

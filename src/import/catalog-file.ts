@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import type { Title } from '../../graph/types';
+import type { Title } from '../domain/types';
 import { parseNetflixTitles } from './netflix-titles';
 
 export interface CatalogImport {

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import path from 'node:path';
 import { loadConfig, WORLD_SIZES, type WorldSize } from '../config/config';
-import { ensureData, openStore } from '../server/bootstrap';
-import { createLogger } from '../server/logger';
-import { IMPORT_FORMATS, type ImportFormat } from './import-formats';
+import { ensureData, openStore } from '../setup/bootstrap';
+import { createLogger } from '../shared/logger';
+import { IMPORT_FORMATS, type ImportFormat } from '../domain/import-formats';
 
 /**
  * `npm run import -- --catalog netflix-titles|movielens --path PATH`: loads a real catalog with

@@ -2,7 +2,7 @@ import type { WorldSize } from '../config/config';
 import { worldAroundCatalog, observable, type WorldData, type WorldProgress } from '../world/generate';
 import type { WorldTruth } from '../world/truth';
 import { readCatalogFile } from './catalog-file';
-import type { ImportFormat } from './import-formats';
+import type { ImportFormat } from '../domain/import-formats';
 import { readMovieLens } from './movielens';
 
 

@@ -1,4 +1,4 @@
-import type { Account, ArtworkTheme, PlaybackEvent, Profile, Title } from '../../graph/types';
+import type { Account, ArtworkTheme, PlaybackEvent, Profile, Title } from '../domain/types';
 import type { WorldData } from '../world/generate';
 import { UNKNOWN_COUNTRY, UNKNOWN_LANGUAGE } from './countries';
 import type { Collector } from './movielens-shared';

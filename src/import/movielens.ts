@@ -37,9 +37,7 @@ import { movieLensWorld } from './movielens-world';
 export { MAX_SKIPPED_ENTRIES, splitMovieTitle } from './movielens-shared';
 export type { MovieLensSkip } from './movielens-shared';
 export { ML100K_GENRES } from './movielens-100k';
-export {
-  DEFAULT_RELEASE_YEAR, MAX_TITLE_TAGS, UNKNOWN_RUNTIME_MINUTES, movieLensThemes, progressFromRating,
-} from './movielens-world';
+export { DEFAULT_RELEASE_YEAR, MAX_TITLE_TAGS, UNKNOWN_RUNTIME_MINUTES, movieLensThemes, progressFromRating } from './movielens-world';
 
 export type MovieLensLayout = 'csv' | 'ml-100k';
 

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { personSlug } from '../catalog/person-id';
-import type { ArtworkTheme, MaturityTier, PersonRef, Title, TitleKind } from '../../graph/types';
+import type { ArtworkTheme, MaturityTier, PersonRef, Title, TitleKind } from '../domain/types';
 import { UNKNOWN_COUNTRY, UNKNOWN_LANGUAGE, countryByName } from './countries';
 
 /** Parser from Kaggle's netflix_titles.csv (show_id, type, title, ... description) to domain Titles. */

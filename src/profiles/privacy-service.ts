@@ -1,6 +1,6 @@
 import { UnknownProfileError } from '../../graph/errors';
 import type { Store } from '../../graph/store';
-import type { ErasedHistory, Profile, StoredProfileData } from '../../graph/types';
+import type { ErasedHistory, Profile, StoredProfileData } from '../domain/types';
 import type { FeatureStore } from '../ranking/features/feature-store';
 import type { PlayCounters } from '../retrieval/play-counters';
 import type { CollaborativeModel } from '../retrieval/collaborative-model';

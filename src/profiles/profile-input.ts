@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MATURITY_TIERS, tierRank, type MaturityTier } from '../../graph/types';
+import { MATURITY_TIERS, tierRank, type MaturityTier } from '../domain/types';
 import { badInput, fromZod } from '../server/errors';
 
 /** Netflix's number: one account, at most five viewers. */

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DuplicateProfileError, ProfileLimitError, UnknownProfileError } from '../../graph/errors';
 import type { Store } from '../../graph/store';
-import { allowedFor, type Profile } from '../../graph/types';
-import type { CatalogIndex } from '../catalog/catalog-index';
+import { allowedFor, type Profile } from '../domain/types';
+import type { CatalogIndex } from '../pipeline/catalog-index';
 import { badInput, notFound } from '../server/errors';
-import {
-  MAX_PROFILES_PER_ACCOUNT, parseNewProfile, parseOnboarding, parseProfileUpdate, settledLimit,
-  type OnboardingData, type ProfileFieldsData, type ProfileUpdateData,
-} from './profile-input';
+import { MAX_PROFILES_PER_ACCOUNT, parseNewProfile, parseOnboarding, parseProfileUpdate, settledLimit, type OnboardingData, type ProfileFieldsData, type ProfileUpdateData } from './profile-input';
 
 /**
  * Creating and changing profiles: settings (name, kids flag, maturity limit, language),

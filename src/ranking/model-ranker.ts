@@ -1,10 +1,10 @@
-import type { Candidate, HomepageRequest } from '../retrieval/candidates';
+import type { Candidate, HomepageRequest } from '../pipeline/candidates';
 import { coldStartPrior } from '../retrieval/model-sources';
 import type { FeatureModels, FeatureStore } from './features/feature-store';
 import { normaliseRows, type FeatureSpec } from './features/feature-spec';
 import type { OnnxScorer } from './onnx-scorer';
-import { byUtility, type RankedCandidate, type Ranker } from './ranker';
-import { utility, type UtilityWeights } from './utility';
+import { byUtility, type RankedCandidate, type Ranker } from './heuristic-ranker';
+import { utility, type UtilityWeights } from '../pipeline/utility';
 
 /**
  * The trained ranker at serve time: feature rows for every candidate from the feature store,

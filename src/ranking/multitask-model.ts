@@ -1,4 +1,4 @@
-import { Rng } from '../world/random';
+import { Rng } from '../shared/random';
 
 /** The three engagement outcomes the ranker predicts, in this order everywhere (layers, ONNX outputs). */
 export const HEADS = ['click', 'finish', 'ret'] as const;

@@ -1,4 +1,4 @@
-import { Rng } from '../world/random';
+import { Rng } from '../shared/random';
 import { DEFAULT_SHAPE, type Dense, denseBackward, HEADS, type Head, type LayerGrad, MultiTaskModel, sigmoid } from './multitask-model';
 
 /**

@@ -1,4 +1,4 @@
-import { Rng } from '../world/random';
+import { Rng } from '../shared/random';
 
 /** Interactions as a sparse matrix: rows (profiles) by columns (titles), confidence-weighted. */
 export interface InteractionMatrix {

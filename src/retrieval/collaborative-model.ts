@@ -1,5 +1,5 @@
-import type { WatchState } from '../../graph/types';
-import type { RetrievalBundle } from '../training/model-bundle';
+import type { WatchState } from '../domain/types';
+import type { RetrievalBundle } from '../models/model-bundle';
 import { FoldIn } from './fold-in';
 import { interactionStrength } from './implicit-feedback';
 

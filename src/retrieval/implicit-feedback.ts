@@ -1,4 +1,4 @@
-import { COMPLETED_PROGRESS, FINISHED_PROGRESS, type WatchState } from '../../graph/types';
+import { COMPLETED_PROGRESS, FINISHED_PROGRESS, type WatchState } from '../domain/types';
 
 const DAY_MS = 86_400_000;
 

@@ -1,4 +1,4 @@
-import type { WatchState } from '../../graph/types';
+import type { WatchState } from '../domain/types';
 import type { InteractionMatrix } from './als';
 import { DEFAULT_FEEDBACK, interactionStrength, type FeedbackOptions } from './implicit-feedback';
 

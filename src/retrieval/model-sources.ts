@@ -1,7 +1,7 @@
-import type { MaturityTier, SimilarEdge, Title } from '../../graph/types';
+import type { MaturityTier, SimilarEdge, Title } from '../domain/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { CollaborativeModel } from './collaborative-model';
-import { proposable, type CandidateSourceProvider, type HomepageRequest, type SourcedTitle } from './candidates';
+import { proposable, type CandidateSourceProvider, type HomepageRequest, type SourcedTitle } from '../pipeline/candidates';
 import { smoothedPlayRate } from '../ranking/features/title-stats';
 import { PlayCounters } from './play-counters';
 import type { DecayedCounter } from './trending';

@@ -1,8 +1,6 @@
-import { UnionCandidateGenerator } from './candidates';
+import { UnionCandidateGenerator } from '../pipeline/candidates';
 import type { CollaborativeModel } from './collaborative-model';
-import {
-  collaborativeSource, contentSource, popularInSegmentSource, trendingSource, type NeighbourLookup,
-} from './model-sources';
+import { collaborativeSource, contentSource, popularInSegmentSource, trendingSource, type NeighbourLookup } from './model-sources';
 import { acclaimed, continueWatching, newReleases } from './simple-sources';
 import type { PlayCounters } from './play-counters';
 

@@ -1,6 +1,6 @@
-import type { Title } from '../../graph/types';
-import { allowedFor } from '../../graph/types';
-import { proposable, type CandidateSourceProvider } from './candidates';
+import type { Title } from '../domain/types';
+import { allowedFor } from '../domain/types';
+import { proposable, type CandidateSourceProvider } from '../pipeline/candidates';
 
 /** Sources that need no model: what the profile is in the middle of, the newest and the acclaimed titles. */
 

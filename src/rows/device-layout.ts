@@ -1,5 +1,5 @@
-import type { Device } from '../../graph/types';
-import type { ViewingContext } from '../homepage/viewing-context';
+import type { Device } from '../domain/types';
+import type { ViewingContext } from '../pipeline/viewing-context';
 
 /** How much of a page a device shows: rows, titles per row, and how many of each fit one screen. */
 export interface DeviceLayout {

@@ -1,14 +1,14 @@
-import type { Profile } from '../../graph/types';
+import type { Profile } from '../domain/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { Exposure } from '../ranking/features/exposure-history';
-import type { RankedCandidate } from '../ranking/ranker';
-import type { HomepageRequest } from '../retrieval/candidates';
+import type { RankedCandidate } from '../ranking/heuristic-ranker';
+import type { HomepageRequest } from '../pipeline/candidates';
 import type { NeighbourLookup } from '../retrieval/model-sources';
 import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
 import type { TitleEvidence } from './exploration';
 import { placeRows } from './page-placement';
 import { anchorWatches, rowCandidates, type Anchor } from './row-candidates';
-import type { RowBuilder, RowPlan } from './row-builder';
+import type { RowBuilder, RowPlan } from '../pipeline/rows';
 
 /** Neighbours per anchor a "Because You Watched" row draws from (the graph keeps 50). */
 const ANCHOR_NEIGHBOURS = 50;

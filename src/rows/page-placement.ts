@@ -1,9 +1,9 @@
-import type { ViewingContext } from '../homepage/viewing-context';
-import type { RankedCandidate } from '../ranking/ranker';
+import type { ViewingContext } from '../pipeline/viewing-context';
+import type { RankedCandidate } from '../ranking/heuristic-ranker';
 import type { DeviceLayout } from './device-layout';
 import { explorationBonus, explorationScore, explorable, explorationSlots, takeRateUncertainty, type TitleEvidence } from './exploration';
 import type { RowCandidate } from './row-candidates';
-import type { RowItemPlan, RowPlan } from './row-builder';
+import type { RowItemPlan, RowPlan } from '../pipeline/rows';
 import { diversityFactor, MIN_ROW_VALUE, repeatFactor, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
 
 export interface PlacementInputs {

@@ -1,11 +1,11 @@
-import { allowedFor, type SimilarEdge, type Title, type WatchState } from '../../graph/types';
-import { countryName, languageName } from '../catalog/display-names';
-import { topGenres } from '../homepage/profile-signals';
-import type { RankedCandidate } from '../ranking/ranker';
-import type { HomepageRequest } from '../retrieval/candidates';
+import { allowedFor, type SimilarEdge, type Title, type WatchState } from '../domain/types';
+import { countryName, languageName } from '../shared/display-names';
+import { topGenres } from '../pipeline/profile-signals';
+import type { RankedCandidate } from '../ranking/heuristic-ranker';
+import type { HomepageRequest } from '../pipeline/candidates';
 import { similarityReason } from '../similarity/similarity-reason';
 import { isWeekdayLunch, sessionStage } from './device-layout';
-import type { RowKind } from './row-builder';
+import type { RowKind } from '../pipeline/rows';
 
 /** A row the page could show: its heading, why, and every ranked title it may hold, best first. */
 export interface RowCandidate {

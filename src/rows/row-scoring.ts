@@ -1,6 +1,6 @@
-import type { ViewingContext } from '../homepage/viewing-context';
+import type { ViewingContext } from '../pipeline/viewing-context';
 import { isWeekdayLunch, isWeekendEvening, sessionStage } from './device-layout';
-import type { RowKind } from './row-builder';
+import type { RowKind } from '../pipeline/rows';
 
 /**
  * How much a row of each kind is worth before looking at its titles. Continue Watching is what

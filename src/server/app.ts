@@ -11,7 +11,7 @@ import { createContext, type RequestContext } from './context';
 import { ErrorCode, REQUEST_ERROR_CODES } from './errors';
 import { ideRouter } from './ide';
 import { previewRouter } from './preview';
-import type { Logger } from './logger';
+import type { Logger } from '../shared/logger';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
 

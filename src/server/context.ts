@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Artwork, Title } from '../../graph/types';
+import type { Artwork, Title } from '../domain/types';
 import type { Access } from '../auth/access';
 import type { Authenticator } from '../auth/authenticator';
 import type { RequestHeaders } from '../auth/credentials';

@@ -5,8 +5,8 @@ import { resolveAuthSecret } from '../auth/secret';
 import { ConfigError, loadConfig } from '../config/config';
 import { startApp } from './app';
 import path from 'node:path';
-import { ensureData, ensureModel, openStore, trainedOnThisCatalog } from './bootstrap';
-import { createLogger } from './logger';
+import { ensureData, ensureModel, openStore, trainedOnThisCatalog } from '../setup/bootstrap';
+import { createLogger } from '../shared/logger';
 import { createServices } from './services';
 
 /** `npm start [-- --catalog FILE]`: validate config, open the store (loading a dataset if empty), serve. */

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import express from 'express';
-import { DEVICES } from '../../graph/types';
+import { DEVICES } from '../domain/types';
 
 /**
  * The preview page is a static client of the public API, as a frontend team would write one: the

@@ -3,7 +3,7 @@ import { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import path from 'node:path';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { RESOLVERS } from '../../resolvers';
-import { projectRoot } from '../config/paths';
+import { projectRoot } from '../shared/paths';
 import type { Services } from './services';
 
 /** Where the committed SDL lives; a test fails when it differs from what the code emits. */

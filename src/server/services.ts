@@ -1,27 +1,27 @@
 import type { Store } from '../../graph/store';
 import { ThompsonArtworkSelector } from '../artwork/artwork-selector';
 import { ArtworkStatsCache, DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
-import { CatalogIndex, POPULARITY_WINDOW_MS } from '../catalog/catalog-index';
+import { CatalogIndex, POPULARITY_WINDOW_MS } from '../pipeline/catalog-index';
 import { ImpressionService } from '../events/impression-service';
 import { PlaybackService } from '../events/playback-service';
 import { HomepageCache } from '../homepage/homepage-cache';
 import { HomepageService } from '../homepage/homepage-service';
 import { FeatureStore } from '../ranking/features/feature-store';
-import { DEFAULT_UTILITY, type UtilityWeights } from '../ranking/utility';
+import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
 import { PlayCounters } from '../retrieval/play-counters';
-import { RetrievalUpdates } from '../retrieval/online-updates';
-import type { ModelBundle } from '../training/model-bundle';
-import type { Logger } from './logger';
+import { RetrievalUpdates } from '../events/online-updates';
+import type { ModelBundle } from '../models/model-bundle';
+import type { Logger } from '../shared/logger';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { PageBuilder } from '../rows/page-builder';
 import { NewTitleService } from '../catalog/new-title-service';
 import { ContentIndex } from '../similarity/content-index';
 import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
 import { SimilarityService } from '../similarity/similarity-service';
-import { ModelHolder } from './model-holder';
+import { ModelHolder } from '../models/model-holder';
 import { PrivacyService } from '../profiles/privacy-service';
 import { ProfileService } from '../profiles/profile-service';
-import { servingModels, type ServingModels } from './serving-models';
+import { servingModels, type ServingModels } from '../models/serving-models';
 
 /** Everything resolvers call, built once at start. */
 export interface Services {

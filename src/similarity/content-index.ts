@@ -1,4 +1,4 @@
-import { tierRank, type Title } from '../../graph/types';
+import { tierRank, type Title } from '../domain/types';
 import { FEATURE_KINDS, FEATURE_WEIGHTS, featureKind, titleFeatures, type FeatureKind } from './title-features';
 
 /** Kinds compared as sets; era is compared by release-year distance instead. */

@@ -1,4 +1,4 @@
-import type { SimilarEdge, Title } from '../../graph/types';
+import type { SimilarEdge, Title } from '../domain/types';
 import { CoWatch } from './co-watch';
 import { ContentIndex } from './content-index';
 

@@ -1,5 +1,5 @@
-import type { PersonRef, Title } from '../../graph/types';
-import { countryName, languageName } from '../catalog/display-names';
+import type { PersonRef, Title } from '../domain/types';
+import { countryName, languageName } from '../shared/display-names';
 import { featureKind, featureValue, type FeatureKind } from './title-features';
 
 /** Reason parts in this order, at most MAX_PARTS of them: the strongest kinds of evidence first. */

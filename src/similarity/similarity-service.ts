@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
-import { allowedFor, type MaturityTier, type SimilarEdge, type Title } from '../../graph/types';
-import type { CatalogIndex } from '../catalog/catalog-index';
+import { allowedFor, type MaturityTier, type SimilarEdge, type Title } from '../domain/types';
+import type { CatalogIndex } from '../pipeline/catalog-index';
 import { notFound } from '../server/errors';
 import { DEFAULT_SIMILARITY } from './similarity-graph';
 import { similarityReason } from './similarity-reason';

@@ -1,4 +1,4 @@
-import type { Title } from '../../graph/types';
+import type { Title } from '../domain/types';
 
 /** The kinds of metadata two titles can share; all but era are node kinds in the Neo4j graph. */
 export const FEATURE_KINDS = ['director', 'cast', 'genre', 'tag', 'country', 'language', 'era'] as const;

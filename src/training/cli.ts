@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { stageProgress } from '../cli/progress';
+import { stageProgress } from '../shared/progress';
 import { loadConfig, trainingOptions } from '../config/config';
-import { openStore } from '../server/bootstrap';
-import { createLogger } from '../server/logger';
-import { writeBundle } from './model-bundle';
+import { openStore } from '../setup/bootstrap';
+import { createLogger } from '../shared/logger';
+import { writeBundle } from '../models/model-bundle';
 import { trainBundle } from './train-bundle';
 
 /**

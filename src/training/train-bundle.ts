@@ -1,13 +1,13 @@
 import type { Store } from '../../graph/store';
-import type { Account, Profile } from '../../graph/types';
-import { CatalogIndex } from '../catalog/catalog-index';
+import type { Account, Profile } from '../domain/types';
+import { CatalogIndex } from '../pipeline/catalog-index';
 import { exportOnnx } from '../ranking/onnx-export';
 import { trainRanker } from '../ranking/train-ranker';
-import { rankerTrainingSet } from '../ranking/ranker-training-set';
+import { rankerTrainingSet } from './ranker-training-set';
 import type { AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { SimilarityService } from '../similarity/similarity-service';
-import type { ModelBundle } from './model-bundle';
+import type { ModelBundle } from '../models/model-bundle';
 import { trainRetrieval, type TrainProgress } from './train-retrieval';
 
 export interface RankerTrainingOptions {

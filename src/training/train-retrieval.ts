@@ -1,10 +1,10 @@
 import type { Store } from '../../graph/store';
-import type { Title, WatchState } from '../../graph/types';
+import type { Title, WatchState } from '../domain/types';
 import { trainAls, type AlsOptions } from '../retrieval/als';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { buildInteractions } from '../retrieval/interactions';
-import { catalogFingerprint, dataHash, newVersion, type RetrievalBundle } from './model-bundle';
+import { catalogFingerprint, dataHash, newVersion, type RetrievalBundle } from '../models/model-bundle';
 
 export type TrainProgress = (stage: string, done: number, total: number) => void;
 

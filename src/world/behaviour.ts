@@ -1,4 +1,4 @@
-import type { Device, Title } from '../../graph/types';
+import type { Device, Title } from '../domain/types';
 import type { ProfileTaste, TitleTruth } from './truth';
 import { GENRE_ALIASES } from './genre-aliases';
 import { GENRES, TAGS } from './vocabulary';

@@ -1,12 +1,8 @@
-import {
-  ARTWORK_THEMES, type ArtworkTheme, type MaturityTier, type PersonRef, type Title, type TitleKind,
-} from '../../graph/types';
-import { Rng } from './random';
+import { ARTWORK_THEMES, type ArtworkTheme, type MaturityTier, type PersonRef, type Title, type TitleKind } from '../domain/types';
+import { Rng } from '../shared/random';
 import { DAY_MS } from './sizes';
 import type { TitleTruth } from './truth';
-import {
-  COUNTRIES, GENRES, GENRE_THEMES, GENRE_WEIGHTS, KIDS_GENRES, NAMES, TAGS, TITLE_WORDS,
-} from './vocabulary';
+import { COUNTRIES, GENRES, GENRE_THEMES, GENRE_WEIGHTS, KIDS_GENRES, NAMES, TAGS, TITLE_WORDS } from './vocabulary';
 
 export interface GeneratedCatalog {
   titles: Title[];

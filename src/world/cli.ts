@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import path from 'node:path';
 import { WORLD_SIZES, type WorldSize } from '../config/config';
-import { stageProgress } from '../cli/progress';
+import { stageProgress } from '../shared/progress';
 import { generateWorld } from './generate';
 import { writeWorld } from './files';
 

@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { syncPath } from '../../graph/fs-sync';
-import type { SimilarEdge } from '../../graph/types';
+import { syncPath } from '../shared/fs-sync';
+import type { SimilarEdge } from '../domain/types';
 import type { World, WorldData, WorldManifest } from './generate';
 import type { WorldTruth } from './truth';
 

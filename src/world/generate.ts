@@ -1,5 +1,5 @@
 import type { WorldSize } from '../config/config';
-import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../../graph/types';
+import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../domain/types';
 import { generateCatalog, type GeneratedCatalog } from './catalog';
 import { generateHistory } from './history';
 import { importedCatalog } from './imported-catalog';

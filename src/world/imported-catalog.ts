@@ -1,6 +1,6 @@
-import type { Title } from '../../graph/types';
+import type { Title } from '../domain/types';
 import type { GeneratedCatalog } from './catalog';
-import { Rng } from './random';
+import { Rng } from '../shared/random';
 import { DAY_MS } from './sizes';
 
 /**

@@ -1,4 +1,4 @@
-import type { ArtworkTheme } from '../../graph/types';
+import type { ArtworkTheme } from '../domain/types';
 
 /** The generator's fixed vocabulary: genres, moods, countries and the words titles are made of. */
 

@@ -1,5 +1,5 @@
 import type { Store } from '../../graph/store';
-import type { ImpressionEvent, PlaybackEvent } from '../../graph/types';
+import type { ImpressionEvent, PlaybackEvent } from '../../src/domain/types';
 import { FIXTURE_START, fixtureData, impression, playback } from '../support/fixture-data';
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
 import { DuplicateProfileError, ProfileLimitError, UnknownProfileError } from '../../graph/errors';
-import type { Profile } from '../../graph/types';
+import type { Profile } from '../../src/domain/types';
 import { FIXTURE_START, impression, playback } from '../support/fixture-data';
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
 import { DuplicateTitleError } from '../../graph/errors';
-import type { SimilarEdge, Title } from '../../graph/types';
+import type { SimilarEdge, Title } from '../../src/domain/types';
 import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } from '../support/fixture-data';
 import { defineArtworkStatsCases } from './artwork-stats-contract';
 import { defineEventsSinceCases } from './events-since-contract';

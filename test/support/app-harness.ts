@@ -9,12 +9,12 @@ import { loadDataset } from '../../src/catalog/load-dataset';
 import { DEFAULT_ALS, type AlsOptions } from '../../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
 import { trainBundle } from '../../src/training/train-bundle';
-import type { ModelBundle } from '../../src/training/model-bundle';
+import type { ModelBundle } from '../../src/models/model-bundle';
 import { Authenticator } from '../../src/auth/authenticator';
 import type { RequestHeaders } from '../../src/auth/credentials';
 import { createApollo } from '../../src/server/app';
 import { createContext, type RequestContext } from '../../src/server/context';
-import { createLogger } from '../../src/server/logger';
+import { createLogger } from '../../src/shared/logger';
 import { createServices, type Services } from '../../src/server/services';
 import { generateWorld, observable, type World } from '../../src/world/generate';
 

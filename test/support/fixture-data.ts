@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { projectRoot } from '../../src/config/paths';
+import { projectRoot } from '../../src/shared/paths';
 import type { WorldData } from '../../src/world/generate';
 import { buildSimilarityGraph } from '../../src/similarity/similarity-graph';
-import type { ImpressionEvent, PlaybackEvent, SimilarEdge, Title } from '../../graph/types';
+import type { ImpressionEvent, PlaybackEvent, SimilarEdge, Title } from '../../src/domain/types';
 
 const DAY = 86_400_000;
 export const FIXTURE_START = Date.UTC(2026, 8, 1);

@@ -1,7 +1,7 @@
 // Jest global setup: gives the Neo4j suites a real Neo4j. NEO4J_URI wins when set; otherwise the
 // launcher under graph/neo4j-launcher is started when Java and Maven exist; otherwise the suites
 // skip, unless REQUIRE_NEO4J=1 (CI), where a missing Neo4j fails the run.
-const control = require('../../graph/neo4j-launcher/control.js');
+const control = require('../../graph/neo4j-launcher/control');
 
 module.exports = async () => {
   const required = process.env.REQUIRE_NEO4J === '1';

@@ -1,5 +1,5 @@
 // Stops the launcher only if global setup started it (not one a developer left running).
-const control = require('../../graph/neo4j-launcher/control.js');
+const control = require('../../graph/neo4j-launcher/control');
 
 module.exports = async () => {
   const port = process.env.NEO4J_LAUNCHED_BY_TESTS;

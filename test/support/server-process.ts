@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Authenticator } from '../../src/auth/authenticator';
 import type { TokenPrincipal } from '../../src/auth/principal';
-import { projectRoot } from '../../src/config/paths';
+import { projectRoot } from '../../src/shared/paths';
 
 /** The compiled server; `npm test` runs tsc first, so it is current. */
 export const SERVER_ENTRY = path.join(projectRoot(), 'dist', 'src', 'server', 'main.js');

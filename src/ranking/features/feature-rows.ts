@@ -1,6 +1,6 @@
-import { COMPLETED_PROGRESS, type Title } from '../../../graph/types';
-import type { ViewingContext } from '../../homepage/viewing-context';
-import { CANDIDATE_SOURCES, type Candidate, type CandidateSource } from '../../retrieval/candidates';
+import { COMPLETED_PROGRESS, type Title } from '../../domain/types';
+import type { ViewingContext } from '../../pipeline/viewing-context';
+import { CANDIDATE_SOURCES, type Candidate, type CandidateSource } from '../../pipeline/candidates';
 import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-spec';
 import type { Exposure } from './exposure-history';
 import type { ProfileFeatures } from './profile-features';

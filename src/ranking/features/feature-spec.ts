@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CANDIDATE_SOURCES } from '../../retrieval/candidates';
+import { CANDIDATE_SOURCES } from '../../pipeline/candidates';
 
 /**
  * The ranker's input columns, in order. Training and serving both fill rows through

@@ -1,7 +1,7 @@
 import type { Store } from '../../../graph/store';
 import { StoreUnavailableError } from '../../../graph/errors';
-import type { ImpressionEvent, PlaybackEvent, Profile, Title } from '../../../graph/types';
-import type { Candidate, HomepageRequest } from '../../retrieval/candidates';
+import type { ImpressionEvent, PlaybackEvent, Profile, Title } from '../../domain/types';
+import type { Candidate, HomepageRequest } from '../../pipeline/candidates';
 import type { CollaborativeModel } from '../../retrieval/collaborative-model';
 import { contentAffinity, type NeighbourLookup } from '../../retrieval/model-sources';
 import { assembleRows, requestStats, sourceRanks } from './feature-rows';

@@ -1,5 +1,5 @@
-import type { Title, WatchState } from '../../../graph/types';
-import type { ProfileSignals } from '../../homepage/profile-signals';
+import type { Title, WatchState } from '../../domain/types';
+import type { ProfileSignals } from '../../pipeline/profile-signals';
 
 const DAY_MS = 86_400_000;
 /** Titles that make up "what the profile is into lately". */

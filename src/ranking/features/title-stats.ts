@@ -1,4 +1,4 @@
-import { FINISHED_PROGRESS } from '../../../graph/types';
+import { FINISHED_PROGRESS } from '../../domain/types';
 
 const DAY_MS = 86_400_000;
 /** Title statistics look back this many days; the server reads this much history at start. */

@@ -1,11 +1,11 @@
-import type { ImpressionEvent, PlaybackEvent } from '../../graph/types';
-import { watchStatesFrom } from '../../graph/watch-state';
-import { splitByTime, type Split } from '../eval/split';
+import type { ImpressionEvent, PlaybackEvent } from '../domain/types';
+import { watchStatesFrom } from '../domain/watch-state';
+import { splitByTime, type Split } from './split';
 import type { AlsOptions } from '../retrieval/als';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { NeighbourLookup } from '../retrieval/model-sources';
-import { buildRetrieval, type TrainProgress } from '../training/train-retrieval';
+import { buildRetrieval, type TrainProgress } from './train-retrieval';
 import type { ReplayData } from './event-replay';
 import { impressionRows, mergeRows, playRows, type RankerRows, type RowRequest } from './training-rows';
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { syncPath } from '../../graph/fs-sync';
+import { syncPath } from '../shared/fs-sync';
 import type { AlsOptions } from '../retrieval/als';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';

@@ -5,16 +5,16 @@ import { connectNeo4j } from '../../graph/neo4j/connect';
 import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 import type { Store } from '../../graph/store';
 import { trainingOptions, type Config } from '../config/config';
-import type { Title } from '../../graph/types';
-import { catalogFingerprint, newestBundleDir, readBundle, writeBundle, type ModelBundle } from '../training/model-bundle';
+import type { Title } from '../domain/types';
+import { catalogFingerprint, newestBundleDir, readBundle, writeBundle, type ModelBundle } from '../models/model-bundle';
 import { trainBundle } from '../training/train-bundle';
 import { loadDataset } from '../catalog/load-dataset';
-import { stageProgress } from '../cli/progress';
+import { stageProgress } from '../shared/progress';
 import { worldExists, readWorldData, writeWorld, writeWorldData } from '../world/files';
 import { generateWorld, observable, type WorldData, type WorldManifest, type WorldProgress } from '../world/generate';
 import { DAY_MS } from '../world/sizes';
 import { importDataset } from '../import/import-dataset';
-import type { Logger } from './logger';
+import type { Logger } from '../shared/logger';
 
 /** `readOnly`: for a job beside a running server (training); the embedded store then reads only. */
 export async function openStore(config: Config, logger: Logger, readOnly = false): Promise<Store> {

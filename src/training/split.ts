@@ -1,4 +1,4 @@
-import type { PlaybackEvent } from '../../graph/types';
+import type { PlaybackEvent } from '../domain/types';
 
 /** One profile's held-out titles, and when its training history ends. */
 export interface HeldOut {

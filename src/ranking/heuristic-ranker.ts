@@ -1,7 +1,7 @@
-import type { Title } from '../../graph/types';
-import type { ViewingContext } from '../homepage/viewing-context';
-import type { Candidate, HomepageRequest } from '../retrieval/candidates';
-import type { HeadProbabilities, UtilityWeights } from './utility';
+import type { Title } from '../domain/types';
+import type { ViewingContext } from '../pipeline/viewing-context';
+import type { Candidate, HomepageRequest } from '../pipeline/candidates';
+import type { HeadProbabilities, UtilityWeights } from '../pipeline/utility';
 
 export interface RankedCandidate extends Candidate {
   /** The single number rows are ordered by (higher first). */

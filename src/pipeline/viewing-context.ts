@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICES, type Account, type Device } from '../../graph/types';
+import { DEVICES, type Account, type Device } from '../domain/types';
 import { fromZod } from '../server/errors';
 
 /** The viewing context after defaults: what every stage may condition on. */

@@ -1,4 +1,4 @@
-import { allowedFor, type Artwork, type MaturityTier, type Title } from '../../graph/types';
+import { allowedFor, type Artwork, type MaturityTier, type Title } from '../domain/types';
 
 const DAY_MS = 86_400_000;
 /** Plays older than this stop counting towards popularity. */

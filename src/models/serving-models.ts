@@ -1,16 +1,16 @@
 import { FeatureStore } from '../ranking/features/feature-store';
 import { ModelRanker } from '../ranking/model-ranker';
 import { OnnxScorer } from '../ranking/onnx-scorer';
-import { HeuristicRanker, type Ranker } from '../ranking/ranker';
-import type { UtilityWeights } from '../ranking/utility';
-import type { UnionCandidateGenerator } from '../retrieval/candidates';
+import { HeuristicRanker, type Ranker } from '../ranking/heuristic-ranker';
+import type { UtilityWeights } from '../pipeline/utility';
+import type { UnionCandidateGenerator } from '../pipeline/candidates';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { NeighbourLookup } from '../retrieval/model-sources';
 import type { PlayCounters } from '../retrieval/play-counters';
 import { candidateGenerator } from '../retrieval/retrieval-plan';
-import type { ModelBundle } from '../training/model-bundle';
+import type { ModelBundle } from './model-bundle';
 import type { Releasable } from './model-holder';
-import type { Logger } from './logger';
+import type { Logger } from '../shared/logger';
 
 /** Everything the request path reads from one model bundle; swapped as a whole. */
 export interface ServingModels extends Releasable {

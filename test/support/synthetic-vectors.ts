@@ -1,4 +1,4 @@
-import { Rng } from '../world/random';
+import { Rng } from '../../src/shared/random';
 
 /**
  * Stand-in for trained ALS title vectors, shared by test/vector-index.test.ts and bench/hnsw.ts

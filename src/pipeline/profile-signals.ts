@@ -1,4 +1,4 @@
-import { COMPLETED_PROGRESS, type Onboarding, type Profile, type Title, type WatchState } from '../../graph/types';
+import { COMPLETED_PROGRESS, type Onboarding, type Profile, type Title, type WatchState } from '../domain/types';
 
 const DAY_MS = 86_400_000;
 /** A month-old watch counts half as much as today's: taste drifts, recent sessions say more. */

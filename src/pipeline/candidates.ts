@@ -1,7 +1,7 @@
-import { allowedFor, type Account, type Profile, type Title } from '../../graph/types';
-import type { CatalogIndex } from '../catalog/catalog-index';
-import type { ProfileSignals } from '../homepage/profile-signals';
-import type { ViewingContext } from '../homepage/viewing-context';
+import { allowedFor, type Account, type Profile, type Title } from '../domain/types';
+import type { CatalogIndex } from './catalog-index';
+import type { ProfileSignals } from './profile-signals';
+import type { ViewingContext } from './viewing-context';
 
 /** Where a candidate came from; every candidate carries all sources that found it. */
 export const CANDIDATE_SOURCES = [

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { ModelBundle } from '../training/model-bundle';
-import { newestBundleDir, readBundle } from '../training/model-bundle';
-import type { Logger } from './logger';
+import type { ModelBundle } from './model-bundle';
+import { newestBundleDir, readBundle } from './model-bundle';
+import type { Logger } from '../shared/logger';
 
 /** What a generation must offer so the holder can retire it once no request uses it. */
 export interface Releasable {

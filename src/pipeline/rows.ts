@@ -1,7 +1,7 @@
-import type { Title } from '../../graph/types';
-import type { RankedCandidate } from '../ranking/ranker';
-import type { HeadProbabilities } from '../ranking/utility';
-import type { CandidateSource, HomepageRequest } from '../retrieval/candidates';
+import type { Title } from '../domain/types';
+import type { RankedCandidate } from '../ranking/heuristic-ranker';
+import type { HeadProbabilities } from './utility';
+import type { CandidateSource, HomepageRequest } from './candidates';
 
 export const ROW_KINDS = [
   'CONTINUE_WATCHING', 'TOP_PICKS', 'BECAUSE_YOU_WATCHED', 'TRENDING', 'NEW_RELEASES', 'GENRE', 'LANGUAGE',

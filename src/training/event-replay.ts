@@ -1,13 +1,13 @@
-import type { Account, Device, ImpressionEvent, PlaybackEvent, Profile, Title, WatchState } from '../../graph/types';
-import { applyToWatchState } from '../../graph/watch-state';
-import { CatalogIndex } from '../catalog/catalog-index';
-import { profileSignals } from '../homepage/profile-signals';
-import { resolveContext } from '../homepage/viewing-context';
-import type { HomepageRequest, UnionCandidateGenerator } from '../retrieval/candidates';
+import type { Account, Device, ImpressionEvent, PlaybackEvent, Profile, Title, WatchState } from '../domain/types';
+import { applyToWatchState } from '../domain/watch-state';
+import { CatalogIndex } from '../pipeline/catalog-index';
+import { profileSignals } from '../pipeline/profile-signals';
+import { resolveContext } from '../pipeline/viewing-context';
+import type { HomepageRequest, UnionCandidateGenerator } from '../pipeline/candidates';
 import { PlayCounters } from '../retrieval/play-counters';
 import { candidateGenerator } from '../retrieval/retrieval-plan';
-import { FeatureStore, type FeatureModels } from './features/feature-store';
-import { TITLE_STATS_LOOKBACK_MS } from './features/title-stats';
+import { FeatureStore, type FeatureModels } from '../ranking/features/feature-store';
+import { TITLE_STATS_LOOKBACK_MS } from '../ranking/features/title-stats';
 
 /** Everything a replay reads: a dataset's catalog, viewers and events. */
 export interface ReplayData {

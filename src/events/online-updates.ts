@@ -1,8 +1,8 @@
 import type { Store } from '../../graph/store';
-import type { PlaybackEvent, Profile } from '../../graph/types';
+import type { PlaybackEvent, Profile } from '../domain/types';
 import type { FeatureStore } from '../ranking/features/feature-store';
-import type { CollaborativeModel } from './collaborative-model';
-import type { PlayCounters } from './play-counters';
+import type { CollaborativeModel } from '../retrieval/collaborative-model';
+import type { PlayCounters } from '../retrieval/play-counters';
 
 /**
  * What one accepted playback changes in retrieval, right away: the profile's vector is

@@ -1,11 +1,11 @@
-import { FINISHED_PROGRESS, type Device, type ImpressionEvent, type PlaybackEvent, type Title } from '../../graph/types';
-import { resolveContext } from '../homepage/viewing-context';
-import type { Candidate, HomepageRequest } from '../retrieval/candidates';
-import { Rng } from '../world/random';
+import { FINISHED_PROGRESS, type Device, type ImpressionEvent, type PlaybackEvent, type Title } from '../domain/types';
+import { resolveContext } from '../pipeline/viewing-context';
+import type { Candidate, HomepageRequest } from '../pipeline/candidates';
+import { Rng } from '../shared/random';
 import { EventReplay, type ReplayData } from './event-replay';
-import { FEATURE_COUNT } from './features/feature-spec';
-import type { FeatureModels } from './features/feature-store';
-import { HEADS, type Head } from './multitask-model';
+import { FEATURE_COUNT } from '../ranking/features/feature-spec';
+import type { FeatureModels } from '../ranking/features/feature-store';
+import { HEADS, type Head } from '../ranking/multitask-model';
 
 const DAY_MS = 86_400_000;
 /** A play of a shown title within this long after the impression counts as its click. */
