@@ -6,7 +6,7 @@ import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import type { PlaybackEvent } from '../src/domain/types';
 import { loadDataset } from '../src/catalog/load-dataset';
 import { stageProgress } from '../src/shared/progress';
-import { WORLD_SIZES, type WorldSize } from '../src/config/config';
+import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport } from './report';
 

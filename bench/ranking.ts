@@ -6,14 +6,15 @@ import path from 'node:path';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { loadDataset } from '../src/catalog/load-dataset';
 import { stageProgress } from '../src/shared/progress';
-import { WORLD_SIZES, type WorldSize } from '../src/config/config';
+import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import { FEATURE_COUNT, normaliseRows } from '../src/ranking/features/feature-spec';
 import { HEADS } from '../src/ranking/multitask-model';
 import { OnnxScorer } from '../src/ranking/onnx-scorer';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { createServices } from '../src/server/services';
-import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
+import { DEFAULT_RANKER_TRAINING } from '../src/models/bundle-options';
+import { trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport, type Measurement } from './report';
 

@@ -13,7 +13,8 @@ import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { watchStatesFrom } from '../src/domain/watch-state';
 import { buildInteractions } from '../src/retrieval/interactions';
 import { createServices } from '../src/server/services';
-import { DEFAULT_RANKER_TRAINING, trainBundle } from '../src/training/train-bundle';
+import { DEFAULT_RANKER_TRAINING } from '../src/models/bundle-options';
+import { trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport, type Measurement } from './report';
 

@@ -1,4 +1,4 @@
-import type { WorldData } from '../src/world/generate';
+import type { Dataset } from '../src/domain/dataset';
 import type { ArtworkStat, ThemeStat } from './artwork-stats';
 import type { Account, ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, StoredProfileData, Title, WatchState } from '../src/domain/types';
 
@@ -36,7 +36,7 @@ export interface Store {
   /** True when nothing has been loaded yet (a fresh DATA_DIR or database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset (generated world or import) and its SIMILAR_TO graph into an empty store. */
-  bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void>;
+  bulkLoad(data: Dataset, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void>;
   close(): Promise<void>;
 
   // Catalog, people, genres.

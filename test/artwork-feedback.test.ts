@@ -9,7 +9,7 @@ import { CatalogIndex } from '../src/pipeline/catalog-index';
 import { ImpressionService } from '../src/events/impression-service';
 import { PlaybackService } from '../src/events/playback-service';
 import type { FeatureStore } from '../src/ranking/features/feature-store';
-import type { HomepageRequest } from '../src/pipeline/candidates';
+import type { HomepageRequest } from '../src/pipeline/request';
 import type { RetrievalUpdates } from '../src/events/online-updates';
 import { Rng } from '../src/shared/random';
 import { FIXTURE_START, fixtureData, fixtureSimilarity } from './support/fixture-data';

@@ -9,7 +9,8 @@ import type { SimilarEdge, Title } from '../src/domain/types';
 import { projectRoot } from '../src/shared/paths';
 import { readCatalogFile } from '../src/import/catalog-file';
 import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
-import { observable, worldAroundCatalog, type WorldData } from '../src/world/generate';
+import { observable, worldAroundCatalog } from '../src/world/generate';
+import { type Dataset } from '../src/domain/dataset';
 import { sharedDataFile } from './support/fixture-data';
 import { holdNeo4jWhileRunning, NEO4J_URI, openEmptyNeo4jStore } from './support/neo4j';
 
@@ -22,7 +23,7 @@ const KOREAN_CRIME = ['nf-s1065', 'nf-s2123', 'nf-s1770', 'nf-s3607'];
 const koreanOrCrime = (t: Title) => t.country === 'KR' || t.genres.some((g) => /Crime|Korean/.test(g));
 
 (present ? describe : describe.skip)('the real Netflix catalog', () => {
-  let data: WorldData;
+  let data: Dataset;
   let similarity: SimilarEdge[];
   let byId: Map<string, Title>;
 

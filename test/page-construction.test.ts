@@ -1,8 +1,9 @@
 import type { Title } from '../src/domain/types';
 import { resolveContext } from '../src/pipeline/viewing-context';
-import type { RankedCandidate } from '../src/ranking/heuristic-ranker';
+import type { RankedCandidate } from '../src/pipeline/candidates';
 import { DEVICE_LAYOUTS } from '../src/rows/device-layout';
-import { explorable, explorationSlots, takeRateUncertainty, type TitleEvidence } from '../src/rows/exploration';
+import { explorable, explorationSlots, takeRateUncertainty } from '../src/rows/exploration';
+import { type TitleEvidence } from '../src/pipeline/stages';
 import { placeRows, type PlacementInputs } from '../src/rows/page-placement';
 import type { RowCandidate } from '../src/rows/row-candidates';
 import { diversityFactor, rowFreshness, rowPrior, rowRelevance } from '../src/rows/row-scoring';

@@ -1,4 +1,4 @@
-import type { HomepageRequest } from '../src/pipeline/candidates';
+import type { HomepageRequest } from '../src/pipeline/request';
 import { trendingCorrection, trendingSource } from '../src/retrieval/model-sources';
 import { PlayCounters } from '../src/retrieval/play-counters';
 import { CatalogIndex } from '../src/pipeline/catalog-index';

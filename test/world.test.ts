@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ARTWORK_THEMES, FINISHED_PROGRESS } from '../src/domain/types';
-import { readWorldData, readWorldTruth, writeWorld } from '../src/world/files';
+import { readDataset } from '../graph/dataset-files';
+import { readWorldTruth, writeWorld } from '../src/world/files';
 import { generateWorld } from '../src/world/generate';
 import { GENRES } from '../src/world/vocabulary';
 import { smallWorld } from './support/app-harness';
@@ -89,7 +90,7 @@ describe('synthetic world', () => {
   it('keeps the hidden truth out of the data a store loads', async () => {
     const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'world-')), 'w');
     await writeWorld(dir, world);
-    const data = await readWorldData(dir);
+    const data = await readDataset(dir);
     expect(data).not.toHaveProperty('truth');
     expect(JSON.stringify(data.titles)).not.toMatch(/quality|buzz|artworkAppeal/);
     expect(data.playbacks).toEqual(world.playbacks);

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSimilarity, readWorldData, worldExists, writeWorldData } from '../../src/world/files';
-import type { WorldData } from '../../src/world/generate';
+import { readSimilarity, readDataset, datasetExists, writeDataset } from '../dataset-files';
+import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
 import type { LoadProgress, Person, ProfilePage, Store } from '../store';
 import type { ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title } from '../../src/domain/types';
@@ -50,9 +50,9 @@ export class EmbeddedStore implements Store {
   private static async readSnapshot(dir: string): Promise<{ state: MemoryState; loaded: boolean }> {
     const state = new MemoryState();
     const snapshot = path.join(dir, 'snapshot');
-    const loaded = await worldExists(snapshot);
+    const loaded = await datasetExists(snapshot);
     if (loaded) {
-      const [data, similarity] = await Promise.all([readWorldData(snapshot), readSimilarity(snapshot)]);
+      const [data, similarity] = await Promise.all([readDataset(snapshot), readSimilarity(snapshot)]);
       state.load(data, similarity);
     }
     return { state, loaded };
@@ -82,11 +82,11 @@ export class EmbeddedStore implements Store {
     return !this.loaded;
   }
 
-  async bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
+  async bulkLoad(data: Dataset, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
     if (!(await this.isEmpty())) throw new Error('bulkLoad needs an empty store');
     this.writable();
     onProgress?.('snapshot', 0, 1);
-    await writeWorldData(path.join(this.dir, 'snapshot'), data, { similarity });
+    await writeDataset(path.join(this.dir, 'snapshot'), data, { similarity });
     onProgress?.('snapshot', 1, 1);
     const state = new MemoryState();
     state.load(data, similarity);
@@ -219,12 +219,12 @@ export class EmbeddedStore implements Store {
       if (!hasErasures(records as JournalRecord[])) return;
       const erased = new Set((records as JournalRecord[]).flatMap((r) => (r.op === 'erase' ? [r.profile.id] : [])));
       const snapshot = path.join(this.dir, 'snapshot');
-      if (await worldExists(snapshot)) {
-        const data = await readWorldData(snapshot);
+      if (await datasetExists(snapshot)) {
+        const data = await readDataset(snapshot);
         const keep = (e: { profileId: string }) => !erased.has(e.profileId);
         if (!data.playbacks.every(keep) || !data.impressions.every(keep)) {
           const similarity = await readSimilarity(snapshot);
-          await writeWorldData(snapshot, { ...data, playbacks: data.playbacks.filter(keep), impressions: data.impressions.filter(keep) }, { similarity });
+          await writeDataset(snapshot, { ...data, playbacks: data.playbacks.filter(keep), impressions: data.impressions.filter(keep) }, { similarity });
         }
       }
       await journal.rewrite((current) => purgeErased(current as JournalRecord[]));

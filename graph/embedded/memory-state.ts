@@ -1,4 +1,4 @@
-import type { WorldData } from '../../src/world/generate';
+import type { Dataset } from '../../src/domain/dataset';
 import { ArtworkLedger } from '../artwork-stats';
 import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../../src/domain/watch-state';
@@ -30,7 +30,7 @@ export class MemoryState {
   /** The artwork bandit's counters, kept as events are added. */
   readonly artwork = new ArtworkLedger((id) => this.titles.get(id));
 
-  load(data: Omit<WorldData, 'manifest'>, similarity: readonly SimilarEdge[]): void {
+  load(data: Omit<Dataset, 'manifest'>, similarity: readonly SimilarEdge[]): void {
     for (const t of [...data.titles].sort(byId)) this.putTitle(t);
     this.addSimilarEdges(similarity);
     for (const a of data.accounts) this.accounts.set(a.id, a);

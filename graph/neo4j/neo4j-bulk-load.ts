@@ -1,4 +1,4 @@
-import type { WorldData } from '../../src/world/generate';
+import type { Dataset } from '../../src/domain/dataset';
 import { ArtworkLedger } from '../artwork-stats';
 import type { LoadProgress } from '../store';
 import type { SimilarEdge } from '../../src/domain/types';
@@ -38,7 +38,7 @@ UNWIND $edges AS e
 MATCH (a:Title {id: e.from}), (b:Title {id: e.to})
 CREATE (a)-[:SIMILAR_TO {score: e.score, basis: e.basis}]->(b)`;
 
-type Step = { stage: string; cypher: string; batch?: number; rows: (d: WorldData, s: readonly SimilarEdge[], seed: ArtworkLedger) => readonly object[] };
+type Step = { stage: string; cypher: string; batch?: number; rows: (d: Dataset, s: readonly SimilarEdge[], seed: ArtworkLedger) => readonly object[] };
 const STEPS: Step[] = [
   { stage: 'titles', cypher: CREATE_TITLES, batch: BATCH.titles, rows: (d) => sortedTitles(d).map(titleProps) },
   { stage: 'metadata', cypher: LINK_TITLES, batch: BATCH.metadata, rows: (d) => sortedTitles(d).map(titleProps) },
@@ -68,7 +68,7 @@ const STEPS: Step[] = [
 ];
 
 /** The artwork bandit's counters over the logged events, as the embedded store derives them: the bandit starts warm. */
-function seedLedger(d: WorldData): ArtworkLedger {
+function seedLedger(d: Dataset): ArtworkLedger {
   const titles = new Map(d.titles.map((t) => [t.id, t]));
   const seed = new ArtworkLedger((id) => titles.get(id));
   seed.addImpressions(firstOfEachId(d.impressions));
@@ -76,7 +76,7 @@ function seedLedger(d: WorldData): ArtworkLedger {
   return seed;
 }
 
-function sortedTitles(d: WorldData) {
+function sortedTitles(d: Dataset) {
   return [...d.titles].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
@@ -86,7 +86,7 @@ function sortedTitles(d: WorldData) {
  * title, as in the embedded store.
  */
 export async function bulkLoadNeo4j(
-  cypher: CypherExecutor, data: WorldData, similarity: readonly SimilarEdge[], onProgress: LoadProgress | undefined,
+  cypher: CypherExecutor, data: Dataset, similarity: readonly SimilarEdge[], onProgress: LoadProgress | undefined,
   afterBatch: () => Promise<void>,
 ): Promise<void> {
   const seed = seedLedger(data);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { WorldData } from '../../src/world/generate';
+import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateTitleError } from '../errors';
 import type { ArtworkStat, ThemeStat } from '../artwork-stats';
 import type { LoadProgress, Person, ProfilePage, RecentPlay, Store } from '../store';
@@ -46,7 +46,7 @@ export class Neo4jStore implements Store {
     return (await this.cypher.read('MATCH (m:Meta {key: "dataset"}) RETURN m.key')).length === 0;
   }
 
-  async bulkLoad(data: WorldData, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
+  async bulkLoad(data: Dataset, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
     const owner = randomUUID();
     await claimLoad(this.cypher, owner);
     await bulkLoadNeo4j(this.cypher, data, similarity, onProgress, () => heartbeat(this.cypher, owner));

@@ -1,29 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Artwork, ImpressionEvent, PlaybackEvent, Title } from '../domain/types';
-import type { HomepageRequest } from '../pipeline/candidates';
+import type { ImpressionEvent, PlaybackEvent, Title } from '../domain/types';
+import type { HomepageRequest } from '../pipeline/request';
 import { Rng } from '../shared/random';
 import type { ArtworkStatsCache } from './artwork-stats-cache';
 import type { RandomSource } from './sampling';
-import { choosePage, DEFAULT_PRIORS, type ChoiceKind, type PolicyPriors } from './thompson-policy';
-
-/** A chosen variant, with why it was chosen (for the API's reasons). */
-export interface ChosenArtwork extends Artwork {
-  reason: string;
-  kind: ChoiceKind;
-}
-
-/** The artwork stage: one variant per title shown on this page. */
-export interface ArtworkSelector {
-  choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, ChosenArtwork>>;
-}
-
-/** What the write path tells the bandit about events the store accepted. */
-export interface ArtworkFeedback {
-  noteImpressions(events: readonly ImpressionEvent[], titleOf: (id: string) => Title | undefined): void;
-  notePlays(events: readonly PlaybackEvent[]): Promise<void>;
-  /** After an erasure: reads the profile's (now empty) counters and those of the titles it was shown again. */
-  forgetProfile(profileId: string, titleIds: readonly string[]): Promise<void>;
-}
+import { choosePage, DEFAULT_PRIORS, type PolicyPriors } from './thompson-policy';
+import { type ArtworkFeedback, type ArtworkSelector, type ChosenArtwork } from '../pipeline/stages';
 
 /**
  * The contextual bandit (thompson-policy.ts) over the replica's cached statistics. Titles without

@@ -1,6 +1,7 @@
 import type { ThemeCounts, VariantCounts } from '../../graph/artwork-stats';
 import type { Artwork, ArtworkTheme, Title } from '../domain/types';
 import { logit, sampleBeta, type RandomSource } from './sampling';
+import { type ChoiceKind } from '../pipeline/stages';
 
 /**
  * The artwork policy: a contextual bandit with Thompson sampling (Chapelle & Li 2011, "An
@@ -45,8 +46,6 @@ export interface TitleArms {
   title: Pick<Title, 'id' | 'artwork'>;
   stats: ReadonlyMap<string, VariantCounts>;
 }
-
-export type ChoiceKind = 'only' | 'theme' | 'variant' | 'explore' | 'even';
 
 export interface ArtworkChoice {
   artwork: Artwork;

@@ -1,16 +1,13 @@
 import { z } from 'zod';
-import { IMPORT_FORMATS } from '../domain/import-formats';
+import type { StoreSettings } from '../../graph/open-store';
+import { IMPORT_FORMATS, WORLD_SIZES } from '../domain/dataset';
 import { DEFAULT_ALS } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
 import { DEFAULT_UTILITY, UtilityWeightsSchema } from '../pipeline/utility';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
-import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../training/train-bundle';
+import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../models/bundle-options';
 import { MIN_SECRET_LENGTH } from '../auth/secret';
-
-/** World sizes the generator knows; see src/world/sizes.ts. */
-export const WORLD_SIZES = ['small', 'default', 'large'] as const;
-export type WorldSize = (typeof WORLD_SIZES)[number];
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -91,5 +88,16 @@ export function trainingOptions(c: Config): BundleOptions {
     als: { ...DEFAULT_ALS, factors: c.ALS_FACTORS, regularization: c.ALS_REGULARIZATION, alpha: c.ALS_ALPHA, iterations: c.ALS_ITERATIONS, seed: c.WORLD_SEED },
     feedback: { halfLifeDays: c.FEEDBACK_HALF_LIFE_DAYS },
     ranker: { ...DEFAULT_RANKER_TRAINING, maxRequests: c.RANKER_MAX_REQUESTS, seed: c.WORLD_SEED },
+  };
+}
+
+/** Which store to open, and how to reach it. */
+export function storeSettings(c: Config): StoreSettings {
+  if (c.STORE === 'embedded') return { kind: 'embedded', dataDir: c.DATA_DIR };
+  return {
+    kind: 'neo4j',
+    connection: {
+      uri: c.NEO4J_URI!, user: c.NEO4J_USER, password: c.NEO4J_PASSWORD ?? '', database: c.NEO4J_DATABASE, attempts: c.NEO4J_CONNECT_ATTEMPTS,
+    },
   };
 }

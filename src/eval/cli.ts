@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { stageProgress } from '../shared/progress';
-import { WORLD_SIZES, type WorldSize } from '../config/config';
+import { WORLD_SIZES, type WorldSize } from '../domain/dataset';
 import { EVAL_DATASETS, loadEvalDataset, type EvalDatasetName } from './datasets';
 import type { Estimate } from './bootstrap';
 import type { SourceRecall } from './candidate-recall';

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../domain/types';
-import type { WorldSize } from '../config/config';
+import type { WorldSize } from '../domain/dataset';
 import { projectRoot } from '../shared/paths';
 import { readMovieLens } from '../import/movielens';
-import { readWorldData, readWorldTruth, worldExists } from '../world/files';
+import { datasetExists, readDataset } from '../../graph/dataset-files';
+import { readWorldTruth } from '../world/files';
 import { generateWorld, observable } from '../world/generate';
 import type { WorldTruth } from '../world/truth';
 
@@ -43,13 +44,13 @@ export async function loadEvalDataset(o: EvalDatasetOptions, onProgress?: (stage
     return { name: 'movielens', description: `MovieLens (${layout}) from ${dir}`, ...pick({ ...data, titles }) };
   }
   if (o.path) {
-    if (!(await worldExists(o.path))) throw new Error(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
+    if (!(await datasetExists(o.path))) throw new Error(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
     // A world folder written without its truth file is still evaluated; onboarding genres then come from training history.
     const truth = await readWorldTruth(o.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
       throw err;
     });
-    return { name: 'world', description: `world from ${o.path}`, ...pick(await readWorldData(o.path)), truth };
+    return { name: 'world', description: `world from ${o.path}`, ...pick(await readDataset(o.path)), truth };
   }
   const world = generateWorld(o.size, o.seed, onProgress);
   return { name: 'world', description: `generated world, size ${o.size}, seed ${o.seed}`, ...pick(observable(world)), truth: world.truth };

@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
 import type { RecordOutcome } from '../domain/types';
-import type { ArtworkFeedback } from '../artwork/artwork-selector';
+import type { ArtworkFeedback } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { RetrievalUpdates } from './online-updates';
 import { knownProfiles, knownTitles, recordable } from './known-records';

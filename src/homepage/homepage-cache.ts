@@ -1,6 +1,6 @@
 import { sessionStage } from '../rows/device-layout';
 import type { UtilityWeights } from '../pipeline/utility';
-import type { HomepageRequest } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
 
 /** Entries kept at most; the oldest go first. */
 const MAX_ENTRIES = 50_000;

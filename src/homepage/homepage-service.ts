@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../graph/store';
 import type { Profile } from '../domain/types';
-import type { ArtworkSelector } from '../artwork/artwork-selector';
+import type { ArtworkSelector } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { UtilityWeights } from '../pipeline/utility';
-import type { HomepageRequest } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
 import type { ModelHolder } from '../models/model-holder';
 import type { ServingModels } from '../models/serving-models';
-import type { RowBuilder, RowItemPlan, RowPlan } from '../pipeline/rows';
+import type { RowBuilder } from '../pipeline/stages';
+import type { RowItemPlan, RowPlan } from '../pipeline/rows';
 import { notFound } from '../server/errors';
 import { HomepageCache } from './homepage-cache';
 import { profileSignals } from '../pipeline/profile-signals';

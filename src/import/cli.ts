@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import path from 'node:path';
-import { loadConfig, WORLD_SIZES, type WorldSize } from '../config/config';
-import { ensureData, openStore } from '../setup/bootstrap';
+import { loadConfig, storeSettings } from '../config/config';
+import { IMPORT_FORMATS, WORLD_SIZES, type ImportFormat, type WorldSize } from '../domain/dataset';
+import { openStore } from '../../graph/open-store';
+import { ensureData } from '../setup/bootstrap';
 import { createLogger } from '../shared/logger';
-import { IMPORT_FORMATS, type ImportFormat } from '../domain/import-formats';
 
 /**
  * `npm run import -- --catalog netflix-titles|movielens --path PATH`: loads a real catalog with
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     ...(opts.seed ? { WORLD_SEED: opts.seed } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL);
-  const store = await openStore(config, logger);
+  const store = await openStore(storeSettings(config), { log: logger });
   try {
     if (!(await store.isEmpty())) {
       const where = config.STORE === 'neo4j' ? `Neo4j at ${config.NEO4J_URI}` : `DATA_DIR ${path.resolve(config.DATA_DIR)}`;

@@ -1,13 +1,14 @@
-import type { WorldSize } from '../config/config';
-import { worldAroundCatalog, observable, type WorldData, type WorldProgress } from '../world/generate';
+import type { WorldSize } from '../domain/dataset';
+import { worldAroundCatalog, observable, type WorldProgress } from '../world/generate';
+import { type Dataset } from '../domain/dataset';
 import type { WorldTruth } from '../world/truth';
 import { readCatalogFile } from './catalog-file';
-import type { ImportFormat } from '../domain/import-formats';
+import type { ImportFormat } from '../domain/dataset';
 import { readMovieLens } from './movielens';
 
 
 export interface ImportedDataset {
-  data: WorldData;
+  data: Dataset;
   /** Hidden tastes of simulated viewers; absent for real viewers. */
   truth?: WorldTruth;
   summary: Record<string, unknown>;

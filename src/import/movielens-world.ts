@@ -1,10 +1,10 @@
 import type { Account, ArtworkTheme, PlaybackEvent, Profile, Title } from '../domain/types';
-import type { WorldData } from '../world/generate';
+import type { Dataset } from '../domain/dataset';
 import { UNKNOWN_COUNTRY, UNKNOWN_LANGUAGE } from './countries';
 import type { Collector } from './movielens-shared';
 
 /**
- * Maps what the MovieLens readers collected to WorldData (see movielens.ts for the whole picture):
+ * Maps what the MovieLens readers collected to Dataset (see movielens.ts for the whole picture):
  * movies become titles, users one account with one profile each, ratings playback events.
  * movielens.ts re-exports the public names defined here.
  */
@@ -79,11 +79,11 @@ function topTags(uses: Map<string, Set<number>> | undefined): string[] {
 }
 
 /**
- * The collected movies, ratings and tags as WorldData, plus the number of titles whose release year
+ * The collected movies, ratings and tags as Dataset, plus the number of titles whose release year
  * could not be read. Output order: titles by movie id, accounts and profiles by user id, playbacks by
  * time (then event id) so a temporal split is a slice.
  */
-export function movieLensWorld(c: Collector): { data: WorldData; unknownYears: number } {
+export function movieLensWorld(c: Collector): { data: Dataset; unknownYears: number } {
   const { movies, ratings } = c;
 
   // Tags: distinct users per (movie, normalised tag), so one user's repeated tag counts once.
@@ -169,7 +169,7 @@ export function movieLensWorld(c: Collector): { data: WorldData; unknownYears: n
     }))
     .sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 
-  const data: WorldData = {
+  const data: Dataset = {
     manifest: {
       size: 'imported',
       seed: 0,

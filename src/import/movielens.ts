@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
-import type { WorldData } from '../world/generate';
+import type { Dataset } from '../domain/dataset';
 import { readMl100kLayout } from './movielens-100k';
 import { readCsvLayout } from './movielens-csv';
 import { Collector, type MovieLensSkip } from './movielens-shared';
 import { movieLensWorld } from './movielens-world';
 
 /**
- * MovieLens (GroupLens, https://grouplens.org/datasets/movielens/) to the project's WorldData:
+ * MovieLens (GroupLens, https://grouplens.org/datasets/movielens/) to the project's Dataset:
  * movies become titles, users become one account with one profile each, and every rating becomes
  * one playback event whose progress follows the rating (see progressFromRating). There are no
  * impressions: MovieLens does not record what was shown to whom.
@@ -31,7 +31,7 @@ import { movieLensWorld } from './movielens-world';
  * This module is the entry point (layout detection and the result); the work is split across
  * movielens-csv.ts and movielens-100k.ts (one reader per layout), movielens-shared.ts (row
  * parsing, validation and the collector both readers fill) and movielens-world.ts (the mapping to
- * WorldData). Their public names are re-exported here: import from this module.
+ * Dataset). Their public names are re-exported here: import from this module.
  */
 
 export { MAX_SKIPPED_ENTRIES, splitMovieTitle } from './movielens-shared';
@@ -42,7 +42,7 @@ export { DEFAULT_RELEASE_YEAR, MAX_TITLE_TAGS, UNKNOWN_RUNTIME_MINUTES, movieLen
 export type MovieLensLayout = 'csv' | 'ml-100k';
 
 export interface MovieLensData {
-  data: WorldData;
+  data: Dataset;
   layout: MovieLensLayout;
   /** Ratings imported, i.e. playback events produced. */
   ratings: number;
@@ -88,7 +88,7 @@ async function detectLayout(dir: string): Promise<MovieLensLayout> {
 }
 
 /**
- * Reads a MovieLens folder (CSV or ml-100k layout, detected from the files present) into WorldData.
+ * Reads a MovieLens folder (CSV or ml-100k layout, detected from the files present) into Dataset.
  * Deterministic: the same folder always gives the same data. Malformed rows are skipped and reported;
  * a folder missing the required files, or a file that is not valid CSV / lacks its header columns,
  * throws. Output order: titles by movie id, accounts and profiles by user id, playbacks by time

@@ -1,11 +1,12 @@
 import { FeatureStore } from '../ranking/features/feature-store';
 import { ModelRanker } from '../ranking/model-ranker';
 import { OnnxScorer } from '../ranking/onnx-scorer';
-import { HeuristicRanker, type Ranker } from '../ranking/heuristic-ranker';
+import { HeuristicRanker } from '../ranking/heuristic-ranker';
+import { type Ranker } from '../pipeline/stages';
 import type { UtilityWeights } from '../pipeline/utility';
-import type { UnionCandidateGenerator } from '../pipeline/candidates';
+import type { UnionCandidateGenerator } from '../retrieval/union-generator';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
-import type { NeighbourLookup } from '../retrieval/model-sources';
+import type { NeighbourLookup } from '../pipeline/stages';
 import type { PlayCounters } from '../retrieval/play-counters';
 import { candidateGenerator } from '../retrieval/retrieval-plan';
 import type { ModelBundle } from './model-bundle';

@@ -1,6 +1,6 @@
 import { allowedFor, type Artwork, type MaturityTier, type Title } from '../domain/types';
+import { DAY_MS } from '../shared/time';
 
-const DAY_MS = 86_400_000;
 /** Plays older than this stop counting towards popularity. */
 export const POPULARITY_WINDOW_MS = 30 * DAY_MS;
 

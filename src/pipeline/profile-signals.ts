@@ -1,6 +1,6 @@
 import { COMPLETED_PROGRESS, type Onboarding, type Profile, type Title, type WatchState } from '../domain/types';
+import { DAY_MS } from '../shared/time';
 
-const DAY_MS = 86_400_000;
 /** A month-old watch counts half as much as today's: taste drifts, recent sessions say more. */
 const TASTE_HALF_LIFE_DAYS = 30;
 /** Below this a play is a sample, not a signal of taste. */

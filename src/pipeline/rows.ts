@@ -1,7 +1,6 @@
 import type { Title } from '../domain/types';
-import type { RankedCandidate } from '../ranking/heuristic-ranker';
+import type { CandidateSource } from './candidates';
 import type { HeadProbabilities } from './utility';
-import type { CandidateSource, HomepageRequest } from './candidates';
 
 export const ROW_KINDS = [
   'CONTINUE_WATCHING', 'TOP_PICKS', 'BECAUSE_YOU_WATCHED', 'TRENDING', 'NEW_RELEASES', 'GENRE', 'LANGUAGE',
@@ -30,7 +29,3 @@ export interface RowPlan {
   items: RowItemPlan[];
 }
 
-/** The page-construction stage: which rows, in what order, holding which ranked titles. */
-export interface RowBuilder {
-  build(req: HomepageRequest, ranked: readonly RankedCandidate[]): Promise<RowPlan[]>;
-}

@@ -1,25 +1,8 @@
 import type { Title } from '../domain/types';
 import type { ViewingContext } from '../pipeline/viewing-context';
-import type { Candidate, HomepageRequest } from '../pipeline/candidates';
-import type { HeadProbabilities, UtilityWeights } from '../pipeline/utility';
-
-export interface RankedCandidate extends Candidate {
-  /** The single number rows are ordered by (higher first). */
-  utility: number;
-  /** The model's head outputs, when a trained model ranked the candidate. */
-  heads?: HeadProbabilities;
-}
-
-/** The ranking stage: orders one request's candidates by expected value to the viewer. */
-export interface Ranker {
-  /** `weights` overrides the configured utility weights (an experiment's variant). */
-  rank(req: HomepageRequest, candidates: readonly Candidate[], weights?: UtilityWeights): Promise<RankedCandidate[]>;
-}
-
-/** Highest utility first; ties by id so pages are stable. */
-export function byUtility(a: RankedCandidate, b: RankedCandidate): number {
-  return b.utility - a.utility || (a.title.id < b.title.id ? -1 : 1);
-}
+import { byUtility, type Candidate, type RankedCandidate } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
+import type { Ranker } from '../pipeline/stages';
 
 /**
  * How well a title's length suits the moment: phones and weekday lunch breaks favour short

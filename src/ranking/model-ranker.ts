@@ -1,9 +1,11 @@
-import type { Candidate, HomepageRequest } from '../pipeline/candidates';
+import type { Candidate } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
 import { coldStartPrior } from '../retrieval/model-sources';
 import type { FeatureModels, FeatureStore } from './features/feature-store';
 import { normaliseRows, type FeatureSpec } from './features/feature-spec';
 import type { OnnxScorer } from './onnx-scorer';
-import { byUtility, type RankedCandidate, type Ranker } from './heuristic-ranker';
+import { byUtility, type RankedCandidate } from '../pipeline/candidates';
+import { type Ranker } from '../pipeline/stages';
 import { utility, type UtilityWeights } from '../pipeline/utility';
 
 /**

@@ -1,6 +1,6 @@
 import { COMPLETED_PROGRESS, FINISHED_PROGRESS, type WatchState } from '../domain/types';
+import { DAY_MS } from '../shared/time';
 
-const DAY_MS = 86_400_000;
 
 export interface FeedbackOptions {
   /** Days after which an interaction counts half as much; taste drifts. */

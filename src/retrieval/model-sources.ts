@@ -1,10 +1,12 @@
-import type { MaturityTier, SimilarEdge, Title } from '../domain/types';
+import type { Title } from '../domain/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { CollaborativeModel } from './collaborative-model';
-import { proposable, type CandidateSourceProvider, type HomepageRequest, type SourcedTitle } from '../pipeline/candidates';
-import { smoothedPlayRate } from '../ranking/features/title-stats';
+import { proposable, type SourcedTitle } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
+import { smoothedPlayRate } from '../pipeline/take-rate';
 import { PlayCounters } from './play-counters';
 import type { DecayedCounter } from './trending';
+import type { CandidateSourceProvider, NeighbourLookup } from '../pipeline/stages';
 
 /** Sources backed by a model or a counter: collaborative (ALS + HNSW), content (graph), trending, segment. */
 
@@ -24,8 +26,6 @@ export function collaborativeSource(model: CollaborativeModel): CandidateSourceP
     },
   };
 }
-
-export type NeighbourLookup = (titleId: string, limit: number, maxTier: MaturityTier) => Promise<SimilarEdge[]>;
 
 /** Recent engaged watches whose graph neighbours are proposed; older anchors weigh less. */
 const ANCHORS = 5;

@@ -1,6 +1,7 @@
-import { UnionCandidateGenerator } from '../pipeline/candidates';
+import { UnionCandidateGenerator } from './union-generator';
 import type { CollaborativeModel } from './collaborative-model';
-import { collaborativeSource, contentSource, popularInSegmentSource, trendingSource, type NeighbourLookup } from './model-sources';
+import { collaborativeSource, contentSource, popularInSegmentSource, trendingSource } from './model-sources';
+import { type NeighbourLookup } from '../pipeline/stages';
 import { acclaimed, continueWatching, newReleases } from './simple-sources';
 import type { PlayCounters } from './play-counters';
 

@@ -1,6 +1,7 @@
 import type { Title } from '../domain/types';
 import { allowedFor } from '../domain/types';
-import { proposable, type CandidateSourceProvider } from '../pipeline/candidates';
+import { proposable } from '../pipeline/candidates';
+import { type CandidateSourceProvider } from '../pipeline/stages';
 
 /** Sources that need no model: what the profile is in the middle of, the newest and the acclaimed titles. */
 

@@ -1,4 +1,4 @@
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../shared/time';
 
 /**
  * Time-decayed play counts per segment (a country, or a country and kids flag): each play adds

@@ -1,12 +1,8 @@
-import { PLAY_RATE_PRIOR } from '../ranking/features/title-stats';
+import { PLAY_RATE_PRIOR } from '../pipeline/take-rate';
+import { type TitleEvidence } from '../pipeline/stages';
 
 /** Share of each row's slots given to exploration unless EXPLORATION_SHARE says otherwise. */
 export const DEFAULT_EXPLORATION_SHARE = 0.1;
-
-/** What the service has shown of a title lately, across all viewers. */
-export interface TitleEvidence {
-  impressions: number;
-}
 
 /** Impressions the ranker's play-rate prior is worth: what a title nobody was shown starts from. */
 const PRIOR_IMPRESSIONS = PLAY_RATE_PRIOR.impressions;

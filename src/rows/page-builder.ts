@@ -1,14 +1,15 @@
 import type { Profile } from '../domain/types';
 import { StoreUnavailableError } from '../../graph/errors';
-import type { Exposure } from '../ranking/features/exposure-history';
-import type { RankedCandidate } from '../ranking/heuristic-ranker';
-import type { HomepageRequest } from '../pipeline/candidates';
-import type { NeighbourLookup } from '../retrieval/model-sources';
+import type { Exposure } from '../pipeline/stages';
+import type { RankedCandidate } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
+import type { NeighbourLookup } from '../pipeline/stages';
 import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
-import type { TitleEvidence } from './exploration';
+import type { TitleEvidence } from '../pipeline/stages';
 import { placeRows } from './page-placement';
 import { anchorWatches, rowCandidates, type Anchor } from './row-candidates';
-import type { RowBuilder, RowPlan } from '../pipeline/rows';
+import type { RowBuilder } from '../pipeline/stages';
+import type { RowPlan } from '../pipeline/rows';
 
 /** Neighbours per anchor a "Because You Watched" row draws from (the graph keeps 50). */
 const ANCHOR_NEIGHBOURS = 50;

@@ -1,7 +1,8 @@
 import type { ViewingContext } from '../pipeline/viewing-context';
-import type { RankedCandidate } from '../ranking/heuristic-ranker';
+import type { RankedCandidate } from '../pipeline/candidates';
 import type { DeviceLayout } from './device-layout';
-import { explorationBonus, explorationScore, explorable, explorationSlots, takeRateUncertainty, type TitleEvidence } from './exploration';
+import { explorationBonus, explorationScore, explorable, explorationSlots, takeRateUncertainty } from './exploration';
+import { type TitleEvidence } from '../pipeline/stages';
 import type { RowCandidate } from './row-candidates';
 import type { RowItemPlan, RowPlan } from '../pipeline/rows';
 import { diversityFactor, MIN_ROW_VALUE, repeatFactor, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';

@@ -1,11 +1,12 @@
 import { allowedFor, type SimilarEdge, type Title, type WatchState } from '../domain/types';
 import { countryName, languageName } from '../shared/display-names';
 import { topGenres } from '../pipeline/profile-signals';
-import type { RankedCandidate } from '../ranking/heuristic-ranker';
-import type { HomepageRequest } from '../pipeline/candidates';
+import type { RankedCandidate } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
 import { similarityReason } from '../similarity/similarity-reason';
 import { isWeekdayLunch, sessionStage } from './device-layout';
 import type { RowKind } from '../pipeline/rows';
+import { DAY_MS } from '../shared/time';
 
 /** A row the page could show: its heading, why, and every ranked title it may hold, best first. */
 export interface RowCandidate {
@@ -29,7 +30,6 @@ export interface Anchor {
   neighbours: SimilarEdge[];
 }
 
-const DAY_MS = 86_400_000;
 export const MAX_ANCHORS = 3;
 /** A watch this recent and this engaged says what the viewer wants more of. */
 const ANCHOR_DAYS = 45;

@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { Authenticator } from '../auth/authenticator';
 import { resolveAuthSecret } from '../auth/secret';
-import { ConfigError, loadConfig } from '../config/config';
+import { ConfigError, loadConfig, storeSettings } from '../config/config';
 import { startApp } from './app';
 import path from 'node:path';
-import { ensureData, ensureModel, openStore, trainedOnThisCatalog } from '../setup/bootstrap';
+import { openStore } from '../../graph/open-store';
+import { ensureData, ensureModel, trainedOnThisCatalog } from '../setup/bootstrap';
 import { createLogger } from '../shared/logger';
 import { createServices } from './services';
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const { secret, developmentFile } = await resolveAuthSecret(config);
   if (developmentFile) logger.warn({ file: developmentFile }, 'AUTH_SECRET is not set: tokens are signed with a development secret kept in DATA_DIR; set AUTH_SECRET in production');
   const auth = new Authenticator({ secret, anonymousCatalog: config.ALLOW_ANONYMOUS_CATALOG });
-  const store = await openStore(config, logger);
+  const store = await openStore(storeSettings(config), { log: logger });
   await ensureData(store, config, logger);
   const bundle = await ensureModel(store, config, logger);
   const services = await createServices(store, bundle, { logger, utility: config.UTILITY_WEIGHTS, cacheSeconds: config.HOMEPAGE_CACHE_SECONDS,

@@ -1,8 +1,5 @@
 import path from 'node:path';
-import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import { LoadInProgressError } from '../../graph/errors';
-import { connectNeo4j } from '../../graph/neo4j/connect';
-import { Neo4jStore } from '../../graph/neo4j/neo4j-store';
 import type { Store } from '../../graph/store';
 import { trainingOptions, type Config } from '../config/config';
 import type { Title } from '../domain/types';
@@ -10,32 +7,20 @@ import { catalogFingerprint, newestBundleDir, readBundle, writeBundle, type Mode
 import { trainBundle } from '../training/train-bundle';
 import { loadDataset } from '../catalog/load-dataset';
 import { stageProgress } from '../shared/progress';
-import { worldExists, readWorldData, writeWorld, writeWorldData } from '../world/files';
-import { generateWorld, observable, type WorldData, type WorldManifest, type WorldProgress } from '../world/generate';
-import { DAY_MS } from '../world/sizes';
+import { datasetExists, readDataset } from '../../graph/dataset-files';
+import { writeWithTruth, writeWorld } from '../world/files';
+import { generateWorld, observable, type WorldProgress } from '../world/generate';
+import { type Dataset, type DatasetManifest } from '../domain/dataset';
+import { DAY_MS } from '../shared/time';
 import { importDataset } from '../import/import-dataset';
 import type { Logger } from '../shared/logger';
-
-/** `readOnly`: for a job beside a running server (training); the embedded store then reads only. */
-export async function openStore(config: Config, logger: Logger, readOnly = false): Promise<Store> {
-  if (config.STORE === 'neo4j') {
-    const { driver, cypher } = await connectNeo4j({
-      uri: config.NEO4J_URI!, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD ?? '',
-      database: config.NEO4J_DATABASE, attempts: config.NEO4J_CONNECT_ATTEMPTS,
-    }, (msg) => logger.warn(msg));
-    logger.info({ uri: config.NEO4J_URI }, 'connected to Neo4j');
-    return Neo4jStore.open(cypher, () => driver.close());
-  }
-  const dir = path.join(config.DATA_DIR, 'store');
-  return readOnly ? EmbeddedStore.openReadOnly(dir) : EmbeddedStore.open(dir, (msg) => logger.info(msg));
-}
 
 /**
  * On an empty store, prepares a dataset and bulk-loads it, so `npm start` on an empty DATA_DIR
  * (or database) ends with a working demo: a dataset from CATALOG_PATH (a real catalog with simulated
  * viewers, else the world already in DATA_DIR/world, else a newly generated world.
  */
-export async function ensureData(store: Store, config: Config, logger: Logger): Promise<WorldManifest | null> {
+export async function ensureData(store: Store, config: Config, logger: Logger): Promise<DatasetManifest | null> {
   if (!(await store.isEmpty())) {
     if (config.CATALOG_PATH) logger.warn({ catalog: config.CATALOG_PATH }, 'the store already holds data, so the catalog file is not imported; use an empty DATA_DIR or database');
     return null;
@@ -61,18 +46,18 @@ export async function ensureData(store: Store, config: Config, logger: Logger): 
   }
 }
 
-async function prepareDataset(config: Config, logger: Logger, onProgress: WorldProgress): Promise<WorldData> {
+async function prepareDataset(config: Config, logger: Logger, onProgress: WorldProgress): Promise<Dataset> {
   const worldDir = path.join(config.DATA_DIR, 'world');
   if (config.CATALOG_PATH) {
     logger.info({ path: config.CATALOG_PATH, format: config.CATALOG_FORMAT }, 'importing a dataset');
     const imported = await importDataset(config.CATALOG_FORMAT, config.CATALOG_PATH, config.WORLD_SIZE, config.WORLD_SEED, onProgress);
     logger.info(imported.summary, 'dataset read');
-    await writeWorldData(worldDir, imported.data, { truth: imported.truth });
+    await writeWithTruth(worldDir, imported.data, imported.truth);
     return imported.data;
   }
-  if (await worldExists(worldDir)) {
+  if (await datasetExists(worldDir)) {
     logger.info({ worldDir }, 'loading the existing world');
-    return readWorldData(worldDir);
+    return readDataset(worldDir);
   }
   // The history ends today, as a live service's would: the ranker's four-week statistics, trending
   // and new releases then describe the days the demo is used in, not weeks before it.

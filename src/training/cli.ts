@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { stageProgress } from '../shared/progress';
-import { loadConfig, trainingOptions } from '../config/config';
-import { openStore } from '../setup/bootstrap';
+import { loadConfig, storeSettings, trainingOptions } from '../config/config';
+import { openStore } from '../../graph/open-store';
 import { createLogger } from '../shared/logger';
 import { writeBundle } from '../models/model-bundle';
 import { trainBundle } from './train-bundle';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   // The server may be running on the same store: training only reads it.
-  const store = await openStore(config, logger, true);
+  const store = await openStore(storeSettings(config), { log: logger, readOnly: true });
   const progress = stageProgress();
   try {
     if (await store.isEmpty()) throw new Error('the store is empty: start the API once (or run `npm run import`) to load a dataset first');

@@ -4,7 +4,7 @@ import { splitByTime, type Split } from './split';
 import type { AlsOptions } from '../retrieval/als';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
-import type { NeighbourLookup } from '../retrieval/model-sources';
+import type { NeighbourLookup } from '../pipeline/stages';
 import { buildRetrieval, type TrainProgress } from './train-retrieval';
 import type { ReplayData } from './event-replay';
 import { impressionRows, mergeRows, playRows, type RankerRows, type RowRequest } from './training-rows';

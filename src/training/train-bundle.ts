@@ -4,27 +4,10 @@ import { CatalogIndex } from '../pipeline/catalog-index';
 import { exportOnnx } from '../ranking/onnx-export';
 import { trainRanker } from '../ranking/train-ranker';
 import { rankerTrainingSet } from './ranker-training-set';
-import type { AlsOptions } from '../retrieval/als';
-import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import { SimilarityService } from '../similarity/similarity-service';
+import type { BundleOptions } from '../models/bundle-options';
 import type { ModelBundle } from '../models/model-bundle';
 import { trainRetrieval, type TrainProgress } from './train-retrieval';
-
-export interface RankerTrainingOptions {
-  /** Share of playbacks (the latest) whose moments become the ranker's training requests. */
-  windowShare: number;
-  maxRequests: number;
-  seed: number;
-}
-
-/** The ranker learns from the latest quarter of plays; 12,000 requests train in well under a minute. */
-export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = { windowShare: 0.25, maxRequests: 12_000, seed: 7 };
-
-export interface BundleOptions {
-  als: AlsOptions;
-  feedback: FeedbackOptions;
-  ranker: RankerTrainingOptions;
-}
 
 /**
  * The training job behind `npm run train` and a first start: a whole model bundle from what the

@@ -1,13 +1,14 @@
 import { FINISHED_PROGRESS, type Device, type ImpressionEvent, type PlaybackEvent, type Title } from '../domain/types';
 import { resolveContext } from '../pipeline/viewing-context';
-import type { Candidate, HomepageRequest } from '../pipeline/candidates';
+import type { Candidate } from '../pipeline/candidates';
+import type { HomepageRequest } from '../pipeline/request';
 import { Rng } from '../shared/random';
 import { EventReplay, type ReplayData } from './event-replay';
 import { FEATURE_COUNT } from '../ranking/features/feature-spec';
 import type { FeatureModels } from '../ranking/features/feature-store';
 import { HEADS, type Head } from '../ranking/multitask-model';
+import { DAY_MS } from '../shared/time';
 
-const DAY_MS = 86_400_000;
 /** A play of a shown title within this long after the impression counts as its click. */
 const CLICK_WINDOW_MS = 3_600_000;
 

@@ -1,6 +1,6 @@
 import { ARTWORK_THEMES, type ArtworkTheme, type MaturityTier, type PersonRef, type Title, type TitleKind } from '../domain/types';
 import { Rng } from '../shared/random';
-import { DAY_MS } from './sizes';
+import { DAY_MS } from '../shared/time';
 import type { TitleTruth } from './truth';
 import { COUNTRIES, GENRES, GENRE_THEMES, GENRE_WEIGHTS, KIDS_GENRES, NAMES, TAGS, TITLE_WORDS } from './vocabulary';
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import path from 'node:path';
-import { WORLD_SIZES, type WorldSize } from '../config/config';
+import { WORLD_SIZES, type WorldSize } from '../domain/dataset';
 import { stageProgress } from '../shared/progress';
 import { generateWorld } from './generate';
 import { writeWorld } from './files';

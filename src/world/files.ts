@@ -1,104 +1,23 @@
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
-import { syncPath } from '../shared/fs-sync';
-import type { SimilarEdge } from '../domain/types';
-import type { World, WorldData, WorldManifest } from './generate';
+import { writeDataset } from '../../graph/dataset-files';
+import type { Dataset } from '../domain/dataset';
+import { observable, type World } from './generate';
 import type { WorldTruth } from './truth';
 
-/**
- * A world on disk: small JSON files for catalog and people, gzipped NDJSON for the event logs,
- * and the hidden truth in a file of its own that only evaluation code opens.
- */
-const FILES = {
-  manifest: 'manifest.json',
-  catalog: 'catalog.json',
-  population: 'population.json',
-  playbacks: 'playbacks.ndjson.gz',
-  impressions: 'impressions.ndjson.gz',
-  truth: 'truth.json',
-  similarity: 'similarity.ndjson.gz',
-};
+/** The hidden truth's file inside a dataset folder: only evaluation and the simulator open it. */
+const TRUTH_FILE = 'truth.json';
 
-async function writeNdjsonGz(file: string, rows: readonly unknown[]): Promise<void> {
-  function* lines() {
-    for (let i = 0; i < rows.length; i += 5000) {
-      yield rows.slice(i, i + 5000).map((r) => JSON.stringify(r)).join('\n') + '\n';
-    }
-  }
-  await pipeline(Readable.from(lines()), createGzip({ level: 4 }), createWriteStream(file));
-}
-
-async function readNdjsonGz<T>(file: string): Promise<T[]> {
-  const rows: T[] = [];
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) if (line) rows.push(JSON.parse(line) as T);
-  return rows;
-}
-
-/**
- * Writes the observable data (and the truth, when given) into a temporary folder, syncs it and
- * renames it into place, so a half-written world is never read.
- */
-export async function writeWorldData(
-  dir: string, data: WorldData, extras: { truth?: WorldTruth; similarity?: readonly SimilarEdge[] } = {},
-): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await fs.rm(tmp, { recursive: true, force: true });
-  await fs.mkdir(tmp, { recursive: true });
-  await fs.writeFile(path.join(tmp, FILES.catalog), JSON.stringify(data.titles));
-  await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: data.accounts, profiles: data.profiles }));
-  await writeNdjsonGz(path.join(tmp, FILES.playbacks), data.playbacks);
-  await writeNdjsonGz(path.join(tmp, FILES.impressions), data.impressions);
-  if (extras.truth) await fs.writeFile(path.join(tmp, FILES.truth), JSON.stringify(extras.truth));
-  if (extras.similarity) await writeNdjsonGz(path.join(tmp, FILES.similarity), extras.similarity);
-  // The manifest goes last: its presence marks a complete folder.
-  await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(data.manifest, null, 2));
-  for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
-  await syncPath(tmp);
-  // Move the old folder aside rather than deleting it first, so there is never a moment with none.
-  const old = `${dir}.old-${process.pid}`;
-  await fs.rm(old, { recursive: true, force: true });
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  await fs.rename(dir, old).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err;
-  });
-  await fs.rename(tmp, dir);
-  await syncPath(path.dirname(dir));
-  await fs.rm(old, { recursive: true, force: true });
+/** Writes a dataset folder with the truth of the world (or import) that produced it, when there is one, beside the data. */
+export async function writeWithTruth(dir: string, data: Dataset, truth?: WorldTruth): Promise<void> {
+  await writeDataset(dir, data, { jsonFiles: truth ? { [TRUTH_FILE]: truth } : {} });
 }
 
 export async function writeWorld(dir: string, world: World): Promise<void> {
-  await writeWorldData(dir, world, { truth: world.truth });
-}
-
-export async function worldExists(dir: string): Promise<boolean> {
-  return fs.access(path.join(dir, FILES.manifest)).then(() => true, () => false);
-}
-
-/** Reads the observable part of a world; the truth file is not opened. */
-export async function readWorldData(dir: string): Promise<WorldData> {
-  const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as WorldManifest;
-  const titles = JSON.parse(await fs.readFile(path.join(dir, FILES.catalog), 'utf8'));
-  const { accounts, profiles } = JSON.parse(await fs.readFile(path.join(dir, FILES.population), 'utf8'));
-  const [playbacks, impressions] = await Promise.all([
-    readNdjsonGz<WorldData['playbacks'][number]>(path.join(dir, FILES.playbacks)),
-    readNdjsonGz<WorldData['impressions'][number]>(path.join(dir, FILES.impressions)),
-  ]);
-  return { manifest, titles, accounts, profiles, playbacks, impressions };
+  await writeWithTruth(dir, observable(world), world.truth);
 }
 
 /** The hidden tastes and title quality: for evaluation and the user simulator only. */
 export async function readWorldTruth(dir: string): Promise<WorldTruth> {
-  return JSON.parse(await fs.readFile(path.join(dir, FILES.truth), 'utf8')) as WorldTruth;
-}
-
-/** The SIMILAR_TO edges saved beside a store snapshot; empty when the folder has none. */
-export async function readSimilarity(dir: string): Promise<SimilarEdge[]> {
-  const file = path.join(dir, FILES.similarity);
-  const exists = await fs.access(file).then(() => true, () => false);
-  return exists ? readNdjsonGz<SimilarEdge>(file) : [];
+  return JSON.parse(await fs.readFile(path.join(dir, TRUTH_FILE), 'utf8')) as WorldTruth;
 }

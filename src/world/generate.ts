@@ -1,33 +1,15 @@
-import type { WorldSize } from '../config/config';
-import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../domain/types';
+import type { Dataset, DatasetManifest, WorldSize } from '../domain/dataset';
+import type { Title } from '../domain/types';
 import { generateCatalog, type GeneratedCatalog } from './catalog';
 import { generateHistory } from './history';
 import { importedCatalog } from './imported-catalog';
 import { generatePopulation } from './population';
-import { DAY_MS, DEFAULT_WORLD_END, WORLD_SPECS } from './sizes';
+import { DAY_MS } from '../shared/time';
+import { DEFAULT_WORLD_END, WORLD_SPECS } from './sizes';
 import type { WorldTruth } from './truth';
 
-export interface WorldManifest {
-  size: WorldSize | 'imported';
-  seed: number;
-  /** Epoch ms: the first and last moments of the simulated history. */
-  start: number;
-  end: number;
-  counts: Record<'titles' | 'accounts' | 'profiles' | 'playbacks' | 'impressions', number>;
-}
-
-/** What a store may load: everything observable. */
-export interface WorldData {
-  manifest: WorldManifest;
-  titles: Title[];
-  accounts: Account[];
-  profiles: Profile[];
-  playbacks: PlaybackEvent[];
-  impressions: ImpressionEvent[];
-}
-
 /** A generated world: its observable data plus the hidden truth only evaluation may read. */
-export interface World extends WorldData {
+export interface World extends Dataset {
   truth: WorldTruth;
 }
 
@@ -57,7 +39,7 @@ export function worldAroundCatalog(titles: readonly Title[], size: WorldSize, se
 
 /** Accounts, profiles and their viewing history over `catalog`, for the population of `populationSize`. */
 function simulateViewers(
-  catalog: GeneratedCatalog, size: WorldManifest['size'], populationSize: WorldSize, seed: number, start: number, end: number,
+  catalog: GeneratedCatalog, size: DatasetManifest['size'], populationSize: WorldSize, seed: number, start: number, end: number,
   onProgress?: WorldProgress,
 ): World {
   const spec = WORLD_SPECS[populationSize];
@@ -86,6 +68,6 @@ function simulateViewers(
 }
 
 /** The part of a world a store may see: everything but the hidden truth. */
-export function observable({ truth: _hidden, ...data }: World): WorldData {
+export function observable({ truth: _hidden, ...data }: World): Dataset {
   return data;
 }

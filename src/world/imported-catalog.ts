@@ -1,7 +1,7 @@
 import type { Title } from '../domain/types';
 import type { GeneratedCatalog } from './catalog';
 import { Rng } from '../shared/random';
-import { DAY_MS } from './sizes';
+import { DAY_MS } from '../shared/time';
 
 /**
  * A real catalog dressed for the simulator: hidden quality, buzz and artwork appeal drawn per

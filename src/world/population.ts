@@ -1,7 +1,7 @@
 import { ARTWORK_THEMES, DEVICES, type Account, type Profile } from '../domain/types';
 import type { GeneratedCatalog } from './catalog';
 import { Rng, WeightedSampler } from '../shared/random';
-import { DAY_MS } from './sizes';
+import { DAY_MS } from '../shared/time';
 import type { ProfileTaste } from './truth';
 import { COUNTRIES, GENRES, KIDS_GENRES, NAMES, TAGS } from './vocabulary';
 

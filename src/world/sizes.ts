@@ -1,4 +1,4 @@
-import type { WorldSize } from '../config/config';
+import type { WorldSize } from '../domain/dataset';
 
 export interface WorldSpec {
   titles: number;
@@ -15,4 +15,3 @@ export const WORLD_SPECS: Record<WorldSize, WorldSpec> = {
 
 /** The world's history ends here unless told otherwise, so a seed alone fixes every timestamp. */
 export const DEFAULT_WORLD_END = Date.UTC(2026, 10, 1);
-export const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { projectRoot } from '../../src/shared/paths';
-import type { WorldData } from '../../src/world/generate';
+import type { Dataset } from '../../src/domain/dataset';
 import { buildSimilarityGraph } from '../../src/similarity/similarity-graph';
 import type { ImpressionEvent, PlaybackEvent, SimilarEdge, Title } from '../../src/domain/types';
 
@@ -35,7 +35,7 @@ export function impression(eventId: string, profileId: string, titleId: string, 
 }
 
 /** A small hand-made dataset every store implementation is tested on. */
-export function fixtureData(): WorldData {
+export function fixtureData(): Dataset {
   const titles = [
     title('t3', 'Midnight Harbor', ['Crime', 'Drama']),
     title('t1', 'The Paper Crown', ['Drama']),

@@ -1,13 +1,6 @@
 import { TITLE_STATS_DAYS } from './title-stats';
-
-const DAY_MS = 86_400_000;
-
-export interface Exposure {
-  /** Times the title was shown to the profile within the lookback. */
-  shown: number;
-  /** Whole days since it was last shown (the lookback + 1 when never). */
-  daysSinceShown: number;
-}
+import { DAY_MS } from '../../shared/time';
+import { type Exposure } from '../../pipeline/stages';
 
 /**
  * Which titles each profile was shown, by UTC day, over the same lookback as the title

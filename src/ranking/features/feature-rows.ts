@@ -2,11 +2,11 @@ import { COMPLETED_PROGRESS, type Title } from '../../domain/types';
 import type { ViewingContext } from '../../pipeline/viewing-context';
 import { CANDIDATE_SOURCES, type Candidate, type CandidateSource } from '../../pipeline/candidates';
 import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-spec';
-import type { Exposure } from './exposure-history';
+import type { Exposure } from '../../pipeline/stages';
 import type { ProfileFeatures } from './profile-features';
 import type { TitleStatFeatures } from './title-stats';
+import { DAY_MS } from '../../shared/time';
 
-const DAY_MS = 86_400_000;
 const TAU = 2 * Math.PI;
 
 /** Everything the row of one (request, candidate) pair is computed from. */

@@ -1,11 +1,14 @@
 import type { Store } from '../../../graph/store';
 import { StoreUnavailableError } from '../../../graph/errors';
 import type { ImpressionEvent, PlaybackEvent, Profile, Title } from '../../domain/types';
-import type { Candidate, HomepageRequest } from '../../pipeline/candidates';
+import type { Candidate } from '../../pipeline/candidates';
+import type { HomepageRequest } from '../../pipeline/request';
 import type { CollaborativeModel } from '../../retrieval/collaborative-model';
-import { contentAffinity, type NeighbourLookup } from '../../retrieval/model-sources';
+import { contentAffinity } from '../../retrieval/model-sources';
+import { type NeighbourLookup } from '../../pipeline/stages';
 import { assembleRows, requestStats, sourceRanks } from './feature-rows';
-import { ExposureHistory, type Exposure } from './exposure-history';
+import { ExposureHistory } from './exposure-history';
+import { type Exposure } from '../../pipeline/stages';
 import { profileFeatures } from './profile-features';
 import { TITLE_STATS_LOOKBACK_MS, TitleStats } from './title-stats';
 

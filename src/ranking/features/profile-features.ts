@@ -1,7 +1,7 @@
 import type { Title, WatchState } from '../../domain/types';
 import type { ProfileSignals } from '../../pipeline/profile-signals';
+import { DAY_MS } from '../../shared/time';
 
-const DAY_MS = 86_400_000;
 /** Titles that make up "what the profile is into lately". */
 const RECENT_TITLES = 5;
 /** Below this a play says little about taste (a sample, a misclick). */

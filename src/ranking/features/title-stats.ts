@@ -1,20 +1,13 @@
 import { FINISHED_PROGRESS } from '../../domain/types';
+import { DAY_MS } from '../../shared/time';
+import { smoothedPlayRate } from '../../pipeline/take-rate';
 
-const DAY_MS = 86_400_000;
 /** Title statistics look back this many days; the server reads this much history at start. */
 export const TITLE_STATS_DAYS = 28;
 export const TITLE_STATS_LOOKBACK_MS = TITLE_STATS_DAYS * DAY_MS;
 /** Popularity halves every week within the lookback. */
 const POPULARITY_HALF_LIFE_DAYS = 7;
 const TREND_DAYS = 3;
-
-/** Half a play in ten impressions: a title nobody was shown starts at a 5% take rate. */
-export const PLAY_RATE_PRIOR = { plays: 0.5, impressions: 10 };
-
-/** Plays per impression, smoothed towards the prior: the one take-rate estimate every stage uses. */
-export function smoothedPlayRate(plays: number, impressions: number): number {
-  return (plays + PLAY_RATE_PRIOR.plays) / (impressions + PLAY_RATE_PRIOR.impressions);
-}
 
 interface DayCounts {
   plays: number;

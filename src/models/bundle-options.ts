@@ -1,0 +1,19 @@
+import type { AlsOptions } from '../retrieval/als';
+import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+
+/** How a model bundle is trained (TRAINING settings); what `npm run train` and a first start use. */
+export interface RankerTrainingOptions {
+  /** Share of playbacks (the latest) whose moments become the ranker's training requests. */
+  windowShare: number;
+  maxRequests: number;
+  seed: number;
+}
+
+/** The ranker learns from the latest quarter of plays; 12,000 requests train in well under a minute. */
+export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = { windowShare: 0.25, maxRequests: 12_000, seed: 7 };
+
+export interface BundleOptions {
+  als: AlsOptions;
+  feedback: FeedbackOptions;
+  ranker: RankerTrainingOptions;
+}

@@ -1,0 +1,13 @@
+import type { Account, Profile } from '../domain/types';
+import type { CatalogIndex } from './catalog-index';
+import type { ProfileSignals } from './profile-signals';
+import type { ViewingContext } from './viewing-context';
+
+/** Everything a stage may look at for one homepage request. */
+export interface HomepageRequest {
+  profile: Profile;
+  account: Account;
+  context: ViewingContext;
+  signals: ProfileSignals;
+  catalog: CatalogIndex;
+}
