@@ -1,7 +1,9 @@
-/** Failures a store reports in terms the API maps to error codes (src/server/errors.ts). */
+import { UnavailableError } from '../src/domain/errors';
+
+/** Failures a store reports; the API maps them to error codes at its edge (src/server/errors.ts). */
 
 /** The store cannot be reached (Neo4j down or restarting); the request may succeed later. */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends UnavailableError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreUnavailableError';

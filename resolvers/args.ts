@@ -1,12 +1,12 @@
-import { badInput } from '../src/server/errors';
+import { InvalidInputError } from '../src/domain/errors';
 
 /** Checks an integer argument's range, naming the argument in the error. */
 export function intInRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(name, `must be an integer from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidInputError(name, `must be an integer from ${min} to ${max}, got ${value}`);
   return value;
 }
 
 export function nonEmptyId(name: string, value: string): string {
-  if (value.trim() === '' || value.length > 128) throw badInput(name, 'must be a non-empty id of at most 128 characters');
+  if (value.trim() === '' || value.length > 128) throw new InvalidInputError(name, 'must be a non-empty id of at most 128 characters');
   return value;
 }

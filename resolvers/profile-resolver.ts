@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Account as AccountRecord, PlaybackEvent, Profile as ProfileRecord } from '../src/domain/types';
 import type { RequestContext } from '../src/server/context';
-import { badInput, forbidden } from '../src/server/errors';
+import { ForbiddenError, InvalidInputError } from '../src/domain/errors';
 import type { Services } from '../src/server/services';
 import { Account, Profile, ProfileConnection, ViewingEvent } from '../schema/profile';
 import { intInRange, nonEmptyId } from './args';
@@ -11,7 +11,7 @@ const encodeCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`).toStri
 function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!text.startsWith(CURSOR_PREFIX) || encodeCursor(text.slice(CURSOR_PREFIX.length)) !== cursor) {
-    throw badInput('after', 'is not a cursor returned by this API');
+    throw new InvalidInputError('after', 'is not a cursor returned by this API');
   }
   return text.slice(CURSOR_PREFIX.length);
 }
@@ -68,7 +68,7 @@ export class AccountResolver {
   /** Only reachable from the caller's own profiles; checked again so no new path can list another account's. */
   @FieldResolver(() => [Profile])
   profiles(@Root() account: AccountRecord, @Ctx() ctx: RequestContext) {
-    if (account.id !== ctx.auth.accountId()) throw forbidden('Only your own account\'s profiles can be listed');
+    if (account.id !== ctx.auth.accountId()) throw new ForbiddenError('Only your own account\'s profiles can be listed');
     return this.services.store.profilesOfAccount(account.id);
   }
 }

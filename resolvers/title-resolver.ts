@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Artwork as ArtworkRecord, Title as TitleRecord } from '../src/domain/types';
 import type { RequestContext } from '../src/server/context';
-import { badInput, notFound } from '../src/server/errors';
+import { InvalidInputError, NotFoundError } from '../src/domain/errors';
 import type { Services } from '../src/server/services';
 import { NewTitleInput } from '../schema/inputs';
 import { Artwork, SimilarTitle, Title } from '../schema/title';
@@ -16,14 +16,14 @@ export class TitleResolver {
   async title(@Arg('id', () => ID, { description: 'Title id.' }) id: string, @Ctx() ctx: RequestContext) {
     ctx.auth.catalog();
     const title = await ctx.loaders.title.load(nonEmptyId('id', id));
-    if (!title) throw notFound('Title', id);
+    if (!title) throw new NotFoundError('Title', id);
     return title;
   }
 
   @Query(() => [Title], { nullable: 'items', description: 'Several titles by id (at most 100), in the order asked; null for unknown ids.' })
   titles(@Arg('ids', () => [ID], { description: 'Title ids.' }) ids: string[], @Ctx() ctx: RequestContext) {
     ctx.auth.catalog();
-    if (ids.length > 100) throw badInput('ids', `must hold at most 100 ids, got ${ids.length}`);
+    if (ids.length > 100) throw new InvalidInputError('ids', `must hold at most 100 ids, got ${ids.length}`);
     return ctx.loaders.title.loadMany(ids);
   }
 

@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
 import type { Profile } from '../domain/types';
-import { badInput, forbidden, notFound, unauthenticated } from '../server/errors';
+import { ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../domain/errors';
 import type { Principal } from './principal';
 
 const GET_A_TOKEN = 'send "Authorization: Bearer <token>" (npm run token -- --account <id>)';
@@ -25,15 +25,15 @@ export class Access {
   catalog(): void {
     this.checkCredentials();
     if (this.principal.kind === 'anonymous' && !this.anonymousCatalog) {
-      throw unauthenticated(`Catalog queries need an account token or a partner API key: ${GET_A_TOKEN}, or a partner key (--partner <name>)`);
+      throw new UnauthenticatedError(`Catalog queries need an account token or a partner API key: ${GET_A_TOKEN}, or a partner key (--partner <name>)`);
     }
   }
 
   /** Catalog writes (addTitle): admin tokens only. */
   catalogWrite(): void {
     this.checkCredentials();
-    if (this.principal.kind === 'anonymous') throw unauthenticated('Catalog writes need an admin token (npm run token -- --admin <name>)');
-    if (this.principal.kind !== 'admin') throw forbidden('Catalog writes need an admin token');
+    if (this.principal.kind === 'anonymous') throw new UnauthenticatedError('Catalog writes need an admin token (npm run token -- --admin <name>)');
+    if (this.principal.kind !== 'admin') throw new ForbiddenError('Catalog writes need an admin token');
   }
 
   /** The calling account's id; partners, admins and anonymous callers have none. */
@@ -41,9 +41,9 @@ export class Access {
     this.checkCredentials();
     switch (this.principal.kind) {
       case 'account': return this.principal.accountId;
-      case 'partner': throw forbidden(PARTNER_SCOPE);
-      case 'admin': throw forbidden(ADMIN_SCOPE);
-      case 'anonymous': throw unauthenticated(`Profile data needs the account's token: ${GET_A_TOKEN}`);
+      case 'partner': throw new ForbiddenError(PARTNER_SCOPE);
+      case 'admin': throw new ForbiddenError(ADMIN_SCOPE);
+      case 'anonymous': throw new UnauthenticatedError(`Profile data needs the account's token: ${GET_A_TOKEN}`);
     }
   }
 
@@ -64,13 +64,13 @@ export class Access {
     const found = new Map((await this.profileStore.getProfiles(unique)).map((p, i) => [unique[i], p]));
     return profileIds.map((id, i) => {
       const profile = found.get(id);
-      if (!profile) throw field ? badInput(field(i), `no profile ${JSON.stringify(id)}`) : notFound('Profile', id);
-      if (profile.accountId !== accountId) throw forbidden(`Profile ${JSON.stringify(id)} belongs to another account`);
+      if (!profile) throw field ? new InvalidInputError(field(i), `no profile ${JSON.stringify(id)}`) : new NotFoundError('Profile', id);
+      if (profile.accountId !== accountId) throw new ForbiddenError(`Profile ${JSON.stringify(id)} belongs to another account`);
       return profile;
     });
   }
 
   private checkCredentials(): void {
-    if (this.refusal !== null) throw unauthenticated(`Invalid credentials: ${this.refusal}`);
+    if (this.refusal !== null) throw new UnauthenticatedError(`Invalid credentials: ${this.refusal}`);
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ARTWORK_THEMES, MATURITY_TIERS, TITLE_KINDS } from '../domain/types';
-import { fromZod } from '../server/errors';
+import { invalidInput } from '../domain/errors';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const names = (max: number) => z.array(name).max(max, `must hold at most ${max} names`)
@@ -36,6 +36,6 @@ export type NewTitleData = z.output<typeof NewTitleSchema>;
 /** Validates a new title; throws BAD_USER_INPUT naming the field, e.g. `input.genres[1]`. */
 export function parseNewTitle(input: NewTitleInputData): NewTitleData {
   const parsed = NewTitleSchema.safeParse(input);
-  if (!parsed.success) throw fromZod(parsed.error, 'input');
+  if (!parsed.success) throw invalidInput(parsed.error, 'input');
   return parsed.data;
 }

@@ -1,7 +1,7 @@
 import { DuplicateTitleError } from '../../graph/errors';
 import type { Store } from '../../graph/store';
 import type { ArtworkTheme, PersonRef, Title } from '../domain/types';
-import { badInput } from '../server/errors';
+import { InvalidInputError } from '../domain/errors';
 import type { ContentIndex } from '../similarity/content-index';
 import { edgesForNewTitle, type SimilarityOptions } from '../similarity/similarity-graph';
 import type { CatalogIndex } from '../pipeline/catalog-index';
@@ -85,5 +85,5 @@ export class NewTitleService {
 }
 
 function duplicate(id: string) {
-  return badInput('input.externalId', `a title with id "${id}" already exists`);
+  return new InvalidInputError('input.externalId', `a title with id "${id}" already exists`);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEVICES, type ExperimentVariant } from '../domain/types';
-import { fromZod } from '../server/errors';
+import { invalidInput } from '../domain/errors';
 import { MAX_BATCH, validEventTime } from './playback-input';
 
 export const MAX_EXPERIMENTS = 10;
@@ -36,9 +36,9 @@ export type ParsedImpression = Omit<z.output<typeof EventSchema>, 'occurredAt' |
 
 /** Validates a batch of impressions and fills defaults; throws BAD_USER_INPUT naming the field. */
 export function parseImpressionBatch(events: readonly ImpressionEventInputData[], now: number): ParsedImpression[] {
-  if (events.length === 0) throw fromZod(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
+  if (events.length === 0) throw invalidInput(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
   const parsed = z.array(EventSchema).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`).safeParse(events);
-  if (!parsed.success) throw fromZod(parsed.error, 'events');
+  if (!parsed.success) throw invalidInput(parsed.error, 'events');
   return parsed.data.map(({ experiments, ...e }, i) => ({
     ...e, occurredAt: validEventTime(e.occurredAt, now, i), sessionId: e.sessionId ?? null,
     ...(experiments && experiments.length > 0 ? { experiments: experiments.map((x) => ({ experimentId: x.experimentId, variant: x.variant })) } : {}),

@@ -3,7 +3,7 @@ import type { ImpressionEvent, RecordOutcome } from '../domain/types';
 import type { ArtworkFeedback } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { FeatureStore } from '../ranking/features/feature-store';
-import { badInput } from '../server/errors';
+import { InvalidInputError } from '../domain/errors';
 import { parseImpressionBatch, type ImpressionEventInputData } from './impression-input';
 import { knownProfiles, knownTitles, recordable } from './known-records';
 
@@ -34,7 +34,7 @@ export class ImpressionService {
     const titles = await knownTitles(this.store, this.catalog, parsed);
     parsed.forEach((e, i) => {
       if (!titles.get(e.titleId)!.artwork.some((a) => a.id === e.artworkId)) {
-        throw badInput(`events[${i}].artworkId`, `no artwork ${JSON.stringify(e.artworkId)} of title ${JSON.stringify(e.titleId)}`);
+        throw new InvalidInputError(`events[${i}].artworkId`, `no artwork ${JSON.stringify(e.artworkId)} of title ${JSON.stringify(e.titleId)}`);
       }
     });
     const accountIds = [...new Set([...profiles.values()].map((p) => p.accountId))];

@@ -1,7 +1,7 @@
 import type { Store } from '../../graph/store';
 import type { Profile, Title } from '../domain/types';
 import type { CatalogIndex } from '../pipeline/catalog-index';
-import { badInput } from '../server/errors';
+import { InvalidInputError } from '../domain/errors';
 
 /** The batch's profiles, by id; BAD_USER_INPUT naming the first event of an unknown one. */
 export async function knownProfiles(store: Store, events: readonly { profileId: string }[]): Promise<Map<string, Profile>> {
@@ -9,7 +9,7 @@ export async function knownProfiles(store: Store, events: readonly { profileId: 
   const profiles = await store.getProfiles(ids);
   const missing = ids.find((_, i) => profiles[i] === null);
   if (missing !== undefined) {
-    throw badInput(`events[${events.findIndex((e) => e.profileId === missing)}].profileId`, `no profile ${JSON.stringify(missing)}`);
+    throw new InvalidInputError(`events[${events.findIndex((e) => e.profileId === missing)}].profileId`, `no profile ${JSON.stringify(missing)}`);
   }
   return new Map(profiles.map((p) => [p!.id, p!]));
 }
@@ -25,7 +25,7 @@ export async function knownTitles(store: Store, catalog: CatalogIndex, events: r
   const titles = new Map<string, Title>();
   for (const id of ids) {
     const title = catalog.get(id) ?? stored.get(id);
-    if (!title) throw badInput(`events[${events.findIndex((e) => e.titleId === id)}].titleId`, `no title ${JSON.stringify(id)}`);
+    if (!title) throw new InvalidInputError(`events[${events.findIndex((e) => e.titleId === id)}].titleId`, `no title ${JSON.stringify(id)}`);
     titles.set(id, title);
   }
   return titles;

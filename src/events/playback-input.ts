@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEVICES, type PlaybackEvent } from '../domain/types';
-import { fromZod } from '../server/errors';
+import { invalidInput } from '../domain/errors';
 
 export const MAX_BATCH = 500;
 /** Clocks drift; an event this far in the future is a client bug, not a clock skew. */
@@ -24,9 +24,9 @@ export type PlaybackEventInputData = z.input<typeof EventSchema>;
 
 /** Validates a batch of playback reports and fills defaults; throws BAD_USER_INPUT naming the field. */
 export function parsePlaybackBatch(events: readonly PlaybackEventInputData[], now: number): PlaybackEvent[] {
-  if (events.length === 0) throw fromZod(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
+  if (events.length === 0) throw invalidInput(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
   const parsed = z.array(EventSchema).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`).safeParse(events);
-  if (!parsed.success) throw fromZod(parsed.error, 'events');
+  if (!parsed.success) throw invalidInput(parsed.error, 'events');
   return parsed.data.map((e, i) => ({
     eventId: e.eventId, profileId: e.profileId, titleId: e.titleId, occurredAt: validEventTime(e.occurredAt, now, i),
     progress: e.progress, device: e.device, sessionId: e.sessionId ?? null,
@@ -37,7 +37,7 @@ export function parsePlaybackBatch(events: readonly PlaybackEventInputData[], no
 export function validEventTime(at: Date | null | undefined, now: number, i: number): number {
   const occurredAt = at ? at.getTime() : now;
   if (Number.isNaN(occurredAt) || occurredAt > now + MAX_FUTURE_MS || occurredAt < EARLIEST) {
-    throw fromZod(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message: 'must be a time between 2000-01-01 and now', input: at }]), 'events');
+    throw invalidInput(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message: 'must be a time between 2000-01-01 and now', input: at }]), 'events');
   }
   return occurredAt;
 }

@@ -9,7 +9,7 @@ import type { ModelHolder } from '../models/model-holder';
 import type { ServingModels } from '../models/serving-models';
 import type { RowBuilder } from '../pipeline/stages';
 import type { RowItemPlan, RowPlan } from '../pipeline/rows';
-import { notFound } from '../server/errors';
+import { NotFoundError } from '../domain/errors';
 import { HomepageCache } from './homepage-cache';
 import { profileSignals } from '../pipeline/profile-signals';
 import { resolveContext, type ViewingContext, type ViewingContextInputData } from '../pipeline/viewing-context';
@@ -62,7 +62,7 @@ export class HomepageService {
   /** Everything the stages need for one profile in one context. */
   async request(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
     const [profile] = await this.store.getProfiles([profileId]);
-    if (!profile) throw notFound('Profile', profileId);
+    if (!profile) throw new NotFoundError('Profile', profileId);
     // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
     const [account, watch] = await Promise.all([

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEVICES, type Account, type Device } from '../domain/types';
-import { fromZod } from '../server/errors';
+import { invalidInput } from '../domain/errors';
 
 /** The viewing context after defaults: what every stage may condition on. */
 export interface ViewingContext {
@@ -44,7 +44,7 @@ const ContextSchema = z.object({
 /** Validates the client's context and fills gaps from the account (home country, time zone). */
 export function resolveContext(input: ViewingContextInputData | null | undefined, account: Account, now: number): ViewingContext {
   const parsed = ContextSchema.safeParse(input ?? {});
-  if (!parsed.success) throw fromZod(parsed.error, 'context');
+  if (!parsed.success) throw invalidInput(parsed.error, 'context');
   const c = parsed.data;
   const wallClock = c.localTime
     ? new Date(Date.parse(`${c.localTime.length === 16 ? `${c.localTime}:00` : c.localTime}Z`))

@@ -4,7 +4,7 @@ import type { ErasedHistory, Profile, StoredProfileData } from '../domain/types'
 import type { FeatureStore } from '../ranking/features/feature-store';
 import type { PlayCounters } from '../retrieval/play-counters';
 import type { CollaborativeModel } from '../retrieval/collaborative-model';
-import { notFound } from '../server/errors';
+import { NotFoundError } from '../domain/errors';
 
 /** Where a profile's taste vector comes from right now. */
 export type TasteVector = 'TRAINED' | 'FOLDED_IN' | 'NONE';
@@ -45,7 +45,7 @@ export class PrivacyService {
     try {
       erased = await this.store.eraseViewingHistory(profile.id, this.clock());
     } catch (err) {
-      if (err instanceof UnknownProfileError) throw notFound('Profile', profile.id);
+      if (err instanceof UnknownProfileError) throw new NotFoundError('Profile', profile.id);
       throw err;
     }
     const account = await this.store.getAccount(profile.accountId);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MATURITY_TIERS, tierRank, type MaturityTier } from '../domain/types';
-import { badInput, fromZod } from '../server/errors';
+import { InvalidInputError, invalidInput } from '../domain/errors';
 
 /** Netflix's number: one account, at most five viewers. */
 export const MAX_PROFILES_PER_ACCOUNT = 5;
@@ -32,7 +32,7 @@ export type OnboardingData = z.input<typeof Onboarding>;
 
 function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, root: string): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw fromZod(parsed.error, root);
+  if (!parsed.success) throw invalidInput(parsed.error, root);
   return parsed.data;
 }
 
@@ -44,7 +44,7 @@ export const parseOnboarding = (input: OnboardingData) => parse(Onboarding, inpu
 export function settledLimit(isKids: boolean, asked: MaturityTier | null | undefined): MaturityTier {
   const limit = asked ?? (isKids ? KIDS_MAX_TIER : 'ADULTS');
   if (isKids && tierRank(limit) > tierRank(KIDS_MAX_TIER)) {
-    throw badInput('input.maturityLimit', `a kids profile's limit is at most ${KIDS_MAX_TIER}, got ${limit}`);
+    throw new InvalidInputError('input.maturityLimit', `a kids profile's limit is at most ${KIDS_MAX_TIER}, got ${limit}`);
   }
   return limit;
 }

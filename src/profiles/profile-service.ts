@@ -3,7 +3,7 @@ import { DuplicateProfileError, ProfileLimitError, UnknownProfileError } from '.
 import type { Store } from '../../graph/store';
 import { allowedFor, type Profile } from '../domain/types';
 import type { CatalogIndex } from '../pipeline/catalog-index';
-import { badInput, notFound } from '../server/errors';
+import { InvalidInputError, NotFoundError } from '../domain/errors';
 import { MAX_PROFILES_PER_ACCOUNT, parseNewProfile, parseOnboarding, parseProfileUpdate, settledLimit, type OnboardingData, type ProfileFieldsData, type ProfileUpdateData } from './profile-input';
 
 /**
@@ -22,7 +22,7 @@ export class ProfileService {
   async create(accountId: string, input: ProfileFieldsData): Promise<Profile> {
     const fields = parseNewProfile(input);
     const [account, siblings] = await Promise.all([this.store.getAccount(accountId), this.store.profilesOfAccount(accountId)]);
-    if (!account) throw notFound('Account', accountId);
+    if (!account) throw new NotFoundError('Account', accountId);
     this.uniqueName(siblings, fields.name);
     const isKids = fields.isKids ?? false;
     const profile: Profile = {
@@ -36,7 +36,7 @@ export class ProfileService {
     try {
       await this.store.createProfile(profile, MAX_PROFILES_PER_ACCOUNT);
     } catch (err) {
-      if (err instanceof ProfileLimitError) throw badInput('input', err.message);
+      if (err instanceof ProfileLimitError) throw new InvalidInputError('input', err.message);
       if (err instanceof DuplicateProfileError) throw new Error(`random profile id collided: ${profile.id}`);
       throw err;
     }
@@ -60,12 +60,12 @@ export class ProfileService {
     const answers = parseOnboarding(input);
     const genres = new Set(await this.store.listGenres());
     answers.genres.forEach((g, i) => {
-      if (!genres.has(g)) throw badInput(`input.genres[${i}]`, `no genre ${JSON.stringify(g)} in the catalog`);
+      if (!genres.has(g)) throw new InvalidInputError(`input.genres[${i}]`, `no genre ${JSON.stringify(g)} in the catalog`);
     });
     answers.titleIds.forEach((id, i) => {
       const title = this.catalog.get(id);
-      if (!title) throw badInput(`input.titleIds[${i}]`, `no title ${JSON.stringify(id)}`);
-      if (!allowedFor(profile.maturityLimit, title.maturityTier)) throw badInput(`input.titleIds[${i}]`, `title ${JSON.stringify(id)} is above the profile's maturity limit`);
+      if (!title) throw new InvalidInputError(`input.titleIds[${i}]`, `no title ${JSON.stringify(id)}`);
+      if (!allowedFor(profile.maturityLimit, title.maturityTier)) throw new InvalidInputError(`input.titleIds[${i}]`, `title ${JSON.stringify(id)} is above the profile's maturity limit`);
     });
     return this.save({
       ...profile,
@@ -82,7 +82,7 @@ export class ProfileService {
     try {
       await this.store.updateProfile(profile);
     } catch (err) {
-      if (err instanceof UnknownProfileError) throw notFound('Profile', profile.id);
+      if (err instanceof UnknownProfileError) throw new NotFoundError('Profile', profile.id);
       throw err;
     }
     this.onChanged(profile.id);
@@ -91,7 +91,7 @@ export class ProfileService {
 
   private uniqueName(siblings: readonly Profile[], name: string): void {
     if (siblings.some((p) => p.name.toLowerCase() === name.toLowerCase())) {
-      throw badInput('input.name', `the account already has a profile named ${JSON.stringify(name)}`);
+      throw new InvalidInputError('input.name', `the account already has a profile named ${JSON.stringify(name)}`);
     }
   }
 }

@@ -1,4 +1,3 @@
-import { StoreUnavailableError } from '../../graph/errors';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -8,7 +7,8 @@ import type { Server } from 'node:http';
 import { posterSvg } from '../artwork/poster-svg';
 import type { Authenticator } from '../auth/authenticator';
 import { createContext, type RequestContext } from './context';
-import { ErrorCode, REQUEST_ERROR_CODES } from './errors';
+import { DomainError, UnavailableError } from '../domain/errors';
+import { clientError, ErrorCode, REQUEST_ERROR_CODES } from './errors';
 import { ideRouter } from './ide';
 import { previewRouter } from './preview';
 import type { Logger } from '../shared/logger';
@@ -18,8 +18,8 @@ import type { Services } from './services';
 const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), ...REQUEST_ERROR_CODES]);
 
 /**
- * Errors with one of our codes (or a request-level code from the GraphQL layer) reach the client
- * as they are; anything else is logged in full and replaced by a bare INTERNAL_SERVER_ERROR, so
+ * Request-level errors of the GraphQL layer reach the client as they are; domain errors as their
+ * codes (clientError); anything else is logged in full and replaced by a bare INTERNAL_SERVER_ERROR, so
  * stack traces, file paths and driver messages never leak.
  */
 export function formatError(logger: Logger) {
@@ -30,10 +30,9 @@ export function formatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     const cause = unwrapResolverError(error);
-    if (cause instanceof StoreUnavailableError) {
-      logger.warn({ err: cause.message, path: formatted.path }, 'store unavailable');
-      const message = 'The graph store is unavailable right now; retry shortly';
-      return { message, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.GRAPH_UNAVAILABLE } };
+    if (cause instanceof DomainError) {
+      if (cause instanceof UnavailableError) logger.warn({ err: cause.message, path: formatted.path }, 'store unavailable');
+      return clientError(cause, formatted);
     }
     logger.error({ err: cause, path: formatted.path }, 'unexpected error while resolving');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

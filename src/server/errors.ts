@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import type { ZodError } from 'zod';
+import type { GraphQLFormattedError } from 'graphql';
+import { InvalidInputError, NotFoundError, UnavailableError, type DomainError } from '../domain/errors';
 
 /** Every error code a client can see, in `extensions.code`. */
 export enum ErrorCode {
@@ -17,29 +17,23 @@ export const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-export function badInput(field: string, message: string): GraphQLError {
-  return new GraphQLError(`Invalid ${field}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, field } });
-}
+/** What a client is told of an unavailable dependency: the store's own message may name hosts or drivers. */
+const UNAVAILABLE_MESSAGE = 'The graph store is unavailable right now; retry shortly';
 
-export function notFound(kind: string, id: string): GraphQLError {
-  return new GraphQLError(`${kind} ${JSON.stringify(id)} not found`, { extensions: { code: ErrorCode.NOT_FOUND, id } });
-}
+/** The code a client sees for each kind of domain error. */
+const CODES: Record<DomainError['kind'], ErrorCode> = {
+  INVALID_INPUT: ErrorCode.BAD_USER_INPUT,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
+  FORBIDDEN: ErrorCode.FORBIDDEN,
+  UNAVAILABLE: ErrorCode.GRAPH_UNAVAILABLE,
+};
 
-/** No valid credentials: none were sent where they are needed, or the token is malformed, badly signed or expired. */
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
-}
-
-/** Valid credentials that do not grant this: another account's profile, a partner key asking for profile data. */
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
-}
-
-/** Turns a zod failure into BAD_USER_INPUT naming the first offending field, e.g. `events[3].progress`. */
-export function fromZod(error: ZodError, root: string): GraphQLError {
-  const issue = error.issues[0];
-  const field = issue.path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), root,
-  );
-  return badInput(field, issue.message);
+/** The one place a domain error becomes what a client sees: its code, and the field or id it concerns. */
+export function clientError(err: DomainError, at: Pick<GraphQLFormattedError, 'path' | 'locations'>): GraphQLFormattedError {
+  const extensions: Record<string, unknown> = { code: CODES[err.kind] };
+  if (err instanceof InvalidInputError) extensions.field = err.field;
+  if (err instanceof NotFoundError) extensions.id = err.id;
+  const message = err instanceof UnavailableError ? UNAVAILABLE_MESSAGE : err.message;
+  return { message, path: at.path, locations: at.locations, extensions };
 }

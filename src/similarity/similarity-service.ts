@@ -1,7 +1,7 @@
 import type { Store } from '../../graph/store';
 import { allowedFor, type MaturityTier, type SimilarEdge, type Title } from '../domain/types';
 import type { CatalogIndex } from '../pipeline/catalog-index';
-import { notFound } from '../server/errors';
+import { NotFoundError } from '../domain/errors';
 import { DEFAULT_SIMILARITY } from './similarity-graph';
 import { similarityReason } from './similarity-reason';
 
@@ -23,11 +23,11 @@ export class SimilarityService {
   /** The partner-facing answer; with a profile, only titles within its maturity limit. */
   async similar(titleId: string, limit: number, profileId?: string | null): Promise<SimilarTitleResult[]> {
     const [title] = await this.titles([titleId]);
-    if (!title) throw notFound('Title', titleId);
+    if (!title) throw new NotFoundError('Title', titleId);
     let maxTier: MaturityTier | undefined;
     if (profileId != null) {
       const [profile] = await this.store.getProfiles([profileId]);
-      if (!profile) throw notFound('Profile', profileId);
+      if (!profile) throw new NotFoundError('Profile', profileId);
       maxTier = profile.maturityLimit;
     }
     const edges = await this.store.similarTitles(title.id, limit, maxTier);
