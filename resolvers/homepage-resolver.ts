@@ -1,14 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { HomepageItem, HomepageResult } from '../src/homepage/homepage-service';
+import type { HomepageItem, HomepageResult, HomepageService } from '../src/homepage/homepage-service';
 import type { RequestContext } from '../src/server/context';
-import type { Services } from '../src/server/services';
 import { Homepage, RowItem, Scores } from '../schema/homepage';
 import { ViewingContextInput } from '../schema/inputs';
 import { nonEmptyId } from './args';
 
 @Resolver(() => Homepage)
 export class HomepageResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly homepages: HomepageService) {}
 
   @Query(() => Homepage, { description: 'The personalized homepage for a profile in a viewing context. Needs the token of the profile\'s account.' })
   async homepage(
@@ -16,8 +15,8 @@ export class HomepageResolver {
     @Ctx() ctx: RequestContext,
     @Arg('context', () => ViewingContextInput, { nullable: true, description: 'Device, local time, session length, country.' }) context?: ViewingContextInput | null,
   ): Promise<HomepageResult> {
-    await ctx.auth.profile(nonEmptyId('profileId', profileId));
-    return this.services.homepage.homepage(profileId, context as Parameters<Services['homepage']['homepage']>[1]);
+    const profile = await ctx.auth.profile(nonEmptyId('profileId', profileId));
+    return this.homepages.homepageFor(profile, context);
   }
 }
 

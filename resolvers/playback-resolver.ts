@@ -1,18 +1,19 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../src/server/context';
-import type { Services } from '../src/server/services';
+import type { ImpressionService } from '../src/events/impression-service';
+import type { PlaybackService } from '../src/events/playback-service';
 import { ImpressionEventInput, PlaybackEventInput, RecordResult } from '../schema/inputs';
 
 @Resolver()
 export class PlaybackResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly playback: PlaybackService, private readonly impressions: ImpressionService) {}
 
   @Mutation(() => RecordResult, {
     description: 'Records playback reports (at most 500) of the calling account\'s profiles. All or nothing: one invalid event, or one naming another account\'s profile, rejects the batch. Durable when it returns; idempotent by eventId.',
   })
   async recordPlayback(@Arg('events', () => [PlaybackEventInput], { description: 'The reports.' }) events: PlaybackEventInput[], @Ctx() ctx: RequestContext): Promise<RecordResult> {
     await ownProfiles(ctx, events);
-    const { accepted, duplicates, ignored } = await this.services.playback.record(events as Parameters<Services['playback']['record']>[0]);
+    const { accepted, duplicates, ignored } = await this.playback.record(events);
     return { accepted, duplicates, ignored };
   }
 
@@ -21,7 +22,7 @@ export class PlaybackResolver {
   })
   async recordImpressions(@Arg('events', () => [ImpressionEventInput], { description: 'The impressions.' }) events: ImpressionEventInput[], @Ctx() ctx: RequestContext): Promise<RecordResult> {
     await ownProfiles(ctx, events);
-    const { accepted, duplicates, ignored } = await this.services.impressions.record(events as Parameters<Services['impressions']['record']>[0]);
+    const { accepted, duplicates, ignored } = await this.impressions.record(events);
     return { accepted, duplicates, ignored };
   }
 }

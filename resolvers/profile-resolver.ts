@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-gr
 import type { Account as AccountRecord, PlaybackEvent, Profile as ProfileRecord } from '../src/domain/types';
 import type { RequestContext } from '../src/server/context';
 import { ForbiddenError, InvalidInputError } from '../src/domain/errors';
-import type { Services } from '../src/server/services';
+import type { ProfileService } from '../src/profiles/profile-service';
 import { Account, Profile, ProfileConnection, ViewingEvent } from '../schema/profile';
 import { intInRange, nonEmptyId } from './args';
 
@@ -18,7 +18,7 @@ function decodeCursor(cursor: string): string {
 
 @Resolver(() => Profile)
 export class ProfileResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly profileService: ProfileService) {}
 
   @Query(() => Profile, { nullable: true, description: 'One of the calling account\'s profiles by id; null with a NOT_FOUND error when unknown, FORBIDDEN when another account\'s.' })
   profile(@Arg('id', () => ID, { description: 'Profile id.' }) id: string, @Ctx() ctx: RequestContext) {
@@ -34,7 +34,7 @@ export class ProfileResolver {
     intInRange('first', first, 1, 100);
     const afterId = after ? decodeCursor(after) : undefined;
     // An account has a handful of profiles: all are read and the page is cut here.
-    const own = (await this.services.store.profilesOfAccount(ctx.auth.accountId())).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const own = (await this.profileService.ofAccount(ctx.auth.accountId())).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const rest = afterId === undefined ? own : own.filter((p) => p.id > afterId);
     const edges = rest.slice(0, first).map((node) => ({ cursor: encodeCursor(node.id), node: node as unknown as Profile }));
     return {
@@ -46,10 +46,8 @@ export class ProfileResolver {
   }
 
   @FieldResolver(() => Account)
-  async account(@Root() profile: ProfileRecord) {
-    const account = await this.services.store.getAccount(profile.accountId);
-    if (!account) throw new Error(`profile ${profile.id} has no account ${profile.accountId}`);
-    return account;
+  account(@Root() profile: ProfileRecord) {
+    return this.profileService.account(profile);
   }
 
   @FieldResolver(() => [ViewingEvent])
@@ -57,19 +55,19 @@ export class ProfileResolver {
     @Root() profile: ProfileRecord,
     @Arg('first', () => Int, { defaultValue: 20, description: 'How many, newest first, 1-500.' }) first: number,
   ) {
-    return this.services.store.viewingHistory(profile.id, intInRange('first', first, 1, 500));
+    return this.profileService.viewingHistory(profile, intInRange('first', first, 1, 500));
   }
 }
 
 @Resolver(() => Account)
 export class AccountResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly profileService: ProfileService) {}
 
   /** Only reachable from the caller's own profiles; checked again so no new path can list another account's. */
   @FieldResolver(() => [Profile])
   profiles(@Root() account: AccountRecord, @Ctx() ctx: RequestContext) {
     if (account.id !== ctx.auth.accountId()) throw new ForbiddenError('Only your own account\'s profiles can be listed');
-    return this.services.store.profilesOfAccount(account.id);
+    return this.profileService.ofAccount(account.id);
   }
 }
 

@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Onboarding, Profile as ProfileRecord } from '../src/domain/types';
-import type { ProfileDataSummary as SummaryRecord } from '../src/profiles/privacy-service';
+import type { PrivacyService, ProfileDataSummary as SummaryRecord } from '../src/profiles/privacy-service';
+import type { ProfileService } from '../src/profiles/profile-service';
 import type { RequestContext } from '../src/server/context';
-import type { Services } from '../src/server/services';
 import { Profile } from '../schema/profile';
 import { NewProfileInput, OnboardingAnswers, OnboardingInput, ProfileDataSummary, ProfileUpdateInput, type TasteVectorSource } from '../schema/profile-data';
 import { nonEmptyId } from './args';
@@ -12,18 +12,18 @@ const PROFILE_ID = 'One of the calling account\'s profiles.';
 /** Profile settings, onboarding and privacy: each mutation acts on one of the calling account's profiles. */
 @Resolver(() => Profile)
 export class ProfileSettingsResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly profiles: ProfileService, private readonly privacy: PrivacyService) {}
 
   @Mutation(() => Profile, { description: 'Adds a profile to the calling account (at most 5). It starts with a cold-start homepage; completeOnboarding personalizes it at once.' })
   async createProfile(@Arg('input', () => NewProfileInput, { description: 'Name and settings of the new profile.' }) input: NewProfileInput, @Ctx() ctx: RequestContext) {
-    return this.services.profiles.create(ctx.auth.accountId(), input as Parameters<Services['profiles']['create']>[1]);
+    return this.profiles.create(ctx.auth.accountId(), input);
   }
 
   @Mutation(() => Profile, { description: 'Changes a profile\'s name, kids flag, maturity limit or language; the next homepage applies them.' })
   async updateProfile(
     @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('input', () => ProfileUpdateInput, { description: 'The settings to change.' }) input: ProfileUpdateInput, @Ctx() ctx: RequestContext,
   ) {
-    return this.services.profiles.update(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input as Parameters<Services['profiles']['update']>[1]);
+    return this.profiles.update(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input);
   }
 
   @Mutation(() => Profile, {
@@ -32,7 +32,7 @@ export class ProfileSettingsResolver {
   async completeOnboarding(
     @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('input', () => OnboardingInput, { description: 'Genres and titles the viewer picked.' }) input: OnboardingInput, @Ctx() ctx: RequestContext,
   ) {
-    return this.services.profiles.completeOnboarding(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input);
+    return this.profiles.completeOnboarding(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input);
   }
 
   @Mutation(() => Profile, {
@@ -41,14 +41,14 @@ export class ProfileSettingsResolver {
   async setPersonalization(
     @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('enabled', () => Boolean, { description: 'True to personalize and record, false to stop both.' }) enabled: boolean, @Ctx() ctx: RequestContext,
   ) {
-    return this.services.profiles.setPersonalization(await ctx.auth.profile(nonEmptyId('profileId', profileId)), enabled);
+    return this.profiles.setPersonalization(await ctx.auth.profile(nonEmptyId('profileId', profileId)), enabled);
   }
 
   @Mutation(() => Boolean, {
     description: 'Erases the profile\'s viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. True when done.',
   })
   async deleteViewingHistory(@Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Ctx() ctx: RequestContext) {
-    await this.services.privacy.eraseHistory(await ctx.auth.profile(nonEmptyId('profileId', profileId)));
+    await this.privacy.eraseHistory(await ctx.auth.profile(nonEmptyId('profileId', profileId)));
     return true;
   }
 
@@ -64,7 +64,7 @@ export class ProfileSettingsResolver {
 
   @FieldResolver(() => ProfileDataSummary)
   async dataSummary(@Root() profile: ProfileRecord): Promise<ProfileDataSummary> {
-    return toSummary(await this.services.privacy.summary(profile));
+    return toSummary(await this.privacy.summary(profile));
   }
 }
 

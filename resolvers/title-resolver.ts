@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { Artwork as ArtworkRecord, Title as TitleRecord } from '../src/domain/types';
 import type { RequestContext } from '../src/server/context';
 import { InvalidInputError, NotFoundError } from '../src/domain/errors';
-import type { Services } from '../src/server/services';
+import type { NewTitleService } from '../src/catalog/new-title-service';
+import type { SimilarityService } from '../src/similarity/similarity-service';
 import { NewTitleInput } from '../schema/inputs';
 import { Artwork, SimilarTitle, Title } from '../schema/title';
 import { DEFAULT_SIMILARITY } from '../src/similarity/similarity-graph';
@@ -10,7 +11,7 @@ import { intInRange, nonEmptyId } from './args';
 
 @Resolver(() => Title)
 export class TitleResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly similarity: SimilarityService, private readonly newTitles: NewTitleService) {}
 
   @Query(() => Title, { nullable: true, description: 'One title by id; null with a NOT_FOUND error when unknown.' })
   async title(@Arg('id', () => ID, { description: 'Title id.' }) id: string, @Ctx() ctx: RequestContext) {
@@ -38,8 +39,8 @@ export class TitleResolver {
   ) {
     ctx.auth.catalog();
     intInRange('limit', limit, 1, DEFAULT_SIMILARITY.topK);
-    if (profileId != null) await ctx.auth.profile(nonEmptyId('profileId', profileId));
-    return this.services.similarity.similar(nonEmptyId('titleId', titleId), limit, profileId);
+    const profile = profileId != null ? await ctx.auth.profile(nonEmptyId('profileId', profileId)) : null;
+    return this.similarity.similar(nonEmptyId('titleId', titleId), limit, profile?.maturityLimit);
   }
 
   @Mutation(() => Title, {
@@ -47,7 +48,7 @@ export class TitleResolver {
   })
   addTitle(@Arg('input', () => NewTitleInput, { description: 'The new title.' }) input: NewTitleInput, @Ctx() ctx: RequestContext) {
     ctx.auth.catalogWrite();
-    return this.services.newTitles.add(input as Parameters<Services['newTitles']['add']>[0]);
+    return this.newTitles.add(input);
   }
 
   @FieldResolver(() => [String])

@@ -1,10 +1,15 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { NewTitleInputData } from '../src/catalog/new-title-input';
+import type { ArtworkTheme as ThemeName, Device as DeviceName, MaturityTier as TierName, TitleKind as KindName } from '../src/domain/types';
+import type { ImpressionEventInputData } from '../src/events/impression-input';
+import type { PlaybackEventInputData } from '../src/events/playback-input';
+import type { ViewingContextInputData } from '../src/pipeline/viewing-context';
 import { ArtworkTheme, Device, MaturityTier, TitleKind } from './enums';
 
 @InputType({ description: 'Where and when the viewer is. Every field is optional; defaults come from the account.' })
-export class ViewingContextInput {
+export class ViewingContextInput implements ViewingContextInputData {
   @Field(() => Device, { nullable: true, description: 'Device in use; default WEB.' })
-  device?: string | null;
+  device?: DeviceName | null;
 
   @Field(() => String, { nullable: true, description: 'Viewer\'s wall-clock time without offset, e.g. "2026-11-27T20:00"; default now in the account\'s time zone.' })
   localTime?: string | null;
@@ -17,7 +22,7 @@ export class ViewingContextInput {
 }
 
 @InputType({ description: 'One playback report. Reports are idempotent by eventId.' })
-export class PlaybackEventInput {
+export class PlaybackEventInput implements PlaybackEventInputData {
   @Field(() => ID, { description: 'Client-chosen unique id (at most 128 characters); resending it is harmless.' })
   eventId: string;
 
@@ -34,7 +39,7 @@ export class PlaybackEventInput {
   progress: number;
 
   @Field(() => Device, { description: 'Device played on.' })
-  device: string;
+  device: DeviceName;
 
   @Field(() => String, { nullable: true, description: 'Client session id, to group reports of one sitting.' })
   sessionId?: string | null;
@@ -50,7 +55,7 @@ export class ExperimentVariantInput {
 }
 
 @InputType({ description: 'One title shown on a homepage: which page (requestId), where (row, position), with which artwork and under which experiment variants.' })
-export class ImpressionEventInput {
+export class ImpressionEventInput implements ImpressionEventInputData {
   @Field(() => ID, { description: 'Client-chosen unique id (at most 128 characters); resending it is harmless.' })
   eventId: string;
 
@@ -76,7 +81,7 @@ export class ImpressionEventInput {
   occurredAt?: Date | null;
 
   @Field(() => Device, { description: 'Device it was shown on.' })
-  device: string;
+  device: DeviceName;
 
   @Field(() => String, { nullable: true, description: 'Client session id.' })
   sessionId?: string | null;
@@ -98,7 +103,7 @@ export class RecordResult {
 }
 
 @InputType({ description: 'A title to add to the catalog. It is linked to its metadata and gets similar titles at once, before anyone watches it.' })
-export class NewTitleInput {
+export class NewTitleInput implements NewTitleInputData {
   @Field(() => ID, { description: 'The catalog\'s own id for the title; becomes the title id. 1-64 letters, digits, ".", "_", ":" or "-"; must be unused.' })
   externalId: string;
 
@@ -106,7 +111,7 @@ export class NewTitleInput {
   name: string;
 
   @Field(() => TitleKind, { description: 'Film or series.' })
-  kind: string;
+  kind: KindName;
 
   @Field(() => String, { nullable: true, description: 'A one-sentence synopsis.' })
   description?: string | null;
@@ -136,7 +141,7 @@ export class NewTitleInput {
   maturityRating: string;
 
   @Field(() => MaturityTier, { description: 'The maturity tier the rating belongs to; kids profiles see only titles at or below theirs.' })
-  maturityTier: string;
+  maturityTier: TierName;
 
   @Field(() => Int, { description: 'Film length, or typical episode length of a series, in minutes (1-600).' })
   runtimeMinutes: number;
@@ -148,5 +153,5 @@ export class NewTitleInput {
   criticScore?: number | null;
 
   @Field(() => [ArtworkTheme], { nullable: true, description: 'Themes of the artwork variants to create (1-8); default PORTRAIT, DRAMATIC, ENSEMBLE.' })
-  artworkThemes?: string[] | null;
+  artworkThemes?: ThemeName[] | null;
 }

@@ -1,4 +1,6 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { MaturityTier as TierName } from '../src/domain/types';
+import type { OnboardingData, ProfileFieldsData, ProfileUpdateData } from '../src/profiles/profile-input';
 import { MaturityTier } from './enums';
 import { Title } from './title';
 
@@ -69,7 +71,7 @@ export class ProfileDataSummary {
 }
 
 @InputType({ description: 'A new profile in the calling account (at most 5 per account).' })
-export class NewProfileInput {
+export class NewProfileInput implements ProfileFieldsData {
   @Field(() => String, { description: '1-40 characters, unique within the account (case-insensitive).' })
   name: string;
 
@@ -77,14 +79,14 @@ export class NewProfileInput {
   isKids?: boolean | null;
 
   @Field(() => MaturityTier, { nullable: true, description: 'Highest maturity tier shown (default OLDER_KIDS for kids, ADULTS otherwise).' })
-  maturityLimit?: string | null;
+  maturityLimit?: TierName | null;
 
   @Field(() => String, { nullable: true, description: 'Preferred language, lower-case ISO 639-1 (default: that of the account\'s first profile, else "en").' })
   language?: string | null;
 }
 
 @InputType({ description: 'Changes to a profile; fields left out stay as they are.' })
-export class ProfileUpdateInput {
+export class ProfileUpdateInput implements ProfileUpdateData {
   @Field(() => String, { nullable: true, description: '1-40 characters, unique within the account.' })
   name?: string | null;
 
@@ -92,14 +94,14 @@ export class ProfileUpdateInput {
   isKids?: boolean | null;
 
   @Field(() => MaturityTier, { nullable: true, description: 'Highest maturity tier shown; applies to the next homepage, similar titles and everything else.' })
-  maturityLimit?: string | null;
+  maturityLimit?: TierName | null;
 
   @Field(() => String, { nullable: true, description: 'Preferred language, lower-case ISO 639-1.' })
   language?: string | null;
 }
 
 @InputType({ description: 'Onboarding answers of a new profile: genres it likes and titles it has seen and liked.' })
-export class OnboardingInput {
+export class OnboardingInput implements OnboardingData {
   @Field(() => [String], { description: 'Genre names from the catalog, at most 10.' })
   genres: string[];
 

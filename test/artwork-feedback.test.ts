@@ -38,8 +38,8 @@ describe('artwork bandit fed by the write path, on replicas sharing a store', ()
     const retrieval = { apply: async () => {} } as unknown as RetrievalUpdates;
     return {
       cache, bandit,
-      impressions: new ImpressionService(store, catalog, features, clock, () => {}, bandit),
-      playback: new PlaybackService(store, catalog, retrieval, clock, () => {}, bandit),
+      impressions: new ImpressionService({ store, catalog, features, clock, artwork: bandit }),
+      playback: new PlaybackService({ store, catalog, retrieval, clock, artwork: bandit }),
     };
   }
   const request = (profileId: string) => ({ profile: { id: profileId } }) as HomepageRequest;

@@ -45,8 +45,10 @@ describe('the served ranker', () => {
     const broken = await OnnxScorer.load(models.bundle.ranker.onnx);
     await broken.release();
     const failures: unknown[] = [];
-    const ranker = new ModelRanker(app.services.features, { collaborative: models.collaborative, neighbours: app.services.similarity.neighbours },
-      broken, models.bundle.ranker.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => failures.push(err));
+    const ranker = new ModelRanker({
+      features: app.services.features, models: { collaborative: models.collaborative, neighbours: app.services.similarity.neighbours },
+      scorer: broken, spec: models.bundle.ranker.spec, weights: DEFAULT_UTILITY, fallback: new HeuristicRanker(), onFailure: (err) => failures.push(err),
+    });
     const profile = app.world.profiles[0];
     const req = await app.services.homepage.request(profile.id);
     const list = await ranker.rank(req, await models.retrieval.generate(req));

@@ -42,7 +42,7 @@ describe('training/serving parity of ranker features', () => {
     edges = buildSimilarityGraph(world.titles, world.playbacks);
     const graph = await EmbeddedStore.open(path.join(dir, 'graph'));
     await graph.bulkLoad({ ...world, playbacks: [], impressions: [] }, edges);
-    const similarity = new SimilarityService(graph, new CatalogIndex(world.titles, new Map()));
+    const similarity = new SimilarityService({ store: graph, catalog: new CatalogIndex(world.titles, new Map()) });
     rows = await impressionRows(world, {
       windowStart, maxRequests: 1_000_000, seed: 1,
       models: { collaborative: new CollaborativeModel(before), neighbours: similarity.neighbours },

@@ -1,7 +1,9 @@
 import { DuplicateTitleError } from '../../graph/errors';
 import type { Store } from '../../graph/store';
 import type { ArtworkTheme, PersonRef, Title } from '../domain/types';
+import type { DomainChanges } from '../domain/changes';
 import { InvalidInputError } from '../domain/errors';
+import type { ChangeFeed } from '../shared/change-feed';
 import type { ContentIndex } from '../similarity/content-index';
 import { edgesForNewTitle, type SimilarityOptions } from '../similarity/similarity-graph';
 import type { CatalogIndex } from '../pipeline/catalog-index';
@@ -11,6 +13,16 @@ import { parseNewTitle, type NewTitleData, type NewTitleInputData } from './new-
 /** Variants a title gets when the input names none: one each of the most general themes. */
 const DEFAULT_THEMES: ArtworkTheme[] = ['PORTRAIT', 'DRAMATIC', 'ENSEMBLE'];
 
+export interface NewTitleServiceOptions {
+  store: Store;
+  catalog: CatalogIndex;
+  index: ContentIndex;
+  options: SimilarityOptions;
+  clock?: () => number;
+  /** Hears `titleAdded`: cached neighbour lists are stale. */
+  changes?: ChangeFeed<DomainChanges>;
+}
+
 /**
  * Content-based cold start: a new title is linked to its metadata and gets SIMILAR_TO edges
  * both ways, in one store transaction, before anyone has watched it.
@@ -18,14 +30,21 @@ const DEFAULT_THEMES: ArtworkTheme[] = ['PORTRAIT', 'DRAMATIC', 'ENSEMBLE'];
 export class NewTitleService {
   private peopleBySlug: Map<string, PersonRef> | null = null;
 
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: CatalogIndex,
-    private readonly index: ContentIndex,
-    private readonly options: SimilarityOptions,
-    private readonly clock: () => number = Date.now,
-    private readonly onAdded: () => void = () => {},
-  ) {}
+  private readonly store: Store;
+  private readonly catalog: CatalogIndex;
+  private readonly index: ContentIndex;
+  private readonly options: SimilarityOptions;
+  private readonly clock: () => number;
+  private readonly changes?: ChangeFeed<DomainChanges>;
+
+  constructor(o: NewTitleServiceOptions) {
+    this.store = o.store;
+    this.catalog = o.catalog;
+    this.index = o.index;
+    this.options = o.options;
+    this.clock = o.clock ?? Date.now;
+    this.changes = o.changes;
+  }
 
   async add(input: NewTitleInputData): Promise<Title> {
     const data = parseNewTitle(input);
@@ -42,7 +61,7 @@ export class NewTitleService {
     this.catalog.add(title);
     this.index.add(title);
     for (const p of [...title.cast, ...title.directors]) if (!this.people().has(personSlug(p.name))) this.people().set(personSlug(p.name), p);
-    this.onAdded();
+    await this.changes?.publish('titleAdded', { titleId: title.id });
     return title;
   }
 

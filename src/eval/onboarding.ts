@@ -95,7 +95,10 @@ export async function onboardingEval(x: OnboardingInputs, onProgress?: (stage: s
   const pop = popularity(x.data);
 
   const scorer = await OnnxScorer.load(exportOnnx(trained.model));
-  const ranker = new ModelRanker(replay.features, replay.models, scorer, trained.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => { throw err; });
+  const ranker = new ModelRanker({
+    features: replay.features, models: replay.models, scorer, spec: trained.spec, weights: DEFAULT_UTILITY, fallback: new HeuristicRanker(),
+    onFailure: (err) => { throw err; },
+  });
   const perProfile = Object.fromEntries(ONBOARDING_METHODS.map((m) => [m, { ndcg: [] as number[], recall: [] as number[] }])) as Record<OnboardingMethod, { ndcg: number[]; recall: number[] }>;
   const sourceCounts = new Map<string, number>();
   const note = (m: OnboardingMethod, top: string[], h: HeldOut) => {

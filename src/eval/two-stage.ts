@@ -77,7 +77,10 @@ export async function twoStage(
   for (const e of plays) last.set(e.profileId, e);
   const tests = split.test.filter((h) => last.has(h.profileId)).sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
   const scorer = await OnnxScorer.load(exportOnnx(trained.model));
-  const ranker = new ModelRanker(replay.features, replay.models, scorer, trained.spec, DEFAULT_UTILITY, new HeuristicRanker(), (err) => { throw err; });
+  const ranker = new ModelRanker({
+    features: replay.features, models: replay.models, scorer, spec: trained.spec, weights: DEFAULT_UTILITY, fallback: new HeuristicRanker(),
+    onFailure: (err) => { throw err; },
+  });
   const finished = finishedHeldOut(d, split);
   const pages = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
   const screens = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };

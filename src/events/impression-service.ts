@@ -3,9 +3,23 @@ import type { ImpressionEvent, RecordOutcome } from '../domain/types';
 import type { ArtworkFeedback } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { FeatureStore } from '../ranking/features/feature-store';
+import type { DomainChanges } from '../domain/changes';
 import { InvalidInputError } from '../domain/errors';
+import type { ChangeFeed } from '../shared/change-feed';
 import { parseImpressionBatch, type ImpressionEventInputData } from './impression-input';
 import { knownProfiles, knownTitles, recordable } from './known-records';
+
+export interface ImpressionServiceOptions {
+  store: Store;
+  catalog: CatalogIndex;
+  /** The ranker's feature store and the trending counters: counts of what was shown. */
+  features: Pick<FeatureStore, 'noteImpressions'>;
+  clock?: () => number;
+  /** Hears `profileShown` per profile with accepted impressions: its cached pages are stale. */
+  changes?: ChangeFeed<DomainChanges>;
+  /** The artwork bandit, whose replica-local statistics take the accepted impressions at once. */
+  artwork?: Pick<ArtworkFeedback, 'noteImpressions'>;
+}
 
 /**
  * The write path for impressions (which titles a homepage showed, where, with which artwork):
@@ -16,17 +30,21 @@ import { knownProfiles, knownTitles, recordable } from './known-records';
  * per impression) and the bandit's local copy.
  */
 export class ImpressionService {
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: CatalogIndex,
-    /** The ranker's feature store and the trending counters: counts of what was shown. */
-    private readonly features: Pick<FeatureStore, 'noteImpressions'>,
-    private readonly clock: () => number = Date.now,
-    /** Called per profile with accepted impressions: its cached pages are stale. */
-    private readonly onShown: (profileId: string) => void = () => {},
-    /** The artwork bandit, whose replica-local statistics take the accepted impressions at once. */
-    private readonly artwork: Pick<ArtworkFeedback, 'noteImpressions'> | null = null,
-  ) {}
+  private readonly store: Store;
+  private readonly catalog: CatalogIndex;
+  private readonly features: Pick<FeatureStore, 'noteImpressions'>;
+  private readonly clock: () => number;
+  private readonly changes?: ChangeFeed<DomainChanges>;
+  private readonly artwork: Pick<ArtworkFeedback, 'noteImpressions'> | null;
+
+  constructor(o: ImpressionServiceOptions) {
+    this.store = o.store;
+    this.catalog = o.catalog;
+    this.features = o.features;
+    this.clock = o.clock ?? Date.now;
+    this.changes = o.changes;
+    this.artwork = o.artwork ?? null;
+  }
 
   async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome & { ignored: number }> {
     const parsed = parseImpressionBatch(input, this.clock());
@@ -50,7 +68,7 @@ export class ImpressionService {
     const accepted = kept.filter((e) => ids.has(e.eventId));
     this.features.noteImpressions(accepted);
     this.artwork?.noteImpressions(accepted, (id) => titles.get(id));
-    for (const id of new Set(accepted.map((e) => e.profileId))) this.onShown(id);
+    await Promise.all([...new Set(accepted.map((e) => e.profileId))].map((profileId) => this.changes?.publish('profileShown', { profileId })));
     return outcome;
   }
 }

@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
 import type { Profile, Title } from '../domain/types';
-import type { CatalogIndex } from '../pipeline/catalog-index';
+import { resolveTitles, type CatalogIndex } from '../pipeline/catalog-index';
 import { InvalidInputError } from '../domain/errors';
 
 /** The batch's profiles, by id; BAD_USER_INPUT naming the first event of an unknown one. */
@@ -20,15 +20,12 @@ export async function knownProfiles(store: Store, events: readonly { profileId: 
  */
 export async function knownTitles(store: Store, catalog: CatalogIndex, events: readonly { titleId: string }[]): Promise<Map<string, Title>> {
   const ids = [...new Set(events.map((e) => e.titleId))];
-  const misses = ids.filter((id) => !catalog.get(id));
-  const stored = new Map((await store.getTitles(misses)).filter((t) => t !== null).map((t) => [t.id, t]));
-  const titles = new Map<string, Title>();
-  for (const id of ids) {
-    const title = catalog.get(id) ?? stored.get(id);
-    if (!title) throw new InvalidInputError(`events[${events.findIndex((e) => e.titleId === id)}].titleId`, `no title ${JSON.stringify(id)}`);
-    titles.set(id, title);
+  const found = await resolveTitles(catalog, store, ids);
+  const missing = ids.find((_, i) => found[i] === null);
+  if (missing !== undefined) {
+    throw new InvalidInputError(`events[${events.findIndex((e) => e.titleId === missing)}].titleId`, `no title ${JSON.stringify(missing)}`);
   }
-  return titles;
+  return new Map(found.map((t) => [t!.id, t!]));
 }
 
 /**

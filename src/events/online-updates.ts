@@ -4,6 +4,14 @@ import type { FeatureStore } from '../ranking/features/feature-store';
 import type { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { PlayCounters } from '../retrieval/play-counters';
 
+export interface RetrievalUpdatesOptions {
+  store: Store;
+  /** The current bundle's model: a hot swap replaces it between calls. */
+  model: () => CollaborativeModel;
+  counters: PlayCounters;
+  features: FeatureStore;
+}
+
 /**
  * What one accepted playback changes in retrieval, right away: the profile's vector is
  * re-solved against the fixed title vectors (fold-in), the trending and segment counters count
@@ -11,13 +19,17 @@ import type { PlayCounters } from '../retrieval/play-counters';
  * its country, reflects it.
  */
 export class RetrievalUpdates {
-  constructor(
-    private readonly store: Store,
-    /** The current bundle's model: a hot swap replaces it between calls. */
-    private readonly model: () => CollaborativeModel,
-    private readonly counters: PlayCounters,
-    private readonly features: FeatureStore,
-  ) {}
+  private readonly store: Store;
+  private readonly model: () => CollaborativeModel;
+  private readonly counters: PlayCounters;
+  private readonly features: FeatureStore;
+
+  constructor(o: RetrievalUpdatesOptions) {
+    this.store = o.store;
+    this.model = o.model;
+    this.counters = o.counters;
+    this.features = o.features;
+  }
 
   async apply(accepted: readonly PlaybackEvent[], profiles: readonly Profile[]): Promise<void> {
     const byId = new Map(profiles.map((p) => [p.id, p]));

@@ -6,6 +6,16 @@ import type { RetrievalUpdates } from './online-updates';
 import { knownProfiles, knownTitles, recordable } from './known-records';
 import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-input';
 
+export interface PlaybackServiceOptions {
+  store: Store;
+  catalog: CatalogIndex;
+  retrieval: RetrievalUpdates;
+  clock?: () => number;
+  onUpdateFailed?: (err: unknown) => void;
+  /** The artwork bandit: re-reads the statistics the store credited these plays to. */
+  artwork?: Pick<ArtworkFeedback, 'notePlays'>;
+}
+
 /**
  * The write path for playback: validate the whole batch (all or nothing), check that profiles
  * and titles exist, write durably and idempotently (the store credits the artwork bandit in the
@@ -13,15 +23,21 @@ import { parsePlaybackBatch, type PlaybackEventInputData } from './playback-inpu
  * trending counters, the bandit's local statistics).
  */
 export class PlaybackService {
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: CatalogIndex,
-    private readonly retrieval: RetrievalUpdates,
-    private readonly clock: () => number = Date.now,
-    private readonly onUpdateFailed: (err: unknown) => void = () => {},
-    /** The artwork bandit: re-reads the statistics the store credited these plays to. */
-    private readonly artwork: Pick<ArtworkFeedback, 'notePlays'> | null = null,
-  ) {}
+  private readonly store: Store;
+  private readonly catalog: CatalogIndex;
+  private readonly retrieval: RetrievalUpdates;
+  private readonly clock: () => number;
+  private readonly onUpdateFailed: (err: unknown) => void;
+  private readonly artwork: Pick<ArtworkFeedback, 'notePlays'> | null;
+
+  constructor(o: PlaybackServiceOptions) {
+    this.store = o.store;
+    this.catalog = o.catalog;
+    this.retrieval = o.retrieval;
+    this.clock = o.clock ?? Date.now;
+    this.onUpdateFailed = o.onUpdateFailed ?? (() => {});
+    this.artwork = o.artwork ?? null;
+  }
 
   async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome & { ignored: number }> {
     const parsed = parsePlaybackBatch(input, this.clock());

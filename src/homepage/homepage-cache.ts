@@ -45,6 +45,12 @@ export class HomepageCache<V> {
     (this.keysOf.get(profileId) ?? this.keysOf.set(profileId, new Set()).get(profileId)!).add(key);
   }
 
+  /** Drops every cached page. */
+  clear(): void {
+    this.entries.clear();
+    this.keysOf.clear();
+  }
+
   /** Drops every cached page of the profile. */
   forget(profileId: string): void {
     for (const key of this.keysOf.get(profileId) ?? []) this.entries.delete(key);

@@ -43,26 +43,51 @@ export interface HomepageStages {
   artwork: ArtworkSelector;
 }
 
+export interface HomepageServiceOptions {
+  store: Store;
+  catalog: CatalogIndex;
+  models: ModelHolder<ServingModels>;
+  /** Public so benchmarks can time each stage alone. */
+  stages: HomepageStages;
+  clock?: () => number;
+  cache?: HomepageCache<Omit<HomepageResult, 'requestId'>>;
+}
+
 /**
  * The request path of DESIGN.md in one place: load the profile, derive its signals, then
  * retrieval → ranking (both from the current model bundle) → rows → artwork. Each stage is an
  * interface; this class only wires them.
  */
 export class HomepageService {
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: CatalogIndex,
-    private readonly models: ModelHolder<ServingModels>,
-    /** Public so benchmarks can time each stage alone. */
-    readonly stages: HomepageStages,
-    private readonly clock: () => number = Date.now,
-    readonly cache: HomepageCache<Omit<HomepageResult, 'requestId'>> = new HomepageCache(0),
-  ) {}
+  private readonly store: Store;
+  private readonly catalog: CatalogIndex;
+  private readonly models: ModelHolder<ServingModels>;
+  readonly stages: HomepageStages;
+  private readonly clock: () => number;
+  readonly cache: HomepageCache<Omit<HomepageResult, 'requestId'>>;
+
+  constructor(o: HomepageServiceOptions) {
+    this.store = o.store;
+    this.catalog = o.catalog;
+    this.models = o.models;
+    this.stages = o.stages;
+    this.clock = o.clock ?? Date.now;
+    this.cache = o.cache ?? new HomepageCache(0);
+  }
 
   /** Everything the stages need for one profile in one context. */
   async request(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
-    const [profile] = await this.store.getProfiles([profileId]);
-    if (!profile) throw new NotFoundError('Profile', profileId);
+    return this.requestFor(await this.profile(profileId), contextInput);
+  }
+
+  /** The page for a profile by id (read here). */
+  async homepage(profileId: string, contextInput?: ViewingContextInputData | null, weights?: UtilityWeights): Promise<HomepageResult> {
+    return this.homepageFor(await this.profile(profileId), contextInput, weights);
+  }
+
+  /** For a profile the caller has read already (the access check): the request path reads it once. */
+  async requestFor(profile: Profile, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
+    const profileId = profile.id;
     // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
     const [account, watch] = await Promise.all([
@@ -77,15 +102,15 @@ export class HomepageService {
   }
 
   /** `weights` overrides the configured utility weights (an experiment's variant). */
-  async homepage(profileId: string, contextInput?: ViewingContextInputData | null, weights?: UtilityWeights): Promise<HomepageResult> {
-    const req = await this.request(profileId, contextInput);
+  async homepageFor(profile: Profile, contextInput?: ViewingContextInputData | null, weights?: UtilityWeights): Promise<HomepageResult> {
+    const req = await this.requestFor(profile, contextInput);
     const key = HomepageCache.key(req, this.models.version, weights);
     const now = this.clock();
     // A page shown again is a new page view: it gets its own request id.
     const cached = this.cache.get(key, now);
     if (cached) return { ...cached, requestId: randomUUID() };
     const page = await this.build(req, weights);
-    this.cache.set(profileId, key, page, now);
+    this.cache.set(profile.id, key, page, now);
     return { ...page, requestId: randomUUID() };
   }
 
@@ -111,5 +136,11 @@ export class HomepageService {
           .map(({ title, ...item }, position) => ({ ...item, position, titleId: title.id, artworkId: artwork.get(title.id)!.id, artworkReason: artwork.get(title.id)!.reason })),
       })),
     };
+  }
+
+  private async profile(profileId: string): Promise<Profile> {
+    const [profile] = await this.store.getProfiles([profileId]);
+    if (!profile) throw new NotFoundError('Profile', profileId);
+    return profile;
   }
 }

@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { ModelBundle } from './model-bundle';
 import { newestBundleDir, readBundle } from './model-bundle';
 import type { Logger } from '../shared/logger';
+import { errorMessage } from '../shared/error-message';
+import { type ChangeFeed } from '../shared/change-feed';
+import { type DomainChanges } from '../domain/changes';
 
 /** What a generation must offer so the holder can retire it once no request uses it. */
 export interface Releasable {
@@ -23,8 +26,17 @@ export class ModelHolder<G extends Releasable> {
   /** Bundles found unusable: not read again on every poll. */
   private readonly rejected = new Set<string>();
 
-  constructor(first: G, private readonly build: (bundle: ModelBundle) => Promise<G>, private readonly logger?: Logger) {
+  private readonly logger?: Logger;
+  private readonly changes?: ChangeFeed<DomainChanges>;
+
+  /** `build` makes a generation from a bundle; a swap is logged and published as `modelSwapped`. */
+  constructor(
+    first: G, private readonly build: (bundle: ModelBundle) => Promise<G>,
+    o: { logger?: Logger; changes?: ChangeFeed<DomainChanges> } = {},
+  ) {
     this.current = first;
+    this.logger = o.logger;
+    this.changes = o.changes;
   }
 
   get version(): string {
@@ -59,6 +71,7 @@ export class ModelHolder<G extends Releasable> {
       const old = this.current;
       this.current = next;
       this.logger?.info({ from: old.version, to: next.version }, 'model bundle swapped in');
+      await this.changes?.publish('modelSwapped', { from: old.version, to: next.version });
       this.retiring.add(old);
       if (!this.inFlight.has(old)) await this.retire(old);
     });
@@ -85,7 +98,7 @@ export class ModelHolder<G extends Releasable> {
       return true;
     } catch (err) {
       this.rejected.add(dir);
-      this.logger?.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'a newer model bundle could not be loaded; serving on');
+      this.logger?.warn({ dir, err: errorMessage(err) }, 'a newer model bundle could not be loaded; serving on');
       return false;
     }
   }

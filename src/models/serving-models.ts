@@ -12,6 +12,7 @@ import { candidateGenerator } from '../retrieval/retrieval-plan';
 import type { ModelBundle } from './model-bundle';
 import type { Releasable } from './model-holder';
 import type { Logger } from '../shared/logger';
+import { errorMessage } from '../shared/error-message';
 
 /** Everything the request path reads from one model bundle; swapped as a whole. */
 export interface ServingModels extends Releasable {
@@ -42,8 +43,10 @@ export async function servingModels(bundle: ModelBundle, shared: SharedParts): P
       model: collaborative, neighbours: shared.neighbours, counters: shared.counters,
       onContentUnavailable: (err) => logger?.warn({ err: err.message }, 'content source degraded'),
     }),
-    ranker: new ModelRanker(shared.features, { collaborative, neighbours: shared.neighbours }, scorer, bundle.ranker.spec, shared.weights,
-      new HeuristicRanker(), (err) => logger?.error({ err: err instanceof Error ? err.message : String(err) }, 'ranker failed; ranked by the heuristic')),
+    ranker: new ModelRanker({
+      features: shared.features, models: { collaborative, neighbours: shared.neighbours }, scorer, spec: bundle.ranker.spec, weights: shared.weights,
+      fallback: new HeuristicRanker(), onFailure: (err) => logger?.error({ err: errorMessage(err) }, 'ranker failed; ranked by the heuristic'),
+    }),
     release: () => scorer.release(),
   };
 }

@@ -1,3 +1,4 @@
+import type { Store } from '../../graph/store';
 import { allowedFor, type Artwork, type MaturityTier, type Title } from '../domain/types';
 import { DAY_MS } from '../shared/time';
 
@@ -78,4 +79,16 @@ function take(ordered: readonly Title[], limit: MaturityTier, accept: (t: Title)
     if (allowedFor(limit, t.maturityTier) && accept(t)) out.push(t);
   }
   return out;
+}
+
+/**
+ * Titles by id, in the order asked, null where unknown: from the in-memory catalog, asking the
+ * store in one call for any it lacks (a title another replica added since this one started).
+ */
+export async function resolveTitles(catalog: CatalogIndex, store: Pick<Store, 'getTitles'>, ids: readonly string[]): Promise<(Title | null)[]> {
+  const found = ids.map((id) => catalog.get(id) ?? null);
+  const misses = ids.filter((_, i) => found[i] === null);
+  if (misses.length === 0) return found;
+  const stored = new Map((await store.getTitles(misses)).filter((t) => t !== null).map((t) => [t.id, t]));
+  return ids.map((id, i) => found[i] ?? stored.get(id) ?? null);
 }

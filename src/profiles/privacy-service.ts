@@ -4,7 +4,9 @@ import type { ErasedHistory, Profile, StoredProfileData } from '../domain/types'
 import type { FeatureStore } from '../ranking/features/feature-store';
 import type { PlayCounters } from '../retrieval/play-counters';
 import type { CollaborativeModel } from '../retrieval/collaborative-model';
+import type { DomainChanges } from '../domain/changes';
 import { NotFoundError } from '../domain/errors';
+import type { ChangeFeed } from '../shared/change-feed';
 
 /** Where a profile's taste vector comes from right now. */
 export type TasteVector = 'TRAINED' | 'FOLDED_IN' | 'NONE';
@@ -23,8 +25,14 @@ export interface DerivedState {
   counters: PlayCounters;
   /** The serving bundle's collaborative model (hot-swapped, so asked for each time). */
   model: () => Pick<CollaborativeModel, 'forget' | 'vectorSource'>;
-  /** Cached homepages and artwork statistics. */
-  forgetCaches: (profileId: string, titleIds: readonly string[]) => Promise<void>;
+}
+
+export interface PrivacyServiceOptions {
+  store: Store;
+  derived: DerivedState;
+  clock?: () => number;
+  /** Hears `historyErased`: cached homepages and artwork statistics drop the profile. */
+  changes?: ChangeFeed<DomainChanges>;
 }
 
 /**
@@ -34,11 +42,17 @@ export interface DerivedState {
  * its exposure, folded-in vector and cached pages, so the next homepage is a cold-start one.
  */
 export class PrivacyService {
-  constructor(
-    private readonly store: Store,
-    private readonly derived: DerivedState,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  private readonly store: Store;
+  private readonly derived: DerivedState;
+  private readonly clock: () => number;
+  private readonly changes?: ChangeFeed<DomainChanges>;
+
+  constructor(o: PrivacyServiceOptions) {
+    this.store = o.store;
+    this.derived = o.derived;
+    this.clock = o.clock ?? Date.now;
+    this.changes = o.changes;
+  }
 
   async eraseHistory(profile: Profile): Promise<ErasedHistory> {
     let erased: ErasedHistory;
@@ -54,7 +68,7 @@ export class PrivacyService {
     for (const e of erased.impressions) this.derived.counters.noteImpression(e.titleId, e.occurredAt, -1);
     this.derived.features.forget(profile.id, erased, this.clock());
     this.derived.model().forget(profile.id);
-    await this.derived.forgetCaches(profile.id, [...new Set(erased.impressions.map((e) => e.titleId))]);
+    await this.changes?.publish('historyErased', { profileId: profile.id, titleIds: [...new Set(erased.impressions.map((e) => e.titleId))] });
     return erased;
   }
 

@@ -22,7 +22,8 @@ const ProfileFields = z.object({
 export type ProfileFieldsData = z.input<typeof ProfileFields>;
 
 const UpdateFields = ProfileFields.partial();
-export type ProfileUpdateData = z.input<typeof UpdateFields>;
+/** What a client may send; a null name reaches the validator, which refuses it (a name can change, not be removed). */
+export type ProfileUpdateData = Omit<z.input<typeof UpdateFields>, 'name'> & { name?: string | null };
 
 const Onboarding = z.object({
   genres: z.array(z.string().trim().min(1, 'must not be empty')).max(MAX_ONBOARDING_GENRES, `must hold at most ${MAX_ONBOARDING_GENRES} genres`),

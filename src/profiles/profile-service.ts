@@ -1,23 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import { DuplicateProfileError, ProfileLimitError, UnknownProfileError } from '../../graph/errors';
 import type { Store } from '../../graph/store';
-import { allowedFor, type Profile } from '../domain/types';
+import { allowedFor, type Account, type PlaybackEvent, type Profile } from '../domain/types';
 import type { CatalogIndex } from '../pipeline/catalog-index';
+import type { DomainChanges } from '../domain/changes';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
+import type { ChangeFeed } from '../shared/change-feed';
 import { MAX_PROFILES_PER_ACCOUNT, parseNewProfile, parseOnboarding, parseProfileUpdate, settledLimit, type OnboardingData, type ProfileFieldsData, type ProfileUpdateData } from './profile-input';
 
 /**
  * Creating and changing profiles: settings (name, kids flag, maturity limit, language),
  * onboarding answers and the personalization switch. Every change reaches the next homepage:
- * the profile's cached pages are dropped (`onChanged`).
+ * each one is published as `profileChanged`, which drops the profile's cached pages.
  */
+export interface ProfileServiceOptions {
+  store: Store;
+  catalog: CatalogIndex;
+  clock?: () => number;
+  changes?: ChangeFeed<DomainChanges>;
+}
+
 export class ProfileService {
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: CatalogIndex,
-    private readonly clock: () => number = Date.now,
-    private readonly onChanged: (profileId: string) => void = () => {},
-  ) {}
+  private readonly store: Store;
+  private readonly catalog: CatalogIndex;
+  private readonly clock: () => number;
+  private readonly changes?: ChangeFeed<DomainChanges>;
+
+  constructor(o: ProfileServiceOptions) {
+    this.store = o.store;
+    this.catalog = o.catalog;
+    this.clock = o.clock ?? Date.now;
+    this.changes = o.changes;
+  }
+
+  /** The account's profiles, ordered by id. */
+  ofAccount(accountId: string): Promise<Profile[]> {
+    return this.store.profilesOfAccount(accountId);
+  }
+
+  async account(profile: Profile): Promise<Account> {
+    const account = await this.store.getAccount(profile.accountId);
+    if (!account) throw new Error(`profile ${profile.id} has no account ${profile.accountId}`);
+    return account;
+  }
+
+  /** The profile's playback events, newest first, at most `first`. */
+  viewingHistory(profile: Profile, first: number): Promise<PlaybackEvent[]> {
+    return this.store.viewingHistory(profile.id, first);
+  }
 
   async create(accountId: string, input: ProfileFieldsData): Promise<Profile> {
     const fields = parseNewProfile(input);
@@ -85,7 +115,7 @@ export class ProfileService {
       if (err instanceof UnknownProfileError) throw new NotFoundError('Profile', profile.id);
       throw err;
     }
-    this.onChanged(profile.id);
+    await this.changes?.publish('profileChanged', { profileId: profile.id });
     return profile;
   }
 

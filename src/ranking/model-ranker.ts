@@ -8,21 +8,39 @@ import { byUtility, type RankedCandidate } from '../pipeline/candidates';
 import { type Ranker } from '../pipeline/stages';
 import { utility, type UtilityWeights } from '../pipeline/utility';
 
+export interface ModelRankerOptions {
+  features: FeatureStore;
+  models: FeatureModels;
+  scorer: OnnxScorer;
+  spec: FeatureSpec;
+  weights: UtilityWeights;
+  fallback: Ranker;
+  onFailure?: (err: unknown) => void;
+}
+
 /**
  * The trained ranker at serve time: feature rows for every candidate from the feature store,
  * standardised by the bundle's spec, one batched onnxruntime run, one utility per candidate.
  * If the model run fails the fallback ranks the page (logged), so the homepage still answers.
  */
 export class ModelRanker implements Ranker {
-  constructor(
-    private readonly features: FeatureStore,
-    private readonly models: FeatureModels,
-    private readonly scorer: OnnxScorer,
-    private readonly spec: FeatureSpec,
-    private readonly weights: UtilityWeights,
-    private readonly fallback: Ranker,
-    private readonly onFailure: (err: unknown) => void = () => {},
-  ) {}
+  private readonly features: FeatureStore;
+  private readonly models: FeatureModels;
+  private readonly scorer: OnnxScorer;
+  private readonly spec: FeatureSpec;
+  private readonly weights: UtilityWeights;
+  private readonly fallback: Ranker;
+  private readonly onFailure: (err: unknown) => void;
+
+  constructor(o: ModelRankerOptions) {
+    this.features = o.features;
+    this.models = o.models;
+    this.scorer = o.scorer;
+    this.spec = o.spec;
+    this.weights = o.weights;
+    this.fallback = o.fallback;
+    this.onFailure = o.onFailure ?? (() => {});
+  }
 
   async rank(req: HomepageRequest, candidates: readonly Candidate[], weights = this.weights): Promise<RankedCandidate[]> {
     if (candidates.length === 0) return [];

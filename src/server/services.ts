@@ -1,29 +1,32 @@
 import type { Store } from '../../graph/store';
 import { ThompsonArtworkSelector } from '../artwork/artwork-selector';
 import { ArtworkStatsCache, DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
-import { CatalogIndex, POPULARITY_WINDOW_MS } from '../pipeline/catalog-index';
+import { NewTitleService } from '../catalog/new-title-service';
+import type { DomainChanges } from '../domain/changes';
+import { RetrievalUpdates } from '../events/online-updates';
 import { ImpressionService } from '../events/impression-service';
 import { PlaybackService } from '../events/playback-service';
 import { HomepageCache } from '../homepage/homepage-cache';
 import { HomepageService } from '../homepage/homepage-service';
-import { FeatureStore } from '../ranking/features/feature-store';
-import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
-import { PlayCounters } from '../retrieval/play-counters';
-import { RetrievalUpdates } from '../events/online-updates';
 import type { ModelBundle } from '../models/model-bundle';
-import type { Logger } from '../shared/logger';
+import { ModelHolder } from '../models/model-holder';
+import { servingModels, type ServingModels } from '../models/serving-models';
+import { CatalogIndex, POPULARITY_WINDOW_MS } from '../pipeline/catalog-index';
+import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
+import { PrivacyService } from '../profiles/privacy-service';
+import { ProfileService } from '../profiles/profile-service';
+import { FeatureStore } from '../ranking/features/feature-store';
+import { PlayCounters } from '../retrieval/play-counters';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { PageBuilder } from '../rows/page-builder';
-import { NewTitleService } from '../catalog/new-title-service';
+import { ChangeFeed } from '../shared/change-feed';
+import { errorMessage } from '../shared/error-message';
+import type { Logger } from '../shared/logger';
 import { ContentIndex } from '../similarity/content-index';
 import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
 import { SimilarityService } from '../similarity/similarity-service';
-import { ModelHolder } from '../models/model-holder';
-import { PrivacyService } from '../profiles/privacy-service';
-import { ProfileService } from '../profiles/profile-service';
-import { servingModels, type ServingModels } from '../models/serving-models';
 
-/** Everything resolvers call, built once at start. */
+/** Everything the API serves from, built once at start; each resolver gets the services it uses (src/server/schema.ts). */
 export interface Services {
   store: Store;
   catalog: CatalogIndex;
@@ -37,6 +40,8 @@ export interface Services {
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
   models: ModelHolder<ServingModels>;
   features: FeatureStore;
+  /** What changed: the notices caches subscribe to. */
+  changes: ChangeFeed<DomainChanges>;
   close(): Promise<void>;
 }
 
@@ -60,6 +65,7 @@ export interface ServiceOptions {
 export async function createServices(store: Store, bundle: ModelBundle, o: ServiceOptions = {}): Promise<Services> {
   const clock = o.clock ?? Date.now;
   const logger = o.logger;
+  const changes = new ChangeFeed<DomainChanges>();
   const [titles, latest, plays, impressions] = await Promise.all([store.listTitles(), store.latestPlaybackAt(), store.playsSince(0), store.impressionsSince(0)]);
   const popularSince = (latest ?? clock()) - POPULARITY_WINDOW_MS;
   const catalog = new CatalogIndex(titles, countPlays(plays.filter((p) => p.occurredAt >= popularSince)));
@@ -67,34 +73,52 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   for (const p of plays) counters.note(p.country, p.kids, p.titleId, p.occurredAt);
   for (const e of impressions) counters.noteImpression(e.titleId, e.occurredAt);
   const features = await FeatureStore.fromStore(store, clock(), impressions);
-  const similarity = new SimilarityService(store, catalog);
+  const similarity = new SimilarityService({ store, catalog });
   const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
-  const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), logger);
+  const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), { logger, changes });
   const artwork = new ThompsonArtworkSelector(new ArtworkStatsCache(store, (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000, clock,
-    (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'artwork statistics unavailable: chose from cached or prior statistics')));
-  const homepage = new HomepageService(store, catalog, models, { rows: pageBuilder(features, similarity, o), artwork }, clock,
-    new HomepageCache((o.cacheSeconds ?? 0) * 1000));
+    (err) => logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics')));
+  const homepage = new HomepageService({
+    store, catalog, models, stages: { rows: pageBuilder(features, similarity, o), artwork }, clock, cache: new HomepageCache((o.cacheSeconds ?? 0) * 1000),
+  });
+  subscribeCaches(changes, { homepage, similarity, artwork });
   return {
     store,
     catalog,
     homepage,
-    playback: new PlaybackService(store, catalog, new RetrievalUpdates(store, () => models.now.collaborative, counters, features), clock,
-      (err) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'online update after playback failed'), artwork),
-    impressions: new ImpressionService(store, catalog, shownCounts(features, counters), clock, (profileId) => homepage.cache.forget(profileId), artwork),
+    playback: new PlaybackService({
+      store, catalog, clock, artwork,
+      retrieval: new RetrievalUpdates({ store, model: () => models.now.collaborative, counters, features }),
+      onUpdateFailed: (err) => logger?.warn({ err: errorMessage(err) }, 'online update after playback failed'),
+    }),
+    impressions: new ImpressionService({ store, catalog, features: shownCounts(features, counters), clock, changes, artwork }),
     similarity,
-    newTitles: new NewTitleService(store, catalog, new ContentIndex(titles), DEFAULT_SIMILARITY, clock, () => similarity.forget()),
-    profiles: new ProfileService(store, catalog, clock, (profileId) => homepage.cache.forget(profileId)),
-    privacy: new PrivacyService(store, {
-      features, counters, model: () => models.now.collaborative,
-      forgetCaches: async (profileId, titleIds) => {
-        homepage.cache.forget(profileId);
-        await artwork.forgetProfile(profileId, titleIds);
-      },
-    }, clock),
+    newTitles: new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes }),
+    profiles: new ProfileService({ store, catalog, clock, changes }),
+    privacy: new PrivacyService({ store, derived: { features, counters, model: () => models.now.collaborative }, clock, changes }),
     models,
     features,
+    changes,
     close: () => models.close(),
   };
+}
+
+/** Who drops what when something changes: the one place cache invalidation is decided. */
+function subscribeCaches(
+  changes: ChangeFeed<DomainChanges>,
+  c: { homepage: HomepageService; similarity: SimilarityService; artwork: ThompsonArtworkSelector },
+): void {
+  changes.on('profileChanged', ({ profileId }) => c.homepage.cache.forget(profileId));
+  // Impressions move only the ranker's exposure features, which the page cache's key does not see.
+  changes.on('profileShown', ({ profileId }) => c.homepage.cache.forget(profileId));
+  changes.on('historyErased', async ({ profileId, titleIds }) => {
+    c.homepage.cache.forget(profileId);
+    await c.artwork.forgetProfile(profileId, titleIds);
+  });
+  // A new title's edges change its neighbours' lists.
+  changes.on('titleAdded', () => c.similarity.forget());
+  // Pages of the old bundle are never served again (the cache key holds the version): free them.
+  changes.on('modelSwapped', () => c.homepage.cache.clear());
 }
 
 function pageBuilder(features: FeatureStore, similarity: SimilarityService, o: ServiceOptions): PageBuilder {

@@ -1,6 +1,6 @@
 import type { Store } from '../../graph/store';
 import { allowedFor, type MaturityTier, type SimilarEdge, type Title } from '../domain/types';
-import type { CatalogIndex } from '../pipeline/catalog-index';
+import { resolveTitles, type CatalogIndex } from '../pipeline/catalog-index';
 import { NotFoundError } from '../domain/errors';
 import { DEFAULT_SIMILARITY } from './similarity-graph';
 import { similarityReason } from './similarity-reason';
@@ -18,18 +18,18 @@ const CACHED_TITLES = 20_000;
 export class SimilarityService {
   private readonly cache = new Map<string, SimilarEdge[]>();
 
-  constructor(private readonly store: Store, private readonly catalog: CatalogIndex) {}
+  private readonly store: Store;
+  private readonly catalog: CatalogIndex;
 
-  /** The partner-facing answer; with a profile, only titles within its maturity limit. */
-  async similar(titleId: string, limit: number, profileId?: string | null): Promise<SimilarTitleResult[]> {
+  constructor(o: { store: Store; catalog: CatalogIndex }) {
+    this.store = o.store;
+    this.catalog = o.catalog;
+  }
+
+  /** The partner-facing answer; with `maxTier` (a profile's limit), only titles at or below it. */
+  async similar(titleId: string, limit: number, maxTier?: MaturityTier): Promise<SimilarTitleResult[]> {
     const [title] = await this.titles([titleId]);
     if (!title) throw new NotFoundError('Title', titleId);
-    let maxTier: MaturityTier | undefined;
-    if (profileId != null) {
-      const [profile] = await this.store.getProfiles([profileId]);
-      if (!profile) throw new NotFoundError('Profile', profileId);
-      maxTier = profile.maturityLimit;
-    }
     const edges = await this.store.similarTitles(title.id, limit, maxTier);
     const targets = await this.titles(edges.map((e) => e.to));
     return edges.flatMap((e, i) => {
@@ -57,10 +57,7 @@ export class SimilarityService {
     this.cache.clear();
   }
 
-  /** Titles from the in-memory catalog, asking the store for any another replica added. */
-  private async titles(ids: readonly string[]): Promise<(Title | null)[]> {
-    const misses = ids.filter((id) => !this.catalog.get(id));
-    const fetched = new Map((await this.store.getTitles(misses)).filter((t) => t !== null).map((t) => [t.id, t]));
-    return ids.map((id) => this.catalog.get(id) ?? fetched.get(id) ?? null);
+  private titles(ids: readonly string[]): Promise<(Title | null)[]> {
+    return resolveTitles(this.catalog, this.store, ids);
   }
 }

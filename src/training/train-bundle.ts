@@ -24,7 +24,7 @@ export async function trainBundle(store: Store, o: BundleOptions, onProgress?: T
   const impressions = await store.impressionsSince(0);
   onProgress?.('read events', 1, 1);
 
-  const similarity = new SimilarityService(store, new CatalogIndex(titles, new Map()));
+  const similarity = new SimilarityService({ store, catalog: new CatalogIndex(titles, new Map()) });
   const set = await rankerTrainingSet({ titles, ...viewers, playbacks, impressions }, {
     als: o.als, feedback: o.feedback, neighbours: similarity.neighbours, ...o.ranker, onProgress,
   });
