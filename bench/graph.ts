@@ -21,6 +21,7 @@ import { buildSimilarityGraph } from '../src/similarity/similarity-graph';
 import { generateWorld, observable } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { percentiles, printReport, type Measurement } from './report';
+import { errorStack } from '../src/shared/error-message';
 
 const launcher = require('../../graph/neo4j-launcher/control') as {
   start(o: { port: number; log?: (m: string) => void }): Promise<{ uri: string; reused: boolean }>;
@@ -120,6 +121,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${errorStack(err)}\n`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { clusteredVectors, recall } from '../test/support/synthetic-vectors';
 import { BruteForceIndex, type Neighbour, type VectorIndex } from '../src/retrieval/vector-index';
 import { Rng } from '../src/shared/random';
 import { percentiles, printReport, type Measurement } from './report';
+import { errorStack } from '../src/shared/error-message';
 
 // 600 is not in the original sweep; it sits between the old default (400) and the new one (800).
 const EFS = [50, 100, 200, 300, 400, 600, 800];
@@ -129,6 +130,6 @@ async function fromFile(opts: Options): Promise<Workload> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${errorStack(err)}\n`);
   process.exit(1);
 });

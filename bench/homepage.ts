@@ -18,6 +18,7 @@ import { createServices, type Services } from '../src/server/services';
 import { generateWorld, observable } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { percentiles, printReport } from './report';
+import { errorStack } from '../src/shared/error-message';
 
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
   requestId rows { id displayTitle reason items { title { name } artwork { url } reason sources scores { utility } } } } }`;
@@ -105,6 +106,6 @@ async function timeStages(services: Services, profileId: string, into: Record<'r
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${errorStack(err)}\n`);
   process.exit(1);
 });

@@ -19,6 +19,7 @@ import { trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { printReport, type Measurement } from './report';
+import { errorStack } from '../src/shared/error-message';
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
@@ -224,6 +225,6 @@ async function check(app: RunningApp, ids: string[], headers: { authorization: s
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${errorStack(err)}\n`);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport } from './report';
+import { errorStack } from '../src/shared/error-message';
 
 /**
  * `npm run bench -- privacy [--size small|default] [--erasures N]`: erasing a profile's viewing
@@ -74,6 +75,6 @@ async function dirBytes(dir: string): Promise<number> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${errorStack(err)}\n`);
   process.exit(1);
 });

@@ -17,6 +17,7 @@ import { DEFAULT_RANKER_TRAINING } from '../src/models/bundle-options';
 import { trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport, type Measurement } from './report';
+import { errorStack } from '../src/shared/error-message';
 
 /** Requests run through every step, untimed, before timing starts (JIT, onnxruntime, caches). */
 const WARMUP = 20;
@@ -156,6 +157,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${errorStack(err)}\n`);
   process.exit(1);
 });

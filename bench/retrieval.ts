@@ -17,6 +17,7 @@ import { DEFAULT_RANKER_TRAINING } from '../src/models/bundle-options';
 import { trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable } from '../src/world/generate';
 import { percentiles, printReport, type Measurement } from './report';
+import { errorStack } from '../src/shared/error-message';
 
 /**
  * `npm run bench -- retrieval [--requests 1000]`: ALS training time on the default world and on
@@ -75,6 +76,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${errorStack(err)}\n`);
   process.exit(1);
 });

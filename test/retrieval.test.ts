@@ -93,10 +93,7 @@ describe('collaborative model', () => {
   it('has no vector for a history of titles it has no vectors for, rather than a zero vector', () => {
     const k = 4;
     const model = new CollaborativeModel({
-      manifest: {
-        version: 'v', createdAt: '', dataHash: '', catalogFingerprint: '', trainedUntil: 0, als: { ...DEFAULT_ALS, factors: k }, feedback: DEFAULT_FEEDBACK,
-        counts: { titles: 2, profiles: 0, interactions: 0 }, seconds: { als: 0, hnsw: 0 },
-      },
+      manifest: { trainedUntil: 0, als: { ...DEFAULT_ALS, factors: k }, feedback: DEFAULT_FEEDBACK },
       titleIds: ['a', 'b'], titleVectors: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]), profileIds: [], profileVectors: new Float32Array(0),
       index: HnswIndex.build(Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]), k),
     });

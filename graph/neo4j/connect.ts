@@ -1,5 +1,6 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { CypherExecutor, isUnavailable } from './cypher-executor';
+import { errorMessage } from '../../src/shared/error-message';
 
 export interface Neo4jConnection {
   uri: string;
@@ -38,7 +39,7 @@ export async function connectNeo4j(
       await driver.verifyConnectivity({ database: c.database });
       return { driver, cypher: new CypherExecutor(driver, c.database) };
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       // Wrong credentials or database name will not fix themselves: fail at once.
       if (attempt >= c.attempts || !isUnavailable(err)) {
         await driver.close();

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config';
 import type { TokenPrincipal } from './principal';
 import { resolveAuthSecret } from './secret';
 import { secretKey, signToken, SubjectSchema } from './tokens';
+import { errorMessage } from '../shared/error-message';
 
 const DAY = 86_400;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: DAY };
@@ -69,7 +70,7 @@ if (require.main === module) {
   main().catch((err) => {
     // --help and --version end in a CommanderError with exit code 0 after printing.
     if (err instanceof CommanderError && err.exitCode === 0) process.exit(0);
-    process.stderr.write(`token: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`token: ${errorMessage(err)}\n`);
     process.exit(1);
   });
 }

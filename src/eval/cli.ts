@@ -8,6 +8,7 @@ import { EVAL_DATASETS, loadEvalDataset, type EvalDatasetName } from './datasets
 import type { Estimate } from './bootstrap';
 import type { SourceRecall } from './candidate-recall';
 import { evaluate, type EvalReport } from './evaluate';
+import { errorStack } from '../shared/error-message';
 
 /**
  * `npm run eval -- --dataset world|movielens [--path DIR] [--size small|default] [--seed N] --out FILE.json`:
@@ -80,6 +81,6 @@ function table(r: EvalReport): string {
 }
 
 main().catch((err) => {
-  process.stderr.write(`eval: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`eval: ${errorStack(err)}\n`);
   process.exit(1);
 });

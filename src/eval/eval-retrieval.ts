@@ -34,10 +34,7 @@ export interface EvalRetrieval {
 export function evalRetrieval(d: EvalDataset, split: Split, data: Interactions, factors: AlsFactors, als: AlsOptions, feedback: FeedbackOptions): EvalRetrieval {
   const catalog = new CatalogIndex(d.titles, countRecent(split));
   const model = new CollaborativeModel({
-    manifest: {
-      version: 'eval', createdAt: '', dataHash: '', trainedUntil: split.now, als, feedback, catalogFingerprint: '',
-      counts: { titles: data.titleIds.length, profiles: data.profileIds.length, interactions: data.matrix.colIdx.length }, seconds: { als: 0, hnsw: 0 },
-    },
+    manifest: { trainedUntil: split.now, als, feedback },
     titleIds: data.titleIds, titleVectors: factors.colFactors, profileIds: data.profileIds, profileVectors: factors.rowFactors,
     index: HnswIndex.build(factors.colFactors, factors.factors),
   });

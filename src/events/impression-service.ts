@@ -8,6 +8,7 @@ import { InvalidInputError } from '../domain/errors';
 import type { ChangeFeed } from '../shared/change-feed';
 import { parseImpressionBatch, type ImpressionEventInputData } from './impression-input';
 import { knownProfiles, knownTitles, recordable } from './known-records';
+import { localHourAndWeekday } from '../shared/time';
 
 export interface ImpressionServiceOptions {
   store: Store;
@@ -59,8 +60,7 @@ export class ImpressionService {
     const accounts = new Map((await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]));
     const events: ImpressionEvent[] = parsed.map((e) => {
       // The viewer's wall clock, from the account's time zone: what the ranker's context features read.
-      const local = new Date(e.occurredAt + (accounts.get(profiles.get(e.profileId)!.accountId)?.utcOffsetMinutes ?? 0) * 60_000);
-      return { ...e, localHour: local.getUTCHours(), localWeekday: (local.getUTCDay() + 6) % 7 };
+      return { ...e, ...localHourAndWeekday(e.occurredAt, accounts.get(profiles.get(e.profileId)!.accountId)?.utcOffsetMinutes ?? 0) };
     });
     const kept = recordable(events, profiles);
     const outcome = { ...(await this.store.recordImpressions(kept)), ignored: events.length - kept.length };

@@ -6,6 +6,7 @@ import { IMPORT_FORMATS, WORLD_SIZES, type ImportFormat, type WorldSize } from '
 import { openStore } from '../../graph/open-store';
 import { ensureData } from '../setup/bootstrap';
 import { createLogger } from '../shared/logger';
+import { errorMessage } from '../shared/error-message';
 
 /**
  * `npm run import -- --catalog netflix-titles|movielens --path PATH`: loads a real catalog with
@@ -44,6 +45,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`import: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`import: ${errorMessage(err)}\n`);
   process.exit(1);
 });

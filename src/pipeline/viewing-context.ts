@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVICES, type Account, type Device } from '../domain/types';
 import { invalidInput } from '../domain/errors';
+import { wallClock, weekdayOf } from '../shared/time';
 
 /** The viewing context after defaults: what every stage may condition on. */
 export interface ViewingContext {
@@ -46,14 +47,14 @@ export function resolveContext(input: ViewingContextInputData | null | undefined
   const parsed = ContextSchema.safeParse(input ?? {});
   if (!parsed.success) throw invalidInput(parsed.error, 'context');
   const c = parsed.data;
-  const wallClock = c.localTime
+  const wall = c.localTime
     ? new Date(Date.parse(`${c.localTime.length === 16 ? `${c.localTime}:00` : c.localTime}Z`))
-    : new Date(now + account.utcOffsetMinutes * 60_000);
+    : wallClock(now, account.utcOffsetMinutes);
   return {
     device: c.device ?? 'WEB',
-    localTime: wallClock.toISOString().slice(0, 19),
-    localHour: wallClock.getUTCHours(),
-    localWeekday: (wallClock.getUTCDay() + 6) % 7,
+    localTime: wall.toISOString().slice(0, 19),
+    localHour: wall.getUTCHours(),
+    localWeekday: weekdayOf(wall),
     sessionSeconds: c.sessionSeconds ?? 0,
     country: c.country ?? account.country,
     now,

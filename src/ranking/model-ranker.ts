@@ -1,6 +1,6 @@
 import type { Candidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
-import { coldStartPrior } from '../retrieval/model-sources';
+import { coldStartPrior } from '../retrieval';
 import type { FeatureModels, FeatureStore } from './features/feature-store';
 import { normaliseRows, type FeatureSpec } from './features/feature-spec';
 import type { OnnxScorer } from './onnx-scorer';

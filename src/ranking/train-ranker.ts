@@ -2,7 +2,7 @@ import { fitFeatureSpec, normaliseRows, type FeatureSpec } from './features/feat
 import { headMetrics, type HeadMetric } from './head-metrics';
 import { HEADS, type Head, type MultiTaskModel } from './multitask-model';
 import { trainMultiTask, type TrainingData } from './multitask-training';
-import type { RankerRows } from '../training/training-rows';
+import type { RankerRows } from './ranker-rows';
 
 /** The last fifth of the rows by request time validates: early stopping and the reported metrics. */
 const VALIDATION_SHARE = 0.2;

@@ -1,10 +1,21 @@
 import type { WatchState } from '../domain/types';
-import type { RetrievalBundle } from '../models/model-bundle';
+import type { AlsOptions } from './als';
 import { FoldIn } from './fold-in';
-import { interactionStrength } from './implicit-feedback';
+import { interactionStrength, type FeedbackOptions } from './implicit-feedback';
+import type { VectorIndex } from './vector-index';
 
 /** Fold-ins kept in memory; a profile not among them is folded in again on its next homepage. */
 const FOLD_IN_CACHE = 100_000;
+
+/** What the model serves from: a bundle's vectors, the index over its title vectors, and how they were trained. */
+export interface CollaborativeVectors {
+  manifest: { als: AlsOptions; feedback: FeedbackOptions; trainedUntil: number };
+  titleIds: string[];
+  titleVectors: Float32Array;
+  profileIds: string[];
+  profileVectors: Float32Array;
+  index: VectorIndex;
+}
 
 export interface ScoredTitle {
   titleId: string;
@@ -23,7 +34,7 @@ export class CollaborativeModel {
   private readonly foldIn: FoldIn;
   readonly factors: number;
 
-  constructor(private readonly bundle: RetrievalBundle) {
+  constructor(private readonly bundle: CollaborativeVectors) {
     this.factors = bundle.manifest.als.factors;
     this.titleRow = new Map(bundle.titleIds.map((id, i) => [id, i]));
     this.profileRow = new Map(bundle.profileIds.map((id, i) => [id, i]));

@@ -3,7 +3,7 @@ import { countryName, languageName } from '../shared/display-names';
 import { topGenres } from '../pipeline/profile-signals';
 import type { RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
-import { similarityReason } from '../similarity/similarity-reason';
+import { similarityReason } from '../similarity';
 import { isWeekdayLunch, sessionStage } from './device-layout';
 import type { RowKind } from '../pipeline/rows';
 import { DAY_MS } from '../shared/time';

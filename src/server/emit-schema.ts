@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { printSchema } from 'graphql';
 import { buildAppSchema, SCHEMA_FILE } from './schema';
+import { errorStack } from '../shared/error-message';
 
 /** `npm run schema`: writes schema/schema.graphql from the type-graphql classes. */
 export async function emittedSdl(): Promise<string> {
@@ -12,7 +13,7 @@ if (require.main === module) {
     .then((sdl) => fs.writeFile(SCHEMA_FILE, sdl))
     .then(() => process.stdout.write(`wrote ${SCHEMA_FILE}\n`))
     .catch((err) => {
-      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.stderr.write(`${errorStack(err)}\n`);
       process.exit(1);
     });
 }

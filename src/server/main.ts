@@ -9,6 +9,7 @@ import { openStore } from '../../graph/open-store';
 import { ensureData, ensureModel, trainedOnThisCatalog } from '../setup/bootstrap';
 import { createLogger } from '../shared/logger';
 import { createServices } from './services';
+import { errorStack } from '../shared/error-message';
 
 /** `npm start [-- --catalog FILE]`: validate config, open the store (loading a dataset if empty), serve. */
 async function main(): Promise<void> {
@@ -48,7 +49,7 @@ main().catch((err) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
   } else {
-    process.stderr.write(`fatal: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.stderr.write(`fatal: ${errorStack(err)}\n`);
   }
   process.exit(1);
 });

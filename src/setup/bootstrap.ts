@@ -11,9 +11,10 @@ import { datasetExists, readDataset } from '../../graph/dataset-files';
 import { writeWithTruth, writeWorld } from '../world/files';
 import { generateWorld, observable, type WorldProgress } from '../world/generate';
 import { type Dataset, type DatasetManifest } from '../domain/dataset';
-import { DAY_MS } from '../shared/time';
+import { startOfUtcDay } from '../shared/time';
 import { importDataset } from '../import/import-dataset';
 import type { Logger } from '../shared/logger';
+import { errorMessage } from '../shared/error-message';
 
 /**
  * On an empty store, prepares a dataset and bulk-loads it, so `npm start` on an empty DATA_DIR
@@ -61,7 +62,7 @@ async function prepareDataset(config: Config, logger: Logger, onProgress: WorldP
   }
   // The history ends today, as a live service's would: the ranker's four-week statistics, trending
   // and new releases then describe the days the demo is used in, not weeks before it.
-  const end = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const end = startOfUtcDay(Date.now());
   logger.info({ size: config.WORLD_SIZE, seed: config.WORLD_SEED, end: new Date(end).toISOString() }, 'empty DATA_DIR: generating the synthetic world');
   const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, onProgress, end);
   await writeWorld(worldDir, world);
@@ -84,7 +85,7 @@ export async function ensureModel(store: Store, config: Config, logger: Logger):
       }
       logger.warn({ version: bundle.manifest.version }, 'the newest model bundle was trained on another catalog; training a new one');
     } catch (err) {
-      logger.warn({ dir: newest, err: err instanceof Error ? err.message : String(err) }, 'the newest model bundle cannot be read; training a new one');
+      logger.warn({ dir: newest, err: errorMessage(err) }, 'the newest model bundle cannot be read; training a new one');
     }
   }
   const progress = stageProgress();

@@ -6,6 +6,7 @@ import { openStore } from '../../graph/open-store';
 import { createLogger } from '../shared/logger';
 import { writeBundle } from '../models/model-bundle';
 import { trainBundle } from './train-bundle';
+import { errorMessage } from '../shared/error-message';
 
 /**
  * `npm run train`: trains a new model bundle (ALS vectors, the HNSW index, the ranker and its
@@ -31,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`train: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`train: ${errorMessage(err)}\n`);
   process.exit(1);
 });

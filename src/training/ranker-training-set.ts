@@ -7,7 +7,9 @@ import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { NeighbourLookup } from '../pipeline/stages';
 import { buildRetrieval, type TrainProgress } from './train-retrieval';
 import type { ReplayData } from './event-replay';
-import { impressionRows, mergeRows, playRows, type RankerRows, type RowRequest } from './training-rows';
+import { impressionRows, playRows, type RowRequest } from './training-rows';
+import { mergeRows, type RankerRows } from '../ranking/ranker-rows';
+import { HOUR_MS } from '../shared/time';
 
 /**
  * Later-play rows are carved three times: each profile's last 20%, 35% and 50% of titles, each
@@ -100,5 +102,5 @@ export function impressionsBeforeHeldOut(impressions: readonly ImpressionEvent[]
     const key = `${e.profileId}|${e.titleId}`;
     if (held.has(key)) firstPlay.set(key, Math.min(firstPlay.get(key) ?? Infinity, e.occurredAt));
   }
-  return impressions.filter((e) => e.occurredAt < (firstPlay.get(`${e.profileId}|${e.titleId}`) ?? Infinity) - 3_600_000);
+  return impressions.filter((e) => e.occurredAt < (firstPlay.get(`${e.profileId}|${e.titleId}`) ?? Infinity) - HOUR_MS);
 }

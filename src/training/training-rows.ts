@@ -7,43 +7,11 @@ import { EventReplay, type ReplayData } from './event-replay';
 import { FEATURE_COUNT } from '../ranking/features/feature-spec';
 import type { FeatureModels } from '../ranking/features/feature-store';
 import { HEADS, type Head } from '../ranking/multitask-model';
-import { DAY_MS } from '../shared/time';
+import { DAY_MS, HOUR_MS, wallClock } from '../shared/time';
+import { type RankerRows } from '../ranking/ranker-rows';
 
 /** A play of a shown title within this long after the impression counts as its click. */
-const CLICK_WINDOW_MS = 3_600_000;
-
-/** Labelled rows: click given shown; finish ≥70% and return the next day given a click (NaN otherwise). */
-export interface RankerRows {
-  rows: Float32Array;
-  n: number;
-  labels: Record<Head, Float32Array>;
-  /** Request time, profile and title of each row: a split by time, and the skew test's lookups. */
-  at: Float64Array;
-  profileIds: string[];
-  titleIds: string[];
-  requests: number;
-  /** Per row: 1 for a logged impression and its outcome, 0 for a candidate and whether it was played later. */
-  logged: Uint8Array;
-}
-
-/** Both sets of rows in one, in time order of their requests. */
-export function mergeRows(a: RankerRows, b: RankerRows): RankerRows {
-  const order = [...Array(a.n + b.n).keys()].sort((i, j) => atOf(i) - atOf(j) || i - j);
-  function atOf(i: number) {
-    return i < a.n ? a.at[i] : b.at[i - a.n];
-  }
-  const pick = <T>(x: ArrayLike<T>, y: ArrayLike<T>, i: number) => (i < a.n ? x[i] : y[i - a.n]);
-  const rows = new Float32Array((a.n + b.n) * FEATURE_COUNT);
-  order.forEach((i, r) => rows.set(i < a.n ? a.rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT) : b.rows.subarray((i - a.n) * FEATURE_COUNT, (i - a.n + 1) * FEATURE_COUNT), r * FEATURE_COUNT));
-  return {
-    rows, n: a.n + b.n, requests: a.requests + b.requests,
-    labels: Object.fromEntries(HEADS.map((h) => [h, Float32Array.from(order, (i) => pick(a.labels[h], b.labels[h], i))])) as Record<Head, Float32Array>,
-    at: Float64Array.from(order, (i) => pick(a.at, b.at, i)),
-    logged: Uint8Array.from(order, (i) => pick(a.logged, b.logged, i)),
-    profileIds: order.map((i) => pick(a.profileIds, b.profileIds, i)),
-    titleIds: order.map((i) => pick(a.titleIds, b.titleIds, i)),
-  };
-}
+const CLICK_WINDOW_MS = HOUR_MS;
 
 /** One homepage moment to build rows for, with the titles that were shown there (or played after it). */
 export interface RowRequest {
@@ -160,7 +128,7 @@ async function buildRows(replay: EventReplay, requests: readonly RowRequest[], l
  * 70%, and whether the profile was active on the local day after that play.
  */
 function outcomeLookup(replay: EventReplay, plays: readonly PlaybackEvent[], span: (r: RowRequest) => [number, number]): (r: RowRequest) => Outcome {
-  const localDay = (profileId: string, at: number) => Math.floor((at + replay.accountOf(profileId).utcOffsetMinutes * 60_000) / DAY_MS);
+  const localDay = (profileId: string, at: number) => Math.floor(wallClock(at, replay.accountOf(profileId).utcOffsetMinutes).getTime() / DAY_MS);
   const activeDays = new Map<string, Set<number>>();
   for (const e of [...plays, ...replay.impressions]) {
     (activeDays.get(e.profileId) ?? activeDays.set(e.profileId, new Set()).get(e.profileId)!).add(localDay(e.profileId, e.occurredAt));
@@ -188,7 +156,7 @@ function outcomeLookup(replay: EventReplay, plays: readonly PlaybackEvent[], spa
 
 /** The viewer's wall clock at `at`, in the account's time zone, as a client would send it. */
 function localTime(req: HomepageRequest, at: number): string {
-  return new Date(at + req.account.utcOffsetMinutes * 60_000).toISOString().slice(0, 19);
+  return wallClock(at, req.account.utcOffsetMinutes).toISOString().slice(0, 19);
 }
 
 function groupImpressions(impressions: readonly ImpressionEvent[], windowStart: number): RowRequest[] {

@@ -4,6 +4,7 @@ import { WORLD_SIZES, type WorldSize } from '../domain/dataset';
 import { stageProgress } from '../shared/progress';
 import { generateWorld } from './generate';
 import { writeWorld } from './files';
+import { errorMessage } from '../shared/error-message';
 
 /** `npm run world -- --size default --seed 7 --out DIR`: generates a world and writes it to DIR. */
 async function main(): Promise<void> {
@@ -29,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`world: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`world: ${errorMessage(err)}\n`);
   process.exit(1);
 });

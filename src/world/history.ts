@@ -1,7 +1,7 @@
 import { ARTWORK_THEMES, COMPLETED_PROGRESS, DEVICES, FINISHED_PROGRESS, MATURITY_TIERS, allowedFor, type Account, type Device, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type Title } from '../domain/types';
 import { affinity, clickProbability, contextFit, finishProbability, titleFacts, type TitleFacts, type ViewingMoment } from './behaviour';
 import { Rng, WeightedSampler } from '../shared/random';
-import { DAY_MS } from '../shared/time';
+import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOf } from '../shared/time';
 import type { ProfileTaste, TitleTruth } from './truth';
 
 export interface GeneratedHistory {
@@ -54,17 +54,17 @@ function simulateProfile(
   let sessionCount = 0;
   let playCount = 0;
   let impressionCount = 0;
-  const offset = account.utcOffsetMinutes * 60_000;
+  const offset = account.utcOffsetMinutes * MINUTE_MS;
 
   for (let day = 0; day < days; day++) {
     const localMidnight = start + day * DAY_MS;
-    const weekday = (new Date(localMidnight).getUTCDay() + 6) % 7;
+    const weekday = weekdayOf(new Date(localMidnight));
     const rate = taste.activity * (weekday >= 4 ? 1.3 : 1) * (satisfiedYesterday ? 1.8 : 0.8);
     const sessions = rng.poisson(rate);
     let satisfiedToday = false;
     const hours = Array.from({ length: sessions }, () => hourSampler.sample(rng)).sort((a, b) => a - b);
     for (const hour of hours) {
-      const at = localMidnight + hour * 3_600_000 + rng.int(0, 59) * 60_000 - offset;
+      const at = localMidnight + hour * HOUR_MS + rng.int(0, 59) * MINUTE_MS - offset;
       const deviceWeights = DEVICES.map((d, k) => taste.devices[k] * (d === 'TV' && hour >= 18 ? 2 : 1) * (d === 'PHONE' && hour < 17 ? 1.5 : 1));
       const moment: ViewingMoment = { device: rng.weighted(DEVICES, deviceWeights) as Device, localHour: hour, localWeekday: weekday };
       const sessionId = `${profile.id}-s${++sessionCount}`;
