@@ -15,7 +15,8 @@
  *   server      src/server, resolvers/, schema/ (and every CLI entry point)
  */
 const STAGES = '(retrieval|ranking|rows|artwork|similarity)';
-const UPPER_THAN_STAGES = '^src/(models|homepage|events|profiles|catalog|auth|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/';
+const UPPER_THAN_STAGES =
+  '^src/(models|homepage|events|profiles|catalog|auth|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/';
 const SERVER = '^src/server/|^(resolvers|schema)/';
 
 module.exports = {
@@ -58,7 +59,8 @@ module.exports = {
     {
       name: 'stages-do-not-import-upwards',
       severity: 'error',
-      comment: 'A stage sees the pipeline, the store contract, the domain and shared utilities; services, models, training and the server are above it.',
+      comment:
+        'A stage sees the pipeline, the store contract, the domain and shared utilities; services, models, training and the server are above it.',
       from: { path: `^src/${STAGES}/` },
       to: { path: UPPER_THAN_STAGES },
     },
@@ -86,7 +88,8 @@ module.exports = {
     {
       name: 'config-takes-defaults-from-below',
       severity: 'error',
-      comment: 'Config owns its defaults or takes them from the layers below; training, evaluation, world generation, import and the server read it.',
+      comment:
+        'Config owns its defaults or takes them from the layers below; training, evaluation, world generation, import and the server read it.',
       from: { path: '^src/config/' },
       to: { path: '^src/(training|eval|world|import|setup|server)/|^(resolvers|schema)/' },
     },

@@ -44,7 +44,9 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ size: WorldSize; requests: number; wipe?: boolean }>();
   if (process.env.NEO4J_URI && !opts.wipe) {
-    throw new Error(`the graph benchmark empties its database; pass --wipe to let it empty ${process.env.NEO4J_URI}, or unset NEO4J_URI to use a launcher of its own`);
+    throw new Error(
+      `the graph benchmark empties its database; pass --wipe to let it empty ${process.env.NEO4J_URI}, or unset NEO4J_URI to use a launcher of its own`,
+    );
   }
   const progress = stageProgress();
   const world = observable(generateWorld(opts.size, 7, progress.update));
@@ -55,7 +57,12 @@ async function main(): Promise<void> {
   const port = Number(process.env.NEO4J_TEST_PORT ?? 7687) + 2;
   const started = process.env.NEO4J_URI ? null : await launcher.start({ port, log: (m) => process.stderr.write(`${m}\n`) });
   const uri = process.env.NEO4J_URI ?? started!.uri;
-  const { driver, cypher } = await connectNeo4j({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'bench', attempts: 5 });
+  const { driver, cypher } = await connectNeo4j({
+    uri,
+    user: process.env.NEO4J_USER ?? 'neo4j',
+    password: process.env.NEO4J_PASSWORD ?? 'bench',
+    attempts: 5,
+  });
   await cypher.autoCommit('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS');
   const neo4j = await Neo4jStore.open(cypher, () => driver.close());
   t = performance.now();
@@ -69,7 +76,8 @@ async function main(): Promise<void> {
   const embeddedLoadSeconds = seconds(t);
 
   const ids = world.titles.map((x) => x.id);
-  const loadedRows = ids.length + world.accounts.length + world.profiles.length + world.playbacks.length + world.impressions.length + similarity.length;
+  const loadedRows =
+    ids.length + world.accounts.length + world.profiles.length + world.playbacks.length + world.impressions.length + similarity.length;
   const rows: Measurement[] = [
     { name: 'similarity build', unit: 's', value: similaritySeconds },
     { name: 'similarity build', unit: 'titles/s', value: ids.length / similaritySeconds },
@@ -82,7 +90,10 @@ async function main(): Promise<void> {
   const bundle = await trainBundle(embedded, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING });
   const auth = benchAuthenticator();
   const headers = await authorization(auth, { kind: 'partner', partner: 'bench' });
-  for (const [name, store] of [['embedded', embedded], ['Neo4j', neo4j]] as [string, Store][]) {
+  for (const [name, store] of [
+    ['embedded', embedded],
+    ['Neo4j', neo4j],
+  ] as [string, Store][]) {
     const services = await createServices(store, bundle);
     const apollo = await createApollo(services, createLogger('silent'));
     await apollo.start();
@@ -99,7 +110,8 @@ async function main(): Promise<void> {
       const res = await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
       graphql.push(performance.now() - s);
       // A refused token would time a fast error, not a page.
-      if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(`GraphQL failed for ${id}: ${JSON.stringify(res.body)}`);
+      if (res.body.kind !== 'single' || res.body.singleResult.errors)
+        throw new Error(`GraphQL failed for ${id}: ${JSON.stringify(res.body)}`);
       progress.update(`similarTitles ${name}`, i + 1, opts.requests);
     }
     await apollo.stop();
@@ -107,17 +119,30 @@ async function main(): Promise<void> {
     const d = percentiles(direct);
     const g = percentiles(graphql);
     p50s[name] = g.p50;
-    rows.push({ name: `similarTitles store call, ${name}`, unit: 'ms', ...d }, { name: `similarTitles via GraphQL, ${name}`, unit: 'ms', ...g });
+    rows.push(
+      { name: `similarTitles store call, ${name}`, unit: 'ms', ...d },
+      { name: `similarTitles via GraphQL, ${name}`, unit: 'ms', ...g },
+    );
   }
   rows.push({ name: 'GraphQL similarTitles p50, Neo4j / embedded', unit: 'ratio', value: p50s.Neo4j / p50s.embedded });
   progress.stop();
   await Promise.all([embedded.close(), neo4j.close()]);
   await fs.rm(dir, { recursive: true, force: true });
   if (started && !started.reused) await launcher.stop({ port, log: () => {} });
-  printReport('graph', {
-    size: opts.size, requests: opts.requests, cpus: os.cpus().length, titles: ids.length, edges: similarity.length,
-    playbacks: world.playbacks.length, impressions: world.impressions.length, neo4j: uri,
-  }, rows);
+  printReport(
+    'graph',
+    {
+      size: opts.size,
+      requests: opts.requests,
+      cpus: os.cpus().length,
+      titles: ids.length,
+      edges: similarity.length,
+      playbacks: world.playbacks.length,
+      impressions: world.impressions.length,
+      neo4j: uri,
+    },
+    rows,
+  );
 }
 
 main().catch((err) => {

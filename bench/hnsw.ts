@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const progress = stageProgress();
 
   const exact = new BruteForceIndex(work.vectors, dim);
-  let t = performance.now();
+  const t = performance.now();
   const hnsw = HnswIndex.build(work.vectors, dim, { m: opts.m, efConstruction: opts.efConstruction, seed: opts.seed }, (done, total) =>
     progress.update('hnsw build', done, total),
   );
@@ -85,7 +85,17 @@ async function main(): Promise<void> {
   const share = allowed.reduce((a, b) => a + b, 0) / exact.size;
   printReport(
     'hnsw',
-    { source: work.source, n: exact.size, dim, queries: queries.length, k: opts.k, m: opts.m, efConstruction: opts.efConstruction, filterShare: share, cpus: os.cpus().length },
+    {
+      source: work.source,
+      n: exact.size,
+      dim,
+      queries: queries.length,
+      k: opts.k,
+      m: opts.m,
+      efConstruction: opts.efConstruction,
+      filterShare: share,
+      cpus: os.cpus().length,
+    },
     rows,
   );
 }

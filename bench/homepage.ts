@@ -46,15 +46,28 @@ async function main(): Promise<void> {
   await store.close();
   const reopened = await EmbeddedStore.open(dir);
   const reopenSeconds = (performance.now() - t) / 1000;
-  const services = await createServices(reopened, await trainBundle(reopened, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }));
+  const services = await createServices(
+    reopened,
+    await trainBundle(reopened, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }),
+  );
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   const ids = world.profiles.map((p) => p.id);
   const auth = benchAuthenticator();
-  const headers = new Map(await Promise.all(world.profiles.map(async (p) => [p.id, await authorization(auth, { kind: 'account', accountId: p.accountId })] as const)));
+  const headers = new Map(
+    await Promise.all(
+      world.profiles.map(async (p) => [p.id, await authorization(auth, { kind: 'account', accountId: p.accountId })] as const),
+    ),
+  );
   const pipeline: number[] = [];
   const graphql: number[] = [];
-  const stages = { request: [] as number[], retrieval: [] as number[], ranking: [] as number[], rows: [] as number[], artwork: [] as number[] };
+  const stages = {
+    request: [] as number[],
+    retrieval: [] as number[],
+    ranking: [] as number[],
+    rows: [] as number[],
+    artwork: [] as number[],
+  };
   for (let i = 0; i < opts.requests; i++) {
     const id = ids[(i * 7919) % ids.length];
     await timeStages(services, id, stages);
@@ -67,7 +80,8 @@ async function main(): Promise<void> {
     const res = await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
     graphql.push(performance.now() - s);
     // A refused token would time a fast error, not a page.
-    if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(`GraphQL failed for ${id}: ${JSON.stringify(res.body)}`);
+    if (res.body.kind !== 'single' || res.body.singleResult.errors)
+      throw new Error(`GraphQL failed for ${id}: ${JSON.stringify(res.body)}`);
     progress.update('homepages', i + 1, opts.requests);
   }
   progress.stop();
@@ -86,7 +100,11 @@ async function main(): Promise<void> {
 }
 
 /** The pipeline's stages one by one, as HomepageService runs them, each timed alone. */
-async function timeStages(services: Services, profileId: string, into: Record<'request' | 'retrieval' | 'ranking' | 'rows' | 'artwork', number[]>): Promise<void> {
+async function timeStages(
+  services: Services,
+  profileId: string,
+  into: Record<'request' | 'retrieval' | 'ranking' | 'rows' | 'artwork', number[]>,
+): Promise<void> {
   const m = services.models.now;
   let s = performance.now();
   const req = await services.homepage.request(profileId, { device: 'TV' });
@@ -101,7 +119,9 @@ async function timeStages(services: Services, profileId: string, into: Record<'r
   const rows = await services.homepage.stages.rows.build(req, ranked);
   into.rows.push(performance.now() - s);
   s = performance.now();
-  await services.homepage.stages.artwork.choose(req, [...new Map(rows.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const))).values()]);
+  await services.homepage.stages.artwork.choose(req, [
+    ...new Map(rows.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const))).values(),
+  ]);
   into.artwork.push(performance.now() - s);
 }
 

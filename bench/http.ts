@@ -99,7 +99,11 @@ async function main(): Promise<void> {
   let services: Services | undefined;
   try {
     await loadDataset(store, observable(world), progress.update);
-    const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, progress.update);
+    const bundle = await trainBundle(
+      store,
+      { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING },
+      progress.update,
+    );
     services = await createServices(store, bundle);
     const ids = rotation(world.profiles.map((p) => p.id));
     // Each request carries the token of its profile's account, verified by the server as in production.
@@ -128,9 +132,15 @@ async function main(): Promise<void> {
     // autocannon runs in a worker thread (its own event loop, not the server's); its per-request
     // hook is a module file, so the rotated bodies go into one in the temp dir.
     const setupRequest = path.join(dir, 'rotate-profiles.js');
-    const requests = ids.map((id, i) => ({ body: JSON.stringify({ query: QUERY, variables: { id } }), authorization: headers[i].authorization }));
-    await fs.writeFile(setupRequest, `'use strict';\nconst requests = ${JSON.stringify(requests)};\nlet next = 0;\n` +
-      'module.exports = (req) => { const r = requests[next++ % requests.length]; req.body = r.body; req.headers = { ...req.headers, authorization: r.authorization }; return req; };\n');
+    const requests = ids.map((id, i) => ({
+      body: JSON.stringify({ query: QUERY, variables: { id } }),
+      authorization: headers[i].authorization,
+    }));
+    await fs.writeFile(
+      setupRequest,
+      `'use strict';\nconst requests = ${JSON.stringify(requests)};\nlet next = 0;\n` +
+        'module.exports = (req) => { const r = requests[next++ % requests.length]; req.body = r.body; req.headers = { ...req.headers, authorization: r.authorization }; return req; };\n',
+    );
 
     const shape = {
       personalized: await check(personalized, ids, headers, progress.update, 'check pers.'),
@@ -138,7 +148,10 @@ async function main(): Promise<void> {
     };
     const load = async (label: string, app: RunningApp, rate?: number): Promise<Run> => {
       const started = performance.now();
-      const timer = setInterval(() => progress.update(label, Math.min(opts.duration, Math.round((performance.now() - started) / 1000)), opts.duration), 1000);
+      const timer = setInterval(
+        () => progress.update(label, Math.min(opts.duration, Math.round((performance.now() - started) / 1000)), opts.duration),
+        1000,
+      );
       try {
         const r = await autocannon({
           url: `${app.url}graphql`,
@@ -153,7 +166,13 @@ async function main(): Promise<void> {
           requests: [{ setupRequest }],
         });
         progress.update(label, opts.duration, opts.duration);
-        return { reqPerSec: r.requests.mean, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.mean, failed: r.errors + r.timeouts + r.non2xx };
+        return {
+          reqPerSec: r.requests.mean,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          mean: r.latency.mean,
+          failed: r.errors + r.timeouts + r.non2xx,
+        };
       } finally {
         clearInterval(timer);
       }
@@ -168,8 +187,14 @@ async function main(): Promise<void> {
     for (const [name, run] of Object.entries(runs)) {
       if (run.failed > 0) process.stderr.write(`warning: ${name}: ${run.failed} requests failed (errors, timeouts or non-2xx)\n`);
     }
-    for (const [name, run] of [['personalized', runs.personalizedRate], ['floor', runs.floorRate]] as const) {
-      if (run.reqPerSec < 0.9 * opts.rate) process.stderr.write(`warning: ${name} reached ${run.reqPerSec.toFixed(0)} of ${opts.rate} req/s; its fixed-rate latencies are saturated\n`);
+    for (const [name, run] of [
+      ['personalized', runs.personalizedRate],
+      ['floor', runs.floorRate],
+    ] as const) {
+      if (run.reqPerSec < 0.9 * opts.rate)
+        process.stderr.write(
+          `warning: ${name} reached ${run.reqPerSec.toFixed(0)} of ${opts.rate} req/s; its fixed-rate latencies are saturated\n`,
+        );
     }
     const rows = (label: string, max: Run, fixed: Run): Measurement[] => [
       { name: `${label}: max throughput, ${opts.connections} connections`, unit: 'req/s', value: max.reqPerSec },
@@ -178,16 +203,27 @@ async function main(): Promise<void> {
       { name: `${label}: latency at ${opts.rate} req/s`, unit: 'ms', p50: fixed.p50, p99: fixed.p99, mean: fixed.mean },
       { name: `${label}: failed requests (all runs)`, unit: 'count', value: max.failed + fixed.failed },
     ];
-    printReport('http', { size: opts.size, duration: opts.duration, rate: opts.rate, connections: opts.connections, profiles: ids.length, cpus: os.cpus().length }, [
-      { name: 'rows per response', unit: 'rows', value: shape.personalized.rows },
-      { name: 'items per response', unit: 'items', value: shape.personalized.items },
-      { name: 'response size', unit: 'KB', value: shape.personalized.kb },
-      { name: 'floor (precomputed page): response size', unit: 'KB', value: shape.floor.kb },
-      ...rows('personalized', runs.personalizedMax, runs.personalizedRate),
-      ...rows('floor (precomputed page)', runs.floorMax, runs.floorRate),
-      { name: 'personalized / floor: max req/s', unit: 'ratio', value: runs.personalizedMax.reqPerSec / runs.floorMax.reqPerSec },
-      { name: `personalized / floor: p50 at ${opts.rate} req/s`, unit: 'ratio', value: runs.personalizedRate.p50 / runs.floorRate.p50 },
-    ]);
+    printReport(
+      'http',
+      {
+        size: opts.size,
+        duration: opts.duration,
+        rate: opts.rate,
+        connections: opts.connections,
+        profiles: ids.length,
+        cpus: os.cpus().length,
+      },
+      [
+        { name: 'rows per response', unit: 'rows', value: shape.personalized.rows },
+        { name: 'items per response', unit: 'items', value: shape.personalized.items },
+        { name: 'response size', unit: 'KB', value: shape.personalized.kb },
+        { name: 'floor (precomputed page): response size', unit: 'KB', value: shape.floor.kb },
+        ...rows('personalized', runs.personalizedMax, runs.personalizedRate),
+        ...rows('floor (precomputed page)', runs.floorMax, runs.floorRate),
+        { name: 'personalized / floor: max req/s', unit: 'ratio', value: runs.personalizedMax.reqPerSec / runs.floorMax.reqPerSec },
+        { name: `personalized / floor: p50 at ${opts.rate} req/s`, unit: 'ratio', value: runs.personalizedRate.p50 / runs.floorRate.p50 },
+      ],
+    );
   } finally {
     progress.stop();
     for (const app of apps) await app.close();
@@ -205,17 +241,26 @@ function rotation(all: string[]): string[] {
 }
 
 /** One request per profile (also a warm-up): no GraphQL errors, and the mean page shape. */
-async function check(app: RunningApp, ids: string[], headers: { authorization: string }[], update: (stage: string, done: number, total: number) => void, stage: string) {
+async function check(
+  app: RunningApp,
+  ids: string[],
+  headers: { authorization: string }[],
+  update: (stage: string, done: number, total: number) => void,
+  stage: string,
+) {
   let rows = 0;
   let items = 0;
   let bytes = 0;
   for (const [i, id] of ids.entries()) {
     const res = await fetch(`${app.url}graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...headers[i] }, body: JSON.stringify({ query: QUERY, variables: { id } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers[i] },
+      body: JSON.stringify({ query: QUERY, variables: { id } }),
     });
     const text = await res.text();
     const body = JSON.parse(text) as { errors?: unknown[]; data?: { homepage?: { rows: { items: unknown[] }[] } } };
-    if (!res.ok || body.errors || !body.data?.homepage) throw new Error(`homepage for ${id} failed (HTTP ${res.status}): ${text.slice(0, 500)}`);
+    if (!res.ok || body.errors || !body.data?.homepage)
+      throw new Error(`homepage for ${id} failed (HTTP ${res.status}): ${text.slice(0, 500)}`);
     rows += body.data.homepage.rows.length;
     items += body.data.homepage.rows.reduce((n, r) => n + r.items.length, 0);
     bytes += Buffer.byteLength(text);

@@ -31,8 +31,13 @@ async function main(): Promise<void> {
   const writer = world.profiles.at(-1)!;
   let seq = 0;
   const play = (): PlaybackEvent => ({
-    eventId: `bench-${seq++}`, profileId: writer.id, titleId: world.titles[seq % world.titles.length].id,
-    occurredAt: world.manifest.end, progress: 0.3, device: 'TV', sessionId: null,
+    eventId: `bench-${seq++}`,
+    profileId: writer.id,
+    titleId: world.titles[seq % world.titles.length].id,
+    occurredAt: world.manifest.end,
+    progress: 0.3,
+    device: 'TV',
+    sessionId: null,
   });
   /** Writes one playback after another until `until` settles; returns each write's latency. */
   async function writesDuring(until: Promise<unknown>): Promise<number[]> {
@@ -53,11 +58,14 @@ async function main(): Promise<void> {
     progress.update('erase', i, victims.length);
     const t = performance.now();
     const erasure = store.eraseViewingHistory(victim.id, world.manifest.end);
-    during.push(...await writesDuring(erasure.then(() => (erasures.push(performance.now() - t)))));
+    during.push(...(await writesDuring(erasure.then(() => erasures.push(performance.now() - t)))));
   }
   progress.update('erase', victims.length, victims.length);
   await store.close();
-  const [snapshotBytes, journalBytes] = await Promise.all([dirBytes(path.join(dir, 'snapshot')), fs.stat(path.join(dir, 'journal.ndjson')).then((s) => s.size)]);
+  const [snapshotBytes, journalBytes] = await Promise.all([
+    dirBytes(path.join(dir, 'snapshot')),
+    fs.stat(path.join(dir, 'journal.ndjson')).then((s) => s.size),
+  ]);
   await fs.rm(dir, { recursive: true, force: true });
   printReport('privacy', { size: opts.size, erasures: victims.length }, [
     { name: 'events in the store', unit: 'count', value: world.playbacks.length + world.impressions.length },

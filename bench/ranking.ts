@@ -58,13 +58,17 @@ async function main(): Promise<void> {
     const stages = new Map<string, { start: number; last: number }>();
     const started = performance.now();
     let previous = started;
-    const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, (stage, done, total) => {
-      const now = performance.now();
-      const s = stages.get(stage) ?? stages.set(stage, { start: previous, last: now }).get(stage)!;
-      s.last = now;
-      previous = now;
-      progress.update(stage, done, total);
-    });
+    const bundle = await trainBundle(
+      store,
+      { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING },
+      (stage, done, total) => {
+        const now = performance.now();
+        const s = stages.get(stage) ?? stages.set(stage, { start: previous, last: now }).get(stage)!;
+        s.last = now;
+        previous = now;
+        progress.update(stage, done, total);
+      },
+    );
     const totalSeconds = (performance.now() - started) / 1000;
     const { manifest } = bundle;
     const ranker = manifest.ranker;
@@ -72,22 +76,37 @@ async function main(): Promise<void> {
     const rows: Measurement[] = [{ name: 'bundle training, total', unit: 's', value: totalSeconds }];
     for (const [stage, s] of stages) rows.push({ name: `  stage "${stage}"`, unit: 's', value: (s.last - s.start) / 1000 });
     // Row building runs in several stages (impressions, each carve of later plays): add them up.
-    const replaySeconds = [...stages].filter(([name]) => name.startsWith('ranker rows')).reduce((t, [, s]) => t + (s.last - s.start) / 1000, 0);
+    const replaySeconds = [...stages]
+      .filter(([name]) => name.startsWith('ranker rows'))
+      .reduce((t, [, s]) => t + (s.last - s.start) / 1000, 0);
     if (replaySeconds > 0) {
       rows.push({
         name: `ranker rows: ${ranker.requests} requests replayed (${ranker.rows.impressions} impression rows, ${ranker.rows.laterPlays} later-play rows)`,
-        unit: 'requests/s', value: ranker.requests / replaySeconds,
+        unit: 'requests/s',
+        value: ranker.requests / replaySeconds,
       });
     }
     rows.push(
-      { name: `ranker training (${ranker.rows.train} train / ${ranker.rows.validation} validation rows, ${ranker.epochs} epochs, best ${ranker.bestEpoch})`, unit: 's', value: ranker.seconds },
-      { name: `ALS for serving (${manifest.counts.interactions} interactions, ${manifest.als.iterations} iterations)`, unit: 's', value: manifest.seconds.als },
+      {
+        name: `ranker training (${ranker.rows.train} train / ${ranker.rows.validation} validation rows, ${ranker.epochs} epochs, best ${ranker.bestEpoch})`,
+        unit: 's',
+        value: ranker.seconds,
+      },
+      {
+        name: `ALS for serving (${manifest.counts.interactions} interactions, ${manifest.als.iterations} iterations)`,
+        unit: 's',
+        value: manifest.seconds.als,
+      },
       { name: `HNSW for serving (${manifest.counts.titles} title vectors)`, unit: 's', value: manifest.seconds.hnsw },
     );
     for (const [kind, metrics] of Object.entries(ranker.validation)) {
       for (const h of HEADS) {
         const m = metrics![h];
-        rows.push({ name: `validation AUC on ${kind}, ${h} (${m.rows} rows, ${(100 * m.positiveRate).toFixed(1)}% positive)`, unit: 'AUC', value: m.auc });
+        rows.push({
+          name: `validation AUC on ${kind}, ${h} (${m.rows} rows, ${(100 * m.positiveRate).toFixed(1)}% positive)`,
+          unit: 'AUC',
+          value: m.auc,
+        });
       }
     }
 
@@ -100,13 +119,16 @@ async function main(): Promise<void> {
       let candidateCount = 0;
       for (let i = -WARMUP; i < opts.requests; i++) {
         // Warm-up profiles come from elsewhere in the sequence than the timed ones.
-        const id = ids[(((i < 0 ? opts.requests - i : i) * 7919) % ids.length)];
+        const id = ids[((i < 0 ? opts.requests - i : i) * 7919) % ids.length];
         const req = await services.homepage.request(id, { device: 'TV' });
         const models = services.models.now;
         const candidates = await models.retrieval.generate(req);
         const n = candidates.length;
         let t = performance.now();
-        const raw = await services.features.rows(req, candidates, { collaborative: models.collaborative, neighbours: services.similarity.neighbours });
+        const raw = await services.features.rows(req, candidates, {
+          collaborative: models.collaborative,
+          neighbours: services.similarity.neighbours,
+        });
         const featureMs = performance.now() - t;
         t = performance.now();
         const ranked = await models.ranker.rank(req, candidates);
@@ -145,11 +167,22 @@ async function main(): Promise<void> {
       await scorer.release();
       await services.close();
     }
-    printReport('ranking', {
-      size: opts.size, requests: opts.requests, warmup: WARMUP, device: 'TV', cpus: os.cpus().length,
-      features: FEATURE_COUNT, trainedOn: ranker.trainedOn, maxRequests: DEFAULT_RANKER_TRAINING.maxRequests,
-      factors: DEFAULT_ALS.factors, iterations: DEFAULT_ALS.iterations,
-    }, rows);
+    printReport(
+      'ranking',
+      {
+        size: opts.size,
+        requests: opts.requests,
+        warmup: WARMUP,
+        device: 'TV',
+        cpus: os.cpus().length,
+        features: FEATURE_COUNT,
+        trainedOn: ranker.trainedOn,
+        maxRequests: DEFAULT_RANKER_TRAINING.maxRequests,
+        factors: DEFAULT_ALS.factors,
+        iterations: DEFAULT_ALS.iterations,
+      },
+      rows,
+    );
   } finally {
     await store.close();
     await fs.rm(dir, { recursive: true, force: true });

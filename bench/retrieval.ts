@@ -53,7 +53,11 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-retrieval-'));
   const store = await EmbeddedStore.open(dir);
   await loadDataset(store, world, progress.update);
-  const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, progress.update);
+  const bundle = await trainBundle(
+    store,
+    { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING },
+    progress.update,
+  );
   rows.push({ name: 'HNSW build (5,000 title vectors)', unit: 's', value: bundle.manifest.seconds.hnsw });
   const services = await createServices(store, bundle);
   const ids = world.profiles.map((p) => p.id);
@@ -72,7 +76,11 @@ async function main(): Promise<void> {
   await services.close();
   await store.close();
   await fs.rm(dir, { recursive: true, force: true });
-  printReport('retrieval', { requests: opts.requests, cpus: os.cpus().length, factors: DEFAULT_ALS.factors, iterations: DEFAULT_ALS.iterations }, rows);
+  printReport(
+    'retrieval',
+    { requests: opts.requests, cpus: os.cpus().length, factors: DEFAULT_ALS.factors, iterations: DEFAULT_ALS.iterations },
+    rows,
+  );
 }
 
 main().catch((err) => {

@@ -1,5 +1,13 @@
 /** `npm run bench -- <name> [options]`: runs one benchmark from bench/. */
-const BENCHES: Record<string, string> = { homepage: './homepage', graph: './graph', hnsw: './hnsw', retrieval: './retrieval', ranking: './ranking', http: './http', privacy: './privacy' };
+const BENCHES: Record<string, string> = {
+  homepage: './homepage',
+  graph: './graph',
+  hnsw: './hnsw',
+  retrieval: './retrieval',
+  ranking: './ranking',
+  http: './http',
+  privacy: './privacy',
+};
 
 const name = process.argv[2] ?? 'homepage';
 if (!BENCHES[name]) {
@@ -7,4 +15,4 @@ if (!BENCHES[name]) {
   process.exit(2);
 }
 process.argv.splice(2, 1);
-require(BENCHES[name]);
+void import(BENCHES[name]);

@@ -55,7 +55,11 @@ type Shown = Pick<ImpressionEvent, 'profileId' | 'titleId' | 'artworkId'>;
  * What impressions add (`kind` 'shown') or what credited impressions add ('taken'). Impressions of
  * an artwork that is not the title's count nowhere.
  */
-export function statDeltas(events: readonly Shown[], kind: 'shown' | 'taken', titleOf: (id: string) => Pick<Title, 'artwork'> | undefined): StatDeltas {
+export function statDeltas(
+  events: readonly Shown[],
+  kind: 'shown' | 'taken',
+  titleOf: (id: string) => Pick<Title, 'artwork'> | undefined,
+): StatDeltas {
   const out: StatDeltas = { artwork: new Map(), themes: new Map() };
   for (const e of events) {
     const variants = titleOf(e.titleId)?.artwork ?? [];
@@ -137,7 +141,12 @@ export class ArtworkCounters {
 }
 
 export function addThemeCounts(a: ThemeCounts, b: ThemeCounts): ThemeCounts {
-  return { shown: a.shown + b.shown, taken: a.taken + b.taken, otherShown: a.otherShown + b.otherShown, otherTaken: a.otherTaken + b.otherTaken };
+  return {
+    shown: a.shown + b.shown,
+    taken: a.taken + b.taken,
+    otherShown: a.otherShown + b.otherShown,
+    otherTaken: a.otherTaken + b.otherTaken,
+  };
 }
 
 /**
@@ -167,7 +176,13 @@ export class ArtworkLedger {
       this.credited.set(target.eventId, play.eventId);
       credits.push({ play, impression: target });
     }
-    this.counters.add(statDeltas(credits.map((c) => c.impression), 'taken', this.titleOf));
+    this.counters.add(
+      statDeltas(
+        credits.map((c) => c.impression),
+        'taken',
+        this.titleOf,
+      ),
+    );
     return credits;
   }
 
@@ -193,9 +208,13 @@ export class ArtworkLedger {
 
   /** Every variant of the titles asked (unknown ones left out), by title id then the title's artwork order. */
   artworkStats(titleIds: readonly string[]): ArtworkStat[] {
-    return [...new Set(titleIds)].sort().flatMap((id) => (this.titleOf(id)?.artwork ?? []).map((a) => ({
-      titleId: id, artworkId: a.id, ...(this.counters.artwork.get(a.id) ?? { shown: 0, taken: 0 }),
-    })));
+    return [...new Set(titleIds)].sort().flatMap((id) =>
+      (this.titleOf(id)?.artwork ?? []).map((a) => ({
+        titleId: id,
+        artworkId: a.id,
+        ...(this.counters.artwork.get(a.id) ?? { shown: 0, taken: 0 }),
+      })),
+    );
   }
 
   themeStats(profileId: string): ThemeStat[] {

@@ -25,7 +25,12 @@ const FILES = {
 async function writeNdjsonGz(file: string, rows: readonly unknown[]): Promise<void> {
   function* lines() {
     for (let i = 0; i < rows.length; i += 5000) {
-      yield rows.slice(i, i + 5000).map((r) => JSON.stringify(r)).join('\n') + '\n';
+      yield (
+        rows
+          .slice(i, i + 5000)
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n'
+      );
     }
   }
   await pipeline(Readable.from(lines()), createGzip({ level: 4 }), createWriteStream(file));
@@ -43,7 +48,9 @@ async function readNdjsonGz<T>(file: string): Promise<T[]> {
  * renames it into place, so a half-written world is never read.
  */
 export async function writeDataset(
-  dir: string, data: Dataset, extras: { similarity?: readonly SimilarEdge[]; jsonFiles?: Record<string, unknown> } = {},
+  dir: string,
+  data: Dataset,
+  extras: { similarity?: readonly SimilarEdge[]; jsonFiles?: Record<string, unknown> } = {},
 ): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
@@ -71,7 +78,10 @@ export async function writeDataset(
 }
 
 export async function datasetExists(dir: string): Promise<boolean> {
-  return fs.access(path.join(dir, FILES.manifest)).then(() => true, () => false);
+  return fs.access(path.join(dir, FILES.manifest)).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Reads the dataset; extra files (a world's truth) are not opened. */
@@ -89,6 +99,9 @@ export async function readDataset(dir: string): Promise<Dataset> {
 /** The SIMILAR_TO edges saved beside a store snapshot; empty when the folder has none. */
 export async function readSimilarity(dir: string): Promise<SimilarEdge[]> {
   const file = path.join(dir, FILES.similarity);
-  const exists = await fs.access(file).then(() => true, () => false);
+  const exists = await fs.access(file).then(
+    () => true,
+    () => false,
+  );
   return exists ? readNdjsonGz<SimilarEdge>(file) : [];
 }

@@ -28,7 +28,10 @@ export class DuplicateProfileError extends Error {
 
 /** The account holds as many profiles as it may. */
 export class ProfileLimitError extends Error {
-  constructor(readonly accountId: string, readonly limit: number) {
+  constructor(
+    readonly accountId: string,
+    readonly limit: number,
+  ) {
     super(`account "${accountId}" already has ${limit} profiles, the most it may have`);
     this.name = 'ProfileLimitError';
   }

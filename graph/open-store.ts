@@ -4,9 +4,7 @@ import { connectNeo4j, type Neo4jConnection } from './neo4j/connect';
 import { Neo4jStore } from './neo4j/neo4j-store';
 import type { Store } from './store';
 
-export type StoreSettings =
-  | { kind: 'embedded'; dataDir: string }
-  | { kind: 'neo4j'; connection: Neo4jConnection };
+export type StoreSettings = { kind: 'embedded'; dataDir: string } | { kind: 'neo4j'; connection: Neo4jConnection };
 
 export interface OpenStoreOptions {
   /** For a job beside a running server (training): the embedded store then reads only. */

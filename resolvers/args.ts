@@ -2,7 +2,8 @@ import { InvalidInputError } from '../src/domain/errors';
 
 /** Checks an integer argument's range, naming the argument in the error. */
 export function intInRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidInputError(name, `must be an integer from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidInputError(name, `must be an integer from ${min} to ${max}, got ${value}`);
   return value;
 }
 

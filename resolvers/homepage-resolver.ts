@@ -9,11 +9,14 @@ import { nonEmptyId } from './args';
 export class HomepageResolver {
   constructor(private readonly homepages: HomepageService) {}
 
-  @Query(() => Homepage, { description: 'The personalized homepage for a profile in a viewing context. Needs the token of the profile\'s account.' })
+  @Query(() => Homepage, {
+    description: "The personalized homepage for a profile in a viewing context. Needs the token of the profile's account.",
+  })
   async homepage(
     @Arg('profileId', () => ID, { description: 'The profile to build the page for.' }) profileId: string,
     @Ctx() ctx: RequestContext,
-    @Arg('context', () => ViewingContextInput, { nullable: true, description: 'Device, local time, session length, country.' }) context?: ViewingContextInput | null,
+    @Arg('context', () => ViewingContextInput, { nullable: true, description: 'Device, local time, session length, country.' })
+    context?: ViewingContextInput | null,
   ): Promise<HomepageResult> {
     const profile = await ctx.auth.profile(nonEmptyId('profileId', profileId));
     return this.homepages.homepageFor(profile, context);
@@ -35,7 +38,9 @@ export class RowItemResolver {
   @FieldResolver(() => Scores)
   scores(@Root() item: HomepageItem): Scores {
     return {
-      utility: item.utility, predictions: item.heads ?? null, explorationBonus: item.explorationBonus,
+      utility: item.utility,
+      predictions: item.heads ?? null,
+      explorationBonus: item.explorationBonus,
       retrieval: [...item.sourceScores].map(([source, score]) => ({ source, score })),
     };
   }

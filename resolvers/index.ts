@@ -5,6 +5,14 @@ import { OnboardingAnswersResolver, ProfileSettingsResolver } from './profile-se
 import { ArtworkResolver, TitleResolver } from './title-resolver';
 
 export const RESOLVERS = [
-  HomepageResolver, RowItemResolver, TitleResolver, ArtworkResolver, ProfileResolver, AccountResolver,
-  ViewingEventResolver, PlaybackResolver, ProfileSettingsResolver, OnboardingAnswersResolver,
+  HomepageResolver,
+  RowItemResolver,
+  TitleResolver,
+  ArtworkResolver,
+  ProfileResolver,
+  AccountResolver,
+  ViewingEventResolver,
+  PlaybackResolver,
+  ProfileSettingsResolver,
+  OnboardingAnswersResolver,
 ] as const;

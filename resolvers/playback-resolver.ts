@@ -6,21 +6,32 @@ import { ImpressionEventInput, PlaybackEventInput, RecordResult } from '../schem
 
 @Resolver()
 export class PlaybackResolver {
-  constructor(private readonly playback: PlaybackService, private readonly impressions: ImpressionService) {}
+  constructor(
+    private readonly playback: PlaybackService,
+    private readonly impressions: ImpressionService,
+  ) {}
 
   @Mutation(() => RecordResult, {
-    description: 'Records playback reports (at most 500) of the calling account\'s profiles. All or nothing: one invalid event, or one naming another account\'s profile, rejects the batch. Durable when it returns; idempotent by eventId.',
+    description:
+      "Records playback reports (at most 500) of the calling account's profiles. All or nothing: one invalid event, or one naming another account's profile, rejects the batch. Durable when it returns; idempotent by eventId.",
   })
-  async recordPlayback(@Arg('events', () => [PlaybackEventInput], { description: 'The reports.' }) events: PlaybackEventInput[], @Ctx() ctx: RequestContext): Promise<RecordResult> {
+  async recordPlayback(
+    @Arg('events', () => [PlaybackEventInput], { description: 'The reports.' }) events: PlaybackEventInput[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<RecordResult> {
     await ownProfiles(ctx, events);
     const { accepted, duplicates, ignored } = await this.playback.record(events);
     return { accepted, duplicates, ignored };
   }
 
   @Mutation(() => RecordResult, {
-    description: 'Records which titles a homepage showed (at most 500) to the calling account\'s profiles. All or nothing; durable when it returns; idempotent by eventId. They teach the ranker how often each title was shown and how often it was played once shown.',
+    description:
+      "Records which titles a homepage showed (at most 500) to the calling account's profiles. All or nothing; durable when it returns; idempotent by eventId. They teach the ranker how often each title was shown and how often it was played once shown.",
   })
-  async recordImpressions(@Arg('events', () => [ImpressionEventInput], { description: 'The impressions.' }) events: ImpressionEventInput[], @Ctx() ctx: RequestContext): Promise<RecordResult> {
+  async recordImpressions(
+    @Arg('events', () => [ImpressionEventInput], { description: 'The impressions.' }) events: ImpressionEventInput[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<RecordResult> {
     await ownProfiles(ctx, events);
     const { accepted, duplicates, ignored } = await this.impressions.record(events);
     return { accepted, duplicates, ignored };
@@ -29,5 +40,8 @@ export class PlaybackResolver {
 
 /** Every event's profile must be the caller's: a batch naming another account's profile is refused whole, before anything is written. */
 function ownProfiles(ctx: RequestContext, events: readonly { profileId: string }[]) {
-  return ctx.auth.profiles(events.map((e) => e.profileId), (i) => `events[${i}].profileId`);
+  return ctx.auth.profiles(
+    events.map((e) => e.profileId),
+    (i) => `events[${i}].profileId`,
+  );
 }

@@ -20,16 +20,22 @@ function decodeCursor(cursor: string): string {
 export class ProfileResolver {
   constructor(private readonly profileService: ProfileService) {}
 
-  @Query(() => Profile, { nullable: true, description: 'One of the calling account\'s profiles by id; null with a NOT_FOUND error when unknown, FORBIDDEN when another account\'s.' })
+  @Query(() => Profile, {
+    nullable: true,
+    description: "One of the calling account's profiles by id; null with a NOT_FOUND error when unknown, FORBIDDEN when another account's.",
+  })
   profile(@Arg('id', () => ID, { description: 'Profile id.' }) id: string, @Ctx() ctx: RequestContext) {
     return ctx.auth.profile(nonEmptyId('id', id));
   }
 
-  @Query(() => ProfileConnection, { description: 'The calling account\'s profiles ordered by id, a page at a time: an entry point for explorers and demos.' })
+  @Query(() => ProfileConnection, {
+    description: "The calling account's profiles ordered by id, a page at a time: an entry point for explorers and demos.",
+  })
   async profiles(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1-100.' }) first: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor from pageInfo.endCursor of the previous page.' }) after?: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor from pageInfo.endCursor of the previous page.' })
+    after?: string | null,
   ): Promise<ProfileConnection> {
     intInRange('first', first, 1, 100);
     const afterId = after ? decodeCursor(after) : undefined;
@@ -66,7 +72,7 @@ export class AccountResolver {
   /** Only reachable from the caller's own profiles; checked again so no new path can list another account's. */
   @FieldResolver(() => [Profile])
   profiles(@Root() account: AccountRecord, @Ctx() ctx: RequestContext) {
-    if (account.id !== ctx.auth.accountId()) throw new ForbiddenError('Only your own account\'s profiles can be listed');
+    if (account.id !== ctx.auth.accountId()) throw new ForbiddenError("Only your own account's profiles can be listed");
     return this.profileService.ofAccount(account.id);
   }
 }

@@ -4,48 +4,75 @@ import type { PrivacyService, ProfileDataSummary as SummaryRecord } from '../src
 import type { ProfileService } from '../src/profiles/profile-service';
 import type { RequestContext } from '../src/server/context';
 import { Profile } from '../schema/profile';
-import { NewProfileInput, OnboardingAnswers, OnboardingInput, ProfileDataSummary, ProfileUpdateInput, type TasteVectorSource } from '../schema/profile-data';
+import {
+  NewProfileInput,
+  OnboardingAnswers,
+  OnboardingInput,
+  ProfileDataSummary,
+  ProfileUpdateInput,
+  type TasteVectorSource,
+} from '../schema/profile-data';
 import { nonEmptyId } from './args';
 
-const PROFILE_ID = 'One of the calling account\'s profiles.';
+const PROFILE_ID = "One of the calling account's profiles.";
 
 /** Profile settings, onboarding and privacy: each mutation acts on one of the calling account's profiles. */
 @Resolver(() => Profile)
 export class ProfileSettingsResolver {
-  constructor(private readonly profiles: ProfileService, private readonly privacy: PrivacyService) {}
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly privacy: PrivacyService,
+  ) {}
 
-  @Mutation(() => Profile, { description: 'Adds a profile to the calling account (at most 5). It starts with a cold-start homepage; completeOnboarding personalizes it at once.' })
-  async createProfile(@Arg('input', () => NewProfileInput, { description: 'Name and settings of the new profile.' }) input: NewProfileInput, @Ctx() ctx: RequestContext) {
+  @Mutation(() => Profile, {
+    description:
+      'Adds a profile to the calling account (at most 5). It starts with a cold-start homepage; completeOnboarding personalizes it at once.',
+  })
+  async createProfile(
+    @Arg('input', () => NewProfileInput, { description: 'Name and settings of the new profile.' }) input: NewProfileInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.profiles.create(ctx.auth.accountId(), input);
   }
 
-  @Mutation(() => Profile, { description: 'Changes a profile\'s name, kids flag, maturity limit or language; the next homepage applies them.' })
+  @Mutation(() => Profile, {
+    description: "Changes a profile's name, kids flag, maturity limit or language; the next homepage applies them.",
+  })
   async updateProfile(
-    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('input', () => ProfileUpdateInput, { description: 'The settings to change.' }) input: ProfileUpdateInput, @Ctx() ctx: RequestContext,
+    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string,
+    @Arg('input', () => ProfileUpdateInput, { description: 'The settings to change.' }) input: ProfileUpdateInput,
+    @Ctx() ctx: RequestContext,
   ) {
     return this.profiles.update(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input);
   }
 
   @Mutation(() => Profile, {
-    description: 'Stores what a new viewer likes: the next homepage folds the picked titles into its taste vector and weighs the genres, before any viewing.',
+    description:
+      'Stores what a new viewer likes: the next homepage folds the picked titles into its taste vector and weighs the genres, before any viewing.',
   })
   async completeOnboarding(
-    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('input', () => OnboardingInput, { description: 'Genres and titles the viewer picked.' }) input: OnboardingInput, @Ctx() ctx: RequestContext,
+    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string,
+    @Arg('input', () => OnboardingInput, { description: 'Genres and titles the viewer picked.' }) input: OnboardingInput,
+    @Ctx() ctx: RequestContext,
   ) {
     return this.profiles.completeOnboarding(await ctx.auth.profile(nonEmptyId('profileId', profileId)), input);
   }
 
   @Mutation(() => Profile, {
-    description: 'Switches personalization. Off: homepages are the non-personalized ones a new profile in the country gets, and playback and impressions of the profile are not recorded (they are acknowledged as `ignored`) until it is switched on again. Stored history is kept; deleteViewingHistory erases it.',
+    description:
+      'Switches personalization. Off: homepages are the non-personalized ones a new profile in the country gets, and playback and impressions of the profile are not recorded (they are acknowledged as `ignored`) until it is switched on again. Stored history is kept; deleteViewingHistory erases it.',
   })
   async setPersonalization(
-    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Arg('enabled', () => Boolean, { description: 'True to personalize and record, false to stop both.' }) enabled: boolean, @Ctx() ctx: RequestContext,
+    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string,
+    @Arg('enabled', () => Boolean, { description: 'True to personalize and record, false to stop both.' }) enabled: boolean,
+    @Ctx() ctx: RequestContext,
   ) {
     return this.profiles.setPersonalization(await ctx.auth.profile(nonEmptyId('profileId', profileId)), enabled);
   }
 
   @Mutation(() => Boolean, {
-    description: 'Erases the profile\'s viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. True when done.',
+    description:
+      "Erases the profile's viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. True when done.",
   })
   async deleteViewingHistory(@Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Ctx() ctx: RequestContext) {
     await this.privacy.eraseHistory(await ctx.auth.profile(nonEmptyId('profileId', profileId)));
@@ -104,11 +131,16 @@ function toSummary(s: SummaryRecord): ProfileDataSummary {
 
 /** One sentence a settings page can show as it is. */
 function describe(s: SummaryRecord): string {
-  const activity = s.playbacks + s.impressions === 0
-    ? 'No viewing activity is stored'
-    : `${s.playbacks} playback reports of ${s.titles} titles and ${s.impressions} homepage impressions are stored, from ${day(s.firstEventAt!)} to ${day(s.lastEventAt!)}`;
-  const onboarding = s.profile.onboarding ? `, with ${s.profile.onboarding.genres.length} genres and ${s.profile.onboarding.titleIds.length} titles from onboarding` : '';
-  const vector = { TRAINED: 'a taste vector learned from them', FOLDED_IN: 'a taste vector computed from them', NONE: 'no taste vector' }[s.tasteVector];
+  const activity =
+    s.playbacks + s.impressions === 0
+      ? 'No viewing activity is stored'
+      : `${s.playbacks} playback reports of ${s.titles} titles and ${s.impressions} homepage impressions are stored, from ${day(s.firstEventAt!)} to ${day(s.lastEventAt!)}`;
+  const onboarding = s.profile.onboarding
+    ? `, with ${s.profile.onboarding.genres.length} genres and ${s.profile.onboarding.titleIds.length} titles from onboarding`
+    : '';
+  const vector = { TRAINED: 'a taste vector learned from them', FOLDED_IN: 'a taste vector computed from them', NONE: 'no taste vector' }[
+    s.tasteVector
+  ];
   const switch_ = s.profile.personalizationOff ? 'Personalization is off: nothing new is recorded' : 'Personalization is on';
   const erased = s.profile.historyDeletedAt ? ` History was erased on ${day(s.profile.historyDeletedAt)}.` : '';
   return `${activity}${onboarding}, and ${vector}. ${switch_}.${erased}`;

@@ -11,7 +11,10 @@ import { intInRange, nonEmptyId } from './args';
 
 @Resolver(() => Title)
 export class TitleResolver {
-  constructor(private readonly similarity: SimilarityService, private readonly newTitles: NewTitleService) {}
+  constructor(
+    private readonly similarity: SimilarityService,
+    private readonly newTitles: NewTitleService,
+  ) {}
 
   @Query(() => Title, { nullable: true, description: 'One title by id; null with a NOT_FOUND error when unknown.' })
   async title(@Arg('id', () => ID, { description: 'Title id.' }) id: string, @Ctx() ctx: RequestContext) {
@@ -29,12 +32,17 @@ export class TitleResolver {
   }
 
   @Query(() => [SimilarTitle], {
-    description: 'Titles most like the given one (shared metadata, rarer overlaps weighing more, blended with co-watching), most similar first, each with a reason.',
+    description:
+      'Titles most like the given one (shared metadata, rarer overlaps weighing more, blended with co-watching), most similar first, each with a reason.',
   })
   async similarTitles(
     @Arg('titleId', () => ID, { description: 'The title to find neighbours of.' }) titleId: string,
     @Arg('limit', () => Int, { defaultValue: 20, description: `How many, 1-${DEFAULT_SIMILARITY.topK}.` }) limit: number,
-    @Arg('profileId', () => ID, { nullable: true, description: 'Leave out titles above this profile\'s maturity limit (the calling account\'s profiles only; not for partner keys).' }) profileId: string | null,
+    @Arg('profileId', () => ID, {
+      nullable: true,
+      description: "Leave out titles above this profile's maturity limit (the calling account's profiles only; not for partner keys).",
+    })
+    profileId: string | null,
     @Ctx() ctx: RequestContext,
   ) {
     ctx.auth.catalog();
@@ -44,7 +52,8 @@ export class TitleResolver {
   }
 
   @Mutation(() => Title, {
-    description: 'Adds a title (admin tokens only): links it to its genres, people, country, language and tags and gives it similar titles, in one transaction. Invalid input writes nothing.',
+    description:
+      'Adds a title (admin tokens only): links it to its genres, people, country, language and tags and gives it similar titles, in one transaction. Invalid input writes nothing.',
   })
   addTitle(@Arg('input', () => NewTitleInput, { description: 'The new title.' }) input: NewTitleInput, @Ctx() ctx: RequestContext) {
     ctx.auth.catalogWrite();

@@ -15,10 +15,14 @@ export const CandidateSource = asEnum(CANDIDATE_SOURCES);
 
 registerEnumType(Device, { name: 'Device', description: 'The kind of screen the viewer is using.' });
 registerEnumType(TitleKind, { name: 'TitleKind', description: 'Whether a title is a film or a series.' });
-registerEnumType(ArtworkTheme, { name: 'ArtworkTheme', description: 'What an artwork variant emphasises (action shot, romance, ensemble cast, …).' });
+registerEnumType(ArtworkTheme, {
+  name: 'ArtworkTheme',
+  description: 'What an artwork variant emphasises (action shot, romance, ensemble cast, …).',
+});
 registerEnumType(MaturityTier, {
   name: 'MaturityTier',
-  description: 'Maturity tiers, lowest first: LITTLE_KIDS (TV-Y, TV-G, G), OLDER_KIDS (TV-Y7, TV-PG, PG), TEENS (PG-13, TV-14), ADULTS (R, TV-MA, NC-17).',
+  description:
+    'Maturity tiers, lowest first: LITTLE_KIDS (TV-Y, TV-G, G), OLDER_KIDS (TV-Y7, TV-PG, PG), TEENS (PG-13, TV-14), ADULTS (R, TV-MA, NC-17).',
 });
 registerEnumType(RowKind, { name: 'RowKind', description: 'What a homepage row is built from.' });
 registerEnumType(CandidateSource, { name: 'CandidateSource', description: 'The retrieval source that proposed a title for this page.' });

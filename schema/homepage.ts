@@ -8,7 +8,7 @@ export class ViewingContext {
   @Field(() => Device, { description: 'Device the page was built for.' })
   device: string;
 
-  @Field(() => String, { description: 'The viewer\'s wall-clock time, YYYY-MM-DDTHH:mm:ss.' })
+  @Field(() => String, { description: "The viewer's wall-clock time, YYYY-MM-DDTHH:mm:ss." })
   localTime: string;
 
   @Field(() => Int, { description: 'Local hour, 0-23.' })
@@ -33,7 +33,7 @@ export class SourceScore {
   score: number;
 }
 
-@ObjectType({ description: 'The ranking model\'s predictions for one title in this context.' })
+@ObjectType({ description: "The ranking model's predictions for one title in this context." })
 export class HeadPredictions {
   @Field(() => Float, { description: 'Probability that the viewer plays the title when shown it.' })
   click: number;
@@ -45,15 +45,24 @@ export class HeadPredictions {
   ret: number;
 }
 
-@ObjectType({ description: 'Scores behind an item\'s place on the page.' })
+@ObjectType({ description: "Scores behind an item's place on the page." })
 export class Scores {
-  @Field(() => Float, { description: 'The ranker\'s utility, p(click) · (w_click + w_finish · p(finish) + w_return · p(return)); items in a row are ordered by it.' })
+  @Field(() => Float, {
+    description:
+      "The ranker's utility, p(click) · (w_click + w_finish · p(finish) + w_return · p(return)); items in a row are ordered by it.",
+  })
   utility: number;
 
-  @Field(() => HeadPredictions, { nullable: true, description: 'The model\'s head outputs; null when the model could not run and a heuristic ranked the page.' })
+  @Field(() => HeadPredictions, {
+    nullable: true,
+    description: "The model's head outputs; null when the model could not run and a heuristic ranked the page.",
+  })
   predictions: HeadPredictions | null;
 
-  @Field(() => Float, { description: 'The uncertainty bonus that placed the title in an exploration slot (the service is still learning who likes it); 0 for titles placed by utility alone.' })
+  @Field(() => Float, {
+    description:
+      'The uncertainty bonus that placed the title in an exploration slot (the service is still learning who likes it); 0 for titles placed by utility alone.',
+  })
   explorationBonus: number;
 
   @Field(() => [SourceScore], { description: 'Each retrieval source that proposed the title, with its score.' })
@@ -74,7 +83,10 @@ export class RowItem {
   @Field(() => String, { description: 'Why this title is here, for display or debugging.' })
   reason: string;
 
-  @Field(() => String, { description: 'Why this artwork variant was chosen for this viewer (the contextual bandit: a theme the viewer responds to, the variant viewers play most, or exploration).' })
+  @Field(() => String, {
+    description:
+      'Why this artwork variant was chosen for this viewer (the contextual bandit: a theme the viewer responds to, the variant viewers play most, or exploration).',
+  })
   artworkReason: string;
 
   @Field(() => [CandidateSource], { description: 'Retrieval sources that proposed it.' })
@@ -101,7 +113,10 @@ export class Row {
   @Field(() => String, { description: 'Why this row is on the page.' })
   reason: string;
 
-  @Field(() => Float, { description: 'The score that won the row its position: row-type prior (moved by device, time and session) · relevance of its visible titles · freshness · diversity against the rows above.' })
+  @Field(() => Float, {
+    description:
+      'The score that won the row its position: row-type prior (moved by device, time and session) · relevance of its visible titles · freshness · diversity against the rows above.',
+  })
   score: number;
 
   @Field(() => [RowItem], { description: 'The titles, in display order.' })

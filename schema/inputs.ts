@@ -11,13 +11,16 @@ export class ViewingContextInput implements ViewingContextInputData {
   @Field(() => Device, { nullable: true, description: 'Device in use; default WEB.' })
   device?: DeviceName | null;
 
-  @Field(() => String, { nullable: true, description: 'Viewer\'s wall-clock time without offset, e.g. "2026-11-27T20:00"; default now in the account\'s time zone.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Viewer\'s wall-clock time without offset, e.g. "2026-11-27T20:00"; default now in the account\'s time zone.',
+  })
   localTime?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Seconds since the session started, 0-86400; default 0.' })
   sessionSeconds?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Country the viewer is in (ISO 3166-1 alpha-2); default the account\'s.' })
+  @Field(() => String, { nullable: true, description: "Country the viewer is in (ISO 3166-1 alpha-2); default the account's." })
   country?: string | null;
 }
 
@@ -54,7 +57,10 @@ export class ExperimentVariantInput {
   variant: string;
 }
 
-@InputType({ description: 'One title shown on a homepage: which page (requestId), where (row, position), with which artwork and under which experiment variants.' })
+@InputType({
+  description:
+    'One title shown on a homepage: which page (requestId), where (row, position), with which artwork and under which experiment variants.',
+})
 export class ImpressionEventInput implements ImpressionEventInputData {
   @Field(() => ID, { description: 'Client-chosen unique id (at most 128 characters); resending it is harmless.' })
   eventId: string;
@@ -65,7 +71,7 @@ export class ImpressionEventInput implements ImpressionEventInputData {
   @Field(() => ID, { description: 'The title shown.' })
   titleId: string;
 
-  @Field(() => ID, { description: 'The artwork variant it was shown with (one of the title\'s).' })
+  @Field(() => ID, { description: "The artwork variant it was shown with (one of the title's)." })
   artworkId: string;
 
   @Field(() => ID, { description: 'The requestId of the homepage that showed it.' })
@@ -86,7 +92,11 @@ export class ImpressionEventInput implements ImpressionEventInputData {
   @Field(() => String, { nullable: true, description: 'Client session id.' })
   sessionId?: string | null;
 
-  @Field(() => [ExperimentVariantInput], { nullable: true, description: 'Experiment variants the page was built under (at most 10, each experiment once), as the client\'s experiment framework assigned them; stored with the impression for A/B analysis. (The API does not assign variants itself yet.)' })
+  @Field(() => [ExperimentVariantInput], {
+    nullable: true,
+    description:
+      "Experiment variants the page was built under (at most 10, each experiment once), as the client's experiment framework assigned them; stored with the impression for A/B analysis. (The API does not assign variants itself yet.)",
+  })
   experiments?: ExperimentVariantInput[] | null;
 }
 
@@ -98,13 +108,20 @@ export class RecordResult {
   @Field(() => Int, { description: 'Events already recorded earlier (same eventId), not counted again.' })
   duplicates: number;
 
-  @Field(() => Int, { description: 'Events not recorded because the profile\'s personalization is off, or because they happened before its viewing history was erased.' })
+  @Field(() => Int, {
+    description:
+      "Events not recorded because the profile's personalization is off, or because they happened before its viewing history was erased.",
+  })
   ignored: number;
 }
 
-@InputType({ description: 'A title to add to the catalog. It is linked to its metadata and gets similar titles at once, before anyone watches it.' })
+@InputType({
+  description: 'A title to add to the catalog. It is linked to its metadata and gets similar titles at once, before anyone watches it.',
+})
 export class NewTitleInput implements NewTitleInputData {
-  @Field(() => ID, { description: 'The catalog\'s own id for the title; becomes the title id. 1-64 letters, digits, ".", "_", ":" or "-"; must be unused.' })
+  @Field(() => ID, {
+    description: 'The catalog\'s own id for the title; becomes the title id. 1-64 letters, digits, ".", "_", ":" or "-"; must be unused.',
+  })
   externalId: string;
 
   @Field(() => String, { description: 'Display name.' })
@@ -122,7 +139,10 @@ export class NewTitleInput implements NewTitleInputData {
   @Field(() => [String], { nullable: true, description: 'Moods and themes (at most 20).' })
   tags?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Main cast in billing order (at most 50); known names link to their other titles.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Main cast in billing order (at most 50); known names link to their other titles.',
+  })
   cast?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Directors or creators (at most 10); known names link to their other titles.' })
@@ -152,6 +172,9 @@ export class NewTitleInput implements NewTitleInputData {
   @Field(() => Int, { nullable: true, description: 'Aggregated critic score 0-100, when reviewed.' })
   criticScore?: number | null;
 
-  @Field(() => [ArtworkTheme], { nullable: true, description: 'Themes of the artwork variants to create (1-8); default PORTRAIT, DRAMATIC, ENSEMBLE.' })
+  @Field(() => [ArtworkTheme], {
+    nullable: true,
+    description: 'Themes of the artwork variants to create (1-8); default PORTRAIT, DRAMATIC, ENSEMBLE.',
+  })
   artworkThemes?: ThemeName[] | null;
 }

@@ -11,7 +11,7 @@ export enum TasteVectorSource {
 }
 registerEnumType(TasteVectorSource, {
   name: 'TasteVectorSource',
-  description: 'Where the profile\'s taste vector (its collaborative-filtering embedding) comes from.',
+  description: "Where the profile's taste vector (its collaborative-filtering embedding) comes from.",
   valuesConfig: {
     TRAINED: { description: 'Learned from its history by the last training run.' },
     FOLDED_IN: { description: 'Computed on this server from its history since then, against the trained title vectors.' },
@@ -31,9 +31,11 @@ export class OnboardingAnswers {
   completedAt: Date;
 }
 
-@ObjectType({ description: 'What the service stores and derives about one profile\'s behaviour: the answer to "what do you know about me?".' })
+@ObjectType({
+  description: 'What the service stores and derives about one profile\'s behaviour: the answer to "what do you know about me?".',
+})
 export class ProfileDataSummary {
-  @Field(() => String, { description: 'The same, in one plain sentence for the profile\'s settings page.' })
+  @Field(() => String, { description: "The same, in one plain sentence for the profile's settings page." })
   description: string;
 
   @Field(() => Boolean, { description: 'Whether homepages are personalized and behaviour is recorded.' })
@@ -54,10 +56,12 @@ export class ProfileDataSummary {
   @Field(() => Date, { nullable: true, description: 'The newest stored event.' })
   lastActivityAt: Date | null;
 
-  @Field(() => Int, { description: 'Artwork themes the bandit keeps counters of for this profile (how it responds to e.g. dark or romantic artwork).' })
+  @Field(() => Int, {
+    description: 'Artwork themes the bandit keeps counters of for this profile (how it responds to e.g. dark or romantic artwork).',
+  })
   artworkThemeCounters: number;
 
-  @Field(() => Int, { description: 'Titles the ranker counts as shown to the profile in the last four weeks (this server\'s memory).' })
+  @Field(() => Int, { description: "Titles the ranker counts as shown to the profile in the last four weeks (this server's memory)." })
   recentlyShownTitles: number;
 
   @Field(() => TasteVectorSource, { description: 'Where its taste vector comes from.' })
@@ -78,10 +82,16 @@ export class NewProfileInput implements ProfileFieldsData {
   @Field(() => Boolean, { nullable: true, description: 'A kids profile (default false); its maturity limit is at most OLDER_KIDS.' })
   isKids?: boolean | null;
 
-  @Field(() => MaturityTier, { nullable: true, description: 'Highest maturity tier shown (default OLDER_KIDS for kids, ADULTS otherwise).' })
+  @Field(() => MaturityTier, {
+    nullable: true,
+    description: 'Highest maturity tier shown (default OLDER_KIDS for kids, ADULTS otherwise).',
+  })
   maturityLimit?: TierName | null;
 
-  @Field(() => String, { nullable: true, description: 'Preferred language, lower-case ISO 639-1 (default: that of the account\'s first profile, else "en").' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Preferred language, lower-case ISO 639-1 (default: that of the account\'s first profile, else "en").',
+  })
   language?: string | null;
 }
 
@@ -90,10 +100,16 @@ export class ProfileUpdateInput implements ProfileUpdateData {
   @Field(() => String, { nullable: true, description: '1-40 characters, unique within the account.' })
   name?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Make it a kids profile (its limit drops to OLDER_KIDS unless maturityLimit is given) or an adult one.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Make it a kids profile (its limit drops to OLDER_KIDS unless maturityLimit is given) or an adult one.',
+  })
   isKids?: boolean | null;
 
-  @Field(() => MaturityTier, { nullable: true, description: 'Highest maturity tier shown; applies to the next homepage, similar titles and everything else.' })
+  @Field(() => MaturityTier, {
+    nullable: true,
+    description: 'Highest maturity tier shown; applies to the next homepage, similar titles and everything else.',
+  })
   maturityLimit?: TierName | null;
 
   @Field(() => String, { nullable: true, description: 'Preferred language, lower-case ISO 639-1.' })
@@ -105,6 +121,6 @@ export class OnboardingInput implements OnboardingData {
   @Field(() => [String], { description: 'Genre names from the catalog, at most 10.' })
   genres: string[];
 
-  @Field(() => [String], { description: 'Title ids within the profile\'s maturity limit, at most 20.' })
+  @Field(() => [String], { description: "Title ids within the profile's maturity limit, at most 20." })
   titleIds: string[];
 }

@@ -41,10 +41,13 @@ export class Profile {
   @Field(() => Boolean, { description: 'Whether homepages are personalized and behaviour is recorded (setPersonalization).' })
   personalization: boolean;
 
-  @Field(() => OnboardingAnswers, { nullable: true, description: 'What the profile said it likes when it was set up (completeOnboarding).' })
+  @Field(() => OnboardingAnswers, {
+    nullable: true,
+    description: 'What the profile said it likes when it was set up (completeOnboarding).',
+  })
   onboarding: OnboardingAnswers | null;
 
-  @Field(() => ProfileDataSummary, { description: 'What the service stores and derives about this profile\'s behaviour.' })
+  @Field(() => ProfileDataSummary, { description: "What the service stores and derives about this profile's behaviour." })
   dataSummary: ProfileDataSummary;
 }
 

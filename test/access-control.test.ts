@@ -21,7 +21,9 @@ describe('access control', () => {
     app = await startHarness();
     const adults = app.world.profiles.filter((p) => !p.isKids);
     // Accounts with room for one more profile (at most 5), so that createProfile can succeed.
-    const accounts = [...new Set(adults.map((p) => p.accountId))].filter((a) => app.world.profiles.filter((p) => p.accountId === a).length < 5);
+    const accounts = [...new Set(adults.map((p) => p.accountId))].filter(
+      (a) => app.world.profiles.filter((p) => p.accountId === a).length < 5,
+    );
     [A, B] = accounts;
     own = adults.find((p) => p.accountId === A)!.id;
     foreign = adults.find((p) => p.accountId === B)!.id;
@@ -31,7 +33,14 @@ describe('access control', () => {
   const title = () => app.world.titles.find((t) => t.maturityTier !== 'ADULTS')!;
   const playback = (profileId: string, eventId: string) => ({ eventId, profileId, titleId: title().id, progress: 0.4, device: 'TV' });
   const impression = (profileId: string, eventId: string) => ({
-    eventId, profileId, titleId: title().id, artworkId: title().artwork[0].id, requestId: 'r-1', rowIndex: 0, position: 0, device: 'TV',
+    eventId,
+    profileId,
+    titleId: title().id,
+    artworkId: title().artwork[0].id,
+    requestId: 'r-1',
+    rowIndex: 0,
+    position: 0,
+    device: 'TV',
   });
 
   /** Every operation that reads or writes a profile's data, aimed at `profileId`. */
@@ -41,10 +50,22 @@ describe('access control', () => {
     ['dataSummary', 'query($id: ID!) { profile(id: $id) { dataSummary { description } } }', { id: profileId }],
     ['homepage', 'query($id: ID!) { homepage(profileId: $id) { requestId } }', { id: profileId }],
     ['similarTitles with profileId', 'query($id: ID!) { similarTitles(titleId: "t1", profileId: $id) { score } }', { id: profileId }],
-    ['recordPlayback', 'mutation($e: [PlaybackEventInput!]!) { recordPlayback(events: $e) { accepted } }', { e: [playback(own, 'ac-own-1'), playback(profileId, 'ac-1')] }],
-    ['recordImpressions', 'mutation($e: [ImpressionEventInput!]!) { recordImpressions(events: $e) { accepted } }', { e: [impression(own, 'ac-own-2'), impression(profileId, 'ac-2')] }],
+    [
+      'recordPlayback',
+      'mutation($e: [PlaybackEventInput!]!) { recordPlayback(events: $e) { accepted } }',
+      { e: [playback(own, 'ac-own-1'), playback(profileId, 'ac-1')] },
+    ],
+    [
+      'recordImpressions',
+      'mutation($e: [ImpressionEventInput!]!) { recordImpressions(events: $e) { accepted } }',
+      { e: [impression(own, 'ac-own-2'), impression(profileId, 'ac-2')] },
+    ],
     ['updateProfile', 'mutation($id: ID!) { updateProfile(profileId: $id, input: { name: "Taken over" }) { id } }', { id: profileId }],
-    ['completeOnboarding', 'mutation($id: ID!) { completeOnboarding(profileId: $id, input: { genres: ["Drama"], titleIds: ["t1"] }) { id } }', { id: profileId }],
+    [
+      'completeOnboarding',
+      'mutation($id: ID!) { completeOnboarding(profileId: $id, input: { genres: ["Drama"], titleIds: ["t1"] }) { id } }',
+      { id: profileId },
+    ],
     ['setPersonalization', 'mutation($id: ID!) { setPersonalization(profileId: $id, enabled: false) { id } }', { id: profileId }],
     ['deleteViewingHistory', 'mutation($id: ID!) { deleteViewingHistory(profileId: $id) }', { id: profileId }],
   ];
@@ -70,23 +91,39 @@ describe('access control', () => {
   }
 
   it('lets an account reach its own profiles through every operation', async () => {
-    for (const [name, query, variables] of profileOperations(own).filter(([n]) => !['deleteViewingHistory', 'setPersonalization', 'updateProfile'].includes(n))) {
+    for (const [name, query, variables] of profileOperations(own).filter(
+      ([n]) => !['deleteViewingHistory', 'setPersonalization', 'updateProfile'].includes(n),
+    )) {
       const res = await app.run(query, variables, { as: A });
       expect([name, res.errors]).toEqual([name, undefined]);
     }
   });
 
-  it.each(['profile', 'viewingHistory', 'dataSummary', 'homepage', 'similarTitles with profileId', 'recordPlayback', 'recordImpressions',
-    'updateProfile', 'completeOnboarding', 'setPersonalization', 'deleteViewingHistory'])('refuses another account\'s profile: %s (FORBIDDEN, nothing written)', async (name) => {
+  it.each([
+    'profile',
+    'viewingHistory',
+    'dataSummary',
+    'homepage',
+    'similarTitles with profileId',
+    'recordPlayback',
+    'recordImpressions',
+    'updateProfile',
+    'completeOnboarding',
+    'setPersonalization',
+    'deleteViewingHistory',
+  ])("refuses another account's profile: %s (FORBIDDEN, nothing written)", async (name) => {
     const [, query, variables] = profileOperations(foreign).find(([n]) => n === name)!;
     const before = await storeState();
     expect(await refused({ as: A }, query, variables, 'FORBIDDEN')).toMatch(/another account/);
     expect(await storeState()).toBe(before);
   });
 
-  it('lists only the caller\'s own profiles, also through the account', async () => {
+  it("lists only the caller's own profiles, also through the account", async () => {
     const res = await app.run('{ profiles(first: 100) { totalCount nodes { id account { id profiles { id } } } } }', {}, { as: A });
-    const mine = app.world.profiles.filter((p) => p.accountId === A).map((p) => p.id).sort();
+    const mine = app.world.profiles
+      .filter((p) => p.accountId === A)
+      .map((p) => p.id)
+      .sort();
     expect(res.data.profiles.totalCount).toBe(mine.length);
     expect(res.data.profiles.nodes.map((n: { id: string }) => n.id)).toEqual(mine);
     for (const node of res.data.profiles.nodes) {
@@ -95,7 +132,7 @@ describe('access control', () => {
     }
   });
 
-  it('creates a profile only in the caller\'s own account', async () => {
+  it("creates a profile only in the caller's own account", async () => {
     const res = await app.run('mutation { createProfile(input: { name: "Guest" }) { id account { id } } }', {}, { as: A });
     expect(res.errors).toBeUndefined();
     expect(res.data.createProfile.account.id).toBe(A);
@@ -122,12 +159,15 @@ describe('access control', () => {
       expect(res.data.title.id).toBe('t1');
       expect(res.data.similarTitles).toHaveLength(3);
     }
-    expect(await refused({ partner: 'acme' }, 'query($id: ID!) { homepage(profileId: $id) { requestId } }', { id: own }, 'FORBIDDEN'))
-      .toMatch(/catalog queries and similarTitles only/);
+    expect(
+      await refused({ partner: 'acme' }, 'query($id: ID!) { homepage(profileId: $id) { requestId } }', { id: own }, 'FORBIDDEN'),
+    ).toMatch(/catalog queries and similarTitles only/);
   });
 
   it('lets only admin tokens add titles', async () => {
-    const add = (externalId: string) => `mutation { addTitle(input: { externalId: "${externalId}", name: "Access Test", kind: MOVIE, genres: ["Drama"],
+    const add = (
+      externalId: string,
+    ) => `mutation { addTitle(input: { externalId: "${externalId}", name: "Access Test", kind: MOVIE, genres: ["Drama"],
       country: "KR", language: "ko", releaseYear: 2026, maturityRating: "PG", maturityTier: OLDER_KIDS, runtimeMinutes: 90 }) { id } }`;
     const before = await storeState();
     await refused({ as: A }, add('ac-account'), {}, 'FORBIDDEN');
@@ -148,17 +188,75 @@ describe('access control', () => {
       ['no token', async () => ({ anonymous: true }), /token/],
       ['garbage', async () => bearer('not-a-jwt'), /malformed/],
       ['another scheme', async () => ({ headers: { authorization: 'Basic YTE6cGFzcw==' } }), /Bearer <token>/],
-      ['another secret', async () => bearer(await signToken(secretKey('x'.repeat(40)), { kind: 'account', accountId: A }, 600)), /signature/],
-      ['an altered payload', async () => {
-        const [head, , sig] = (await app.auth.sign({ kind: 'account', accountId: A }, 600)).split('.');
-        return bearer([head, Buffer.from(JSON.stringify({ sub: B, role: 'account', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: 4e9 })).toString('base64url'), sig].join('.'));
-      }, /signature/],
-      ['an expired token', async () => bearer(await signToken(secretKey(app.secret), { kind: 'account', accountId: A }, 3600, Date.now() - 2 * 3600_000)), /expired/],
-      ['another issuer', async () => bearer(await sign({ role: 'account' }, (j) => j.setSubject(A).setIssuer('elsewhere').setAudience(TOKEN_AUDIENCE).setExpirationTime('1h'))), /iss/],
-      ['no expiry', async () => bearer(await sign({ role: 'account' }, (j) => j.setSubject(A).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE))), /exp/],
-      ['an unknown role', async () => bearer(await sign({ role: 'root' }, (j) => j.setSubject(A).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setExpirationTime('1h'))), /role/],
-      ['an unsigned token', async () => bearer(new UnsecuredJWT({ role: 'account' }).setSubject(A).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setExpirationTime('1h').encode()), /HS256|malformed/],
-      ['an account token as X-API-Key', async () => ({ headers: { 'x-api-key': (await app.headersFor({ as: A })).authorization.slice(7) } }), /partner keys only/],
+      [
+        'another secret',
+        async () => bearer(await signToken(secretKey('x'.repeat(40)), { kind: 'account', accountId: A }, 600)),
+        /signature/,
+      ],
+      [
+        'an altered payload',
+        async () => {
+          const [head, , sig] = (await app.auth.sign({ kind: 'account', accountId: A }, 600)).split('.');
+          return bearer(
+            [
+              head,
+              Buffer.from(JSON.stringify({ sub: B, role: 'account', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: 4e9 })).toString(
+                'base64url',
+              ),
+              sig,
+            ].join('.'),
+          );
+        },
+        /signature/,
+      ],
+      [
+        'an expired token',
+        async () => bearer(await signToken(secretKey(app.secret), { kind: 'account', accountId: A }, 3600, Date.now() - 2 * 3600_000)),
+        /expired/,
+      ],
+      [
+        'another issuer',
+        async () =>
+          bearer(
+            await sign({ role: 'account' }, (j) =>
+              j.setSubject(A).setIssuer('elsewhere').setAudience(TOKEN_AUDIENCE).setExpirationTime('1h'),
+            ),
+          ),
+        /iss/,
+      ],
+      [
+        'no expiry',
+        async () => bearer(await sign({ role: 'account' }, (j) => j.setSubject(A).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE))),
+        /exp/,
+      ],
+      [
+        'an unknown role',
+        async () =>
+          bearer(
+            await sign({ role: 'root' }, (j) =>
+              j.setSubject(A).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setExpirationTime('1h'),
+            ),
+          ),
+        /role/,
+      ],
+      [
+        'an unsigned token',
+        async () =>
+          bearer(
+            new UnsecuredJWT({ role: 'account' })
+              .setSubject(A)
+              .setIssuer(TOKEN_ISSUER)
+              .setAudience(TOKEN_AUDIENCE)
+              .setExpirationTime('1h')
+              .encode(),
+          ),
+        /HS256|malformed/,
+      ],
+      [
+        'an account token as X-API-Key',
+        async () => ({ headers: { 'x-api-key': (await app.headersFor({ as: A })).authorization.slice(7) } }),
+        /partner keys only/,
+      ],
       ['two credentials', async () => ({ headers: { ...(await app.headersFor({ as: A })), 'x-api-key': 'k' } }), /not both/],
     ];
 
@@ -200,7 +298,11 @@ describe('access control', () => {
     afterAll(() => http.close());
 
     const post = async (query: string, headers: Record<string, string>) => {
-      const res = await fetch(new URL('/graphql', http.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+      const res = await fetch(new URL('/graphql', http.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      });
       return (await res.json()) as { data?: any; errors?: { extensions: { code: string } }[] };
     };
 

@@ -46,7 +46,12 @@ describe('artwork bandit: the Thompson-sampling policy', () => {
   it('learns a planted theme preference from random logs and shows that theme on a title it knows nothing of', () => {
     // Every title has the three themes in some order; the profile plays romance-dressed titles far more.
     const rng = new Rng('catalog');
-    const titles = Array.from({ length: 3000 }, (_, i) => titleWith(`t${i}`, [...themes].sort(() => rng.float() - 0.5)));
+    const titles = Array.from({ length: 3000 }, (_, i) =>
+      titleWith(
+        `t${i}`,
+        [...themes].sort(() => rng.float() - 0.5),
+      ),
+    );
     const counters = simulate(titles, (_t, theme) => sigmoid(-2.5 + (theme === 'ROMANCE' ? 1 : 0)), 'planted');
     const mine = counters.themes.get('p')!;
     const romance = themeAffinity(mine.get('ROMANCE'), DEFAULT_PRIORS);
@@ -57,10 +62,20 @@ describe('artwork bandit: the Thompson-sampling policy', () => {
     const fresh = titleWith('new', ['DARK', 'ROMANCE', 'COMEDY']);
     const draws = new Rng('draws');
     const picks = Array.from({ length: 500 }, () => choosePage(mine, [{ title: fresh, stats: new Map() }], draws).get('new')!);
-    expect(share(picks.map((p) => p.artwork.id), 'new-a2')).toBeGreaterThan(0.8);
-    expect(picks.find((p) => p.artwork.id === 'new-a2')!.reason).toBe('Shown with its romance artwork: you tend to play titles shown that way');
+    expect(
+      share(
+        picks.map((p) => p.artwork.id),
+        'new-a2',
+      ),
+    ).toBeGreaterThan(0.8);
+    expect(picks.find((p) => p.artwork.id === 'new-a2')!.reason).toBe(
+      'Shown with its romance artwork: you tend to play titles shown that way',
+    );
     // A profile with no history has no preference: the same title is dressed every way.
-    const neutral = Array.from({ length: 600 }, () => choosePage(new Map(), [{ title: fresh, stats: new Map() }], draws).get('new')!.artwork.id);
+    const neutral = Array.from(
+      { length: 600 },
+      () => choosePage(new Map(), [{ title: fresh, stats: new Map() }], draws).get('new')!.artwork.id,
+    );
     for (const id of ['new-a1', 'new-a2', 'new-a3']) expect(share(neutral, id)).toBeGreaterThan(0.2);
   });
 
@@ -71,7 +86,10 @@ describe('artwork bandit: the Thompson-sampling policy', () => {
     const counters = simulate([...crime, ...comedy], (t) => (t.id.startsWith('c') ? 0.2 : 0.04), 'confounded');
     const dark = counters.themes.get('p')!.get('DARK')!;
     // Naively, dark artwork "works": its take rate is far above the profile's overall one.
-    const overall = [...counters.artwork.values()].reduce((s, c) => ({ shown: s.shown + c.shown, taken: s.taken + c.taken }), { shown: 0, taken: 0 });
+    const overall = [...counters.artwork.values()].reduce((s, c) => ({ shown: s.shown + c.shown, taken: s.taken + c.taken }), {
+      shown: 0,
+      taken: 0,
+    });
     expect(logit(dark.taken / dark.shown) - logit(overall.taken / overall.shown)).toBeGreaterThan(0.3);
     // Within the same titles it does not, and the learned affinity stays near 0.
     expect(Math.abs(themeAffinity(dark, DEFAULT_PRIORS).mean)).toBeLessThan(0.15);
@@ -79,7 +97,10 @@ describe('artwork bandit: the Thompson-sampling policy', () => {
 
   it('exploits the variant that takes best, still tries one it has never shown, and drops a poor one', () => {
     const title = titleWith('t', ['ACTION', 'SCENIC', 'PORTRAIT']);
-    const stats = new Map<string, VariantCounts>([['t-a1', { shown: 3000, taken: 390 }], ['t-a2', { shown: 3000, taken: 150 }]]);
+    const stats = new Map<string, VariantCounts>([
+      ['t-a1', { shown: 3000, taken: 390 }],
+      ['t-a2', { shown: 3000, taken: 150 }],
+    ]);
     const rng = new Rng('explore');
     const picks = Array.from({ length: 2000 }, () => choosePage(new Map(), [{ title, stats }], rng).get('t')!);
     const ids = picks.map((p) => p.artwork.id);

@@ -37,14 +37,23 @@ describe('artwork bandit fed by the write path, on replicas sharing a store', ()
     const features = { noteImpressions: () => {} } as unknown as FeatureStore;
     const retrieval = { apply: async () => {} } as unknown as RetrievalUpdates;
     return {
-      cache, bandit,
+      cache,
+      bandit,
       impressions: new ImpressionService({ store, catalog, features, clock, artwork: bandit }),
       playback: new PlaybackService({ store, catalog, retrieval, clock, artwork: bandit }),
     };
   }
   const request = (profileId: string) => ({ profile: { id: profileId } }) as HomepageRequest;
   const shown = (eventId: string, artworkId: string) => ({
-    eventId, profileId: 'a2-p1', titleId: 't3', artworkId, requestId: 'r', rowIndex: 0, position: 0, device: 'TV' as const, occurredAt: new Date(now),
+    eventId,
+    profileId: 'a2-p1',
+    titleId: 't3',
+    artworkId,
+    requestId: 'r',
+    rowIndex: 0,
+    position: 0,
+    device: 'TV' as const,
+    occurredAt: new Date(now),
   });
 
   it('chooses one variant per title with a reason, from the seeded statistics', async () => {
@@ -60,7 +69,7 @@ describe('artwork bandit fed by the write path, on replicas sharing a store', ()
     expect((await a.cache.variants(['t1'])).get('t1')!.get('t1-a1')).toEqual({ shown: 1, taken: 1 });
   });
 
-  it('counts a replica\'s own impressions and credited plays at once; the other replica sees them after its refresh', async () => {
+  it("counts a replica's own impressions and credited plays at once; the other replica sees them after its refresh", async () => {
     const a = replica();
     const b = replica();
     for (const r of [a, b]) {
@@ -95,7 +104,10 @@ describe('artwork bandit fed by the write path, on replicas sharing a store', ()
     const errors: unknown[] = [];
     const down = { artworkStats: () => Promise.reject(new Error('down')), themeStats: () => Promise.reject(new Error('down')) };
     let calls = 0;
-    const hanging = { artworkStats: () => (calls++ === 0 ? down.artworkStats() : new Promise<never>(() => {})), themeStats: () => (calls++ <= 1 ? down.themeStats() : new Promise<never>(() => {})) };
+    const hanging = {
+      artworkStats: () => (calls++ === 0 ? down.artworkStats() : new Promise<never>(() => {})),
+      themeStats: () => (calls++ <= 1 ? down.themeStats() : new Promise<never>(() => {})),
+    };
     const { bandit } = replica((err) => errors.push(err), hanging);
     const chosen = await bandit.choose(request('a1-p1'), fixtureData().titles);
     expect(chosen.size).toBe(4);

@@ -29,7 +29,7 @@ describe('candidate generation on the small world', () => {
     for (const s of ['COLLABORATIVE', 'CONTENT', 'TRENDING'] as const) expect(sources).toContain(s);
   });
 
-  it('keeps a kids profile\'s maturity limit in every source', async () => {
+  it("keeps a kids profile's maturity limit in every source", async () => {
     for (const kid of app.world.profiles.filter((p) => p.isKids).slice(0, 5)) {
       const req = await app.services.homepage.request(kid.id);
       for (const source of CANDIDATE_SOURCES) {
@@ -39,15 +39,26 @@ describe('candidate generation on the small world', () => {
     }
   });
 
-  it('counts plays into trending at once, in the player\'s country', async () => {
+  it("counts plays into trending at once, in the player's country", async () => {
     const country = app.world.accounts[0].country;
     const locals = app.world.profiles.filter((p) => !p.isKids && app.world.accounts.find((a) => a.id === p.accountId)!.country === country);
     const viewer = locals[0];
-    const trendingIds = async () => (await app.services.models.now.retrieval.only('TRENDING', 40).generate(await app.services.homepage.request(viewer.id))).map((c) => c.title.id);
+    const trendingIds = async () =>
+      (await app.services.models.now.retrieval.only('TRENDING', 40).generate(await app.services.homepage.request(viewer.id))).map(
+        (c) => c.title.id,
+      );
     const before = await trendingIds();
-    const obscure = app.world.titles.find((t) => t.maturityTier !== 'ADULTS' && !before.includes(t.id) && !app.world.playbacks.some((e) => e.titleId === t.id))!;
+    const obscure = app.world.titles.find(
+      (t) => t.maturityTier !== 'ADULTS' && !before.includes(t.id) && !app.world.playbacks.some((e) => e.titleId === t.id),
+    )!;
     for (const [i, p] of locals.slice(1, 9).entries()) {
-      const events = [0, 1, 2].map((k) => ({ eventId: `trend-${i}-${k}`, profileId: p.id, titleId: obscure.id, progress: 0.5, device: 'TV' }));
+      const events = [0, 1, 2].map((k) => ({
+        eventId: `trend-${i}-${k}`,
+        profileId: p.id,
+        titleId: obscure.id,
+        progress: 0.5,
+        device: 'TV',
+      }));
       expect((await app.run(RECORD, { events }, { ownerOf: p.id })).errors).toBeUndefined();
     }
     expect(await trendingIds()).toContain(obscure.id);
@@ -57,7 +68,7 @@ describe('candidate generation on the small world', () => {
 describe('decayed counters', () => {
   it('keep the same order whether updated play by play or rebuilt from scratch', () => {
     const DAY = 86_400_000;
-    const plays = Array.from({ length: 400 }, (_, i) => ({ title: `t${(i * 7919) % 37}`, at: (i % 50) * DAY / 5 }));
+    const plays = Array.from({ length: 400 }, (_, i) => ({ title: `t${(i * 7919) % 37}`, at: ((i % 50) * DAY) / 5 }));
     const live = new DecayedCounter(3);
     live.top('KR', 0, 10, () => true); // builds the cached order early, so every later play repositions
     for (const p of plays) live.note('KR', p.title, p.at);

@@ -4,15 +4,24 @@ import { DEFAULT_UTILITY } from '../src/pipeline/utility';
 describe('config', () => {
   it('has documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
-      PORT: 4000, DATA_DIR: './data', STORE: 'embedded', WORLD_SIZE: 'default', WORLD_SEED: 7, LOG_LEVEL: 'info',
+      PORT: 4000,
+      DATA_DIR: './data',
+      STORE: 'embedded',
+      WORLD_SIZE: 'default',
+      WORLD_SEED: 7,
+      LOG_LEVEL: 'info',
     });
   });
 
   it('parses valid values', () => {
-    expect(loadConfig({ PORT: '8080', STORE: 'neo4j', NEO4J_URI: 'bolt://127.0.0.1:7687', WORLD_SIZE: 'small', WORLD_SEED: '3' }))
-      .toMatchObject({ PORT: 8080, STORE: 'neo4j', WORLD_SIZE: 'small', WORLD_SEED: 3 });
-    expect(loadConfig({ UTILITY_WEIGHTS: ' 1, 0.5 ,0 ', MODEL_POLL_SECONDS: '0', RANKER_MAX_REQUESTS: '500' }))
-      .toMatchObject({ UTILITY_WEIGHTS: { click: 1, finish: 0.5, ret: 0 }, MODEL_POLL_SECONDS: 0, RANKER_MAX_REQUESTS: 500 });
+    expect(
+      loadConfig({ PORT: '8080', STORE: 'neo4j', NEO4J_URI: 'bolt://127.0.0.1:7687', WORLD_SIZE: 'small', WORLD_SEED: '3' }),
+    ).toMatchObject({ PORT: 8080, STORE: 'neo4j', WORLD_SIZE: 'small', WORLD_SEED: 3 });
+    expect(loadConfig({ UTILITY_WEIGHTS: ' 1, 0.5 ,0 ', MODEL_POLL_SECONDS: '0', RANKER_MAX_REQUESTS: '500' })).toMatchObject({
+      UTILITY_WEIGHTS: { click: 1, finish: 0.5, ret: 0 },
+      MODEL_POLL_SECONDS: 0,
+      RANKER_MAX_REQUESTS: 500,
+    });
     expect(loadConfig({}).UTILITY_WEIGHTS).toEqual(DEFAULT_UTILITY);
     expect(loadConfig({}).BANDIT_REFRESH_SECONDS).toBe(30);
     expect(loadConfig({ BANDIT_REFRESH_SECONDS: '5' }).BANDIT_REFRESH_SECONDS).toBe(5);

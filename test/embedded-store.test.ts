@@ -65,8 +65,9 @@ describe('embedded store journal', () => {
     await store.bulkLoad(fixtureData(), fixtureSimilarity());
     const e = playback('c1', 'a1-p1', 't4', 4, 0.2);
     const order: string[] = [];
-    const outcomes = await Promise.all(['first', 'retry-1', 'retry-2'].map((who) =>
-      store.recordPlayback([e]).then((o) => (order.push(who), o))));
+    const outcomes = await Promise.all(
+      ['first', 'retry-1', 'retry-2'].map((who) => store.recordPlayback([e]).then((o) => (order.push(who), o))),
+    );
     expect(outcomes.reduce((n, o) => n + o.accepted, 0)).toBe(1);
     // A retry is told "duplicate" only once the original is on disk, never before.
     expect(order[0]).toBe('first');
@@ -79,16 +80,18 @@ describe('embedded store erasure', () => {
   /** Every byte of the store's files, gzipped snapshot files unzipped. */
   async function storedText(dir: string): Promise<string> {
     const files = await fs.readdir(dir, { recursive: true });
-    const texts = await Promise.all(files.map(async (f) => {
-      const file = path.join(dir, f);
-      if (!(await fs.stat(file)).isFile()) return '';
-      const bytes = await fs.readFile(file);
-      return f.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
-    }));
+    const texts = await Promise.all(
+      files.map(async (f) => {
+        const file = path.join(dir, f);
+        if (!(await fs.stat(file)).isFile()) return '';
+        const bytes = await fs.readFile(file);
+        return f.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+      }),
+    );
     return texts.join('\n');
   }
 
-  it('leaves no erased event in the snapshot or the journal, and keeps everyone else\'s', async () => {
+  it("leaves no erased event in the snapshot or the journal, and keeps everyone else's", async () => {
     const dir = await tempDir();
     const store = await EmbeddedStore.open(dir);
     await store.bulkLoad(fixtureData(), fixtureSimilarity());
@@ -112,7 +115,10 @@ describe('embedded store erasure', () => {
     await store.close();
     // What a crash right after the erase record was synced leaves: the record, and every erased event still on disk.
     const [profile] = fixtureData().profiles.filter((p) => p.id === 'a1-p1');
-    await fs.appendFile(path.join(dir, 'journal.ndjson'), `${JSON.stringify({ op: 'erase', profile: { ...profile, historyDeletedAt: 1 } })}\n`);
+    await fs.appendFile(
+      path.join(dir, 'journal.ndjson'),
+      `${JSON.stringify({ op: 'erase', profile: { ...profile, historyDeletedAt: 1 } })}\n`,
+    );
     const reopened = await EmbeddedStore.open(dir);
     expect(await reopened.getWatchState('a1-p1')).toEqual([]);
     const text = await storedText(dir);

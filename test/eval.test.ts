@@ -19,8 +19,11 @@ describe('offline evaluation', () => {
     expect(recallAt(['a', 'x', 'b'], new Set(['a', 'b', 'c', 'd']), 2)).toBe(0.25);
   });
 
-  it('holds out each profile\'s last 20% of titles by first interaction, with all their events', () => {
-    const events = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].flatMap((day) => [playback(`e${day}`, 'p', `t${day}`, day, 1), playback(`r${day}`, 'p', `t${day}`, day + 20, 1)]);
+  it("holds out each profile's last 20% of titles by first interaction, with all their events", () => {
+    const events = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].flatMap((day) => [
+      playback(`e${day}`, 'p', `t${day}`, day, 1),
+      playback(`r${day}`, 'p', `t${day}`, day + 20, 1),
+    ]);
     events.push(playback('q1', 'q', 't1', 1, 1), playback('q2', 'q', 't2', 2, 1));
     const split = splitByTime(events);
     expect(split.test).toEqual([{ profileId: 'p', titles: new Set(['t9', 't10']) }]);
@@ -47,7 +50,16 @@ describe('offline evaluation', () => {
     const out = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'eval-')), 'report.json');
     const cli = path.join(projectRoot(), 'dist', 'src', 'eval', 'cli.js');
     const fixture = path.join(projectRoot(), 'test', 'fixtures', 'ml-100k');
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--dataset', 'movielens', '--path', fixture, '--no-tune', '--out', out]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      cli,
+      '--dataset',
+      'movielens',
+      '--path',
+      fixture,
+      '--no-tune',
+      '--out',
+      out,
+    ]);
     const report = JSON.parse(await fs.readFile(out, 'utf8'));
     expect(Object.keys(report.methods)).toEqual(['popularity', 'itemknn', 'als', 'two-stage']);
     expect(report.candidates.union).toHaveProperty('recall@300');

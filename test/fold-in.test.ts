@@ -35,16 +35,25 @@ describe('real-time fold-in', () => {
     return found.filter((c) => c.title.genres.includes(genre)).length / found.length;
   };
 
-  it('after three plays of a genre never watched, that genre\'s share of collaborative candidates rises', async () => {
+  it("after three plays of a genre never watched, that genre's share of collaborative candidates rises", async () => {
     const profiles = world.profiles.filter((p) => !p.isKids && world.playbacks.filter((e) => e.profileId === p.id).length >= 8).slice(0, 5);
     const results: [number, number][] = [];
     for (const profile of profiles) {
-      const watched = new Set(world.playbacks.filter((e) => e.profileId === profile.id)
-        .flatMap((e) => world.titles.find((t) => t.id === e.titleId)!.genres));
+      const watched = new Set(
+        world.playbacks.filter((e) => e.profileId === profile.id).flatMap((e) => world.titles.find((t) => t.id === e.titleId)!.genres),
+      );
       const genre = RARE_GENRES.find((g) => !watched.has(g))!;
       const picks = world.titles.filter((t) => t.genres[0] === genre && allowedFor(profile.maturityLimit, t.maturityTier)).slice(0, 3);
       const before = await share(profile.id, genre);
-      const outcome = await services.playback.record(picks.map((t, i) => ({ eventId: `fold-${profile.id}-${i}`, profileId: profile.id, titleId: t.id, progress: 1, device: 'TV' as const })));
+      const outcome = await services.playback.record(
+        picks.map((t, i) => ({
+          eventId: `fold-${profile.id}-${i}`,
+          profileId: profile.id,
+          titleId: t.id,
+          progress: 1,
+          device: 'TV' as const,
+        })),
+      );
       expect(outcome.accepted).toBe(3);
       results.push([before, await share(profile.id, genre)]);
     }

@@ -44,7 +44,9 @@ describe('GraphQL API on the embedded store', () => {
       }
     }
     const shown = page.rows.flatMap((r: { items: { title: { id: string } }[] }) => r.items.map((i) => i.title.id));
-    expect(page.rows.some((r: { items: { scores: { explorationBonus: number } }[] }) => r.items.some((i) => i.scores.explorationBonus > 0))).toBe(true);
+    expect(
+      page.rows.some((r: { items: { scores: { explorationBonus: number } }[] }) => r.items.some((i) => i.scores.explorationBonus > 0)),
+    ).toBe(true);
     // A TV shows two rows a screen: none of their titles appears twice on the page.
     const firstScreen = page.rows.slice(0, 2).flatMap((r: { items: { title: { id: string } }[] }) => r.items.map((i) => i.title.id));
     for (const id of firstScreen) expect(shown.filter((s: string) => s === id)).toHaveLength(1);
@@ -74,20 +76,30 @@ describe('GraphQL API on the embedded store', () => {
     expect((await app.run(mutation, { events })).data.recordPlayback).toEqual({ accepted: 0, duplicates: 1 });
     const after = await app.run(HOMEPAGE, { id });
     const resume = after.data.homepage.rows.find((r: any) => r.kind === 'CONTINUE_WATCHING');
-    expect(resume.items[0]).toMatchObject({ title: { id: title.id }, reason: 'You are 35% through', sources: expect.arrayContaining(['CONTINUE_WATCHING']) });
+    expect(resume.items[0]).toMatchObject({
+      title: { id: title.id },
+      reason: 'You are 35% through',
+      sources: expect.arrayContaining(['CONTINUE_WATCHING']),
+    });
     const history = await app.run(`{ profile(id: "${id}") { viewingHistory(first: 5) { eventId progress device title { id } } } }`);
-    expect(history.data.profile.viewingHistory.filter((e: any) => e.eventId === 'gql-1'))
-      .toEqual([{ eventId: 'gql-1', progress: 0.35, device: 'PHONE', title: { id: title.id } }]);
+    expect(history.data.profile.viewingHistory.filter((e: any) => e.eventId === 'gql-1')).toEqual([
+      { eventId: 'gql-1', progress: 0.35, device: 'PHONE', title: { id: title.id } },
+    ]);
   });
 
-  it('pages through the account\'s profiles with cursors and reaches the account', async () => {
-    const own = app.world.profiles.filter((p) => p.accountId === 'a1').map((p) => p.id).sort();
+  it("pages through the account's profiles with cursors and reaches the account", async () => {
+    const own = app.world.profiles
+      .filter((p) => p.accountId === 'a1')
+      .map((p) => p.id)
+      .sort();
     expect(own.length).toBeGreaterThanOrEqual(4);
     const first = await app.run('{ profiles(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } }');
     const page = first.data.profiles;
     expect(page.totalCount).toBe(own.length);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const next = await app.run(`{ profiles(first: 2, after: "${page.pageInfo.endCursor}") { nodes { id account { id profiles { id } } } } }`);
+    const next = await app.run(
+      `{ profiles(first: 2, after: "${page.pageInfo.endCursor}") { nodes { id account { id profiles { id } } } } }`,
+    );
     const ids = [...page.edges.map((e: any) => e.node.id), ...next.data.profiles.nodes.map((n: any) => n.id)];
     expect(ids).toEqual(own.slice(0, 4));
     const last = await app.run(`{ profiles(first: 100, after: "${page.pageInfo.endCursor}") { nodes { id } pageInfo { hasNextPage } } }`);
@@ -98,7 +110,9 @@ describe('GraphQL API on the embedded store', () => {
 
   it('answers titles, titles(ids) and similarTitles with reasons', async () => {
     const [a, b] = app.world.titles;
-    const res = await app.run(`{ titles(ids: ["${b.id}", "missing", "${a.id}"]) { id cast directors addedAt } title(id: "${a.id}") { name artwork { theme url } } similarTitles(titleId: "${a.id}", limit: 5) { score reason title { id } } }`);
+    const res = await app.run(
+      `{ titles(ids: ["${b.id}", "missing", "${a.id}"]) { id cast directors addedAt } title(id: "${a.id}") { name artwork { theme url } } similarTitles(titleId: "${a.id}", limit: 5) { score reason title { id } } }`,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.titles.map((t: any) => t?.id ?? null)).toEqual([b.id, null, a.id]);
     expect(res.data.titles[2].cast).toEqual(a.cast.map((p) => p.name));

@@ -30,13 +30,15 @@ describe('homepage cache', () => {
     const before = ids(await page()).flat();
     builds.mockClear();
     const title = app.world.titles.find((t) => t.maturityTier === 'ADULTS' && !before.includes(t.id))!;
-    await app.services.playback.record([{ eventId: 'cache-play-1', profileId: profile().id, titleId: title.id, progress: 0.3, device: 'TV', occurredAt: new Date(now) }]);
+    await app.services.playback.record([
+      { eventId: 'cache-play-1', profileId: profile().id, titleId: title.id, progress: 0.3, device: 'TV', occurredAt: new Date(now) },
+    ]);
     const after = await page();
     expect(builds).toHaveBeenCalledTimes(1);
     expect(after.rows.find((r) => r.kind === 'CONTINUE_WATCHING')!.items.map((i) => i.titleId)).toContain(title.id);
   });
 
-  it('builds again when the profile\'s settings change in the store, even where this server was not told (another replica)', async () => {
+  it("builds again when the profile's settings change in the store, even where this server was not told (another replica)", async () => {
     await page();
     builds.mockClear();
     const [stored] = await app.services.store.getProfiles([profile().id]);
@@ -52,10 +54,19 @@ describe('homepage cache', () => {
     const shown = await page();
     builds.mockClear();
     const item = shown.rows[1].items[0];
-    await app.services.impressions.record([{
-      eventId: 'cache-imp-1', profileId: profile().id, titleId: item.titleId, artworkId: item.artworkId,
-      requestId: shown.requestId, rowIndex: 1, position: 0, device: 'TV', occurredAt: new Date(now),
-    }]);
+    await app.services.impressions.record([
+      {
+        eventId: 'cache-imp-1',
+        profileId: profile().id,
+        titleId: item.titleId,
+        artworkId: item.artworkId,
+        requestId: shown.requestId,
+        rowIndex: 1,
+        position: 0,
+        device: 'TV',
+        occurredAt: new Date(now),
+      },
+    ]);
     await page();
     expect(builds).toHaveBeenCalledTimes(1);
     now += 61_000;

@@ -14,7 +14,9 @@ describe('viewing context changes the page', () => {
   const TV_FRIDAY_EVENING = { device: 'TV' as const, localTime: '2026-11-27T20:00' };
   const PHONE_WEEKDAY_LUNCH = { device: 'PHONE' as const, localTime: '2026-11-25T12:30' };
   const runtime = (page: HomepageResult, rows: number, perRow: number) => {
-    const minutes = page.rows.slice(0, rows).flatMap((r) => r.items.slice(0, perRow).map((i) => app.services.catalog.get(i.titleId)!.runtimeMinutes));
+    const minutes = page.rows
+      .slice(0, rows)
+      .flatMap((r) => r.items.slice(0, perRow).map((i) => app.services.catalog.get(i.titleId)!.runtimeMinutes));
     return minutes.reduce((a, b) => a + b, 0) / minutes.length;
   };
   const profiles = () => {
@@ -34,7 +36,8 @@ describe('viewing context changes the page', () => {
       tvMinutes.push(runtime(tv, 2, 6));
       phoneMinutes.push(runtime(phone, 4, 3));
       // Rows both pages have (Short Picks exist on phones only), in a different order.
-      const shared = (page: HomepageResult, other: HomepageResult) => page.rows.map((r) => r.id).filter((id) => other.rows.some((o) => o.id === id));
+      const shared = (page: HomepageResult, other: HomepageResult) =>
+        page.rows.map((r) => r.id).filter((id) => other.rows.some((o) => o.id === id));
       if (shared(phone, tv).join() !== shared(tv, phone).join()) reordered++;
       const shortRow = phone.rows.find((r) => r.kind === 'SHORT_PICKS');
       expect(shortRow?.reason).toMatch(/because you are on a phone at lunchtime/);

@@ -32,7 +32,8 @@ describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
 
   it('answers GraphQL at /graphql with absolute artwork URLs that serve SVG posters with an ETag', async () => {
     const res = await fetch(new URL('/graphql', app.url), {
-      method: 'POST', headers: { 'content-type': 'application/json', ...(await harness.headersFor({ partner: 'acme' })) },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await harness.headersFor({ partner: 'acme' })) },
       body: JSON.stringify({ query: '{ title(id: "t1") { name artwork { url theme } } }' }),
     });
     const { data } = (await res.json()) as any;
@@ -51,7 +52,11 @@ describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
   });
 
   it('answers malformed HTTP requests with a JSON error and no internals', async () => {
-    const badJson = await fetch(new URL('/graphql', app.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const badJson = await fetch(new URL('/graphql', app.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     const badEscape = await fetch(new URL('/artwork/%E0%A4%A.svg', app.url));
     for (const res of [badJson, badEscape]) {
       expect(res.status).toBe(400);

@@ -4,8 +4,13 @@ import { EARLY_EXIT_PROGRESS, interactionStrength } from '../src/retrieval/impli
 
 const DAY = 86_400_000;
 const now = Date.UTC(2026, 10, 1);
-const w = (progress: number, extra: Partial<{ plays: number; completed: boolean; lastAt: number }> = {}) =>
-  ({ progress, plays: 1, completed: false, lastAt: now, ...extra });
+const w = (progress: number, extra: Partial<{ plays: number; completed: boolean; lastAt: number }> = {}) => ({
+  progress,
+  plays: 1,
+  completed: false,
+  lastAt: now,
+  ...extra,
+});
 
 describe('implicit feedback strength', () => {
   it('grows with progress and completion, and with repeat plays at a diminishing rate', () => {
@@ -58,7 +63,7 @@ describe('implicit ALS with conjugate gradient', () => {
     expect(back.colIdx).toEqual(m.colIdx);
   });
 
-  it('learns the planted groups: a profile\'s unwatched titles of its group outscore the other group', () => {
+  it("learns the planted groups: a profile's unwatched titles of its group outscore the other group", () => {
     const m = plantedMatrix();
     const f = trainAls(m, options);
     const score = (r: number, c: number) => {
@@ -83,7 +88,10 @@ describe('implicit ALS with conjugate gradient', () => {
     const x = new FoldIn(f.colFactors, k, options).solve([...idx], [...strength]);
     // Residual of (YᵀY + Σ(c-1) y yᵀ + λI) x = Σ c y.
     const yty = gram(f.colFactors, k);
-    const ax = Array.from({ length: k }, (_, a) => options.regularization * x[a] + yty.slice(a * k, a * k + k).reduce((s, v, b) => s + v * x[b], 0));
+    const ax = Array.from(
+      { length: k },
+      (_, a) => options.regularization * x[a] + yty.slice(a * k, a * k + k).reduce((s, v, b) => s + v * x[b], 0),
+    );
     const b = new Array(k).fill(0);
     idx.forEach((c, j) => {
       const y = f.colFactors.subarray(c * k, (c + 1) * k);

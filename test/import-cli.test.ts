@@ -18,7 +18,7 @@ describe('npm run import -- --catalog movielens', () => {
     const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ store: 'embedded', titles: 8, profiles: 5, impressions: 0 });
     const store = await EmbeddedStore.open(path.join(dataDir, 'store'));
-    expect((await store.listTitles())).toHaveLength(8);
+    expect(await store.listTitles()).toHaveLength(8);
     expect((await store.listWatchStates()).length).toBeGreaterThan(20);
     expect((await store.similarTitles((await store.listTitles())[0].id, 5)).length).toBeGreaterThan(0);
     await store.close();

@@ -33,11 +33,14 @@ describe('the served ranker', () => {
     const byClick = await ranked({ click: 1, finish: 0, ret: 0 });
     const byFinish = await ranked({ click: 0, finish: 1, ret: 0 });
     const clickOrder = byClick.map((c) => c.title.id);
-    expect(clickOrder).toEqual([...byClick].sort((a, b) => b.heads!.click - a.heads!.click || (a.title.id < b.title.id ? -1 : 1)).map((c) => c.title.id));
+    expect(clickOrder).toEqual(
+      [...byClick].sort((a, b) => b.heads!.click - a.heads!.click || (a.title.id < b.title.id ? -1 : 1)).map((c) => c.title.id),
+    );
     expect(byFinish.map((c) => c.title.id).slice(0, 20)).not.toEqual(clickOrder.slice(0, 20));
     // The same predictions (up to the milliseconds between the two requests, which age every title).
     const heads = new Map(byClick.map((c) => [c.title.id, c.heads!]));
-    for (const c of byFinish) for (const h of ['click', 'finish', 'ret'] as const) expect(c.heads![h]).toBeCloseTo(heads.get(c.title.id)![h], 5);
+    for (const c of byFinish)
+      for (const h of ['click', 'finish', 'ret'] as const) expect(c.heads![h]).toBeCloseTo(heads.get(c.title.id)![h], 5);
   });
 
   it('falls back to the heuristic ranking, and says so, when the model cannot run', async () => {
@@ -46,8 +49,13 @@ describe('the served ranker', () => {
     await broken.release();
     const failures: unknown[] = [];
     const ranker = new ModelRanker({
-      features: app.services.features, models: { collaborative: models.collaborative, neighbours: app.services.similarity.neighbours },
-      scorer: broken, spec: models.bundle.ranker.spec, weights: DEFAULT_UTILITY, fallback: new HeuristicRanker(), onFailure: (err) => failures.push(err),
+      features: app.services.features,
+      models: { collaborative: models.collaborative, neighbours: app.services.similarity.neighbours },
+      scorer: broken,
+      spec: models.bundle.ranker.spec,
+      weights: DEFAULT_UTILITY,
+      fallback: new HeuristicRanker(),
+      onFailure: (err) => failures.push(err),
     });
     const profile = app.world.profiles[0];
     const req = await app.services.homepage.request(profile.id);

@@ -22,8 +22,12 @@ describe('model bundle hot swap', () => {
     app = await startHarness();
     modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'models-'));
     // Another seed for the ranker and a later clock: a different model, a newer version name.
-    newer = await trainBundle(app.services.store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: { windowShare: 0.25, maxRequests: 2000, seed: 99 } },
-      undefined, () => Date.now() + 3_600_000);
+    newer = await trainBundle(
+      app.services.store,
+      { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: { windowShare: 0.25, maxRequests: 2000, seed: 99 } },
+      undefined,
+      () => Date.now() + 3_600_000,
+    );
   }, 120_000);
   afterAll(async () => {
     await app.close();

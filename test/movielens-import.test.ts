@@ -66,7 +66,10 @@ describe('ml-100k fixture', () => {
     expect(r.skippedCount).toBe(0);
     expect(r.unknownYears).toBe(1); // "unknown", movie 267
     expect(r.data.manifest).toEqual({
-      size: 'imported', seed: 0, start: s(874966095), end: s(876113265),
+      size: 'imported',
+      seed: 0,
+      start: s(874966095),
+      end: s(876113265),
       counts: { titles: 8, accounts: 5, profiles: 5, playbacks: 38, impressions: 0 },
     });
     expect(r.data.impressions).toEqual([]);
@@ -91,8 +94,18 @@ describe('ml-100k fixture', () => {
     const { titles } = (await read()).data;
     const star = titles.find((t) => t.id === 'ml-50')!;
     expect(star).toMatchObject({
-      kind: 'MOVIE', description: '', tags: [], cast: [], directors: [], country: 'XX', language: 'xx',
-      maturityRating: '', maturityTier: 'ADULTS', runtimeMinutes: 110, seasons: null, criticScore: null,
+      kind: 'MOVIE',
+      description: '',
+      tags: [],
+      cast: [],
+      directors: [],
+      country: 'XX',
+      language: 'xx',
+      maturityRating: '',
+      maturityTier: 'ADULTS',
+      runtimeMinutes: 110,
+      seasons: null,
+      criticScore: null,
       addedAt: s(875039865),
     });
     expect(titles.find((t) => t.id === 'ml-1')!.addedAt).toBe(s(874966095));
@@ -112,7 +125,12 @@ describe('ml-100k fixture', () => {
     expect(accounts[0]).toEqual({ id: 'mla-1', country: 'XX', utcOffsetMinutes: 0, createdAt: s(874966095) });
     expect(profiles.map((p) => p.id)).toEqual(['ml-u1', 'ml-u2', 'ml-u3', 'ml-u7', 'ml-u10']);
     expect(profiles[4]).toEqual({
-      id: 'ml-u10', accountId: 'mla-10', name: 'User 10', isKids: false, maturityLimit: 'ADULTS', language: 'en',
+      id: 'ml-u10',
+      accountId: 'mla-10',
+      name: 'User 10',
+      isKids: false,
+      maturityLimit: 'ADULTS',
+      language: 'en',
       createdAt: s(876003505),
     });
   });
@@ -123,7 +141,13 @@ describe('ml-100k fixture', () => {
     expect(new Set(playbacks.map((p) => p.eventId)).size).toBe(38);
     const byId = new Map(playbacks.map((p) => [p.eventId, p]));
     expect(byId.get('ml-r1-12')).toEqual({
-      eventId: 'ml-r1-12', profileId: 'ml-u1', titleId: 'ml-12', occurredAt: s(875019863), progress: 1, device: 'WEB', sessionId: null,
+      eventId: 'ml-r1-12',
+      profileId: 'ml-u1',
+      titleId: 'ml-12',
+      occurredAt: s(875019863),
+      progress: 1,
+      device: 'WEB',
+      sessionId: null,
     });
     expect(byId.get('ml-r2-1')!.progress).toBe(1); // 4 stars
     expect(byId.get('ml-r3-9')!.progress).toBe(0.75); // 3 stars
@@ -143,7 +167,10 @@ describe('ml-100k fixture', () => {
     const extraData = ['5\t1\t4', '6\tfoo\t3\t875000000', '6\t999\t4\t875000000', '1\t1\t5\t875000001', '6\t1\t9\t875000000'].join('\n');
     const dir = await folder('ml-100k-bad', {
       'u.data': Buffer.concat([data, Buffer.from(`${extraData}\n`)]),
-      'u.item': Buffer.concat([item, Buffer.from('77|Short Row (1990)|01-Jan-1990||\n1|Toy Story again (1995)|01-Jan-1995|||0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n')]),
+      'u.item': Buffer.concat([
+        item,
+        Buffer.from('77|Short Row (1990)|01-Jan-1990||\n1|Toy Story again (1995)|01-Jan-1995|||0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n'),
+      ]),
       'u.genre': genre,
     });
     const r = await readMovieLens(dir);
@@ -246,7 +273,11 @@ describe('CSV layout (a tiny ml-latest-style folder)', () => {
     expect(manifest.start).toBe(s(964981247));
     expect(manifest.end).toBe(s(1445716000));
     expect(added).toEqual({
-      'ml-1': s(964982703), 'ml-11': s(964981247), 'ml-99': s(964982224), 'ml-120': s(1445714000), 'ml-121': s(1445716000),
+      'ml-1': s(964982703),
+      'ml-11': s(964981247),
+      'ml-99': s(964982224),
+      'ml-120': s(1445714000),
+      'ml-121': s(1445716000),
     });
   });
 
@@ -254,11 +285,18 @@ describe('CSV layout (a tiny ml-latest-style folder)', () => {
     const r = await read();
     expect(r.data.profiles.map((p) => p.id)).toEqual(['ml-u1', 'ml-u2', 'ml-u3']);
     expect(r.data.accounts.map((a) => [a.id, a.createdAt])).toEqual([
-      ['mla-1', s(964981247)], ['mla-2', s(1445714835)], ['mla-3', s(1445716000)],
+      ['mla-1', s(964981247)],
+      ['mla-2', s(1445714835)],
+      ['mla-3', s(1445716000)],
     ]);
     const progress = Object.fromEntries(r.data.playbacks.map((p) => [p.eventId, p.progress]));
     expect(progress).toEqual({
-      'ml-r1-1': 1, 'ml-r1-11': 0.75, 'ml-r1-99': 0.1, 'ml-r2-1': 0.4, 'ml-r2-11': 1, 'ml-r3-11': 1,
+      'ml-r1-1': 1,
+      'ml-r1-11': 0.75,
+      'ml-r1-99': 0.1,
+      'ml-r2-1': 0.4,
+      'ml-r2-11': 1,
+      'ml-r3-11': 1,
     });
     expect(r.ratings).toBe(6);
     expect(r.skipped).toEqual([
@@ -283,26 +321,36 @@ describe('CSV layout (a tiny ml-latest-style folder)', () => {
 
   test('keeps at most MAX_SKIPPED_ENTRIES reasons but counts every skipped row', async () => {
     const bad = Array.from({ length: 150 }, (_, k) => `${k},1,oops,964982703`);
-    const r = await readMovieLens(await folder('csv-many-bad', {
-      'movies.csv': MOVIES, 'ratings.csv': crlf(['userId,movieId,rating,timestamp', ...bad, '1,1,4,964982703']),
-    }));
+    const r = await readMovieLens(
+      await folder('csv-many-bad', {
+        'movies.csv': MOVIES,
+        'ratings.csv': crlf(['userId,movieId,rating,timestamp', ...bad, '1,1,4,964982703']),
+      }),
+    );
     expect(r.skipped).toHaveLength(MAX_SKIPPED_ENTRIES);
     expect(r.skippedCount).toBe(150 + 2); // plus the two bad movie rows
     expect(r.ratings).toBe(1);
   });
 
   test('a header lacking a column or an unclosed quote throws naming the file', async () => {
-    await expect(readMovieLens(await folder('csv-bad-header', { 'movies.csv': MOVIES, 'ratings.csv': 'userId,movieId,timestamp\r\n1,1,1\r\n' })))
-      .rejects.toThrow(/ratings\.csv header \(line 1\) lacks columns: rating/);
-    await expect(readMovieLens(await folder('csv-bad-quote', { 'movies.csv': 'movieId,title,genres\n1,"Open (1995),Drama\n', 'ratings.csv': RATINGS })))
-      .rejects.toThrow(/movies\.csv is not valid CSV near line \d+/);
+    await expect(
+      readMovieLens(await folder('csv-bad-header', { 'movies.csv': MOVIES, 'ratings.csv': 'userId,movieId,timestamp\r\n1,1,1\r\n' })),
+    ).rejects.toThrow(/ratings\.csv header \(line 1\) lacks columns: rating/);
+    await expect(
+      readMovieLens(
+        await folder('csv-bad-quote', { 'movies.csv': 'movieId,title,genres\n1,"Open (1995),Drama\n', 'ratings.csv': RATINGS }),
+      ),
+    ).rejects.toThrow(/movies\.csv is not valid CSV near line \d+/);
   });
 });
 
 describe('layout detection', () => {
   test('an empty folder is a clear error naming the folder and the files of each layout', async () => {
     const dir = await folder('empty', {});
-    const err = await readMovieLens(dir).then(() => null, (e: Error) => e);
+    const err = await readMovieLens(dir).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(err!.message).toContain(dir);
     expect(err!.message).toMatch(/csv layout: ratings\.csv \+ movies\.csv \(optional tags\.csv\)/);
@@ -317,13 +365,16 @@ describe('layout detection', () => {
 
   test('a missing folder', async () => {
     const dir = path.join(tmpRoot, 'no-such-folder');
-    await expect(readMovieLens(dir)).rejects.toThrow(new RegExp(`MovieLens folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`));
+    await expect(readMovieLens(dir)).rejects.toThrow(
+      new RegExp(`MovieLens folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`),
+    );
   });
 });
 
 const REAL = sharedDataFile('movielens-small');
 const realExists = existsSync(path.join(REAL, 'ratings.csv')) && existsSync(path.join(REAL, 'movies.csv'));
-if (!realExists) console.warn(`movielens-import: ${REAL} (ml-latest-small: ratings.csv, movies.csv, tags.csv) is missing; skipping the real-data test`);
+if (!realExists)
+  console.warn(`movielens-import: ${REAL} (ml-latest-small: ratings.csv, movies.csv, tags.csv) is missing; skipping the real-data test`);
 
 (realExists ? test : test.skip)('reads the real ml-latest-small', async () => {
   const r = await readMovieLens(REAL);

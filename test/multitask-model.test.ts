@@ -72,7 +72,10 @@ describe('multi-task ranking model', () => {
     // kinks here (1e-3 crosses three); the step is the one actually stored in float32.
     let checked = 0;
     model.layers().forEach((layer, li) => {
-      for (const [params, grad] of [[layer.w, grads[li].w], [layer.b, grads[li].b]] as const) {
+      for (const [params, grad] of [
+        [layer.w, grads[li].w],
+        [layer.b, grads[li].b],
+      ] as const) {
         for (let k = 0; k < params.length; k++) {
           const orig = params[k];
           params[k] = orig + 1e-4;
@@ -138,7 +141,12 @@ describe('multi-task ranking model', () => {
   it('stops early and restores the weights of the best validation epoch', () => {
     const history: number[] = [];
     const result = trainMultiTask(synthetic(200, 5), {
-      seed: 1, epochs: 300, batchSize: 32, learningRate: 1e-2, patience: 4, validation,
+      seed: 1,
+      epochs: 300,
+      batchSize: 32,
+      learningRate: 1e-2,
+      patience: 4,
+      validation,
       onEpoch: (p) => history.push(p.val.total),
     });
     expect(history).toEqual(result.history.map((p) => p.val.total));

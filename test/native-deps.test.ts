@@ -16,8 +16,18 @@ describe('native dependencies', () => {
         name: 'matmul',
         node: [{ opType: 'MatMul', input: ['x', 'w'], output: ['y'] }],
         initializer: [{ name: 'w', dims: [3, 2], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(weights.buffer) }],
-        input: [{ name: 'x', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: 3 }] } } } }],
-        output: [{ name: 'y', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: 2 }] } } } }],
+        input: [
+          {
+            name: 'x',
+            type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: 3 }] } } },
+          },
+        ],
+        output: [
+          {
+            name: 'y',
+            type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: 2 }] } } },
+          },
+        ],
       },
     });
     const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish());

@@ -16,7 +16,14 @@ describe('Neo4j unreachable at start', () => {
   it('retries with backoff, logging each attempt, then exits non-zero with a clear message', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [SERVER_ENTRY], {
-      env: { ...process.env, STORE: 'neo4j', NEO4J_URI: `bolt://127.0.0.1:${port}`, NEO4J_CONNECT_ATTEMPTS: '3', PORT: '0', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        STORE: 'neo4j',
+        NEO4J_URI: `bolt://127.0.0.1:${port}`,
+        NEO4J_CONNECT_ATTEMPTS: '3',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -61,7 +68,8 @@ withLauncher('Neo4j lost while serving (a launcher of its own, stopped and resta
     expect(during.errors?.[0].extensions.code).toBe('GRAPH_UNAVAILABLE');
     // What needs the store fails clearly (and nothing is acknowledged that was not written)...
     expect((await server!.gql('{ homepage(profileId: "a1-p1") { requestId } }')).errors?.[0].extensions.code).toBe('GRAPH_UNAVAILABLE');
-    const record = 'mutation { recordPlayback(events: [{ eventId: "outage-1", profileId: "a1-p1", titleId: "t2", progress: 0.5, device: TV }]) { accepted } }';
+    const record =
+      'mutation { recordPlayback(events: [{ eventId: "outage-1", profileId: "a1-p1", titleId: "t2", progress: 0.5, device: TV }]) { accepted } }';
     expect((await server!.gql(record)).errors?.[0].extensions.code).toBe('GRAPH_UNAVAILABLE');
     // ...while the rest of the API keeps answering from memory.
     expect((await server!.gql('{ title(id: "t1") { id } }')).data.title.id).toBe('t1');

@@ -24,7 +24,10 @@ describeNeo4j('Neo4j store', () => {
 
     it('lets one of two concurrent loads run and tells the other to wait', async () => {
       const [a, b] = [await openEmptyNeo4jStore(), await reopenNeo4jStore()];
-      const results = await Promise.allSettled([a.bulkLoad(fixtureData(), fixtureSimilarity()), b.bulkLoad(fixtureData(), fixtureSimilarity())]);
+      const results = await Promise.allSettled([
+        a.bulkLoad(fixtureData(), fixtureSimilarity()),
+        b.bulkLoad(fixtureData(), fixtureSimilarity()),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       expect(rejected.reason).toBeInstanceOf(LoadInProgressError);

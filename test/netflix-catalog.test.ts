@@ -47,8 +47,11 @@ const koreanOrCrime = (t: Title) => t.country === 'KR' || t.genres.some((g) => /
   }
 
   /** What both stores must answer: the builder's edges, best first. */
-  const expected = (id: string) => similarity.filter((e) => e.from === id)
-    .sort((a, b) => b.score - a.score || (a.to < b.to ? -1 : 1)).slice(0, 10);
+  const expected = (id: string) =>
+    similarity
+      .filter((e) => e.from === id)
+      .sort((a, b) => b.score - a.score || (a.to < b.to ? -1 : 1))
+      .slice(0, 10);
 
   it('loads into the embedded store, where Korean crime series have Korean and crime neighbours', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netflix-'));
@@ -76,7 +79,11 @@ const koreanOrCrime = (t: Title) => t.country === 'KR' || t.genres.some((g) => /
     const env = { ...process.env, DATA_DIR: dataDir, STORE: 'embedded', WORLD_SIZE: 'small', LOG_LEVEL: 'warn' };
     const args = [cli, '--catalog', 'netflix-titles', '--path', FILE];
     const { stdout } = await promisify(execFile)(process.execPath, args, { env });
-    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ store: 'embedded', titles: data.titles.length, profiles: data.profiles.length });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      store: 'embedded',
+      titles: data.titles.length,
+      profiles: data.profiles.length,
+    });
     const again = await promisify(execFile)(process.execPath, args, { env }).catch((err) => err);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already holds a dataset/);

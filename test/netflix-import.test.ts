@@ -11,7 +11,7 @@ const SAMPLE = [
   's1,Movie,Quiet Harbor,Kim Ji-woon,"Song Kang-ho, Lee Byung-hun","South Korea, United States","September 25, 2021",2020,PG-13,90 min,"Dramas, International Movies","A drama, with commas."',
   's2,TV Show,Night Signal,,"Song Kang-ho, Jeon Do-yeon",", South Korea"," August 1, 2019",2018,TV-MA,2 Seasons,"Crime TV Shows, International TV Shows, Korean TV Shows",Detectives talk across time.',
   's3,Movie,Short One,Jane Doe,,,,2017,74 min,,Documentaries,A short documentary.',
-  "s4,TV Show,Little Bears,,,Canada,\"May 3, 2020\",2019,TV-Y,1 Season,Kids' TV,Bears.",
+  's4,TV Show,Little Bears,,,Canada,"May 3, 2020",2019,TV-Y,1 Season,Kids\' TV,Bears.',
   's5,Movie,Family Night,,,Canada,"May 3, 2020",2019,TV-Y7-FV,88 min,Children & Family Movies,Fun.',
   's2,Movie,Duplicate,,,United States,"May 3, 2020",2019,R,100 min,Dramas,Dup.',
   's6,Movie,Late Show,,,West Germany,"May 3, 2020",1985,NR,100 min,"Comedies, Cult Movies",Odd.',
@@ -39,9 +39,20 @@ describe('parseNetflixTitles on an inline sample', () => {
   test('quoted fields with commas, lists, kinds and dates', () => {
     const s1 = get('nf-s1');
     expect(s1).toMatchObject({
-      name: 'Quiet Harbor', kind: 'MOVIE', description: 'A drama, with commas.', genres: ['Dramas', 'International Movies'],
-      country: 'KR', language: 'ko', releaseYear: 2020, maturityRating: 'PG-13', maturityTier: 'TEENS',
-      runtimeMinutes: 90, seasons: null, criticScore: null, addedAt: Date.UTC(2021, 8, 25), tags: [],
+      name: 'Quiet Harbor',
+      kind: 'MOVIE',
+      description: 'A drama, with commas.',
+      genres: ['Dramas', 'International Movies'],
+      country: 'KR',
+      language: 'ko',
+      releaseYear: 2020,
+      maturityRating: 'PG-13',
+      maturityTier: 'TEENS',
+      runtimeMinutes: 90,
+      seasons: null,
+      criticScore: null,
+      addedAt: Date.UTC(2021, 8, 25),
+      tags: [],
     });
     expect(s1.cast.map((p) => p.name)).toEqual(['Song Kang-ho', 'Lee Byung-hun']);
     expect(s1.directors).toEqual([{ id: 'nf-p-kim-ji-woon', name: 'Kim Ji-woon' }]);
@@ -66,8 +77,14 @@ describe('parseNetflixTitles on an inline sample', () => {
   test('maturity tiers, unrated counted as adult', () => {
     const tiers = Object.fromEntries(titles.map((t) => [t.id, t.maturityTier]));
     expect(tiers).toEqual({
-      'nf-s1': 'TEENS', 'nf-s2': 'ADULTS', 'nf-s3': 'ADULTS', 'nf-s4': 'LITTLE_KIDS', 'nf-s5': 'OLDER_KIDS',
-      'nf-s6': 'ADULTS', 'nf-s7': 'ADULTS', 'nf-s10': 'TEENS',
+      'nf-s1': 'TEENS',
+      'nf-s2': 'ADULTS',
+      'nf-s3': 'ADULTS',
+      'nf-s4': 'LITTLE_KIDS',
+      'nf-s5': 'OLDER_KIDS',
+      'nf-s6': 'ADULTS',
+      'nf-s7': 'ADULTS',
+      'nf-s10': 'TEENS',
     });
   });
 
@@ -99,7 +116,11 @@ describe('parseNetflixTitles on an inline sample', () => {
     expect(parseNetflixTitles(SAMPLE)).toEqual(parseNetflixTitles(SAMPLE));
     const lines = SAMPLE.split('\n');
     const swapped = [lines[0], lines[2], lines[1]].join('\n');
-    const ids = (csv: string) => parseNetflixTitles(csv).titles.flatMap((t) => t.cast).map((p) => `${p.name}=${p.id}`).sort();
+    const ids = (csv: string) =>
+      parseNetflixTitles(csv)
+        .titles.flatMap((t) => t.cast)
+        .map((p) => `${p.name}=${p.id}`)
+        .sort();
     expect(ids(swapped)).toEqual(ids(lines.slice(0, 3).join('\n')));
   });
 
@@ -120,7 +141,12 @@ if (!exists) console.warn(`netflix-import: ${FILE} is missing; skipping the real
   expect(skipped).toEqual([]); // the 2021 file has no invalid rows
   // 'XX' only where the country field is empty: every named country is in the table.
   const rows: Record<string, string>[] = parse(text, { columns: true });
-  const named = rows.flatMap((r) => r.country.split(',').map((c) => c.trim()).filter(Boolean));
+  const named = rows.flatMap((r) =>
+    r.country
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
+  );
   expect(named.filter((c) => !countryByName(c))).toEqual([]);
   expect(unknownCountries).toBe(rows.filter((r) => !r.country.replace(/,/g, '').trim()).length);
   expect(titles.filter((t) => t.country === 'XX').length / titles.length).toBeLessThan(0.12);

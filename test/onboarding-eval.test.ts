@@ -28,7 +28,7 @@ describe('onboarding answers', () => {
     expect(fromGrid).toBe(1);
   });
 
-  it('leaves titles past the grid\'s size to the search that completes three', () => {
+  it("leaves titles past the grid's size to the search that completes three", () => {
     const order = Array.from({ length: GRID_SIZE + 1 }, (_, i) => `t${i}`);
     const { answers, fromGrid } = answersOf([state(order[GRID_SIZE], 1)], ranks(order), [], 0);
     expect(answers.titleIds).toEqual([order[GRID_SIZE]]);

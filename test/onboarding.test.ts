@@ -12,15 +12,19 @@ describe('cold start and onboarding', () => {
   beforeAll(async () => (app = await startHarness({ cacheSeconds: 60, clock: () => Date.UTC(2026, 10, 26, 12) })), 120_000);
   afterAll(() => app.close());
 
-  const accountWithRoom = (skip = 0) => app.world.accounts.filter((a) => app.world.profiles.filter((p) => p.accountId === a.id).length <= 2)[skip];
+  const accountWithRoom = (skip = 0) =>
+    app.world.accounts.filter((a) => app.world.profiles.filter((p) => p.accountId === a.id).length <= 2)[skip];
   async function newProfile(accountId: string, input: Record<string, unknown>): Promise<string> {
     const res = await app.run('mutation($input: NewProfileInput!) { createProfile(input: $input) { id } }', { input }, { as: accountId });
     expect(res.errors).toBeUndefined();
     return res.data.createProfile.id;
   }
-  const onboard = (profileId: string, input: { genres: string[]; titleIds: string[] }) => app.run(
-    'mutation($id: ID!, $input: OnboardingInput!) { completeOnboarding(profileId: $id, input: $input) { id onboarding { genres titles { id } completedAt } } }',
-    { id: profileId, input }, { ownerOf: profileId });
+  const onboard = (profileId: string, input: { genres: string[]; titleIds: string[] }) =>
+    app.run(
+      'mutation($id: ID!, $input: OnboardingInput!) { completeOnboarding(profileId: $id, input: $input) { id onboarding { genres titles { id } completedAt } } }',
+      { id: profileId, input },
+      { ownerOf: profileId },
+    );
 
   it('gives a new profile a page from its country, language and segment, before any history', async () => {
     const account = accountWithRoom();
@@ -44,11 +48,15 @@ describe('cold start and onboarding', () => {
     const coldTitles = new Set(titleIds(cold));
     // Answers far from what the cold page shows: a genre it barely has, and titles of that genre it does not show.
     const counts = new Map<string, number>();
-    for (const t of titleIds(cold).slice(0, 40)) for (const g of app.services.catalog.get(t)!.genres) counts.set(g, (counts.get(g) ?? 0) + 1);
+    for (const t of titleIds(cold).slice(0, 40))
+      for (const g of app.services.catalog.get(t)!.genres) counts.set(g, (counts.get(g) ?? 0) + 1);
     const genre = [...new Set(app.world.titles.flatMap((t) => t.genres))]
       .filter((g) => app.world.titles.filter((t) => t.genres[0] === g && t.maturityTier !== 'ADULTS').length >= 20)
       .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0) || (a < b ? -1 : 1))[0];
-    const picks = app.world.titles.filter((t) => t.genres[0] === genre && !coldTitles.has(t.id)).slice(0, 3).map((t) => t.id);
+    const picks = app.world.titles
+      .filter((t) => t.genres[0] === genre && !coldTitles.has(t.id))
+      .slice(0, 3)
+      .map((t) => t.id);
 
     const res = await onboard(id, { genres: [genre], titleIds: picks });
     expect(res.errors).toBeUndefined();
@@ -58,9 +66,17 @@ describe('cold start and onboarding', () => {
     const warm = await app.services.homepage.homepage(id, TV);
     expect(sources(warm).has('COLLABORATIVE')).toBe(true);
     expect(warm.rows.some((r) => r.kind === 'BECAUSE_YOU_WATCHED' && r.displayTitle.startsWith('Because You Liked '))).toBe(true);
-    expect(warm.rows.filter((r) => r.kind === 'GENRE').map((r) => r.displayTitle).join(' ')).toContain(genre);
-    const inGenre = (page: HomepageResult) => page.rows.slice(0, 5).flatMap((r) => r.items.slice(0, 8))
-      .filter((i) => app.services.catalog.get(i.titleId)!.genres.includes(genre)).length;
+    expect(
+      warm.rows
+        .filter((r) => r.kind === 'GENRE')
+        .map((r) => r.displayTitle)
+        .join(' '),
+    ).toContain(genre);
+    const inGenre = (page: HomepageResult) =>
+      page.rows
+        .slice(0, 5)
+        .flatMap((r) => r.items.slice(0, 8))
+        .filter((i) => app.services.catalog.get(i.titleId)!.genres.includes(genre)).length;
     // Measured on the test world (Drama): 3 of the top rows' first titles before, 12 after.
     expect(inGenre(warm)).toBeGreaterThan(inGenre(cold) + 5);
     // Picked titles were seen already: they are not offered again.

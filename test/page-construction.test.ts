@@ -13,17 +13,30 @@ const base = fixtureData().titles[0];
 const title = (id: string, genre = 'Drama', runtimeMinutes = 100): Title => ({ ...base, id, name: id, genres: [genre], runtimeMinutes });
 const ranked = (t: Title, utility: number): RankedCandidate => ({ title: t, utility, sources: new Map([['COLLABORATIVE', 1]]) });
 const account = { id: 'a', country: 'US', utcOffsetMinutes: 0, createdAt: 0 };
-const ctx = (device: 'TV' | 'PHONE', localTime: string, sessionSeconds = 0) => resolveContext({ device, localTime, sessionSeconds }, account, 0);
+const ctx = (device: 'TV' | 'PHONE', localTime: string, sessionSeconds = 0) =>
+  resolveContext({ device, localTime, sessionSeconds }, account, 0);
 const TV_FRIDAY = ctx('TV', '2026-11-27T20:00');
 const PHONE_LUNCH = ctx('PHONE', '2026-11-25T12:30');
 
 function row(id: string, pool: RankedCandidate[], kind: RowCandidate['kind'] = 'GENRE'): RowCandidate {
-  return { id, kind, displayTitle: id, reason: `why ${id}`, pool: [...pool].sort((a, b) => b.utility - a.utility), itemReason: () => `item of ${id}` };
+  return {
+    id,
+    kind,
+    displayTitle: id,
+    reason: `why ${id}`,
+    pool: [...pool].sort((a, b) => b.utility - a.utility),
+    itemReason: () => `item of ${id}`,
+  };
 }
 
 const wellKnown: TitleEvidence = { impressions: 5000 };
 const inputs = (over: Partial<PlacementInputs> = {}): PlacementInputs => ({
-  context: TV_FRIDAY, layout: DEVICE_LAYOUTS.TV, explorationShare: 0, timesShown: () => 0, evidence: () => wellKnown, ...over,
+  context: TV_FRIDAY,
+  layout: DEVICE_LAYOUTS.TV,
+  explorationShare: 0,
+  timesShown: () => 0,
+  evidence: () => wellKnown,
+  ...over,
 });
 
 describe('row scoring (pure)', () => {
@@ -43,7 +56,9 @@ describe('row scoring (pure)', () => {
   it('penalises stale rows and genres already shown above', () => {
     expect(rowFreshness([0, 0])).toBe(1);
     expect(rowFreshness([8, 8])).toBeCloseTo(0.6);
-    expect(diversityFactor(['Drama', 'Drama'], new Map([['Drama', 6]]), 6)).toBeLessThan(diversityFactor(['Comedy', 'Comedy'], new Map([['Drama', 6]]), 6));
+    expect(diversityFactor(['Drama', 'Drama'], new Map([['Drama', 6]]), 6)).toBeLessThan(
+      diversityFactor(['Comedy', 'Comedy'], new Map([['Drama', 6]]), 6),
+    );
     expect(diversityFactor(['Drama'], new Map(), 0)).toBe(1);
   });
 });
@@ -68,7 +83,12 @@ describe('greedy placement (pure)', () => {
   });
 
   it('sizes the page to the device: rows, titles per row', () => {
-    const many = Array.from({ length: 14 }, (_, k) => row(`r${k}`, Array.from({ length: 40 }, (_, i) => ranked(title(`r${k}-${i}`, `G${k}`), 1 - i * 0.001))));
+    const many = Array.from({ length: 14 }, (_, k) =>
+      row(
+        `r${k}`,
+        Array.from({ length: 40 }, (_, i) => ranked(title(`r${k}-${i}`, `G${k}`), 1 - i * 0.001)),
+      ),
+    );
     const tv = placeRows(many, inputs());
     const phone = placeRows(many, inputs({ context: PHONE_LUNCH, layout: DEVICE_LAYOUTS.PHONE }));
     expect([tv.length, Math.max(...tv.map((r) => r.items.length))]).toEqual([10, 20]);
@@ -77,8 +97,20 @@ describe('greedy placement (pure)', () => {
 
   it('shortens rows for a small catalog so the first screen is not one row of everything', () => {
     const few = Array.from({ length: 21 }, (_, i) => ranked(title(`k${i}`, i % 2 ? 'Comedy' : 'Drama'), 1 - i * 0.01));
-    const page = placeRows([row('all', few, 'TOP_PICKS'), row('drama', few.filter((c) => c.title.genres[0] === 'Drama')), row('comedy', few.filter((c) => c.title.genres[0] === 'Comedy'))],
-      inputs({ layout: DEVICE_LAYOUTS.WEB }));
+    const page = placeRows(
+      [
+        row('all', few, 'TOP_PICKS'),
+        row(
+          'drama',
+          few.filter((c) => c.title.genres[0] === 'Drama'),
+        ),
+        row(
+          'comedy',
+          few.filter((c) => c.title.genres[0] === 'Comedy'),
+        ),
+      ],
+      inputs({ layout: DEVICE_LAYOUTS.WEB }),
+    );
     // Without it: one row of 20 and nothing left for the other two.
     expect(page.map((r) => r.items.length)).toEqual([8, 7, 6]);
   });
@@ -96,7 +128,11 @@ describe('greedy placement (pure)', () => {
     // Everything else keeps utility order.
     const exploited = items.filter((i) => i.explorationBonus === 0).map((i) => i.utility);
     expect(exploited).toEqual([...exploited].sort((a, b) => b - a));
-    expect(placeRows([row('all', [...known, ...fresh], 'TOP_PICKS')], inputs({ evidence })).flatMap((r) => r.items).some((i) => i.explorationBonus > 0)).toBe(false);
+    expect(
+      placeRows([row('all', [...known, ...fresh], 'TOP_PICKS')], inputs({ evidence }))
+        .flatMap((r) => r.items)
+        .some((i) => i.explorationBonus > 0),
+    ).toBe(false);
   });
 });
 
@@ -110,7 +146,11 @@ describe('exploration (pure)', () => {
   });
 
   it('lets the uncertain and the least-exposed 30% of the page explore, not the well-known', () => {
-    const uncertainty = new Map([['a', 1], ['b', 0.6], ...Array.from({ length: 8 }, (_, i) => [`k${i}`, 0.1 - i * 0.01] as [string, number])]);
+    const uncertainty = new Map([
+      ['a', 1],
+      ['b', 0.6],
+      ...Array.from({ length: 8 }, (_, i) => [`k${i}`, 0.1 - i * 0.01] as [string, number]),
+    ]);
     expect([...explorable(uncertainty)].sort()).toEqual(['a', 'b', 'k0']);
   });
 

@@ -11,8 +11,16 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
 const required = process.env.REQUIRE_CHROMIUM === '1';
 const OUT = path.join(projectRoot(), 'test-output');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 if (!present && !required) process.stderr.write(`\nBrowser tests SKIPPED: ${CHROMIUM} is missing (apt-get install chromium)\n`);
 // Functions below run in the page; the project compiles without the DOM library, so declare its globals
@@ -70,14 +78,21 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     const state = await page.getAttribute('body', 'data-state');
     if (state !== 'ready') throw new Error(`preview shows an error: ${await page.textContent('#errors')}`);
     await page.waitForFunction(() => [...document.images].every((img: any) => img.complete), undefined, { timeout: 30_000 });
-    const rows = await page.$$eval('main section', (sections) => sections.map((s) => ({
-      title: s.querySelector('h2')?.textContent ?? '',
-      reason: s.querySelector('.why')?.textContent ?? '',
-      posters: [...s.querySelectorAll('figure')].map((f) => {
-        const img = f.querySelector('img')!;
-        return { src: img.src, width: img.naturalWidth, caption: f.querySelector('figcaption')?.textContent ?? '', hover: f.getAttribute('title') ?? '' };
-      }),
-    })));
+    const rows = await page.$$eval('main section', (sections) =>
+      sections.map((s) => ({
+        title: s.querySelector('h2')?.textContent ?? '',
+        reason: s.querySelector('.why')?.textContent ?? '',
+        posters: [...s.querySelectorAll('figure')].map((f) => {
+          const img = f.querySelector('img')!;
+          return {
+            src: img.src,
+            width: img.naturalWidth,
+            caption: f.querySelector('figcaption')?.textContent ?? '',
+            hover: f.getAttribute('title') ?? '',
+          };
+        }),
+      })),
+    );
     expect(rows.length).toBeGreaterThanOrEqual(3);
     for (const row of rows) {
       expect(row.title.trim()).not.toBe('');
@@ -123,7 +138,7 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     await page.close();
   });
 
-  it('shows UNAUTHENTICATED without a token and FORBIDDEN for another account\'s profile', async () => {
+  it("shows UNAUTHENTICATED without a token and FORBIDDEN for another account's profile", async () => {
     const anonymous = await open(`/preview?profile=${encodeURIComponent(profileId)}`, false);
     expect(await anonymous.getAttribute('body', 'data-state')).toBe('error');
     expect(await anonymous.textContent('#errors')).toMatch(/UNAUTHENTICATED/);
@@ -155,7 +170,7 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     await page.close();
   });
 
-  it('takes the API defaults for parameters left out: the account\'s first profile, WEB, now', async () => {
+  it("takes the API defaults for parameters left out: the account's first profile, WEB, now", async () => {
     const page = await open('/preview');
     expect(await page.getAttribute('body', 'data-state')).toBe('ready');
     expect(await page.inputValue('input[name=profile]')).toBe(profileId);
@@ -170,7 +185,9 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     await page.goto(`${app.url}#token=${encodeURIComponent(token)}`);
     expect(page.url()).not.toContain('token');
     await page.click('.graphiql-execute-button', { timeout: 30_000 });
-    await page.waitForFunction(() => /"requestId"/.test(document.querySelector('.graphiql-response')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => /"requestId"/.test(document.querySelector('.graphiql-response')?.textContent ?? ''), undefined, {
+      timeout: 30_000,
+    });
     const result = (await page.textContent('.graphiql-response')) ?? '';
     expect(result).toContain('"displayTitle"');
     expect(result).not.toContain('"errors"');

@@ -22,17 +22,23 @@ describe('privacy controls', () => {
 
   /** A warm adult profile with impressions and plays, in an account with room for a twin profile to compare with. */
   function warmProfile(skip: number) {
-    return app.world.profiles.filter((p) => !p.isKids
-      && app.world.profiles.filter((q) => q.accountId === p.accountId).length <= 4
-      && app.world.playbacks.filter((e) => e.profileId === p.id).length >= 10
-      && app.world.impressions.some((e) => e.profileId === p.id))[skip];
+    return app.world.profiles.filter(
+      (p) =>
+        !p.isKids &&
+        app.world.profiles.filter((q) => q.accountId === p.accountId).length <= 4 &&
+        app.world.playbacks.filter((e) => e.profileId === p.id).length >= 10 &&
+        app.world.impressions.some((e) => e.profileId === p.id),
+    )[skip];
   }
 
   /** A new profile with the same settings, created through the API: what a cold start looks like for this viewer. */
   async function twin(profileId: string): Promise<string> {
     const [p] = await app.services.store.getProfiles([profileId]);
-    const res = await app.run('mutation($input: NewProfileInput!) { createProfile(input: $input) { id } }',
-      { input: { name: `Twin of ${p!.name}`, isKids: p!.isKids, maturityLimit: p!.maturityLimit, language: p!.language } }, { ownerOf: profileId });
+    const res = await app.run(
+      'mutation($input: NewProfileInput!) { createProfile(input: $input) { id } }',
+      { input: { name: `Twin of ${p!.name}`, isKids: p!.isKids, maturityLimit: p!.maturityLimit, language: p!.language } },
+      { ownerOf: profileId },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.createProfile.id;
   }
@@ -59,12 +65,26 @@ describe('privacy controls', () => {
 
     const after = await summary(profile.id);
     expect(after).toMatchObject({
-      playbackEvents: 0, impressionEvents: 0, titlesWatched: 0, artworkThemeCounters: 0, recentlyShownTitles: 0,
-      tasteVector: 'NONE', firstActivityAt: null, lastActivityAt: null, personalization: true, onboarding: null,
+      playbackEvents: 0,
+      impressionEvents: 0,
+      titlesWatched: 0,
+      artworkThemeCounters: 0,
+      recentlyShownTitles: 0,
+      tasteVector: 'NONE',
+      firstActivityAt: null,
+      lastActivityAt: null,
+      personalization: true,
+      onboarding: null,
     });
     expect(after.historyErasedAt).toBe(new Date(now).toISOString());
-    expect(after.description).toMatch(/^No viewing activity is stored, and no taste vector\. Personalization is on\. History was erased on/);
-    const history = await app.run('query($id: ID!) { profile(id: $id) { viewingHistory(first: 50) { eventId } } }', { id: profile.id }, { ownerOf: profile.id });
+    expect(after.description).toMatch(
+      /^No viewing activity is stored, and no taste vector\. Personalization is on\. History was erased on/,
+    );
+    const history = await app.run(
+      'query($id: ID!) { profile(id: $id) { viewingHistory(first: 50) { eventId } } }',
+      { id: profile.id },
+      { ownerOf: profile.id },
+    );
     expect(history.data.profile.viewingHistory).toEqual([]);
     expect(await app.services.store.getWatchState(profile.id)).toEqual([]);
     expect((await app.services.store.playbacksSince(0)).some((e) => e.profileId === profile.id)).toBe(false);
@@ -79,10 +99,21 @@ describe('privacy controls', () => {
     expect(shape(erasedPage)).not.toEqual(shape(warmPage));
 
     // A late retry of an erased report does not bring it back.
-    const retry = await app.services.playback.record([{ eventId: plays[0].eventId, profileId: profile.id, titleId: plays[0].titleId, progress: plays[0].progress, device: 'TV', occurredAt: new Date(plays[0].occurredAt) }]);
+    const retry = await app.services.playback.record([
+      {
+        eventId: plays[0].eventId,
+        profileId: profile.id,
+        titleId: plays[0].titleId,
+        progress: plays[0].progress,
+        device: 'TV',
+        occurredAt: new Date(plays[0].occurredAt),
+      },
+    ]);
     expect(retry).toMatchObject({ accepted: 0, ignored: 1 });
     // New viewing after the erasure is recorded and personalizes again.
-    const fresh = await app.services.playback.record([{ eventId: 'after-erasure-1', profileId: profile.id, titleId: plays[0].titleId, progress: 0.4, device: 'TV' }]);
+    const fresh = await app.services.playback.record([
+      { eventId: 'after-erasure-1', profileId: profile.id, titleId: plays[0].titleId, progress: 0.4, device: 'TV' },
+    ]);
     expect(fresh).toMatchObject({ accepted: 1, ignored: 0 });
     expect((await summary(profile.id)).tasteVector).toBe('FOLDED_IN');
   });
@@ -101,7 +132,9 @@ describe('privacy controls', () => {
     await app.services.privacy.eraseHistory((await app.services.store.getProfiles([profile.id]))[0]!);
     expect(await artwork()).toBe(artworkBefore - mine);
     // Counted: within the statistics' four weeks of `last`, and within those of the server's clock (what it read at start).
-    const recent = shown.filter((e) => e.titleId === titleId && e.occurredAt > last.occurredAt - 27 * 86_400_000 && e.occurredAt >= now - 28 * 86_400_000).length;
+    const recent = shown.filter(
+      (e) => e.titleId === titleId && e.occurredAt > last.occurredAt - 27 * 86_400_000 && e.occurredAt >= now - 28 * 86_400_000,
+    ).length;
     expect(recent).toBeGreaterThan(0);
     expect(evidence().impressions).toBe(evidenceBefore.impressions - recent);
     expect(plays.length).toBeGreaterThan(0);
@@ -109,8 +142,12 @@ describe('privacy controls', () => {
 
   it('serves the non-personalized page and records nothing while personalization is off, and resumes when it is on', async () => {
     const profile = warmProfile(2);
-    const set = (enabled: boolean) => app.run('mutation($id: ID!, $on: Boolean!) { setPersonalization(profileId: $id, enabled: $on) { id personalization } }',
-      { id: profile.id, on: enabled }, { ownerOf: profile.id });
+    const set = (enabled: boolean) =>
+      app.run(
+        'mutation($id: ID!, $on: Boolean!) { setPersonalization(profileId: $id, enabled: $on) { id personalization } }',
+        { id: profile.id, on: enabled },
+        { ownerOf: profile.id },
+      );
     const warm = await app.services.homepage.homepage(profile.id, TV);
     const stored = await summary(profile.id);
 
@@ -120,19 +157,39 @@ describe('privacy controls', () => {
     expect(sources(off).has('COLLABORATIVE')).toBe(false);
 
     const titleId = app.world.titles[3].id;
-    const play = await app.run('mutation($e: [PlaybackEventInput!]!) { recordPlayback(events: $e) { accepted duplicates ignored } }',
-      { e: [{ eventId: 'opted-out-1', profileId: profile.id, titleId, progress: 0.5, device: 'TV' }] }, { ownerOf: profile.id });
+    const play = await app.run(
+      'mutation($e: [PlaybackEventInput!]!) { recordPlayback(events: $e) { accepted duplicates ignored } }',
+      { e: [{ eventId: 'opted-out-1', profileId: profile.id, titleId, progress: 0.5, device: 'TV' }] },
+      { ownerOf: profile.id },
+    );
     expect(play).toEqual({ data: { recordPlayback: { accepted: 0, duplicates: 0, ignored: 1 } } });
     const item = off.rows[0].items[0];
-    const imp = await app.services.impressions.record([{ eventId: 'opted-out-i1', profileId: profile.id, titleId: item.titleId, artworkId: item.artworkId, requestId: off.requestId, rowIndex: 0, position: 0, device: 'TV' }]);
+    const imp = await app.services.impressions.record([
+      {
+        eventId: 'opted-out-i1',
+        profileId: profile.id,
+        titleId: item.titleId,
+        artworkId: item.artworkId,
+        requestId: off.requestId,
+        rowIndex: 0,
+        position: 0,
+        device: 'TV',
+      },
+    ]);
     expect(imp).toMatchObject({ accepted: 0, ignored: 1 });
     // Stored history is kept, untouched, while off.
     const whileOff = await summary(profile.id);
-    expect(whileOff).toMatchObject({ personalization: false, playbackEvents: stored.playbackEvents, impressionEvents: stored.impressionEvents });
+    expect(whileOff).toMatchObject({
+      personalization: false,
+      playbackEvents: stored.playbackEvents,
+      impressionEvents: stored.impressionEvents,
+    });
     expect(whileOff.description).toContain('Personalization is off: nothing new is recorded');
 
     expect((await set(true)).data.setPersonalization.personalization).toBe(true);
     expect(shape(await app.services.homepage.homepage(profile.id, TV))).toEqual(shape(warm));
-    expect(await app.services.playback.record([{ eventId: 'opted-in-1', profileId: profile.id, titleId, progress: 0.5, device: 'TV' }])).toMatchObject({ accepted: 1, ignored: 0 });
+    expect(
+      await app.services.playback.record([{ eventId: 'opted-in-1', profileId: profile.id, titleId, progress: 0.5, device: 'TV' }]),
+    ).toMatchObject({ accepted: 1, ignored: 0 });
   });
 });

@@ -7,24 +7,39 @@ const TV = { device: 'TV' as const, localTime: '2026-11-27T20:00' };
 /** Profiles: created and changed through the API, each with its own homepage and its maturity limit everywhere. */
 describe('profiles', () => {
   let app: AppHarness;
-  let now = Date.now();
+  const now = Date.now();
   beforeAll(async () => (app = await startHarness({ clock: () => now, cacheSeconds: 60 })), 120_000);
   afterAll(() => app.close());
 
-  const create = (input: Record<string, unknown>, as = 'a1') => app.run(
-    'mutation($input: NewProfileInput!) { createProfile(input: $input) { id name isKids maturityLimit language personalization onboarding { genres } } }', { input }, { as });
-  const update = (profileId: string, input: Record<string, unknown>) => app.run(
-    'mutation($id: ID!, $input: ProfileUpdateInput!) { updateProfile(profileId: $id, input: $input) { id name isKids maturityLimit language } }', { id: profileId, input }, { ownerOf: profileId });
+  const create = (input: Record<string, unknown>, as = 'a1') =>
+    app.run(
+      'mutation($input: NewProfileInput!) { createProfile(input: $input) { id name isKids maturityLimit language personalization onboarding { genres } } }',
+      { input },
+      { as },
+    );
+  const update = (profileId: string, input: Record<string, unknown>) =>
+    app.run(
+      'mutation($id: ID!, $input: ProfileUpdateInput!) { updateProfile(profileId: $id, input: $input) { id name isKids maturityLimit language } }',
+      { id: profileId, input },
+      { ownerOf: profileId },
+    );
   const tiers = (page: HomepageResult) => page.rows.flatMap((r) => r.items.map((i) => app.services.catalog.get(i.titleId)!.maturityTier));
   /** An account of the small world with room for two more profiles. */
   const roomy = () => app.world.accounts.find((a) => app.world.profiles.filter((p) => p.accountId === a.id).length <= 3)!;
 
-  it('creates a profile in the caller\'s account with defaults, and validates every field', async () => {
+  it("creates a profile in the caller's account with defaults, and validates every field", async () => {
     const account = roomy();
     const first = app.world.profiles.find((p) => p.accountId === account.id)!;
     const made = await create({ name: '  Robin ' }, account.id);
     expect(made.errors).toBeUndefined();
-    expect(made.data.createProfile).toMatchObject({ name: 'Robin', isKids: false, maturityLimit: 'ADULTS', language: first.language, personalization: true, onboarding: null });
+    expect(made.data.createProfile).toMatchObject({
+      name: 'Robin',
+      isKids: false,
+      maturityLimit: 'ADULTS',
+      language: first.language,
+      personalization: true,
+      onboarding: null,
+    });
     expect(made.data.createProfile.id).toMatch(new RegExp(`^${account.id}-p[0-9a-f]{8}$`));
     expect((await app.services.store.getProfiles([made.data.createProfile.id]))[0]?.accountId).toBe(account.id);
 
@@ -51,7 +66,9 @@ describe('profiles', () => {
   });
 
   it('updates name, kids flag, maturity limit and language, and the next homepage applies the limit', async () => {
-    const adult = app.world.profiles.find((p) => !p.isKids && p.maturityLimit === 'ADULTS' && app.world.playbacks.some((e) => e.profileId === p.id))!;
+    const adult = app.world.profiles.find(
+      (p) => !p.isKids && p.maturityLimit === 'ADULTS' && app.world.playbacks.some((e) => e.profileId === p.id),
+    )!;
     const before = await app.services.homepage.homepage(adult.id, TV);
     expect(tiers(before)).toContain('ADULTS');
 
@@ -69,19 +86,29 @@ describe('profiles', () => {
 
     // similarTitles with the profile applies it too.
     const adultTitle = app.world.titles.find((t) => t.maturityTier === 'ADULTS')!;
-    const similar = await app.run('query($t: ID!, $p: ID) { similarTitles(titleId: $t, profileId: $p, limit: 50) { title { maturityTier } } }',
-      { t: adultTitle.id, p: adult.id }, { ownerOf: adult.id });
+    const similar = await app.run(
+      'query($t: ID!, $p: ID) { similarTitles(titleId: $t, profileId: $p, limit: 50) { title { maturityTier } } }',
+      { t: adultTitle.id, p: adult.id },
+      { ownerOf: adult.id },
+    );
     expect(similar.errors).toBeUndefined();
     for (const s of similar.data.similarTitles) expect(allowedFor('OLDER_KIDS', s.title.maturityTier)).toBe(true);
 
     // Making it a kids profile keeps a kids' limit; an adult limit on a kids profile is refused.
     expect((await update(adult.id, { isKids: true })).data.updateProfile).toMatchObject({ isKids: true, maturityLimit: 'OLDER_KIDS' });
-    expect((await update(adult.id, { maturityLimit: 'TEENS' })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.maturityLimit' });
+    expect((await update(adult.id, { maturityLimit: 'TEENS' })).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.maturityLimit',
+    });
     expect((await update(adult.id, { name: '' })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
-    expect((await app.services.store.getProfiles([adult.id]))[0]).toMatchObject({ isKids: true, maturityLimit: 'OLDER_KIDS', name: 'Renamed' });
+    expect((await app.services.store.getProfiles([adult.id]))[0]).toMatchObject({
+      isKids: true,
+      maturityLimit: 'OLDER_KIDS',
+      name: 'Renamed',
+    });
   });
 
-  it('keeps every title of a kids profile\'s homepage, on every device, within its limit', async () => {
+  it("keeps every title of a kids profile's homepage, on every device, within its limit", async () => {
     const kids = app.world.profiles.filter((p) => p.isKids).slice(0, 5);
     for (const kid of kids) {
       for (const device of ['TV', 'PHONE'] as const) {

@@ -14,8 +14,12 @@ function headerOf(example: string): { name: string; prefix: string; principal: T
   const m = HEADER_LINE.exec(example);
   if (!m) throw new Error(`example does not say which header to send:\n${example}`);
   const [, header, , role, subject] = m;
-  const principal: TokenPrincipal = role === 'account' ? { kind: 'account', accountId: subject }
-    : role === 'partner' ? { kind: 'partner', partner: subject } : { kind: 'admin', name: subject };
+  const principal: TokenPrincipal =
+    role === 'account'
+      ? { kind: 'account', accountId: subject }
+      : role === 'partner'
+        ? { kind: 'partner', partner: subject }
+        : { kind: 'admin', name: subject };
   return header === 'X-API-Key:' ? { name: 'x-api-key', prefix: '', principal } : { name: 'authorization', prefix: 'Bearer ', principal };
 }
 
@@ -26,7 +30,16 @@ describe('README examples', () => {
 
   it('finds the examples', () => expect(EXAMPLES.length).toBeGreaterThanOrEqual(6));
 
-  it.each(EXAMPLES.map((q, i) => [i, q.split('\n').find((l) => l.trim() && !l.trim().startsWith('#'))!.trim(), q]))('example %i (%s) runs without errors', async (_i, _first, query) => {
+  it.each(
+    EXAMPLES.map((q, i) => [
+      i,
+      q
+        .split('\n')
+        .find((l) => l.trim() && !l.trim().startsWith('#'))!
+        .trim(),
+      q,
+    ]),
+  )('example %i (%s) runs without errors', async (_i, _first, query) => {
     const header = headerOf(query as string);
     const headers = { [header.name]: `${header.prefix}${await app.auth.sign(header.principal, 600)}` };
     const { data, errors } = await app.run(query as string, undefined, { headers });

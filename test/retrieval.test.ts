@@ -71,14 +71,25 @@ describe('HNSW over trained ALS vectors', () => {
   it('answers identically after the model bundle is written and read back', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bundle-'));
     const manifest = {
-      version: '20261126T000000Z-test', createdAt: '', dataHash: 'x', catalogFingerprint: 'x', trainedUntil: 0, als: { ...DEFAULT_ALS, iterations: 8 }, feedback: DEFAULT_FEEDBACK,
-      counts: { titles: v.titleIds.length, profiles: v.profileIds.length, interactions: 0 }, seconds: { als: 0, hnsw: 0 },
+      version: '20261126T000000Z-test',
+      createdAt: '',
+      dataHash: 'x',
+      catalogFingerprint: 'x',
+      trainedUntil: 0,
+      als: { ...DEFAULT_ALS, iterations: 8 },
+      feedback: DEFAULT_FEEDBACK,
+      counts: { titles: v.titleIds.length, profiles: v.profileIds.length, interactions: 0 },
+      seconds: { als: 0, hnsw: 0 },
     };
     const spec = fitFeatureSpec(new Float32Array(FEATURE_COUNT), 1);
     const written = await writeBundle(dir, {
       manifest: { ...manifest, ranker: { featureSpec: spec.version } as BundleManifest['ranker'] },
       ranker: { onnx: exportOnnx(MultiTaskModel.init({ inputDim: FEATURE_COUNT, ...DEFAULT_SHAPE }, 1)), spec },
-      titleIds: v.titleIds, titleVectors: v.factors.colFactors, profileIds: v.profileIds, profileVectors: v.factors.rowFactors, index: hnsw,
+      titleIds: v.titleIds,
+      titleVectors: v.factors.colFactors,
+      profileIds: v.profileIds,
+      profileVectors: v.factors.rowFactors,
+      index: hnsw,
     });
     const back = await readBundle(written);
     expect(back.titleVectors).toEqual(v.factors.colFactors);
@@ -94,10 +105,21 @@ describe('collaborative model', () => {
     const k = 4;
     const model = new CollaborativeModel({
       manifest: { trainedUntil: 0, als: { ...DEFAULT_ALS, factors: k }, feedback: DEFAULT_FEEDBACK },
-      titleIds: ['a', 'b'], titleVectors: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]), profileIds: [], profileVectors: new Float32Array(0),
+      titleIds: ['a', 'b'],
+      titleVectors: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]),
+      profileIds: [],
+      profileVectors: new Float32Array(0),
       index: HnswIndex.build(Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]), k),
     });
-    const watch = (titleId: string, lastAt: number) => ({ profileId: 'p', titleId, progress: 1, plays: 1, firstAt: lastAt, lastAt, completed: true });
+    const watch = (titleId: string, lastAt: number) => ({
+      profileId: 'p',
+      titleId,
+      progress: 1,
+      plays: 1,
+      firstAt: lastAt,
+      lastAt,
+      completed: true,
+    });
     expect(model.vectorFor('p', [watch('new-title', 10)])).toBeNull();
     const v = model.vectorFor('p', [watch('a', 10)])!;
     expect(model.nearest(v, 1, () => true)[0].titleId).toBe('a');

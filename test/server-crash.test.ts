@@ -37,8 +37,9 @@ describe('durability of the embedded store (real server process)', () => {
     expect(server.output()).not.toMatch(/generating/);
     expect(await fs.readFile(secretFile, 'utf8')).toBe(secret); // tokens issued before the restart stay valid
     const history = await server.gql(HISTORY, { id: profileId });
-    expect(history.data.profile.viewingHistory.filter((e: any) => e.eventId === 'crash-1'))
-      .toEqual([{ eventId: 'crash-1', progress: 0.42, title: { id: 't7' } }]);
+    expect(history.data.profile.viewingHistory.filter((e: any) => e.eventId === 'crash-1')).toEqual([
+      { eventId: 'crash-1', progress: 0.42, title: { id: 't7' } },
+    ]);
     expect((await server.gql(RECORD, { events: [event] })).data.recordPlayback).toEqual({ accepted: 0, duplicates: 1 });
     const again = await server.gql(HISTORY, { id: profileId });
     expect(again.data.profile.viewingHistory.filter((e: any) => e.eventId === 'crash-1')).toHaveLength(1);

@@ -14,10 +14,20 @@ const ADD = `mutation($input: NewTitleInput!) { addTitle(input: $input) { id nam
 /** A new title that shares an existing one's director, lead actors, genres and country. */
 function lookalike(of: Title, externalId: string) {
   return {
-    externalId, name: `${of.name}: The Return`, kind: of.kind, genres: of.genres.slice(0, 2), tags: of.tags.slice(0, 1),
-    cast: [...of.cast.slice(0, 2).map((p) => p.name), 'Someone New'], directors: of.directors.map((p) => p.name),
-    country: of.country, language: of.language, releaseYear: 2026, maturityRating: of.maturityRating,
-    maturityTier: of.maturityTier, runtimeMinutes: of.runtimeMinutes, seasons: of.seasons,
+    externalId,
+    name: `${of.name}: The Return`,
+    kind: of.kind,
+    genres: of.genres.slice(0, 2),
+    tags: of.tags.slice(0, 1),
+    cast: [...of.cast.slice(0, 2).map((p) => p.name), 'Someone New'],
+    directors: of.directors.map((p) => p.name),
+    country: of.country,
+    language: of.language,
+    releaseYear: 2026,
+    maturityRating: of.maturityRating,
+    maturityTier: of.maturityTier,
+    runtimeMinutes: of.runtimeMinutes,
+    seasons: of.seasons,
   };
 }
 
@@ -45,7 +55,7 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
     for (const s of similar) expect(s.reason).toMatch(/^(Same director|Shared|Watched together|Both)/);
   });
 
-  it('applies a kids profile\'s maturity limit', async () => {
+  it("applies a kids profile's maturity limit", async () => {
     const kid = app.world.profiles.find((p) => p.maturityLimit === 'LITTLE_KIDS')!;
     const family = app.world.titles.find((t) => t.maturityTier === 'LITTLE_KIDS')!;
     const res = await app.run(SIMILAR, { id: family.id, limit: 50, profileId: kid.id }, { ownerOf: kid.id });
@@ -57,7 +67,10 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
   });
 
   it('rejects a bad limit or an unknown profile', async () => {
-    expect((await app.run(SIMILAR, { id: anchor().id, limit: 51 })).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
+    expect((await app.run(SIMILAR, { id: anchor().id, limit: 51 })).errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'limit',
+    });
     expect((await app.run(SIMILAR, { id: anchor().id, profileId: 'nobody' })).errors![0].extensions.code).toBe('NOT_FOUND');
   });
 
@@ -91,9 +104,24 @@ describe.each(stores)('similarTitles and addTitle through GraphQL on the %s stor
   });
 
   it.each([
-    ['a missing name', (i: Record<string, unknown>) => { delete i.name; }],
-    ['an unknown kind', (i: Record<string, unknown>) => { i.kind = 'PODCAST'; }],
-    ['an unknown maturity tier', (i: Record<string, unknown>) => { i.maturityTier = 'GROWNUPS'; }],
+    [
+      'a missing name',
+      (i: Record<string, unknown>) => {
+        delete i.name;
+      },
+    ],
+    [
+      'an unknown kind',
+      (i: Record<string, unknown>) => {
+        i.kind = 'PODCAST';
+      },
+    ],
+    [
+      'an unknown maturity tier',
+      (i: Record<string, unknown>) => {
+        i.maturityTier = 'GROWNUPS';
+      },
+    ],
   ])('rejects %s at the schema with BAD_USER_INPUT', async (_what, spoil) => {
     const input: Record<string, unknown> = lookalike(anchor(), 'bad-2');
     spoil(input);

@@ -5,14 +5,31 @@ import { similarityReason } from '../src/similarity/similarity-reason';
 import { smallWorld } from './support/app-harness';
 
 const base: Title = {
-  id: 'x', name: 'X', kind: 'SERIES', description: '', genres: ['Dramas'], tags: [], cast: [], directors: [],
-  country: 'US', language: 'en', releaseYear: 2018, maturityRating: 'TV-MA', maturityTier: 'ADULTS',
-  runtimeMinutes: 45, seasons: 1, criticScore: null, addedAt: 0, artwork: [],
+  id: 'x',
+  name: 'X',
+  kind: 'SERIES',
+  description: '',
+  genres: ['Dramas'],
+  tags: [],
+  cast: [],
+  directors: [],
+  country: 'US',
+  language: 'en',
+  releaseYear: 2018,
+  maturityRating: 'TV-MA',
+  maturityTier: 'ADULTS',
+  runtimeMinutes: 45,
+  seasons: 1,
+  criticScore: null,
+  addedAt: 0,
+  artwork: [],
 };
 const t = (id: string, extra: Partial<Title>): Title => ({ ...base, id, name: id.toUpperCase(), ...extra });
 
 /** Forty filler titles so that "Dramas" and "US" are common and "Korean TV Shows" is rare. */
-const filler = Array.from({ length: 40 }, (_, i) => t(`f${i}`, { genres: ['Dramas', i % 2 ? 'Comedies' : 'Thrillers'], releaseYear: 1990 + i }));
+const filler = Array.from({ length: 40 }, (_, i) =>
+  t(`f${i}`, { genres: ['Dramas', i % 2 ? 'Comedies' : 'Thrillers'], releaseYear: 1990 + i }),
+);
 
 describe('metadata similarity', () => {
   it('weighs a shared rare feature above a shared common one', () => {
@@ -24,7 +41,7 @@ describe('metadata similarity', () => {
     expect(sims.get(index.positionOf('b')!)!).toBeGreaterThan(sims.get(index.positionOf('c')!)!);
   });
 
-  it('keeps kids\' shows away from adult dramas with the same metadata', () => {
+  it("keeps kids' shows away from adult dramas with the same metadata", () => {
     const anchor = t('a', { genres: ['Korean TV Shows'], country: 'KR', language: 'ko' });
     const adult = t('b', { genres: ['Korean TV Shows'], country: 'KR', language: 'ko' });
     const kids = t('k', { genres: ['Korean TV Shows'], country: 'KR', language: 'ko', maturityTier: 'LITTLE_KIDS' });

@@ -24,14 +24,24 @@ async function answers(store: Store, titleIds: string[], profileIds: string[], a
   }
   const people = [...new Set((await store.getTitles(titleIds)).flatMap((t) => t!.cast.map((p) => p.id)))];
   return {
-    titles: await store.listTitles(), someTitles: await store.getTitles([...titleIds, 'missing']),
-    people: await store.getPeople(people), genres: await store.listGenres(), pages, count: await store.countProfiles(),
-    profiles: await store.getProfiles(profileIds), accounts: await Promise.all(accountIds.map((a) => store.getAccount(a))),
+    titles: await store.listTitles(),
+    someTitles: await store.getTitles([...titleIds, 'missing']),
+    people: await store.getPeople(people),
+    genres: await store.listGenres(),
+    pages,
+    count: await store.countProfiles(),
+    profiles: await store.getProfiles(profileIds),
+    accounts: await Promise.all(accountIds.map((a) => store.getAccount(a))),
     households: await Promise.all(accountIds.map((a) => store.profilesOfAccount(a))),
     watch: await Promise.all(profileIds.map((p) => store.getWatchState(p))),
     history: await Promise.all(profileIds.map((p) => store.viewingHistory(p, 25))),
-    plays: await store.playsSince(since), playbacks: await store.playbacksSince(since), impressions: await store.impressionsSince(since),
-    allPlaybacks: await store.playbacksSince(0), watchStates: await store.listWatchStates(), latest: await store.latestPlaybackAt(), similar,
+    plays: await store.playsSince(since),
+    playbacks: await store.playbacksSince(since),
+    impressions: await store.impressionsSince(since),
+    allPlaybacks: await store.playbacksSince(0),
+    watchStates: await store.listWatchStates(),
+    latest: await store.latestPlaybackAt(),
+    similar,
     artwork: await store.artworkStats((await store.listTitles()).map((t) => t.id)),
     themes: await Promise.all(profileIds.map((p) => store.themeStats(p))),
   };
@@ -73,17 +83,53 @@ describeNeo4j('the embedded and Neo4j stores on the same data', () => {
   it('give identical answers after the same writes', async () => {
     const at = data.manifest.end;
     const events: PlaybackEvent[] = profileIds.flatMap((p, i) => [
-      { eventId: `w-${i}-a`, profileId: p, titleId: titleIds[i % titleIds.length], occurredAt: at + i * 1000, progress: 0.3, device: 'PHONE', sessionId: 's' },
-      { eventId: `w-${i}-b`, profileId: p, titleId: titleIds[i % titleIds.length], occurredAt: at - 5000, progress: 0.95, device: 'TV', sessionId: null },
+      {
+        eventId: `w-${i}-a`,
+        profileId: p,
+        titleId: titleIds[i % titleIds.length],
+        occurredAt: at + i * 1000,
+        progress: 0.3,
+        device: 'PHONE',
+        sessionId: 's',
+      },
+      {
+        eventId: `w-${i}-b`,
+        profileId: p,
+        titleId: titleIds[i % titleIds.length],
+        occurredAt: at - 5000,
+        progress: 0.95,
+        device: 'TV',
+        sessionId: null,
+      },
     ]);
-    const newTitle = { ...data.titles[0], id: 'zz-new', name: 'Brand New', artwork: [{ id: 'zz-new-a1', titleId: 'zz-new', theme: 'DARK' as const }] };
-    const edges = [{ from: 'zz-new', to: titleIds[1], score: 0.77, basis: ['genre:Drama'] }, { from: titleIds[1], to: 'zz-new', score: 0.77, basis: ['genre:Drama'] }];
+    const newTitle = {
+      ...data.titles[0],
+      id: 'zz-new',
+      name: 'Brand New',
+      artwork: [{ id: 'zz-new-a1', titleId: 'zz-new', theme: 'DARK' as const }],
+    };
+    const edges = [
+      { from: 'zz-new', to: titleIds[1], score: 0.77, basis: ['genre:Drama'] },
+      { from: titleIds[1], to: 'zz-new', score: 0.77, basis: ['genre:Drama'] },
+    ];
     // Impressions at the same moment (ties by eventId) and ones older than `since`, arriving last.
-    const shown: ImpressionEvent[] = profileIds.flatMap((p, i) => [at, since - 1, since].map((occurredAt, k) => ({
-      ...data.impressions[i], eventId: `w-imp-${i}-${k}`, profileId: p, occurredAt, sessionId: k === 1 ? null : `ws-${i}`,
-    })));
+    const shown: ImpressionEvent[] = profileIds.flatMap((p, i) =>
+      [at, since - 1, since].map((occurredAt, k) => ({
+        ...data.impressions[i],
+        eventId: `w-imp-${i}-${k}`,
+        profileId: p,
+        occurredAt,
+        sessionId: k === 1 ? null : `ws-${i}`,
+      })),
+    );
     // Plays of the shown titles within the hour after the newest impressions: the bandit credits them.
-    const clicks: PlaybackEvent[] = profileIds.map((p, i) => ({ ...events[0], eventId: `w-${i}-c`, profileId: p, titleId: data.impressions[i].titleId, occurredAt: at + 600_000 }));
+    const clicks: PlaybackEvent[] = profileIds.map((p, i) => ({
+      ...events[0],
+      eventId: `w-${i}-c`,
+      profileId: p,
+      titleId: data.impressions[i].titleId,
+      occurredAt: at + 600_000,
+    }));
     for (const store of [embedded, neo4j]) {
       expect(await store.recordPlayback([...events, events[0]])).toMatchObject({ accepted: events.length, duplicates: 1 });
       expect(await store.recordImpressions(shown)).toMatchObject({ accepted: shown.length, duplicates: 0 });

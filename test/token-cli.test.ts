@@ -26,7 +26,10 @@ describe('npm run token', () => {
     const { secret, developmentFile } = await resolveAuthSecret({ DATA_DIR: dataDir });
     expect(developmentFile).toBe(file);
     expect(await verifyToken(secretKey(secret), issued.token, now)).toEqual({ kind: 'account', accountId: 'a1' });
-    const access = await new Authenticator({ secret, anonymousCatalog: false }, () => now).access({ authorization: `Bearer ${issued.token}` }, { getProfiles: async () => [] });
+    const access = await new Authenticator({ secret, anonymousCatalog: false }, () => now).access(
+      { authorization: `Bearer ${issued.token}` },
+      { getProfiles: async () => [] },
+    );
     expect(access.accountId()).toBe('a1');
     // The secret is kept: a second token verifies with the first one's secret.
     const again = await issueToken(['--admin', 'catalog'], { DATA_DIR: dataDir }, now);
@@ -48,7 +51,9 @@ describe('npm run token', () => {
     const short = await issueToken(['--account', 'a1', '--expires', '12h'], { DATA_DIR: dataDir }, now);
     expect(short.expiresAt.getTime()).toBe(now + 12 * 3600 * 1000);
     const { secret } = await resolveAuthSecret({ DATA_DIR: dataDir });
-    await expect(verifyToken(secretKey(secret), short.token, now + 13 * 3600 * 1000)).rejects.toThrow(new InvalidTokenError('the token has expired'));
+    await expect(verifyToken(secretKey(secret), short.token, now + 13 * 3600 * 1000)).rejects.toThrow(
+      new InvalidTokenError('the token has expired'),
+    );
   });
 
   it.each([
@@ -65,7 +70,9 @@ describe('npm run token', () => {
   });
 
   it('refuses an AUTH_SECRET shorter than 32 characters without printing it', async () => {
-    await expect(issueToken(['--account', 'a1'], { DATA_DIR: dataDir, AUTH_SECRET: 'hunter2' })).rejects.toThrow(/AUTH_SECRET=<7 characters, not shown>: must be at least 32 characters/);
+    await expect(issueToken(['--account', 'a1'], { DATA_DIR: dataDir, AUTH_SECRET: 'hunter2' })).rejects.toThrow(
+      /AUTH_SECRET=<7 characters, not shown>: must be at least 32 characters/,
+    );
     await expect(issueToken(['--account', 'a1'], { DATA_DIR: dataDir, AUTH_SECRET: 'hunter2' })).rejects.not.toThrow(/hunter2/);
   });
 });
@@ -79,6 +86,9 @@ describe('credentials in headers', () => {
     [{ authorization: 'Token abc' }, { kind: 'unreadable', reason: 'the Authorization header must be "Bearer <token>"' }],
     [{ authorization: 'Bearer a b' }, { kind: 'unreadable', reason: 'the Authorization header must be "Bearer <token>"' }],
     [{ 'x-api-key': ['a', 'b'] }, { kind: 'unreadable', reason: 'send one Authorization or X-API-Key header, not several' }],
-    [{ authorization: 'Bearer a', 'x-api-key': 'b' }, { kind: 'unreadable', reason: 'send either an Authorization or an X-API-Key header, not both' }],
+    [
+      { authorization: 'Bearer a', 'x-api-key': 'b' },
+      { kind: 'unreadable', reason: 'send either an Authorization or an X-API-Key header, not both' },
+    ],
   ])('%j → %j', (headers, credential) => expect(credentialOf(headers)).toEqual(credential));
 });

@@ -45,7 +45,9 @@ describe('training/serving parity of ranker features', () => {
     await graph.bulkLoad({ ...world, playbacks: [], impressions: [] }, edges);
     const similarity = new SimilarityService({ store: graph, catalog: new CatalogIndex(world.titles, new Map()) });
     rows = await impressionRows(world, {
-      windowStart, maxRequests: 1_000_000, seed: 1,
+      windowStart,
+      maxRequests: 1_000_000,
+      seed: 1,
       models: { collaborative: new CollaborativeModel(before), neighbours: similarity.neighbours },
     });
     await graph.close();
@@ -68,8 +70,11 @@ describe('training/serving parity of ranker features', () => {
   /** Rows early, midway and late in the window, whose titles the candidate stage proposed. */
   function pickRows(): number[] {
     const col = (name: string) => FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number]);
-    const proposed = [...rows.at.keys()].filter((i) => rows.rows[i * FEATURE_COUNT + col('source_collaborative')] === 1
-      && rows.rows[i * FEATURE_COUNT + col('cross_content_similarity')] > 0);
+    const proposed = [...rows.at.keys()].filter(
+      (i) =>
+        rows.rows[i * FEATURE_COUNT + col('source_collaborative')] === 1 &&
+        rows.rows[i * FEATURE_COUNT + col('cross_content_similarity')] > 0,
+    );
     return [proposed[5], proposed[Math.floor(proposed.length / 2)], proposed[proposed.length - 5]];
   }
 
@@ -101,9 +106,14 @@ describe('training/serving parity of ranker features', () => {
       const impression = world.impressions.find((e) => e.profileId === profile.id && e.titleId === rows.titleIds[i] && e.occurredAt >= at)!;
       // The server's store: exactly what was logged before the request.
       const store = await EmbeddedStore.open(path.join(dir, `at-${k}`));
-      await store.bulkLoad({
-        ...world, playbacks: world.playbacks.filter((e) => e.occurredAt < at), impressions: world.impressions.filter((e) => e.occurredAt < at),
-      }, edges);
+      await store.bulkLoad(
+        {
+          ...world,
+          playbacks: world.playbacks.filter((e) => e.occurredAt < at),
+          impressions: world.impressions.filter((e) => e.occurredAt < at),
+        },
+        edges,
+      );
       const services = await createServices(store, bundle, { clock: () => at });
       try {
         const localTime = new Date(at + account.utcOffsetMinutes * 60_000).toISOString().slice(0, 19);
@@ -111,9 +121,16 @@ describe('training/serving parity of ranker features', () => {
         const models = services.models.now;
         const candidates = await models.retrieval.generate(req);
         const title = candidates.find((c) => c.title.id === rows.titleIds[i])!.title;
-        const served = await services.features.rows(req, candidates, { collaborative: models.collaborative, neighbours: services.similarity.neighbours }, [title]);
+        const served = await services.features.rows(
+          req,
+          candidates,
+          { collaborative: models.collaborative, neighbours: services.similarity.neighbours },
+          [title],
+        );
         const trained = rows.rows.slice(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
-        expect(Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, served[j]]))).toEqual(Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, trained[j]])));
+        expect(Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, served[j]]))).toEqual(
+          Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, trained[j]])),
+        );
       } finally {
         await services.close();
         await store.close();

@@ -4,7 +4,16 @@ import { readSimilarity, readDataset, datasetExists, writeDataset } from '../dat
 import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
 import type { LoadProgress, Person, ProfilePage, Store } from '../store';
-import type { ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title } from '../../src/domain/types';
+import type {
+  ErasedHistory,
+  ImpressionEvent,
+  MaturityTier,
+  PlaybackEvent,
+  Profile,
+  RecordOutcome,
+  SimilarEdge,
+  Title,
+} from '../../src/domain/types';
 import { Journal } from './journal';
 import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';
@@ -180,7 +189,8 @@ export class EmbeddedStore implements Store {
     await this.serially(async () => {
       if (!this.state.accounts.has(profile.accountId)) throw new UnknownProfileError(profile.accountId);
       if (this.state.profiles.has(profile.id)) throw new DuplicateProfileError(profile.id);
-      if ((await this.profilesOfAccount(profile.accountId)).length >= maxPerAccount) throw new ProfileLimitError(profile.accountId, maxPerAccount);
+      if ((await this.profilesOfAccount(profile.accountId)).length >= maxPerAccount)
+        throw new ProfileLimitError(profile.accountId, maxPerAccount);
       await this.commit({ op: 'profile', profile });
     });
   }
@@ -224,7 +234,11 @@ export class EmbeddedStore implements Store {
         const keep = (e: { profileId: string }) => !erased.has(e.profileId);
         if (!data.playbacks.every(keep) || !data.impressions.every(keep)) {
           const similarity = await readSimilarity(snapshot);
-          await writeDataset(snapshot, { ...data, playbacks: data.playbacks.filter(keep), impressions: data.impressions.filter(keep) }, { similarity });
+          await writeDataset(
+            snapshot,
+            { ...data, playbacks: data.playbacks.filter(keep), impressions: data.impressions.filter(keep) },
+            { similarity },
+          );
         }
       }
       await journal.rewrite((current) => purgeErased(current as JournalRecord[]));
@@ -258,7 +272,9 @@ export class EmbeddedStore implements Store {
    * event that is on disk (and if that write failed, this call writes it itself).
    */
   private async record<E extends { eventId: string }>(
-    events: readonly E[], seen: Set<string>, toRecord: (fresh: E[]) => JournalRecord,
+    events: readonly E[],
+    seen: Set<string>,
+    toRecord: (fresh: E[]) => JournalRecord,
   ): Promise<RecordOutcome> {
     for (;;) {
       const waits = new Set(events.map((e) => this.inflight.get(e.eventId)).filter((w) => w !== undefined));

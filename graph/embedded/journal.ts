@@ -23,7 +23,11 @@ export class Journal {
   /** Resolved except while a rewrite runs; batches wait for it before writing. */
   private gate: Promise<void> = Promise.resolve();
 
-  private constructor(private handle: FileHandle, readonly file: string, private goodBytes: number) {}
+  private constructor(
+    private handle: FileHandle,
+    readonly file: string,
+    private goodBytes: number,
+  ) {}
 
   /**
    * Opens the journal for appending and returns the records already in it. A torn last line
@@ -61,7 +65,7 @@ export class Journal {
       try {
         records.push(JSON.parse(line));
       } catch (err) {
-        throw new Error(`Journal ${file} is damaged at line ${i + 1}: ${(err as Error).message}`);
+        throw new Error(`Journal ${file} is damaged at line ${i + 1}: ${(err as Error).message}`, { cause: err });
       }
     });
     return { text, records, torn };
@@ -125,7 +129,9 @@ export class Journal {
       await this.writing;
       if (this.failure) throw this.failure;
       const { records } = await Journal.read(this.file);
-      const text = transform(records).map((r) => `${JSON.stringify(r)}\n`).join('');
+      const text = transform(records)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join('');
       const tmp = `${this.file}.rewrite`;
       await fs.writeFile(tmp, text);
       await syncPath(tmp);

@@ -2,7 +2,19 @@ import type { Dataset } from '../../src/domain/dataset';
 import { ArtworkLedger } from '../artwork-stats';
 import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../../src/domain/watch-state';
-import { allowedFor, type Account, type ErasedHistory, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type SimilarEdge, type StoredProfileData, type Title, type WatchState } from '../../src/domain/types';
+import {
+  allowedFor,
+  type Account,
+  type ErasedHistory,
+  type ImpressionEvent,
+  type MaturityTier,
+  type PlaybackEvent,
+  type Profile,
+  type SimilarEdge,
+  type StoredProfileData,
+  type Title,
+  type WatchState,
+} from '../../src/domain/types';
 import { TimeOrderedLog } from './time-ordered-log';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -164,12 +176,18 @@ export class MemoryState {
     return this.playbacks.since(since).map((e) => {
       const profile = this.profiles.get(e.profileId);
       const country = profile ? this.accounts.get(profile.accountId)?.country : undefined;
-      return { eventId: e.eventId, titleId: e.titleId, profileId: e.profileId, country: country ?? 'XX', kids: profile?.isKids ?? false, occurredAt: e.occurredAt };
+      return {
+        eventId: e.eventId,
+        titleId: e.titleId,
+        profileId: e.profileId,
+        country: country ?? 'XX',
+        kids: profile?.isKids ?? false,
+        occurredAt: e.occurredAt,
+      };
     });
   }
 
   allWatchStates(): WatchState[] {
-    return [...this.watch.keys()].sort().flatMap((p) =>
-      [...this.watch.get(p)!.values()].sort((a, b) => (a.titleId < b.titleId ? -1 : 1)));
+    return [...this.watch.keys()].sort().flatMap((p) => [...this.watch.get(p)!.values()].sort((a, b) => (a.titleId < b.titleId ? -1 : 1)));
   }
 }

@@ -4,8 +4,7 @@ export interface TimedEvent {
   occurredAt: number;
 }
 
-const before = (a: TimedEvent, b: TimedEvent) =>
-  a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.eventId < b.eventId);
+const before = (a: TimedEvent, b: TimedEvent) => a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.eventId < b.eventId);
 
 /**
  * Events kept oldest first (ties by eventId) so "everything since t" is a binary search and a

@@ -65,7 +65,8 @@ function build({ log = defaultLog } = {}) {
     let pending = '';
     let downloads = 0;
     const onLine = (raw) => {
-      const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trimEnd(); // Maven 3.8 colours even with -B
+      // eslint-disable-next-line no-control-regex -- Maven 3.8 colours its output even with -B: strip the escape codes.
+      const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
       if (!line) return;
       tail.push(line);
       if (tail.length > 60) tail.shift();

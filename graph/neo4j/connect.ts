@@ -30,7 +30,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * starts the API and the database together), and logging each failed attempt.
  */
 export async function connectNeo4j(
-  c: Neo4jConnection, log: (msg: string) => void = () => {},
+  c: Neo4jConnection,
+  log: (msg: string) => void = () => {},
 ): Promise<{ driver: Driver; cypher: CypherExecutor }> {
   const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password), DRIVER_CONFIG);
   let wait = 500;
@@ -43,7 +44,7 @@ export async function connectNeo4j(
       // Wrong credentials or database name will not fix themselves: fail at once.
       if (attempt >= c.attempts || !isUnavailable(err)) {
         await driver.close();
-        throw new Error(`Neo4j at ${c.uri} is not reachable after ${attempt} attempts: ${reason}`);
+        throw new Error(`Neo4j at ${c.uri} is not reachable after ${attempt} attempts: ${reason}`, { cause: err });
       }
       log(`Neo4j at ${c.uri} not reachable (attempt ${attempt}/${c.attempts}): ${reason}; retrying in ${wait / 1000}s`);
       await sleep(wait);

@@ -25,7 +25,10 @@ function translate(err: unknown): unknown {
  * errors) in sessions that are always closed, with unavailability mapped to one error type.
  */
 export class CypherExecutor {
-  constructor(private readonly driver: Driver, private readonly database?: string) {}
+  constructor(
+    private readonly driver: Driver,
+    private readonly database?: string,
+  ) {}
 
   /** Runs `work` in a read transaction. */
   async readTx<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {

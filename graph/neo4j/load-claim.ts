@@ -2,7 +2,20 @@ import { LoadInProgressError } from '../errors';
 import type { CypherExecutor } from './cypher-executor';
 
 /** Labels this API writes; a wipe after a crashed load deletes these and nothing else. */
-const OWN_LABELS = ['Title', 'Person', 'Genre', 'Tag', 'Country', 'Language', 'Account', 'Profile', 'Playback', 'Impression', 'Artwork', 'ThemeStats'];
+const OWN_LABELS = [
+  'Title',
+  'Person',
+  'Genre',
+  'Tag',
+  'Country',
+  'Language',
+  'Account',
+  'Profile',
+  'Playback',
+  'Impression',
+  'Artwork',
+  'ThemeStats',
+];
 /** A loader that has not written a batch for this long is taken to have died. */
 const STALE_MS = 120_000;
 
@@ -55,5 +68,7 @@ export async function heartbeat(cypher: CypherExecutor, owner: string): Promise<
 export async function completeLoad(cypher: CypherExecutor, owner: string, manifest: string): Promise<void> {
   await cypher.write(
     `MATCH (m:Meta {key: "loading", owner: $owner}) DELETE m
-     CREATE (:Meta {key: "dataset", manifest: $manifest, loadedAt: timestamp()})`, { owner, manifest });
+     CREATE (:Meta {key: "dataset", manifest: $manifest, loadedAt: timestamp()})`,
+    { owner, manifest },
+  );
 }

@@ -26,8 +26,14 @@ export function artworkRows(titles: readonly Title[], counts: (artworkId: string
 /** Counts newly created impressions. */
 export async function countImpressions(tx: ManagedTransaction, created: readonly ImpressionEvent[]): Promise<void> {
   if (created.length === 0) return;
-  const titles = await titlesIn(tx, created.map((e) => e.titleId));
-  await writeDeltas(tx, statDeltas(created, 'shown', (id) => titles.get(id)));
+  const titles = await titlesIn(
+    tx,
+    created.map((e) => e.titleId),
+  );
+  await writeDeltas(
+    tx,
+    statDeltas(created, 'shown', (id) => titles.get(id)),
+  );
 }
 
 /**
@@ -45,7 +51,10 @@ export async function creditPlays(tx: ManagedTransaction, created: readonly Play
        RETURN i ORDER BY i.occurredAt DESC, i.eventId DESC LIMIT 1
      }
      RETURN play.eventId AS playId, i {.eventId, .profileId, .titleId, .artworkId} AS impression, i.creditedBy IS NOT NULL AS credited`,
-    { plays: plays.map((p) => ({ eventId: p.eventId, profileId: p.profileId, titleId: p.titleId, occurredAt: p.occurredAt })), window: REWARD_WINDOW_MS },
+    {
+      plays: plays.map((p) => ({ eventId: p.eventId, profileId: p.profileId, titleId: p.titleId, occurredAt: p.occurredAt })),
+      window: REWARD_WINDOW_MS,
+    },
   );
   const found = new Map(latest.records.map((r) => [r.get('playId'), r.toObject()]));
   const credits: { playId: string; impression: Props }[] = [];
@@ -57,13 +66,18 @@ export async function creditPlays(tx: ManagedTransaction, created: readonly Play
     credits.push({ playId: play.eventId, impression: hit.impression });
   }
   if (credits.length === 0) return;
-  await tx.run(
-    'UNWIND $rows AS row MATCH (i:Impression {eventId: row.impressionId}) SET i.creditedBy = row.playId',
-    { rows: credits.map((c) => ({ impressionId: c.impression.eventId, playId: c.playId })) },
-  );
+  await tx.run('UNWIND $rows AS row MATCH (i:Impression {eventId: row.impressionId}) SET i.creditedBy = row.playId', {
+    rows: credits.map((c) => ({ impressionId: c.impression.eventId, playId: c.playId })),
+  });
   const shown = credits.map((c) => c.impression as Pick<ImpressionEvent, 'profileId' | 'titleId' | 'artworkId'>);
-  const titles = await titlesIn(tx, shown.map((e) => e.titleId));
-  await writeDeltas(tx, statDeltas(shown, 'taken', (id) => titles.get(id)));
+  const titles = await titlesIn(
+    tx,
+    shown.map((e) => e.titleId),
+  );
+  await writeDeltas(
+    tx,
+    statDeltas(shown, 'taken', (id) => titles.get(id)),
+  );
 }
 
 async function titlesIn(tx: ManagedTransaction, ids: readonly string[]): Promise<Map<string, Title>> {

@@ -38,11 +38,21 @@ UNWIND $edges AS e
 MATCH (a:Title {id: e.from}), (b:Title {id: e.to})
 CREATE (a)-[:SIMILAR_TO {score: e.score, basis: e.basis}]->(b)`;
 
-type Step = { stage: string; cypher: string; batch?: number; rows: (d: Dataset, s: readonly SimilarEdge[], seed: ArtworkLedger) => readonly object[] };
+type Step = {
+  stage: string;
+  cypher: string;
+  batch?: number;
+  rows: (d: Dataset, s: readonly SimilarEdge[], seed: ArtworkLedger) => readonly object[];
+};
 const STEPS: Step[] = [
   { stage: 'titles', cypher: CREATE_TITLES, batch: BATCH.titles, rows: (d) => sortedTitles(d).map(titleProps) },
   { stage: 'metadata', cypher: LINK_TITLES, batch: BATCH.metadata, rows: (d) => sortedTitles(d).map(titleProps) },
-  { stage: 'artwork', cypher: CREATE_ARTWORK, batch: BATCH.titles, rows: (d, _s, seed) => artworkRows(sortedTitles(d), (id) => seed.counters.artwork.get(id)) },
+  {
+    stage: 'artwork',
+    cypher: CREATE_ARTWORK,
+    batch: BATCH.titles,
+    rows: (d, _s, seed) => artworkRows(sortedTitles(d), (id) => seed.counters.artwork.get(id)),
+  },
   { stage: 'similar_to', cypher: CREATE_SIMILAR, batch: BATCH.similar_to, rows: (_d, s) => s },
   { stage: 'accounts', cypher: 'UNWIND $rows AS row CREATE (a:Account) SET a = row', rows: (d) => d.accounts.map(accountProps) },
   {
@@ -50,21 +60,32 @@ const STEPS: Step[] = [
     cypher: 'UNWIND $rows AS row MATCH (a:Account {id: row.accountId}) CREATE (a)-[:HAS_PROFILE]->(p:Profile) SET p = row',
     rows: (d) => d.profiles.map(profileProps),
   },
-  { stage: 'playbacks', cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row', rows: (d) => firstOfEachId(d.playbacks).map(playbackProps) },
+  {
+    stage: 'playbacks',
+    cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row',
+    rows: (d) => firstOfEachId(d.playbacks).map(playbackProps),
+  },
   {
     stage: 'watched',
     cypher: `UNWIND $rows AS row MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})
              CREATE (p)-[w:WATCHED]->(t) SET w = row.props`,
-    rows: (d) => watchStatesFrom(firstOfEachId(d.playbacks)).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
+    rows: (d) =>
+      watchStatesFrom(firstOfEachId(d.playbacks)).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
   },
   {
-    stage: 'impressions', cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row',
-    rows: (d, _s, seed) => firstOfEachId(d.impressions).map((e) => {
-      const creditedBy = seed.credited.get(e.eventId);
-      return creditedBy === undefined ? impressionProps(e) : { ...impressionProps(e), creditedBy };
-    }),
+    stage: 'impressions',
+    cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row',
+    rows: (d, _s, seed) =>
+      firstOfEachId(d.impressions).map((e) => {
+        const creditedBy = seed.credited.get(e.eventId);
+        return creditedBy === undefined ? impressionProps(e) : { ...impressionProps(e), creditedBy };
+      }),
   },
-  { stage: 'theme_stats', cypher: 'UNWIND $rows AS row CREATE (s:ThemeStats) SET s = row', rows: (_d, _s, seed) => seed.allThemes().map(themeStatsProps) },
+  {
+    stage: 'theme_stats',
+    cypher: 'UNWIND $rows AS row CREATE (s:ThemeStats) SET s = row',
+    rows: (_d, _s, seed) => seed.allThemes().map(themeStatsProps),
+  },
 ];
 
 /** The artwork bandit's counters over the logged events, as the embedded store derives them: the bandit starts warm. */
@@ -86,7 +107,10 @@ function sortedTitles(d: Dataset) {
  * title, as in the embedded store.
  */
 export async function bulkLoadNeo4j(
-  cypher: CypherExecutor, data: Dataset, similarity: readonly SimilarEdge[], onProgress: LoadProgress | undefined,
+  cypher: CypherExecutor,
+  data: Dataset,
+  similarity: readonly SimilarEdge[],
+  onProgress: LoadProgress | undefined,
   afterBatch: () => Promise<void>,
 ): Promise<void> {
   const seed = seedLedger(data);

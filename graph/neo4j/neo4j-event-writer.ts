@@ -10,7 +10,8 @@ type Props = Record<string, unknown>;
 
 /** Each retry after a lost race sees more of the batch as duplicates; three always suffice in practice. */
 const CONSTRAINT_RETRIES = 3;
-export const isConstraintViolation = (err: unknown) => (err as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+export const isConstraintViolation = (err: unknown) =>
+  (err as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
 
 /**
  * Idempotent event writes: events are nodes unique by id, created only when new, and new
@@ -60,7 +61,10 @@ export class Neo4jEventWriter {
 
   /** Creates the events whose ids are not stored yet; returns those. */
   private async createNew<E extends { eventId: string }>(
-    tx: ManagedTransaction, label: 'Playback' | 'Impression', batch: E[], props: (e: E) => Props,
+    tx: ManagedTransaction,
+    label: 'Playback' | 'Impression',
+    batch: E[],
+    props: (e: E) => Props,
   ): Promise<E[]> {
     const result = await tx.run<{ id: string }>(
       `UNWIND $rows AS row
@@ -76,17 +80,21 @@ export class Neo4jEventWriter {
 
   /** Folds new events into WATCHED with the same function as the embedded store. */
   private async foldWatchState(tx: ManagedTransaction, events: PlaybackEvent[]): Promise<void> {
-    const pairs = [...new Map(events.map((e) => [`${e.profileId}\u0000${e.titleId}`, { profileId: e.profileId, titleId: e.titleId }])).values()];
+    const pairs = [
+      ...new Map(events.map((e) => [`${e.profileId}\u0000${e.titleId}`, { profileId: e.profileId, titleId: e.titleId }])).values(),
+    ];
     const current = await tx.run<{ profileId: string; titleId: string; w: Props }>(
       `UNWIND $pairs AS pair
        MATCH (:Profile {id: pair.profileId})-[w:WATCHED]->(:Title {id: pair.titleId})
        RETURN pair.profileId AS profileId, pair.titleId AS titleId, properties(w) AS w`,
       { pairs },
     );
-    const states = new Map(current.records.map((r) => {
-      const { profileId, titleId, w } = r.toObject();
-      return [`${profileId}\u0000${titleId}`, toWatchState(profileId, titleId, w)];
-    }));
+    const states = new Map(
+      current.records.map((r) => {
+        const { profileId, titleId, w } = r.toObject();
+        return [`${profileId}\u0000${titleId}`, toWatchState(profileId, titleId, w)];
+      }),
+    );
     for (const e of events) {
       const key = `${e.profileId}\u0000${e.titleId}`;
       states.set(key, applyToWatchState(states.get(key), e));

@@ -19,20 +19,24 @@ export class Neo4jProfiles {
         `MATCH (a:Account {id: $accountId}) SET a._lock = true REMOVE a._lock
          WITH a OPTIONAL MATCH (a)-[:HAS_PROFILE]->(p:Profile)
          RETURN a.id AS id, count(p) AS n`,
-        { accountId: profile.accountId });
+        { accountId: profile.accountId },
+      );
       if (account.records.length === 0) throw new UnknownProfileError(profile.accountId);
       const existing = await tx.run('MATCH (p:Profile {id: $id}) RETURN p.id', { id: profile.id });
       if (existing.records.length > 0) throw new DuplicateProfileError(profile.id);
       if (account.records[0].get('n') >= maxPerAccount) throw new ProfileLimitError(profile.accountId, maxPerAccount);
-      await tx.run('MATCH (a:Account {id: $accountId}) CREATE (a)-[:HAS_PROFILE]->(p:Profile) SET p = $props',
-        { accountId: profile.accountId, props: profileProps(profile) });
+      await tx.run('MATCH (a:Account {id: $accountId}) CREATE (a)-[:HAS_PROFILE]->(p:Profile) SET p = $props', {
+        accountId: profile.accountId,
+        props: profileProps(profile),
+      });
     });
   }
 
   async update(profile: Profile): Promise<void> {
     const rows = await this.cypher.write<{ id: string }>(
       'MATCH (p:Profile {id: $id, accountId: $accountId}) SET p = $props RETURN p.id AS id',
-      { id: profile.id, accountId: profile.accountId, props: profileProps(profile) });
+      { id: profile.id, accountId: profile.accountId, props: profileProps(profile) },
+    );
     if (rows.length === 0) throw new UnknownProfileError(profile.id);
   }
 
@@ -43,20 +47,29 @@ export class Neo4jProfiles {
    */
   async erase(profileId: string, at: number): Promise<ErasedHistory> {
     return this.cypher.writeTx(async (tx) => {
-      const found = await tx.run<{ p: Props }>(
-        'MATCH (p:Profile {id: $id}) SET p._lock = true REMOVE p._lock RETURN properties(p) AS p', { id: profileId });
+      const found = await tx.run<{ p: Props }>('MATCH (p:Profile {id: $id}) SET p._lock = true REMOVE p._lock RETURN properties(p) AS p', {
+        id: profileId,
+      });
       if (found.records.length === 0) throw new UnknownProfileError(profileId);
-      const playbacks = (await tx.run<{ e: Props }>(
-        `MATCH (e:Playback {profileId: $id}) WITH e ORDER BY e.occurredAt, e.eventId RETURN properties(e) AS e`, { id: profileId }))
-        .records.map((r) => toPlayback(r.get('e')));
-      const impressions = (await tx.run<{ e: Props }>(
-        `MATCH (e:Impression {profileId: $id}) WITH e ORDER BY e.occurredAt, e.eventId RETURN properties(e) AS e`, { id: profileId }))
-        .records.map((r) => toImpression(r.get('e')));
+      const playbacks = (
+        await tx.run<{ e: Props }>(
+          `MATCH (e:Playback {profileId: $id}) WITH e ORDER BY e.occurredAt, e.eventId RETURN properties(e) AS e`,
+          { id: profileId },
+        )
+      ).records.map((r) => toPlayback(r.get('e')));
+      const impressions = (
+        await tx.run<{ e: Props }>(
+          `MATCH (e:Impression {profileId: $id}) WITH e ORDER BY e.occurredAt, e.eventId RETURN properties(e) AS e`,
+          { id: profileId },
+        )
+      ).records.map((r) => toImpression(r.get('e')));
       await tx.run(
         `MATCH (i:Impression {profileId: $id})
          MATCH (a:Artwork {id: i.artworkId}) WHERE a.titleId = i.titleId
          WITH a, count(i) AS shown, count(i.creditedBy) AS taken ORDER BY a.id
-         SET a.shown = a.shown - shown, a.taken = a.taken - taken`, { id: profileId });
+         SET a.shown = a.shown - shown, a.taken = a.taken - taken`,
+        { id: profileId },
+      );
       await tx.run('MATCH (e:Impression {profileId: $id}) DETACH DELETE e', { id: profileId });
       await tx.run('MATCH (e:Playback {profileId: $id}) DETACH DELETE e', { id: profileId });
       await tx.run('MATCH (s:ThemeStats {profileId: $id}) DELETE s', { id: profileId });
@@ -77,7 +90,8 @@ export class Neo4jProfiles {
        RETURN playbacks, impressions, titles, artworkThemes,
               CASE WHEN p0 IS NULL THEN i0 WHEN i0 IS NULL THEN p0 WHEN p0 < i0 THEN p0 ELSE i0 END AS firstEventAt,
               CASE WHEN p1 IS NULL THEN i1 WHEN i1 IS NULL THEN p1 WHEN p1 > i1 THEN p1 ELSE i1 END AS lastEventAt`,
-      { id: profileId });
+      { id: profileId },
+    );
     return row;
   }
 }

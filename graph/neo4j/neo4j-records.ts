@@ -1,6 +1,15 @@
 import neo4j from 'neo4j-driver';
 import { themeKey, type ThemeStat, type VariantCounts } from '../artwork-stats';
-import { tierRank, type Account, type Artwork, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState } from '../../src/domain/types';
+import {
+  tierRank,
+  type Account,
+  type Artwork,
+  type ImpressionEvent,
+  type PlaybackEvent,
+  type Profile,
+  type Title,
+  type WatchState,
+} from '../../src/domain/types';
 
 /**
  * Domain records as node properties and back. A Title node carries its whole record (lists for
@@ -23,15 +32,33 @@ function withInts(props: Props, keys: readonly string[]): Props {
 }
 
 export function titleProps(t: Title): Props {
-  return withInts({
-    id: t.id, name: t.name, kind: t.kind, description: t.description, genres: t.genres, tags: t.tags,
-    castIds: t.cast.map((p) => p.id), castNames: t.cast.map((p) => p.name),
-    directorIds: t.directors.map((p) => p.id), directorNames: t.directors.map((p) => p.name),
-    country: t.country, language: t.language, releaseYear: t.releaseYear, maturityRating: t.maturityRating,
-    maturityTier: t.maturityTier, tierRank: tierRank(t.maturityTier), runtimeMinutes: t.runtimeMinutes,
-    seasons: t.seasons, criticScore: t.criticScore, addedAt: t.addedAt,
-    artworkIds: t.artwork.map((a) => a.id), artworkThemes: t.artwork.map((a) => a.theme),
-  }, ['releaseYear', 'tierRank', 'runtimeMinutes', 'seasons', 'criticScore', 'addedAt']);
+  return withInts(
+    {
+      id: t.id,
+      name: t.name,
+      kind: t.kind,
+      description: t.description,
+      genres: t.genres,
+      tags: t.tags,
+      castIds: t.cast.map((p) => p.id),
+      castNames: t.cast.map((p) => p.name),
+      directorIds: t.directors.map((p) => p.id),
+      directorNames: t.directors.map((p) => p.name),
+      country: t.country,
+      language: t.language,
+      releaseYear: t.releaseYear,
+      maturityRating: t.maturityRating,
+      maturityTier: t.maturityTier,
+      tierRank: tierRank(t.maturityTier),
+      runtimeMinutes: t.runtimeMinutes,
+      seasons: t.seasons,
+      criticScore: t.criticScore,
+      addedAt: t.addedAt,
+      artworkIds: t.artwork.map((a) => a.id),
+      artworkThemes: t.artwork.map((a) => a.theme),
+    },
+    ['releaseYear', 'tierRank', 'runtimeMinutes', 'seasons', 'criticScore', 'addedAt'],
+  );
 }
 
 export function accountProps(a: Account): Props {
@@ -59,28 +86,56 @@ const zip = (ids: unknown, names: unknown) => (ids as string[]).map((id, i) => (
 export function toTitle(p: Props): Title {
   const id = p.id as string;
   return {
-    id, name: p.name as string, kind: p.kind as Title['kind'], description: p.description as string,
-    genres: p.genres as string[], tags: p.tags as string[],
-    cast: zip(p.castIds, p.castNames), directors: zip(p.directorIds, p.directorNames),
-    country: p.country as string, language: p.language as string, releaseYear: p.releaseYear as number,
-    maturityRating: p.maturityRating as string, maturityTier: p.maturityTier as Title['maturityTier'],
-    runtimeMinutes: p.runtimeMinutes as number, seasons: (p.seasons as number | undefined) ?? null,
-    criticScore: (p.criticScore as number | undefined) ?? null, addedAt: p.addedAt as number,
-    artwork: (p.artworkIds as string[]).map((aid, i) => ({ id: aid, titleId: id, theme: (p.artworkThemes as Title['artwork'][number]['theme'][])[i] })),
+    id,
+    name: p.name as string,
+    kind: p.kind as Title['kind'],
+    description: p.description as string,
+    genres: p.genres as string[],
+    tags: p.tags as string[],
+    cast: zip(p.castIds, p.castNames),
+    directors: zip(p.directorIds, p.directorNames),
+    country: p.country as string,
+    language: p.language as string,
+    releaseYear: p.releaseYear as number,
+    maturityRating: p.maturityRating as string,
+    maturityTier: p.maturityTier as Title['maturityTier'],
+    runtimeMinutes: p.runtimeMinutes as number,
+    seasons: (p.seasons as number | undefined) ?? null,
+    criticScore: (p.criticScore as number | undefined) ?? null,
+    addedAt: p.addedAt as number,
+    artwork: (p.artworkIds as string[]).map((aid, i) => ({
+      id: aid,
+      titleId: id,
+      theme: (p.artworkThemes as Title['artwork'][number]['theme'][])[i],
+    })),
   };
 }
 
 export function toAccount(p: Props): Account {
-  return { id: p.id as string, country: p.country as string, utcOffsetMinutes: p.utcOffsetMinutes as number, createdAt: p.createdAt as number };
+  return {
+    id: p.id as string,
+    country: p.country as string,
+    utcOffsetMinutes: p.utcOffsetMinutes as number,
+    createdAt: p.createdAt as number,
+  };
 }
 
 export function toProfile(p: Props): Profile {
   return {
-    id: p.id as string, accountId: p.accountId as string, name: p.name as string, isKids: p.isKids as boolean,
-    maturityLimit: p.maturityLimit as Profile['maturityLimit'], language: p.language as string, createdAt: p.createdAt as number,
+    id: p.id as string,
+    accountId: p.accountId as string,
+    name: p.name as string,
+    isKids: p.isKids as boolean,
+    maturityLimit: p.maturityLimit as Profile['maturityLimit'],
+    language: p.language as string,
+    createdAt: p.createdAt as number,
     ...(p.personalizationOff !== undefined && { personalizationOff: p.personalizationOff as boolean }),
     ...(p.onboardingAt !== undefined && {
-      onboarding: { genres: p.onboardingGenres as string[], titleIds: p.onboardingTitleIds as string[], completedAt: p.onboardingAt as number },
+      onboarding: {
+        genres: p.onboardingGenres as string[],
+        titleIds: p.onboardingTitleIds as string[],
+        completedAt: p.onboardingAt as number,
+      },
     }),
     ...(p.historyDeletedAt !== undefined && { historyDeletedAt: p.historyDeletedAt as number }),
   };
@@ -88,8 +143,12 @@ export function toProfile(p: Props): Profile {
 
 export function toPlayback(p: Props): PlaybackEvent {
   return {
-    eventId: p.eventId as string, profileId: p.profileId as string, titleId: p.titleId as string,
-    occurredAt: p.occurredAt as number, progress: p.progress as number, device: p.device as PlaybackEvent['device'],
+    eventId: p.eventId as string,
+    profileId: p.profileId as string,
+    titleId: p.titleId as string,
+    occurredAt: p.occurredAt as number,
+    progress: p.progress as number,
+    device: p.device as PlaybackEvent['device'],
     sessionId: (p.sessionId as string | undefined) ?? null,
   };
 }
@@ -107,19 +166,36 @@ export function impressionProps(e: ImpressionEvent): Props {
 
 export function toImpression(p: Props): ImpressionEvent {
   return {
-    eventId: p.eventId as string, profileId: p.profileId as string, titleId: p.titleId as string,
-    artworkId: p.artworkId as string, occurredAt: p.occurredAt as number, device: p.device as ImpressionEvent['device'],
-    localHour: p.localHour as number, localWeekday: p.localWeekday as number, requestId: p.requestId as string,
-    rowIndex: p.rowIndex as number, position: p.position as number, sessionId: (p.sessionId as string | undefined) ?? null,
-    ...(p.experimentIds === undefined ? {} : {
-      experiments: (p.experimentIds as string[]).map((experimentId, i) => ({ experimentId, variant: (p.experimentVariants as string[])[i] })),
-    }),
+    eventId: p.eventId as string,
+    profileId: p.profileId as string,
+    titleId: p.titleId as string,
+    artworkId: p.artworkId as string,
+    occurredAt: p.occurredAt as number,
+    device: p.device as ImpressionEvent['device'],
+    localHour: p.localHour as number,
+    localWeekday: p.localWeekday as number,
+    requestId: p.requestId as string,
+    rowIndex: p.rowIndex as number,
+    position: p.position as number,
+    sessionId: (p.sessionId as string | undefined) ?? null,
+    ...(p.experimentIds === undefined
+      ? {}
+      : {
+          experiments: (p.experimentIds as string[]).map((experimentId, i) => ({
+            experimentId,
+            variant: (p.experimentVariants as string[])[i],
+          })),
+        }),
   };
 }
 
 /** An Artwork node: one variant of a title with the bandit's counters (graph/artwork-stats.ts). */
 export function artworkProps(a: Artwork, rank: number, counts: VariantCounts): Props {
-  return withInts({ id: a.id, titleId: a.titleId, theme: a.theme, rank, shown: counts.shown, taken: counts.taken }, ['rank', 'shown', 'taken']);
+  return withInts({ id: a.id, titleId: a.titleId, theme: a.theme, rank, shown: counts.shown, taken: counts.taken }, [
+    'rank',
+    'shown',
+    'taken',
+  ]);
 }
 
 /** A ThemeStats node: one profile's counters for one artwork theme, unique by key. */
@@ -129,12 +205,21 @@ export function themeStatsProps(t: ThemeStat & { profileId: string }): Props {
 
 /** WATCHED relationship properties; the profile and title are its ends. */
 export function watchProps(w: WatchState): Props {
-  return withInts({ progress: w.progress, plays: w.plays, firstAt: w.firstAt, lastAt: w.lastAt, completed: w.completed }, ['plays', 'firstAt', 'lastAt']);
+  return withInts({ progress: w.progress, plays: w.plays, firstAt: w.firstAt, lastAt: w.lastAt, completed: w.completed }, [
+    'plays',
+    'firstAt',
+    'lastAt',
+  ]);
 }
 
 export function toWatchState(profileId: string, titleId: string, p: Props): WatchState {
   return {
-    profileId, titleId, progress: p.progress as number, plays: p.plays as number,
-    firstAt: p.firstAt as number, lastAt: p.lastAt as number, completed: p.completed as boolean,
+    profileId,
+    titleId,
+    progress: p.progress as number,
+    plays: p.plays as number,
+    firstAt: p.firstAt as number,
+    lastAt: p.lastAt as number,
+    completed: p.completed as boolean,
   };
 }

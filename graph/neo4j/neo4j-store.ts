@@ -4,7 +4,18 @@ import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateTitleError } from '../errors';
 import type { ArtworkStat, ThemeStat } from '../artwork-stats';
 import type { LoadProgress, Person, ProfilePage, RecentPlay, Store } from '../store';
-import { tierRank, type ErasedHistory, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type RecordOutcome, type SimilarEdge, type StoredProfileData, type Title } from '../../src/domain/types';
+import {
+  tierRank,
+  type ErasedHistory,
+  type ImpressionEvent,
+  type MaturityTier,
+  type PlaybackEvent,
+  type Profile,
+  type RecordOutcome,
+  type SimilarEdge,
+  type StoredProfileData,
+  type Title,
+} from '../../src/domain/types';
 import { int, type CypherExecutor } from './cypher-executor';
 import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo4j-bulk-load';
 import { titleProps, toAccount, toImpression, toPlayback, toProfile, toTitle, toWatchState } from './neo4j-records';
@@ -26,7 +37,10 @@ export class Neo4jStore implements Store {
   private readonly events: Neo4jEventWriter;
   private readonly profiles: Neo4jProfiles;
 
-  private constructor(private readonly cypher: CypherExecutor, private readonly onClose: () => Promise<void>) {
+  private constructor(
+    private readonly cypher: CypherExecutor,
+    private readonly onClose: () => Promise<void>,
+  ) {
     this.events = new Neo4jEventWriter(cypher);
     this.profiles = new Neo4jProfiles(cypher);
   }
@@ -74,7 +88,9 @@ export class Neo4jStore implements Store {
       `MATCH (p:Person) WHERE p.id IN $ids
        OPTIONAL MATCH (p)-[:ACTED_IN|DIRECTED]->(t:Title)
        WITH p, t ORDER BY t.id
-       RETURN p.id AS id, p.name AS name, collect(DISTINCT t.id) AS titleIds`, { ids });
+       RETURN p.id AS id, p.name AS name, collect(DISTINCT t.id) AS titleIds`,
+      { ids },
+    );
     const found = new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, titleIds: r.titleIds.sort() }]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -144,8 +160,9 @@ export class Neo4jStore implements Store {
   }
 
   async profilesOfAccount(accountId: string) {
-    const rows = await this.cypher.read<{ p: Props }>(
-      'MATCH (:Account {id: $id})-[:HAS_PROFILE]->(p:Profile) RETURN properties(p) AS p', { id: accountId });
+    const rows = await this.cypher.read<{ p: Props }>('MATCH (:Account {id: $id})-[:HAS_PROFILE]->(p:Profile) RETURN properties(p) AS p', {
+      id: accountId,
+    });
     return byId(rows.map((r) => toProfile(r.p)));
   }
 
@@ -176,14 +193,18 @@ export class Neo4jStore implements Store {
   async getWatchState(profileId: string) {
     const rows = await this.cypher.read<{ titleId: string; w: Props }>(
       `MATCH (:Profile {id: $id})-[w:WATCHED]->(t:Title)
-       RETURN t.id AS titleId, properties(w) AS w ORDER BY w.lastAt DESC, t.id ASC`, { id: profileId });
+       RETURN t.id AS titleId, properties(w) AS w ORDER BY w.lastAt DESC, t.id ASC`,
+      { id: profileId },
+    );
     return rows.map((r) => toWatchState(profileId, r.titleId, r.w));
   }
 
   async viewingHistory(profileId: string, first: number) {
     const rows = await this.cypher.read<{ e: Props }>(
       `MATCH (e:Playback {profileId: $id})
-       RETURN properties(e) AS e ORDER BY e.occurredAt DESC, e.eventId ASC LIMIT $limit`, { id: profileId, limit: int(first) });
+       RETURN properties(e) AS e ORDER BY e.occurredAt DESC, e.eventId ASC LIMIT $limit`,
+      { id: profileId, limit: int(first) },
+    );
     return rows.map((r) => toPlayback(r.e));
   }
 
@@ -193,7 +214,9 @@ export class Neo4jStore implements Store {
        OPTIONAL MATCH (a:Account)-[:HAS_PROFILE]->(p:Profile {id: e.profileId})
        RETURN e.eventId AS eventId, e.titleId AS titleId, e.profileId AS profileId,
               coalesce(a.country, 'XX') AS country, coalesce(p.isKids, false) AS kids, e.occurredAt AS occurredAt
-       ORDER BY occurredAt, eventId`, { since });
+       ORDER BY occurredAt, eventId`,
+      { since },
+    );
     return rows;
   }
 
@@ -213,14 +236,17 @@ export class Neo4jStore implements Store {
     const rows = await this.cypher.read<{ e: Props }>(
       `MATCH (e:${label}) WHERE e.occurredAt >= $since
        WITH e ORDER BY e.occurredAt, e.eventId
-       RETURN properties(e) AS e`, { since });
+       RETURN properties(e) AS e`,
+      { since },
+    );
     return rows.map((r) => r.e);
   }
 
   async listWatchStates() {
     const rows = await this.cypher.read<{ profileId: string; titleId: string; w: Props }>(
       `MATCH (p:Profile)-[w:WATCHED]->(t:Title)
-       RETURN p.id AS profileId, t.id AS titleId, properties(w) AS w ORDER BY profileId, titleId`);
+       RETURN p.id AS profileId, t.id AS titleId, properties(w) AS w ORDER BY profileId, titleId`,
+    );
     return rows.map((r) => toWatchState(r.profileId, r.titleId, r.w));
   }
 
@@ -229,19 +255,23 @@ export class Neo4jStore implements Store {
     return this.cypher.read<ArtworkStat>(
       `MATCH (a:Artwork) WHERE a.titleId IN $ids
        RETURN a.titleId AS titleId, a.id AS artworkId, a.shown AS shown, a.taken AS taken ORDER BY titleId, a.rank`,
-      { ids: [...new Set(titleIds)] });
+      { ids: [...new Set(titleIds)] },
+    );
   }
 
   async themeStats(profileId: string): Promise<ThemeStat[]> {
     return this.cypher.read<ThemeStat>(
       `MATCH (s:ThemeStats {profileId: $id})
        RETURN s.theme AS theme, s.shown AS shown, s.taken AS taken, s.otherShown AS otherShown, s.otherTaken AS otherTaken
-       ORDER BY theme`, { id: profileId });
+       ORDER BY theme`,
+      { id: profileId },
+    );
   }
 
   async latestPlaybackAt() {
     const rows = await this.cypher.read<{ at: number }>(
-      'MATCH (e:Playback) WHERE e.occurredAt IS NOT NULL RETURN e.occurredAt AS at ORDER BY at DESC LIMIT 1');
+      'MATCH (e:Playback) WHERE e.occurredAt IS NOT NULL RETURN e.occurredAt AS at ORDER BY at DESC LIMIT 1',
+    );
     return rows.length ? rows[0].at : null;
   }
 }

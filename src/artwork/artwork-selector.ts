@@ -20,10 +20,17 @@ export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback
 
   async choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, ChosenArtwork>> {
     const dressed = titles.filter((t) => t.artwork.length > 0);
-    const [variants, themes] = await Promise.all([this.stats.variants(dressed.map((t) => t.id)), 
+    const [variants, themes] = await Promise.all([
+      this.stats.variants(dressed.map((t) => t.id)),
       // With personalization off the profile's theme affinities are not read: every variant is judged by all viewers' responses.
-      req.profile.personalizationOff ? new Map() : this.stats.themes(req.profile.id)]);
-    const picks = choosePage(themes, dressed.map((title) => ({ title, stats: variants.get(title.id)! })), this.rng, this.priors);
+      req.profile.personalizationOff ? new Map() : this.stats.themes(req.profile.id),
+    ]);
+    const picks = choosePage(
+      themes,
+      dressed.map((title) => ({ title, stats: variants.get(title.id)! })),
+      this.rng,
+      this.priors,
+    );
     return new Map([...picks].map(([id, c]) => [id, { ...c.artwork, reason: c.reason, kind: c.kind }]));
   }
 

@@ -60,8 +60,7 @@ export class ArtworkStatsCache {
         this.onError(err);
         this.profiles.set(profileId, { value: new Map(), fetchedAt: -Infinity });
       });
-    }
-    else if (this.isStale(entry, this.clock())) this.background(`profile:${profileId}`, () => this.loadProfile(profileId));
+    } else if (this.isStale(entry, this.clock())) this.background(`profile:${profileId}`, () => this.loadProfile(profileId));
     return this.profiles.get(profileId)?.value ?? new Map();
   }
 
@@ -93,7 +92,9 @@ export class ArtworkStatsCache {
   private background(key: string, load: () => Promise<void>): void {
     if (this.refreshing.has(key)) return;
     this.refreshing.add(key);
-    load().catch(this.onError).finally(() => this.refreshing.delete(key));
+    load()
+      .catch(this.onError)
+      .finally(() => this.refreshing.delete(key));
   }
 
   private async loadTitles(titleIds: readonly string[]): Promise<void> {

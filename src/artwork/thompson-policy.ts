@@ -93,7 +93,10 @@ const clampedLogit = (p: number) => logit(Math.min(1 - 1e-9, Math.max(1e-9, p)))
 
 /** One variant per title for one profile's page, given the profile's theme counters. */
 export function choosePage(
-  counts: ReadonlyMap<ArtworkTheme, ThemeCounts>, titles: readonly TitleArms[], rng: RandomSource, priors: PolicyPriors = DEFAULT_PRIORS,
+  counts: ReadonlyMap<ArtworkTheme, ThemeCounts>,
+  titles: readonly TitleArms[],
+  rng: RandomSource,
+  priors: PolicyPriors = DEFAULT_PRIORS,
 ): Map<string, ArtworkChoice> {
   const posterior = new Map<ArtworkTheme, number>();
   const affinity = (theme: ArtworkTheme) => {
@@ -116,9 +119,8 @@ export function choosePage(
     const effect = beta.map((p) => logit(p.a / (p.a + p.b)) - base);
     const greedy = argmax(variants.map((v, k) => effect[k] + affinity(v.theme)));
     const theme = affinity(variants[chosen].theme);
-    const kind: ChoiceKind = chosen !== greedy ? 'explore'
-      : theme >= 0.1 && theme >= effect[chosen] ? 'theme'
-        : effect[chosen] >= 0.05 ? 'variant' : 'even';
+    const kind: ChoiceKind =
+      chosen !== greedy ? 'explore' : theme >= 0.1 && theme >= effect[chosen] ? 'theme' : effect[chosen] >= 0.05 ? 'variant' : 'even';
     out.set(arms.title.id, describe(variants[chosen], kind));
   }
   return out;
@@ -133,7 +135,8 @@ const REASONS: Record<ChoiceKind, string> = {
 };
 
 function describe(artwork: Artwork, kind: ChoiceKind): ArtworkChoice {
-  const reason = kind === 'only' ? 'Shown with its only artwork' : `Shown with its ${artwork.theme.toLowerCase()} artwork: ${REASONS[kind]}`;
+  const reason =
+    kind === 'only' ? 'Shown with its only artwork' : `Shown with its ${artwork.theme.toLowerCase()} artwork: ${REASONS[kind]}`;
   return { artwork, kind, reason };
 }
 

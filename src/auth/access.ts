@@ -5,7 +5,7 @@ import type { Principal } from './principal';
 
 const GET_A_TOKEN = 'send "Authorization: Bearer <token>" (npm run token -- --account <id>)';
 const PARTNER_SCOPE = 'Partner keys grant catalog queries and similarTitles only';
-const ADMIN_SCOPE = 'Admin tokens grant catalog writes only; profile data needs the account\'s own token';
+const ADMIN_SCOPE = "Admin tokens grant catalog writes only; profile data needs the account's own token";
 
 /**
  * One request's access: who is calling, and the checks resolvers make before they read or write.
@@ -25,14 +25,17 @@ export class Access {
   catalog(): void {
     this.checkCredentials();
     if (this.principal.kind === 'anonymous' && !this.anonymousCatalog) {
-      throw new UnauthenticatedError(`Catalog queries need an account token or a partner API key: ${GET_A_TOKEN}, or a partner key (--partner <name>)`);
+      throw new UnauthenticatedError(
+        `Catalog queries need an account token or a partner API key: ${GET_A_TOKEN}, or a partner key (--partner <name>)`,
+      );
     }
   }
 
   /** Catalog writes (addTitle): admin tokens only. */
   catalogWrite(): void {
     this.checkCredentials();
-    if (this.principal.kind === 'anonymous') throw new UnauthenticatedError('Catalog writes need an admin token (npm run token -- --admin <name>)');
+    if (this.principal.kind === 'anonymous')
+      throw new UnauthenticatedError('Catalog writes need an admin token (npm run token -- --admin <name>)');
     if (this.principal.kind !== 'admin') throw new ForbiddenError('Catalog writes need an admin token');
   }
 
@@ -40,10 +43,14 @@ export class Access {
   accountId(): string {
     this.checkCredentials();
     switch (this.principal.kind) {
-      case 'account': return this.principal.accountId;
-      case 'partner': throw new ForbiddenError(PARTNER_SCOPE);
-      case 'admin': throw new ForbiddenError(ADMIN_SCOPE);
-      case 'anonymous': throw new UnauthenticatedError(`Profile data needs the account's token: ${GET_A_TOKEN}`);
+      case 'account':
+        return this.principal.accountId;
+      case 'partner':
+        throw new ForbiddenError(PARTNER_SCOPE);
+      case 'admin':
+        throw new ForbiddenError(ADMIN_SCOPE);
+      case 'anonymous':
+        throw new UnauthenticatedError(`Profile data needs the account's token: ${GET_A_TOKEN}`);
     }
   }
 

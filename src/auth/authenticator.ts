@@ -16,7 +16,10 @@ export class Authenticator {
   private readonly key: Uint8Array;
   readonly anonymousCatalog: boolean;
 
-  constructor(settings: AuthSettings, private readonly clock: () => number = Date.now) {
+  constructor(
+    settings: AuthSettings,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.key = secretKey(settings.secret);
     this.anonymousCatalog = settings.anonymousCatalog;
   }

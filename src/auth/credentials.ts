@@ -3,9 +3,7 @@ export type RequestHeaders = Readonly<Record<string, string | readonly string[] 
 
 /** What a request presented: nothing, a token and the header it came in, or headers we cannot read. */
 export type Credential =
-  | { kind: 'none' }
-  | { kind: 'token'; token: string; header: 'authorization' | 'x-api-key' }
-  | { kind: 'unreadable'; reason: string };
+  { kind: 'none' } | { kind: 'token'; token: string; header: 'authorization' | 'x-api-key' } | { kind: 'unreadable'; reason: string };
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
@@ -17,8 +15,10 @@ const BEARER = /^Bearer +(\S+) *$/i;
 export function credentialOf(headers: RequestHeaders): Credential {
   const authorization = single(headers.authorization);
   const apiKey = single(headers['x-api-key']);
-  if (authorization === null || apiKey === null) return { kind: 'unreadable', reason: 'send one Authorization or X-API-Key header, not several' };
-  if (authorization !== undefined && apiKey !== undefined) return { kind: 'unreadable', reason: 'send either an Authorization or an X-API-Key header, not both' };
+  if (authorization === null || apiKey === null)
+    return { kind: 'unreadable', reason: 'send one Authorization or X-API-Key header, not several' };
+  if (authorization !== undefined && apiKey !== undefined)
+    return { kind: 'unreadable', reason: 'send either an Authorization or an X-API-Key header, not both' };
   if (authorization !== undefined) {
     const match = BEARER.exec(authorization);
     if (!match) return { kind: 'unreadable', reason: 'the Authorization header must be "Bearer <token>"' };

@@ -21,7 +21,9 @@ export async function resolveAuthSecret(config: { AUTH_SECRET?: string; DATA_DIR
   const file = path.join(config.DATA_DIR, 'auth-secret');
   const secret = (await readIfPresent(file)) ?? (await create(file));
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`${file} holds a secret shorter than ${MIN_SECRET_LENGTH} characters: delete it (a new one is made) or set AUTH_SECRET`);
+    throw new Error(
+      `${file} holds a secret shorter than ${MIN_SECRET_LENGTH} characters: delete it (a new one is made) or set AUTH_SECRET`,
+    );
   }
   return { secret, developmentFile: file };
 }

@@ -26,7 +26,11 @@ export interface IssuedToken {
 export async function issueToken(argv: readonly string[], env: NodeJS.ProcessEnv, now = Date.now()): Promise<IssuedToken> {
   const opts = new Command('token')
     .description('Print a signed token for development: an account token, a partner API key or an admin token.')
-    .addOption(new Option('--account <id>', 'an account token: that account\'s profiles, homepages and events').argParser(subject).conflicts(['partner', 'admin']))
+    .addOption(
+      new Option('--account <id>', "an account token: that account's profiles, homepages and events")
+        .argParser(subject)
+        .conflicts(['partner', 'admin']),
+    )
     .addOption(new Option('--partner <name>', 'a partner API key: catalog queries and similarTitles').argParser(subject).conflicts('admin'))
     .addOption(new Option('--admin <name>', 'an admin token: catalog writes (addTitle)').argParser(subject))
     .option('--expires <duration>', 'lifetime such as 12h or 90d (default 30d; 365d for partner keys)', duration)
@@ -34,17 +38,29 @@ export async function issueToken(argv: readonly string[], env: NodeJS.ProcessEnv
     .configureOutput({ outputError: () => {} })
     .parse([...argv], { from: 'user' })
     .opts<{ account?: string; partner?: string; admin?: string; expires?: number }>();
-  const principal: TokenPrincipal | null = opts.account !== undefined ? { kind: 'account', accountId: opts.account }
-    : opts.partner !== undefined ? { kind: 'partner', partner: opts.partner }
-    : opts.admin !== undefined ? { kind: 'admin', name: opts.admin } : null;
+  const principal: TokenPrincipal | null =
+    opts.account !== undefined
+      ? { kind: 'account', accountId: opts.account }
+      : opts.partner !== undefined
+        ? { kind: 'partner', partner: opts.partner }
+        : opts.admin !== undefined
+          ? { kind: 'admin', name: opts.admin }
+          : null;
   if (!principal) throw new Error('name whom the token is for: --account <id>, --partner <name> or --admin <name>');
   const expiresIn = opts.expires ?? DEFAULT_EXPIRY[principal.kind];
   const { secret, developmentFile } = await resolveAuthSecret(loadConfig(env));
   const token = await signToken(secretKey(secret), principal, expiresIn, now);
   const expiresAt = new Date((Math.floor(now / 1000) + expiresIn) * 1000);
   const header = principal.kind === 'partner' ? '"Authorization: Bearer <key>" or "X-API-Key: <key>"' : '"Authorization: Bearer <token>"';
-  const source = developmentFile ? `the development secret in ${developmentFile} (the server uses it while AUTH_SECRET is unset)` : 'AUTH_SECRET';
-  return { token, principal, expiresAt, note: `${principal.kind} token, expires ${expiresAt.toISOString()}, signed with ${source}; send ${header}` };
+  const source = developmentFile
+    ? `the development secret in ${developmentFile} (the server uses it while AUTH_SECRET is unset)`
+    : 'AUTH_SECRET';
+  return {
+    token,
+    principal,
+    expiresAt,
+    note: `${principal.kind} token, expires ${expiresAt.toISOString()}, signed with ${source}; send ${header}`,
+  };
 }
 
 function subject(value: string): string {
@@ -56,7 +72,8 @@ function subject(value: string): string {
 function duration(value: string): number {
   const match = /^(\d+)([smhd])$/.exec(value);
   const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]] : NaN;
-  if (!(seconds >= 60 && seconds <= MAX_EXPIRY)) throw new Error(`--expires must be a lifetime from 60s to ${MAX_EXPIRY / DAY}d such as 12h or 90d, got ${JSON.stringify(value)}`);
+  if (!(seconds >= 60 && seconds <= MAX_EXPIRY))
+    throw new Error(`--expires must be a lifetime from 60s to ${MAX_EXPIRY / DAY}d such as 12h or 90d, got ${JSON.stringify(value)}`);
   return seconds;
 }
 

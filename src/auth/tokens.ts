@@ -9,7 +9,10 @@ export const TOKEN_AUDIENCE = 'homepage-api:graphql';
 const ALGORITHM = 'HS256';
 
 /** Ids are compared exactly, so a subject with surrounding whitespace would name nobody. */
-export const SubjectSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters')
+export const SubjectSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
   .regex(/^\S(.*\S)?$/, 'must not start or end with whitespace');
 const ClaimsSchema = z.object({ sub: SubjectSchema, role: z.enum(ROLES) });
 
@@ -24,7 +27,8 @@ export function secretKey(secret: string): Uint8Array {
 
 /** Signs a token naming `principal`, valid for `expiresInSeconds` from `now`. */
 export function signToken(key: Uint8Array, principal: TokenPrincipal, expiresInSeconds: number, now = Date.now()): Promise<string> {
-  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds <= 0) throw new Error(`expiry must be a positive number of seconds, got ${expiresInSeconds}`);
+  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds <= 0)
+    throw new Error(`expiry must be a positive number of seconds, got ${expiresInSeconds}`);
   SubjectSchema.parse(subjectOf(principal));
   const issuedAt = Math.floor(now / 1000);
   return new SignJWT({ role: principal.kind })
@@ -42,7 +46,11 @@ export async function verifyToken(key: Uint8Array, token: string, now = Date.now
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, key, {
-      algorithms: [ALGORITHM], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, requiredClaims: ['exp', 'sub'], currentDate: new Date(now),
+      algorithms: [ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+      currentDate: new Date(now),
     }));
   } catch (err) {
     throw new InvalidTokenError(reasonOf(err));
@@ -55,10 +63,15 @@ export async function verifyToken(key: Uint8Array, token: string, now = Date.now
 function reasonOf(err: unknown): string {
   if (!(err instanceof errors.JOSEError)) throw err;
   switch (err.code) {
-    case 'ERR_JWT_EXPIRED': return 'the token has expired';
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': return 'the token\'s signature does not verify (signed with another secret, or altered)';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': return `the token's ${(err as errors.JWTClaimValidationFailed).claim} claim is missing or invalid`;
-    case 'ERR_JOSE_ALG_NOT_ALLOWED': return `the token is not signed with ${ALGORITHM}`;
-    default: return 'the token is malformed (not a JWT this API issued)';
+    case 'ERR_JWT_EXPIRED':
+      return 'the token has expired';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return "the token's signature does not verify (signed with another secret, or altered)";
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return `the token's ${(err as errors.JWTClaimValidationFailed).claim} claim is missing or invalid`;
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return `the token is not signed with ${ALGORITHM}`;
+    default:
+      return 'the token is malformed (not a JWT this API issued)';
   }
 }

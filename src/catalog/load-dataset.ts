@@ -7,7 +7,10 @@ import { buildSimilarityGraph, DEFAULT_SIMILARITY, type SimilarityOptions } from
  * catalog's metadata and the dataset's co-watching. The one way data enters a store in bulk.
  */
 export async function loadDataset(
-  store: Store, data: Dataset, onProgress?: LoadProgress, options: SimilarityOptions = DEFAULT_SIMILARITY,
+  store: Store,
+  data: Dataset,
+  onProgress?: LoadProgress,
+  options: SimilarityOptions = DEFAULT_SIMILARITY,
 ): Promise<void> {
   const similarity = buildSimilarityGraph(data.titles, data.playbacks, options, (done, total) => onProgress?.('similarity', done, total));
   await store.bulkLoad(data, similarity, onProgress);

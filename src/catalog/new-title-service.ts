@@ -60,7 +60,8 @@ export class NewTitleService {
     }
     this.catalog.add(title);
     this.index.add(title);
-    for (const p of [...title.cast, ...title.directors]) if (!this.people().has(personSlug(p.name))) this.people().set(personSlug(p.name), p);
+    for (const p of [...title.cast, ...title.directors])
+      if (!this.people().has(personSlug(p.name))) this.people().set(personSlug(p.name), p);
     await this.changes?.publish('titleAdded', { titleId: title.id });
     return title;
   }
@@ -69,11 +70,23 @@ export class NewTitleService {
     const id = d.externalId;
     const themes = [...new Set(d.artworkThemes ?? DEFAULT_THEMES)];
     return {
-      id, name: d.name, kind: d.kind, description: d.description ?? '', genres: d.genres, tags: d.tags ?? [],
-      cast: this.peopleNamed(d.cast ?? []), directors: this.peopleNamed(d.directors ?? []),
-      country: d.country, language: d.language, releaseYear: d.releaseYear,
-      maturityRating: d.maturityRating, maturityTier: d.maturityTier, runtimeMinutes: d.runtimeMinutes,
-      seasons: d.seasons ?? null, criticScore: d.criticScore ?? null, addedAt: this.clock(),
+      id,
+      name: d.name,
+      kind: d.kind,
+      description: d.description ?? '',
+      genres: d.genres,
+      tags: d.tags ?? [],
+      cast: this.peopleNamed(d.cast ?? []),
+      directors: this.peopleNamed(d.directors ?? []),
+      country: d.country,
+      language: d.language,
+      releaseYear: d.releaseYear,
+      maturityRating: d.maturityRating,
+      maturityTier: d.maturityTier,
+      runtimeMinutes: d.runtimeMinutes,
+      seasons: d.seasons ?? null,
+      criticScore: d.criticScore ?? null,
+      addedAt: this.clock(),
       artwork: themes.map((theme, k) => ({ id: `${id}-a${k + 1}`, titleId: id, theme })),
     };
   }
@@ -97,7 +110,9 @@ export class NewTitleService {
     if (!this.peopleBySlug) {
       this.peopleBySlug = new Map();
       const all = [...this.catalog.all()].sort((a, b) => (a.id < b.id ? -1 : 1));
-      for (const t of all) for (const p of [...t.cast, ...t.directors]) if (!this.peopleBySlug.has(personSlug(p.name))) this.peopleBySlug.set(personSlug(p.name), p);
+      for (const t of all)
+        for (const p of [...t.cast, ...t.directors])
+          if (!this.peopleBySlug.has(personSlug(p.name))) this.peopleBySlug.set(personSlug(p.name), p);
     }
     return this.peopleBySlug;
   }

@@ -6,6 +6,11 @@ import { createHash } from 'node:crypto';
  * letters (Hangul, Kanji) are keyed by a hash of the name itself.
  */
 export function personSlug(name: string): string {
-  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return slug || createHash('sha1').update(name).digest('hex').slice(0, 10);
 }

@@ -21,7 +21,10 @@ const ConfigSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
     STORE: z.enum(['embedded', 'neo4j']).default('embedded'),
-    NEO4J_URI: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\/.+/, 'must be a neo4j:// or bolt:// URI').optional(),
+    NEO4J_URI: z
+      .string()
+      .regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\/.+/, 'must be a neo4j:// or bolt:// URI')
+      .optional(),
     NEO4J_USER: z.string().min(1).default('neo4j'),
     NEO4J_PASSWORD: z.string().optional(),
     NEO4J_DATABASE: z.string().min(1).optional(),
@@ -29,7 +32,12 @@ const ConfigSchema = z
     CATALOG_PATH: z.string().min(1).optional(),
     CATALOG_FORMAT: z.enum(IMPORT_FORMATS).default('netflix-titles'),
     WORLD_SIZE: z.enum(WORLD_SIZES).default('default'),
-    WORLD_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(7),
+    WORLD_SEED: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(7),
     ALS_FACTORS: z.coerce.number().int().min(2).max(512).default(DEFAULT_ALS.factors),
     ALS_REGULARIZATION: z.coerce.number().positive().default(DEFAULT_ALS.regularization),
     ALS_ALPHA: z.coerce.number().positive().default(DEFAULT_ALS.alpha),
@@ -69,9 +77,7 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the configuration; throws ConfigError naming each bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const relevant = Object.fromEntries(
-    Object.keys(ConfigSchema.shape ?? {}).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const relevant = Object.fromEntries(Object.keys(ConfigSchema.shape ?? {}).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = ConfigSchema.safeParse(relevant);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => {
@@ -85,7 +91,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The settings a training run uses: ALS, implicit feedback and the ranker's training data. */
 export function trainingOptions(c: Config): BundleOptions {
   return {
-    als: { ...DEFAULT_ALS, factors: c.ALS_FACTORS, regularization: c.ALS_REGULARIZATION, alpha: c.ALS_ALPHA, iterations: c.ALS_ITERATIONS, seed: c.WORLD_SEED },
+    als: {
+      ...DEFAULT_ALS,
+      factors: c.ALS_FACTORS,
+      regularization: c.ALS_REGULARIZATION,
+      alpha: c.ALS_ALPHA,
+      iterations: c.ALS_ITERATIONS,
+      seed: c.WORLD_SEED,
+    },
     feedback: { halfLifeDays: c.FEEDBACK_HALF_LIFE_DAYS },
     ranker: { ...DEFAULT_RANKER_TRAINING, maxRequests: c.RANKER_MAX_REQUESTS, seed: c.WORLD_SEED },
   };
@@ -97,7 +110,11 @@ export function storeSettings(c: Config): StoreSettings {
   return {
     kind: 'neo4j',
     connection: {
-      uri: c.NEO4J_URI!, user: c.NEO4J_USER, password: c.NEO4J_PASSWORD ?? '', database: c.NEO4J_DATABASE, attempts: c.NEO4J_CONNECT_ATTEMPTS,
+      uri: c.NEO4J_URI!,
+      user: c.NEO4J_USER,
+      password: c.NEO4J_PASSWORD ?? '',
+      database: c.NEO4J_DATABASE,
+      attempts: c.NEO4J_CONNECT_ATTEMPTS,
     },
   };
 }

@@ -12,7 +12,10 @@ export abstract class DomainError extends Error {
 /** An argument or input field is malformed; `field` is its path, e.g. `events[3].progress`. */
 export class InvalidInputError extends DomainError {
   readonly kind = 'INVALID_INPUT';
-  constructor(readonly field: string, readonly problem: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super(`Invalid ${field}: ${problem}`);
     this.name = 'InvalidInputError';
   }
@@ -21,7 +24,10 @@ export class InvalidInputError extends DomainError {
 /** The thing asked for (a profile, a title) does not exist. */
 export class NotFoundError extends DomainError {
   readonly kind = 'NOT_FOUND';
-  constructor(readonly entity: string, readonly id: string) {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
     super(`${entity} ${JSON.stringify(id)} not found`);
     this.name = 'NotFoundError';
   }
@@ -57,8 +63,6 @@ export class UnavailableError extends DomainError {
 /** A zod failure as InvalidInputError naming the first offending field under `root`, e.g. `events[3].progress`. */
 export function invalidInput(error: ZodError, root: string): InvalidInputError {
   const issue = error.issues[0];
-  const field = issue.path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), root,
-  );
+  const field = issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), root);
   return new InvalidInputError(field, issue.message);
 }

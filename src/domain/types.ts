@@ -9,9 +9,7 @@ export type Device = (typeof DEVICES)[number];
 export const TITLE_KINDS = ['MOVIE', 'SERIES'] as const;
 export type TitleKind = (typeof TITLE_KINDS)[number];
 
-export const ARTWORK_THEMES = [
-  'ACTION', 'ROMANCE', 'ENSEMBLE', 'DRAMATIC', 'COMEDY', 'PORTRAIT', 'SCENIC', 'DARK',
-] as const;
+export const ARTWORK_THEMES = ['ACTION', 'ROMANCE', 'ENSEMBLE', 'DRAMATIC', 'COMEDY', 'PORTRAIT', 'SCENIC', 'DARK'] as const;
 export type ArtworkTheme = (typeof ARTWORK_THEMES)[number];
 
 /** Netflix-style maturity tiers; a profile sees titles at or below its tier. */

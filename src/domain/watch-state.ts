@@ -4,8 +4,13 @@ import { COMPLETED_PROGRESS, type PlaybackEvent, type WatchState } from './types
 export function applyToWatchState(state: WatchState | undefined, e: PlaybackEvent): WatchState {
   if (!state) {
     return {
-      profileId: e.profileId, titleId: e.titleId, progress: e.progress, plays: 1,
-      firstAt: e.occurredAt, lastAt: e.occurredAt, completed: e.progress >= COMPLETED_PROGRESS,
+      profileId: e.profileId,
+      titleId: e.titleId,
+      progress: e.progress,
+      plays: 1,
+      firstAt: e.occurredAt,
+      lastAt: e.occurredAt,
+      completed: e.progress >= COMPLETED_PROGRESS,
     };
   }
   const latest = e.occurredAt >= state.lastAt;

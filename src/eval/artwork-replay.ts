@@ -40,7 +40,9 @@ export const DEFAULT_REPLAY: ArtworkReplayOptions = { warmShare: 0.5, seed: 7, p
  * Returns null when the logs hold no impressions of titles with two or more variants.
  */
 export function artworkReplay(
-  titles: readonly Title[], impressions: readonly ImpressionEvent[], plays: readonly PlaybackEvent[],
+  titles: readonly Title[],
+  impressions: readonly ImpressionEvent[],
+  plays: readonly PlaybackEvent[],
   o: ArtworkReplayOptions = DEFAULT_REPLAY,
 ): ArtworkReplayReport | null {
   const byId = new Map(titles.map((t) => [t.id, t]));
@@ -69,14 +71,19 @@ export function artworkReplay(
   // The bandit: Thompson sampling on the warm statistics, updated with every impression it matched.
   const learned = warmCounters();
   const rng = new Rng(`artwork-replay:${o.seed}`);
-  const bandit = replayArm(replay, rewarded, (e) => {
-    const title = byId.get(e.titleId)!;
-    const choice = choosePage(learned.themes.get(e.profileId) ?? noThemes, [armsOf(learned, title)], rng, o.priors).get(title.id)!;
-    return choice.artwork.id;
-  }, (e, reward) => {
-    learned.add(statDeltas([e], 'shown', titleOf));
-    if (reward) learned.add(statDeltas([e], 'taken', titleOf));
-  });
+  const bandit = replayArm(
+    replay,
+    rewarded,
+    (e) => {
+      const title = byId.get(e.titleId)!;
+      const choice = choosePage(learned.themes.get(e.profileId) ?? noThemes, [armsOf(learned, title)], rng, o.priors).get(title.id)!;
+      return choice.artwork.id;
+    },
+    (e, reward) => {
+      learned.add(statDeltas([e], 'shown', titleOf));
+      if (reward) learned.add(statDeltas([e], 'taken', titleOf));
+    },
+  );
 
   // The single best variant per title on the warm part (the posterior mean the bandit's prior gives), fixed.
   const frozen = warmCounters();
@@ -89,17 +96,34 @@ export function artworkReplay(
     }
     return best.get(title.id)!;
   };
-  const bestSingle = replayArm(replay, rewarded, (e) => bestOf(byId.get(e.titleId)!), () => {});
-  const random = replayArm(replay, rewarded, (e) => e.artworkId, () => {});
+  const bestSingle = replayArm(
+    replay,
+    rewarded,
+    (e) => bestOf(byId.get(e.titleId)!),
+    () => {},
+  );
+  const random = replayArm(
+    replay,
+    rewarded,
+    (e) => e.artworkId,
+    () => {},
+  );
   return {
-    bandit, random, best_single: bestSingle,
+    bandit,
+    random,
+    best_single: bestSingle,
     protocol: {
-      method: 'replay (Li et al. 2011) on logs with uniformly random artwork: an impression counts for a policy when it picks the logged variant',
-      reward: 'the impression was credited with a play of its title within the hour (the store\'s rule)',
-      warmShare: o.warmShare, warmImpressions: warm.length, replayImpressions: replay.length,
-      warmFrom: new Date(warm[0]?.occurredAt ?? replay[0].occurredAt).toISOString(), replayFrom: new Date(replay[0]?.occurredAt ?? 0).toISOString(),
+      method:
+        'replay (Li et al. 2011) on logs with uniformly random artwork: an impression counts for a policy when it picks the logged variant',
+      reward: "the impression was credited with a play of its title within the hour (the store's rule)",
+      warmShare: o.warmShare,
+      warmImpressions: warm.length,
+      replayImpressions: replay.length,
+      warmFrom: new Date(warm[0]?.occurredAt ?? replay[0].occurredAt).toISOString(),
+      replayFrom: new Date(replay[0]?.occurredAt ?? 0).toISOString(),
       titles: 'impressions of titles with at least two artwork variants',
-      bandit: 'Thompson sampling over variant take rates with the profile\'s learned theme affinities as context, updated online on matched impressions',
+      bandit:
+        "Thompson sampling over variant take rates with the profile's learned theme affinities as context, updated online on matched impressions",
       best_single: 'per title, the variant with the best smoothed take rate on the warm part',
       random: 'the logging policy itself: every replayed impression',
     },
@@ -107,8 +131,10 @@ export function artworkReplay(
 }
 
 function replayArm(
-  replay: readonly ImpressionEvent[], rewarded: (e: ImpressionEvent) => boolean,
-  choose: (e: ImpressionEvent) => string, learn: (e: ImpressionEvent, reward: boolean) => void,
+  replay: readonly ImpressionEvent[],
+  rewarded: (e: ImpressionEvent) => boolean,
+  choose: (e: ImpressionEvent) => string,
+  learn: (e: ImpressionEvent, reward: boolean) => void,
 ): ReplayArm {
   let matched = 0;
   let plays = 0;

@@ -20,7 +20,11 @@ const K = 300;
  * the union with the server's quotas, all built from training data only (ALS vectors and HNSW,
  * the SIMILAR_TO graph from training plays, trending counted up to the split).
  */
-export async function candidateRecall(r: EvalRetrieval, split: Split, onProgress?: (done: number, total: number) => void): Promise<CandidateRecall> {
+export async function candidateRecall(
+  r: EvalRetrieval,
+  split: Split,
+  onProgress?: (done: number, total: number) => void,
+): Promise<CandidateRecall> {
   const union = r.union;
   const sums = new Map<string, number>();
   const add = (key: string, value: number) => sums.set(key, (sums.get(key) ?? 0) + value);
@@ -28,19 +32,36 @@ export async function candidateRecall(r: EvalRetrieval, split: Split, onProgress
   for (const [i, held] of split.test.entries()) {
     const req = r.request(held.profileId);
     const candidates = await union.generate(req);
-    add('union', recallAt(candidates.map((c) => c.title.id), held.titles, Infinity));
+    add(
+      'union',
+      recallAt(
+        candidates.map((c) => c.title.id),
+        held.titles,
+        Infinity,
+      ),
+    );
     add('union size', candidates.length);
     for (const { source, generator } of alone) {
-      add(source, recallAt((await generator.generate(req)).map((c) => c.title.id), held.titles, K));
+      add(
+        source,
+        recallAt(
+          (await generator.generate(req)).map((c) => c.title.id),
+          held.titles,
+          K,
+        ),
+      );
       const mine = candidates.filter((c) => c.sources.has(source)).map((c) => c.title.id);
       add(`${source} in union`, recallAt(mine, held.titles, Infinity));
       add(`${source} size`, mine.length);
     }
     if ((i + 1) % 200 === 0 || i + 1 === split.test.length) onProgress?.(i + 1, split.test.length);
   }
-  const mean = (key: string, digits = 4) => Math.round(((sums.get(key) ?? 0) / Math.max(1, split.test.length)) * 10 ** digits) / 10 ** digits;
+  const mean = (key: string, digits = 4) =>
+    Math.round(((sums.get(key) ?? 0) / Math.max(1, split.test.length)) * 10 ** digits) / 10 ** digits;
   return {
     union: { 'recall@300': mean('union'), 'mean candidates': mean('union size', 0) },
-    ...Object.fromEntries(CANDIDATE_SOURCES.map((s) => [s, { 'recall@300': mean(`${s} in union`), candidates: mean(`${s} size`, 0), 'alone@300': mean(s) }])),
+    ...Object.fromEntries(
+      CANDIDATE_SOURCES.map((s) => [s, { 'recall@300': mean(`${s} in union`), candidates: mean(`${s} size`, 0), 'alone@300': mean(s) }]),
+    ),
   } as CandidateRecall;
 }

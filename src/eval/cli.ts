@@ -44,40 +44,58 @@ function table(r: EvalReport): string {
     [],
     ['candidates', 'recall@300', 'candidates', 'alone@300'],
     ['union', String(r.candidates.union['recall@300']), String(r.candidates.union['mean candidates']), ''],
-    ...Object.entries(r.candidates).filter(([name]) => name !== 'union').map(([name, c]) => {
-      const s = c as SourceRecall;
-      return [name, s['recall@300'], s.candidates, s['alone@300']].map(String);
-    }),
+    ...Object.entries(r.candidates)
+      .filter(([name]) => name !== 'union')
+      .map(([name, c]) => {
+        const s = c as SourceRecall;
+        return [name, s['recall@300'], s.candidates, s['alone@300']].map(String);
+      }),
   ];
   rows.push([], ['ranker (held-out rows)', 'auc', 'log-loss', 'rows']);
   for (const [kind, heads] of Object.entries(r.ranker.heads)) {
     for (const [head, m] of Object.entries(heads ?? {})) rows.push([`${kind}: ${head}`, String(m.auc), String(m.logLoss), String(m.rows)]);
   }
   rows.push([], ['utility weights', 'ndcg@10', 'finished', '']);
-  for (const u of r.utility) rows.push([`${u.weights.click},${u.weights.finish},${u.weights.ret}`, String(u['ndcg@10']), String(u['ndcg@10 finished']), '']);
+  for (const u of r.utility)
+    rows.push([`${u.weights.click},${u.weights.finish},${u.weights.ret}`, String(u['ndcg@10']), String(u['ndcg@10 finished']), '']);
   rows.push([], ['exposure (whole pages)', 'coverage', 'gini', 'titles shown']);
   const x = r.exposure;
   for (const [name, e] of [
-    [`exploration ${x.explorationShare}`, x.withExploration], ['no exploration', x.withoutExploration],
-    [`first screen, exploration ${x.explorationShare}`, x.firstScreen.withExploration], ['first screen, no exploration', x.firstScreen.withoutExploration],
+    [`exploration ${x.explorationShare}`, x.withExploration],
+    ['no exploration', x.withoutExploration],
+    [`first screen, exploration ${x.explorationShare}`, x.firstScreen.withExploration],
+    ['first screen, no exploration', x.firstScreen.withoutExploration],
   ] as const) {
     rows.push([name, String(e.coverage), String(e.gini), String(e.titlesShown)]);
   }
   if (!('note' in r.artwork)) {
     rows.push([], ['artwork (replay)', 'take rate', 'matched', '95% interval']);
-    for (const [name, arm] of [['bandit', r.artwork.bandit], ['random', r.artwork.random], ['best_single', r.artwork.best_single]] as const) {
+    for (const [name, arm] of [
+      ['bandit', r.artwork.bandit],
+      ['random', r.artwork.random],
+      ['best_single', r.artwork.best_single],
+    ] as const) {
       rows.push([name, String(arm.takeRate), String(arm.matched), `${arm.ci95[0]}–${arm.ci95[1]}`]);
     }
   }
   const o = r.onboarding;
   const est = (e: Estimate) => `${e.mean} (${e.ci95[0]}–${e.ci95[1]})`;
-  rows.push([], [`onboarding (${o.profiles} of ${o.testProfiles} profiles, ${o.answers.meanPicks} picks)`, 'ndcg@10 (95%)', 'recall@20 (95%)', '']);
-  for (const [name, m] of [...Object.entries(o.methods), ...Object.entries(o.paired)]) rows.push([name, est(m['ndcg@10']), est(m['recall@20']), '']);
+  rows.push(
+    [],
+    [`onboarding (${o.profiles} of ${o.testProfiles} profiles, ${o.answers.meanPicks} picks)`, 'ndcg@10 (95%)', 'recall@20 (95%)', ''],
+  );
+  for (const [name, m] of [...Object.entries(o.methods), ...Object.entries(o.paired)])
+    rows.push([name, est(m['ndcg@10']), est(m['recall@20']), '']);
   rows.push([], ['training titles (profiles)', 'warm ndcg@10', 'after onboarding', 'warm − after onboarding']);
-  for (const b of o.byHistory) rows.push([`${b.titles} (${b.profiles})`, String(b.warm), String(b['after onboarding']), est(b['warm − after onboarding'])]);
+  for (const b of o.byHistory)
+    rows.push([`${b.titles} (${b.profiles})`, String(b.warm), String(b['after onboarding']), est(b['warm − after onboarding'])]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const notes = 'note' in r.artwork ? ['', `artwork replay ${r.artwork.note}`] : [];
-  return [`${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`, ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')), ...notes].join('\n');
+  return [
+    `${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`,
+    ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')),
+    ...notes,
+  ].join('\n');
 }
 
 main().catch((err) => {

@@ -33,7 +33,10 @@ export interface EvalDatasetOptions {
   seed: number;
 }
 
-export async function loadEvalDataset(o: EvalDatasetOptions, onProgress?: (stage: string, done: number, total: number) => void): Promise<EvalDataset> {
+export async function loadEvalDataset(
+  o: EvalDatasetOptions,
+  onProgress?: (stage: string, done: number, total: number) => void,
+): Promise<EvalDataset> {
   if (o.dataset === 'movielens') {
     const dir = o.path ?? path.join(projectRoot(), '..', 'shared', 'data', 'movielens-small');
     const { data, layout } = await readMovieLens(dir);
@@ -56,6 +59,12 @@ export async function loadEvalDataset(o: EvalDatasetOptions, onProgress?: (stage
   return { name: 'world', description: `generated world, size ${o.size}, seed ${o.seed}`, ...pick(observable(world)), truth: world.truth };
 }
 
-function pick(d: { titles: Title[]; accounts: Account[]; profiles: Profile[]; playbacks: PlaybackEvent[]; impressions: ImpressionEvent[] }) {
+function pick(d: {
+  titles: Title[];
+  accounts: Account[];
+  profiles: Profile[];
+  playbacks: PlaybackEvent[];
+  impressions: ImpressionEvent[];
+}) {
   return { titles: d.titles, accounts: d.accounts, profiles: d.profiles, events: d.playbacks, impressions: d.impressions };
 }

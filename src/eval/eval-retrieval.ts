@@ -31,11 +31,21 @@ export interface EvalRetrieval {
 }
 
 /** ALS vectors and HNSW, the SIMILAR_TO graph from training plays, trending counted up to the split. */
-export function evalRetrieval(d: EvalDataset, split: Split, data: Interactions, factors: AlsFactors, als: AlsOptions, feedback: FeedbackOptions): EvalRetrieval {
+export function evalRetrieval(
+  d: EvalDataset,
+  split: Split,
+  data: Interactions,
+  factors: AlsFactors,
+  als: AlsOptions,
+  feedback: FeedbackOptions,
+): EvalRetrieval {
   const catalog = new CatalogIndex(d.titles, countRecent(split));
   const model = new CollaborativeModel({
     manifest: { trainedUntil: split.now, als, feedback },
-    titleIds: data.titleIds, titleVectors: factors.colFactors, profileIds: data.profileIds, profileVectors: factors.rowFactors,
+    titleIds: data.titleIds,
+    titleVectors: factors.colFactors,
+    profileIds: data.profileIds,
+    profileVectors: factors.rowFactors,
     index: HnswIndex.build(factors.colFactors, factors.factors),
   });
   const edges = buildSimilarityGraph(d.titles, split.train);
@@ -49,17 +59,24 @@ export function evalRetrieval(d: EvalDataset, split: Split, data: Interactions, 
     counters.note(accounts.get(p.accountId)!.country, p.isKids, e.titleId, e.occurredAt);
   }
   // Impressions the server would have seen by then (none of a held-out title's later showings).
-  for (const e of impressionsBeforeHeldOut(d.impressions, d.events, split)) if (e.occurredAt <= split.now) counters.noteImpression(e.titleId, e.occurredAt);
+  for (const e of impressionsBeforeHeldOut(d.impressions, d.events, split))
+    if (e.occurredAt <= split.now) counters.noteImpression(e.titleId, e.occurredAt);
   const states = groupBy(watchStatesFrom(split.train), (s) => s.profileId);
   return {
-    model, catalog, neighbours, edges,
+    model,
+    catalog,
+    neighbours,
+    edges,
     union: candidateGenerator({ model, counters, neighbours }),
     request(profileId) {
       const profile = profiles.get(profileId)!;
       const account = accounts.get(profile.accountId)!;
       const watch = (states.get(profileId) ?? []).sort((a, b) => b.lastAt - a.lastAt || (a.titleId < b.titleId ? -1 : 1));
       return {
-        profile, account, catalog, context: resolveContext(undefined, account, split.now),
+        profile,
+        account,
+        catalog,
+        context: resolveContext(undefined, account, split.now),
         signals: profileSignals(watch, (id) => catalog.get(id), split.now),
       };
     },
@@ -78,6 +95,7 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 
 function countRecent(split: { train: readonly PlaybackEvent[]; now: number }): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of split.train) if (e.occurredAt >= split.now - POPULARITY_WINDOW_MS) counts.set(e.titleId, (counts.get(e.titleId) ?? 0) + 1);
+  for (const e of split.train)
+    if (e.occurredAt >= split.now - POPULARITY_WINDOW_MS) counts.set(e.titleId, (counts.get(e.titleId) ?? 0) + 1);
   return counts;
 }

@@ -69,8 +69,9 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   methods['two-stage'] = staged.method;
   const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen }, onProgress);
   onProgress?.('artwork replay', 0, 1);
-  const artwork = artworkReplay(d.titles, d.impressions, d.events)
-    ?? { note: 'skipped: the dataset logs no impressions of titles with two or more artwork variants (MovieLens logs none)' };
+  const artwork = artworkReplay(d.titles, d.impressions, d.events) ?? {
+    note: 'skipped: the dataset logs no impressions of titles with two or more artwork variants (MovieLens logs none)',
+  };
   onProgress?.('artwork replay', 1, 1);
   return {
     dataset: d.description,
@@ -79,8 +80,11 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
       ranking: 'whole catalog minus the titles the profile interacted with in training',
       relevance: 'binary: any held-out interaction',
       tuning: 'ALS hyperparameters chosen on a validation split carved the same way from the training part',
-      titles: titleIds.length, profiles: d.profiles.length, interactions: d.events.length,
-      trainEvents: split.train.length, testProfiles: split.test.length,
+      titles: titleIds.length,
+      profiles: d.profiles.length,
+      interactions: d.events.length,
+      trainEvents: split.train.length,
+      testProfiles: split.test.length,
     },
     methods,
     candidates,
@@ -88,8 +92,14 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     utility: staged.utility,
     exposure: staged.exposure,
     als: {
-      chosen: { factors: tuning.best.factors, regularization: tuning.best.regularization, alpha: tuning.best.alpha, iterations: tuning.best.iterations },
-      trials: tuning.trials, trainSeconds,
+      chosen: {
+        factors: tuning.best.factors,
+        regularization: tuning.best.regularization,
+        alpha: tuning.best.alpha,
+        iterations: tuning.best.iterations,
+      },
+      trials: tuning.trials,
+      trainSeconds,
     },
     artwork,
     onboarding,

@@ -22,16 +22,23 @@ export interface OnboardingAnswers {
  * Per segment, each title's rank by distinct training viewers (0: the most watched). The grid
  * shows the first GRID_SIZE, most watched first.
  */
-export function segmentRanks(states: readonly WatchState[], profiles: ReadonlyMap<string, Profile>, accounts: ReadonlyMap<string, Account>): Map<string, Map<string, number>> {
+export function segmentRanks(
+  states: readonly WatchState[],
+  profiles: ReadonlyMap<string, Profile>,
+  accounts: ReadonlyMap<string, Account>,
+): Map<string, Map<string, number>> {
   const viewers = new Map<string, Map<string, number>>();
   for (const s of states) {
     const key = segmentOf(profiles.get(s.profileId)!, accounts);
     const counts = viewers.get(key) ?? viewers.set(key, new Map()).get(key)!;
     counts.set(s.titleId, (counts.get(s.titleId) ?? 0) + 1);
   }
-  return new Map([...viewers].map(([key, counts]) => [key, new Map(
-    [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id], rank) => [id, rank]),
-  )]));
+  return new Map(
+    [...viewers].map(([key, counts]) => [
+      key,
+      new Map([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id], rank) => [id, rank])),
+    ]),
+  );
 }
 
 export function segmentOf(profile: Profile, accounts: ReadonlyMap<string, Account>): string {
@@ -46,11 +53,25 @@ export function segmentOf(profile: Profile, accounts: ReadonlyMap<string, Accoun
  * earlier in the grid come first; never the most recent, which would hand the answers the
  * viewer's latest session, the best predictor of its held-out titles and no onboarding question.
  */
-export function answersOf(watch: readonly WatchState[], rank: ReadonlyMap<string, number>, genres: string[], completedAt: number): OnboardingAnswers {
+export function answersOf(
+  watch: readonly WatchState[],
+  rank: ReadonlyMap<string, number>,
+  genres: string[],
+  completedAt: number,
+): OnboardingAnswers {
   const place = (id: string) => rank.get(id) ?? Infinity;
-  const byEngagement = [...watch].sort((a, b) => engagement(b) - engagement(a) || Number(b.completed) - Number(a.completed)
-    || b.plays - a.plays || place(a.titleId) - place(b.titleId) || (a.titleId < b.titleId ? -1 : 1));
-  const picks = byEngagement.filter((w) => place(w.titleId) < GRID_SIZE && engagement(w) === 1).slice(0, MAX_PICKS).map((w) => w.titleId);
+  const byEngagement = [...watch].sort(
+    (a, b) =>
+      engagement(b) - engagement(a) ||
+      Number(b.completed) - Number(a.completed) ||
+      b.plays - a.plays ||
+      place(a.titleId) - place(b.titleId) ||
+      (a.titleId < b.titleId ? -1 : 1),
+  );
+  const picks = byEngagement
+    .filter((w) => place(w.titleId) < GRID_SIZE && engagement(w) === 1)
+    .slice(0, MAX_PICKS)
+    .map((w) => w.titleId);
   const fromGrid = picks.length;
   for (const w of byEngagement) {
     if (picks.length >= MIN_PICKS) break;
@@ -69,7 +90,13 @@ function engagement(w: WatchState): number {
  * world), else the genres its training history leans to most (MovieLens), as the server's own
  * genre affinity reads that history.
  */
-export function genreAnswer(profileId: string, watch: readonly WatchState[], titleOf: (id: string) => Title | undefined, now: number, truth?: WorldTruth): string[] {
+export function genreAnswer(
+  profileId: string,
+  watch: readonly WatchState[],
+  titleOf: (id: string) => Title | undefined,
+  now: number,
+  truth?: WorldTruth,
+): string[] {
   const taste = truth?.profiles[profileId];
   if (!taste) return topGenres(profileSignals(watch, titleOf, now), ANSWER_GENRES);
   return GENRES.map((g, i) => ({ g, a: taste.genre[i] }))

@@ -34,9 +34,18 @@ export type OnboardingMethod = (typeof ONBOARDING_METHODS)[number];
 type Scores = { 'ndcg@10': Estimate; 'recall@20': Estimate };
 
 /** Paired differences reported: what onboarding adds, what history adds beyond it, onboarding against the baseline. */
-const COMPARISONS: [OnboardingMethod, OnboardingMethod][] = [['after onboarding', 'priors only'], ['warm', 'after onboarding'], ['after onboarding', 'popularity']];
+const COMPARISONS: [OnboardingMethod, OnboardingMethod][] = [
+  ['after onboarding', 'priors only'],
+  ['warm', 'after onboarding'],
+  ['after onboarding', 'popularity'],
+];
 /** Training titles per profile, in buckets (a test profile has at least 4: MIN_TITLES less its held-out one). */
-const HISTORY_BUCKETS: [number, number][] = [[0, 5], [6, 10], [11, 20], [21, Infinity]];
+const HISTORY_BUCKETS: [number, number][] = [
+  [0, 5],
+  [6, 10],
+  [11, 20],
+  [21, Infinity],
+];
 
 export interface OnboardingReport {
   protocol: Record<string, string>;
@@ -74,17 +83,26 @@ export interface OnboardingInputs {
  * profile's training titles (the picks among them), as the two-stage evaluation does, and is
  * scored on its held-out titles.
  */
-export async function onboardingEval(x: OnboardingInputs, onProgress?: (stage: string, done: number, total: number) => void, sample = ONBOARDING_SAMPLE): Promise<OnboardingReport> {
+export async function onboardingEval(
+  x: OnboardingInputs,
+  onProgress?: (stage: string, done: number, total: number) => void,
+  sample = ONBOARDING_SAMPLE,
+): Promise<OnboardingReport> {
   const started = performance.now();
   const { d, split, retrieval, trained, seen } = x;
   // The replay inputs of the two-stage evaluation: training plays, impressions known by the split.
   const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
-  const replay = new EventReplay({ ...d, playbacks: plays, impressions }, { collaborative: retrieval.model, neighbours: retrieval.neighbours });
+  const replay = new EventReplay(
+    { ...d, playbacks: plays, impressions },
+    { collaborative: retrieval.model, neighbours: retrieval.neighbours },
+  );
   const last = new Map<string, PlaybackEvent>();
   for (const e of plays) last.set(e.profileId, e);
-  const tests = sampled(split.test.filter((h) => last.has(h.profileId)), sample)
-    .sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
+  const tests = sampled(
+    split.test.filter((h) => last.has(h.profileId)),
+    sample,
+  ).sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
 
   const profiles = new Map(d.profiles.map((p) => [p.id, p]));
   const accounts = new Map(d.accounts.map((a) => [a.id, a]));
@@ -96,17 +114,28 @@ export async function onboardingEval(x: OnboardingInputs, onProgress?: (stage: s
 
   const scorer = await OnnxScorer.load(exportOnnx(trained.model));
   const ranker = new ModelRanker({
-    features: replay.features, models: replay.models, scorer, spec: trained.spec, weights: DEFAULT_UTILITY, fallback: new HeuristicRanker(),
-    onFailure: (err) => { throw err; },
+    features: replay.features,
+    models: replay.models,
+    scorer,
+    spec: trained.spec,
+    weights: DEFAULT_UTILITY,
+    fallback: new HeuristicRanker(),
+    onFailure: (err) => {
+      throw err;
+    },
   });
-  const perProfile = Object.fromEntries(ONBOARDING_METHODS.map((m) => [m, { ndcg: [] as number[], recall: [] as number[] }])) as Record<OnboardingMethod, { ndcg: number[]; recall: number[] }>;
+  const perProfile = Object.fromEntries(ONBOARDING_METHODS.map((m) => [m, { ndcg: [] as number[], recall: [] as number[] }])) as Record<
+    OnboardingMethod,
+    { ndcg: number[]; recall: number[] }
+  >;
   const sourceCounts = new Map<string, number>();
   const note = (m: OnboardingMethod, top: string[], h: HeldOut) => {
     perProfile[m].ndcg.push(ndcgAt(top, h.titles, 10));
     perProfile[m].recall.push(recallAt(top, h.titles, 20));
   };
   const tallied = (m: Exclude<OnboardingMethod, 'popularity'>, list: Candidate[]) => {
-    for (const c of list.slice(0, 10)) for (const source of c.sources.keys()) sourceCounts.set(`${m}|${source}`, (sourceCounts.get(`${m}|${source}`) ?? 0) + 1);
+    for (const c of list.slice(0, 10))
+      for (const source of c.sources.keys()) sourceCounts.set(`${m}|${source}`, (sourceCounts.get(`${m}|${source}`) ?? 0) + 1);
     return list.map((c) => c.title.id);
   };
   const historyLengths: number[] = [];
@@ -116,19 +145,27 @@ export async function onboardingEval(x: OnboardingInputs, onProgress?: (stage: s
     for (const [i, h] of tests.entries()) {
       const at = last.get(h.profileId)!;
       const mine = seen.get(h.profileId) ?? new Set<string>();
-      const top = async (req: HomepageRequest) => (await ranker.rank(req, await replay.generator.generate(req)))
-        .filter((c) => !mine.has(c.title.id)).slice(0, 20);
+      const top = async (req: HomepageRequest) =>
+        (await ranker.rank(req, await replay.generator.generate(req))).filter((c) => !mine.has(c.title.id)).slice(0, 20);
       const warm = replay.request(h.profileId, at.occurredAt + 1, at.device);
       const now = warm.context.now;
       const watch = watchOf.get(h.profileId) ?? [];
       const { onboarding: _none, ...base } = warm.profile;
       const fresh: Profile = { ...base, id: `${base.id}~new` };
-      const { answers, fromGrid } = answersOf(watch, ranks.get(segmentOf(base, accounts)) ?? new Map(),
-        genreAnswer(h.profileId, watch, (id) => replay.catalog.get(id), now, d.truth), now);
+      const { answers, fromGrid } = answersOf(
+        watch,
+        ranks.get(segmentOf(base, accounts)) ?? new Map(),
+        genreAnswer(h.profileId, watch, (id) => replay.catalog.get(id), now, d.truth),
+        now,
+      );
       historyLengths.push(watch.length);
       picks += answers.titleIds.length;
       gridPicks += fromGrid;
-      const asNew = (profile: Profile): HomepageRequest => ({ ...warm, profile, signals: profileSignals([], (id) => replay.catalog.get(id), now, profile) });
+      const asNew = (profile: Profile): HomepageRequest => ({
+        ...warm,
+        profile,
+        signals: profileSignals([], (id) => replay.catalog.get(id), now, profile),
+      });
 
       note('warm', tallied('warm', await top(warm)), h);
       note('after onboarding', tallied('after onboarding', await top(asNew({ ...fresh, onboarding: answers }))), h);
@@ -139,28 +176,49 @@ export async function onboardingEval(x: OnboardingInputs, onProgress?: (stage: s
   } finally {
     await scorer.release();
   }
-  const scores = (ndcg: number[], recall: number[], seed: string): Scores => ({ 'ndcg@10': bootstrapMean(ndcg, `${seed} ndcg`), 'recall@20': bootstrapMean(recall, `${seed} recall`) });
+  const scores = (ndcg: number[], recall: number[], seed: string): Scores => ({
+    'ndcg@10': bootstrapMean(ndcg, `${seed} ndcg`),
+    'recall@20': bootstrapMean(recall, `${seed} recall`),
+  });
   const n = Math.max(1, tests.length);
   return {
     protocol: {
       profiles: `${tests.length} of the ${split.test.length} test profiles (at most ${sample}, drawn with seed "${SAMPLE_SEED}"), each ranked at its two-stage moment with the two-stage models`,
       'after onboarding': `no history, a new profile id; genres: its ${ANSWER_GENRES} favourite; titles: up to ${MAX_PICKS} it finished among the ${GRID_SIZE} most-watched of its segment (at least ${MIN_PICKS}, completed from its most engaged training titles)`,
       'priors only': 'no history, no answers: segment (country, kids) and language priors',
-      ranking: 'candidates ranked by the trained ranker (popularity: the whole catalog), minus the profile\'s training titles; scored on its held-out titles',
+      ranking:
+        "candidates ranked by the trained ranker (popularity: the whole catalog), minus the profile's training titles; scored on its held-out titles",
     },
     profiles: tests.length,
     testProfiles: split.test.length,
     answers: {
-      genresFrom: d.truth ? 'hidden tastes' : 'training history', genres: ANSWER_GENRES,
-      meanPicks: Math.round((picks / n) * 100) / 100, meanGridPicks: Math.round((gridPicks / n) * 100) / 100, gridSize: GRID_SIZE,
+      genresFrom: d.truth ? 'hidden tastes' : 'training history',
+      genres: ANSWER_GENRES,
+      meanPicks: Math.round((picks / n) * 100) / 100,
+      meanGridPicks: Math.round((gridPicks / n) * 100) / 100,
+      gridSize: GRID_SIZE,
     },
-    methods: Object.fromEntries(ONBOARDING_METHODS.map((m) => [m, scores(perProfile[m].ndcg, perProfile[m].recall, m)])) as Record<OnboardingMethod, Scores>,
-    paired: Object.fromEntries(COMPARISONS.map(([a, b]) => [`${a} − ${b}`,
-      scores(diff(perProfile[a].ndcg, perProfile[b].ndcg), diff(perProfile[a].recall, perProfile[b].recall), `${a} − ${b}`)])),
+    methods: Object.fromEntries(ONBOARDING_METHODS.map((m) => [m, scores(perProfile[m].ndcg, perProfile[m].recall, m)])) as Record<
+      OnboardingMethod,
+      Scores
+    >,
+    paired: Object.fromEntries(
+      COMPARISONS.map(([a, b]) => [
+        `${a} − ${b}`,
+        scores(diff(perProfile[a].ndcg, perProfile[b].ndcg), diff(perProfile[a].recall, perProfile[b].recall), `${a} − ${b}`),
+      ]),
+    ),
     byHistory: byHistory(historyLengths, perProfile.warm.ndcg, perProfile['after onboarding'].ndcg),
-    top10Sources: Object.fromEntries(ONBOARDING_METHODS.filter((m) => m !== 'popularity').map((m) => [m, Object.fromEntries(
-      [...sourceCounts].filter(([key]) => key.startsWith(`${m}|`)).map(([key, count]) => [key.slice(m.length + 1), Math.round((count / n) * 100) / 100]),
-    )])) as OnboardingReport['top10Sources'],
+    top10Sources: Object.fromEntries(
+      ONBOARDING_METHODS.filter((m) => m !== 'popularity').map((m) => [
+        m,
+        Object.fromEntries(
+          [...sourceCounts]
+            .filter(([key]) => key.startsWith(`${m}|`))
+            .map(([key, count]) => [key.slice(m.length + 1), Math.round((count / n) * 100) / 100]),
+        ),
+      ]),
+    ) as OnboardingReport['top10Sources'],
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
 }
@@ -176,7 +234,10 @@ function byHistory(lengths: readonly number[], warm: readonly number[], onboarde
     const idx = lengths.flatMap((len, i) => (len >= lo && len <= hi ? [i] : []));
     const [w, o] = [idx.map((i) => warm[i]), idx.map((i) => onboarded[i])];
     return {
-      titles: hi === Infinity ? `${lo}+` : lo === 0 ? `≤${hi}` : `${lo}–${hi}`, profiles: idx.length, warm: mean(w), 'after onboarding': mean(o),
+      titles: hi === Infinity ? `${lo}+` : lo === 0 ? `≤${hi}` : `${lo}–${hi}`,
+      profiles: idx.length,
+      warm: mean(w),
+      'after onboarding': mean(o),
       'warm − after onboarding': bootstrapMean(diff(w, o), `history ${lo}`),
     };
   });

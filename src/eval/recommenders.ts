@@ -8,7 +8,12 @@ export interface Recommender {
 }
 
 /** The n best columns by score, skipping `seen` (ties by column, for stable results). */
-export function topColumns(scores: Float64Array | Float32Array, titleIds: readonly string[], seen: ReadonlySet<string>, n: number): string[] {
+export function topColumns(
+  scores: Float64Array | Float32Array,
+  titleIds: readonly string[],
+  seen: ReadonlySet<string>,
+  n: number,
+): string[] {
   const order: number[] = [];
   let floor = -Infinity;
   for (let c = 0; c < scores.length; c++) {
@@ -72,10 +77,12 @@ export function itemKnn(data: Interactions, neighbours = 100): Recommender {
       }
     }
   }
-  const sims = co.map((row, a) => [...row]
-    .map(([b, n]) => ({ b, s: n / Math.sqrt(viewers[a] * viewers[b]) }))
-    .sort((x, y) => y.s - x.s || x.b - y.b)
-    .slice(0, neighbours));
+  const sims = co.map((row, a) =>
+    [...row]
+      .map(([b, n]) => ({ b, s: n / Math.sqrt(viewers[a] * viewers[b]) }))
+      .sort((x, y) => y.s - x.s || x.b - y.b)
+      .slice(0, neighbours),
+  );
   const rowOf = new Map(data.profileIds.map((id, r) => [id, r]));
   return {
     name: 'itemknn',

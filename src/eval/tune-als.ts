@@ -23,7 +23,10 @@ const FACTORS = [32, 64, 128];
  * most for implicit ALS), then alpha, then the number of factors.
  */
 export function tuneAls(
-  titles: readonly Title[], train: Split['train'], base: AlsOptions, onTrial?: (t: TrialResult, done: number, total: number) => void,
+  titles: readonly Title[],
+  train: Split['train'],
+  base: AlsOptions,
+  onTrial?: (t: TrialResult, done: number, total: number) => void,
 ): { best: AlsOptions; trials: TrialResult[] } {
   const inner = splitByTime(train);
   const states = watchStatesFrom(inner.train);
@@ -37,7 +40,10 @@ export function tuneAls(
     const rec = alsRecommender(data, trainAls(data.matrix, o));
     const m = new MetricSummary();
     for (const h of inner.test) m.add(rec.recommend(h.profileId, seen.get(h.profileId) ?? new Set(), 20), h.titles);
-    const result = { options: { factors: o.factors, regularization: o.regularization, alpha: o.alpha }, 'ndcg@10': m.result(data.titleIds.length)['ndcg@10'] };
+    const result = {
+      options: { factors: o.factors, regularization: o.regularization, alpha: o.alpha },
+      'ndcg@10': m.result(data.titleIds.length)['ndcg@10'],
+    };
     trials.push(result);
     onTrial?.(result, trials.length, total);
     return result['ndcg@10'];

@@ -59,27 +59,51 @@ export interface TwoStageReport {
  * ModelRanker (ONNX) at the split and compared with its held-out titles.
  */
 export async function twoStage(
-  d: EvalDataset, split: Split, retrieval: EvalRetrieval, seen: ReadonlyMap<string, ReadonlySet<string>>,
-  als: AlsOptions, feedback: FeedbackOptions, onProgress?: EvalProgress,
+  d: EvalDataset,
+  split: Split,
+  retrieval: EvalRetrieval,
+  seen: ReadonlyMap<string, ReadonlySet<string>>,
+  als: AlsOptions,
+  feedback: FeedbackOptions,
+  onProgress?: EvalProgress,
 ): Promise<TwoStageReport> {
   const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
-  const set = await rankerTrainingSet({ ...d, playbacks: plays, impressions }, {
-    als, feedback, neighbours: retrieval.neighbours, ...DEFAULT_RANKER_TRAINING, onProgress,
-  });
+  const set = await rankerTrainingSet(
+    { ...d, playbacks: plays, impressions },
+    {
+      als,
+      feedback,
+      neighbours: retrieval.neighbours,
+      ...DEFAULT_RANKER_TRAINING,
+      onProgress,
+    },
+  );
   const rows = set.rows;
   const trained = trainRanker(rows, { seed: DEFAULT_RANKER_TRAINING.seed, onEpoch: (e, n) => onProgress?.('ranker epochs', e, n) });
 
   // Each test profile is ranked at its own moment, right after its last training event, with the
   // server's state at that moment replayed from the training events (MovieLens viewers span decades).
-  const replay = new EventReplay({ ...d, playbacks: plays, impressions }, { collaborative: retrieval.model, neighbours: retrieval.neighbours });
+  const replay = new EventReplay(
+    { ...d, playbacks: plays, impressions },
+    { collaborative: retrieval.model, neighbours: retrieval.neighbours },
+  );
   const last = new Map<string, PlaybackEvent>();
   for (const e of plays) last.set(e.profileId, e);
-  const tests = split.test.filter((h) => last.has(h.profileId)).sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
+  const tests = split.test
+    .filter((h) => last.has(h.profileId))
+    .sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
   const scorer = await OnnxScorer.load(exportOnnx(trained.model));
   const ranker = new ModelRanker({
-    features: replay.features, models: replay.models, scorer, spec: trained.spec, weights: DEFAULT_UTILITY, fallback: new HeuristicRanker(),
-    onFailure: (err) => { throw err; },
+    features: replay.features,
+    models: replay.models,
+    scorer,
+    spec: trained.spec,
+    weights: DEFAULT_UTILITY,
+    fallback: new HeuristicRanker(),
+    onFailure: (err) => {
+      throw err;
+    },
   });
   const finished = finishedHeldOut(d, split);
   const pages = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
@@ -103,7 +127,10 @@ export async function twoStage(
         screens[k].addPage(rows.slice(0, layout.screenRows).flatMap((r) => r.items.slice(0, layout.visibleItems).map((i) => i.title.id)));
       }
       const ranked = all.filter((c) => !mine.has(c.title.id));
-      summary.add(ranked.slice(0, 20).map((c) => c.title.id), h.titles);
+      summary.add(
+        ranked.slice(0, 20).map((c) => c.title.id),
+        h.titles,
+      );
       const done = finished.get(h.profileId) ?? new Set<string>();
       for (const g of grid) {
         const top = reorder(ranked, g.weights);
@@ -118,7 +145,14 @@ export async function twoStage(
   const r = (x: number) => Math.round((x / Math.max(1, tests.length)) * 10000) / 10000;
   return {
     method: summary.result(d.titles.length),
-    ranker: { trainedOn: set.source, requests: trained.report.requests, rows: trained.report.rows, epochs: `${trained.report.epochs} (best ${trained.report.bestEpoch})`, heads: trained.report.validation, seconds: trained.report.seconds },
+    ranker: {
+      trainedOn: set.source,
+      requests: trained.report.requests,
+      rows: trained.report.rows,
+      epochs: `${trained.report.epochs} (best ${trained.report.bestEpoch})`,
+      heads: trained.report.validation,
+      seconds: trained.report.seconds,
+    },
     utility: grid.map((g) => ({ weights: g.weights, 'ndcg@10': r(g.any), 'ndcg@10 finished': r(g.done) })),
     exposure: {
       explorationShare: DEFAULT_EXPLORATION_SHARE,
@@ -136,7 +170,8 @@ export async function twoStage(
 /** The server's page construction over the replayed state (exposure, title evidence, the graph). */
 function evalPageBuilder(replay: EventReplay, explorationShare: number): PageBuilder {
   return new PageBuilder({
-    neighbours: replay.models.neighbours, explorationShare,
+    neighbours: replay.models.neighbours,
+    explorationShare,
     exposure: (profileId, now) => replay.features.exposureOf(profileId, now),
     evidence: (titleId, now) => replay.features.evidence(titleId, now),
   });

@@ -20,7 +20,8 @@ const EventSchema = z.object({
   device: z.enum(DEVICES),
   sessionId: id(128).nullish(),
   // A page is built under one variant of each experiment it is in.
-  experiments: z.array(z.object({ experimentId: id(64), variant: id(64) }))
+  experiments: z
+    .array(z.object({ experimentId: id(64), variant: id(64) }))
     .max(MAX_EXPERIMENTS, `must hold at most ${MAX_EXPERIMENTS} entries`)
     .refine((xs) => new Set(xs.map((x) => x.experimentId)).size === xs.length, 'must name each experiment once')
     .nullish(),
@@ -36,11 +37,16 @@ export type ParsedImpression = Omit<z.output<typeof EventSchema>, 'occurredAt' |
 
 /** Validates a batch of impressions and fills defaults; throws BAD_USER_INPUT naming the field. */
 export function parseImpressionBatch(events: readonly ImpressionEventInputData[], now: number): ParsedImpression[] {
-  if (events.length === 0) throw invalidInput(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
+  if (events.length === 0)
+    throw invalidInput(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
   const parsed = z.array(EventSchema).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`).safeParse(events);
   if (!parsed.success) throw invalidInput(parsed.error, 'events');
   return parsed.data.map(({ experiments, ...e }, i) => ({
-    ...e, occurredAt: validEventTime(e.occurredAt, now, i), sessionId: e.sessionId ?? null,
-    ...(experiments && experiments.length > 0 ? { experiments: experiments.map((x) => ({ experimentId: x.experimentId, variant: x.variant })) } : {}),
+    ...e,
+    occurredAt: validEventTime(e.occurredAt, now, i),
+    sessionId: e.sessionId ?? null,
+    ...(experiments && experiments.length > 0
+      ? { experiments: experiments.map((x) => ({ experimentId: x.experimentId, variant: x.variant })) }
+      : {}),
   }));
 }

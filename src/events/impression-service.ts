@@ -53,11 +53,16 @@ export class ImpressionService {
     const titles = await knownTitles(this.store, this.catalog, parsed);
     parsed.forEach((e, i) => {
       if (!titles.get(e.titleId)!.artwork.some((a) => a.id === e.artworkId)) {
-        throw new InvalidInputError(`events[${i}].artworkId`, `no artwork ${JSON.stringify(e.artworkId)} of title ${JSON.stringify(e.titleId)}`);
+        throw new InvalidInputError(
+          `events[${i}].artworkId`,
+          `no artwork ${JSON.stringify(e.artworkId)} of title ${JSON.stringify(e.titleId)}`,
+        );
       }
     });
     const accountIds = [...new Set([...profiles.values()].map((p) => p.accountId))];
-    const accounts = new Map((await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]));
+    const accounts = new Map(
+      (await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]),
+    );
     const events: ImpressionEvent[] = parsed.map((e) => {
       // The viewer's wall clock, from the account's time zone: what the ranker's context features read.
       return { ...e, ...localHourAndWeekday(e.occurredAt, accounts.get(profiles.get(e.profileId)!.accountId)?.utcOffsetMinutes ?? 0) };
@@ -68,7 +73,9 @@ export class ImpressionService {
     const accepted = kept.filter((e) => ids.has(e.eventId));
     this.features.noteImpressions(accepted);
     this.artwork?.noteImpressions(accepted, (id) => titles.get(id));
-    await Promise.all([...new Set(accepted.map((e) => e.profileId))].map((profileId) => this.changes?.publish('profileShown', { profileId })));
+    await Promise.all(
+      [...new Set(accepted.map((e) => e.profileId))].map((profileId) => this.changes?.publish('profileShown', { profileId })),
+    );
     return outcome;
   }
 }

@@ -35,7 +35,9 @@ export class RetrievalUpdates {
     const byId = new Map(profiles.map((p) => [p.id, p]));
     const profileIds = [...new Set(accepted.map((e) => e.profileId))];
     const accountIds = [...new Set(profileIds.map((id) => byId.get(id)!.accountId))];
-    const accounts = new Map((await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]));
+    const accounts = new Map(
+      (await Promise.all(accountIds.map((id) => this.store.getAccount(id)))).filter((a) => a !== null).map((a) => [a.id, a]),
+    );
     for (const e of accepted) {
       const profile = byId.get(e.profileId)!;
       const country = accounts.get(profile.accountId)?.country ?? 'XX';

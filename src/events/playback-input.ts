@@ -10,7 +10,10 @@ const EARLIEST = Date.UTC(2000, 0, 1);
 
 const EventSchema = z.object({
   // Ids are compared exactly, so whitespace is refused rather than trimmed into another id.
-  eventId: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters')
+  eventId: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters')
     .regex(/^\S(.*\S)?$/, 'must not start or end with whitespace'),
   profileId: z.string().min(1, 'must not be empty'),
   titleId: z.string().min(1, 'must not be empty'),
@@ -24,12 +27,18 @@ export type PlaybackEventInputData = z.input<typeof EventSchema>;
 
 /** Validates a batch of playback reports and fills defaults; throws BAD_USER_INPUT naming the field. */
 export function parsePlaybackBatch(events: readonly PlaybackEventInputData[], now: number): PlaybackEvent[] {
-  if (events.length === 0) throw invalidInput(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
+  if (events.length === 0)
+    throw invalidInput(new z.ZodError([{ code: 'custom', path: [], message: 'must hold at least one event', input: events }]), 'events');
   const parsed = z.array(EventSchema).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`).safeParse(events);
   if (!parsed.success) throw invalidInput(parsed.error, 'events');
   return parsed.data.map((e, i) => ({
-    eventId: e.eventId, profileId: e.profileId, titleId: e.titleId, occurredAt: validEventTime(e.occurredAt, now, i),
-    progress: e.progress, device: e.device, sessionId: e.sessionId ?? null,
+    eventId: e.eventId,
+    profileId: e.profileId,
+    titleId: e.titleId,
+    occurredAt: validEventTime(e.occurredAt, now, i),
+    progress: e.progress,
+    device: e.device,
+    sessionId: e.sessionId ?? null,
   }));
 }
 
@@ -37,7 +46,10 @@ export function parsePlaybackBatch(events: readonly PlaybackEventInputData[], no
 export function validEventTime(at: Date | null | undefined, now: number, i: number): number {
   const occurredAt = at ? at.getTime() : now;
   if (Number.isNaN(occurredAt) || occurredAt > now + MAX_FUTURE_MS || occurredAt < EARLIEST) {
-    throw invalidInput(new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message: 'must be a time between 2000-01-01 and now', input: at }]), 'events');
+    throw invalidInput(
+      new z.ZodError([{ code: 'custom', path: [i, 'occurredAt'], message: 'must be a time between 2000-01-01 and now', input: at }]),
+      'events',
+    );
   }
   return occurredAt;
 }

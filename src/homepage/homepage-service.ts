@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../graph/store';
 import type { Profile } from '../domain/types';
-import type { ArtworkSelector } from '../pipeline/stages';
+import type { ArtworkSelector, RowBuilder } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { UtilityWeights } from '../pipeline/utility';
 import type { HomepageRequest } from '../pipeline/request';
 import type { ModelHolder } from '../models/model-holder';
 import type { ServingModels } from '../models/serving-models';
-import type { RowBuilder } from '../pipeline/stages';
 import type { RowItemPlan, RowPlan } from '../pipeline/rows';
 import { NotFoundError } from '../domain/errors';
 import { HomepageCache } from './homepage-cache';
@@ -91,12 +90,16 @@ export class HomepageService {
     // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
     const [account, watch] = await Promise.all([
-      this.store.getAccount(profile.accountId), personalized ? this.store.getWatchState(profileId) : [],
+      this.store.getAccount(profile.accountId),
+      personalized ? this.store.getWatchState(profileId) : [],
     ]);
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
     const now = this.clock();
     return {
-      profile, account, context: resolveContext(contextInput, account, now), catalog: this.catalog,
+      profile,
+      account,
+      context: resolveContext(contextInput, account, now),
+      catalog: this.catalog,
       signals: profileSignals(watch, (id) => this.catalog.get(id), now, personalized ? profile : undefined),
     };
   }
@@ -118,7 +121,8 @@ export class HomepageService {
     const { profile, context } = req;
     // One model generation for the whole request, even if a newer bundle is swapped in meanwhile.
     const { ranked, modelVersion } = await this.models.use(async (m) => ({
-      ranked: await m.ranker.rank(req, await m.retrieval.generate(req), weights), modelVersion: m.version,
+      ranked: await m.ranker.rank(req, await m.retrieval.generate(req), weights),
+      modelVersion: m.version,
     }));
     const plans = await this.stages.rows.build(req, ranked);
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
@@ -133,7 +137,13 @@ export class HomepageService {
         // A title the artwork stage could not dress (an import without variants) is left out.
         items: row.items
           .filter((item) => artwork.has(item.title.id))
-          .map(({ title, ...item }, position) => ({ ...item, position, titleId: title.id, artworkId: artwork.get(title.id)!.id, artworkReason: artwork.get(title.id)!.reason })),
+          .map(({ title, ...item }, position) => ({
+            ...item,
+            position,
+            titleId: title.id,
+            artworkId: artwork.get(title.id)!.id,
+            artworkReason: artwork.get(title.id)!.reason,
+          })),
       })),
     };
   }

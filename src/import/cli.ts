@@ -15,7 +15,9 @@ import { errorMessage } from '../shared/error-message';
  */
 async function main(): Promise<void> {
   const opts = new Command('import')
-    .description('Import real data into the configured (empty) store: a Netflix catalog with simulated viewers, or MovieLens viewers and ratings.')
+    .description(
+      'Import real data into the configured (empty) store: a Netflix catalog with simulated viewers, or MovieLens viewers and ratings.',
+    )
     .addOption(new Option('--catalog <format>', 'what the path holds').choices(IMPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--path <path>', 'netflix_titles.csv, or a MovieLens folder (ratings.csv + movies.csv, or u.data + u.item)')
     .addOption(new Option('--viewers <size>', 'population to simulate (default: WORLD_SIZE)').choices(WORLD_SIZES))
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
     }
     const started = Date.now();
     const manifest = await ensureData(store, config, logger);
-    process.stdout.write(`${JSON.stringify({ store: config.STORE, catalog: config.CATALOG_PATH, seconds: (Date.now() - started) / 1000, ...manifest?.counts })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ store: config.STORE, catalog: config.CATALOG_PATH, seconds: (Date.now() - started) / 1000, ...manifest?.counts })}\n`,
+    );
   } finally {
     await store.close();
   }

@@ -1,11 +1,8 @@
-import type { WorldSize } from '../domain/dataset';
+import type { WorldSize, Dataset, ImportFormat } from '../domain/dataset';
 import { worldAroundCatalog, observable, type WorldProgress } from '../world/generate';
-import { type Dataset } from '../domain/dataset';
 import type { WorldTruth } from '../world/truth';
 import { readCatalogFile } from './catalog-file';
-import type { ImportFormat } from '../domain/dataset';
 import { readMovieLens } from './movielens';
-
 
 export interface ImportedDataset {
   data: Dataset;
@@ -20,7 +17,11 @@ export interface ImportedDataset {
  * interactions (no impressions: MovieLens logged none).
  */
 export async function importDataset(
-  format: ImportFormat, file: string, viewers: WorldSize, seed: number, onProgress?: WorldProgress,
+  format: ImportFormat,
+  file: string,
+  viewers: WorldSize,
+  seed: number,
+  onProgress?: WorldProgress,
 ): Promise<ImportedDataset> {
   if (format === 'movielens') {
     const ml = await readMovieLens(file);
@@ -28,5 +29,9 @@ export async function importDataset(
   }
   const { titles, skipped } = await readCatalogFile(file);
   const world = worldAroundCatalog(titles, viewers, seed, onProgress);
-  return { data: observable(world), truth: world.truth, summary: { titles: titles.length, skipped: skipped.length, firstSkipped: skipped.slice(0, 5) } };
+  return {
+    data: observable(world),
+    truth: world.truth,
+    summary: { titles: titles.length, skipped: skipped.length, firstSkipped: skipped.slice(0, 5) },
+  };
 }

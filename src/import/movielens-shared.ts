@@ -82,11 +82,16 @@ export function records(text: string, file: string, delimiter: string, quote: bo
   try {
     // csv-parse's typings do not model `info: true`, which wraps each record as { record, info }.
     recs = parse(text, {
-      bom: true, delimiter, quote: quote ? '"' : false, info: true, relax_column_count: true, skip_empty_lines: true,
+      bom: true,
+      delimiter,
+      quote: quote ? '"' : false,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
     }) as unknown as typeof recs;
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw new Error(`${file} is not valid ${quote ? 'CSV' : 'delimited text'} near line ${e.lines ?? '?'}: ${e.message}`);
+    throw new Error(`${file} is not valid ${quote ? 'CSV' : 'delimited text'} near line ${e.lines ?? '?'}: ${e.message}`, { cause: err });
   }
   // info.lines is where a record ends; quoted fields may span lines, so count back to its start.
   return recs.map(({ record, info }) => ({
@@ -135,7 +140,8 @@ export class Collector {
     }
     const pair = `${r.user}-${r.movie}`;
     const first = this.pairLine.get(pair);
-    if (first !== undefined) return this.skip(file, line, `duplicate rating of movie ${r.movie} by user ${r.user} (first on line ${first})`);
+    if (first !== undefined)
+      return this.skip(file, line, `duplicate rating of movie ${r.movie} by user ${r.user} (first on line ${first})`);
     this.pairLine.set(pair, line);
     this.ratings.push(r);
   }

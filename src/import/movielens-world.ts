@@ -50,12 +50,26 @@ export function progressFromRating(rating: number): number {
  * "Children's" in ml-100k), so both spellings are here.
  */
 const GENRE_THEMES: Record<string, ArtworkTheme[]> = {
-  Action: ['ACTION'], Adventure: ['ACTION', 'SCENIC'], Animation: ['COMEDY', 'ENSEMBLE'],
-  Children: ['COMEDY', 'ENSEMBLE'], "Children's": ['COMEDY', 'ENSEMBLE'], Comedy: ['COMEDY'],
-  Crime: ['DARK', 'DRAMATIC'], Documentary: ['SCENIC', 'PORTRAIT'], Drama: ['DRAMATIC', 'PORTRAIT'],
-  Fantasy: ['SCENIC', 'ACTION'], 'Film-Noir': ['DARK', 'PORTRAIT'], Horror: ['DARK'], IMAX: ['SCENIC', 'ACTION'],
-  Musical: ['ENSEMBLE', 'PORTRAIT'], Mystery: ['DARK', 'PORTRAIT'], Romance: ['ROMANCE'], 'Sci-Fi': ['ACTION', 'SCENIC'],
-  Thriller: ['DARK', 'DRAMATIC'], War: ['ACTION', 'DRAMATIC'], Western: ['SCENIC', 'ACTION'],
+  Action: ['ACTION'],
+  Adventure: ['ACTION', 'SCENIC'],
+  Animation: ['COMEDY', 'ENSEMBLE'],
+  Children: ['COMEDY', 'ENSEMBLE'],
+  "Children's": ['COMEDY', 'ENSEMBLE'],
+  Comedy: ['COMEDY'],
+  Crime: ['DARK', 'DRAMATIC'],
+  Documentary: ['SCENIC', 'PORTRAIT'],
+  Drama: ['DRAMATIC', 'PORTRAIT'],
+  Fantasy: ['SCENIC', 'ACTION'],
+  'Film-Noir': ['DARK', 'PORTRAIT'],
+  Horror: ['DARK'],
+  IMAX: ['SCENIC', 'ACTION'],
+  Musical: ['ENSEMBLE', 'PORTRAIT'],
+  Mystery: ['DARK', 'PORTRAIT'],
+  Romance: ['ROMANCE'],
+  'Sci-Fi': ['ACTION', 'SCENIC'],
+  Thriller: ['DARK', 'DRAMATIC'],
+  War: ['ACTION', 'DRAMATIC'],
+  Western: ['SCENIC', 'ACTION'],
 };
 /** Themes filling up to three distinct variants when the genres suggest fewer (as in netflix-titles.ts). */
 const FILL_THEMES: ArtworkTheme[] = ['PORTRAIT', 'ENSEMBLE', 'SCENIC'];
@@ -112,40 +126,42 @@ export function movieLensWorld(c: Collector): { data: Dataset; unknownYears: num
   const hasRatings = ratings.length > 0;
 
   let unknownYears = 0;
-  const titles = [...movies.values()].sort((a, b) => a.id - b.id).map((m): Title => {
-    const id = `ml-${m.id}`;
-    if (m.year === null) unknownYears++;
-    // addedAt: the first rating, so "new on the service" means "new to MovieLens raters". A movie
-    // nobody rated (ml-latest keeps tag-only movies) arrives at its first tag, capped at the end of
-    // the history; an untagged one at the end of the history (it was there, unrated, when the data
-    // was cut). With no ratings at all, January 1 of the release year.
-    const tagAt = firstTagAt.get(m.id);
-    const addedAt = firstRatedAt.get(m.id)
-      ?? (hasRatings ? Math.min(tagAt ?? end, end) : tagAt ?? Date.UTC(m.year ?? DEFAULT_RELEASE_YEAR, 0, 1));
-    return {
-      id,
-      name: m.name,
-      kind: 'MOVIE', // MovieLens is a movie site; the few series in ml-latest are listed as movies too.
-      // Empty: MovieLens has no synopses, and a line built from the ratings would leak them into content features.
-      description: '',
-      genres: m.genres,
-      tags: topTags(tagUsers.get(m.id)),
-      cast: [], // MovieLens has no people.
-      directors: [],
-      // Unknown: MovieLens records neither (the project reads 'XX'/'xx' as unknown and builds no feature from them).
-      country: UNKNOWN_COUNTRY,
-      language: UNKNOWN_LANGUAGE,
-      releaseYear: m.year ?? DEFAULT_RELEASE_YEAR,
-      // Unrated: counted as adult, the safe side for kids profiles (as in netflix-titles.ts).
-      maturityRating: '',
-      maturityTier: 'ADULTS',
-      runtimeMinutes: UNKNOWN_RUNTIME_MINUTES,
-      seasons: null,
-      criticScore: null,
-      addedAt,
-      artwork: movieLensThemes(m.genres).map((theme, k) => ({ id: `${id}-a${k + 1}`, titleId: id, theme })),
-    };
-  });
+  const titles = [...movies.values()]
+    .sort((a, b) => a.id - b.id)
+    .map((m): Title => {
+      const id = `ml-${m.id}`;
+      if (m.year === null) unknownYears++;
+      // addedAt: the first rating, so "new on the service" means "new to MovieLens raters". A movie
+      // nobody rated (ml-latest keeps tag-only movies) arrives at its first tag, capped at the end of
+      // the history; an untagged one at the end of the history (it was there, unrated, when the data
+      // was cut). With no ratings at all, January 1 of the release year.
+      const tagAt = firstTagAt.get(m.id);
+      const addedAt =
+        firstRatedAt.get(m.id) ?? (hasRatings ? Math.min(tagAt ?? end, end) : (tagAt ?? Date.UTC(m.year ?? DEFAULT_RELEASE_YEAR, 0, 1)));
+      return {
+        id,
+        name: m.name,
+        kind: 'MOVIE', // MovieLens is a movie site; the few series in ml-latest are listed as movies too.
+        // Empty: MovieLens has no synopses, and a line built from the ratings would leak them into content features.
+        description: '',
+        genres: m.genres,
+        tags: topTags(tagUsers.get(m.id)),
+        cast: [], // MovieLens has no people.
+        directors: [],
+        // Unknown: MovieLens records neither (the project reads 'XX'/'xx' as unknown and builds no feature from them).
+        country: UNKNOWN_COUNTRY,
+        language: UNKNOWN_LANGUAGE,
+        releaseYear: m.year ?? DEFAULT_RELEASE_YEAR,
+        // Unrated: counted as adult, the safe side for kids profiles (as in netflix-titles.ts).
+        maturityRating: '',
+        maturityTier: 'ADULTS',
+        runtimeMinutes: UNKNOWN_RUNTIME_MINUTES,
+        seasons: null,
+        criticScore: null,
+        addedAt,
+        artwork: movieLensThemes(m.genres).map((theme, k) => ({ id: `${id}-a${k + 1}`, titleId: id, theme })),
+      };
+    });
 
   // Users: one account and one profile per user with at least one imported rating (users seen only
   // in tags.csv have no interactions to load). MovieLens says nothing about where users live (the
@@ -154,18 +170,31 @@ export function movieLensWorld(c: Collector): { data: Dataset; unknownYears: num
   // Profiles: English (MovieLens's interface language), adult, not kids.
   const users = [...userSince.keys()].sort((a, b) => a - b);
   const accounts: Account[] = users.map((u) => ({
-    id: `mla-${u}`, country: UNKNOWN_COUNTRY, utcOffsetMinutes: 0, createdAt: userSince.get(u)!,
+    id: `mla-${u}`,
+    country: UNKNOWN_COUNTRY,
+    utcOffsetMinutes: 0,
+    createdAt: userSince.get(u)!,
   }));
   const profiles: Profile[] = users.map((u) => ({
-    id: `ml-u${u}`, accountId: `mla-${u}`, name: `User ${u}`, isKids: false, maturityLimit: 'ADULTS', language: 'en',
+    id: `ml-u${u}`,
+    accountId: `mla-${u}`,
+    name: `User ${u}`,
+    isKids: false,
+    maturityLimit: 'ADULTS',
+    language: 'en',
     createdAt: userSince.get(u)!,
   }));
 
   // One playback per rating, on the web (MovieLens is a website), outside any session.
   const playbacks: PlaybackEvent[] = ratings
     .map((r) => ({
-      eventId: `ml-r${r.user}-${r.movie}`, profileId: `ml-u${r.user}`, titleId: `ml-${r.movie}`, occurredAt: r.at,
-      progress: progressFromRating(r.rating), device: 'WEB' as const, sessionId: null,
+      eventId: `ml-r${r.user}-${r.movie}`,
+      profileId: `ml-u${r.user}`,
+      titleId: `ml-${r.movie}`,
+      occurredAt: r.at,
+      progress: progressFromRating(r.rating),
+      device: 'WEB' as const,
+      sessionId: null,
     }))
     .sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 

@@ -64,7 +64,10 @@ const FILES: Record<MovieLensLayout, { required: string[]; optional: string[] }>
 
 function expectedFiles(): string {
   return (Object.keys(FILES) as MovieLensLayout[])
-    .map((l) => `${l} layout: ${FILES[l].required.join(' + ')}${FILES[l].optional.length ? ` (optional ${FILES[l].optional.join(', ')})` : ''}`)
+    .map(
+      (l) =>
+        `${l} layout: ${FILES[l].required.join(' + ')}${FILES[l].optional.length ? ` (optional ${FILES[l].optional.join(', ')})` : ''}`,
+    )
     .join('; ');
 }
 
@@ -76,12 +79,13 @@ async function detectLayout(dir: string): Promise<MovieLensLayout> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'does not exist' : e.code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${e.message})`;
-    throw new Error(`MovieLens folder ${dir} ${why}; expected ${expectedFiles()}`);
+    throw new Error(`MovieLens folder ${dir} ${why}; expected ${expectedFiles()}`, { cause: err });
   }
   const present = new Set(names);
   for (const layout of ['csv', 'ml-100k'] as const) if (FILES[layout].required.every((f) => present.has(f))) return layout;
-  const found = [...FILES.csv.required, ...FILES.csv.optional, ...FILES['ml-100k'].required, ...FILES['ml-100k'].optional]
-    .filter((f) => present.has(f));
+  const found = [...FILES.csv.required, ...FILES.csv.optional, ...FILES['ml-100k'].required, ...FILES['ml-100k'].optional].filter((f) =>
+    present.has(f),
+  );
   throw new Error(
     `${dir} is not a MovieLens folder: expected ${expectedFiles()}; found ${found.length ? found.join(', ') : 'none of these files'}`,
   );

@@ -6,8 +6,18 @@ import { UNKNOWN_COUNTRY, UNKNOWN_LANGUAGE, countryByName } from './countries';
 /** Parser from Kaggle's netflix_titles.csv (show_id, type, title, ... description) to domain Titles. */
 
 const COLUMNS = [
-  'show_id', 'type', 'title', 'director', 'cast', 'country', 'date_added', 'release_year', 'rating',
-  'duration', 'listed_in', 'description',
+  'show_id',
+  'type',
+  'title',
+  'director',
+  'cast',
+  'country',
+  'date_added',
+  'release_year',
+  'rating',
+  'duration',
+  'listed_in',
+  'description',
 ] as const;
 type Row = Record<(typeof COLUMNS)[number], string>;
 
@@ -22,25 +32,48 @@ const KINDS: Record<string, TitleKind> = { Movie: 'MOVIE', 'TV Show': 'SERIES' }
 
 // Unrated (NR, UR, blank) counts as adult: the safe side for kids profiles.
 const TIERS: Record<string, MaturityTier> = {
-  'TV-Y': 'LITTLE_KIDS', G: 'LITTLE_KIDS', 'TV-G': 'LITTLE_KIDS',
-  'TV-Y7': 'OLDER_KIDS', 'TV-Y7-FV': 'OLDER_KIDS', PG: 'OLDER_KIDS', 'TV-PG': 'OLDER_KIDS',
-  'PG-13': 'TEENS', 'TV-14': 'TEENS',
+  'TV-Y': 'LITTLE_KIDS',
+  G: 'LITTLE_KIDS',
+  'TV-G': 'LITTLE_KIDS',
+  'TV-Y7': 'OLDER_KIDS',
+  'TV-Y7-FV': 'OLDER_KIDS',
+  PG: 'OLDER_KIDS',
+  'TV-PG': 'OLDER_KIDS',
+  'PG-13': 'TEENS',
+  'TV-14': 'TEENS',
 };
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-  'october', 'november', 'december'];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 /** Artwork themes suggested by words in Netflix genre names, strongest first within a genre. */
 const THEME_RULES: [RegExp, ArtworkTheme[]][] = [
-  [/Crime|Thriller/, ['DARK', 'DRAMATIC']], [/Horror/, ['DARK']], [/Myster/, ['DARK', 'PORTRAIT']],
-  [/Comed/, ['COMEDY']], [/Romantic/, ['ROMANCE']], [/Action/, ['ACTION']], [/Sci-Fi/, ['ACTION', 'SCENIC']],
-  [/Anime/, ['ACTION', 'DRAMATIC']], [/Documentar|Docuseries/, ['SCENIC', 'PORTRAIT']], [/Nature/, ['SCENIC']],
-  [/Kids|Children/, ['COMEDY', 'ENSEMBLE']], [/Drama/, ['DRAMATIC', 'PORTRAIT']], [/Reality/, ['ENSEMBLE', 'COMEDY']],
-  [/Music/, ['PORTRAIT', 'ENSEMBLE']], [/Sports/, ['ACTION', 'ENSEMBLE']], [/Teen/, ['ROMANCE', 'ENSEMBLE']],
+  [/Crime|Thriller/, ['DARK', 'DRAMATIC']],
+  [/Horror/, ['DARK']],
+  [/Myster/, ['DARK', 'PORTRAIT']],
+  [/Comed/, ['COMEDY']],
+  [/Romantic/, ['ROMANCE']],
+  [/Action/, ['ACTION']],
+  [/Sci-Fi/, ['ACTION', 'SCENIC']],
+  [/Anime/, ['ACTION', 'DRAMATIC']],
+  [/Documentar|Docuseries/, ['SCENIC', 'PORTRAIT']],
+  [/Nature/, ['SCENIC']],
+  [/Kids|Children/, ['COMEDY', 'ENSEMBLE']],
+  [/Drama/, ['DRAMATIC', 'PORTRAIT']],
+  [/Reality/, ['ENSEMBLE', 'COMEDY']],
+  [/Music/, ['PORTRAIT', 'ENSEMBLE']],
+  [/Sports/, ['ACTION', 'ENSEMBLE']],
+  [/Teen/, ['ROMANCE', 'ENSEMBLE']],
 ];
 const FILL_THEMES: ArtworkTheme[] = ['PORTRAIT', 'ENSEMBLE', 'SCENIC'];
 
-const splitList = (s: string) => [...new Set(s.split(',').map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean))];
+const splitList = (s: string) => [
+  ...new Set(
+    s
+      .split(',')
+      .map((x) => x.replace(/\s+/g, ' ').trim())
+      .filter(Boolean),
+  ),
+];
 
 /** Lowercase ASCII slug; names written only in non-Latin scripts fall back to a hash. */
 
@@ -83,7 +116,7 @@ function readRecords(csvText: string): { fields: string[]; line: number }[] {
     records = parse(csvText, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw new Error(`netflix_titles.csv is not valid CSV near line ${e.lines ?? '?'}: ${e.message}`);
+    throw new Error(`netflix_titles.csv is not valid CSV near line ${e.lines ?? '?'}: ${e.message}`, { cause: err });
   }
   // info.lines is where a record ends; quoted fields may span lines, so count back to its start.
   return records.map(({ record, info }) => ({
@@ -104,21 +137,42 @@ export function parseNetflixTitles(csvText: string): NetflixImport {
   const firstLine = new Map<string, number>();
   for (const { fields, line } of records) {
     const skip = (reason: string) => skipped.push({ line, reason });
-    if (fields.length !== header.fields.length) { skip(`expected ${header.fields.length} fields, got ${fields.length}`); continue; }
+    if (fields.length !== header.fields.length) {
+      skip(`expected ${header.fields.length} fields, got ${fields.length}`);
+      continue;
+    }
     const row = Object.fromEntries(COLUMNS.map((c, k) => [c, fields[index[k]]])) as Row;
     const id = row.show_id.trim();
-    if (!id) { skip('missing show_id'); continue; }
-    if (!row.title.trim()) { skip(`${id}: missing title`); continue; }
-    if (firstLine.has(id)) { skip(`duplicate show_id ${id} (first on line ${firstLine.get(id)})`); continue; }
-    if (!KINDS[row.type.trim()]) { skip(`${id}: unknown type "${row.type}"`); continue; }
-    if (!/^\d{4}$/.test(row.release_year.trim())) { skip(`${id}: bad release_year "${row.release_year}"`); continue; }
+    if (!id) {
+      skip('missing show_id');
+      continue;
+    }
+    if (!row.title.trim()) {
+      skip(`${id}: missing title`);
+      continue;
+    }
+    if (firstLine.has(id)) {
+      skip(`duplicate show_id ${id} (first on line ${firstLine.get(id)})`);
+      continue;
+    }
+    if (!KINDS[row.type.trim()]) {
+      skip(`${id}: unknown type "${row.type}"`);
+      continue;
+    }
+    if (!/^\d{4}$/.test(row.release_year.trim())) {
+      skip(`${id}: bad release_year "${row.release_year}"`);
+      continue;
+    }
     // A few rows carry the duration in the rating column ("74 min") and leave duration empty.
     if (!row.duration.trim() && /^\d+\s*min$/i.test(row.rating.trim())) {
       row.duration = row.rating;
       row.rating = '';
     }
     const unit = KINDS[row.type.trim()] === 'MOVIE' ? 'min' : 'seasons?';
-    if (!new RegExp(`^\\d+\\s*${unit}$`, 'i').test(row.duration.trim())) { skip(`${id}: bad duration "${row.duration}"`); continue; }
+    if (!new RegExp(`^\\d+\\s*${unit}$`, 'i').test(row.duration.trim())) {
+      skip(`${id}: bad duration "${row.duration}"`);
+      continue;
+    }
     firstLine.set(id, line);
     rows.push({ row, line });
   }

@@ -42,9 +42,14 @@ export interface ModelBundle extends RetrievalBundle {
 }
 
 const FILES = {
-  manifest: 'manifest.json', titles: 'titles.json', titleVectors: 'title-vectors.f32',
-  profiles: 'profiles.json', profileVectors: 'profile-vectors.f32', index: 'title-index.hnsw',
-  ranker: 'ranker.onnx', featureSpec: 'feature-spec.json',
+  manifest: 'manifest.json',
+  titles: 'titles.json',
+  titleVectors: 'title-vectors.f32',
+  profiles: 'profiles.json',
+  profileVectors: 'profile-vectors.f32',
+  index: 'title-index.hnsw',
+  ranker: 'ranker.onnx',
+  featureSpec: 'feature-spec.json',
 };
 
 /** Fingerprint of titles by id and name: synthetic worlds of other seeds share ids, not names. */
@@ -60,7 +65,10 @@ export function dataHash(parts: readonly string[]): string {
 
 /** A sortable, unique version name: creation time, then the data hash. */
 export function newVersion(createdAt: Date, hash: string): string {
-  return `${createdAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`;
+  return `${createdAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`;
 }
 
 /**
@@ -75,8 +83,14 @@ export async function writeBundle(modelsDir: string, b: ModelBundle): Promise<st
   await fs.mkdir(tmp, { recursive: true });
   await fs.writeFile(path.join(tmp, FILES.titles), JSON.stringify(b.titleIds));
   await fs.writeFile(path.join(tmp, FILES.profiles), JSON.stringify(b.profileIds));
-  await fs.writeFile(path.join(tmp, FILES.titleVectors), Buffer.from(b.titleVectors.buffer, b.titleVectors.byteOffset, b.titleVectors.byteLength));
-  await fs.writeFile(path.join(tmp, FILES.profileVectors), Buffer.from(b.profileVectors.buffer, b.profileVectors.byteOffset, b.profileVectors.byteLength));
+  await fs.writeFile(
+    path.join(tmp, FILES.titleVectors),
+    Buffer.from(b.titleVectors.buffer, b.titleVectors.byteOffset, b.titleVectors.byteLength),
+  );
+  await fs.writeFile(
+    path.join(tmp, FILES.profileVectors),
+    Buffer.from(b.profileVectors.buffer, b.profileVectors.byteOffset, b.profileVectors.byteLength),
+  );
   await b.index.save(path.join(tmp, FILES.index));
   await fs.writeFile(path.join(tmp, FILES.ranker), b.ranker.onnx);
   await fs.writeFile(path.join(tmp, FILES.featureSpec), JSON.stringify(b.ranker.spec));
@@ -93,9 +107,18 @@ export async function writeBundle(modelsDir: string, b: ModelBundle): Promise<st
 /** The newest complete bundle's folder, or null when there is none. */
 export async function newestBundleDir(modelsDir: string): Promise<string | null> {
   const names = await fs.readdir(modelsDir).catch(() => [] as string[]);
-  for (const name of names.filter((n) => !n.includes('.tmp-')).sort().reverse()) {
+  for (const name of names
+    .filter((n) => !n.includes('.tmp-'))
+    .sort()
+    .reverse()) {
     const dir = path.join(modelsDir, name);
-    if (await fs.access(path.join(dir, FILES.manifest)).then(() => true, () => false)) return dir;
+    if (
+      await fs.access(path.join(dir, FILES.manifest)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return dir;
   }
   return null;
 }
@@ -112,7 +135,9 @@ export async function readBundle(dir: string): Promise<ModelBundle> {
   const profileIds = JSON.parse(await fs.readFile(path.join(dir, FILES.profiles), 'utf8')) as string[];
   const k = manifest.als.factors;
   const bundle = {
-    manifest, titleIds, profileIds,
+    manifest,
+    titleIds,
+    profileIds,
     titleVectors: await readVectors(path.join(dir, FILES.titleVectors), titleIds.length, k),
     profileVectors: await readVectors(path.join(dir, FILES.profileVectors), profileIds.length, k),
     index: await HnswIndex.load(path.join(dir, FILES.index), k),
@@ -121,7 +146,11 @@ export async function readBundle(dir: string): Promise<ModelBundle> {
       spec: checkFeatureSpec(JSON.parse(await fs.readFile(path.join(dir, FILES.featureSpec), 'utf8')) as FeatureSpec),
     },
   };
-  if (manifest.ranker?.featureSpec !== bundle.ranker.spec.version) throw new Error(`${dir}: the manifest names feature spec ${manifest.ranker?.featureSpec}, the bundle holds ${bundle.ranker.spec.version}`);
-  if (bundle.index.size !== titleIds.length) throw new Error(`${dir}: the index holds ${bundle.index.size} vectors for ${titleIds.length} titles`);
+  if (manifest.ranker?.featureSpec !== bundle.ranker.spec.version)
+    throw new Error(
+      `${dir}: the manifest names feature spec ${manifest.ranker?.featureSpec}, the bundle holds ${bundle.ranker.spec.version}`,
+    );
+  if (bundle.index.size !== titleIds.length)
+    throw new Error(`${dir}: the index holds ${bundle.index.size} vectors for ${titleIds.length} titles`);
   return bundle;
 }

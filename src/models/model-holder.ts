@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { ModelBundle } from './model-bundle';
-import { newestBundleDir, readBundle } from './model-bundle';
+import { type ModelBundle, newestBundleDir, readBundle } from './model-bundle';
 import type { Logger } from '../shared/logger';
 import { errorMessage } from '../shared/error-message';
 import { type ChangeFeed } from '../shared/change-feed';
@@ -31,7 +30,8 @@ export class ModelHolder<G extends Releasable> {
 
   /** `build` makes a generation from a bundle; a swap is logged and published as `modelSwapped`. */
   constructor(
-    first: G, private readonly build: (bundle: ModelBundle) => Promise<G>,
+    first: G,
+    private readonly build: (bundle: ModelBundle) => Promise<G>,
     o: { logger?: Logger; changes?: ChangeFeed<DomainChanges> } = {},
   ) {
     this.current = first;
@@ -110,7 +110,9 @@ export class ModelHolder<G extends Releasable> {
     this.timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      void this.checkForNewer(modelsDir, accept).finally(() => { busy = false; });
+      void this.checkForNewer(modelsDir, accept).finally(() => {
+        busy = false;
+      });
     }, intervalMs);
     this.timer.unref();
   }

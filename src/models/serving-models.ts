@@ -1,12 +1,11 @@
-import { FeatureStore } from '../ranking/features/feature-store';
+import { type FeatureStore } from '../ranking/features/feature-store';
 import { ModelRanker } from '../ranking/model-ranker';
 import { OnnxScorer } from '../ranking/onnx-scorer';
 import { HeuristicRanker } from '../ranking/heuristic-ranker';
-import { type Ranker } from '../pipeline/stages';
+import type { Ranker, NeighbourLookup } from '../pipeline/stages';
 import type { UtilityWeights } from '../pipeline/utility';
 import type { UnionCandidateGenerator } from '../retrieval/union-generator';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
-import type { NeighbourLookup } from '../pipeline/stages';
 import type { PlayCounters } from '../retrieval/play-counters';
 import { candidateGenerator } from '../retrieval/retrieval-plan';
 import type { ModelBundle } from './model-bundle';
@@ -40,12 +39,19 @@ export async function servingModels(bundle: ModelBundle, shared: SharedParts): P
     bundle,
     collaborative,
     retrieval: candidateGenerator({
-      model: collaborative, neighbours: shared.neighbours, counters: shared.counters,
+      model: collaborative,
+      neighbours: shared.neighbours,
+      counters: shared.counters,
       onContentUnavailable: (err) => logger?.warn({ err: err.message }, 'content source degraded'),
     }),
     ranker: new ModelRanker({
-      features: shared.features, models: { collaborative, neighbours: shared.neighbours }, scorer, spec: bundle.ranker.spec, weights: shared.weights,
-      fallback: new HeuristicRanker(), onFailure: (err) => logger?.error({ err: errorMessage(err) }, 'ranker failed; ranked by the heuristic'),
+      features: shared.features,
+      models: { collaborative, neighbours: shared.neighbours },
+      scorer,
+      spec: bundle.ranker.spec,
+      weights: shared.weights,
+      fallback: new HeuristicRanker(),
+      onFailure: (err) => logger?.error({ err: errorMessage(err) }, 'ranker failed; ranked by the heuristic'),
     }),
     release: () => scorer.release(),
   };

@@ -4,7 +4,13 @@ import type { HeadProbabilities } from './utility';
 
 /** Where a candidate came from; every candidate carries all sources that found it. */
 export const CANDIDATE_SOURCES = [
-  'CONTINUE_WATCHING', 'COLLABORATIVE', 'CONTENT', 'TRENDING', 'POPULAR_IN_SEGMENT', 'NEW_RELEASES', 'ACCLAIMED',
+  'CONTINUE_WATCHING',
+  'COLLABORATIVE',
+  'CONTENT',
+  'TRENDING',
+  'POPULAR_IN_SEGMENT',
+  'NEW_RELEASES',
+  'ACCLAIMED',
 ] as const;
 export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
 

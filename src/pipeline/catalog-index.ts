@@ -85,7 +85,11 @@ function take(ordered: readonly Title[], limit: MaturityTier, accept: (t: Title)
  * Titles by id, in the order asked, null where unknown: from the in-memory catalog, asking the
  * store in one call for any it lacks (a title another replica added since this one started).
  */
-export async function resolveTitles(catalog: CatalogIndex, store: Pick<Store, 'getTitles'>, ids: readonly string[]): Promise<(Title | null)[]> {
+export async function resolveTitles(
+  catalog: CatalogIndex,
+  store: Pick<Store, 'getTitles'>,
+  ids: readonly string[],
+): Promise<(Title | null)[]> {
   const found = ids.map((id) => catalog.get(id) ?? null);
   const misses = ids.filter((_, i) => found[i] === null);
   if (misses.length === 0) return found;

@@ -39,13 +39,17 @@ const ONBOARDING_GENRE_WEIGHT = 1;
 function declaredWatches(profileId: string, onboarding: Onboarding, watch: readonly WatchState[]): WatchState[] {
   const played = new Set(watch.map((w) => w.titleId));
   const at = onboarding.completedAt;
-  return onboarding.titleIds.filter((id) => !played.has(id))
+  return onboarding.titleIds
+    .filter((id) => !played.has(id))
     .map((titleId) => ({ profileId, titleId, progress: 1, plays: 1, firstAt: at, lastAt: at, completed: true }));
 }
 
 /** `profile` brings its onboarding answers, when it has any. */
 export function profileSignals(
-  played: readonly WatchState[], titleOf: (id: string) => Title | undefined, now: number, profile?: Pick<Profile, 'id' | 'onboarding'>,
+  played: readonly WatchState[],
+  titleOf: (id: string) => Title | undefined,
+  now: number,
+  profile?: Pick<Profile, 'id' | 'onboarding'>,
 ): ProfileSignals {
   const onboarding = profile?.onboarding;
   const declared = onboarding ? declaredWatches(profile.id, onboarding, played) : [];
@@ -62,7 +66,7 @@ export function profileSignals(
     if (!title || title.genres.length === 0 || (w.progress < MIN_SIGNAL_PROGRESS && !w.completed)) continue;
     const engagement = w.completed ? 1 : Math.min(1, w.progress / 0.7);
     const ageDays = Math.max(0, (now - w.lastAt) / DAY_MS);
-    const weight = engagement * Math.pow(0.5, ageDays / TASTE_HALF_LIFE_DAYS) / title.genres.length;
+    const weight = (engagement * Math.pow(0.5, ageDays / TASTE_HALF_LIFE_DAYS)) / title.genres.length;
     for (const g of title.genres) genreAffinity.set(g, (genreAffinity.get(g) ?? 0) + weight);
     total += weight * title.genres.length;
   }
@@ -76,13 +80,19 @@ export function profileSignals(
     seen: new Set(watch.map((w) => w.titleId)),
     recent: sorted,
     declared: new Set(declared.map((w) => w.titleId)),
-    sessionGenres: genreShares(played.filter((w) => now - w.lastAt <= SESSION_MS && (w.completed || w.progress >= MIN_SIGNAL_PROGRESS)), titleOf),
+    sessionGenres: genreShares(
+      played.filter((w) => now - w.lastAt <= SESSION_MS && (w.completed || w.progress >= MIN_SIGNAL_PROGRESS)),
+      titleOf,
+    ),
   };
 }
 
 /** Genres by descending affinity. */
 export function topGenres(signals: ProfileSignals, count: number): string[] {
-  return [...signals.genreAffinity].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, count).map(([g]) => g);
+  return [...signals.genreAffinity]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, count)
+    .map(([g]) => g);
 }
 
 /** Each genre's share of the watches' genres (a title's genres split its weight). */

@@ -3,8 +3,15 @@ import type { CandidateSource } from './candidates';
 import type { HeadProbabilities } from './utility';
 
 export const ROW_KINDS = [
-  'CONTINUE_WATCHING', 'TOP_PICKS', 'BECAUSE_YOU_WATCHED', 'TRENDING', 'NEW_RELEASES', 'GENRE', 'LANGUAGE',
-  'CRITICALLY_ACCLAIMED', 'SHORT_PICKS',
+  'CONTINUE_WATCHING',
+  'TOP_PICKS',
+  'BECAUSE_YOU_WATCHED',
+  'TRENDING',
+  'NEW_RELEASES',
+  'GENRE',
+  'LANGUAGE',
+  'CRITICALLY_ACCLAIMED',
+  'SHORT_PICKS',
 ] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
@@ -28,4 +35,3 @@ export interface RowPlan {
   score: number;
   items: RowItemPlan[];
 }
-

@@ -14,11 +14,13 @@ export interface UtilityWeights {
   ret: number;
 }
 
-export const UtilityWeightsSchema = z.object({
-  click: z.number().min(0).max(10),
-  finish: z.number().min(0).max(10),
-  ret: z.number().min(0).max(10),
-}).refine((w) => w.click + w.finish + w.ret > 0, 'at least one weight must be positive');
+export const UtilityWeightsSchema = z
+  .object({
+    click: z.number().min(0).max(10),
+    finish: z.number().min(0).max(10),
+    ret: z.number().min(0).max(10),
+  })
+  .refine((w) => w.click + w.finish + w.ret > 0, 'at least one weight must be positive');
 
 /**
  * Chosen by `npm run eval` (docs/EVALUATION.md, "Utility weights"): of the grid, the weights

@@ -39,7 +39,10 @@ const ContextSchema = z.object({
     }, 'is not a real date and time')
     .nullish(),
   sessionSeconds: z.number().int().min(0, 'must be at least 0').max(86_400, 'must be at most 86400 (one day)').nullish(),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as KR').nullish(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as KR')
+    .nullish(),
 });
 
 /** Validates the client's context and fills gaps from the account (home country, time zone). */

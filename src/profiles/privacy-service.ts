@@ -68,14 +68,18 @@ export class PrivacyService {
     for (const e of erased.impressions) this.derived.counters.noteImpression(e.titleId, e.occurredAt, -1);
     this.derived.features.forget(profile.id, erased, this.clock());
     this.derived.model().forget(profile.id);
-    await this.changes?.publish('historyErased', { profileId: profile.id, titleIds: [...new Set(erased.impressions.map((e) => e.titleId))] });
+    await this.changes?.publish('historyErased', {
+      profileId: profile.id,
+      titleIds: [...new Set(erased.impressions.map((e) => e.titleId))],
+    });
     return erased;
   }
 
   async summary(profile: Profile): Promise<ProfileDataSummary> {
     const [stored, watch] = await Promise.all([this.store.profileData(profile.id), this.store.getWatchState(profile.id)]);
     return {
-      ...stored, profile,
+      ...stored,
+      profile,
       exposureTitles: this.derived.features.exposedTitles(profile.id, this.clock()),
       tasteVector: this.derived.model().vectorSource(profile.id, watch),
     };

@@ -9,7 +9,11 @@ export const KIDS_MAX_TIER: MaturityTier = 'OLDER_KIDS';
 export const MAX_ONBOARDING_GENRES = 10;
 export const MAX_ONBOARDING_TITLES = 20;
 
-const name = z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters')
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters')
   .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 const language = z.string().regex(/^[a-z]{2}$/, 'must be a lower-case ISO 639-1 code such as "en" or "ko"');
 
@@ -25,10 +29,16 @@ const UpdateFields = ProfileFields.partial();
 /** What a client may send; a null name reaches the validator, which refuses it (a name can change, not be removed). */
 export type ProfileUpdateData = Omit<z.input<typeof UpdateFields>, 'name'> & { name?: string | null };
 
-const Onboarding = z.object({
-  genres: z.array(z.string().trim().min(1, 'must not be empty')).max(MAX_ONBOARDING_GENRES, `must hold at most ${MAX_ONBOARDING_GENRES} genres`),
-  titleIds: z.array(z.string().min(1, 'must not be empty')).max(MAX_ONBOARDING_TITLES, `must hold at most ${MAX_ONBOARDING_TITLES} titles`),
-}).refine((o) => o.genres.length + o.titleIds.length > 0, { message: 'must name at least one genre or title', path: ['genres'] });
+const Onboarding = z
+  .object({
+    genres: z
+      .array(z.string().trim().min(1, 'must not be empty'))
+      .max(MAX_ONBOARDING_GENRES, `must hold at most ${MAX_ONBOARDING_GENRES} genres`),
+    titleIds: z
+      .array(z.string().min(1, 'must not be empty'))
+      .max(MAX_ONBOARDING_TITLES, `must hold at most ${MAX_ONBOARDING_TITLES} titles`),
+  })
+  .refine((o) => o.genres.length + o.titleIds.length > 0, { message: 'must name at least one genre or title', path: ['genres'] });
 export type OnboardingData = z.input<typeof Onboarding>;
 
 function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, root: string): z.output<S> {

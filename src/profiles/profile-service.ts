@@ -6,7 +6,16 @@ import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { DomainChanges } from '../domain/changes';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
 import type { ChangeFeed } from '../shared/change-feed';
-import { MAX_PROFILES_PER_ACCOUNT, parseNewProfile, parseOnboarding, parseProfileUpdate, settledLimit, type OnboardingData, type ProfileFieldsData, type ProfileUpdateData } from './profile-input';
+import {
+  MAX_PROFILES_PER_ACCOUNT,
+  parseNewProfile,
+  parseOnboarding,
+  parseProfileUpdate,
+  settledLimit,
+  type OnboardingData,
+  type ProfileFieldsData,
+  type ProfileUpdateData,
+} from './profile-input';
 
 /**
  * Creating and changing profiles: settings (name, kids flag, maturity limit, language),
@@ -58,7 +67,10 @@ export class ProfileService {
     const profile: Profile = {
       // Random, not the next number: two replicas creating profiles at once must not pick one id.
       id: `${accountId}-p${randomBytes(4).toString('hex')}`,
-      accountId, name: fields.name, isKids, maturityLimit: settledLimit(isKids, fields.maturityLimit),
+      accountId,
+      name: fields.name,
+      isKids,
+      maturityLimit: settledLimit(isKids, fields.maturityLimit),
       // A new viewer most likely speaks what the account's first profile speaks.
       language: fields.language ?? siblings[0]?.language ?? 'en',
       createdAt: this.clock(),
@@ -67,7 +79,7 @@ export class ProfileService {
       await this.store.createProfile(profile, MAX_PROFILES_PER_ACCOUNT);
     } catch (err) {
       if (err instanceof ProfileLimitError) throw new InvalidInputError('input', err.message);
-      if (err instanceof DuplicateProfileError) throw new Error(`random profile id collided: ${profile.id}`);
+      if (err instanceof DuplicateProfileError) throw new Error(`random profile id collided: ${profile.id}`, { cause: err });
       throw err;
     }
     return profile;
@@ -75,12 +87,19 @@ export class ProfileService {
 
   async update(profile: Profile, input: ProfileUpdateData): Promise<Profile> {
     const fields = parseProfileUpdate(input);
-    if (fields.name !== undefined) this.uniqueName((await this.store.profilesOfAccount(profile.accountId)).filter((p) => p.id !== profile.id), fields.name);
+    if (fields.name !== undefined)
+      this.uniqueName(
+        (await this.store.profilesOfAccount(profile.accountId)).filter((p) => p.id !== profile.id),
+        fields.name,
+      );
     const isKids = fields.isKids ?? profile.isKids;
     // Turning a profile into a kids profile lowers its limit unless a limit is given.
     const limit = fields.maturityLimit ?? (isKids && !profile.isKids ? undefined : profile.maturityLimit);
     return this.save({
-      ...profile, name: fields.name ?? profile.name, isKids, maturityLimit: settledLimit(isKids, limit),
+      ...profile,
+      name: fields.name ?? profile.name,
+      isKids,
+      maturityLimit: settledLimit(isKids, limit),
       language: fields.language ?? profile.language,
     });
   }
@@ -95,7 +114,8 @@ export class ProfileService {
     answers.titleIds.forEach((id, i) => {
       const title = this.catalog.get(id);
       if (!title) throw new InvalidInputError(`input.titleIds[${i}]`, `no title ${JSON.stringify(id)}`);
-      if (!allowedFor(profile.maturityLimit, title.maturityTier)) throw new InvalidInputError(`input.titleIds[${i}]`, `title ${JSON.stringify(id)} is above the profile's maturity limit`);
+      if (!allowedFor(profile.maturityLimit, title.maturityTier))
+        throw new InvalidInputError(`input.titleIds[${i}]`, `title ${JSON.stringify(id)} is above the profile's maturity limit`);
     });
     return this.save({
       ...profile,

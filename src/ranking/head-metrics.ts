@@ -23,7 +23,10 @@ export function headMetric(predicted: ArrayLike<number>, labels: ArrayLike<numbe
     for (let m = k; m <= end; m++) {
       const y = labels[idx[m]];
       const p = Math.min(1 - 1e-7, Math.max(1e-7, predicted[idx[m]]));
-      if (y >= 0.5) { positives++; rankSum += midRank; }
+      if (y >= 0.5) {
+        positives++;
+        rankSum += midRank;
+      }
       loss -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
     }
     k = end + 1;
@@ -31,7 +34,12 @@ export function headMetric(predicted: ArrayLike<number>, labels: ArrayLike<numbe
   const negatives = idx.length - positives;
   const auc = positives && negatives ? (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives) : NaN;
   const r = (x: number) => Math.round(x * 10000) / 10000;
-  return { auc: r(auc), logLoss: r(loss / Math.max(1, idx.length)), rows: idx.length, positiveRate: r(positives / Math.max(1, idx.length)) };
+  return {
+    auc: r(auc),
+    logLoss: r(loss / Math.max(1, idx.length)),
+    rows: idx.length,
+    positiveRate: r(positives / Math.max(1, idx.length)),
+  };
 }
 
 /** Every head's metric; labels NaN where a head has no label for a row. */

@@ -45,7 +45,10 @@ export class HeuristicRanker implements Ranker {
         ...c,
         utility: heuristicUtility({
           popularity: Math.log1p(req.catalog.popularity(c.title.id)) / norm,
-          genreMatch: Math.min(1, c.title.genres.reduce((s, g) => s + (req.signals.genreAffinity.get(g) ?? 0), 0)),
+          genreMatch: Math.min(
+            1,
+            c.title.genres.reduce((s, g) => s + (req.signals.genreAffinity.get(g) ?? 0), 0),
+          ),
           critic: (c.title.criticScore ?? 50) / 100,
           fit: contextFit(c.title, req.context),
           inProgress: c.sources.has('CONTINUE_WATCHING'),

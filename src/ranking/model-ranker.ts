@@ -1,10 +1,9 @@
-import type { Candidate } from '../pipeline/candidates';
+import { type Candidate, byUtility, type RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
 import { coldStartPrior } from '../retrieval';
 import type { FeatureModels, FeatureStore } from './features/feature-store';
 import { normaliseRows, type FeatureSpec } from './features/feature-spec';
 import type { OnnxScorer } from './onnx-scorer';
-import { byUtility, type RankedCandidate } from '../pipeline/candidates';
 import { type Ranker } from '../pipeline/stages';
 import { utility, type UtilityWeights } from '../pipeline/utility';
 

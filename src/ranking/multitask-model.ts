@@ -70,7 +70,14 @@ export type LayerGrad = { w: Float64Array; b: Float64Array };
  * Adds one layer's weight and bias gradients for a batch to `g` and returns the gradient w.r.t. its input,
  * masked by the ReLU that produced that input (all hidden activations are post-ReLU).
  */
-export function denseBackward(layer: Dense, x: Float32Array | Float64Array, dOut: Float64Array, n: number, g: LayerGrad, wantInput: boolean): Float64Array {
+export function denseBackward(
+  layer: Dense,
+  x: Float32Array | Float64Array,
+  dOut: Float64Array,
+  n: number,
+  g: LayerGrad,
+  wantInput: boolean,
+): Float64Array {
   const { inDim, outDim, w } = layer;
   const dX = new Float64Array(wantInput ? n * inDim : 0);
   for (let i = 0; i < n; i++) {
@@ -129,8 +136,7 @@ export class MultiTaskModel {
 
   /** Lays out the layers for a shape; `make` supplies each one, in `layers()` order. */
   private static build(shape: MultiTaskShape, make: (inDim: number, outDim: number) => Dense): MultiTaskModel {
-    const stack = (inDim: number, widths: number[]): Dense[] =>
-      widths.map((outDim, i) => make(i === 0 ? inDim : widths[i - 1], outDim));
+    const stack = (inDim: number, widths: number[]): Dense[] => widths.map((outDim, i) => make(i === 0 ? inDim : widths[i - 1], outDim));
     const shared = stack(shape.inputDim, shape.shared);
     const top = shape.shared.length ? shape.shared[shape.shared.length - 1] : shape.inputDim;
     const towers = {} as Record<Head, Dense[]>;

@@ -116,7 +116,11 @@ function balancedPositiveWeights(data: TrainingData): Record<Head, number> {
   for (const h of HEADS) {
     let pos = 0;
     let all = 0;
-    for (let i = 0; i < data.n; i++) if (isLabelled(data, h, i)) (all++, (pos += data.labels[h][i]));
+    for (let i = 0; i < data.n; i++) {
+      if (!isLabelled(data, h, i)) continue;
+      all++;
+      pos += data.labels[h][i];
+    }
     out[h] = pos > 0 && pos < all ? (all - pos) / pos : 1;
   }
   return out;
@@ -131,7 +135,9 @@ function adam(params: Float32Array[], lr: number): (grads: Float64Array[]) => vo
     const c1 = 1 - 0.9 ** ++t;
     const c2 = 1 - 0.999 ** t;
     params.forEach((p, a) => {
-      const g = grads[a], ma = m[a], va = v[a];
+      const g = grads[a],
+        ma = m[a],
+        va = v[a];
       for (let i = 0; i < p.length; i++) {
         ma[i] = 0.9 * ma[i] + 0.1 * g[i];
         va[i] = 0.999 * va[i] + 0.001 * g[i] * g[i];
@@ -162,8 +168,14 @@ export function trainMultiTask(data: TrainingData, opts: TrainOptions): TrainRes
     positiveWeights: { ...balancedPositiveWeights(train), ...opts.positiveWeights },
   };
   const inputDim = data.rows.length / Math.max(data.n, 1);
-  const model = MultiTaskModel.init({ inputDim, shared: opts.shared ?? DEFAULT_SHAPE.shared, tower: opts.tower ?? DEFAULT_SHAPE.tower }, opts.seed);
-  const step = adam(model.layers().flatMap((l) => [l.w, l.b]), opts.learningRate ?? 1e-3);
+  const model = MultiTaskModel.init(
+    { inputDim, shared: opts.shared ?? DEFAULT_SHAPE.shared, tower: opts.tower ?? DEFAULT_SHAPE.tower },
+    opts.seed,
+  );
+  const step = adam(
+    model.layers().flatMap((l) => [l.w, l.b]),
+    opts.learningRate ?? 1e-3,
+  );
   const batchSize = opts.batchSize ?? 256;
   const history: EpochProgress[] = [];
   let best = { loss: Infinity, epoch: 0, model };

@@ -15,7 +15,8 @@ export class OnnxScorer {
     // per session would only compete with the concurrent requests the server is already running.
     const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
     // Two calls because create's overloads (path | bytes) do not accept the union type.
-    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
+    const session =
+      typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
     const input = session.inputMetadata.find((m) => m.name === ONNX_INPUT);
     const inputDim = input?.isTensor ? input.shape[1] : undefined;
     if (typeof inputDim !== 'number') {

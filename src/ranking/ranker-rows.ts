@@ -23,10 +23,22 @@ export function mergeRows(a: RankerRows, b: RankerRows): RankerRows {
   }
   const pick = <T>(x: ArrayLike<T>, y: ArrayLike<T>, i: number) => (i < a.n ? x[i] : y[i - a.n]);
   const rows = new Float32Array((a.n + b.n) * FEATURE_COUNT);
-  order.forEach((i, r) => rows.set(i < a.n ? a.rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT) : b.rows.subarray((i - a.n) * FEATURE_COUNT, (i - a.n + 1) * FEATURE_COUNT), r * FEATURE_COUNT));
+  order.forEach((i, r) =>
+    rows.set(
+      i < a.n
+        ? a.rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT)
+        : b.rows.subarray((i - a.n) * FEATURE_COUNT, (i - a.n + 1) * FEATURE_COUNT),
+      r * FEATURE_COUNT,
+    ),
+  );
   return {
-    rows, n: a.n + b.n, requests: a.requests + b.requests,
-    labels: Object.fromEntries(HEADS.map((h) => [h, Float32Array.from(order, (i) => pick(a.labels[h], b.labels[h], i))])) as Record<Head, Float32Array>,
+    rows,
+    n: a.n + b.n,
+    requests: a.requests + b.requests,
+    labels: Object.fromEntries(HEADS.map((h) => [h, Float32Array.from(order, (i) => pick(a.labels[h], b.labels[h], i))])) as Record<
+      Head,
+      Float32Array
+    >,
     at: Float64Array.from(order, (i) => pick(a.at, b.at, i)),
     logged: Uint8Array.from(order, (i) => pick(a.logged, b.logged, i)),
     profileIds: order.map((i) => pick(a.profileIds, b.profileIds, i)),

@@ -64,7 +64,11 @@ export function trainRanker(data: RankerRows, o: RankerOptions): TrainedRanker {
   const valMasked = { ...validation, masks: { click: Uint8Array.from(valIdx, (i) => teachesClick(data, i)) } };
   const epochs = o.epochs ?? 30;
   const result = trainMultiTask(train, {
-    seed: o.seed, epochs, validation: valMasked, patience: 4, ...RANKER_SHAPE,
+    seed: o.seed,
+    epochs,
+    validation: valMasked,
+    patience: 4,
+    ...RANKER_SHAPE,
     positiveWeights: Object.fromEntries(HEADS.map((h) => [h, 1])) as Record<Head, number>,
     onEpoch: (p) => o.onEpoch?.(p.epoch, epochs),
   });
@@ -85,7 +89,8 @@ export function trainRanker(data: RankerRows, o: RankerOptions): TrainedRanker {
     report: {
       requests: data.requests,
       rows: { train: train.n, validation: validation.n, impressions: logged, laterPlays: data.n - logged },
-      bestEpoch: result.bestEpoch, epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      epochs: result.history.length,
       validation: { impressions: metricsOf(1), laterPlays: metricsOf(0) },
       seconds: Math.round((performance.now() - started) / 100) / 10,
     },

@@ -80,7 +80,9 @@ export function gram(y: Float32Array, k: number): Float64Array {
  * sweep plus the profile's own few titles. Deterministic for a seed.
  */
 export function trainAls(
-  m: InteractionMatrix, o: AlsOptions = DEFAULT_ALS, onProgress?: (done: number, total: number) => void,
+  m: InteractionMatrix,
+  o: AlsOptions = DEFAULT_ALS,
+  onProgress?: (done: number, total: number) => void,
 ): AlsFactors {
   const k = o.factors;
   const rng = new Rng(`als:${o.seed}`);
@@ -117,7 +119,16 @@ function cgScratch(k: number) {
 }
 
 /** A·v for A = YᵀY + Σ (c_i − 1) y_i y_iᵀ + λI, without forming A. */
-function multiply(v: Float64Array, out: Float64Array, y: Float32Array, yty: Float64Array, idx: Int32Array, strength: Float32Array, k: number, o: AlsOptions): void {
+function multiply(
+  v: Float64Array,
+  out: Float64Array,
+  y: Float32Array,
+  yty: Float64Array,
+  idx: Int32Array,
+  strength: Float32Array,
+  k: number,
+  o: AlsOptions,
+): void {
   for (let a = 0; a < k; a++) {
     let s = o.regularization * v[a];
     for (let b = 0; b < k; b++) s += yty[a * k + b] * v[b];
@@ -137,8 +148,15 @@ function multiply(v: Float64Array, out: Float64Array, y: Float32Array, yty: Floa
  * CG iterations from the current x.
  */
 export function conjugateGradient(
-  x: Float32Array, y: Float32Array, yty: Float64Array, idx: Int32Array, strength: Float32Array,
-  k: number, o: AlsOptions, steps: number, s = cgScratch(k),
+  x: Float32Array,
+  y: Float32Array,
+  yty: Float64Array,
+  idx: Int32Array,
+  strength: Float32Array,
+  k: number,
+  o: AlsOptions,
+  steps: number,
+  s = cgScratch(k),
 ): void {
   const { r, p, ap } = s;
   const xv = Float64Array.from(x);

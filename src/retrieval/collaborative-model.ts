@@ -106,7 +106,6 @@ export class CollaborativeModel {
   /** The k titles with the highest inner product with `vector`, among those `accept` allows (filtered inside the ANN search). */
   nearest(vector: Float32Array, k: number, accept: (titleId: string) => boolean): ScoredTitle[] {
     const ids = this.bundle.titleIds;
-    return this.bundle.index.search(vector, k, (label) => accept(ids[label]))
-      .map((n) => ({ titleId: ids[n.label], score: n.score }));
+    return this.bundle.index.search(vector, k, (label) => accept(ids[label])).map((n) => ({ titleId: ids[n.label], score: n.score }));
   }
 }

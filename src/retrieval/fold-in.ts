@@ -9,14 +9,27 @@ import { conjugateGradient, gram, type AlsOptions } from './als';
 export class FoldIn {
   private readonly yty: Float64Array;
 
-  constructor(private readonly titleFactors: Float32Array, private readonly k: number, private readonly options: AlsOptions) {
+  constructor(
+    private readonly titleFactors: Float32Array,
+    private readonly k: number,
+    private readonly options: AlsOptions,
+  ) {
     this.yty = gram(titleFactors, k);
   }
 
   solve(titleIndexes: readonly number[], strengths: readonly number[]): Float32Array {
     const x = new Float32Array(this.k);
     if (titleIndexes.length === 0) return x;
-    conjugateGradient(x, this.titleFactors, this.yty, Int32Array.from(titleIndexes), Float32Array.from(strengths), this.k, this.options, this.k);
+    conjugateGradient(
+      x,
+      this.titleFactors,
+      this.yty,
+      Int32Array.from(titleIndexes),
+      Float32Array.from(strengths),
+      this.k,
+      this.options,
+      this.k,
+    );
     return x;
   }
 }

@@ -1,7 +1,6 @@
 import { COMPLETED_PROGRESS, FINISHED_PROGRESS, type WatchState } from '../domain/types';
 import { DAY_MS } from '../shared/time';
 
-
 export interface FeedbackOptions {
   /** Days after which an interaction counts half as much; taste drifts. */
   halfLifeDays: number;
@@ -28,11 +27,16 @@ export const EARLY_EXIT_PROGRESS = 0.1;
  * impressions. Pushing the profile vector away from everything like it would punish the taste
  * for one title's failure, and implicit ALS already treats unobserved titles as weak negatives.
  */
-export function interactionStrength(w: Pick<WatchState, 'progress' | 'plays' | 'completed' | 'lastAt'>, now: number, o: FeedbackOptions = DEFAULT_FEEDBACK): number {
+export function interactionStrength(
+  w: Pick<WatchState, 'progress' | 'plays' | 'completed' | 'lastAt'>,
+  now: number,
+  o: FeedbackOptions = DEFAULT_FEEDBACK,
+): number {
   const reached = w.completed ? 1 : Math.max(w.progress, 0);
-  const base = reached < EARLY_EXIT_PROGRESS && !w.completed
-    ? 0.1
-    : 0.3 + 0.7 * Math.min(1, reached / FINISHED_PROGRESS) + (w.completed || reached >= COMPLETED_PROGRESS ? 0.3 : 0);
+  const base =
+    reached < EARLY_EXIT_PROGRESS && !w.completed
+      ? 0.1
+      : 0.3 + 0.7 * Math.min(1, reached / FINISHED_PROGRESS) + (w.completed || reached >= COMPLETED_PROGRESS ? 0.3 : 0);
   const repeats = 1 + 0.5 * Math.log2(Math.max(1, w.plays));
   const ageDays = Math.max(0, now - w.lastAt) / DAY_MS;
   return base * repeats * Math.pow(0.5, ageDays / o.halfLifeDays);

@@ -16,7 +16,9 @@ export interface Interactions {
  * a viewer who paused for months is not decayed to nothing (MovieLens spans 22 years).
  */
 export function buildInteractions(
-  states: readonly WatchState[], titleIds: readonly string[], feedback: FeedbackOptions = DEFAULT_FEEDBACK,
+  states: readonly WatchState[],
+  titleIds: readonly string[],
+  feedback: FeedbackOptions = DEFAULT_FEEDBACK,
 ): Interactions {
   const col = new Map(titleIds.map((id, i) => [id, i]));
   const byProfile = new Map<string, WatchState[]>();

@@ -77,7 +77,12 @@ export function contentSource(neighbours: NeighbourLookup, onUnavailable: (err: 
   };
 }
 
-function fromCounter(req: Parameters<CandidateSourceProvider['candidates']>[0], counter: DecayedCounter, segment: string, limit: number): SourcedTitle[] {
+function fromCounter(
+  req: Parameters<CandidateSourceProvider['candidates']>[0],
+  counter: DecayedCounter,
+  segment: string,
+  limit: number,
+): SourcedTitle[] {
   const ok = proposable(req);
   const accept = (id: string) => {
     const t: Title | undefined = req.catalog.get(id);
@@ -96,10 +101,11 @@ function fromCounter(req: Parameters<CandidateSourceProvider['candidates']>[0], 
 export function trendingSource(counters: PlayCounters): CandidateSourceProvider {
   return {
     source: 'TRENDING',
-    candidates: (req, limit) => fromCounter(req, counters.trending, PlayCounters.trendingKey(req.account.country), limit * 2)
-      .map((x) => ({ title: x.title, score: x.score * trendingCorrection(counters.exposure(x.title.id, req.context.now)) }))
-      .sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1))
-      .slice(0, limit),
+    candidates: (req, limit) =>
+      fromCounter(req, counters.trending, PlayCounters.trendingKey(req.account.country), limit * 2)
+        .map((x) => ({ title: x.title, score: x.score * trendingCorrection(counters.exposure(x.title.id, req.context.now)) }))
+        .sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1))
+        .slice(0, limit),
   };
 }
 
@@ -130,7 +136,10 @@ const GENRE_PRIOR = 3;
  * through the ranker's context features (runtime on a phone, on a TV).
  */
 export function coldStartPrior(req: HomepageRequest, title: Title): number {
-  const genreShare = Math.min(1, title.genres.reduce((sum, g) => sum + (req.signals.genreAffinity.get(g) ?? 0), 0));
+  const genreShare = Math.min(
+    1,
+    title.genres.reduce((sum, g) => sum + (req.signals.genreAffinity.get(g) ?? 0), 0),
+  );
   return (title.language === req.profile.language ? OWN_LANGUAGE_PRIOR : 1) * (1 + GENRE_PRIOR * genreShare);
 }
 

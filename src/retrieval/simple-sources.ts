@@ -1,5 +1,4 @@
-import type { Title } from '../domain/types';
-import { allowedFor } from '../domain/types';
+import { type Title, allowedFor } from '../domain/types';
 import { proposable } from '../pipeline/candidates';
 import { type CandidateSourceProvider } from '../pipeline/stages';
 
@@ -20,8 +19,7 @@ export const continueWatching: CandidateSourceProvider = {
 export const newReleases: CandidateSourceProvider = {
   source: 'NEW_RELEASES',
   candidates(req, limit) {
-    return req.catalog.newest(req.profile.maturityLimit, proposable(req), limit)
-      .map((title) => ({ title, score: title.addedAt / 1e12 }));
+    return req.catalog.newest(req.profile.maturityLimit, proposable(req), limit).map((title) => ({ title, score: title.addedAt / 1e12 }));
   },
 };
 
@@ -29,7 +27,8 @@ export const acclaimed: CandidateSourceProvider = {
   source: 'ACCLAIMED',
   candidates(req, limit) {
     const ok = proposable(req);
-    return req.catalog.bestReviewed(req.profile.maturityLimit, (t) => ok(t) && t.criticScore! >= 75, limit)
+    return req.catalog
+      .bestReviewed(req.profile.maturityLimit, (t) => ok(t) && t.criticScore! >= 75, limit)
       .map((title) => ({ title, score: title.criticScore! }));
   },
 };

@@ -58,7 +58,8 @@ export class DecayedCounter {
     if (!cached) {
       const counts = [...(this.segments.get(segment) ?? new Map<string, { value: number; at: number }>())];
       const ref = counts.reduce((m, [, c]) => Math.max(m, c.at), 0);
-      const order = counts.map(([titleId, c]) => ({ titleId, weight: c.value * this.decay(ref - c.at) }))
+      const order = counts
+        .map(([titleId, c]) => ({ titleId, weight: c.value * this.decay(ref - c.at) }))
         .sort((a, b) => b.weight - a.weight || (a.titleId < b.titleId ? -1 : 1));
       this.ranked.set(segment, (cached = { ref, order }));
     }

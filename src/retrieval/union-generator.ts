@@ -14,11 +14,17 @@ export interface SourceQuota {
  * then tops the union up to `size`. Every candidate keeps the score of every source that found it.
  */
 export class UnionCandidateGenerator implements CandidateGenerator {
-  constructor(private readonly providers: readonly SourceQuota[], readonly size = 300) {}
+  constructor(
+    private readonly providers: readonly SourceQuota[],
+    readonly size = 300,
+  ) {}
 
   /** One source alone with its own quota: how offline evaluation measures a source. */
   only(source: CandidateSource, quota: number): UnionCandidateGenerator {
-    return new UnionCandidateGenerator(this.providers.filter((p) => p.provider.source === source).map((p) => ({ provider: p.provider, quota })), quota);
+    return new UnionCandidateGenerator(
+      this.providers.filter((p) => p.provider.source === source).map((p) => ({ provider: p.provider, quota })),
+      quota,
+    );
   }
 
   async generate(req: HomepageRequest): Promise<Candidate[]> {

@@ -1,14 +1,11 @@
 import type { Profile } from '../domain/types';
 import { StoreUnavailableError } from '../../graph/errors';
-import type { Exposure } from '../pipeline/stages';
+import type { Exposure, NeighbourLookup, TitleEvidence, RowBuilder } from '../pipeline/stages';
 import type { RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
-import type { NeighbourLookup } from '../pipeline/stages';
 import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
-import type { TitleEvidence } from '../pipeline/stages';
 import { placeRows } from './page-placement';
 import { anchorWatches, rowCandidates, type Anchor } from './row-candidates';
-import type { RowBuilder } from '../pipeline/stages';
 import type { RowPlan } from '../pipeline/rows';
 
 /** Neighbours per anchor a "Because You Watched" row draws from (the graph keeps 50). */
@@ -40,8 +37,11 @@ export class PageBuilder implements RowBuilder {
     const shown = this.o.exposure(req.profile, context.now);
     const share = Math.min(0.5, this.o.explorationShare * (sessionStage(context) === 'BROWSING_LONG' ? 1.5 : 1));
     return placeRows(rowCandidates(req, ranked, anchors), {
-      context, layout: DEVICE_LAYOUTS[context.device], explorationShare: share,
-      timesShown: (id) => shown(id).shown, evidence: (id) => this.o.evidence(id, context.now),
+      context,
+      layout: DEVICE_LAYOUTS[context.device],
+      explorationShare: share,
+      timesShown: (id) => shown(id).shown,
+      evidence: (id) => this.o.evidence(id, context.now),
     });
   }
 

@@ -44,13 +44,16 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   const explorersOf = (row: RowCandidate) => {
     let list = explorers.get(row);
     if (!list) {
-      list = row.pool.filter((c) => eligible.has(c.title.id))
+      list = row.pool
+        .filter((c) => eligible.has(c.title.id))
         .sort((a, b) => explorationRank(b) - explorationRank(a) || (a.title.id < b.title.id ? -1 : 1));
       explorers.set(row, list);
     }
     return list;
   };
-  const eligible = explorable(new Map(candidates.flatMap((r) => r.pool.map((c) => [c.title.id, takeRateUncertainty(inputs.evidence(c.title.id))] as const))));
+  const eligible = explorable(
+    new Map(candidates.flatMap((r) => r.pool.map((c) => [c.title.id, takeRateUncertainty(inputs.evidence(c.title.id))] as const))),
+  );
   // A small catalog (a young child's) would go whole into the first row and leave the screen's
   // other rows empty: rows are shortened so the first screen's rows can all be filled.
   const distinct = new Set(candidates.flatMap((r) => r.pool.map((c) => c.title.id))).size;
@@ -59,8 +62,20 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   // No row can score more than its prior times the relevance of its pool's best titles: blocking
   // and exploration only replace them by worse ones. Rows are tried best bound first, so most are
   // never filled at a position where a better row has already been found.
-  const bound = new Map(candidates.map((row) => [row, row.kind === 'CONTINUE_WATCHING' ? Infinity
-    : rowPrior(row.kind, context) * (row.boost ?? 1) * rowRelevance(row.pool.slice(0, layout.visibleItems).map((c) => c.utility), layout.visibleItems, bestUtility)]));
+  const bound = new Map(
+    candidates.map((row) => [
+      row,
+      row.kind === 'CONTINUE_WATCHING'
+        ? Infinity
+        : rowPrior(row.kind, context) *
+          (row.boost ?? 1) *
+          rowRelevance(
+            row.pool.slice(0, layout.visibleItems).map((c) => c.utility),
+            layout.visibleItems,
+            bestUtility,
+          ),
+    ]),
+  );
   const remaining = [...candidates].sort((a, b) => bound.get(b)! - bound.get(a)!);
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();
@@ -69,7 +84,11 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
 
   while (placed.length < layout.maxRows && remaining.length > 0) {
     const position = placed.length;
-    const blocked = blockedTitles(placed.map((p) => p.filled.items), position, layout.screenRows);
+    const blocked = blockedTitles(
+      placed.map((p) => p.filled.items),
+      position,
+      layout.screenRows,
+    );
     let best: { index: number; filled: FilledRow; score: number } | undefined;
     for (const [index, row] of remaining.entries()) {
       if (best && bound.get(row)! <= best.score) break;
@@ -78,10 +97,22 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
       const visible = filled.items.slice(0, layout.visibleItems);
       // Resuming is never stale, never repetitive, and a short list of it is a complete one.
       const exempt = row.kind === 'CONTINUE_WATCHING';
-      const score = rowPrior(row.kind, context) * (row.boost ?? 1) *
-        rowRelevance(filled.items.map((c) => c.utility), exempt ? Math.min(layout.visibleItems, filled.items.length) : layout.visibleItems, bestUtility) *
+      const score =
+        rowPrior(row.kind, context) *
+        (row.boost ?? 1) *
+        rowRelevance(
+          filled.items.map((c) => c.utility),
+          exempt ? Math.min(layout.visibleItems, filled.items.length) : layout.visibleItems,
+          bestUtility,
+        ) *
         (exempt ? 1 : rowFreshness(visible.map(timesShown))) *
-        (exempt ? 1 : diversityFactor(visible.map((c) => c.title.genres[0]), genresAbove, visibleAbove)) *
+        (exempt
+          ? 1
+          : diversityFactor(
+              visible.map((c) => c.title.genres[0]),
+              genresAbove,
+              visibleAbove,
+            )) *
         (exempt ? 1 : repeatFactor(visible.filter((c) => titlesAbove.has(c.title.id)).length, visible.length));
       if (!best || score > best.score) best = { index, filled, score };
     }
@@ -96,14 +127,23 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     }
   }
   return placed.map(({ row, filled, score }) => ({
-    id: row.id, kind: row.kind, displayTitle: row.displayTitle, reason: row.reason, score,
+    id: row.id,
+    kind: row.kind,
+    displayTitle: row.displayTitle,
+    reason: row.reason,
+    score,
     items: filled.items.map((c): RowItemPlan => {
       const explored = filled.explored.has(c.title.id);
       const e = inputs.evidence(c.title.id);
       return {
         title: c.title,
-        reason: explored ? `Exploring: shown ${e.impressions} times in 4 weeks, so we are still learning who likes it · ${row.itemReason(c)}` : row.itemReason(c),
-        sources: [...c.sources.keys()], sourceScores: c.sources, utility: c.utility, heads: c.heads,
+        reason: explored
+          ? `Exploring: shown ${e.impressions} times in 4 weeks, so we are still learning who likes it · ${row.itemReason(c)}`
+          : row.itemReason(c),
+        sources: [...c.sources.keys()],
+        sourceScores: c.sources,
+        utility: c.utility,
+        heads: c.heads,
         explorationBonus: explored ? explorationBonus(e) : 0,
       };
     }),
@@ -124,7 +164,10 @@ function blockedTitles(rows: readonly RankedCandidate[][], position: number, scr
  * given to the less-exposed titles of its pool that score best on utility plus uncertainty.
  */
 function fillRow(
-  row: RowCandidate, blocked: ReadonlySet<string>, length: number, slots: ReadonlySet<number>,
+  row: RowCandidate,
+  blocked: ReadonlySet<string>,
+  length: number,
+  slots: ReadonlySet<number>,
   explorersOf: (row: RowCandidate) => readonly RankedCandidate[],
 ): FilledRow {
   // The best-ranked open titles: enough for the exploited places and for any slot left unexplored.

@@ -49,7 +49,8 @@ export function anchorWatches(req: HomepageRequest): { title: Title; watch: Watc
     if (out.length >= MAX_ANCHORS || req.context.now - w.lastAt > ANCHOR_DAYS * DAY_MS) break;
     const title = req.catalog.get(w.titleId);
     // A row is named after its anchor: a title above the profile's (possibly lowered) limit must not be named either.
-    if (title && allowedFor(req.profile.maturityLimit, title.maturityTier) && (w.completed || w.progress >= ANCHOR_MIN_PROGRESS)) out.push({ title, watch: w });
+    if (title && allowedFor(req.profile.maturityLimit, title.maturityTier) && (w.completed || w.progress >= ANCHOR_MIN_PROGRESS))
+      out.push({ title, watch: w });
   }
   return out;
 }
@@ -60,45 +61,73 @@ export function rowCandidates(req: HomepageRequest, ranked: readonly RankedCandi
   const fresh = ranked.filter((c) => !c.sources.has('CONTINUE_WATCHING'));
   const rows: RowCandidate[] = [continueWatching(req, ranked)];
   rows.push({
-    id: 'top-picks', kind: 'TOP_PICKS', displayTitle: `Top Picks for ${profile.name}`,
-    reason: profile.personalizationOff ? 'Popular with viewers in your country right now: personalization is off for this profile'
-      : signals.genreAffinity.size > 0 ? 'The titles ranked highest for you in this moment' : 'The titles ranked highest while we learn your taste',
-    pool: fresh, itemReason: (c) => tasteReason(req, c),
+    id: 'top-picks',
+    kind: 'TOP_PICKS',
+    displayTitle: `Top Picks for ${profile.name}`,
+    reason: profile.personalizationOff
+      ? 'Popular with viewers in your country right now: personalization is off for this profile'
+      : signals.genreAffinity.size > 0
+        ? 'The titles ranked highest for you in this moment'
+        : 'The titles ranked highest while we learn your taste',
+    pool: fresh,
+    itemReason: (c) => tasteReason(req, c),
   });
   for (const a of anchors) rows.push(becauseYouWatched(req, fresh, a));
-  const trendRank = new Map([...fresh].filter((c) => c.sources.has('TRENDING'))
-    .sort((a, b) => b.sources.get('TRENDING')! - a.sources.get('TRENDING')!).map((c, i) => [c.title.id, i + 1]));
+  const trendRank = new Map(
+    [...fresh]
+      .filter((c) => c.sources.has('TRENDING'))
+      .sort((a, b) => b.sources.get('TRENDING')! - a.sources.get('TRENDING')!)
+      .map((c, i) => [c.title.id, i + 1]),
+  );
   const country = countryName(context.country);
   rows.push({
-    id: 'trending', kind: 'TRENDING', displayTitle: `Trending Now in ${country}`,
+    id: 'trending',
+    kind: 'TRENDING',
+    displayTitle: `Trending Now in ${country}`,
     reason: `Most played in ${country} over the last days, weighed by how often viewers play them when shown`,
-    pool: fresh.filter((c) => trendRank.has(c.title.id)), itemReason: (c) => `Trending #${trendRank.get(c.title.id)} in ${country}`,
+    pool: fresh.filter((c) => trendRank.has(c.title.id)),
+    itemReason: (c) => `Trending #${trendRank.get(c.title.id)} in ${country}`,
   });
   rows.push({
-    id: 'new-releases', kind: 'NEW_RELEASES', displayTitle: 'New Releases', reason: 'The newest additions to the catalog',
+    id: 'new-releases',
+    kind: 'NEW_RELEASES',
+    displayTitle: 'New Releases',
+    reason: 'The newest additions to the catalog',
     pool: fresh.filter((c) => c.sources.has('NEW_RELEASES')),
     itemReason: (c) => `Added ${daysAgo(context.now - c.title.addedAt)}`,
   });
   for (const genre of genresFor(req, fresh)) {
     const watched = signals.genreAffinity.has(genre);
     rows.push({
-      id: `genre:${genre}`, kind: 'GENRE', displayTitle: genre,
-      reason: watched ? `${Math.round(signals.genreAffinity.get(genre)! * 100)}% of what you watch lately is ${genre}` : 'Among the genres most common in the titles picked for you',
-      pool: fresh.filter((c) => c.title.genres.includes(genre)), itemReason: (c) => tasteReason(req, c, genre),
+      id: `genre:${genre}`,
+      kind: 'GENRE',
+      displayTitle: genre,
+      reason: watched
+        ? `${Math.round(signals.genreAffinity.get(genre)! * 100)}% of what you watch lately is ${genre}`
+        : 'Among the genres most common in the titles picked for you',
+      pool: fresh.filter((c) => c.title.genres.includes(genre)),
+      itemReason: (c) => tasteReason(req, c, genre),
       boost: 1 + SESSION_GENRE_BOOST * (signals.sessionGenres.get(genre) ?? 0),
     });
   }
   for (const row of languageRows(req, fresh)) rows.push(row);
   rows.push({
-    id: 'critically-acclaimed', kind: 'CRITICALLY_ACCLAIMED', displayTitle: 'Critically Acclaimed', reason: 'Titles critics score 75 or more',
-    pool: fresh.filter((c) => c.sources.has('ACCLAIMED')), itemReason: (c) => `Critics rate it ${c.title.criticScore}/100`,
+    id: 'critically-acclaimed',
+    kind: 'CRITICALLY_ACCLAIMED',
+    displayTitle: 'Critically Acclaimed',
+    reason: 'Titles critics score 75 or more',
+    pool: fresh.filter((c) => c.sources.has('ACCLAIMED')),
+    itemReason: (c) => `Critics rate it ${c.title.criticScore}/100`,
   });
   if (context.device === 'PHONE') {
     const lunch = isWeekdayLunch(context);
     rows.push({
-      id: 'short-picks', kind: 'SHORT_PICKS', displayTitle: lunch ? 'Quick Watches for Your Lunch Break' : 'Short Picks for Your Phone',
+      id: 'short-picks',
+      kind: 'SHORT_PICKS',
+      displayTitle: lunch ? 'Quick Watches for Your Lunch Break' : 'Short Picks for Your Phone',
       reason: `Episodes and films of ${SHORT_MINUTES} minutes or less, because you are on a phone${lunch ? ' at lunchtime' : ''}`,
-      pool: fresh.filter((c) => c.title.runtimeMinutes <= SHORT_MINUTES), itemReason: (c) => `${c.title.runtimeMinutes} min · ${tasteReason(req, c)}`,
+      pool: fresh.filter((c) => c.title.runtimeMinutes <= SHORT_MINUTES),
+      itemReason: (c) => `${c.title.runtimeMinutes} min · ${tasteReason(req, c)}`,
     });
   }
   return rows;
@@ -110,8 +139,12 @@ function continueWatching(req: HomepageRequest, ranked: readonly RankedCandidate
   const progress = new Map(req.signals.inProgress.map((w) => [w.titleId, w.progress]));
   const arriving = sessionStage(req.context) === 'ARRIVING';
   return {
-    id: 'continue-watching', kind: 'CONTINUE_WATCHING', displayTitle: `Continue Watching for ${req.profile.name}`,
-    reason: arriving ? 'Pick up where you left off: most sessions start by resuming' : 'Titles you started and have not finished, most recent first',
+    id: 'continue-watching',
+    kind: 'CONTINUE_WATCHING',
+    displayTitle: `Continue Watching for ${req.profile.name}`,
+    reason: arriving
+      ? 'Pick up where you left off: most sessions start by resuming'
+      : 'Titles you started and have not finished, most recent first',
     pool: ranked.filter((c) => order.has(c.title.id)).sort((a, b) => order.get(a.title.id)! - order.get(b.title.id)!),
     itemReason: (c) => `You are ${Math.round((progress.get(c.title.id) ?? 0) * 100)}% through`,
   };
@@ -122,7 +155,9 @@ function becauseYouWatched(req: HomepageRequest, fresh: readonly RankedCandidate
   const when = daysAgo(req.context.now - a.watch.lastAt);
   const picked = req.signals.declared.has(a.title.id);
   return {
-    id: `because:${a.title.id}`, kind: 'BECAUSE_YOU_WATCHED', displayTitle: `Because You ${picked ? 'Liked' : 'Watched'} ${a.title.name}`,
+    id: `because:${a.title.id}`,
+    kind: 'BECAUSE_YOU_WATCHED',
+    displayTitle: `Because You ${picked ? 'Liked' : 'Watched'} ${a.title.name}`,
     reason: picked
       ? `Titles most like ${a.title.name}, which you picked when you set up your profile`
       : `Titles most like ${a.title.name}, which you ${a.watch.completed ? 'finished' : 'watched'} ${when}`,
@@ -152,17 +187,23 @@ function languageRows(req: HomepageRequest, fresh: readonly RankedCandidate[]): 
     share.set(title.language, (share.get(title.language) ?? 0) + 1);
     total++;
   }
-  const languages = [...share].filter(([lang, n]) => lang !== req.profile.language && n / total >= MIN_LANGUAGE_SHARE)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, LANGUAGE_ROWS);
-  return languages.flatMap(([lang, n]) => (['SERIES', 'MOVIE'] as const).map((kind): RowCandidate => {
-    const name = `${languageName(lang)} ${kind === 'SERIES' ? 'TV Shows' : 'Movies'}`;
-    return {
-      id: `language:${lang}:${kind.toLowerCase()}`, kind: 'LANGUAGE', displayTitle: name,
-      reason: `${Math.round((n / total) * 100)}% of what you watch is in ${languageName(lang)}`,
-      pool: fresh.filter((c) => c.title.language === lang && c.title.kind === kind),
-      itemReason: (c) => `${name.replace(/s$/, '')} from ${countryName(c.title.country)}`,
-    };
-  }));
+  const languages = [...share]
+    .filter(([lang, n]) => lang !== req.profile.language && n / total >= MIN_LANGUAGE_SHARE)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, LANGUAGE_ROWS);
+  return languages.flatMap(([lang, n]) =>
+    (['SERIES', 'MOVIE'] as const).map((kind): RowCandidate => {
+      const name = `${languageName(lang)} ${kind === 'SERIES' ? 'TV Shows' : 'Movies'}`;
+      return {
+        id: `language:${lang}:${kind.toLowerCase()}`,
+        kind: 'LANGUAGE',
+        displayTitle: name,
+        reason: `${Math.round((n / total) * 100)}% of what you watch is in ${languageName(lang)}`,
+        pool: fresh.filter((c) => c.title.language === lang && c.title.kind === kind),
+        itemReason: (c) => `${name.replace(/s$/, '')} from ${countryName(c.title.country)}`,
+      };
+    }),
+  );
 }
 
 /** Why a title suits this profile, for rows ordered purely by the ranker. */

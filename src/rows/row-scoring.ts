@@ -61,7 +61,11 @@ export function rowFreshness(timesShown: readonly number[]): number {
  * Multiplier for repeating what the page already shows higher up: the share of the row's
  * visible titles whose main genre has already filled visible slots above, weighted by how much.
  */
-export function diversityFactor(mainGenres: readonly (string | undefined)[], genresAbove: ReadonlyMap<string, number>, placedAbove: number): number {
+export function diversityFactor(
+  mainGenres: readonly (string | undefined)[],
+  genresAbove: ReadonlyMap<string, number>,
+  placedAbove: number,
+): number {
   if (mainGenres.length === 0 || placedAbove === 0) return 1;
   let overlap = 0;
   for (const g of mainGenres) if (g) overlap += (genresAbove.get(g) ?? 0) / placedAbove;

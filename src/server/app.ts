@@ -35,7 +35,12 @@ export function formatError(logger: Logger) {
       return clientError(cause, formatted);
     }
     logger.error({ err: cause, path: formatted.path }, 'unexpected error while resolving');
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
   };
 }
 
@@ -76,7 +81,9 @@ export async function startApp(services: Services, auth: Authenticator, logger: 
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
-    expressMiddleware(apollo, { context: ({ req }) => createContext(services, auth, { baseUrl: `${req.protocol}://${req.get('host')}`, headers: req.headers }) }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => createContext(services, auth, { baseUrl: `${req.protocol}://${req.get('host')}`, headers: req.headers }),
+    }),
   );
   // Last stop for errors outside GraphQL (a malformed JSON body, a bad URL escape): JSON, never a stack.
   app.use((err: { status?: number; statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Router } from 'express';
-import express from 'express';
+import express, { type Router } from 'express';
 
 /** The query the IDE opens with: a homepage for the first profile, found through `profiles`. */
 export const EXAMPLE_QUERY = `# Needs the profile's account token (npm run token -- --account a1)

@@ -21,13 +21,22 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, ...(opts.catalog ? { CATALOG_PATH: opts.catalog } : {}) });
   const logger = createLogger(config.LOG_LEVEL);
   const { secret, developmentFile } = await resolveAuthSecret(config);
-  if (developmentFile) logger.warn({ file: developmentFile }, 'AUTH_SECRET is not set: tokens are signed with a development secret kept in DATA_DIR; set AUTH_SECRET in production');
+  if (developmentFile)
+    logger.warn(
+      { file: developmentFile },
+      'AUTH_SECRET is not set: tokens are signed with a development secret kept in DATA_DIR; set AUTH_SECRET in production',
+    );
   const auth = new Authenticator({ secret, anonymousCatalog: config.ALLOW_ANONYMOUS_CATALOG });
   const store = await openStore(storeSettings(config), { log: logger });
   await ensureData(store, config, logger);
   const bundle = await ensureModel(store, config, logger);
-  const services = await createServices(store, bundle, { logger, utility: config.UTILITY_WEIGHTS, cacheSeconds: config.HOMEPAGE_CACHE_SECONDS,
-    explorationShare: config.EXPLORATION_SHARE, banditRefreshSeconds: config.BANDIT_REFRESH_SECONDS });
+  const services = await createServices(store, bundle, {
+    logger,
+    utility: config.UTILITY_WEIGHTS,
+    cacheSeconds: config.HOMEPAGE_CACHE_SECONDS,
+    explorationShare: config.EXPLORATION_SHARE,
+    banditRefreshSeconds: config.BANDIT_REFRESH_SECONDS,
+  });
   if (config.MODEL_POLL_SECONDS > 0) {
     services.models.watch(path.join(config.DATA_DIR, 'models'), config.MODEL_POLL_SECONDS * 1000, (b) => trainedOnThisCatalog(store, b));
   }

@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import express from 'express';
+import express, { type Router } from 'express';
 import { DEVICES } from '../domain/types';
 
 /**
@@ -10,7 +9,8 @@ import { DEVICES } from '../domain/types';
  * The account token comes in the URL's fragment (`#token=…`, which browsers never send, so it
  * stays out of server logs) or from the token field, and is kept in the tab's sessionStorage.
  */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Homepage preview</title>
@@ -185,7 +185,10 @@ main();
 export function previewRouter(): Router {
   const router = express.Router();
   const send = (type: string, body: string) => (_req: express.Request, res: express.Response) =>
-    void res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).type(type).send(body);
+    void res
+      .set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' })
+      .type(type)
+      .send(body);
   router.get('/preview', send('html', HTML));
   router.get('/preview/preview.css', send('css', CSS));
   router.get('/preview/preview.js', send('js', JS));

@@ -66,7 +66,12 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   const clock = o.clock ?? Date.now;
   const logger = o.logger;
   const changes = new ChangeFeed<DomainChanges>();
-  const [titles, latest, plays, impressions] = await Promise.all([store.listTitles(), store.latestPlaybackAt(), store.playsSince(0), store.impressionsSince(0)]);
+  const [titles, latest, plays, impressions] = await Promise.all([
+    store.listTitles(),
+    store.latestPlaybackAt(),
+    store.playsSince(0),
+    store.impressionsSince(0),
+  ]);
   const popularSince = (latest ?? clock()) - POPULARITY_WINDOW_MS;
   const catalog = new CatalogIndex(titles, countPlays(plays.filter((p) => p.occurredAt >= popularSince)));
   const counters = new PlayCounters();
@@ -76,10 +81,18 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   const similarity = new SimilarityService({ store, catalog });
   const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
   const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), { logger, changes });
-  const artwork = new ThompsonArtworkSelector(new ArtworkStatsCache(store, (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000, clock,
-    (err) => logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics')));
+  const artwork = new ThompsonArtworkSelector(
+    new ArtworkStatsCache(store, (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000, clock, (err) =>
+      logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics'),
+    ),
+  );
   const homepage = new HomepageService({
-    store, catalog, models, stages: { rows: pageBuilder(features, similarity, o), artwork }, clock, cache: new HomepageCache((o.cacheSeconds ?? 0) * 1000),
+    store,
+    catalog,
+    models,
+    stages: { rows: pageBuilder(features, similarity, o), artwork },
+    clock,
+    cache: new HomepageCache((o.cacheSeconds ?? 0) * 1000),
   });
   subscribeCaches(changes, { homepage, similarity, artwork });
   return {
@@ -87,7 +100,10 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     catalog,
     homepage,
     playback: new PlaybackService({
-      store, catalog, clock, artwork,
+      store,
+      catalog,
+      clock,
+      artwork,
       retrieval: new RetrievalUpdates({ store, model: () => models.now.collaborative, counters, features }),
       onUpdateFailed: (err) => logger?.warn({ err: errorMessage(err) }, 'online update after playback failed'),
     }),

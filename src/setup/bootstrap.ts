@@ -23,7 +23,11 @@ import { errorMessage } from '../shared/error-message';
  */
 export async function ensureData(store: Store, config: Config, logger: Logger): Promise<DatasetManifest | null> {
   if (!(await store.isEmpty())) {
-    if (config.CATALOG_PATH) logger.warn({ catalog: config.CATALOG_PATH }, 'the store already holds data, so the catalog file is not imported; use an empty DATA_DIR or database');
+    if (config.CATALOG_PATH)
+      logger.warn(
+        { catalog: config.CATALOG_PATH },
+        'the store already holds data, so the catalog file is not imported; use an empty DATA_DIR or database',
+      );
     return null;
   }
   const progress = stageProgress();
@@ -63,7 +67,10 @@ async function prepareDataset(config: Config, logger: Logger, onProgress: WorldP
   // The history ends today, as a live service's would: the ranker's four-week statistics, trending
   // and new releases then describe the days the demo is used in, not weeks before it.
   const end = startOfUtcDay(Date.now());
-  logger.info({ size: config.WORLD_SIZE, seed: config.WORLD_SEED, end: new Date(end).toISOString() }, 'empty DATA_DIR: generating the synthetic world');
+  logger.info(
+    { size: config.WORLD_SIZE, seed: config.WORLD_SEED, end: new Date(end).toISOString() },
+    'empty DATA_DIR: generating the synthetic world',
+  );
   const world = generateWorld(config.WORLD_SIZE, config.WORLD_SEED, onProgress, end);
   await writeWorld(worldDir, world);
   return observable(world);

@@ -13,7 +13,11 @@ export class ChangeFeed<Events extends object> {
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
     const list = this.listeners.get(event) ?? [];
     this.listeners.set(event, [...list, listener as Listener<never>]);
-    return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== listener));
+    return () =>
+      this.listeners.set(
+        event,
+        (this.listeners.get(event) ?? []).filter((l) => l !== listener),
+      );
   }
 
   async publish<K extends keyof Events>(event: K, payload: Events[K]): Promise<void> {

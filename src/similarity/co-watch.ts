@@ -21,7 +21,10 @@ export class CoWatch {
     }
     const co = new CoWatch();
     for (const titles of byProfile.values()) {
-      const recent = [...titles].sort((a, b) => b[1] - a[1]).slice(0, CoWatch.MAX_TITLES_PER_PROFILE).map(([id]) => id);
+      const recent = [...titles]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, CoWatch.MAX_TITLES_PER_PROFILE)
+        .map(([id]) => id);
       co.addProfile(recent);
     }
     return co;

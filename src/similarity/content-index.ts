@@ -93,7 +93,8 @@ export class ContentIndex {
       .sort((x, y) => y.w - x.w || (x.k < y.k ? -1 : x.k > y.k ? 1 : 0))
       .map((x) => x.k);
     const decade = (y: number) => Math.floor(y / 10) * 10;
-    if (decade(at.releaseYear) === decade(bt.releaseYear) && Math.abs(at.releaseYear - bt.releaseYear) <= 5) keys.push(`era:${decade(bt.releaseYear)}s`);
+    if (decade(at.releaseYear) === decade(bt.releaseYear) && Math.abs(at.releaseYear - bt.releaseYear) <= 5)
+      keys.push(`era:${decade(bt.releaseYear)}s`);
     return keys;
   }
 
@@ -121,7 +122,10 @@ export class ContentIndex {
       }
       for (const other of posting) {
         if (other === self) continue;
-        if (!seen[other]) (seen[other] = 1), candidates.push(other);
+        if (!seen[other]) {
+          seen[other] = 1;
+          candidates.push(other);
+        }
         dots[slot * n + other] += w2;
       }
     }
@@ -135,7 +139,7 @@ export class ContentIndex {
       let sum = 0;
       for (let s = 0; s < SET_KINDS.length; s++) {
         const dot = dots[s * n + other];
-        if (dot > 0) sum += FEATURE_WEIGHTS[SET_KINDS[s]] * dot / Math.sqrt(selfNorms[s] * norms[s][other]);
+        if (dot > 0) sum += (FEATURE_WEIGHTS[SET_KINDS[s]] * dot) / Math.sqrt(selfNorms[s] * norms[s][other]);
         dots[s * n + other] = 0;
       }
       const o = this.titles[other];

@@ -25,7 +25,7 @@ const BASIS_LENGTH = 8;
 export function blendedScore(meta: number, together: number, viewersA: number, viewersB: number, o: SimilarityOptions): number {
   if (together === 0) return meta;
   const support = Math.min(viewersA, viewersB);
-  const w = o.coWatchWeight * support / (support + o.coWatchSupport);
+  const w = (o.coWatchWeight * support) / (support + o.coWatchSupport);
   const coCosine = together / Math.sqrt(viewersA * viewersB);
   return meta + w * Math.max(0, coCosine - meta);
 }

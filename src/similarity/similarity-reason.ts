@@ -33,13 +33,21 @@ function describe(kind: FeatureKind | 'co-watch', values: string[], people: Map<
   const list = (xs: string[]) => xs.slice(0, 3).join(', ');
   const names = () => values.map((id) => people.get(id)?.name ?? id);
   switch (kind) {
-    case 'director': return `${values.length > 1 ? 'same directors' : 'same director'}: ${list(names())}`;
-    case 'cast': return `shared cast: ${list(names())}`;
-    case 'genre': return `shared ${values.length > 1 ? 'genres' : 'genre'}: ${list(values)}`;
-    case 'co-watch': return `watched together by ${values[0]} ${values[0] === '1' ? 'viewer' : 'viewers'}`;
-    case 'country': return `both from ${countryName(values[0])}`;
-    case 'language': return `both in ${languageName(values[0])}`;
-    case 'tag': return `both ${list(values)}`;
-    case 'era': return `both from the ${values[0]}`;
+    case 'director':
+      return `${values.length > 1 ? 'same directors' : 'same director'}: ${list(names())}`;
+    case 'cast':
+      return `shared cast: ${list(names())}`;
+    case 'genre':
+      return `shared ${values.length > 1 ? 'genres' : 'genre'}: ${list(values)}`;
+    case 'co-watch':
+      return `watched together by ${values[0]} ${values[0] === '1' ? 'viewer' : 'viewers'}`;
+    case 'country':
+      return `both from ${countryName(values[0])}`;
+    case 'language':
+      return `both in ${languageName(values[0])}`;
+    case 'tag':
+      return `both ${list(values)}`;
+    case 'era':
+      return `both from the ${values[0]}`;
   }
 }

@@ -46,10 +46,12 @@ export class SimilarityService {
       if (this.cache.size >= CACHED_TITLES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(titleId, edges);
     }
-    return edges.filter((e) => {
-      const to = this.catalog.get(e.to);
-      return to !== undefined && allowedFor(maxTier, to.maturityTier);
-    }).slice(0, limit);
+    return edges
+      .filter((e) => {
+        const to = this.catalog.get(e.to);
+        return to !== undefined && allowedFor(maxTier, to.maturityTier);
+      })
+      .slice(0, limit);
   };
 
   /** Drops cached lists: a new title's edges change its neighbours' lists. */

@@ -10,7 +10,13 @@ export type FeatureKind = (typeof FEATURE_KINDS)[number];
  * (K-drama, anime) more than any single genre.
  */
 export const FEATURE_WEIGHTS: Record<FeatureKind, number> = {
-  director: 3, cast: 1.5, genre: 1, tag: 0.6, country: 1.2, language: 1, era: 0.5,
+  director: 3,
+  cast: 1.5,
+  genre: 1,
+  tag: 0.6,
+  country: 1.2,
+  language: 1,
+  era: 0.5,
 };
 
 /**

@@ -38,7 +38,10 @@ export class EventReplay {
   private nextPlay = 0;
   private nextImpression = 0;
 
-  constructor(data: ReplayData, readonly models: FeatureModels) {
+  constructor(
+    data: ReplayData,
+    readonly models: FeatureModels,
+  ) {
     this.playbacks = sortEvents(data.playbacks);
     this.impressions = sortEvents(data.impressions);
     this.profiles = new Map(data.profiles.map((p) => [p.id, p]));
@@ -76,7 +79,10 @@ export class EventReplay {
     // The stores' order (latest first, then title id): fold-ins sum in that order.
     const state = [...(this.watch.get(profileId)?.values() ?? [])].sort((a, b) => b.lastAt - a.lastAt || (a.titleId < b.titleId ? -1 : 1));
     return {
-      profile, account, catalog: this.catalog, context: resolveContext({ device }, account, at),
+      profile,
+      account,
+      catalog: this.catalog,
+      context: resolveContext({ device }, account, at),
       signals: profileSignals(state, (id) => this.catalog.get(id), at),
     };
   }

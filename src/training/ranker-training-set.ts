@@ -57,12 +57,29 @@ export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions):
   const onRows = (done: number, total: number) => o.onProgress?.('ranker rows (impressions)', done, total);
   const later = await laterPlayRows(data, plays, o);
   if (data.impressions.some((e) => e.occurredAt >= windowStart)) {
-    const before = buildRetrieval(data.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), o.als, o.feedback, o.onProgress, Date.now, 'ranker: ');
-    const rows = await impressionRows({ ...data, playbacks: plays }, {
-      windowStart, maxRequests: o.maxRequests, seed: o.seed, onProgress: onRows,
-      models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
-    });
-    return { rows: mergeRows(rows, later), source: `impressions since ${new Date(windowStart).toISOString()} (ALS trained before) and later plays against sampled candidates` };
+    const before = buildRetrieval(
+      data.titles,
+      watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)),
+      o.als,
+      o.feedback,
+      o.onProgress,
+      Date.now,
+      'ranker: ',
+    );
+    const rows = await impressionRows(
+      { ...data, playbacks: plays },
+      {
+        windowStart,
+        maxRequests: o.maxRequests,
+        seed: o.seed,
+        onProgress: onRows,
+        models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
+      },
+    );
+    return {
+      rows: mergeRows(rows, later),
+      source: `impressions since ${new Date(windowStart).toISOString()} (ALS trained before) and later plays against sampled candidates`,
+    };
   }
   return { rows: later, source: "each profile's later titles against sampled candidates, ALS trained without them" };
 }
@@ -76,17 +93,34 @@ async function laterPlayRows(data: ReplayData, plays: PlaybackEvent[], o: Ranker
 async function carvedRows(data: ReplayData, plays: PlaybackEvent[], o: RankerDataOptions, share: number): Promise<RankerRows> {
   const onRows = (done: number, total: number) => o.onProgress?.(`ranker rows (later ${share * 100}%)`, done, total);
   const inner = splitByTime(plays, share);
-  const before = buildRetrieval(data.titles, watchStatesFrom(inner.train), o.als, o.feedback, o.onProgress, Date.now, `ranker (later ${share * 100}%): `);
+  const before = buildRetrieval(
+    data.titles,
+    watchStatesFrom(inner.train),
+    o.als,
+    o.feedback,
+    o.onProgress,
+    Date.now,
+    `ranker (later ${share * 100}%): `,
+  );
   const last = new Map<string, PlaybackEvent>();
   for (const e of inner.train) last.set(e.profileId, e);
   const requests: RowRequest[] = inner.test
     .filter((h) => last.has(h.profileId))
-    .map((h) => ({ key: h.profileId, profileId: h.profileId, at: last.get(h.profileId)!.occurredAt + 1, device: last.get(h.profileId)!.device, titleIds: [...h.titles] }))
+    .map((h) => ({
+      key: h.profileId,
+      profileId: h.profileId,
+      at: last.get(h.profileId)!.occurredAt + 1,
+      device: last.get(h.profileId)!.device,
+      titleIds: [...h.titles],
+    }))
     .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))
     .slice(0, o.maxRequests);
   return playRows({ ...data, playbacks: inner.train, impressions: impressionsBeforeHeldOut(data.impressions, plays, inner) }, requests, {
     models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
-    outcomes: plays, negativesPerPositive: 4, seed: o.seed, onProgress: onRows,
+    outcomes: plays,
+    negativesPerPositive: 4,
+    seed: o.seed,
+    onProgress: onRows,
   });
 }
 
@@ -95,7 +129,11 @@ async function carvedRows(data: ReplayData, plays: PlaybackEvent[], o: RankerDat
  * impressions count only until an hour before its first held-out play (the page it was played
  * from, and what came after, are the future being predicted); earlier showings are the past.
  */
-export function impressionsBeforeHeldOut(impressions: readonly ImpressionEvent[], plays: readonly PlaybackEvent[], split: Pick<Split, 'test'>): ImpressionEvent[] {
+export function impressionsBeforeHeldOut(
+  impressions: readonly ImpressionEvent[],
+  plays: readonly PlaybackEvent[],
+  split: Pick<Split, 'test'>,
+): ImpressionEvent[] {
   const held = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
   const firstPlay = new Map<string, number>();
   for (const e of plays) {

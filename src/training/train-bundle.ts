@@ -15,7 +15,12 @@ import { trainRetrieval, type TrainProgress } from './train-retrieval';
  * (rankerTrainingSet), with retrieval features from an ALS that never saw its labels; retrieval
  * for serving is then trained on everything.
  */
-export async function trainBundle(store: Store, o: BundleOptions, onProgress?: TrainProgress, clock: () => number = Date.now): Promise<ModelBundle> {
+export async function trainBundle(
+  store: Store,
+  o: BundleOptions,
+  onProgress?: TrainProgress,
+  clock: () => number = Date.now,
+): Promise<ModelBundle> {
   onProgress?.('read events', 0, 1);
   const [titles, viewers, playbacks] = await Promise.all([store.listTitles(), allViewers(store), store.playbacksSince(0)]);
   if (playbacks.length === 0) throw new Error('the store holds no playback events to train on');
@@ -25,9 +30,16 @@ export async function trainBundle(store: Store, o: BundleOptions, onProgress?: T
   onProgress?.('read events', 1, 1);
 
   const similarity = new SimilarityService({ store, catalog: new CatalogIndex(titles, new Map()) });
-  const set = await rankerTrainingSet({ titles, ...viewers, playbacks, impressions }, {
-    als: o.als, feedback: o.feedback, neighbours: similarity.neighbours, ...o.ranker, onProgress,
-  });
+  const set = await rankerTrainingSet(
+    { titles, ...viewers, playbacks, impressions },
+    {
+      als: o.als,
+      feedback: o.feedback,
+      neighbours: similarity.neighbours,
+      ...o.ranker,
+      onProgress,
+    },
+  );
   const ranker = trainRanker(set.rows, { seed: o.ranker.seed, onEpoch: (d, n) => onProgress?.('ranker epochs', d, n) });
 
   const retrieval = await trainRetrieval(store, o.als, o.feedback, onProgress, clock);

@@ -13,7 +13,11 @@ export type TrainProgress = (stage: string, done: number, total: number) => void
  * every watch state, then an HNSW index over the title vectors.
  */
 export async function trainRetrieval(
-  store: Store, als: AlsOptions, feedback: FeedbackOptions, onProgress?: TrainProgress, clock: () => number = Date.now,
+  store: Store,
+  als: AlsOptions,
+  feedback: FeedbackOptions,
+  onProgress?: TrainProgress,
+  clock: () => number = Date.now,
 ): Promise<RetrievalBundle> {
   onProgress?.('read store', 0, 1);
   const [titles, states] = await Promise.all([store.listTitles(), store.listWatchStates()]);
@@ -23,8 +27,13 @@ export async function trainRetrieval(
 
 /** Implicit ALS over `states`, then the HNSW index; `stage` prefixes the progress stages. */
 export function buildRetrieval(
-  titles: readonly Title[], states: readonly WatchState[], als: AlsOptions, feedback: FeedbackOptions,
-  onProgress?: TrainProgress, clock: () => number = Date.now, stage = '',
+  titles: readonly Title[],
+  states: readonly WatchState[],
+  als: AlsOptions,
+  feedback: FeedbackOptions,
+  onProgress?: TrainProgress,
+  clock: () => number = Date.now,
+  stage = '',
 ): RetrievalBundle {
   const titleIds = titles.map((t) => t.id);
   const trainedUntil = states.reduce((m, s) => Math.max(m, s.lastAt), 0);
@@ -39,11 +48,20 @@ export function buildRetrieval(
   const createdAt = new Date(clock());
   return {
     manifest: {
-      version: newVersion(createdAt, hash), createdAt: createdAt.toISOString(), dataHash: hash, trainedUntil, als, feedback,
+      version: newVersion(createdAt, hash),
+      createdAt: createdAt.toISOString(),
+      dataHash: hash,
+      trainedUntil,
+      als,
+      feedback,
       catalogFingerprint: catalogFingerprint(titles),
       counts: { titles: titleIds.length, profiles: data.profileIds.length, interactions: data.matrix.colIdx.length },
       seconds: { als: alsSeconds, hnsw: hnswSeconds },
     },
-    titleIds, titleVectors: factors.colFactors, profileIds: data.profileIds, profileVectors: factors.rowFactors, index,
+    titleIds,
+    titleVectors: factors.colFactors,
+    profileIds: data.profileIds,
+    profileVectors: factors.rowFactors,
+    index,
   };
 }

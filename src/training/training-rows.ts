@@ -46,8 +46,12 @@ export async function impressionRows(data: ReplayData, o: ImpressionRowOptions):
   const outcomes = outcomeLookup(replay, replay.playbacks, (r) => [r.at, r.at + CLICK_WINDOW_MS]);
   return buildRows(replay, requests, true, o.onProgress, (candidates, r) => {
     const byId = new Map(candidates.map((c) => [c.title.id, c]));
-    const extra = r.titleIds.filter((id) => !byId.has(id) && replay.catalog.get(id)).map((id) => ({ title: replay.catalog.get(id)!, sources: new Map() }));
-    const titles = [...new Set(r.titleIds)].map((id) => byId.get(id)?.title ?? replay.catalog.get(id)).filter((t): t is Title => t !== undefined);
+    const extra = r.titleIds
+      .filter((id) => !byId.has(id) && replay.catalog.get(id))
+      .map((id) => ({ title: replay.catalog.get(id)!, sources: new Map() }));
+    const titles = [...new Set(r.titleIds)]
+      .map((id) => byId.get(id)?.title ?? replay.catalog.get(id))
+      .filter((t): t is Title => t !== undefined);
     return { all: [...candidates, ...extra], groups: [{ titles }], outcome: outcomes(r) };
   });
 }
@@ -84,7 +88,8 @@ export async function playRows(data: ReplayData, requests: readonly RowRequest[]
     const outcome = outcomes(r);
     const groups = hits.map((hit) => {
       const negatives: Title[] = [];
-      for (let k = 0; k < o.negativesPerPositive && others.length > 0; k++) negatives.push(others.splice(rng.int(0, others.length - 1), 1)[0].title);
+      for (let k = 0; k < o.negativesPerPositive && others.length > 0; k++)
+        negatives.push(others.splice(rng.int(0, others.length - 1), 1)[0].title);
       const first = outcome.get(hit.id)!;
       return { titles: [hit, ...negatives], moment: { at: first.firstAt, device: first.device } };
     });
@@ -100,7 +105,13 @@ interface RowGroup {
 }
 type Choice = (candidates: Candidate[], r: RowRequest, req: HomepageRequest) => { all: Candidate[]; groups: RowGroup[]; outcome: Outcome };
 
-async function buildRows(replay: EventReplay, requests: readonly RowRequest[], logged: boolean, onProgress: ((d: number, n: number) => void) | undefined, choose: Choice): Promise<RankerRows> {
+async function buildRows(
+  replay: EventReplay,
+  requests: readonly RowRequest[],
+  logged: boolean,
+  onProgress: ((d: number, n: number) => void) | undefined,
+  choose: Choice,
+): Promise<RankerRows> {
   const parts: Part[] = [];
   for (const [k, r] of requests.entries()) {
     const req = replay.request(r.profileId, r.at, r.device);
@@ -115,8 +126,23 @@ async function buildRows(replay: EventReplay, requests: readonly RowRequest[], l
         labels.ret.push(o ? o.returned : NaN);
       }
       // The profile's state stays the request's; only the viewing context moves to the play's.
-      const at = group.moment ? { ...req, context: resolveContext({ device: group.moment.device, localTime: localTime(req, group.moment.at) }, req.account, req.context.now) } : req;
-      parts.push({ rows: await replay.features.rows(at, chosen.all, replay.models, group.titles), labels, at: r.at, profileId: r.profileId, titleIds: group.titles.map((t) => t.id) });
+      const at = group.moment
+        ? {
+            ...req,
+            context: resolveContext(
+              { device: group.moment.device, localTime: localTime(req, group.moment.at) },
+              req.account,
+              req.context.now,
+            ),
+          }
+        : req;
+      parts.push({
+        rows: await replay.features.rows(at, chosen.all, replay.models, group.titles),
+        labels,
+        at: r.at,
+        profileId: r.profileId,
+        titleIds: group.titles.map((t) => t.id),
+      });
     }
     if ((k + 1) % 200 === 0 || k + 1 === requests.length) onProgress?.(k + 1, requests.length);
   }
@@ -127,8 +153,13 @@ async function buildRows(replay: EventReplay, requests: readonly RowRequest[], l
  * What followed a request, per wanted title played within `span(r)`: whether a play reached
  * 70%, and whether the profile was active on the local day after that play.
  */
-function outcomeLookup(replay: EventReplay, plays: readonly PlaybackEvent[], span: (r: RowRequest) => [number, number]): (r: RowRequest) => Outcome {
-  const localDay = (profileId: string, at: number) => Math.floor(wallClock(at, replay.accountOf(profileId).utcOffsetMinutes).getTime() / DAY_MS);
+function outcomeLookup(
+  replay: EventReplay,
+  plays: readonly PlaybackEvent[],
+  span: (r: RowRequest) => [number, number],
+): (r: RowRequest) => Outcome {
+  const localDay = (profileId: string, at: number) =>
+    Math.floor(wallClock(at, replay.accountOf(profileId).utcOffsetMinutes).getTime() / DAY_MS);
   const activeDays = new Map<string, Set<number>>();
   for (const e of [...plays, ...replay.impressions]) {
     (activeDays.get(e.profileId) ?? activeDays.set(e.profileId, new Set()).get(e.profileId)!).add(localDay(e.profileId, e.occurredAt));
@@ -146,8 +177,10 @@ function outcomeLookup(replay: EventReplay, plays: readonly PlaybackEvent[], spa
       const returned = day > localDay(r.profileId, end) ? NaN : activeDays.get(r.profileId)!.has(day) ? 1 : 0;
       const known = found.get(e.titleId);
       found.set(e.titleId, {
-        finished: (known?.finished ?? false) || e.progress >= FINISHED_PROGRESS, returned,
-        firstAt: known?.firstAt ?? e.occurredAt, device: known?.device ?? e.device,
+        finished: (known?.finished ?? false) || e.progress >= FINISHED_PROGRESS,
+        returned,
+        firstAt: known?.firstAt ?? e.occurredAt,
+        device: known?.device ?? e.device,
       });
     }
     return found;
@@ -205,7 +238,13 @@ function concat(parts: Part[], requests: number, logged: boolean): RankerRows {
     offset += x.labels.click.length;
   }
   return {
-    rows, n, labels, at, requests, logged: new Uint8Array(n).fill(logged ? 1 : 0),
-    profileIds: parts.flatMap((x) => x.titleIds.map(() => x.profileId)), titleIds: parts.flatMap((x) => x.titleIds),
+    rows,
+    n,
+    labels,
+    at,
+    requests,
+    logged: new Uint8Array(n).fill(logged ? 1 : 0),
+    profileIds: parts.flatMap((x) => x.titleIds.map(() => x.profileId)),
+    titleIds: parts.flatMap((x) => x.titleIds),
   };
 }

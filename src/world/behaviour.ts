@@ -29,7 +29,10 @@ export interface TitleFacts {
 
 const GENRE_INDEX = new Map<string, number[]>([
   ...GENRES.map((g, i): [string, number[]] => [g, [i]]),
-  ...Object.entries(GENRE_ALIASES).map(([name, genres]): [string, number[]] => [name, genres.map((g) => GENRES.indexOf(g as (typeof GENRES)[number]))]),
+  ...Object.entries(GENRE_ALIASES).map(([name, genres]): [string, number[]] => [
+    name,
+    genres.map((g) => GENRES.indexOf(g as (typeof GENRES)[number])),
+  ]),
 ]);
 const TAG_INDEX = new Map<string, number>(TAGS.map((t, i) => [t, i]));
 
@@ -68,8 +71,14 @@ export function affinity(taste: ProfileTaste, facts: TitleFacts, truth: TitleTru
   for (let k = 0; k < facts.tagIndex.length; k++) tag += taste.tag[facts.tagIndex[k]];
   let liked = 0;
   if (people.size > 0) for (let k = 0; k < facts.people.length; k++) liked += people.get(facts.people[k]) ?? 0;
-  return genre + 0.5 * (tag / Math.max(1, facts.tagIndex.length)) + (country.get(facts.country) ?? 0) +
-    Math.min(liked, 1.5) + 0.35 * truth.quality + 0.25 * truth.buzz;
+  return (
+    genre +
+    0.5 * (tag / Math.max(1, facts.tagIndex.length)) +
+    (country.get(facts.country) ?? 0) +
+    Math.min(liked, 1.5) +
+    0.35 * truth.quality +
+    0.25 * truth.buzz
+  );
 }
 
 /** How well a title fits the moment: short things on phones and at lunch, long films on weekend TV nights. */
@@ -85,9 +94,7 @@ export function contextFit(facts: TitleFacts, moment: ViewingMoment): number {
 }
 
 /** Chance that a viewer plays a title shown at `position` with a given artwork variant. */
-export function clickProbability(
-  titleAffinity: number, fit: number, themeAppeal: number, artworkAppeal: number, position: number,
-): number {
+export function clickProbability(titleAffinity: number, fit: number, themeAppeal: number, artworkAppeal: number, position: number): number {
   return sigmoid(-2.7 + 1.1 * titleAffinity + fit + 0.8 * (themeAppeal + artworkAppeal) - 0.06 * position);
 }
 

@@ -19,15 +19,23 @@ const COUNTRY_GENRE_BOOST: Record<string, Partial<Record<string, number>>> = {
   ES: { Crime: 1.8, Thriller: 1.6, Drama: 1.4 },
   MX: { Drama: 1.6, Romance: 1.8, Crime: 1.5 },
   GB: { Crime: 1.6, Mystery: 2, History: 2, Comedy: 1.2 },
-  SE: { Crime: 2.5, Thriller: 2 }, DK: { Crime: 2.5, Thriller: 2 },
-  TR: { Drama: 2, Romance: 2, History: 2 }, NG: { Drama: 1.8, Comedy: 1.6, Romance: 1.6 },
+  SE: { Crime: 2.5, Thriller: 2 },
+  DK: { Crime: 2.5, Thriller: 2 },
+  TR: { Drama: 2, Romance: 2, History: 2 },
+  NG: { Drama: 1.8, Comedy: 1.6, Romance: 1.6 },
 };
 
 const MOVIE_RATINGS: Record<MaturityTier, string[]> = {
-  LITTLE_KIDS: ['G'], OLDER_KIDS: ['PG'], TEENS: ['PG-13'], ADULTS: ['R', 'R', 'R', 'NC-17'],
+  LITTLE_KIDS: ['G'],
+  OLDER_KIDS: ['PG'],
+  TEENS: ['PG-13'],
+  ADULTS: ['R', 'R', 'R', 'NC-17'],
 };
 const SERIES_RATINGS: Record<MaturityTier, string[]> = {
-  LITTLE_KIDS: ['TV-Y', 'TV-G'], OLDER_KIDS: ['TV-Y7', 'TV-PG'], TEENS: ['TV-14'], ADULTS: ['TV-MA'],
+  LITTLE_KIDS: ['TV-Y', 'TV-G'],
+  OLDER_KIDS: ['TV-Y7', 'TV-PG'],
+  TEENS: ['TV-14'],
+  ADULTS: ['TV-MA'],
 };
 
 function tierFor(rng: Rng, genres: string[]): MaturityTier {
@@ -56,7 +64,8 @@ function makePeople(rng: Rng, count: number): GeneratedCatalog['people'] {
 
 function makeName(rng: Rng, used: Set<string>): string {
   const fill = () =>
-    rng.pick(TITLE_WORDS.patterns)
+    rng
+      .pick(TITLE_WORDS.patterns)
       .replace('{a}', rng.pick(TITLE_WORDS.adjectives))
       .replace('{n2}', rng.pick(TITLE_WORDS.nouns))
       .replace('{n}', rng.pick(TITLE_WORDS.nouns))
@@ -91,39 +100,59 @@ export function generateCatalog(seed: number, titleCount: number, start: number,
 
   for (let i = 0; i < titleCount; i++) {
     const id = `t${i + 1}`;
-    const country = rng.weighted(COUNTRIES, COUNTRIES.map((c) => c.catalogWeight));
+    const country = rng.weighted(
+      COUNTRIES,
+      COUNTRIES.map((c) => c.catalogWeight),
+    );
     const language = country.language !== 'en' && rng.chance(0.1) ? 'en' : country.language;
     const kind: TitleKind = rng.chance(['KR', 'JP', 'TR'].includes(country.code) ? 0.55 : 0.3) ? 'SERIES' : 'MOVIE';
     const boost = COUNTRY_GENRE_BOOST[country.code] ?? {};
     const genreWeights = GENRES.map((g, k) => GENRE_WEIGHTS[k] * (boost[g] ?? 1) * (g === 'Anime' && country.code !== 'JP' ? 0.1 : 1));
     const primary = rng.weighted(GENRES, genreWeights);
-    const secondaryWeights = GENRES.map((g, k) =>
-      g === primary || KIDS_GENRES.has(g) !== KIDS_GENRES.has(primary) ? 0 : genreWeights[k]);
+    const secondaryWeights = GENRES.map((g, k) => (g === primary || KIDS_GENRES.has(g) !== KIDS_GENRES.has(primary) ? 0 : genreWeights[k]));
     const genres = [primary, ...rng.sampleWeighted(GENRES, secondaryWeights, rng.weightedIndex([3, 5, 2]))];
-    const tags = rng.sampleWeighted(TAGS, TAGS.map(() => 1), rng.int(2, 4));
+    const tags = rng.sampleWeighted(
+      TAGS,
+      TAGS.map(() => 1),
+      rng.int(2, 4),
+    );
     const lang = byLanguage.has(language) ? language : 'en';
     const castCandidates = castPool.get(lang)!;
-    const cast = rng.sampleWeighted(castCandidates, castCandidates.map((p) => p.fame), rng.int(3, 6));
+    const cast = rng.sampleWeighted(
+      castCandidates,
+      castCandidates.map((p) => p.fame),
+      rng.int(3, 6),
+    );
     const directorCandidates = directorPool.get(lang)!;
-    const directors = rng.sampleWeighted(directorCandidates, directorCandidates.map((p) => p.fame), rng.chance(0.1) ? 2 : 1);
+    const directors = rng.sampleWeighted(
+      directorCandidates,
+      directorCandidates.map((p) => p.fame),
+      rng.chance(0.1) ? 2 : 1,
+    );
     const tier = tierFor(rng, genres);
     const age = Math.min(70, Math.floor(-Math.log(1 - rng.float()) * 8));
     const releaseYear = endYear - age;
     // About 6% of titles arrive during the simulated period: the "new releases" of the world.
-    const addedAt = age === 0 && rng.chance(0.6) || rng.chance(0.03)
-      ? start + Math.floor(rng.float() * (end - start))
-      : start - Math.floor(rng.float() * 3 * 365 * DAY_MS) - DAY_MS;
+    const addedAt =
+      (age === 0 && rng.chance(0.6)) || rng.chance(0.03)
+        ? start + Math.floor(rng.float() * (end - start))
+        : start - Math.floor(rng.float() * 3 * 365 * DAY_MS) - DAY_MS;
     const quality = rng.normal();
-    const runtimeMinutes = kind === 'MOVIE'
-      ? Math.round(Math.min(200, Math.max(70, rng.normal(KIDS_GENRES.has(primary) ? 88 : 108, 18))))
-      : rng.pick(KIDS_GENRES.has(primary) ? [11, 22, 24] : [22, 30, 45, 50, 60]);
+    const runtimeMinutes =
+      kind === 'MOVIE'
+        ? Math.round(Math.min(200, Math.max(70, rng.normal(KIDS_GENRES.has(primary) ? 88 : 108, 18))))
+        : rng.pick(KIDS_GENRES.has(primary) ? [11, 22, 24] : [22, 30, 45, 50, 60]);
     const artwork = pickThemes(rng, genres, rng.int(3, 6)).map((theme, k) => ({ id: `${id}-a${k + 1}`, titleId: id, theme }));
     titles.push({
       id,
       name: makeName(rng, usedNames),
       kind,
-      description: `A ${tags[0]} ${genres[0].toLowerCase()} ${kind === 'MOVIE' ? 'film' : 'series'} from ${country.name}` +
-        `${tags[1] ? `, ${tags[1]}` : ''}, starring ${cast.slice(0, 2).map((p) => p.name).join(' and ')}.`,
+      description:
+        `A ${tags[0]} ${genres[0].toLowerCase()} ${kind === 'MOVIE' ? 'film' : 'series'} from ${country.name}` +
+        `${tags[1] ? `, ${tags[1]}` : ''}, starring ${cast
+          .slice(0, 2)
+          .map((p) => p.name)
+          .join(' and ')}.`,
       genres,
       tags,
       cast: cast.map(({ id: pid, name }) => ({ id: pid, name })),

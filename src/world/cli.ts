@@ -11,11 +11,16 @@ async function main(): Promise<void> {
   const opts = new Command('world')
     .description('Generate a deterministic synthetic world (catalog, viewers, 60 days of history).')
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
-    .option('--seed <n>', 'random seed', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--seed must be a non-negative integer, got ${v}`);
-      return n;
-    }, 7)
+    .option(
+      '--seed <n>',
+      'random seed',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new Error(`--seed must be a non-negative integer, got ${v}`);
+        return n;
+      },
+      7,
+    )
     .requiredOption('--out <dir>', 'output folder (replaced if it exists)')
     .parse()
     .opts<{ size: WorldSize; seed: number; out: string }>();
@@ -26,7 +31,9 @@ async function main(): Promise<void> {
   await writeWorld(path.resolve(opts.out), world);
   progress.update('write', 1, 1);
   progress.stop();
-  process.stdout.write(`${JSON.stringify({ out: path.resolve(opts.out), seconds: (Date.now() - started) / 1000, ...world.manifest.counts })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ out: path.resolve(opts.out), seconds: (Date.now() - started) / 1000, ...world.manifest.counts })}\n`,
+  );
 }
 
 main().catch((err) => {

@@ -39,7 +39,12 @@ export function worldAroundCatalog(titles: readonly Title[], size: WorldSize, se
 
 /** Accounts, profiles and their viewing history over `catalog`, for the population of `populationSize`. */
 function simulateViewers(
-  catalog: GeneratedCatalog, size: DatasetManifest['size'], populationSize: WorldSize, seed: number, start: number, end: number,
+  catalog: GeneratedCatalog,
+  size: DatasetManifest['size'],
+  populationSize: WorldSize,
+  seed: number,
+  start: number,
+  end: number,
   onProgress?: WorldProgress,
 ): World {
   const spec = WORLD_SPECS[populationSize];
@@ -47,15 +52,28 @@ function simulateViewers(
   onProgress?.('population', 1, 1);
   const total = population.profiles.length;
   const history = generateHistory(
-    seed, catalog.titles, catalog.truth, population.accounts, population.profiles, population.tastes, start, spec.days,
+    seed,
+    catalog.titles,
+    catalog.truth,
+    population.accounts,
+    population.profiles,
+    population.tastes,
+    start,
+    spec.days,
     (done) => onProgress?.('history', done, total),
   );
   return {
     manifest: {
-      size, seed, start, end,
+      size,
+      seed,
+      start,
+      end,
       counts: {
-        titles: catalog.titles.length, accounts: population.accounts.length, profiles: population.profiles.length,
-        playbacks: history.playbacks.length, impressions: history.impressions.length,
+        titles: catalog.titles.length,
+        accounts: population.accounts.length,
+        profiles: population.profiles.length,
+        playbacks: history.playbacks.length,
+        impressions: history.impressions.length,
       },
     },
     titles: catalog.titles,

@@ -1,4 +1,18 @@
-import { ARTWORK_THEMES, COMPLETED_PROGRESS, DEVICES, FINISHED_PROGRESS, MATURITY_TIERS, allowedFor, type Account, type Device, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type Title } from '../domain/types';
+import {
+  ARTWORK_THEMES,
+  COMPLETED_PROGRESS,
+  DEVICES,
+  FINISHED_PROGRESS,
+  MATURITY_TIERS,
+  allowedFor,
+  type Account,
+  type Device,
+  type ImpressionEvent,
+  type MaturityTier,
+  type PlaybackEvent,
+  type Profile,
+  type Title,
+} from '../domain/types';
 import { affinity, clickProbability, contextFit, finishProbability, titleFacts, type TitleFacts, type ViewingMoment } from './behaviour';
 import { Rng, WeightedSampler } from '../shared/random';
 import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOf } from '../shared/time';
@@ -33,8 +47,14 @@ function catalogView(titles: Title[], truth: Record<string, TitleTruth>): Catalo
 
 /** Simulates one profile's days: sessions, the page it saw (random artwork), plays and progress. */
 function simulateProfile(
-  rng: Rng, profile: Profile, account: Account, taste: ProfileTaste, view: CatalogView,
-  start: number, days: number, out: GeneratedHistory,
+  rng: Rng,
+  profile: Profile,
+  account: Account,
+  taste: ProfileTaste,
+  view: CatalogView,
+  start: number,
+  days: number,
+  out: GeneratedHistory,
 ): void {
   const n = view.titles.length;
   const allowed = view.popular.get(profile.maturityLimit)!;
@@ -65,16 +85,24 @@ function simulateProfile(
     const hours = Array.from({ length: sessions }, () => hourSampler.sample(rng)).sort((a, b) => a - b);
     for (const hour of hours) {
       const at = localMidnight + hour * HOUR_MS + rng.int(0, 59) * MINUTE_MS - offset;
-      const deviceWeights = DEVICES.map((d, k) => taste.devices[k] * (d === 'TV' && hour >= 18 ? 2 : 1) * (d === 'PHONE' && hour < 17 ? 1.5 : 1));
+      const deviceWeights = DEVICES.map(
+        (d, k) => taste.devices[k] * (d === 'TV' && hour >= 18 ? 2 : 1) * (d === 'PHONE' && hour < 17 ? 1.5 : 1),
+      );
       const moment: ViewingMoment = { device: rng.weighted(DEVICES, deviceWeights) as Device, localHour: hour, localWeekday: weekday };
       const sessionId = `${profile.id}-s${++sessionCount}`;
       const available = (i: number) => view.titles[i].addedAt <= at && !completed.has(i);
-      const resume = [...progress.keys()].filter(available).sort((a, b) => lastPlayed.get(b)! - lastPlayed.get(a)!).slice(0, ROW_LENGTH);
+      const resume = [...progress.keys()]
+        .filter(available)
+        .sort((a, b) => lastPlayed.get(b)! - lastPlayed.get(a)!)
+        .slice(0, ROW_LENGTH);
       const fresh = new Set<number>(resume);
       const draw = (pick: () => number, count: number) => {
         for (let tries = 0; count > 0 && tries < count * 6; tries++) {
           const i = pick();
-          if (!fresh.has(i) && available(i)) { fresh.add(i); count--; }
+          if (!fresh.has(i) && available(i)) {
+            fresh.add(i);
+            count--;
+          }
         }
       };
       draw(() => personal[rng.int(0, personal.length - 1)], PAGE_MIX.personal);
@@ -96,14 +124,29 @@ function simulateProfile(
         const variant = rng.int(0, title.artwork.length - 1);
         const shownAt = at + slot * 2000;
         out.impressions.push({
-          eventId: `${profile.id}-i${++impressionCount}`, profileId: profile.id, titleId: title.id,
-          artworkId: title.artwork[variant].id, occurredAt: shownAt, device: moment.device,
-          localHour: hour, localWeekday: weekday, requestId: sessionId, rowIndex, position, sessionId,
+          eventId: `${profile.id}-i${++impressionCount}`,
+          profileId: profile.id,
+          titleId: title.id,
+          artworkId: title.artwork[variant].id,
+          occurredAt: shownAt,
+          device: moment.device,
+          localHour: hour,
+          localWeekday: weekday,
+          requestId: sessionId,
+          rowIndex,
+          position,
+          sessionId,
         });
         if (!browsing) return;
         const fit = contextFit(view.facts[i], moment);
         const theme = taste.theme[ARTWORK_THEMES.indexOf(title.artwork[variant].theme)];
-        const pClick = clickProbability(aff[i] + (inResume ? 1 : 0), fit, theme, view.truth[i].artworkAppeal[variant], rowIndex * ROW_LENGTH + position);
+        const pClick = clickProbability(
+          aff[i] + (inResume ? 1 : 0),
+          fit,
+          theme,
+          view.truth[i].artworkAppeal[variant],
+          rowIndex * ROW_LENGTH + position,
+        );
         if (!rng.chance(pClick)) return;
         const before = progress.get(i) ?? 0;
         const carriedOn = rng.chance(finishProbability(aff[i], fit, taste.patience));
@@ -115,11 +158,19 @@ function simulateProfile(
         }
         after = Math.min(1, Math.max(after, 0.01));
         out.playbacks.push({
-          eventId: `${profile.id}-e${++playCount}`, profileId: profile.id, titleId: title.id,
-          occurredAt: shownAt + 30_000, progress: Math.round(after * 1000) / 1000, device: moment.device, sessionId,
+          eventId: `${profile.id}-e${++playCount}`,
+          profileId: profile.id,
+          titleId: title.id,
+          occurredAt: shownAt + 30_000,
+          progress: Math.round(after * 1000) / 1000,
+          device: moment.device,
+          sessionId,
         });
         lastPlayed.set(i, shownAt);
-        if (after >= COMPLETED_PROGRESS) { completed.add(i); progress.delete(i); } else progress.set(i, after);
+        if (after >= COMPLETED_PROGRESS) {
+          completed.add(i);
+          progress.delete(i);
+        } else progress.set(i, after);
         if (after >= FINISHED_PROGRESS || (carriedOn && !view.facts[i].isMovie)) satisfiedToday = true;
         browsing = rng.chance(0.25);
       });
@@ -130,8 +181,15 @@ function simulateProfile(
 
 /** Writes the past: for each profile, `days` days ending at `start + days`, from hidden tastes. */
 export function generateHistory(
-  seed: number, titles: Title[], titleTruth: Record<string, TitleTruth>, accounts: Account[], profiles: Profile[],
-  tastes: Record<string, ProfileTaste>, start: number, days: number, onProfile?: (done: number) => void,
+  seed: number,
+  titles: Title[],
+  titleTruth: Record<string, TitleTruth>,
+  accounts: Account[],
+  profiles: Profile[],
+  tastes: Record<string, ProfileTaste>,
+  start: number,
+  days: number,
+  onProfile?: (done: number) => void,
 ): GeneratedHistory {
   const view = catalogView(titles, titleTruth);
   const accountById = new Map(accounts.map((a) => [a.id, a]));

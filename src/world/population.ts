@@ -36,11 +36,19 @@ function makeTaste(rng: Rng, isKids: boolean, home: string, pools: PeoplePools):
   const genre = GENRES.map(() => rng.normal(-0.6, 0.35));
   const liked = isKids
     ? [...KIDS_GENRES, ...rng.sampleWeighted(['Comedy', 'Adventure', 'Fantasy', 'Music', 'Anime'], [3, 3, 2, 1, 1], 1)]
-    : rng.sampleWeighted([...GENRES], GENRES.map((g) => (KIDS_GENRES.has(g) ? 0.3 : 1)), rng.int(2, 4));
+    : rng.sampleWeighted(
+        [...GENRES],
+        GENRES.map((g) => (KIDS_GENRES.has(g) ? 0.3 : 1)),
+        rng.int(2, 4),
+      );
   for (const g of liked) genre[GENRES.indexOf(g as (typeof GENRES)[number])] = rng.normal(1.2, 0.4);
   const country: Record<string, number> = { [home]: rng.normal(0.5, 0.2) };
   // Some viewers love another country's output (K-drama and anime fans, telenovela fans).
-  for (const c of rng.sampleWeighted(COUNTRIES, COUNTRIES.map((x) => x.catalogWeight), rng.weightedIndex([4, 4, 2]))) {
+  for (const c of rng.sampleWeighted(
+    COUNTRIES,
+    COUNTRIES.map((x) => x.catalogWeight),
+    rng.weightedIndex([4, 4, 2]),
+  )) {
     country[c.code] = (country[c.code] ?? 0) + rng.normal(0.8, 0.3);
   }
   const people: Record<string, number> = {};
@@ -73,7 +81,10 @@ export function generatePopulation(seed: number, accountCount: number, start: nu
   const homes = COUNTRIES.filter((c) => c.accountWeight > 0);
   const pools = peoplePools(catalog);
   for (let a = 0; a < accountCount; a++) {
-    const home = rng.weighted(homes, homes.map((c) => c.accountWeight));
+    const home = rng.weighted(
+      homes,
+      homes.map((c) => c.accountWeight),
+    );
     const account: Account = {
       id: `a${a + 1}`,
       country: home.code,

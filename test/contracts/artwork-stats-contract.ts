@@ -7,12 +7,22 @@ const MIN = 60_000;
 const at = (minutes: number) => FIXTURE_START + 4 * DAY + minutes * MIN;
 
 /** An impression of `artwork` (its index among the title's variants) for a2-p1, `minutes` into day 4. */
-const shown = (id: string, titleId: string, artwork: number, minutes: number): ImpressionEvent =>
-  ({ ...impression(id, 'a2-p1', titleId, 0), artworkId: `${titleId}-a${artwork}`, occurredAt: at(minutes) });
-const played = (id: string, titleId: string, minutes: number): PlaybackEvent =>
-  ({ ...playback(id, 'a2-p1', titleId, 0, 0.2), occurredAt: at(minutes) });
+const shown = (id: string, titleId: string, artwork: number, minutes: number): ImpressionEvent => ({
+  ...impression(id, 'a2-p1', titleId, 0),
+  artworkId: `${titleId}-a${artwork}`,
+  occurredAt: at(minutes),
+});
+const played = (id: string, titleId: string, minutes: number): PlaybackEvent => ({
+  ...playback(id, 'a2-p1', titleId, 0, 0.2),
+  occurredAt: at(minutes),
+});
 
-const variant = (titleId: string, k: number, shownN: number, taken: number) => ({ titleId, artworkId: `${titleId}-a${k}`, shown: shownN, taken });
+const variant = (titleId: string, k: number, shownN: number, taken: number) => ({
+  titleId,
+  artworkId: `${titleId}-a${k}`,
+  shown: shownN,
+  taken,
+});
 
 /**
  * The artwork bandit's statistics, part of the store contract: seeded by a bulk load, counted
@@ -23,8 +33,12 @@ export function defineArtworkStatsCases(store: () => Store, reopen: () => Promis
   it('seeds artwork statistics from the loaded impressions and plays', async () => {
     // i1 (a1-p1, t1-a1 DRAMATIC) was followed by e1 at the same moment: credited. i2 (a2-p1, t4) was not.
     expect(await store().artworkStats(['t4', 'nope', 't1', 't4'])).toEqual([
-      variant('t1', 1, 1, 1), variant('t1', 2, 0, 0), variant('t1', 3, 0, 0),
-      variant('t4', 1, 1, 0), variant('t4', 2, 0, 0), variant('t4', 3, 0, 0),
+      variant('t1', 1, 1, 1),
+      variant('t1', 2, 0, 0),
+      variant('t1', 3, 0, 0),
+      variant('t4', 1, 1, 0),
+      variant('t4', 2, 0, 0),
+      variant('t4', 3, 0, 0),
     ]);
     expect(await store().artworkStats([])).toEqual([]);
     expect(await store().themeStats('a1-p1')).toEqual([
@@ -53,8 +67,12 @@ export function defineArtworkStatsCases(store: () => Store, reopen: () => Promis
     await store().recordPlayback([played('p1', 't3', 31), played('p6', 't1', 490)]);
     const check = async () => {
       expect(await store().artworkStats(['t3', 't1'])).toEqual([
-        variant('t1', 1, 2, 1), variant('t1', 2, 1, 1), variant('t1', 3, 0, 0),
-        variant('t3', 1, 1, 1), variant('t3', 2, 1, 0), variant('t3', 3, 1, 1),
+        variant('t1', 1, 2, 1),
+        variant('t1', 2, 1, 1),
+        variant('t1', 3, 0, 0),
+        variant('t3', 1, 1, 1),
+        variant('t3', 2, 1, 0),
+        variant('t3', 3, 1, 1),
       ]);
       // a2-p1's impressions: i2 (t4, DRAMATIC), s1 PORTRAIT, s2 DARK*, s3 DRAMATIC, s4 DRAMATIC*, s5 PORTRAIT* (* credited);
       // every title has all three themes, so each impression is "other" for the two themes it was not shown with.
@@ -76,12 +94,22 @@ export function defineArtworkStatsCases(store: () => Store, reopen: () => Promis
     await store().recordPlayback([played('n-p1', 'n1', 1)]);
     expect(await store().artworkStats(['n1'])).toEqual([variant('n1', 1, 1, 1)]);
     expect((await store().themeStats('a2-p1')).map((t) => t.theme)).toEqual(['DARK', 'DRAMATIC', 'PORTRAIT']);
-    expect((await store().themeStats('a2-p1')).find((t) => t.theme === 'DARK')).toEqual({ theme: 'DARK', shown: 0, taken: 0, otherShown: 1, otherTaken: 0 });
+    expect((await store().themeStats('a2-p1')).find((t) => t.theme === 'DARK')).toEqual({
+      theme: 'DARK',
+      shown: 0,
+      taken: 0,
+      otherShown: 1,
+      otherTaken: 0,
+    });
   });
 
   it('keeps the experiment variants of an impression', async () => {
     const withExperiments: ImpressionEvent = {
-      ...shown('x1', 't1', 2, 10), experiments: [{ experimentId: 'utility-weights', variant: 'finish-heavy' }, { experimentId: 'rows', variant: 'control' }],
+      ...shown('x1', 't1', 2, 10),
+      experiments: [
+        { experimentId: 'utility-weights', variant: 'finish-heavy' },
+        { experimentId: 'rows', variant: 'control' },
+      ],
     };
     await store().recordImpressions([withExperiments, shown('x2', 't1', 3, 11)]);
     const check = async () => {

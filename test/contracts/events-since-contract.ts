@@ -7,11 +7,21 @@ const oldestFirst = (a: { occurredAt: number; eventId: string }, b: { occurredAt
   a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
 /** Events whose every field differs from the fixture helpers' defaults, so a dropped or retyped field shows. */
-const fullPlayback = (id: string, day: number, sessionId: string | null): PlaybackEvent =>
-  ({ ...playback(id, 'a2-p1', 't4', day, 0.375), device: 'PHONE', sessionId });
+const fullPlayback = (id: string, day: number, sessionId: string | null): PlaybackEvent => ({
+  ...playback(id, 'a2-p1', 't4', day, 0.375),
+  device: 'PHONE',
+  sessionId,
+});
 const fullImpression = (id: string, day: number, sessionId: string | null): ImpressionEvent => ({
-  ...impression(id, 'a1-p1', 't2', day), artworkId: 't2-a3', device: 'WEB', localHour: 7, localWeekday: 6,
-  requestId: 'req-9', rowIndex: 3, position: 11, sessionId,
+  ...impression(id, 'a1-p1', 't2', day),
+  artworkId: 't2-a3',
+  device: 'WEB',
+  localHour: 7,
+  localWeekday: 6,
+  requestId: 'req-9',
+  rowIndex: 3,
+  position: 11,
+  sessionId,
 });
 
 /**
@@ -22,7 +32,12 @@ function writtenPlaybacks(): PlaybackEvent[] {
   return [fullPlayback('z2', 2, 's-7'), fullPlayback('z1', 2, null), fullPlayback('late', 0.5, 's-8'), fullPlayback('edge', 2.5, null)];
 }
 function writtenImpressions(): ImpressionEvent[] {
-  return [fullImpression('j2', 3, 's-1'), fullImpression('j1', 3, null), fullImpression('late', 0.25, null), fullImpression('edge', 2.5, 's-2')];
+  return [
+    fullImpression('j2', 3, 's-1'),
+    fullImpression('j1', 3, null),
+    fullImpression('late', 0.25, null),
+    fullImpression('edge', 2.5, 's-2'),
+  ];
 }
 
 /** A deterministic shuffle (no Math.random, so a failure reproduces). */
@@ -81,7 +96,8 @@ export function defineEventsSinceCases(store: () => Store, reopen: () => Promise
   it('keeps the order whatever order events arrive in, over several batches', async () => {
     // Twelve distinct minutes, three events each, so ties are common; written shuffled in five batches.
     const events = Array.from({ length: 36 }, (_, i) => ({
-      ...fullImpression(`s${String(i).padStart(2, '0')}`, 4, i % 2 ? 's' : null), occurredAt: FIXTURE_START + 4 * DAY + (i % 12) * 60_000,
+      ...fullImpression(`s${String(i).padStart(2, '0')}`, 4, i % 2 ? 's' : null),
+      occurredAt: FIXTURE_START + 4 * DAY + (i % 12) * 60_000,
     }));
     const order = shuffled(events, 7);
     for (let i = 0; i < order.length; i += 8) {

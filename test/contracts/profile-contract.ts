@@ -6,7 +6,13 @@ import { FIXTURE_START, impression, playback } from '../support/fixture-data';
 const DAY = 86_400_000;
 
 const newProfile = (id: string, accountId = 'a2'): Profile => ({
-  id, accountId, name: `New ${id}`, isKids: false, maturityLimit: 'TEENS', language: 'en', createdAt: FIXTURE_START + DAY,
+  id,
+  accountId,
+  name: `New ${id}`,
+  isKids: false,
+  maturityLimit: 'TEENS',
+  language: 'en',
+  createdAt: FIXTURE_START + DAY,
 });
 
 /**
@@ -31,7 +37,10 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
   it('updates a profile whole, onboarding answers and switches included', async () => {
     const [before] = await store().getProfiles(['a1-p1']);
     const after: Profile = {
-      ...before!, name: 'Renamed', maturityLimit: 'TEENS', personalizationOff: true,
+      ...before!,
+      name: 'Renamed',
+      maturityLimit: 'TEENS',
+      personalizationOff: true,
       onboarding: { genres: ['Crime', 'Drama'], titleIds: ['t3'], completedAt: FIXTURE_START + 5 * DAY },
     };
     await store().updateProfile(after);
@@ -43,12 +52,24 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
 
   it('summarises what it stores about a profile', async () => {
     expect(await store().profileData('a1-p1')).toEqual({
-      playbacks: 2, impressions: 1, titles: 2, artworkThemes: 3, firstEventAt: FIXTURE_START + DAY, lastEventAt: FIXTURE_START + 2 * DAY,
+      playbacks: 2,
+      impressions: 1,
+      titles: 2,
+      artworkThemes: 3,
+      firstEventAt: FIXTURE_START + DAY,
+      lastEventAt: FIXTURE_START + 2 * DAY,
     });
-    expect(await store().profileData('a1-p2')).toEqual({ playbacks: 0, impressions: 0, titles: 0, artworkThemes: 0, firstEventAt: null, lastEventAt: null });
+    expect(await store().profileData('a1-p2')).toEqual({
+      playbacks: 0,
+      impressions: 0,
+      titles: 0,
+      artworkThemes: 0,
+      firstEventAt: null,
+      lastEventAt: null,
+    });
   });
 
-  it('erases a profile\'s history and what was derived from it, and nothing of other profiles', async () => {
+  it("erases a profile's history and what was derived from it, and nothing of other profiles", async () => {
     await store().recordImpressions([impression('x1', 'a1-p1', 't3', 3), impression('x2', 'a2-p1', 't3', 3)]);
     await store().recordPlayback([{ ...playback('xp1', 'a1-p1', 't3', 3, 0.5) }, { ...playback('xp2', 'a2-p1', 't3', 3, 0.3) }]);
     const [before] = await store().getProfiles(['a1-p1']);
@@ -71,7 +92,14 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
       expect((await s.impressionsSince(0)).map((e) => e.eventId)).toEqual(['i2', 'x2']);
       expect((await s.listWatchStates()).map((w) => w.profileId)).toEqual(['a2-p1', 'a2-p1']);
       expect((await s.getProfiles(['a1-p1']))[0]).toEqual({ ...before, historyDeletedAt: erasedAt });
-      expect(await s.profileData('a1-p1')).toEqual({ playbacks: 0, impressions: 0, titles: 0, artworkThemes: 0, firstEventAt: null, lastEventAt: null });
+      expect(await s.profileData('a1-p1')).toEqual({
+        playbacks: 0,
+        impressions: 0,
+        titles: 0,
+        artworkThemes: 0,
+        firstEventAt: null,
+        lastEventAt: null,
+      });
       // The shared counters lose exactly a1-p1's share: i1 (credited by e1) and x1 (credited by xp1) of t1-a1/t3-a1; x2 stays, credited by xp2.
       expect((await s.artworkStats(['t1', 't3'])).filter((a) => a.artworkId.endsWith('-a1'))).toEqual([
         { titleId: 't1', artworkId: 't1-a1', shown: 0, taken: 0 },

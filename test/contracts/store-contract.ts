@@ -13,8 +13,14 @@ const edgesFrom = (edges: SimilarEdge[], from: string) => edges.filter((e) => e.
 function newTitle(): Title {
   const base = fixtureData().titles.find((t) => t.id === 't3')!;
   return {
-    ...base, id: 'n1', name: 'Harbor Lights', genres: ['Crime', 'Thriller'],
-    cast: [{ id: 'p1', name: 'Ava Reed' }, { id: 'np-new', name: 'New Face' }],
+    ...base,
+    id: 'n1',
+    name: 'Harbor Lights',
+    genres: ['Crime', 'Thriller'],
+    cast: [
+      { id: 'p1', name: 'Ava Reed' },
+      { id: 'np-new', name: 'New Face' },
+    ],
     artwork: [{ id: 'n1-a1', titleId: 'n1', theme: 'DARK' }],
   };
 }
@@ -91,7 +97,10 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
 
     it('derives watch state and history from playback events', async () => {
       const state = await store.getWatchState('a1-p1');
-      expect(state.map((s) => [s.titleId, s.progress, s.completed])).toEqual([['t3', 0.95, true], ['t1', 0.4, false]]);
+      expect(state.map((s) => [s.titleId, s.progress, s.completed])).toEqual([
+        ['t3', 0.95, true],
+        ['t1', 0.4, false],
+      ]);
       const history = await store.viewingHistory('a1-p1', 10);
       expect(history.map((e) => e.eventId)).toEqual(['e2', 'e1']);
       expect(await store.viewingHistory('a1-p1', 1)).toHaveLength(1);
@@ -102,8 +111,10 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       const events = [playback('n1', 'a1-p1', 't1', 4, 0.6), playback('n2', 'a1-p1', 't4', 4.5, 0.1)];
       expect(await store.recordPlayback(events)).toEqual({ accepted: 2, duplicates: 0, acceptedIds: ['n1', 'n2'] });
       expect(await store.recordPlayback([...events, playback('e1', 'a1-p1', 't1', 1, 0.4)])).toMatchObject({ accepted: 0, duplicates: 3 });
-      expect(await store.recordPlayback([playback('n3', 'a2-p1', 't2', 4, 1), playback('n3', 'a2-p1', 't2', 4, 1)]))
-        .toMatchObject({ accepted: 1, duplicates: 1 });
+      expect(await store.recordPlayback([playback('n3', 'a2-p1', 't2', 4, 1), playback('n3', 'a2-p1', 't2', 4, 1)])).toMatchObject({
+        accepted: 1,
+        duplicates: 1,
+      });
       const t1 = (await store.getWatchState('a1-p1')).find((s) => s.titleId === 't1')!;
       expect(t1).toMatchObject({ progress: 0.6, plays: 2, completed: false, firstAt: FIXTURE_START + 86_400_000 });
       expect((await store.viewingHistory('a1-p1', 1))[0].eventId).toBe('n2');
@@ -121,22 +132,33 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect(await store.latestPlaybackAt()).toBe(FIXTURE_START + 4 * 86_400_000);
     });
 
-    it('lists plays since a moment with the viewer\'s country, oldest first', async () => {
+    it("lists plays since a moment with the viewer's country, oldest first", async () => {
       const plays = await store.playsSince(FIXTURE_START);
-      expect(plays.map((p) => [p.eventId, p.titleId, p.country, p.kids])).toEqual([['e1', 't1', 'KR', false], ['e2', 't3', 'KR', false], ['e3', 't1', 'US', false]]);
+      expect(plays.map((p) => [p.eventId, p.titleId, p.country, p.kids])).toEqual([
+        ['e1', 't1', 'KR', false],
+        ['e2', 't3', 'KR', false],
+        ['e3', 't1', 'US', false],
+      ]);
       expect((await store.playsSince(FIXTURE_START + 2.5 * 86_400_000)).map((p) => p.eventId)).toEqual(['e3']);
     });
 
     it('lists every watch state by profile then title', async () => {
       await store.recordPlayback([playback('k1', 'a1-p2', 't2', 4, 0.5)]);
       const all = await store.listWatchStates();
-      expect(all.map((w) => [w.profileId, w.titleId, w.plays])).toEqual([['a1-p1', 't1', 1], ['a1-p1', 't3', 1], ['a1-p2', 't2', 1], ['a2-p1', 't1', 1]]);
+      expect(all.map((w) => [w.profileId, w.titleId, w.plays])).toEqual([
+        ['a1-p1', 't1', 1],
+        ['a1-p1', 't3', 1],
+        ['a1-p2', 't2', 1],
+        ['a2-p1', 't1', 1],
+      ]);
       expect(all[1]).toEqual((await store.getWatchState('a1-p1')).find((w) => w.titleId === 't3'));
     });
 
     it('records impressions idempotently', async () => {
-      expect(await store.recordImpressions([impression('i1', 'a1-p1', 't1', 1), impression('i9', 'a1-p1', 't3', 4)]))
-        .toMatchObject({ accepted: 1, duplicates: 1 });
+      expect(await store.recordImpressions([impression('i1', 'a1-p1', 't1', 1), impression('i9', 'a1-p1', 't3', 4)])).toMatchObject({
+        accepted: 1,
+        duplicates: 1,
+      });
     });
 
     it('serves the SIMILAR_TO graph it was loaded with, best first, within a maturity limit', async () => {
@@ -144,7 +166,11 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       for (const id of ['t1', 't2', 't3', 't4']) expect(await store.similarTitles(id, 10)).toEqual(edgesFrom(all, id));
       expect(await store.similarTitles('t1', 1)).toEqual(edgesFrom(all, 't1').slice(0, 1));
       const kidsSafe = await store.similarTitles('t1', 10, 'LITTLE_KIDS');
-      expect(kidsSafe.map((e) => e.to)).toEqual(edgesFrom(all, 't1').filter((e) => e.to === 't2').map((e) => e.to));
+      expect(kidsSafe.map((e) => e.to)).toEqual(
+        edgesFrom(all, 't1')
+          .filter((e) => e.to === 't2')
+          .map((e) => e.to),
+      );
       expect(await store.similarTitles('nope', 10)).toEqual([]);
     });
 
@@ -170,9 +196,19 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect((await store.getPeople(['np-new']))[0]).toBeNull();
     });
 
-    defineEventsSinceCases(() => store, async () => (store = await h.reopen(store)));
-    defineArtworkStatsCases(() => store, async () => (store = await h.reopen(store)), newTitle);
-    defineProfileCases(() => store, async () => (store = await h.reopen(store)));
+    defineEventsSinceCases(
+      () => store,
+      async () => (store = await h.reopen(store)),
+    );
+    defineArtworkStatsCases(
+      () => store,
+      async () => (store = await h.reopen(store)),
+      newTitle,
+    );
+    defineProfileCases(
+      () => store,
+      async () => (store = await h.reopen(store)),
+    );
 
     it('keeps acknowledged writes across a restart', async () => {
       await store.addTitle(newTitle(), newEdges());

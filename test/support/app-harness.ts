@@ -31,7 +31,7 @@ export function smallWorld(): World {
  * harness's secret and verified like any request's.
  */
 export type Caller =
-  | { as: string } | { ownerOf: string } | { partner: string } | { admin: string } | { anonymous: true } | { headers: RequestHeaders };
+  { as: string } | { ownerOf: string } | { partner: string } | { admin: string } | { anonymous: true } | { headers: RequestHeaders };
 
 /** An hour after the small world's last play: a server clock for tests whose pages must not move with the date they run on. */
 export const AFTER_LAST_PLAY = smallWorld().playbacks.reduce((m, e) => Math.max(m, e.occurredAt), 0) + 3_600_000;
@@ -48,7 +48,11 @@ export interface AppHarness {
   /** The secret `auth` signs with, for tests that craft tokens of their own (expired, altered). */
   secret: string;
   /** Runs one operation in process as `caller` (default: account a1); returns data and errors like an HTTP client would see them. */
-  run<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<{ data?: T; errors?: { message: string; extensions?: any; path?: any }[] }>;
+  run<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    caller?: Caller,
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: any; path?: any }[] }>;
   /** The headers `caller` sends (for requests over HTTP). */
   headersFor(caller?: Caller): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -58,9 +62,14 @@ export interface AppHarness {
  * The whole app holding the small world: on the embedded store over a fresh temporary DATA_DIR,
  * or on the empty store `openStore` gives.
  */
-export async function startHarness(options: {
-  clock?: () => number; openStore?: () => Promise<Store>; als?: AlsOptions; cacheSeconds?: number;
-} = {}): Promise<AppHarness> {
+export async function startHarness(
+  options: {
+    clock?: () => number;
+    openStore?: () => Promise<Store>;
+    als?: AlsOptions;
+    cacheSeconds?: number;
+  } = {},
+): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
   const clock = options.clock ?? Date.now;
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);

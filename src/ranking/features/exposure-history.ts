@@ -20,14 +20,20 @@ export class ExposureHistory {
     else {
       days.push(day);
       // Old days are dropped as new ones arrive, so a profile's lists stay within the lookback.
-      if (days[0] <= day - TITLE_STATS_DAYS) titles.set(e.titleId, days.filter((d) => d > day - TITLE_STATS_DAYS));
+      if (days[0] <= day - TITLE_STATS_DAYS)
+        titles.set(
+          e.titleId,
+          days.filter((d) => d > day - TITLE_STATS_DAYS),
+        );
     }
   }
 
   /** Titles shown to the profile within the lookback as of `now`. */
   titlesShown(profileId: string, now: number): number {
     const today = Math.floor(now / DAY_MS);
-    return [...(this.byProfile.get(profileId)?.values() ?? [])].filter((days) => days.some((d) => d > today - TITLE_STATS_DAYS && d <= today)).length;
+    return [...(this.byProfile.get(profileId)?.values() ?? [])].filter((days) =>
+      days.some((d) => d > today - TITLE_STATS_DAYS && d <= today),
+    ).length;
   }
 
   forget(profileId: string): void {

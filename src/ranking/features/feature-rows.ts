@@ -42,7 +42,9 @@ const log1p = Math.log1p;
 /** Column of each feature, looked up once: rows are filled for 300 candidates per request. */
 const COLUMN = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<FeatureName, number>;
 const SOURCE_COLUMNS = CANDIDATE_SOURCES.map((source) => ({
-  source, flag: FEATURE_INDEX.get(`source_${source.toLowerCase()}`)!, rankColumn: FEATURE_INDEX.get(`source_${source.toLowerCase()}_rank`)!,
+  source,
+  flag: FEATURE_INDEX.get(`source_${source.toLowerCase()}`)!,
+  rankColumn: FEATURE_INDEX.get(`source_${source.toLowerCase()}_rank`)!,
 }));
 
 function put(row: Float32Array, name: FeatureName, value: number): void {
@@ -51,7 +53,10 @@ function put(row: Float32Array, name: FeatureName, value: number): void {
 
 /** Mean and spread of `score` over the candidates some source proposed (titles added without one are left out). */
 export function requestStats(candidates: readonly Candidate[], score: (titleId: string) => number | null): { mean: number; std: number } {
-  const values = candidates.filter((c) => c.sources.size > 0).map((c) => score(c.title.id)).filter((v): v is number => v !== null);
+  const values = candidates
+    .filter((c) => c.sources.size > 0)
+    .map((c) => score(c.title.id))
+    .filter((v): v is number => v !== null);
   if (values.length === 0) return { mean: 0, std: 1 };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);

@@ -7,20 +7,51 @@ import { CANDIDATE_SOURCES } from '../../pipeline/candidates';
  */
 export const FEATURE_NAMES = [
   // Viewing context.
-  'ctx_tv', 'ctx_phone', 'ctx_tablet', 'ctx_web',
-  'ctx_hour_sin', 'ctx_hour_cos', 'ctx_weekday_sin', 'ctx_weekday_cos', 'ctx_session_minutes_log',
+  'ctx_tv',
+  'ctx_phone',
+  'ctx_tablet',
+  'ctx_web',
+  'ctx_hour_sin',
+  'ctx_hour_cos',
+  'ctx_weekday_sin',
+  'ctx_weekday_cos',
+  'ctx_session_minutes_log',
   // The profile, from its watch state.
-  'profile_titles_log', 'profile_active_7d_log', 'profile_active_30d_log', 'profile_completion_rate',
-  'profile_days_since_last_log', 'profile_movie_share', 'profile_is_kids',
+  'profile_titles_log',
+  'profile_active_7d_log',
+  'profile_active_30d_log',
+  'profile_completion_rate',
+  'profile_days_since_last_log',
+  'profile_movie_share',
+  'profile_is_kids',
   // The title, from the catalog and the play/impression counts of the last weeks.
-  'title_popularity_log', 'title_trend', 'title_finish_rate', 'title_play_rate',
-  'title_days_since_release_log', 'title_days_since_added_log', 'title_critic', 'title_has_critic',
-  'title_runtime_log', 'title_is_movie',
+  'title_popularity_log',
+  'title_trend',
+  'title_finish_rate',
+  'title_play_rate',
+  'title_days_since_release_log',
+  'title_days_since_added_log',
+  'title_critic',
+  'title_has_critic',
+  'title_runtime_log',
+  'title_is_movie',
   // The profile and the title together.
-  'cross_als_score', 'cross_als_score_in_request', 'cross_has_vector', 'cross_content_similarity', 'cross_genre_affinity',
-  'cross_genre_affinity_recent', 'cross_country_affinity', 'cross_language_affinity', 'cross_kind_affinity',
-  'cross_runtime_on_phone', 'cross_runtime_on_tv', 'cross_in_progress', 'cross_plays_log', 'cross_days_since_watched_log',
-  'cross_times_shown_log', 'cross_days_since_shown',
+  'cross_als_score',
+  'cross_als_score_in_request',
+  'cross_has_vector',
+  'cross_content_similarity',
+  'cross_genre_affinity',
+  'cross_genre_affinity_recent',
+  'cross_country_affinity',
+  'cross_language_affinity',
+  'cross_kind_affinity',
+  'cross_runtime_on_phone',
+  'cross_runtime_on_tv',
+  'cross_in_progress',
+  'cross_plays_log',
+  'cross_days_since_watched_log',
+  'cross_times_shown_log',
+  'cross_days_since_shown',
   // Which sources proposed the title, and how high (1 at the top, 0 when absent).
   ...CANDIDATE_SOURCES.flatMap((s) => [`source_${s.toLowerCase()}`, `source_${s.toLowerCase()}_rank`]),
 ] as const;
@@ -65,9 +96,13 @@ function withVersion(s: Omit<FeatureSpec, 'version'>): FeatureSpec {
 /** Checks a spec read from a bundle against the columns this code fills. */
 export function checkFeatureSpec(spec: FeatureSpec): FeatureSpec {
   const same = spec.names.length === FEATURE_COUNT && spec.names.every((n, i) => n === FEATURE_NAMES[i]);
-  if (!same) throw new Error(`feature spec ${spec.version} lists other columns than this server fills (${spec.names.length} vs ${FEATURE_COUNT}); retrain the bundle`);
+  if (!same)
+    throw new Error(
+      `feature spec ${spec.version} lists other columns than this server fills (${spec.names.length} vs ${FEATURE_COUNT}); retrain the bundle`,
+    );
   if (spec.mean.length !== FEATURE_COUNT || spec.std.length !== FEATURE_COUNT) throw new Error(`feature spec ${spec.version} is damaged`);
-  if (withVersion({ names: spec.names, mean: spec.mean, std: spec.std }).version !== spec.version) throw new Error(`feature spec ${spec.version} does not match its content`);
+  if (withVersion({ names: spec.names, mean: spec.mean, std: spec.std }).version !== spec.version)
+    throw new Error(`feature spec ${spec.version} does not match its content`);
   return spec;
 }
 

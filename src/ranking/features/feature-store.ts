@@ -4,10 +4,9 @@ import type { ImpressionEvent, PlaybackEvent, Profile, Title } from '../../domai
 import type { Candidate } from '../../pipeline/candidates';
 import type { HomepageRequest } from '../../pipeline/request';
 import { contentAffinity, type CollaborativeModel } from '../../retrieval';
-import { type NeighbourLookup } from '../../pipeline/stages';
+import type { NeighbourLookup, Exposure } from '../../pipeline/stages';
 import { assembleRows, requestStats, sourceRanks } from './feature-rows';
 import { ExposureHistory } from './exposure-history';
-import { type Exposure } from '../../pipeline/stages';
 import { profileFeatures } from './profile-features';
 import { TITLE_STATS_LOOKBACK_MS, TitleStats } from './title-stats';
 
@@ -88,7 +87,12 @@ export class FeatureStore {
    * Raw feature rows for `titles` (default: every candidate), ranks taken among all `candidates`.
    * When the graph is unreachable, content similarity is 0 for all: a degraded row, not an error.
    */
-  async rows(req: HomepageRequest, candidates: readonly Candidate[], models: FeatureModels, titles: readonly Title[] = candidates.map((c) => c.title)): Promise<Float32Array> {
+  async rows(
+    req: HomepageRequest,
+    candidates: readonly Candidate[],
+    models: FeatureModels,
+    titles: readonly Title[] = candidates.map((c) => c.title),
+  ): Promise<Float32Array> {
     const now = req.context.now;
     const vector = models.collaborative.vectorFor(req.profile.id, req.signals.recent);
     let similarity = new Map<string, number>();
@@ -98,16 +102,19 @@ export class FeatureStore {
       if (!(err instanceof StoreUnavailableError)) throw err;
     }
     const alsScore = (id: string) => (vector ? models.collaborative.score(vector, id) : null);
-    return assembleRows({
-      context: req.context,
-      isKids: req.profile.isKids,
-      profile: profileFeatures(req.signals, (id) => req.catalog.get(id), now),
-      titleStats: (id) => this.titleStats.features(id, now),
-      alsScore,
-      alsInRequest: requestStats(candidates, alsScore),
-      contentSimilarity: (id) => similarity.get(id) ?? 0,
-      exposure: this.exposureOf(req.profile, now),
-      ranks: sourceRanks(candidates),
-    }, titles);
+    return assembleRows(
+      {
+        context: req.context,
+        isKids: req.profile.isKids,
+        profile: profileFeatures(req.signals, (id) => req.catalog.get(id), now),
+        titleStats: (id) => this.titleStats.features(id, now),
+        alsScore,
+        alsInRequest: requestStats(candidates, alsScore),
+        contentSimilarity: (id) => similarity.get(id) ?? 0,
+        exposure: this.exposureOf(req.profile, now),
+        ranks: sourceRanks(candidates),
+      },
+      titles,
+    );
   }
 }

@@ -59,11 +59,16 @@ export function profileFeatures(signals: ProfileSignals, titleOf: (id: string) =
   for (const m of [countries, languages]) for (const [k, v] of m) m.set(k, v / known);
   for (const [g, v] of recentGenres) recentGenres.set(g, v / recentCount);
   return {
-    titles: recent.length, active7d, active30d,
+    titles: recent.length,
+    active7d,
+    active30d,
     completionRate: (completed + 1) / (recent.length + 2),
     daysSinceLast: recent.length ? Math.max(0, now - recent[0].lastAt) / DAY_MS : 365,
     movieShare: known ? movies / known : 0.5,
-    genres: signals.genreAffinity, recentGenres, countries, languages,
+    genres: signals.genreAffinity,
+    recentGenres,
+    countries,
+    languages,
     watched: new Map(recent.map((w) => [w.titleId, w])),
   };
 }
