@@ -1,5 +1,8 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Tests by kind, one jest project each: `npm test` runs them all (CI); `npm run test:unit` runs
+ * the fast in-process ones. Only the integration project starts Neo4j.
+ */
+const shared = {
   // onnxruntime-node checks `instanceof Float32Array` against the host realm's constructors.
   testEnvironment: '<rootDir>/test/support/typed-array-environment.js',
   transform: {
@@ -12,10 +15,28 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  globalSetup: '<rootDir>/test/support/neo4j-global-setup.js',
-  globalTeardown: '<rootDir>/test/support/neo4j-global-teardown.js',
-  testTimeout: 60000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // Generous: CI machines are shared and slow, and a model trains inside several tests.
+  testTimeout: 180_000,
   maxWorkers: 2,
+  projects: [
+    // Pure functions and in-process components: no server, no Neo4j, no browser.
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // The store contracts on both stores, the API in process and over HTTP, server processes.
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/neo4j-global-setup.js',
+      globalTeardown: '<rootDir>/test/support/neo4j-global-teardown.js',
+    },
+    // The preview page and the IDE in headless Chromium.
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    // Offline evaluation: metrics, protocols and the reports.
+    { ...shared, displayName: 'eval', testMatch: ['<rootDir>/test/eval/**/*.test.ts'] },
+  ],
 };

@@ -33,7 +33,7 @@ export function smallWorld(): World {
 export type Caller =
   { as: string } | { ownerOf: string } | { partner: string } | { admin: string } | { anonymous: true } | { headers: RequestHeaders };
 
-/** An hour after the small world's last play: a server clock for tests whose pages must not move with the date they run on. */
+/** An hour after the small world's last play: the harness's server clock, so no page moves with the date a test runs on. */
 export const AFTER_LAST_PLAY = smallWorld().playbacks.reduce((m, e) => Math.max(m, e.occurredAt), 0) + 3_600_000;
 
 /** Account a1 owns a1-p1, the profile most tests use. */
@@ -71,7 +71,7 @@ export async function startHarness(
   } = {},
 ): Promise<AppHarness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'app-'));
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => AFTER_LAST_PLAY);
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
   await loadDataset(store, observable(smallWorld()));
   const services = await createServices(store, await trainTestBundle(store, options.als), { clock, cacheSeconds: options.cacheSeconds });
