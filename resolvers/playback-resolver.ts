@@ -19,8 +19,7 @@ export class PlaybackResolver {
     @Arg('events', () => [PlaybackEventInput], { description: 'The reports.' }) events: PlaybackEventInput[],
     @Ctx() ctx: RequestContext,
   ): Promise<RecordResult> {
-    await ownProfiles(ctx, events);
-    const { accepted, duplicates, ignored } = await this.playback.record(events);
+    const { accepted, duplicates, ignored } = await this.playback.record(events, await ownProfiles(ctx, events));
     return { accepted, duplicates, ignored };
   }
 
@@ -32,8 +31,7 @@ export class PlaybackResolver {
     @Arg('events', () => [ImpressionEventInput], { description: 'The impressions.' }) events: ImpressionEventInput[],
     @Ctx() ctx: RequestContext,
   ): Promise<RecordResult> {
-    await ownProfiles(ctx, events);
-    const { accepted, duplicates, ignored } = await this.impressions.record(events);
+    const { accepted, duplicates, ignored } = await this.impressions.record(events, await ownProfiles(ctx, events));
     return { accepted, duplicates, ignored };
   }
 }

@@ -4,7 +4,14 @@ import type { PrivacyService, ProfileDataSummary as SummaryRecord } from '../src
 import type { ProfileService } from '../src/profiles/profile-service';
 import type { RequestContext } from '../src/server/context';
 import { Profile } from '../schema/profile';
-import { NewProfileInput, OnboardingAnswers, OnboardingInput, ProfileDataSummary, ProfileUpdateInput, type TasteVectorSource } from '../schema/profile-data';
+import {
+  NewProfileInput,
+  OnboardingAnswers,
+  OnboardingInput,
+  ProfileDataSummary,
+  ProfileUpdateInput,
+  type TasteVectorSource,
+} from '../schema/profile-data';
 import { nonEmptyId } from './args';
 
 const PROFILE_ID = "One of the calling account's profiles.";

@@ -16,6 +16,13 @@ export const DEFAULT_BANDIT_REFRESH_SECONDS = 30;
 /** Profiles whose counters are kept at most; the least recently fetched go first. */
 const MAX_PROFILES = 50_000;
 
+export interface ArtworkStatsCacheOptions {
+  store: Pick<Store, 'artworkStats' | 'themeStats'>;
+  refreshMs: number;
+  clock?: () => number;
+  onError?: (err: unknown) => void;
+}
+
 /**
  * A replica's copy of the bandit's statistics, so choosing artwork stays in memory. The store
  * holds the truth, shared by every replica; an entry older than `refreshMs` is served as it is
@@ -29,12 +36,17 @@ export class ArtworkStatsCache {
   private readonly profiles = new Map<string, Entry<ThemeTable>>();
   private readonly refreshing = new Set<string>();
 
-  constructor(
-    private readonly store: Pick<Store, 'artworkStats' | 'themeStats'>,
-    private readonly refreshMs: number,
-    private readonly clock: () => number = Date.now,
-    private readonly onError: (err: unknown) => void = () => {},
-  ) {}
+  private readonly store: Pick<Store, 'artworkStats' | 'themeStats'>;
+  private readonly refreshMs: number;
+  private readonly clock: () => number;
+  private readonly onError: (err: unknown) => void;
+
+  constructor(o: ArtworkStatsCacheOptions) {
+    this.store = o.store;
+    this.refreshMs = o.refreshMs;
+    this.clock = o.clock ?? Date.now;
+    this.onError = o.onError ?? (() => {});
+  }
 
   /** The variant counters of each title, keyed by title id then artwork id. */
   async variants(titleIds: readonly string[]): Promise<Map<string, VariantTable>> {

@@ -1,5 +1,5 @@
 import type { Store } from '../../graph/store';
-import type { ImpressionEvent, RecordOutcome } from '../domain/types';
+import type { ImpressionEvent, Profile, RecordOutcome } from '../domain/types';
 import type { ArtworkFeedback } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { FeatureStore } from '../ranking/features/feature-store';
@@ -47,9 +47,10 @@ export class ImpressionService {
     this.artwork = o.artwork ?? null;
   }
 
-  async record(input: readonly ImpressionEventInputData[]): Promise<RecordOutcome & { ignored: number }> {
+  /** `owners`: the events' profiles when the caller has read them already (the access check), so they are not read twice. */
+  async record(input: readonly ImpressionEventInputData[], owners?: readonly Profile[]): Promise<RecordOutcome & { ignored: number }> {
     const parsed = parseImpressionBatch(input, this.clock());
-    const profiles = await knownProfiles(this.store, parsed);
+    const profiles = owners ? new Map(owners.map((p) => [p.id, p])) : await knownProfiles(this.store, parsed);
     const titles = await knownTitles(this.store, this.catalog, parsed);
     parsed.forEach((e, i) => {
       if (!titles.get(e.titleId)!.artwork.some((a) => a.id === e.artworkId)) {

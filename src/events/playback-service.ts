@@ -1,5 +1,5 @@
 import type { Store } from '../../graph/store';
-import type { RecordOutcome } from '../domain/types';
+import type { Profile, RecordOutcome } from '../domain/types';
 import type { ArtworkFeedback } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { RetrievalUpdates } from './online-updates';
@@ -39,9 +39,10 @@ export class PlaybackService {
     this.artwork = o.artwork ?? null;
   }
 
-  async record(input: readonly PlaybackEventInputData[]): Promise<RecordOutcome & { ignored: number }> {
+  /** `owners`: the events' profiles when the caller has read them already (the access check), so they are not read twice. */
+  async record(input: readonly PlaybackEventInputData[], owners?: readonly Profile[]): Promise<RecordOutcome & { ignored: number }> {
     const parsed = parsePlaybackBatch(input, this.clock());
-    const profiles = await knownProfiles(this.store, parsed);
+    const profiles = owners ? new Map(owners.map((p) => [p.id, p])) : await knownProfiles(this.store, parsed);
     await knownTitles(this.store, this.catalog, parsed);
     const events = recordable(parsed, profiles);
     const outcome = { ...(await this.store.recordPlayback(events)), ignored: parsed.length - events.length };

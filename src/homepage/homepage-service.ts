@@ -53,7 +53,7 @@ export interface HomepageServiceOptions {
 }
 
 /**
- * The request path of DESIGN.md in one place: load the profile, derive its signals, then
+ * The request path (docs/ARCHITECTURE.md) in one place: take the profile, derive its signals, then
  * retrieval → ranking (both from the current model bundle) → rows → artwork. Each stage is an
  * interface; this class only wires them.
  */

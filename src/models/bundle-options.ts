@@ -1,7 +1,7 @@
 import type { AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 
-/** How a model bundle is trained (TRAINING settings); what `npm run train` and a first start use. */
+/** Which logged moments the ranker learns from. */
 export interface RankerTrainingOptions {
   /** Share of playbacks (the latest) whose moments become the ranker's training requests. */
   windowShare: number;
@@ -12,6 +12,7 @@ export interface RankerTrainingOptions {
 /** The ranker learns from the latest quarter of plays; 12,000 requests train in well under a minute. */
 export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = { windowShare: 0.25, maxRequests: 12_000, seed: 7 };
 
+/** How a model bundle is trained: what `npm run train` and a first start use (config.trainingOptions). */
 export interface BundleOptions {
   als: AlsOptions;
   feedback: FeedbackOptions;

@@ -6,7 +6,16 @@ import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { DomainChanges } from '../domain/changes';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
 import type { ChangeFeed } from '../shared/change-feed';
-import { MAX_PROFILES_PER_ACCOUNT, parseNewProfile, parseOnboarding, parseProfileUpdate, settledLimit, type OnboardingData, type ProfileFieldsData, type ProfileUpdateData } from './profile-input';
+import {
+  MAX_PROFILES_PER_ACCOUNT,
+  parseNewProfile,
+  parseOnboarding,
+  parseProfileUpdate,
+  settledLimit,
+  type OnboardingData,
+  type ProfileFieldsData,
+  type ProfileUpdateData,
+} from './profile-input';
 
 /**
  * Creating and changing profiles: settings (name, kids flag, maturity limit, language),

@@ -82,9 +82,12 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
   const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), { logger, changes });
   const artwork = new ThompsonArtworkSelector(
-    new ArtworkStatsCache(store, (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000, clock, (err) =>
-      logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics'),
-    ),
+    new ArtworkStatsCache({
+      store,
+      refreshMs: (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000,
+      clock,
+      onError: (err) => logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics'),
+    }),
   );
   const homepage = new HomepageService({
     store,

@@ -1,4 +1,18 @@
-import { ARTWORK_THEMES, COMPLETED_PROGRESS, DEVICES, FINISHED_PROGRESS, MATURITY_TIERS, allowedFor, type Account, type Device, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type Title } from '../domain/types';
+import {
+  ARTWORK_THEMES,
+  COMPLETED_PROGRESS,
+  DEVICES,
+  FINISHED_PROGRESS,
+  MATURITY_TIERS,
+  allowedFor,
+  type Account,
+  type Device,
+  type ImpressionEvent,
+  type MaturityTier,
+  type PlaybackEvent,
+  type Profile,
+  type Title,
+} from '../domain/types';
 import { affinity, clickProbability, contextFit, finishProbability, titleFacts, type TitleFacts, type ViewingMoment } from './behaviour';
 import { Rng, WeightedSampler } from '../shared/random';
 import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOf } from '../shared/time';

@@ -31,7 +31,7 @@ describe('artwork bandit fed by the write path, on replicas sharing a store', ()
   afterEach(() => store.close());
 
   function replica(onError: (err: unknown) => void = () => {}, over: Pick<Store, 'artworkStats' | 'themeStats'> = store) {
-    const cache = new ArtworkStatsCache(over, REFRESH, clock, onError);
+    const cache = new ArtworkStatsCache({ store: over, refreshMs: REFRESH, clock, onError });
     const bandit = new ThompsonArtworkSelector(cache, new Rng('replica'));
     const catalog = new CatalogIndex(fixtureData().titles, new Map());
     const features = { noteImpressions: () => {} } as unknown as FeatureStore;

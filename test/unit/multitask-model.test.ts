@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { headMetric } from '../../src/ranking/head-metrics';
 import { HEADS, type Head, type HeadOutputs, MultiTaskModel, sigmoid } from '../../src/ranking/multitask-model';
-import { lossAndGradients, type Objective, trainMultiTask, type TrainingData, type TrainResult } from '../../src/ranking/multitask-training';
+import {
+  lossAndGradients,
+  type Objective,
+  trainMultiTask,
+  type TrainingData,
+  type TrainResult,
+} from '../../src/ranking/multitask-training';
 import { exportOnnx } from '../../src/ranking/onnx-export';
 import { OnnxScorer } from '../../src/ranking/onnx-scorer';
 import { Rng } from '../../src/shared/random';
