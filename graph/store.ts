@@ -1,6 +1,18 @@
 import type { Dataset } from '../src/domain/dataset';
 import type { ArtworkStat, ThemeStat } from './artwork-stats';
-import type { Account, ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, StoredProfileData, Title, WatchState } from '../src/domain/types';
+import type {
+  Account,
+  ErasedHistory,
+  ImpressionEvent,
+  MaturityTier,
+  PlaybackEvent,
+  Profile,
+  RecordOutcome,
+  SimilarEdge,
+  StoredProfileData,
+  Title,
+  WatchState,
+} from '../src/domain/types';
 
 /** A person with the titles they acted in or directed (ids sorted). */
 export interface Person {

@@ -4,7 +4,16 @@ import { readSimilarity, readDataset, datasetExists, writeDataset } from '../dat
 import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
 import type { LoadProgress, Person, ProfilePage, Store } from '../store';
-import type { ErasedHistory, ImpressionEvent, MaturityTier, PlaybackEvent, Profile, RecordOutcome, SimilarEdge, Title } from '../../src/domain/types';
+import type {
+  ErasedHistory,
+  ImpressionEvent,
+  MaturityTier,
+  PlaybackEvent,
+  Profile,
+  RecordOutcome,
+  SimilarEdge,
+  Title,
+} from '../../src/domain/types';
 import { Journal } from './journal';
 import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';

@@ -2,7 +2,19 @@ import type { Dataset } from '../../src/domain/dataset';
 import { ArtworkLedger } from '../artwork-stats';
 import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../../src/domain/watch-state';
-import { allowedFor, type Account, type ErasedHistory, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type SimilarEdge, type StoredProfileData, type Title, type WatchState } from '../../src/domain/types';
+import {
+  allowedFor,
+  type Account,
+  type ErasedHistory,
+  type ImpressionEvent,
+  type MaturityTier,
+  type PlaybackEvent,
+  type Profile,
+  type SimilarEdge,
+  type StoredProfileData,
+  type Title,
+  type WatchState,
+} from '../../src/domain/types';
 import { TimeOrderedLog } from './time-ordered-log';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

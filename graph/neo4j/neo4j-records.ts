@@ -1,6 +1,15 @@
 import neo4j from 'neo4j-driver';
 import { themeKey, type ThemeStat, type VariantCounts } from '../artwork-stats';
-import { tierRank, type Account, type Artwork, type ImpressionEvent, type PlaybackEvent, type Profile, type Title, type WatchState } from '../../src/domain/types';
+import {
+  tierRank,
+  type Account,
+  type Artwork,
+  type ImpressionEvent,
+  type PlaybackEvent,
+  type Profile,
+  type Title,
+  type WatchState,
+} from '../../src/domain/types';
 
 /**
  * Domain records as node properties and back. A Title node carries its whole record (lists for

@@ -4,7 +4,18 @@ import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateTitleError } from '../errors';
 import type { ArtworkStat, ThemeStat } from '../artwork-stats';
 import type { LoadProgress, Person, ProfilePage, RecentPlay, Store } from '../store';
-import { tierRank, type ErasedHistory, type ImpressionEvent, type MaturityTier, type PlaybackEvent, type Profile, type RecordOutcome, type SimilarEdge, type StoredProfileData, type Title } from '../../src/domain/types';
+import {
+  tierRank,
+  type ErasedHistory,
+  type ImpressionEvent,
+  type MaturityTier,
+  type PlaybackEvent,
+  type Profile,
+  type RecordOutcome,
+  type SimilarEdge,
+  type StoredProfileData,
+  type Title,
+} from '../../src/domain/types';
 import { int, type CypherExecutor } from './cypher-executor';
 import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo4j-bulk-load';
 import { titleProps, toAccount, toImpression, toPlayback, toProfile, toTitle, toWatchState } from './neo4j-records';
