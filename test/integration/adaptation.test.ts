@@ -1,7 +1,6 @@
 import type { HomepageResult } from '../../src/homepage/homepage-service';
 import { AFTER_LAST_PLAY, startHarness, type AppHarness } from '../support/app-harness';
-
-const DAY = 86_400_000;
+import { DAY_MS } from '../../src/shared/time';
 
 /**
  * Recent behaviour weighs heavily: a genre a profile starts watching shows on its homepage
@@ -54,7 +53,7 @@ describe('real-time adaptation', () => {
     // Weeks later, after plays of what the profile always watched, the new genre has faded.
     const usual = app.world.playbacks.filter((e) => e.profileId === profile.id).map((e) => e.titleId);
     for (let day = 1; day <= 40; day += 3) {
-      now += 3 * DAY;
+      now += 3 * DAY_MS;
       const titleId = usual[day % usual.length];
       await app.services.playback.record([
         { eventId: `adapt-old-${day}`, profileId: profile.id, titleId, progress: 0.6, device: 'TV', occurredAt: new Date(now) },

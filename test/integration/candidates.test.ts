@@ -2,6 +2,7 @@ import { allowedFor } from '../../src/domain/types';
 import { CANDIDATE_SOURCES } from '../../src/pipeline/candidates';
 import { DecayedCounter } from '../../src/retrieval/trending';
 import { startHarness, type AppHarness } from '../support/app-harness';
+import { DAY_MS } from '../../src/shared/time';
 
 const RECORD = `mutation($events: [PlaybackEventInput!]!) { recordPlayback(events: $events) { accepted } }`;
 
@@ -67,14 +68,13 @@ describe('candidate generation on the small world', () => {
 
 describe('decayed counters', () => {
   it('keep the same order whether updated play by play or rebuilt from scratch', () => {
-    const DAY = 86_400_000;
-    const plays = Array.from({ length: 400 }, (_, i) => ({ title: `t${(i * 7919) % 37}`, at: ((i % 50) * DAY) / 5 }));
+    const plays = Array.from({ length: 400 }, (_, i) => ({ title: `t${(i * 7919) % 37}`, at: ((i % 50) * DAY_MS) / 5 }));
     const live = new DecayedCounter(3);
     live.top('KR', 0, 10, () => true); // builds the cached order early, so every later play repositions
     for (const p of plays) live.note('KR', p.title, p.at);
     const rebuilt = new DecayedCounter(3);
     for (const p of plays) rebuilt.note('KR', p.title, p.at);
-    const now = 10 * DAY;
+    const now = 10 * DAY_MS;
     const a = live.top('KR', now, 37, () => true);
     const b = rebuilt.top('KR', now, 37, () => true);
     expect(a.map((x) => x.titleId)).toEqual(b.map((x) => x.titleId));

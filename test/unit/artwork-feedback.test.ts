@@ -13,8 +13,8 @@ import type { HomepageRequest } from '../../src/pipeline/request';
 import type { RetrievalUpdates } from '../../src/events/online-updates';
 import { Rng } from '../../src/shared/random';
 import { FIXTURE_START, fixtureData, fixtureSimilarity } from '../support/fixture-data';
+import { DAY_MS } from '../../src/shared/time';
 
-const DAY = 86_400_000;
 const REFRESH = 30_000;
 
 /** Two API replicas on one store: each with its own statistics cache, bandit and event services. */
@@ -26,7 +26,7 @@ describe('artwork bandit fed by the write path, on replicas sharing a store', ()
   beforeEach(async () => {
     store = await EmbeddedStore.open(await fs.mkdtemp(path.join(os.tmpdir(), 'bandit-')));
     await store.bulkLoad(fixtureData(), fixtureSimilarity());
-    now = FIXTURE_START + 4 * DAY;
+    now = FIXTURE_START + 4 * DAY_MS;
   });
   afterEach(() => store.close());
 

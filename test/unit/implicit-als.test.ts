@@ -1,8 +1,8 @@
 import { conjugateGradient, DEFAULT_ALS, gram, trainAls, transpose, type InteractionMatrix } from '../../src/retrieval/als';
 import { FoldIn } from '../../src/retrieval/fold-in';
 import { EARLY_EXIT_PROGRESS, interactionStrength } from '../../src/retrieval/implicit-feedback';
+import { DAY_MS } from '../../src/shared/time';
 
-const DAY = 86_400_000;
 const now = Date.UTC(2026, 10, 1);
 const w = (progress: number, extra: Partial<{ plays: number; completed: boolean; lastAt: number }> = {}) => ({
   progress,
@@ -25,7 +25,7 @@ describe('implicit feedback strength', () => {
 
   it('halves after the half-life', () => {
     const fresh = interactionStrength(w(0.7), now, { halfLifeDays: 30 });
-    expect(interactionStrength(w(0.7, { lastAt: now - 30 * DAY }), now, { halfLifeDays: 30 })).toBeCloseTo(fresh / 2, 6);
+    expect(interactionStrength(w(0.7, { lastAt: now - 30 * DAY_MS }), now, { halfLifeDays: 30 })).toBeCloseTo(fresh / 2, 6);
   });
 
   it('counts an early abandonment as weak positive evidence, below any engaged play', () => {

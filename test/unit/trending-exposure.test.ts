@@ -3,8 +3,8 @@ import { trendingCorrection, trendingSource } from '../../src/retrieval/model-so
 import { PlayCounters } from '../../src/retrieval/play-counters';
 import { CatalogIndex } from '../../src/pipeline/catalog-index';
 import { fixtureData } from '../support/fixture-data';
+import { DAY_MS } from '../../src/shared/time';
 
-const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 20);
 
 describe('trending corrected by impressions', () => {
@@ -20,8 +20,8 @@ describe('trending corrected by impressions', () => {
     const [sought, pushed] = data.titles.slice(0, 2);
     const counters = new PlayCounters();
     for (let i = 0; i < 30; i++) {
-      counters.note('US', false, sought.id, NOW - DAY + i);
-      counters.note('US', false, pushed.id, NOW - DAY + i);
+      counters.note('US', false, sought.id, NOW - DAY_MS + i);
+      counters.note('US', false, pushed.id, NOW - DAY_MS + i);
     }
     const order = async () => {
       const req = {
@@ -36,10 +36,10 @@ describe('trending corrected by impressions', () => {
     // Equal plays: ties go by id.
     const tie = await order();
     expect(tie.slice(0, 2).sort()).toEqual([sought.id, pushed.id].sort());
-    for (let i = 0; i < 2000; i++) counters.noteImpression(pushed.id, NOW - DAY + i);
-    for (let i = 0; i < 100; i++) counters.noteImpression(sought.id, NOW - DAY + i);
+    for (let i = 0; i < 2000; i++) counters.noteImpression(pushed.id, NOW - DAY_MS + i);
+    for (let i = 0; i < 100; i++) counters.noteImpression(sought.id, NOW - DAY_MS + i);
     expect((await order()).slice(0, 2)).toEqual([sought.id, pushed.id]);
-    for (let i = 0; i < 5000; i++) counters.noteImpression(sought.id, NOW - DAY + i);
+    for (let i = 0; i < 5000; i++) counters.noteImpression(sought.id, NOW - DAY_MS + i);
     expect((await order()).slice(0, 2)).toEqual([pushed.id, sought.id]);
   });
 });

@@ -1,10 +1,10 @@
 import type { Store } from '../../../graph/store';
 import type { ImpressionEvent, PlaybackEvent, Title } from '../../../src/domain/types';
 import { FIXTURE_START, fixtureData, impression, playback } from '../../support/fixture-data';
+import { DAY_MS } from '../../../src/shared/time';
 
-const DAY = 86_400_000;
 const MIN = 60_000;
-const at = (minutes: number) => FIXTURE_START + 4 * DAY + minutes * MIN;
+const at = (minutes: number) => FIXTURE_START + 4 * DAY_MS + minutes * MIN;
 
 /** An impression of `artwork` (its index among the title's variants) for a2-p1, `minutes` into day 4. */
 const shown = (id: string, titleId: string, artwork: number, minutes: number): ImpressionEvent => ({

@@ -1,8 +1,8 @@
 import type { Store } from '../../../graph/store';
 import type { ImpressionEvent, PlaybackEvent } from '../../../src/domain/types';
 import { FIXTURE_START, fixtureData, impression, playback } from '../../support/fixture-data';
+import { DAY_MS } from '../../../src/shared/time';
 
-const DAY = 86_400_000;
 const oldestFirst = (a: { occurredAt: number; eventId: string }, b: { occurredAt: number; eventId: string }) =>
   a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
@@ -62,11 +62,11 @@ export function defineEventsSinceCases(store: () => Store, reopen: () => Promise
     expect(await store().playbacksSince(FIXTURE_START)).toStrictEqual([...data.playbacks].sort(oldestFirst));
     expect(await store().impressionsSince(FIXTURE_START)).toStrictEqual([...data.impressions].sort(oldestFirst));
     // `since` is inclusive: an event exactly at it is in, one a millisecond earlier is out.
-    expect((await store().playbacksSince(FIXTURE_START + 2 * DAY)).map((e) => e.eventId)).toEqual(['e2', 'e3']);
-    expect((await store().playbacksSince(FIXTURE_START + 2 * DAY + 1)).map((e) => e.eventId)).toEqual(['e3']);
-    expect((await store().impressionsSince(FIXTURE_START + 3 * DAY)).map((e) => e.eventId)).toEqual(['i2']);
-    expect(await store().impressionsSince(FIXTURE_START + 3 * DAY + 1)).toEqual([]);
-    expect(await store().playbacksSince(FIXTURE_START + 10 * DAY)).toEqual([]);
+    expect((await store().playbacksSince(FIXTURE_START + 2 * DAY_MS)).map((e) => e.eventId)).toEqual(['e2', 'e3']);
+    expect((await store().playbacksSince(FIXTURE_START + 2 * DAY_MS + 1)).map((e) => e.eventId)).toEqual(['e3']);
+    expect((await store().impressionsSince(FIXTURE_START + 3 * DAY_MS)).map((e) => e.eventId)).toEqual(['i2']);
+    expect(await store().impressionsSince(FIXTURE_START + 3 * DAY_MS + 1)).toEqual([]);
+    expect(await store().playbacksSince(FIXTURE_START + 10 * DAY_MS)).toEqual([]);
   });
 
   it('merges written events into time order, ties by eventId, and keeps them across a restart', async () => {
@@ -84,7 +84,7 @@ export function defineEventsSinceCases(store: () => Store, reopen: () => Promise
     const check = async () => {
       expect(await store().playbacksSince(0)).toStrictEqual(allPlays);
       expect(await store().impressionsSince(0)).toStrictEqual(allShown);
-      const boundary = FIXTURE_START + 2.5 * DAY;
+      const boundary = FIXTURE_START + 2.5 * DAY_MS;
       expect(await store().playbacksSince(boundary)).toStrictEqual(allPlays.filter((e) => e.occurredAt >= boundary));
       expect(await store().impressionsSince(boundary)).toStrictEqual(allShown.filter((e) => e.occurredAt >= boundary));
     };
@@ -97,7 +97,7 @@ export function defineEventsSinceCases(store: () => Store, reopen: () => Promise
     // Twelve distinct minutes, three events each, so ties are common; written shuffled in five batches.
     const events = Array.from({ length: 36 }, (_, i) => ({
       ...fullImpression(`s${String(i).padStart(2, '0')}`, 4, i % 2 ? 's' : null),
-      occurredAt: FIXTURE_START + 4 * DAY + (i % 12) * 60_000,
+      occurredAt: FIXTURE_START + 4 * DAY_MS + (i % 12) * 60_000,
     }));
     const order = shuffled(events, 7);
     for (let i = 0; i < order.length; i += 8) {
@@ -106,7 +106,7 @@ export function defineEventsSinceCases(store: () => Store, reopen: () => Promise
     }
     const expected = [...fixtureData().impressions, ...events].sort(oldestFirst);
     for (const minute of [-5000, -1, 0, 5, 7, 11, 12]) {
-      const since = FIXTURE_START + 4 * DAY + minute * 60_000;
+      const since = FIXTURE_START + 4 * DAY_MS + minute * 60_000;
       expect(await store().impressionsSince(since)).toStrictEqual(expected.filter((e) => e.occurredAt >= since));
     }
   });

@@ -2,8 +2,7 @@ import type { Store } from '../../../graph/store';
 import { DuplicateProfileError, ProfileLimitError, UnknownProfileError } from '../../../graph/errors';
 import type { Profile } from '../../../src/domain/types';
 import { FIXTURE_START, impression, playback } from '../../support/fixture-data';
-
-const DAY = 86_400_000;
+import { DAY_MS } from '../../../src/shared/time';
 
 const newProfile = (id: string, accountId = 'a2'): Profile => ({
   id,
@@ -12,7 +11,7 @@ const newProfile = (id: string, accountId = 'a2'): Profile => ({
   isKids: false,
   maturityLimit: 'TEENS',
   language: 'en',
-  createdAt: FIXTURE_START + DAY,
+  createdAt: FIXTURE_START + DAY_MS,
 });
 
 /**
@@ -41,7 +40,7 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
       name: 'Renamed',
       maturityLimit: 'TEENS',
       personalizationOff: true,
-      onboarding: { genres: ['Crime', 'Drama'], titleIds: ['t3'], completedAt: FIXTURE_START + 5 * DAY },
+      onboarding: { genres: ['Crime', 'Drama'], titleIds: ['t3'], completedAt: FIXTURE_START + 5 * DAY_MS },
     };
     await store().updateProfile(after);
     await expect(store().updateProfile({ ...after, id: 'nobody' })).rejects.toBeInstanceOf(UnknownProfileError);
@@ -56,8 +55,8 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
       impressions: 1,
       titles: 2,
       artworkThemes: 3,
-      firstEventAt: FIXTURE_START + DAY,
-      lastEventAt: FIXTURE_START + 2 * DAY,
+      firstEventAt: FIXTURE_START + DAY_MS,
+      lastEventAt: FIXTURE_START + 2 * DAY_MS,
     });
     expect(await store().profileData('a1-p2')).toEqual({
       playbacks: 0,
@@ -75,7 +74,7 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
     const [before] = await store().getProfiles(['a1-p1']);
     await store().updateProfile({ ...before!, onboarding: { genres: ['Drama'], titleIds: ['t1'], completedAt: FIXTURE_START } });
     const otherBefore = { watch: await store().getWatchState('a2-p1'), themes: await store().themeStats('a2-p1') };
-    const erasedAt = FIXTURE_START + 4 * DAY;
+    const erasedAt = FIXTURE_START + 4 * DAY_MS;
 
     const erased = await store().eraseViewingHistory('a1-p1', erasedAt);
     expect(erased.playbacks.map((e) => e.eventId).sort()).toEqual(['e1', 'e2', 'xp1']);
