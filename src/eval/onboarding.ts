@@ -2,13 +2,8 @@ import type { PlaybackEvent, Profile, WatchState } from '../domain/types';
 import { watchStatesFrom } from '../domain/watch-state';
 import { profileSignals } from '../pipeline/profile-signals';
 import { EventReplay } from '../training/event-replay';
-import { ModelRanker } from '../ranking/model-ranker';
-import { exportOnnx } from '../ranking/onnx-export';
-import { OnnxScorer } from '../ranking/onnx-scorer';
-import { HeuristicRanker } from '../ranking/heuristic-ranker';
 import { impressionsBeforeHeldOut } from '../training/ranker-training-set';
 import type { TrainedRanker } from '../ranking/train-ranker';
-import { DEFAULT_UTILITY } from '../pipeline/utility';
 import type { Candidate, CandidateSource } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
 import type { Interactions } from '../retrieval/interactions';
@@ -20,6 +15,7 @@ import { ndcgAt, recallAt } from './metrics';
 import { ANSWER_GENRES, GRID_SIZE, MAX_PICKS, MIN_PICKS, answersOf, genreAnswer, segmentOf, segmentRanks } from './onboarding-answers';
 import { popularity } from './recommenders';
 import type { HeldOut, Split } from '../training/split';
+import { replayRanker } from './replay-ranker';
 
 /**
  * Test profiles scored, a fixed-seed sample: each costs three rankings. On the default world
@@ -112,18 +108,7 @@ export async function onboardingEval(
   for (const s of states) (watchOf.get(s.profileId) ?? watchOf.set(s.profileId, []).get(s.profileId)!).push(s);
   const pop = popularity(x.data);
 
-  const scorer = await OnnxScorer.load(exportOnnx(trained.model));
-  const ranker = new ModelRanker({
-    features: replay.features,
-    models: replay.models,
-    scorer,
-    spec: trained.spec,
-    weights: DEFAULT_UTILITY,
-    fallback: new HeuristicRanker(),
-    onFailure: (err) => {
-      throw err;
-    },
-  });
+  const { ranker, scorer } = await replayRanker(replay, trained);
   const perProfile = Object.fromEntries(ONBOARDING_METHODS.map((m) => [m, { ndcg: [] as number[], recall: [] as number[] }])) as Record<
     OnboardingMethod,
     { ndcg: number[]; recall: number[] }

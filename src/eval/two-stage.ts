@@ -1,13 +1,9 @@
 import { FINISHED_PROGRESS, type PlaybackEvent } from '../domain/types';
 import { EventReplay } from '../training/event-replay';
-import { ModelRanker } from '../ranking/model-ranker';
-import { exportOnnx } from '../ranking/onnx-export';
-import { OnnxScorer } from '../ranking/onnx-scorer';
-import { HeuristicRanker } from '../ranking/heuristic-ranker';
 import { type RankedCandidate } from '../pipeline/candidates';
 import { trainRanker, type RankerReport, type TrainedRanker } from '../ranking/train-ranker';
 import { impressionsBeforeHeldOut, rankerTrainingSet } from '../training/ranker-training-set';
-import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../pipeline/utility';
+import { utility, type UtilityWeights } from '../pipeline/utility';
 import type { AlsOptions } from '../retrieval/als';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEVICE_LAYOUTS } from '../rows/device-layout';
@@ -19,6 +15,7 @@ import type { EvalRetrieval } from './eval-retrieval';
 import { ExposureTally, type ExposureReport } from './exposure';
 import { MetricSummary, ndcgAt } from './metrics';
 import type { Split } from '../training/split';
+import { replayRanker } from './replay-ranker';
 
 export type EvalProgress = (stage: string, done: number, total: number) => void;
 
@@ -93,18 +90,7 @@ export async function twoStage(
   const tests = split.test
     .filter((h) => last.has(h.profileId))
     .sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
-  const scorer = await OnnxScorer.load(exportOnnx(trained.model));
-  const ranker = new ModelRanker({
-    features: replay.features,
-    models: replay.models,
-    scorer,
-    spec: trained.spec,
-    weights: DEFAULT_UTILITY,
-    fallback: new HeuristicRanker(),
-    onFailure: (err) => {
-      throw err;
-    },
-  });
+  const { ranker, scorer } = await replayRanker(replay, trained);
   const finished = finishedHeldOut(d, split);
   const pages = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
   const screens = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
