@@ -39,5 +39,5 @@ export function clientError(err: DomainError, at: Pick<GraphQLFormattedError, 'p
   if (err instanceof InvalidInputError) extensions.field = err.field;
   if (err instanceof NotFoundError) extensions.id = err.id;
   const message = err instanceof UnavailableError ? UNAVAILABLE_MESSAGE : err.message;
-  return { message, path: at.path, locations: at.locations, extensions };
+  return { message, locations: at.locations, path: at.path, extensions };
 }
