@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Authenticator } from '../../src/auth/authenticator';
 import { credentialOf } from '../../src/auth/credentials';
 import { resolveAuthSecret } from '../../src/auth/secret';
-import { issueToken } from '../../src/auth/token-cli';
+import { issueToken } from '../../src/server/token-cli';
 import { InvalidTokenError, secretKey, verifyToken } from '../../src/auth/tokens';
 
 const DAY_S = 86_400;

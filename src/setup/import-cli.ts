@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig, storeSettings } from '../config/config';
 import { IMPORT_FORMATS, WORLD_SIZES, type ImportFormat, type WorldSize } from '../domain/dataset';
 import { openStore } from '../../graph/open-store';
-import { ensureData } from '../setup/bootstrap';
+import { ensureData } from './bootstrap';
 import { createLogger } from '../shared/logger';
 import { errorMessage } from '../shared/error-message';
 

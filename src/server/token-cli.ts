@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/config';
-import type { TokenPrincipal } from './principal';
-import { resolveAuthSecret } from './secret';
-import { secretKey, signToken, SubjectSchema } from './tokens';
+import type { TokenPrincipal } from '../auth/principal';
+import { resolveAuthSecret } from '../auth/secret';
+import { secretKey, signToken, SubjectSchema } from '../auth/tokens';
 import { errorMessage } from '../shared/error-message';
 
 const DAY = 86_400;
