@@ -12,7 +12,7 @@
  *   services    src/{homepage,events,profiles,catalog,auth}
  *   config      src/config     the typed configuration
  *   offline     src/{training,eval,world,import,setup}
- *   server      src/server, resolvers/, schema/ (and every CLI entry point)
+ *   server      src/server, resolvers/, schema/ (HTTP, GraphQL, wiring, the token CLI)
  */
 const STAGES = '(retrieval|ranking|rows|artwork|similarity)';
 const UPPER_THAN_STAGES =
