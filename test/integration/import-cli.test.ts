@@ -7,7 +7,7 @@ import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import { projectRoot } from '../../src/shared/paths';
 
 const run = promisify(execFile);
-const CLI = path.join(projectRoot(), 'dist', 'src', 'import', 'cli.js');
+const CLI = path.join(projectRoot(), 'dist', 'src', 'setup', 'import-cli.js');
 
 describe('npm run import -- --catalog movielens', () => {
   it('loads real MovieLens viewers and ratings into an empty store, with the similarity graph', async () => {

@@ -75,7 +75,7 @@ const koreanOrCrime = (t: Title) => t.country === 'KR' || t.genres.some((g) => /
 
   it('imports through `npm run import` into an empty DATA_DIR, and refuses a second import', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'import-'));
-    const cli = path.join(projectRoot(), 'dist', 'src', 'import', 'cli.js');
+    const cli = path.join(projectRoot(), 'dist', 'src', 'setup', 'import-cli.js');
     const env = { ...process.env, DATA_DIR: dataDir, STORE: 'embedded', WORLD_SIZE: 'small', LOG_LEVEL: 'warn' };
     const args = [cli, '--catalog', 'netflix-titles', '--path', FILE];
     const { stdout } = await promisify(execFile)(process.execPath, args, { env });
