@@ -5,7 +5,7 @@ import { writeBundle, type ModelBundle } from '../../src/models/model-bundle';
 import { trainBundle } from '../../src/training/train-bundle';
 import { DEFAULT_ALS } from '../../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
-import { startHarness, type AppHarness } from '../support/app-harness';
+import { AFTER_LAST_PLAY, startHarness, type AppHarness } from '../support/app-harness';
 
 const PAGE = `query ($id: ID!) {
   homepage(profileId: $id, context: { device: TV }) { modelVersion rows { items { title { id } scores { utility predictions { click } } } } }
@@ -26,7 +26,7 @@ describe('model bundle hot swap', () => {
       app.services.store,
       { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: { windowShare: 0.25, maxRequests: 2000, seed: 99 } },
       undefined,
-      () => Date.now() + 3_600_000,
+      () => AFTER_LAST_PLAY + 3_600_000,
     );
   }, 120_000);
   afterAll(async () => {

@@ -74,7 +74,10 @@ export async function startHarness(
   const clock = options.clock ?? (() => AFTER_LAST_PLAY);
   const store = options.openStore ? await options.openStore() : await EmbeddedStore.open(dir);
   await loadDataset(store, observable(smallWorld()));
-  const services = await createServices(store, await trainTestBundle(store, options.als), { clock, cacheSeconds: options.cacheSeconds });
+  const services = await createServices(store, await trainTestBundle(store, options.als, clock), {
+    clock,
+    cacheSeconds: options.cacheSeconds,
+  });
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
   const secret = randomBytes(32).toString('base64url');
@@ -112,7 +115,16 @@ export async function startHarness(
   };
 }
 
-/** A whole bundle (retrieval and ranker) for a test store, small enough to train in seconds. */
-export function trainTestBundle(store: Store, als: AlsOptions = DEFAULT_ALS): Promise<ModelBundle> {
-  return trainBundle(store, { als, feedback: DEFAULT_FEEDBACK, ranker: { windowShare: 0.25, maxRequests: 3000, seed: 7 } });
+/** A whole bundle (retrieval and ranker) for a test store, small enough to train in seconds; `clock` names its version. */
+export function trainTestBundle(
+  store: Store,
+  als: AlsOptions = DEFAULT_ALS,
+  clock: () => number = () => AFTER_LAST_PLAY,
+): Promise<ModelBundle> {
+  return trainBundle(
+    store,
+    { als, feedback: DEFAULT_FEEDBACK, ranker: { windowShare: 0.25, maxRequests: 3000, seed: 7 } },
+    undefined,
+    clock,
+  );
 }
