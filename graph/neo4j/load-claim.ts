@@ -44,6 +44,10 @@ export async function claimLoad(cypher: CypherExecutor, owner: string): Promise<
 async function tryClaim(cypher: CypherExecutor, owner: string): Promise<'loaded' | 'busy' | 'stale' | 'foreign' | 'claimed'> {
   return cypher.writeTx(async (tx) => {
     if ((await tx.run('MATCH (m:Meta {key: "dataset"}) RETURN m')).records.length > 0) return 'loaded';
+    // Data first, the claim after: a loader commits its claim before it writes any data, so data
+    // seen here with no claim read after it is not ours. (Read the other way round, a claim
+    // committed between the two reads made another loader's first titles look foreign.)
+    const foreign = await tx.run('MATCH (n) WHERE NOT n:Meta RETURN n LIMIT 1');
     // Ages by the database's clock, which every replica shares, not by this host's.
     const claim = await tx.run('MATCH (m:Meta {key: "loading"}) RETURN timestamp() - m.heartbeat AS age');
     if (claim.records.length > 0) {
@@ -51,7 +55,6 @@ async function tryClaim(cypher: CypherExecutor, owner: string): Promise<'loaded'
       await tx.run('MATCH (m:Meta {key: "loading"}) SET m.owner = $owner, m.heartbeat = timestamp()', { owner });
       return 'stale';
     }
-    const foreign = await tx.run('MATCH (n) WHERE NOT n:Meta RETURN n LIMIT 1');
     if (foreign.records.length > 0) return 'foreign';
     await tx.run('CREATE (:Meta {key: "loading", owner: $owner, heartbeat: timestamp()})', { owner });
     return 'claimed';
