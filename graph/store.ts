@@ -41,7 +41,7 @@ export type LoadProgress = (stage: string, done: number, total: number) => void;
 
 /**
  * Everything the API persists. Two implementations: the embedded default (memory + journal)
- * and Neo4j. Both must pass the contract suite in test/contracts/store-contract.ts with the same
+ * and Neo4j. Both must pass the contract suite in test/integration/contracts/store-contract.ts with the same
  * answers. Lists come back in a documented, deterministic order so the two can be compared.
  */
 export interface Store {

@@ -1,4 +1,4 @@
-/** A seeded source of randomness (src/world/random.ts's Rng is one), injectable so tests reproduce. */
+/** A seeded source of randomness (src/shared/random.ts's Rng is one), injectable so tests reproduce. */
 export interface RandomSource {
   /** Uniform in [0, 1). */
   float(): number;

@@ -23,7 +23,7 @@ export const MAX_TITLE_TAGS = 5;
 
 /**
  * A rating (0.5..5 stars) as the implicit-feedback strength of one play, so code built for viewing
- * data (graph/watch-state.ts, homepage/profile-signals.ts, the ranker's finish label) reads ratings
+ * data (src/domain/watch-state.ts, src/pipeline/profile-signals.ts, the ranker's finish label) reads ratings
  * as interactions of matching strength. A step function, monotone non-decreasing in the rating:
  *
  * | stars     | progress | reads as (with COMPLETED_PROGRESS 0.9, FINISHED_PROGRESS 0.7)        |

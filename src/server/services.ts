@@ -40,8 +40,6 @@ export interface Services {
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
   models: ModelHolder<ServingModels>;
   features: FeatureStore;
-  /** What changed: the notices caches subscribe to. */
-  changes: ChangeFeed<DomainChanges>;
   close(): Promise<void>;
 }
 
@@ -117,7 +115,6 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     privacy: new PrivacyService({ store, derived: { features, counters, model: () => models.now.collaborative }, clock, changes }),
     models,
     features,
-    changes,
     close: () => models.close(),
   };
 }
