@@ -37,6 +37,8 @@ export interface RecentPlay {
   occurredAt: number;
 }
 
+export type StoreReadiness = { ready: true } | { ready: false; reason: string };
+
 export type LoadProgress = (stage: string, done: number, total: number) => void;
 
 /**
@@ -50,6 +52,12 @@ export interface Store {
   /** Loads a whole dataset (generated world or import) and its SIMILAR_TO graph into an empty store. */
   bulkLoad(data: Dataset, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Whether the store can serve reads and writes right now, answered within a bounded time
+   * (readiness probes call it): false with a reason while Neo4j is unreachable or the journal
+   * cannot write.
+   */
+  readiness(): Promise<StoreReadiness>;
 
   // Catalog, people, genres.
   /** Every title, ordered by id. */

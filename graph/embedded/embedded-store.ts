@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readSimilarity, readDataset, datasetExists, writeDataset } from '../dataset-files';
 import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
-import type { LoadProgress, Person, ProfilePage, Store } from '../store';
+import type { LoadProgress, Person, ProfilePage, Store, StoreReadiness } from '../store';
 import type {
   ErasedHistory,
   ImpressionEvent,
@@ -104,6 +104,10 @@ export class EmbeddedStore implements Store {
     state.addPlaybacks(this.state.playbacks.all());
     this.state = state;
     this.loaded = true;
+  }
+
+  async readiness(): Promise<StoreReadiness> {
+    return { ready: true };
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,14 @@ export interface Neo4jConnection {
   database?: string;
   /** Connection attempts at start before giving up; the waits between them double up to 10 s. */
   attempts: number;
+  /**
+   * How long one store call may wait on Neo4j (acquiring a connection, running, retrying) before it
+   * fails as unavailable; default DEFAULT_NEO4J_TIMEOUT_MS.
+   */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_NEO4J_TIMEOUT_MS = 2_000;
 
 /**
  * Driver settings for an API: fail a request within seconds when Neo4j is gone (the client gets

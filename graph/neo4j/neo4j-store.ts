@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { errorMessage } from '../../src/shared/error-message';
 import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateTitleError } from '../errors';
 import type { ArtworkStat, ThemeStat } from '../artwork-stats';
-import type { LoadProgress, Person, ProfilePage, RecentPlay, Store } from '../store';
+import type { LoadProgress, Person, ProfilePage, RecentPlay, Store, StoreReadiness } from '../store';
 import {
   tierRank,
   type ErasedHistory,
@@ -69,6 +70,15 @@ export class Neo4jStore implements Store {
 
   async close(): Promise<void> {
     await this.onClose();
+  }
+
+  async readiness(): Promise<StoreReadiness> {
+    try {
+      await this.cypher.read('RETURN 1');
+      return { ready: true };
+    } catch (err) {
+      return { ready: false, reason: errorMessage(err) };
+    }
   }
 
   async listTitles(): Promise<Title[]> {

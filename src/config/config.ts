@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StoreSettings } from '../../graph/open-store';
+import { DEFAULT_NEO4J_TIMEOUT_MS } from '../../graph/neo4j/connect';
 import { IMPORT_FORMATS, WORLD_SIZES } from '../domain/dataset';
 import { DEFAULT_ALS } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
@@ -29,6 +30,7 @@ const ConfigSchema = z
     NEO4J_PASSWORD: z.string().optional(),
     NEO4J_DATABASE: z.string().min(1).optional(),
     NEO4J_CONNECT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    NEO4J_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_NEO4J_TIMEOUT_MS),
     CATALOG_PATH: z.string().min(1).optional(),
     CATALOG_FORMAT: z.enum(IMPORT_FORMATS).default('netflix-titles'),
     WORLD_SIZE: z.enum(WORLD_SIZES).default('default'),
@@ -115,6 +117,7 @@ export function storeSettings(c: Config): StoreSettings {
       password: c.NEO4J_PASSWORD ?? '',
       database: c.NEO4J_DATABASE,
       attempts: c.NEO4J_CONNECT_ATTEMPTS,
+      timeoutMs: c.NEO4J_TIMEOUT_MS,
     },
   };
 }

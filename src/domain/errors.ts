@@ -6,7 +6,7 @@ import type { ZodError } from 'zod';
  * DomainError reaches a client only as INTERNAL_SERVER_ERROR.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'INVALID_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE';
+  abstract readonly kind: 'INVALID_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'TIMEOUT';
 }
 
 /** An argument or input field is malformed; `field` is its path, e.g. `events[3].progress`. */
@@ -51,12 +51,30 @@ export class ForbiddenError extends DomainError {
   }
 }
 
-/** A dependency cannot answer right now (the store is down or restarting); the request may succeed later. */
+/**
+ * A dependency cannot answer right now; the request may succeed later. `dependency` says which:
+ * the graph database (down, hung or restarting) or the local storage that makes writes durable
+ * (a full or failing disk).
+ */
 export class UnavailableError extends DomainError {
   readonly kind = 'UNAVAILABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly dependency: 'graph' | 'storage';
+  constructor(message: string, options?: { cause?: unknown; dependency?: 'graph' | 'storage' }) {
     super(message, options);
     this.name = 'UnavailableError';
+    this.dependency = options?.dependency ?? 'graph';
+  }
+}
+
+/** The request ran past its deadline, or its client went away; its work was stopped. */
+export class DeadlineExceededError extends DomainError {
+  readonly kind = 'TIMEOUT';
+  constructor(
+    readonly reason: 'deadline' | 'client-gone',
+    readonly deadlineMs?: number,
+  ) {
+    super(reason === 'deadline' ? `The request ran past its deadline of ${deadlineMs} ms and was stopped` : 'The client went away');
+    this.name = 'DeadlineExceededError';
   }
 }
 

@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { InvalidInputError, NotFoundError, UnavailableError, type DomainError } from '../domain/errors';
+import { DeadlineExceededError, InvalidInputError, NotFoundError, UnavailableError, type DomainError } from '../domain/errors';
 
 /** Every error code a client can see, in `extensions.code`. */
 export enum ErrorCode {
@@ -8,6 +8,8 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   GRAPH_UNAVAILABLE = 'GRAPH_UNAVAILABLE',
+  STORE_UNAVAILABLE = 'STORE_UNAVAILABLE',
+  TIMEOUT = 'TIMEOUT',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -21,8 +23,11 @@ export const REQUEST_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** What a client is told of an unavailable dependency: the store's own message may name hosts or drivers. */
-const UNAVAILABLE_MESSAGE = 'The graph store is unavailable right now; retry shortly';
+/** What a client is told of an unavailable dependency: the store's own message may name hosts, files or drivers. */
+const UNAVAILABLE_MESSAGES = {
+  graph: 'The graph store is unavailable right now; retry shortly',
+  storage: 'The store cannot make writes durable right now; nothing was recorded; retry shortly',
+};
 
 /** The code a client sees for each kind of domain error. */
 const CODES: Record<DomainError['kind'], ErrorCode> = {
@@ -31,6 +36,7 @@ const CODES: Record<DomainError['kind'], ErrorCode> = {
   UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
   FORBIDDEN: ErrorCode.FORBIDDEN,
   UNAVAILABLE: ErrorCode.GRAPH_UNAVAILABLE,
+  TIMEOUT: ErrorCode.TIMEOUT,
 };
 
 /** The one place a domain error becomes what a client sees: its code, and the field or id it concerns. */
@@ -38,6 +44,9 @@ export function clientError(err: DomainError, at: Pick<GraphQLFormattedError, 'p
   const extensions: Record<string, unknown> = { code: CODES[err.kind] };
   if (err instanceof InvalidInputError) extensions.field = err.field;
   if (err instanceof NotFoundError) extensions.id = err.id;
-  const message = err instanceof UnavailableError ? UNAVAILABLE_MESSAGE : err.message;
+  if (err instanceof UnavailableError && err.dependency === 'storage') extensions.code = ErrorCode.STORE_UNAVAILABLE;
+  // The same request may succeed later: the dependency comes back, or a lighter moment leaves time.
+  if (err instanceof UnavailableError || err instanceof DeadlineExceededError) extensions.retryable = true;
+  const message = err instanceof UnavailableError ? UNAVAILABLE_MESSAGES[err.dependency] : err.message;
   return { message, locations: at.locations, path: at.path, extensions };
 }
