@@ -12,6 +12,7 @@ import type { HomepageResult, HomepageService } from '../src/homepage/homepage-s
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { startApp, type RunningApp } from '../src/server/app';
+import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../src/server/settings';
 import { createLogger } from '../src/shared/logger';
 import { createServices, type Services } from '../src/server/services';
 import { DEFAULT_RANKER_TRAINING } from '../src/models/bundle-options';
@@ -20,6 +21,12 @@ import { generateWorld, observable } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { printReport, type Measurement } from './report';
 import { errorStack } from '../src/shared/error-message';
+
+/** The load generator is one client at hundreds of requests a second: the per-principal quota would measure itself. */
+const UNTHROTTLED: ServerSettings = {
+  ...DEFAULT_SERVER_SETTINGS,
+  requestsPerMinute: { account: 1e9, partner: 1e9, admin: 1e9, anonymous: 1e9 },
+};
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
@@ -124,9 +131,9 @@ async function main(): Promise<void> {
       return { ...page, requestId: randomUUID() }; // what a cache hit returns
     };
     const logger = createLogger('silent');
-    const personalized = await startApp(services, auth, logger, 0, '127.0.0.1');
+    const personalized = await startApp({ services, auth, logger, settings: UNTHROTTLED });
     apps.push(personalized);
-    const floor = await startApp({ ...services, homepage: stored }, auth, logger, 0, '127.0.0.1');
+    const floor = await startApp({ services: { ...services, homepage: stored }, auth, logger, settings: UNTHROTTLED });
     apps.push(floor);
 
     // autocannon runs in a worker thread (its own event loop, not the server's); its per-request

@@ -9,8 +9,40 @@ import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
 import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../models/bundle-options';
 import { MIN_SECRET_LENGTH } from '../auth/secret';
+import {
+  DEFAULT_OPERATION_LIMITS,
+  DEFAULT_RATE_LIMITS,
+  PRINCIPAL_KINDS,
+  type OperationLimits,
+  type PrincipalKind,
+} from '../auth/request-limits';
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** A kind's operation limits: its defaults, with any of `depth=…,aliases=…,rootFields=…,cost=…` overridden. */
+function operationLimitsSetting(defaults: OperationLimits) {
+  const limit = z.coerce.number().int().min(1).max(10_000_000);
+  return z
+    .string()
+    .regex(/^\s*\w+\s*=\s*\d+\s*(,\s*\w+\s*=\s*\d+\s*)*$/, 'must look like depth=10,aliases=30,rootFields=10,cost=5000')
+    .transform((s) => Object.fromEntries(s.split(',').map((pair) => pair.split('=').map((part) => part.trim()))))
+    .pipe(z.strictObject({ depth: limit, aliases: limit, rootFields: limit, cost: limit }).partial())
+    .transform((overrides) => ({ ...defaults, ...overrides }))
+    .default(defaults);
+}
+
+/** `RATE_LIMIT_<KIND>`: requests per minute one principal of the kind may make (anonymous: per address). */
+const rateLimitSettings = Object.fromEntries(
+  PRINCIPAL_KINDS.map((kind) => [
+    `RATE_LIMIT_${kind.toUpperCase()}`,
+    z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS[kind]),
+  ]),
+) as Record<`RATE_LIMIT_${Uppercase<PrincipalKind>}`, z.ZodDefault<z.ZodCoercedNumber>>;
+
+/** `QUERY_LIMITS_<KIND>`: overrides of one kind's operation limits, e.g. `depth=12,cost=8000`. */
+const queryLimitSettings = Object.fromEntries(
+  PRINCIPAL_KINDS.map((kind) => [`QUERY_LIMITS_${kind.toUpperCase()}`, operationLimitsSetting(DEFAULT_OPERATION_LIMITS[kind])]),
+) as Record<`QUERY_LIMITS_${Uppercase<PrincipalKind>}`, ReturnType<typeof operationLimitsSetting>>;
 
 /**
  * Every setting the process reads, from environment variables, validated once at start.
@@ -61,6 +93,20 @@ const ConfigSchema = z
     BANDIT_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_BANDIT_REFRESH_SECONDS),
     AUTH_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
     ALLOW_ANONYMOUS_CATALOG: z.stringbool({ error: 'must be true or false' }).default(false),
+    REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    ...rateLimitSettings,
+    ...queryLimitSettings,
+    CORS_ORIGINS: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o.length > 0),
+      )
+      .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/, error: 'must be http(s) origins, comma-separated, or *' })])))
+      .default([]),
+    INTROSPECTION: z.stringbool({ error: 'must be true or false' }).default(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -119,5 +165,18 @@ export function storeSettings(c: Config): StoreSettings {
       attempts: c.NEO4J_CONNECT_ATTEMPTS,
       timeoutMs: c.NEO4J_TIMEOUT_MS,
     },
+  };
+}
+
+/** Each kind of caller's operation limits and requests per minute. */
+export function requestLimits(c: Config): { operations: Record<PrincipalKind, OperationLimits>; perMinute: Record<PrincipalKind, number> } {
+  const byKind = <T>(read: (key: Uppercase<PrincipalKind>) => T) =>
+    Object.fromEntries(PRINCIPAL_KINDS.map((kind) => [kind, read(kind.toUpperCase() as Uppercase<PrincipalKind>)])) as Record<
+      PrincipalKind,
+      T
+    >;
+  return {
+    operations: byKind((kind) => c[`QUERY_LIMITS_${kind}`]),
+    perMinute: byKind((kind) => c[`RATE_LIMIT_${kind}`]),
   };
 }

@@ -1,3 +1,4 @@
+import { checkDeadline } from '../domain/deadline';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../graph/store';
 import type { Profile } from '../domain/types';
@@ -120,11 +121,16 @@ export class HomepageService {
   private async build(req: HomepageRequest, weights?: UtilityWeights): Promise<Omit<HomepageResult, 'requestId'>> {
     const { profile, context } = req;
     // One model generation for the whole request, even if a newer bundle is swapped in meanwhile.
-    const { ranked, modelVersion } = await this.models.use(async (m) => ({
-      ranked: await m.ranker.rank(req, await m.retrieval.generate(req), weights),
-      modelVersion: m.version,
-    }));
+    // Between stages, a request nobody waits for any more (past its deadline, client gone) stops.
+    checkDeadline();
+    const { ranked, modelVersion } = await this.models.use(async (m) => {
+      const candidates = await m.retrieval.generate(req);
+      checkDeadline();
+      return { ranked: await m.ranker.rank(req, candidates, weights), modelVersion: m.version };
+    });
+    checkDeadline();
     const plans = await this.stages.rows.build(req, ranked);
+    checkDeadline();
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
     const artwork = await this.stages.artwork.choose(req, [...shown.values()]);
     return {

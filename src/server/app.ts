@@ -1,77 +1,111 @@
 import { ApolloServer } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import cors from 'cors';
+import express, { type RequestHandler } from 'express';
 import type { Server } from 'node:http';
 import { posterSvg } from '../artwork/poster-svg';
 import type { Authenticator } from '../auth/authenticator';
-import { createContext, type RequestContext } from './context';
-import { DomainError, UnavailableError } from '../domain/errors';
-import { clientError, ErrorCode, REQUEST_ERROR_CODES } from './errors';
-import { ideRouter } from './ide';
-import { previewRouter } from './preview';
 import type { Logger } from '../shared/logger';
+import { createContext, type RequestContext } from './context';
+import { ErrorCode } from './errors';
+import { formatError } from './format-error';
+import { requestDeadline } from './http/deadline';
+import { healthRouter } from './http/health';
+import { answerMalformedRequests, httpErrorHandler, notFound } from './http/http-errors';
+import { ideRouter } from './ide';
+import { operationLimitsPlugin } from './limits/limits-plugin';
+import { previewRouter } from './preview';
+import { RateLimits } from './rate-limits';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
-
-const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), ...REQUEST_ERROR_CODES]);
+import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from './settings';
 
 /**
- * Request-level errors of the GraphQL layer reach the client as they are; domain errors as their
- * codes (clientError); anything else is logged in full and replaced by a bare INTERNAL_SERVER_ERROR, so
- * stack traces, file paths and driver messages never leak.
+ * Lexical tokens a query may have. The README's full homepage query has about 60; the IDE's
+ * introspection query about 400. Parsing and the standard validation rules run before any limit
+ * of the caller can be checked, and some of them grow faster than the document, so a bound on
+ * the document keeps that work small whatever is sent.
  */
-export function formatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    const cause = unwrapResolverError(error);
-    if (cause instanceof DomainError) {
-      if (cause instanceof UnavailableError) logger.warn({ err: cause.message, path: formatted.path }, 'store unavailable');
-      return clientError(cause, formatted);
-    }
-    logger.error({ err: cause, path: formatted.path }, 'unexpected error while resolving');
-    return {
-      message: 'Internal server error',
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    };
-  };
-}
+const MAX_QUERY_TOKENS = 3_000;
+
+/** Bytes of a JSON request body: 500 events with every field are about 150 KB. */
+const MAX_BODY = '512kb';
+
+/** Persisted queries kept for APQ clients, by total size (least recently used go first). */
+const APQ_CACHE_BYTES = 8 * 1024 * 1024;
 
 export interface RunningApp {
   url: string;
   close(): Promise<void>;
 }
 
-/** Builds Apollo Server (for in-process tests) with the app's schema and error policy. */
-export async function createApollo(services: Services, logger: Logger): Promise<ApolloServer<RequestContext>> {
+/** Builds Apollo Server (also for in-process tests) with the app's schema, limits and error policy. */
+export async function createApollo(
+  services: Services,
+  logger: Logger,
+  settings: Pick<ServerSettings, 'operationLimits' | 'introspection'> = DEFAULT_SERVER_SETTINGS,
+): Promise<ApolloServer<RequestContext>> {
   return new ApolloServer<RequestContext>({
     schema: await buildAppSchema(services),
     formatError: formatError(logger),
     includeStacktraceInErrorResponses: false,
-    introspection: true,
+    introspection: settings.introspection,
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+    persistedQueries: { cache: new InMemoryLRUCache({ maxSize: APQ_CACHE_BYTES }) },
+    plugins: [operationLimitsPlugin(settings.operationLimits)],
+    // main.ts stops the server in order (HTTP, services, store) on SIGTERM.
+    stopOnTerminationSignals: false,
   });
 }
 
-/** Starts the HTTP server: GraphQL at /graphql, the IDE at /, posters at /artwork/:id.svg. */
-export async function startApp(services: Services, auth: Authenticator, logger: Logger, port: number, host: string): Promise<RunningApp> {
-  const apollo = await createApollo(services, logger);
-  await apollo.start();
+export interface AppOptions {
+  /** The services, or the promise of them while data and the model load: probes answer meanwhile. */
+  services: Services | Promise<Services>;
+  auth: Authenticator;
+  logger: Logger;
+  settings?: ServerSettings;
+}
+
+/**
+ * Starts the HTTP server at once: GraphQL at /graphql, the IDE at /, posters at /artwork/:id.svg,
+ * probes at /health/live and /health/ready. Until the services are ready, /graphql answers
+ * 503 NOT_READY and readiness says what the server is waiting for.
+ */
+export async function startApp({ services: pending, auth, logger, settings = DEFAULT_SERVER_SETTINGS }: AppOptions): Promise<RunningApp> {
+  let services: Services | undefined;
+  let graphql: RequestHandler | undefined;
+  const rateLimits = new RateLimits(settings.requestsPerMinute);
+  const ready = Promise.resolve(pending).then(async (s) => {
+    const apollo = await createApollo(s, logger, settings);
+    await apollo.start();
+    graphql = expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const context = await createContext(s, auth, { baseUrl: `${req.protocol}://${req.get('host')}`, headers: req.headers });
+        await rateLimits.admit(context.auth.principal, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+        return context;
+      },
+    });
+    services = s;
+    return apollo;
+  });
+  // A failed start is the caller's to report (main.ts exits); this keeps it from being unhandled here.
+  ready.catch(() => undefined);
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(ideRouter(async () => (await services.store.listProfiles(1)).profiles[0]?.id ?? 'a1-p1'));
+  app.use(
+    healthRouter(
+      () => (services ? null : 'loading the data and the model bundle'),
+      () => services?.store,
+    ),
+  );
+  app.use(ideRouter(async () => (await (await ready, services!).store.listProfiles(1)).profiles[0]?.id ?? 'a1-p1'));
   app.use(previewRouter());
-  app.get('/health', (_req, res) => void res.json({ ok: true, titles: services.catalog.size }));
   app.get('/artwork/:file', (req, res) => {
     const id = req.params.file.replace(/\.svg$/, '');
-    const artwork = services.catalog.artwork(id);
-    const title = artwork && services.catalog.get(artwork.titleId);
+    const artwork = services?.catalog.artwork(id);
+    const title = artwork && services?.catalog.get(artwork.titleId);
     if (!artwork || !title || !req.params.file.endsWith('.svg')) return void res.status(404).type('text').send('no such artwork');
     const { svg, etag } = posterSvg(title, artwork);
     res.set({ ETag: etag, 'Cache-Control': 'public, max-age=3600' });
@@ -80,28 +114,35 @@ export async function startApp(services: Services, auth: Authenticator, logger: 
   });
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
-    expressMiddleware(apollo, {
-      context: ({ req }) => createContext(services, auth, { baseUrl: `${req.protocol}://${req.get('host')}`, headers: req.headers }),
+    cors({
+      origin: (origin, allow) => allow(null, settings.corsOrigins.includes('*') || (!!origin && settings.corsOrigins.includes(origin))),
+      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name'],
+      maxAge: 600,
     }),
+    express.json({ limit: MAX_BODY }),
+    requestDeadline(settings.requestTimeoutMs),
+    (req, res, next) => {
+      if (graphql) return graphql(req, res, next);
+      res.status(503).json({ errors: [{ message: 'The server is starting; retry shortly', extensions: { code: ErrorCode.NOT_READY } }] });
+    },
   );
-  // Last stop for errors outside GraphQL (a malformed JSON body, a bad URL escape): JSON, never a stack.
-  app.use((err: { status?: number; statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.status ?? err.statusCode ?? 500;
-    if (status >= 500) logger.error({ err }, 'unexpected HTTP error');
-    const code = status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST';
-    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : 'Bad request', extensions: { code } }] });
-  });
+  app.use(notFound);
+  app.use(httpErrorHandler(logger));
+
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(port, host, () => resolve(s));
+    const s = app.listen(settings.port, settings.host, () => resolve(s));
   });
+  answerMalformedRequests(server);
+  // A client that sends its request slowly gets a bound too (Node's default is 5 minutes).
+  server.requestTimeout = settings.requestTimeoutMs + 5_000;
+  await ready;
   const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const actualPort = typeof address === 'object' && address ? address.port : settings.port;
   return {
-    url: `http://${host}:${actualPort}/`,
+    url: `http://${settings.host}:${actualPort}/`,
     close: async () => {
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-      await apollo.stop();
+      await (await ready).stop();
     },
   };
 }

@@ -46,7 +46,7 @@ describeBrowser(`preview page and GraphQL IDE in headless Chromium${present ? ''
     if (!present) throw new Error(`REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: install Debian's chromium package`);
     mkdirSync(OUT, { recursive: true });
     harness = await startHarness();
-    app = await startApp(harness.services, harness.auth, createLogger('silent'), 0, '127.0.0.1');
+    app = await startApp({ services: harness.services, auth: harness.auth, logger: createLogger('silent') });
     profileId = (await harness.services.store.listProfiles(1)).profiles[0].id;
     token = (await harness.headersFor({ ownerOf: profileId })).authorization.replace(/^Bearer /, '');
     // launch() gives Chromium a fresh temporary profile, so no earlier run's cache can make a poster "load".

@@ -67,7 +67,7 @@ describe('access control', () => {
       { id: profileId },
     ],
     ['setPersonalization', 'mutation($id: ID!) { setPersonalization(profileId: $id, enabled: false) { id } }', { id: profileId }],
-    ['deleteViewingHistory', 'mutation($id: ID!) { deleteViewingHistory(profileId: $id) }', { id: profileId }],
+    ['deleteViewingHistory', 'mutation($id: ID!) { deleteViewingHistory(profileId: $id) { purge } }', { id: profileId }],
   ];
 
   /** What any of the operations could have changed: both profiles, their histories, all events, both accounts. */
@@ -294,7 +294,7 @@ describe('access control', () => {
 
   describe('over HTTP', () => {
     let http: RunningApp;
-    beforeAll(async () => (http = await startApp(app.services, app.auth, createLogger('silent'), 0, '127.0.0.1')));
+    beforeAll(async () => (http = await startApp({ services: app.services, auth: app.auth, logger: createLogger('silent') })));
     afterAll(() => http.close());
 
     const post = async (query: string, headers: Record<string, string>) => {

@@ -7,7 +7,7 @@ describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
   let app: RunningApp;
   beforeAll(async () => {
     harness = await startHarness();
-    app = await startApp(harness.services, harness.auth, createLogger('silent'), 0, '127.0.0.1');
+    app = await startApp({ services: harness.services, auth: harness.auth, logger: createLogger('silent') });
   });
   afterAll(async () => {
     await app.close();

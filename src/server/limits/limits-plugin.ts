@@ -1,0 +1,39 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { OperationLimits, PrincipalKind } from '../../auth/request-limits';
+import type { RequestContext } from '../context';
+import { ErrorCode } from '../errors';
+import { exceededLimit, measureOperation } from './measure-operation';
+
+const LIMIT_NAMES: Record<keyof OperationLimits, string> = {
+  depth: 'depth',
+  aliases: 'aliases',
+  rootFields: 'top-level fields',
+  cost: 'cost',
+};
+
+/**
+ * Refuses an operation that exceeds its caller's limits after it is parsed and validated and
+ * before any resolver runs, so that a query bomb costs the server an analysis of its text and
+ * nothing more. The error names the limit, the maximum and the operation's figure.
+ */
+export function operationLimitsPlugin(limits: Record<PrincipalKind, OperationLimits>): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
+          if (!operation) return;
+          const allowed = limits[contextValue.auth.principal.kind];
+          const figures = measureOperation(schema, document, operation, request.variables ?? {});
+          const limit = exceededLimit(figures, allowed);
+          if (!limit) return;
+          const actual = Number.isFinite(figures[limit]) ? figures[limit] : 'beyond measure';
+          throw new GraphQLError(
+            `The operation's ${LIMIT_NAMES[limit]} is ${actual}, over the limit of ${allowed[limit]} for ${contextValue.auth.principal.kind} callers; ask for less in one operation (docs/OPERATIONS.md, Limits)`,
+            { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max: allowed[limit], actual, http: { status: 400 } } },
+          );
+        },
+      };
+    },
+  };
+}

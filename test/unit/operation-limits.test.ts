@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { DEFAULT_OPERATION_LIMITS } from '../../src/auth/request-limits';
+import { exceededLimit, measureOperation } from '../../src/server/limits/measure-operation';
+import { projectRoot } from '../../src/shared/paths';
+
+const schema = buildSchema(readFileSync(path.join(projectRoot(), 'schema', 'schema.graphql'), 'utf8'));
+
+function figures(query: string, variables: Record<string, unknown> = {}) {
+  const document = parse(query);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+  return measureOperation(schema, document, operation, variables);
+}
+
+/** The README's full homepage query: every row, every item, title, artwork and scores. */
+const README_HOMEPAGE = `query Homepage {
+  homepage(profileId: "a1-p1", context: { device: TV, localTime: "2026-11-27T20:00", sessionSeconds: 0 }) {
+    requestId
+    rows {
+      id kind displayTitle reason
+      items {
+        title { id name kind runtimeMinutes maturityRating }
+        artwork { url theme }
+        reason sources scores { utility }
+      }
+    }
+  }
+}`;
+
+describe('operation limits: what an operation is measured at', () => {
+  it("puts the README homepage query well inside an account's limits", () => {
+    const f = figures(README_HOMEPAGE);
+    expect(exceededLimit(f, DEFAULT_OPERATION_LIMITS.account)).toBeUndefined();
+    expect(f.cost).toBeLessThan(DEFAULT_OPERATION_LIMITS.account.cost / 2);
+    expect(f.depth).toBeLessThan(DEFAULT_OPERATION_LIMITS.account.depth / 2 + 1);
+  });
+
+  it('measures the nesting of a profile → account → profiles → … chain', () => {
+    const chain = (levels: number) => `{ profile(id: "a1-p1") { ${'account { profiles { '.repeat(levels)}id${' } }'.repeat(levels)} } }`;
+    expect(figures(chain(1)).depth).toBe(4);
+    expect(figures(chain(12)).depth).toBe(26);
+    expect(exceededLimit(figures(chain(12)), DEFAULT_OPERATION_LIMITS.account)).toBe('depth');
+  });
+
+  it('counts aliases and top-level fields, through fragments', () => {
+    const aliased = `{ ${Array.from({ length: 40 }, (_, i) => `h${i}: title(id: "t1") { id }`).join(' ')} }`;
+    expect(figures(aliased)).toMatchObject({ aliases: 40, rootFields: 40 });
+    const viaFragments = `query { ...A ... on Query { c: title(id: "t3") { id } } } fragment A on Query { a: title(id: "t1") { id } b: title(id: "t2") { id } }`;
+    expect(figures(viaFragments)).toMatchObject({ aliases: 3, rootFields: 3 });
+  });
+
+  it('prices what is expensive: homepages far above titles, lists by their size', () => {
+    const title = figures('{ title(id: "t1") { id name artwork { url } } }').cost;
+    const homepage = figures('{ homepage(profileId: "a1-p1") { requestId } }').cost;
+    expect(homepage).toBeGreaterThanOrEqual(10 * title);
+    const ids = Array.from({ length: 100 }, (_, i) => `t${i}`);
+    const titles = (n: number) => figures('query($ids: [ID!]!) { titles(ids: $ids) { name } }', { ids: ids.slice(0, n) }).cost;
+    expect(titles(100)).toBeGreaterThan(9 * titles(10));
+    const history = (first: number) => figures(`{ profile(id: "a1-p1") { viewingHistory(first: ${first}) { title { name } } } }`).cost;
+    expect(history(100)).toBeGreaterThan(5 * history(10));
+    // 1,000 aliased homepages selecting one scalar each: refused by cost alone, whatever the alias limit.
+    const bomb = `{ ${Array.from({ length: 1000 }, (_, i) => `h${i}: homepage(profileId: "a1-p1") { requestId }`).join(' ')} }`;
+    expect(figures(bomb).cost).toBeGreaterThan(5 * DEFAULT_OPERATION_LIMITS.admin.cost);
+  });
+
+  it('leaves variables that do not coerce to execution, which refuses them as BAD_USER_INPUT', () => {
+    expect(figures('query($ids: [ID!]!) { titles(ids: $ids) { name } }', { ids: 'not a list' }).cost).toBeGreaterThanOrEqual(0);
+  });
+});
