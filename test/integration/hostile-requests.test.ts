@@ -93,6 +93,10 @@ describe('hostile requests over HTTP: refused before they run, each with a code'
     expect((await post({ query: chain(5) })).body.errors![0].extensions).toMatchObject({ limit: 'depth', actual: 12 });
     const admin = await post({ query: chain(5) }, { admin: 'ops' });
     expect(admin.body.errors?.[0]?.extensions?.code).not.toBe('QUERY_TOO_COMPLEX');
+    // Without a token nothing but introspection is served: over a limit, the refusal says to authenticate.
+    const anonymous = await post({ query: chain(5) }, { anonymous: true });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('answers client mistakes with client codes: unknown persisted query, many bad variables, unknown path, big body, long URL', async () => {

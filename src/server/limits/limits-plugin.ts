@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { UnauthenticatedError } from '../../domain/errors';
 import type { OperationLimits, PrincipalKind } from '../../auth/request-limits';
 import type { RequestContext } from '../context';
 import { ErrorCode } from '../errors';
@@ -27,6 +28,7 @@ export function operationLimitsPlugin(limits: Record<PrincipalKind, OperationLim
           const figures = measureOperation(schema, document, operation, request.variables ?? {});
           const limit = exceededLimit(figures, allowed);
           if (!limit) return;
+          refuseUnauthenticated(contextValue);
           const actual = Number.isFinite(figures[limit]) ? figures[limit] : 'beyond measure';
           throw new GraphQLError(
             `The operation's ${LIMIT_NAMES[limit]} is ${actual}, over the limit of ${allowed[limit]} for ${contextValue.auth.principal.kind} callers; ask for less in one operation (docs/OPERATIONS.md, Limits)`,
@@ -36,4 +38,18 @@ export function operationLimitsPlugin(limits: Record<PrincipalKind, OperationLim
       };
     },
   };
+}
+
+/**
+ * A caller without valid credentials where none are accepted can only introspect: over a limit,
+ * it is told to authenticate (the refusal it would meet anyway) rather than to ask for less.
+ */
+function refuseUnauthenticated(context: RequestContext): void {
+  if (context.auth.principal.kind !== 'anonymous') return;
+  try {
+    context.auth.catalog();
+  } catch (err) {
+    if (!(err instanceof UnauthenticatedError)) throw err;
+    throw new GraphQLError(err.message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+  }
 }
