@@ -1,4 +1,12 @@
-import type { Artwork, ArtworkTheme, ImpressionEvent, PlaybackEvent, Title } from '../src/domain/types';
+import {
+  eventKey,
+  type Artwork,
+  type ArtworkTheme,
+  type EventIdentity,
+  type ImpressionEvent,
+  type PlaybackEvent,
+  type Title,
+} from '../src/domain/types';
 
 /**
  * The artwork bandit's statistics, derived from stored events by one set of pure rules that both
@@ -156,8 +164,8 @@ export function addThemeCounts(a: ThemeCounts, b: ThemeCounts): ThemeCounts {
 export class ArtworkLedger {
   readonly counters = new ArtworkCounters();
   private readonly byProfile = new Map<string, ImpressionEvent[]>();
-  /** Credited impression id → the play that credited it. */
-  readonly credited = new Map<string, string>();
+  /** Credited impression (its eventKey) → the id of the play, of the same profile, that credited it. */
+  private readonly credited = new Map<string, string>();
 
   constructor(private readonly titleOf: (id: string) => Title | undefined) {}
 
@@ -172,8 +180,8 @@ export class ArtworkLedger {
     const credits: { play: PlaybackEvent; impression: ImpressionEvent }[] = [];
     for (const play of inCreditOrder(plays)) {
       const target = creditTarget(this.byProfile.get(play.profileId) ?? [], play);
-      if (!target || this.credited.has(target.eventId)) continue;
-      this.credited.set(target.eventId, play.eventId);
+      if (!target || this.credited.has(eventKey(target))) continue;
+      this.credited.set(eventKey(target), play.eventId);
       credits.push({ play, impression: target });
     }
     this.counters.add(
@@ -184,6 +192,11 @@ export class ArtworkLedger {
       ),
     );
     return credits;
+  }
+
+  /** The id of the play that credited the impression, if one did. */
+  creditOf(impression: EventIdentity): string | undefined {
+    return this.credited.get(eventKey(impression));
   }
 
   /** The profile's impressions, oldest first (ties by eventId). */
@@ -198,10 +211,10 @@ export class ArtworkLedger {
    */
   forgetProfile(profileId: string): void {
     const shown = this.byProfile.get(profileId) ?? [];
-    const credited = shown.filter((e) => this.credited.has(e.eventId));
+    const credited = shown.filter((e) => this.credited.has(eventKey(e)));
     this.counters.add(statDeltas(shown, 'shown', this.titleOf), -1);
     this.counters.add(statDeltas(credited, 'taken', this.titleOf), -1);
-    for (const e of credited) this.credited.delete(e.eventId);
+    for (const e of credited) this.credited.delete(eventKey(e));
     this.byProfile.delete(profileId);
     this.counters.themes.delete(profileId);
   }

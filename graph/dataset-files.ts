@@ -54,18 +54,25 @@ export async function writeDataset(
 ): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
-  await fs.mkdir(tmp, { recursive: true });
-  await fs.writeFile(path.join(tmp, FILES.catalog), JSON.stringify(data.titles));
-  await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: data.accounts, profiles: data.profiles }));
-  await writeNdjsonGz(path.join(tmp, FILES.playbacks), data.playbacks);
-  await writeNdjsonGz(path.join(tmp, FILES.impressions), data.impressions);
-  for (const [name, value] of Object.entries(extras.jsonFiles ?? {})) await fs.writeFile(path.join(tmp, name), JSON.stringify(value));
-  if (extras.similarity) await writeNdjsonGz(path.join(tmp, FILES.similarity), extras.similarity);
-  // The manifest goes last: its presence marks a complete folder.
-  await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(data.manifest, null, 2));
-  for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
-  await syncPath(tmp);
+  try {
+    await fs.mkdir(tmp, { recursive: true });
+    await fs.writeFile(path.join(tmp, FILES.catalog), JSON.stringify(data.titles));
+    await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: data.accounts, profiles: data.profiles }));
+    await writeNdjsonGz(path.join(tmp, FILES.playbacks), data.playbacks);
+    await writeNdjsonGz(path.join(tmp, FILES.impressions), data.impressions);
+    for (const [name, value] of Object.entries(extras.jsonFiles ?? {})) await fs.writeFile(path.join(tmp, name), JSON.stringify(value));
+    if (extras.similarity) await writeNdjsonGz(path.join(tmp, FILES.similarity), extras.similarity);
+    // The manifest goes last: its presence marks a complete folder.
+    await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(data.manifest, null, 2));
+    for (const name of await fs.readdir(tmp)) await syncPath(path.join(tmp, name));
+    await syncPath(tmp);
+  } catch (err) {
+    // On a full disk the half-written folder holds the space the next attempt needs.
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
   // Move the old folder aside rather than deleting it first, so there is never a moment with none.
+  // From here on the new folder is complete and synced: settleDatasetTemporaries relies on it.
   const old = `${dir}.old-${process.pid}`;
   await fs.rm(old, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
@@ -76,6 +83,60 @@ export async function writeDataset(
   await syncPath(path.dirname(dir));
   await fs.rm(old, { recursive: true, force: true });
 }
+
+/**
+ * Finishes or removes what a writeDataset of `dir` that was killed left beside it
+ * (`<dir>.tmp-<pid>`, `<dir>.old-<pid>`), once its writer is gone, and says what it did. With
+ * `dir` missing and the old folder moved aside, the writer had completed its new folder and was
+ * swapping it in: the swap is finished. Any other leftover is removed.
+ */
+export async function settleDatasetTemporaries(dir: string): Promise<string[]> {
+  const parent = path.dirname(dir);
+  const base = path.basename(dir);
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  const pids = new Set<number>();
+  for (const name of names) {
+    const m = /^\.(tmp|old)-(\d+)$/.exec(name.slice(base.length));
+    if (name.startsWith(base) && m) pids.add(Number(m[2]));
+  }
+  const done: string[] = [];
+  for (const pid of [...pids].filter(writerIsGone)) {
+    const [tmp, old] = [`${dir}.tmp-${pid}`, `${dir}.old-${pid}`];
+    const has = (name: string) => names.includes(path.basename(name));
+    if (!(await exists(dir)) && has(old)) {
+      await fs.rename(has(tmp) ? tmp : old, dir);
+      await syncPath(parent);
+      done.push(`${has(tmp) ? 'finished swapping in' : 'moved back'} ${dir}, left by process ${pid}`);
+    }
+    for (const leftover of [tmp, old].filter(has)) {
+      if (!(await exists(leftover))) continue;
+      await fs.rm(leftover, { recursive: true, force: true });
+      done.push(`removed ${leftover}, left by process ${pid}`);
+    }
+  }
+  return done;
+}
+
+/**
+ * Whether the process that named a temporary folder is gone. Our own pid names a folder of an
+ * earlier process that had it (containers restart with the same pids), since nothing writes one
+ * before start-up settles them; a pid we may not signal (EPERM) is a live process of another user.
+ */
+function writerIsGone(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+const exists = (file: string) =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  );
 
 export async function datasetExists(dir: string): Promise<boolean> {
   return fs.access(path.join(dir, FILES.manifest)).then(

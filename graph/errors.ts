@@ -10,6 +10,17 @@ export class StoreUnavailableError extends UnavailableError {
   }
 }
 
+/**
+ * The local storage refused a write (a full or failing disk): nothing of the write was kept, and
+ * the same request may succeed once the disk takes writes again. The API answers STORE_UNAVAILABLE.
+ */
+export class StorageUnavailableError extends UnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, dependency: 'storage' });
+    this.name = 'StorageUnavailableError';
+  }
+}
+
 /** A title with this id exists already; nothing was written. */
 export class DuplicateTitleError extends Error {
   constructor(readonly titleId: string) {

@@ -103,20 +103,22 @@ export interface Store {
   /** Counts of what is stored about the profile's behaviour. */
   profileData(profileId: string): Promise<StoredProfileData>;
 
-  // Watch state and events. Writes are idempotent by eventId and durable when they resolve.
+  // Watch state and events. An event is identified by its profile and its eventId (the same id on
+  // two profiles is two events); writes are idempotent by that pair, also within one batch and
+  // across concurrent calls, and durable when they resolve.
   /** Also credits the artwork bandit: each new play by the reward rule of graph/artwork-stats.ts, in the same write. */
-  recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome>;
+  recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome<PlaybackEvent>>;
   /** Also counts each new impression into the artwork bandit's statistics, in the same write. */
-  recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome>;
+  recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome<ImpressionEvent>>;
   /** The profile's state per title it has played, ordered by lastAt descending, then title id. */
   getWatchState(profileId: string): Promise<WatchState[]>;
   /** The profile's playback events, newest first (ties by eventId), at most `first`. */
   viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
-  /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId). */
+  /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId, then profileId). */
   playsSince(since: number): Promise<RecentPlay[]>;
-  /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId): the ranker's training data. */
+  /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId, then profileId): the ranker's training data. */
   playbacksSince(since: number): Promise<PlaybackEvent[]>;
-  /** Impression events at or after `since` (epoch ms), oldest first (ties by eventId). */
+  /** Impression events at or after `since` (epoch ms), oldest first (ties by eventId, then profileId). */
   impressionsSince(since: number): Promise<ImpressionEvent[]>;
   /** Every (profile, title) watch state, ordered by profile id then title id: the training data. */
   listWatchStates(): Promise<WatchState[]>;

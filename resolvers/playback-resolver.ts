@@ -13,7 +13,7 @@ export class PlaybackResolver {
 
   @Mutation(() => RecordResult, {
     description:
-      "Records playback reports (at most 500) of the calling account's profiles. All or nothing: one invalid event, or one naming another account's profile, rejects the batch. Durable when it returns; idempotent by eventId.",
+      "Records playback reports (at most 500) of the calling account's profiles. All or nothing: one invalid event, or one naming another account's profile, rejects the batch. Durable when it returns; idempotent by profile and eventId.",
   })
   async recordPlayback(
     @Arg('events', () => [PlaybackEventInput], { description: 'The reports.' }) events: PlaybackEventInput[],
@@ -25,7 +25,7 @@ export class PlaybackResolver {
 
   @Mutation(() => RecordResult, {
     description:
-      "Records which titles a homepage showed (at most 500) to the calling account's profiles. All or nothing; durable when it returns; idempotent by eventId. They teach the ranker how often each title was shown and how often it was played once shown.",
+      "Records which titles a homepage showed (at most 500) to the calling account's profiles. All or nothing; durable when it returns; idempotent by profile and eventId. They teach the ranker how often each title was shown and how often it was played once shown.",
   })
   async recordImpressions(
     @Arg('events', () => [ImpressionEventInput], { description: 'The impressions.' }) events: ImpressionEventInput[],

@@ -5,12 +5,14 @@ import type { ProfileService } from '../src/profiles/profile-service';
 import type { RequestContext } from '../src/server/context';
 import { Profile } from '../schema/profile';
 import {
+  ErasurePurge,
   NewProfileInput,
   OnboardingAnswers,
   OnboardingInput,
   ProfileDataSummary,
   ProfileUpdateInput,
   type TasteVectorSource,
+  ViewingHistoryErasure,
 } from '../schema/profile-data';
 import { nonEmptyId } from './args';
 
@@ -70,13 +72,21 @@ export class ProfileSettingsResolver {
     return this.profiles.setPersonalization(await ctx.auth.profile(nonEmptyId('profileId', profileId)), enabled);
   }
 
-  @Mutation(() => Boolean, {
+  @Mutation(() => ViewingHistoryErasure, {
     description:
-      "Erases the profile's viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. True when done.",
+      "Erases the profile's viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. Answers what was erased and whether the storage files are rid of it yet (`purge`); STORE_UNAVAILABLE (retryable) when the store could not record the erasure, so nothing was erased.",
   })
-  async deleteViewingHistory(@Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string, @Ctx() ctx: RequestContext) {
-    await this.privacy.eraseHistory(await ctx.auth.profile(nonEmptyId('profileId', profileId)));
-    return true;
+  async deleteViewingHistory(
+    @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ViewingHistoryErasure> {
+    const erased = await this.privacy.eraseHistory(await ctx.auth.profile(nonEmptyId('profileId', profileId)));
+    return {
+      erasedAt: new Date(erased.profile.historyDeletedAt!),
+      playbackEvents: erased.playbacks.length,
+      impressionEvents: erased.impressions.length,
+      purge: erased.purgePending ? ErasurePurge.PENDING : ErasurePurge.DONE,
+    };
   }
 
   @FieldResolver(() => Boolean)

@@ -24,9 +24,12 @@ export class ViewingContextInput implements ViewingContextInputData {
   country?: string | null;
 }
 
-@InputType({ description: 'One playback report. Reports are idempotent by eventId.' })
+@InputType({ description: 'One playback report. Reports are idempotent by profile and eventId.' })
 export class PlaybackEventInput implements PlaybackEventInputData {
-  @Field(() => ID, { description: 'Client-chosen unique id (at most 128 characters); resending it is harmless.' })
+  @Field(() => ID, {
+    description:
+      "Client-chosen id, unique within the profile (at most 128 characters); resending it is harmless. Another profile's event of the same id is another event.",
+  })
   eventId: string;
 
   @Field(() => ID, { description: 'The profile watching.' })
@@ -62,7 +65,10 @@ export class ExperimentVariantInput {
     'One title shown on a homepage: which page (requestId), where (row, position), with which artwork and under which experiment variants.',
 })
 export class ImpressionEventInput implements ImpressionEventInputData {
-  @Field(() => ID, { description: 'Client-chosen unique id (at most 128 characters); resending it is harmless.' })
+  @Field(() => ID, {
+    description:
+      "Client-chosen id, unique within the profile (at most 128 characters); resending it is harmless. Another profile's event of the same id is another event.",
+  })
   eventId: string;
 
   @Field(() => ID, { description: 'The profile the page was shown to.' })
@@ -105,7 +111,9 @@ export class RecordResult {
   @Field(() => Int, { description: 'Events written by this call.' })
   accepted: number;
 
-  @Field(() => Int, { description: 'Events already recorded earlier (same eventId), not counted again.' })
+  @Field(() => Int, {
+    description: 'Events already recorded (the same profile and eventId, earlier or earlier in this batch), not counted again.',
+  })
   duplicates: number;
 
   @Field(() => Int, {

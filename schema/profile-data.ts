@@ -19,6 +19,37 @@ registerEnumType(TasteVectorSource, {
   },
 });
 
+export enum ErasurePurge {
+  DONE = 'DONE',
+  PENDING = 'PENDING',
+}
+registerEnumType(ErasurePurge, {
+  name: 'ErasurePurge',
+  description: "Whether an erasure's events have left the storage files too, not only every answer.",
+  valuesConfig: {
+    DONE: { description: 'No stored file or database holds the erased events any more.' },
+    PENDING: {
+      description:
+        "The erasure holds (it is durable and no answer shows the events), but the server's disk refused to rewrite its files, which still hold the events: the server retries until it succeeds, also after a restart. Nothing to do for the client.",
+    },
+  },
+});
+
+@ObjectType({ description: 'What deleteViewingHistory erased.' })
+export class ViewingHistoryErasure {
+  @Field(() => Date, { description: 'When the history was erased: reports of events before it are ignored from then on.' })
+  erasedAt: Date;
+
+  @Field(() => Int, { description: 'Playback reports erased.' })
+  playbackEvents: number;
+
+  @Field(() => Int, { description: 'Homepage impressions erased.' })
+  impressionEvents: number;
+
+  @Field(() => ErasurePurge, { description: 'Whether the storage files are rid of the erased events yet.' })
+  purge: ErasurePurge;
+}
+
 @ObjectType({ description: 'What the profile said it likes when it was set up.' })
 export class OnboardingAnswers {
   @Field(() => [String], { description: 'Genres picked.' })

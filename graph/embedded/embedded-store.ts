@@ -1,22 +1,36 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSimilarity, readDataset, datasetExists, writeDataset } from '../dataset-files';
+import { readSimilarity, readDataset, datasetExists, settleDatasetTemporaries, writeDataset } from '../dataset-files';
 import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
 import type { LoadProgress, Person, ProfilePage, Store, StoreReadiness } from '../store';
-import type {
-  ErasedHistory,
-  ImpressionEvent,
-  MaturityTier,
-  PlaybackEvent,
-  Profile,
-  RecordOutcome,
-  SimilarEdge,
-  Title,
+import {
+  eventKey,
+  type ErasedHistory,
+  type EventIdentity,
+  type ImpressionEvent,
+  type MaturityTier,
+  type PlaybackEvent,
+  type Profile,
+  type RecordOutcome,
+  type SimilarEdge,
+  type Title,
 } from '../../src/domain/types';
-import { Journal } from './journal';
+import { errorMessage } from '../../src/shared/error-message';
+import { Journal, type JournalFs } from './journal';
 import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';
+
+export interface EmbeddedStoreOptions {
+  /** The journal's file-system calls; a test's make writes fail the way a full disk does. */
+  journalFs?: JournalFs;
+  /** How long after a purge the disk refused to try again (doubling with each refusal, up to 15 minutes); 30 s by default. */
+  purgeRetryMs?: number;
+}
+
+/** How long readiness waits for a probe of a journal that failed: a disk that hangs must not hang the probe's caller. */
+const PROBE_WAIT_MS = 2000;
+const PURGE_RETRY_MAX_MS = 15 * 60_000;
 
 /**
  * The default store: everything in memory, durable as a snapshot folder (written once by a bulk
@@ -29,19 +43,23 @@ export class EmbeddedStore implements Store {
     /** Null for a read-only view (see openReadOnly): writes are refused. */
     private journal: Journal | null,
     private loaded: boolean,
+    private readonly log: (msg: string) => void = () => {},
+    private readonly purgeRetryMs = 30_000,
   ) {}
 
   /** Opens (or creates) the store in `dir`, replaying the journal over the snapshot. */
-  static async open(dir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedStore> {
+  static async open(dir: string, log: (msg: string) => void = () => {}, options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
     await fs.mkdir(dir, { recursive: true });
+    for (const done of await settleDatasetTemporaries(path.join(dir, 'snapshot'))) log(`snapshot: ${done}`);
     const { state, loaded } = await EmbeddedStore.readSnapshot(dir);
-    const { journal, records, truncatedBytes } = await Journal.open(path.join(dir, 'journal.ndjson'));
+    const { journal, records, truncatedBytes } = await Journal.open(path.join(dir, 'journal.ndjson'), options.journalFs);
     if (truncatedBytes > 0) log(`journal: dropped ${truncatedBytes} bytes of an unacknowledged, torn last write`);
     for (const r of records as JournalRecord[]) EmbeddedStore.apply(state, r);
     if (records.length > 0) log(`journal: replayed ${records.length} records`);
-    const store = new EmbeddedStore(dir, state, journal, loaded);
-    // An erasure acknowledged before a crash may still have its events in the files: finish it.
-    if (hasErasures(records as JournalRecord[])) await store.purge();
+    const store = new EmbeddedStore(dir, state, journal, loaded, log, options.purgeRetryMs);
+    // An erasure acknowledged before a crash may still have its events in the files: finish it,
+    // or, if the disk refuses now, keep trying while serving (replay has erased them from memory).
+    if (hasErasures(records as JournalRecord[])) await store.purge().catch((err) => store.purgeLater(err));
     return store;
   }
 
@@ -106,11 +124,29 @@ export class EmbeddedStore implements Store {
     this.loaded = true;
   }
 
+  /** The journal's probe in flight: one at a time, however often readiness is asked. */
+  private probing: Promise<Error | null> | null = null;
+
+  /**
+   * Not ready while the journal's last write failed and none succeeded since. Each call then
+   * probes the disk, so readiness returns once it takes writes again, even with no client writing.
+   */
   async readiness(): Promise<StoreReadiness> {
-    return { ready: true };
+    if (!this.journal) return { ready: true };
+    this.probing ??= this.journal.probe().finally(() => (this.probing = null));
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), PROBE_WAIT_MS)));
+    const failure = await Promise.race([this.probing, slow]).finally(() => clearTimeout(timer));
+    if (failure === 'slow') return { ready: false, reason: `the journal's disk did not finish a probe write within ${PROBE_WAIT_MS} ms` };
+    return failure ? { ready: false, reason: failure.message } : { ready: true };
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.purgeTimer);
+    await this.purging.catch(() => undefined);
     await this.journal?.close();
   }
 
@@ -214,12 +250,41 @@ export class EmbeddedStore implements Store {
       const { onboarding: _dropped, ...rest } = known;
       return (await this.commit({ op: 'erase', profile: { ...rest, historyDeletedAt: at } })) as ErasedHistory;
     });
-    await this.purge();
+    try {
+      await this.purge();
+    } catch (err) {
+      // The erase record is on disk and applied, so the erasure holds (and is replayed at start);
+      // only the files' copies of the events wait for the disk.
+      this.purgeLater(err);
+      return { ...erased, purgePending: true };
+    }
     return erased;
   }
 
   /** Purges run one at a time; each removes every erasure journaled so far. */
   private purging: Promise<void> = Promise.resolve();
+  private purgeTimer: NodeJS.Timeout | undefined;
+  /** The wait before the scheduled retry; undefined while no purge is refused. */
+  private purgeDelay: number | undefined;
+
+  /** Retries a purge the disk refused, less often with each refusal, until one succeeds or the store closes. */
+  private purgeLater(err: unknown): void {
+    if (this.closed || this.purgeTimer) return;
+    this.purgeDelay = this.purgeDelay === undefined ? this.purgeRetryMs : Math.min(this.purgeDelay * 2, PURGE_RETRY_MAX_MS);
+    this.log(`erasure: the files still hold erased events (${errorMessage(err)}); purging again in ${this.purgeDelay / 1000} s`);
+    this.purgeTimer = setTimeout(() => {
+      this.purgeTimer = undefined;
+      this.purge().then(
+        () => {
+          this.purgeDelay = undefined;
+          this.log('erasure: the files no longer hold erased events');
+        },
+        (retryErr: unknown) => this.purgeLater(retryErr),
+      );
+    }, this.purgeDelay);
+    // A pending purge does not keep a process alive that has nothing else to do; the next start finishes it.
+    this.purgeTimer.unref();
+  }
 
   /**
    * Rewrites the files without the erased profiles' events: first the snapshot (so a crash in
@@ -229,7 +294,7 @@ export class EmbeddedStore implements Store {
   private purge(): Promise<void> {
     const run = async () => {
       const journal = this.writable();
-      const { records } = await Journal.read(journal.file);
+      const records = await journal.acknowledgedRecords();
       if (!hasErasures(records as JournalRecord[])) return;
       const erased = new Set((records as JournalRecord[]).flatMap((r) => (r.op === 'erase' ? [r.profile.id] : [])));
       const snapshot = path.join(this.dir, 'snapshot');
@@ -259,15 +324,15 @@ export class EmbeddedStore implements Store {
     return this.state.profiles.size;
   }
 
-  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {
-    return this.record(events, this.state.playbackIds, (fresh) => ({ op: 'playback', events: fresh }));
+  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome<PlaybackEvent>> {
+    return this.record(events, this.state.playbackKeys, (fresh) => ({ op: 'playback', events: fresh }));
   }
 
-  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
-    return this.record(events, this.state.impressionIds, (fresh) => ({ op: 'impressions', events: fresh }));
+  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome<ImpressionEvent>> {
+    return this.record(events, this.state.impressionKeys, (fresh) => ({ op: 'impressions', events: fresh }));
   }
 
-  /** Writes being journaled, by event id: a concurrent retry waits for them instead of racing. */
+  /** Writes being journaled, by eventKey: a concurrent retry waits for them instead of racing. */
   private readonly inflight = new Map<string, Promise<void>>();
 
   /**
@@ -275,32 +340,33 @@ export class EmbeddedStore implements Store {
    * An event another call is still writing is waited for, so "duplicate" is only ever said of an
    * event that is on disk (and if that write failed, this call writes it itself).
    */
-  private async record<E extends { eventId: string }>(
+  private async record<E extends EventIdentity>(
     events: readonly E[],
     seen: Set<string>,
     toRecord: (fresh: E[]) => JournalRecord,
-  ): Promise<RecordOutcome> {
+  ): Promise<RecordOutcome<E>> {
+    const keys = events.map(eventKey);
     for (;;) {
-      const waits = new Set(events.map((e) => this.inflight.get(e.eventId)).filter((w) => w !== undefined));
+      const waits = new Set(keys.map((k) => this.inflight.get(k)).filter((w) => w !== undefined));
       if (waits.size === 0) break;
       await Promise.allSettled(waits);
     }
     const batch = new Set<string>();
-    const fresh = events.filter((e) => {
-      if (seen.has(e.eventId) || batch.has(e.eventId)) return false;
-      batch.add(e.eventId);
+    const fresh = events.filter((_, i) => {
+      if (seen.has(keys[i]) || batch.has(keys[i])) return false;
+      batch.add(keys[i]);
       return true;
     });
     if (fresh.length > 0) {
       const write = this.commit(toRecord(fresh)).then(() => undefined);
-      for (const id of batch) this.inflight.set(id, write);
+      for (const key of batch) this.inflight.set(key, write);
       try {
         await write;
       } finally {
-        for (const id of batch) this.inflight.delete(id);
+        for (const key of batch) this.inflight.delete(key);
       }
     }
-    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedEvents: fresh };
   }
 
   async getWatchState(profileId: string) {

@@ -4,6 +4,7 @@ import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../../src/domain/watch-state';
 import {
   allowedFor,
+  eventKey,
   type Account,
   type ErasedHistory,
   type ImpressionEvent,
@@ -29,8 +30,9 @@ export class MemoryState {
   readonly accounts = new Map<string, Account>();
   readonly profiles = new Map<string, Profile>();
   sortedProfileIds: string[] = [];
-  readonly playbackIds = new Set<string>();
-  readonly impressionIds = new Set<string>();
+  /** eventKey of every stored event: an event is new unless its (profile, id) is here. */
+  readonly playbackKeys = new Set<string>();
+  readonly impressionKeys = new Set<string>();
   readonly playbacksByProfile = new Map<string, PlaybackEvent[]>();
   readonly watch = new Map<string, Map<string, WatchState>>();
   /** Every event of each kind, oldest first: what the `…Since` reads slice. */
@@ -87,13 +89,14 @@ export class MemoryState {
     for (const from of touched) this.similar.get(from)!.sort(bestFirst);
   }
 
-  /** Adds events not seen before; returns how many were new. */
+  /** Adds events not seen before (by profile and id); returns how many were new. */
   addPlaybacks(events: readonly PlaybackEvent[]): number {
     const fresh: PlaybackEvent[] = [];
     for (const e of events) {
-      if (this.playbackIds.has(e.eventId)) continue;
+      const key = eventKey(e);
+      if (this.playbackKeys.has(key)) continue;
       fresh.push(e);
-      this.playbackIds.add(e.eventId);
+      this.playbackKeys.add(key);
       this.playbacks.append(e);
       this.latestPlaybackAt = Math.max(this.latestPlaybackAt ?? e.occurredAt, e.occurredAt);
       const list = this.playbacksByProfile.get(e.profileId) ?? [];
@@ -110,8 +113,9 @@ export class MemoryState {
   addImpressions(events: readonly ImpressionEvent[]): number {
     const fresh: ImpressionEvent[] = [];
     for (const e of events) {
-      if (this.impressionIds.has(e.eventId)) continue;
-      this.impressionIds.add(e.eventId);
+      const key = eventKey(e);
+      if (this.impressionKeys.has(key)) continue;
+      this.impressionKeys.add(key);
       this.impressions.append(e);
       fresh.push(e);
     }
@@ -138,8 +142,8 @@ export class MemoryState {
     const impressions = [...this.artwork.impressionsOf(id)];
     this.playbacks.remove(mine);
     this.impressions.remove(mine);
-    for (const e of playbacks) this.playbackIds.delete(e.eventId);
-    for (const e of impressions) this.impressionIds.delete(e.eventId);
+    for (const e of playbacks) this.playbackKeys.delete(eventKey(e));
+    for (const e of impressions) this.impressionKeys.delete(eventKey(e));
     this.playbacksByProfile.delete(id);
     this.watch.delete(id);
     this.artwork.forgetProfile(id);

@@ -1,16 +1,18 @@
-/** What the log orders by: time, then id (ids are unique, so the order is total). */
+/** What the log orders by: time, then id, then profile (an event is unique by profile and id, so the order is total). */
 export interface TimedEvent {
   eventId: string;
+  profileId: string;
   occurredAt: number;
 }
 
-const before = (a: TimedEvent, b: TimedEvent) => a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.eventId < b.eventId);
+const before = (a: TimedEvent, b: TimedEvent) =>
+  a.occurredAt !== b.occurredAt ? a.occurredAt < b.occurredAt : a.eventId !== b.eventId ? a.eventId < b.eventId : a.profileId < b.profileId;
 
 /**
- * Events kept oldest first (ties by eventId) so "everything since t" is a binary search and a
- * slice, not a sort of every event. Events arrive mostly in time order: those that do are
- * appended; the rest wait in a side buffer and are merged into the tail only when a read needs
- * the order, which costs the buffer's sort plus the part of the log they land in.
+ * Events kept oldest first (ties by eventId, then profileId) so "everything since t" is a binary
+ * search and a slice, not a sort of every event. Events arrive mostly in time order: those that
+ * do are appended; the rest wait in a side buffer and are merged into the tail only when a read
+ * needs the order, which costs the buffer's sort plus the part of the log they land in.
  */
 export class TimeOrderedLog<E extends TimedEvent> {
   private sorted: E[] = [];
@@ -22,7 +24,7 @@ export class TimeOrderedLog<E extends TimedEvent> {
     else this.late.push(e);
   }
 
-  /** Events at or after `since` (epoch ms), oldest first, ties by eventId. */
+  /** Events at or after `since` (epoch ms), oldest first, ties by eventId, then profileId. */
   since(since: number): E[] {
     this.settle();
     return this.sorted.slice(this.lowerBound((e) => e.occurredAt >= since));

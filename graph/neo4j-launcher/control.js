@@ -216,7 +216,13 @@ async function stop({ port = 7687, log = defaultLog } = {}) {
   removeOwnedData(p);
 }
 
-module.exports = { javaToolsAvailable, build, start, stop, needsBuild, JAR };
+/** The pid of the launcher running on `port`, or null: for tests that stop (SIGSTOP) or kill it. */
+function runningPid({ port = 7687 } = {}) {
+  const pid = readPid(paths(port).pidFile);
+  return pid && isLauncherAlive(pid) ? pid : null;
+}
+
+module.exports = { javaToolsAvailable, build, start, stop, runningPid, needsBuild, JAR };
 
 if (require.main === module) {
   const cmd = process.argv[2];

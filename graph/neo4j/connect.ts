@@ -19,16 +19,23 @@ export interface Neo4jConnection {
 export const DEFAULT_NEO4J_TIMEOUT_MS = 2_000;
 
 /**
- * Driver settings for an API: fail a request within seconds when Neo4j is gone (the client gets
- * GRAPH_UNAVAILABLE and can retry) rather than hang for the driver's default 30 s retry window.
- * JS numbers come back as numbers: every integer the store keeps (epoch ms, counts) is < 2^53.
+ * Driver settings for an API: fail a request within `timeoutMs` when Neo4j is gone (the client
+ * gets GRAPH_UNAVAILABLE and can retry) rather than hang for the driver's default 30 s retry
+ * window or 60 s wait for a pooled connection. They cover what the driver can see (a refused or
+ * slow connect, a pool whose connections are all stuck); a server that accepts and never answers
+ * is bounded by the executor (cypher-executor.ts). JS numbers come back as numbers: every
+ * integer the store keeps (epoch ms, counts) is < 2^53.
  */
-const DRIVER_CONFIG = {
-  disableLosslessIntegers: true,
-  maxTransactionRetryTime: 5_000,
-  connectionAcquisitionTimeout: 5_000,
-  connectionTimeout: 3_000,
-};
+function driverConfig(timeoutMs: number) {
+  return {
+    disableLosslessIntegers: true,
+    // Half: retries of a refused connection give up while the call is still waited for, so the
+    // caller learns why (refused, unknown host) rather than only that the bound ran out.
+    maxTransactionRetryTime: Math.floor(timeoutMs / 2),
+    connectionAcquisitionTimeout: timeoutMs,
+    connectionTimeout: timeoutMs,
+  };
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,12 +47,13 @@ export async function connectNeo4j(
   c: Neo4jConnection,
   log: (msg: string) => void = () => {},
 ): Promise<{ driver: Driver; cypher: CypherExecutor }> {
-  const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password), DRIVER_CONFIG);
+  const timeoutMs = c.timeoutMs ?? DEFAULT_NEO4J_TIMEOUT_MS;
+  const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password), driverConfig(timeoutMs));
   let wait = 500;
   for (let attempt = 1; ; attempt++) {
     try {
       await driver.verifyConnectivity({ database: c.database });
-      return { driver, cypher: new CypherExecutor(driver, c.database) };
+      return { driver, cypher: new CypherExecutor(driver, c.database, timeoutMs) };
     } catch (err) {
       const reason = errorMessage(err);
       // Wrong credentials or database name will not fix themselves: fail at once.

@@ -1,9 +1,11 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { REWARD_WINDOW_MS, inCreditOrder, statDeltas, themeKey, type StatDeltas, type VariantCounts } from '../artwork-stats';
-import type { ImpressionEvent, PlaybackEvent, Title } from '../../src/domain/types';
+import { eventKey, type ImpressionEvent, type PlaybackEvent, type Title } from '../../src/domain/types';
 import { artworkProps, themeStatsProps, toTitle } from './neo4j-records';
 
 type Props = Record<string, unknown>;
+/** What crediting reads of an impression. */
+type CreditedImpression = Pick<ImpressionEvent, 'eventId' | 'profileId' | 'titleId' | 'artworkId'>;
 
 /**
  * The artwork bandit's counters in the graph: `(:Title)-[:HAS_ARTWORK]->(:Artwork {shown, taken})`
@@ -43,33 +45,38 @@ export async function countImpressions(tx: ManagedTransaction, created: readonly
 export async function creditPlays(tx: ManagedTransaction, created: readonly PlaybackEvent[]): Promise<void> {
   if (created.length === 0) return;
   const plays = inCreditOrder(created);
-  const latest = await tx.run<{ playId: string; impression: Props; credited: boolean }>(
+  const latest = await tx.run<{ playProfileId: string; playId: string; impression: CreditedImpression; credited: boolean }>(
     `UNWIND $plays AS play
      CALL (play) {
        MATCH (i:Impression {profileId: play.profileId, titleId: play.titleId})
        WHERE play.occurredAt - $window <= i.occurredAt <= play.occurredAt
        RETURN i ORDER BY i.occurredAt DESC, i.eventId DESC LIMIT 1
      }
-     RETURN play.eventId AS playId, i {.eventId, .profileId, .titleId, .artworkId} AS impression, i.creditedBy IS NOT NULL AS credited`,
+     RETURN play.profileId AS playProfileId, play.eventId AS playId,
+            i {.eventId, .profileId, .titleId, .artworkId} AS impression, i.creditedBy IS NOT NULL AS credited`,
     {
       plays: plays.map((p) => ({ eventId: p.eventId, profileId: p.profileId, titleId: p.titleId, occurredAt: p.occurredAt })),
       window: REWARD_WINDOW_MS,
     },
   );
-  const found = new Map(latest.records.map((r) => [r.get('playId'), r.toObject()]));
-  const credits: { playId: string; impression: Props }[] = [];
+  const found = new Map(
+    latest.records.map((r) => [eventKey({ profileId: r.get('playProfileId'), eventId: r.get('playId') }), r.toObject()]),
+  );
+  const credits: { playId: string; impression: CreditedImpression }[] = [];
   const taken = new Set<string>();
   for (const play of plays) {
-    const hit = found.get(play.eventId);
-    if (!hit || hit.credited || taken.has(hit.impression.eventId as string)) continue;
-    taken.add(hit.impression.eventId as string);
+    const hit = found.get(eventKey(play));
+    if (!hit || hit.credited || taken.has(eventKey(hit.impression))) continue;
+    taken.add(eventKey(hit.impression));
     credits.push({ playId: play.eventId, impression: hit.impression });
   }
   if (credits.length === 0) return;
-  await tx.run('UNWIND $rows AS row MATCH (i:Impression {eventId: row.impressionId}) SET i.creditedBy = row.playId', {
-    rows: credits.map((c) => ({ impressionId: c.impression.eventId, playId: c.playId })),
-  });
-  const shown = credits.map((c) => c.impression as Pick<ImpressionEvent, 'profileId' | 'titleId' | 'artworkId'>);
+  await tx.run(
+    `UNWIND $rows AS row MATCH (i:Impression {profileId: row.profileId, eventId: row.impressionId})
+     SET i.creditedBy = row.playId`,
+    { rows: credits.map((c) => ({ profileId: c.impression.profileId, impressionId: c.impression.eventId, playId: c.playId })) },
+  );
+  const shown = credits.map((c) => c.impression);
   const titles = await titlesIn(
     tx,
     shown.map((e) => e.titleId),

@@ -3,7 +3,7 @@ import { ArtworkLedger } from '../artwork-stats';
 import type { LoadProgress } from '../store';
 import type { SimilarEdge } from '../../src/domain/types';
 import { watchStatesFrom } from '../../src/domain/watch-state';
-import { firstOfEachId } from './first-of-each-id';
+import { firstOfEachEvent } from './first-of-each-event';
 import type { CypherExecutor } from './cypher-executor';
 import { accountProps, impressionProps, playbackProps, profileProps, themeStatsProps, titleProps, watchProps } from './neo4j-records';
 import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
@@ -63,21 +63,21 @@ const STEPS: Step[] = [
   {
     stage: 'playbacks',
     cypher: 'UNWIND $rows AS row CREATE (e:Playback) SET e = row',
-    rows: (d) => firstOfEachId(d.playbacks).map(playbackProps),
+    rows: (d) => firstOfEachEvent(d.playbacks).map(playbackProps),
   },
   {
     stage: 'watched',
     cypher: `UNWIND $rows AS row MATCH (p:Profile {id: row.profileId}), (t:Title {id: row.titleId})
              CREATE (p)-[w:WATCHED]->(t) SET w = row.props`,
     rows: (d) =>
-      watchStatesFrom(firstOfEachId(d.playbacks)).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
+      watchStatesFrom(firstOfEachEvent(d.playbacks)).map((w) => ({ profileId: w.profileId, titleId: w.titleId, props: watchProps(w) })),
   },
   {
     stage: 'impressions',
     cypher: 'UNWIND $rows AS row CREATE (e:Impression) SET e = row',
     rows: (d, _s, seed) =>
-      firstOfEachId(d.impressions).map((e) => {
-        const creditedBy = seed.credited.get(e.eventId);
+      firstOfEachEvent(d.impressions).map((e) => {
+        const creditedBy = seed.creditOf(e);
         return creditedBy === undefined ? impressionProps(e) : { ...impressionProps(e), creditedBy };
       }),
   },
@@ -92,8 +92,8 @@ const STEPS: Step[] = [
 function seedLedger(d: Dataset): ArtworkLedger {
   const titles = new Map(d.titles.map((t) => [t.id, t]));
   const seed = new ArtworkLedger((id) => titles.get(id));
-  seed.addImpressions(firstOfEachId(d.impressions));
-  seed.creditPlays(firstOfEachId(d.playbacks));
+  seed.addImpressions(firstOfEachEvent(d.impressions));
+  seed.creditPlays(firstOfEachEvent(d.playbacks));
   return seed;
 }
 

@@ -1,8 +1,8 @@
 import type { ManagedTransaction } from 'neo4j-driver';
-import type { ImpressionEvent, PlaybackEvent, RecordOutcome } from '../../src/domain/types';
+import { eventKey, type EventIdentity, type ImpressionEvent, type PlaybackEvent, type RecordOutcome } from '../../src/domain/types';
 import { applyToWatchState } from '../../src/domain/watch-state';
 import type { CypherExecutor } from './cypher-executor';
-import { firstOfEachId } from './first-of-each-id';
+import { firstOfEachEvent } from './first-of-each-event';
 import { countImpressions, creditPlays } from './neo4j-artwork-stats';
 import { impressionProps, playbackProps, toWatchState, watchProps } from './neo4j-records';
 
@@ -14,15 +14,15 @@ export const isConstraintViolation = (err: unknown) =>
   (err as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
 
 /**
- * Idempotent event writes: events are nodes unique by id, created only when new, and new
+ * Idempotent event writes: events are nodes unique by (profileId, eventId), created only when new, and new
  * playbacks are folded into WATCHED in the same transaction with the embedded store's function.
  * The artwork bandit's counters are updated in the same transactions (neo4j-artwork-stats).
  */
 export class Neo4jEventWriter {
   constructor(private readonly cypher: CypherExecutor) {}
 
-  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {
-    const fresh = await this.insertEvents(firstOfEachId(events), async (tx, batch) => {
+  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome<PlaybackEvent>> {
+    const fresh = await this.insertEvents(firstOfEachEvent(events), async (tx, batch) => {
       // Lock the profiles first (in id order, so two writers cannot deadlock): their WATCHED
       // states are read, folded and written below, and a concurrent writer must wait for that.
       const profileIds = [...new Set(batch.map((e) => e.profileId))].sort();
@@ -32,20 +32,20 @@ export class Neo4jEventWriter {
       await creditPlays(tx, created);
       return created;
     });
-    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedEvents: fresh };
   }
 
-  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
-    const fresh = await this.insertEvents(firstOfEachId(events), async (tx, batch) => {
+  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome<ImpressionEvent>> {
+    const fresh = await this.insertEvents(firstOfEachEvent(events), async (tx, batch) => {
       const created = await this.createNew(tx, 'Impression', batch, impressionProps);
       await countImpressions(tx, created);
       return created;
     });
-    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedIds: fresh.map((e) => e.eventId) };
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, acceptedEvents: fresh };
   }
 
   /**
-   * Runs an event insert; if a concurrent writer committed one of the same ids first, the
+   * Runs an event insert; if a concurrent writer committed one of the same events first, the
    * uniqueness constraint aborts this transaction and a retry then sees those as duplicates.
    */
   private async insertEvents<E>(batch: E[], insert: (tx: ManagedTransaction, batch: E[]) => Promise<E[]>): Promise<E[]> {
@@ -59,23 +59,23 @@ export class Neo4jEventWriter {
     }
   }
 
-  /** Creates the events whose ids are not stored yet; returns those. */
-  private async createNew<E extends { eventId: string }>(
+  /** Creates the events whose (profile, id) is not stored yet; returns those. */
+  private async createNew<E extends EventIdentity>(
     tx: ManagedTransaction,
     label: 'Playback' | 'Impression',
     batch: E[],
     props: (e: E) => Props,
   ): Promise<E[]> {
-    const result = await tx.run<{ id: string }>(
+    const result = await tx.run<EventIdentity>(
       `UNWIND $rows AS row
-       OPTIONAL MATCH (x:${label} {eventId: row.eventId})
+       OPTIONAL MATCH (x:${label} {profileId: row.profileId, eventId: row.eventId})
        WITH row WHERE x IS NULL
        CREATE (e:${label}) SET e = row
-       RETURN row.eventId AS id`,
+       RETURN row.profileId AS profileId, row.eventId AS eventId`,
       { rows: batch.map(props) },
     );
-    const created = new Set(result.records.map((r) => r.get('id')));
-    return batch.filter((e) => created.has(e.eventId));
+    const created = new Set(result.records.map((r) => eventKey(r.toObject())));
+    return batch.filter((e) => created.has(eventKey(e)));
   }
 
   /** Folds new events into WATCHED with the same function as the embedded store. */

@@ -32,11 +32,16 @@ const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id 
 /**
  * The production store: the catalog as a graph (titles linked to genres, people, countries,
  * languages, tags and, by SIMILAR_TO, to each other), profiles with WATCHED relationships, and
- * events as nodes unique by id. Answers are ordered exactly like the embedded store's.
+ * events as nodes unique by (profileId, eventId). Answers are ordered exactly like the embedded store's.
  */
 export class Neo4jStore implements Store {
   private readonly events: Neo4jEventWriter;
   private readonly profiles: Neo4jProfiles;
+  /**
+   * For what takes as long as the data is large, and runs at start or offline rather than for a
+   * request: schema changes, bulk loads and whole-history reads. Everything else is bounded.
+   */
+  private readonly long: CypherExecutor;
 
   private constructor(
     private readonly cypher: CypherExecutor,
@@ -44,12 +49,13 @@ export class Neo4jStore implements Store {
   ) {
     this.events = new Neo4jEventWriter(cypher);
     this.profiles = new Neo4jProfiles(cypher);
+    this.long = cypher.unbounded();
   }
 
-  /** Creates constraints and indexes if missing; `onClose` releases the driver. */
+  /** Creates constraints and indexes if missing, migrating older databases; `onClose` releases the driver. */
   static async open(cypher: CypherExecutor, onClose: () => Promise<void> = async () => {}): Promise<Neo4jStore> {
     try {
-      await ensureSchema(cypher);
+      await ensureSchema(cypher.unbounded());
     } catch (err) {
       await onClose();
       throw err;
@@ -63,9 +69,9 @@ export class Neo4jStore implements Store {
 
   async bulkLoad(data: Dataset, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {
     const owner = randomUUID();
-    await claimLoad(this.cypher, owner);
-    await bulkLoadNeo4j(this.cypher, data, similarity, onProgress, () => heartbeat(this.cypher, owner));
-    await completeLoad(this.cypher, owner, JSON.stringify(data.manifest));
+    await claimLoad(this.long, owner);
+    await bulkLoadNeo4j(this.long, data, similarity, onProgress, () => heartbeat(this.long, owner));
+    await completeLoad(this.long, owner, JSON.stringify(data.manifest));
   }
 
   async close(): Promise<void> {
@@ -82,7 +88,7 @@ export class Neo4jStore implements Store {
   }
 
   async listTitles(): Promise<Title[]> {
-    const rows = await this.cypher.read<{ t: Props }>('MATCH (t:Title) RETURN properties(t) AS t');
+    const rows = await this.long.read<{ t: Props }>('MATCH (t:Title) RETURN properties(t) AS t');
     return byId(rows.map((r) => toTitle(r.t)));
   }
 
@@ -192,11 +198,11 @@ export class Neo4jStore implements Store {
     return this.profiles.data(profileId);
   }
 
-  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome> {
+  async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome<PlaybackEvent>> {
     return this.events.recordPlayback(events);
   }
 
-  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome> {
+  async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome<ImpressionEvent>> {
     return this.events.recordImpressions(events);
   }
 
@@ -219,12 +225,12 @@ export class Neo4jStore implements Store {
   }
 
   async playsSince(since: number): Promise<RecentPlay[]> {
-    const rows = await this.cypher.read<RecentPlay>(
+    const rows = await this.long.read<RecentPlay>(
       `MATCH (e:Playback) WHERE e.occurredAt >= $since
        OPTIONAL MATCH (a:Account)-[:HAS_PROFILE]->(p:Profile {id: e.profileId})
        RETURN e.eventId AS eventId, e.titleId AS titleId, e.profileId AS profileId,
               coalesce(a.country, 'XX') AS country, coalesce(p.isKids, false) AS kids, e.occurredAt AS occurredAt
-       ORDER BY occurredAt, eventId`,
+       ORDER BY occurredAt, eventId, profileId`,
       { since },
     );
     return rows;
@@ -243,9 +249,9 @@ export class Neo4jStore implements Store {
    * lets the planner use the index's order and only sort within equal times (a PartialSort).
    */
   private async eventsSince(label: 'Playback' | 'Impression', since: number): Promise<Props[]> {
-    const rows = await this.cypher.read<{ e: Props }>(
+    const rows = await this.long.read<{ e: Props }>(
       `MATCH (e:${label}) WHERE e.occurredAt >= $since
-       WITH e ORDER BY e.occurredAt, e.eventId
+       WITH e ORDER BY e.occurredAt, e.eventId, e.profileId
        RETURN properties(e) AS e`,
       { since },
     );
@@ -253,7 +259,7 @@ export class Neo4jStore implements Store {
   }
 
   async listWatchStates() {
-    const rows = await this.cypher.read<{ profileId: string; titleId: string; w: Props }>(
+    const rows = await this.long.read<{ profileId: string; titleId: string; w: Props }>(
       `MATCH (p:Profile)-[w:WATCHED]->(t:Title)
        RETURN p.id AS profileId, t.id AS titleId, properties(w) AS w ORDER BY profileId, titleId`,
     );

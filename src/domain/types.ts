@@ -90,6 +90,12 @@ export interface ErasedHistory {
   impressions: ImpressionEvent[];
   /** The profile as it is after the erasure. */
   profile: Profile;
+  /**
+   * Set when the erasure holds (durable; no answer shows the events any more) but the store's
+   * files still hold the erased events because the disk refused their rewrite: the store keeps
+   * retrying the purge, and finishes it at its next start if it has not by then.
+   */
+  purgePending?: true;
 }
 
 /** What a store holds about one profile's behaviour (Profile.dataSummary). */
@@ -152,12 +158,25 @@ export interface WatchState {
   completed: boolean;
 }
 
+/**
+ * What identifies an event: its profile and its id. Event ids are chosen by clients, so two
+ * accounts may well send the same one; scoped to the profile, neither can see or suppress the other's.
+ */
+export type EventIdentity = Pick<PlaybackEvent, 'profileId' | 'eventId'>;
+
+/** One string per event identity, for sets and maps (JSON, so no id can forge another pair). */
+export const eventKey = (e: EventIdentity): string => JSON.stringify([e.profileId, e.eventId]);
+
 /** Outcome of an idempotent batch write. */
-export interface RecordOutcome {
+export interface RecordOutcome<E extends EventIdentity = EventIdentity> {
   accepted: number;
+  /** Events of the batch already stored, or repeated within it (same profile and eventId). */
   duplicates: number;
-  /** The events written by this call (not those seen before), for online updates. */
-  acceptedIds: string[];
+  /**
+   * The events written by this call, as given and once each (not those seen before, nor a repeat
+   * within the batch), for online updates.
+   */
+  acceptedEvents: E[];
 }
 
 /** Progress at or above which a play counts as finished (the ranker's "finish" label). */

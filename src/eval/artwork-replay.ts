@@ -57,7 +57,7 @@ export function artworkReplay(
   const cut = Math.floor(logs.length * o.warmShare);
   const warm = logs.slice(0, cut);
   const replay = logs.slice(cut);
-  const rewarded = (e: ImpressionEvent) => labels.credited.has(e.eventId);
+  const rewarded = (e: ImpressionEvent) => labels.creditOf(e) !== undefined;
 
   const warmCounters = () => {
     const c = new ArtworkCounters();

@@ -48,7 +48,10 @@ export class ImpressionService {
   }
 
   /** `owners`: the events' profiles when the caller has read them already (the access check), so they are not read twice. */
-  async record(input: readonly ImpressionEventInputData[], owners?: readonly Profile[]): Promise<RecordOutcome & { ignored: number }> {
+  async record(
+    input: readonly ImpressionEventInputData[],
+    owners?: readonly Profile[],
+  ): Promise<RecordOutcome<ImpressionEvent> & { ignored: number }> {
     const parsed = parseImpressionBatch(input, this.clock());
     const profiles = owners ? new Map(owners.map((p) => [p.id, p])) : await knownProfiles(this.store, parsed);
     const titles = await knownTitles(this.store, this.catalog, parsed);
@@ -70,8 +73,7 @@ export class ImpressionService {
     });
     const kept = recordable(events, profiles);
     const outcome = { ...(await this.store.recordImpressions(kept)), ignored: events.length - kept.length };
-    const ids = new Set(outcome.acceptedIds);
-    const accepted = kept.filter((e) => ids.has(e.eventId));
+    const accepted = outcome.acceptedEvents;
     this.features.noteImpressions(accepted);
     this.artwork?.noteImpressions(accepted, (id) => titles.get(id));
     await Promise.all(

@@ -1,5 +1,5 @@
 import type { Store } from '../../graph/store';
-import type { Profile, RecordOutcome } from '../domain/types';
+import type { PlaybackEvent, Profile, RecordOutcome } from '../domain/types';
 import type { ArtworkFeedback } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { RetrievalUpdates } from './online-updates';
@@ -40,14 +40,16 @@ export class PlaybackService {
   }
 
   /** `owners`: the events' profiles when the caller has read them already (the access check), so they are not read twice. */
-  async record(input: readonly PlaybackEventInputData[], owners?: readonly Profile[]): Promise<RecordOutcome & { ignored: number }> {
+  async record(
+    input: readonly PlaybackEventInputData[],
+    owners?: readonly Profile[],
+  ): Promise<RecordOutcome<PlaybackEvent> & { ignored: number }> {
     const parsed = parsePlaybackBatch(input, this.clock());
     const profiles = owners ? new Map(owners.map((p) => [p.id, p])) : await knownProfiles(this.store, parsed);
     await knownTitles(this.store, this.catalog, parsed);
     const events = recordable(parsed, profiles);
     const outcome = { ...(await this.store.recordPlayback(events)), ignored: parsed.length - events.length };
-    const ids = new Set(outcome.acceptedIds);
-    const accepted = events.filter((e) => ids.has(e.eventId));
+    const accepted = outcome.acceptedEvents;
     this.catalog.notePlays(accepted.map((e) => e.titleId));
     // The events are durable already: a failed online update must not turn the acknowledgement
     // into an error (a retry would be a duplicate and never update). The next homepage folds in

@@ -104,6 +104,37 @@ export async function writeBundle(modelsDir: string, b: ModelBundle): Promise<st
   return dir;
 }
 
+const ABANDONED_AFTER_MS = 3_600_000;
+
+/**
+ * Removes the temporary folders of bundle writes that were killed (`<version>.tmp-<uuid>`) and
+ * returns them. Their names do not say whose they are (a training job beside the server, another
+ * replica: pids mean nothing across containers), so a folder counts as abandoned once nothing in
+ * it has changed for an hour: writeBundle fills one in seconds, so a live writer is left alone
+ * with a wide margin.
+ */
+export async function removeAbandonedBundleTemporaries(modelsDir: string): Promise<string[]> {
+  const now = Date.now();
+  const names = await fs.readdir(modelsDir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter((n) => n.includes('.tmp-'))) {
+    const dir = path.join(modelsDir, name);
+    const entries = await fs.readdir(dir).catch(() => [] as string[]);
+    const times = await Promise.all(
+      [dir, ...entries.map((e) => path.join(dir, e))].map((f) =>
+        fs.stat(f).then(
+          (st) => st.mtimeMs,
+          () => now,
+        ),
+      ),
+    );
+    if (now - Math.max(...times) < ABANDONED_AFTER_MS) continue;
+    await fs.rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
 /** The newest complete bundle's folder, or null when there is none. */
 export async function newestBundleDir(modelsDir: string): Promise<string | null> {
   const names = await fs.readdir(modelsDir).catch(() => [] as string[]);

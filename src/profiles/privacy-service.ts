@@ -54,6 +54,11 @@ export class PrivacyService {
     this.changes = o.changes;
   }
 
+  /**
+   * Erases and says what was erased. A store that cannot record the erasure throws (the storage
+   * or graph is unavailable) and nothing was erased; one that recorded it but could not yet rewrite
+   * its files answers `purgePending` and finishes on its own, so the derived state is dropped all the same.
+   */
   async eraseHistory(profile: Profile): Promise<ErasedHistory> {
     let erased: ErasedHistory;
     try {

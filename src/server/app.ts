@@ -98,6 +98,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
     healthRouter(
       () => (services ? null : 'loading the data and the model bundle'),
       () => services?.store,
+      logger,
     ),
   );
   app.use(ideRouter(async () => (await (await ready, services!).store.listProfiles(1)).profiles[0]?.id ?? 'a1-p1'));

@@ -8,7 +8,7 @@ const RECORD = `mutation($events: [PlaybackEventInput!]!) { recordPlayback(event
 
 describe('candidate generation on the small world', () => {
   let app: AppHarness;
-  beforeAll(async () => (app = await startHarness()), 60_000);
+  beforeAll(async () => (app = await startHarness()));
   afterAll(async () => app.close());
 
   const adult = () => app.world.profiles.filter((p) => !p.isKids);

@@ -23,7 +23,7 @@ describe('npm run import -- --catalog movielens', () => {
     expect((await store.similarTitles((await store.listTitles())[0].id, 5)).length).toBeGreaterThan(0);
     await store.close();
     await fs.rm(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  });
 
   it('rejects an unknown format and a folder that holds no dataset, with clear messages', async () => {
     const bad = await run(process.execPath, [CLI, '--catalog', 'imdb', '--path', '.']).catch((e) => e);
@@ -34,5 +34,5 @@ describe('npm run import -- --catalog movielens', () => {
     const missing = await run(process.execPath, [CLI, '--catalog', 'movielens', '--path', empty], { env }).catch((e) => e);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/ratings\.csv|u\.data/);
-  }, 60_000);
+  });
 });

@@ -35,5 +35,5 @@ describe('model bundles at start', () => {
     expect(third.titleIds.length).toBe(500);
     await Promise.all([a.close(), b.close()]);
     await fs.rm(root, { recursive: true, force: true });
-  }, 60_000);
+  });
 });

@@ -1,6 +1,6 @@
 import { LoadInProgressError } from '../../graph/errors';
 import { defineStoreSuite } from './contracts/store-contract';
-import { fixtureData, fixtureSimilarity } from '../support/fixture-data';
+import { fixtureData, fixtureSimilarity, playback } from '../support/fixture-data';
 import { connectTestNeo4j, describeNeo4j, openEmptyNeo4jStore, reopenNeo4jStore } from '../support/neo4j';
 
 describeNeo4j('Neo4j store', () => {
@@ -11,6 +11,38 @@ describeNeo4j('Neo4j store', () => {
       return reopenNeo4jStore();
     },
   }));
+
+  describe('schema', () => {
+    it('migrates a database whose event ids were unique across profiles, also with several processes starting at once', async () => {
+      const store = await openEmptyNeo4jStore();
+      await store.bulkLoad(fixtureData(), fixtureSimilarity());
+      await store.close();
+      const { cypher, close } = await connectTestNeo4j();
+      // The schema as it was before events were scoped to their profile.
+      for (const label of ['Playback', 'Impression']) {
+        await cypher.autoCommit(`DROP CONSTRAINT ${label.toLowerCase()}_profile_event IF EXISTS`);
+        await cypher.autoCommit(`CREATE CONSTRAINT ${label.toLowerCase()}_id FOR (n:${label}) REQUIRE n.eventId IS UNIQUE`);
+      }
+      const stores = await Promise.all([reopenNeo4jStore(), reopenNeo4jStore(), reopenNeo4jStore()]);
+      expect(
+        await cypher.read(
+          `SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties WHERE labelsOrTypes IN [['Playback'], ['Impression']]
+           RETURN name, properties ORDER BY name`,
+        ),
+      ).toEqual([
+        { name: 'impression_profile_event', properties: ['profileId', 'eventId'] },
+        { name: 'playback_profile_event', properties: ['profileId', 'eventId'] },
+      ]);
+      // a1-p1's e1 was loaded before the migration; a2-p1 may now have an e1 of its own, once.
+      expect(await stores[0].recordPlayback([playback('e1', 'a2-p1', 't4', 4, 0.3)])).toMatchObject({ accepted: 1, duplicates: 0 });
+      expect(await stores[1].recordPlayback([playback('e1', 'a2-p1', 't4', 4, 0.3)])).toMatchObject({ accepted: 0, duplicates: 1 });
+      expect((await stores[2].viewingHistory('a1-p1', 10)).map((e) => e.eventId)).toEqual(['e2', 'e1']);
+      await expect(cypher.write('CREATE (:Playback {profileId: "a2-p1", eventId: "e1"})')).rejects.toMatchObject({
+        code: 'Neo.ClientError.Schema.ConstraintValidationFailed',
+      });
+      await Promise.all([...stores.map((s) => s.close()), close()]);
+    });
+  });
 
   describe('bulk load claims the database', () => {
     it('refuses a database holding data of its own, and leaves it alone', async () => {

@@ -60,8 +60,21 @@ describe('privacy controls', () => {
     const warmPage = await app.services.homepage.homepage(profile.id, TV);
     expect(sources(warmPage).has('COLLABORATIVE')).toBe(true);
 
-    const res = await app.run('mutation($id: ID!) { deleteViewingHistory(profileId: $id) }', { id: profile.id }, { ownerOf: profile.id });
-    expect(res).toEqual({ data: { deleteViewingHistory: true } });
+    const res = await app.run(
+      'mutation($id: ID!) { deleteViewingHistory(profileId: $id) { erasedAt playbackEvents impressionEvents purge } }',
+      { id: profile.id },
+      { ownerOf: profile.id },
+    );
+    expect(res).toEqual({
+      data: {
+        deleteViewingHistory: {
+          erasedAt: new Date(now).toISOString(),
+          playbackEvents: plays.length,
+          impressionEvents: before.impressionEvents,
+          purge: 'DONE',
+        },
+      },
+    });
 
     const after = await summary(profile.id);
     expect(after).toMatchObject({

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { Store } from '../../../graph/store';
+import type { Logger } from '../../shared/logger';
 
 /** What the server is waiting for before it can serve, or null once it serves. */
 export type Startup = () => string | null;
@@ -9,7 +10,7 @@ export type Startup = () => string | null;
  * serve now (send it traffic): data and model loaded, the store reachable and accepting writes.
  * Each answers within the store's own bound (NEO4J_TIMEOUT_MS for Neo4j; the embedded store at once).
  */
-export function healthRouter(startup: Startup, store: () => Store | undefined): Router {
+export function healthRouter(startup: Startup, store: () => Store | undefined, logger: Logger): Router {
   const router = express.Router();
   router.get('/health/live', (_req, res) => void res.json({ live: true }));
   router.get('/health/ready', async (_req, res, next) => {
@@ -17,7 +18,9 @@ export function healthRouter(startup: Startup, store: () => Store | undefined): 
       const waitingFor = startup();
       const current = store();
       const storeState = waitingFor || !current ? null : await current.readiness();
-      const reason = waitingFor ?? (storeState && !storeState.ready ? storeState.reason : null);
+      // The store's own reason names files, hosts or driver errors: the log has it, the probe says which part.
+      if (storeState && !storeState.ready) logger.warn({ reason: storeState.reason }, 'not ready: the store cannot serve');
+      const reason = waitingFor ?? (storeState && !storeState.ready ? 'the store cannot serve (the server log says why)' : null);
       res.status(reason ? 503 : 200).json(reason ? { ready: false, reason } : { ready: true });
     } catch (err) {
       next(err);

@@ -3,6 +3,7 @@ import { DuplicateTitleError } from '../../../graph/errors';
 import type { SimilarEdge, Title } from '../../../src/domain/types';
 import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } from '../../support/fixture-data';
 import { defineArtworkStatsCases } from './artwork-stats-contract';
+import { defineEventIdentityCases } from './event-identity-contract';
 import { defineEventsSinceCases } from './events-since-contract';
 import { defineProfileCases } from './profile-contract';
 
@@ -107,9 +108,9 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect(await store.viewingHistory('a1-p2', 10)).toEqual([]);
     });
 
-    it('records playback idempotently by eventId and folds it into watch state', async () => {
+    it('records playback idempotently by profile and eventId and folds it into watch state', async () => {
       const events = [playback('n1', 'a1-p1', 't1', 4, 0.6), playback('n2', 'a1-p1', 't4', 4.5, 0.1)];
-      expect(await store.recordPlayback(events)).toEqual({ accepted: 2, duplicates: 0, acceptedIds: ['n1', 'n2'] });
+      expect(await store.recordPlayback(events)).toEqual({ accepted: 2, duplicates: 0, acceptedEvents: events });
       expect(await store.recordPlayback([...events, playback('e1', 'a1-p1', 't1', 1, 0.4)])).toMatchObject({ accepted: 0, duplicates: 3 });
       expect(await store.recordPlayback([playback('n3', 'a2-p1', 't2', 4, 1), playback('n3', 'a2-p1', 't2', 4, 1)])).toMatchObject({
         accepted: 1,
@@ -197,6 +198,10 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
     });
 
     defineEventsSinceCases(
+      () => store,
+      async () => (store = await h.reopen(store)),
+    );
+    defineEventIdentityCases(
       () => store,
       async () => (store = await h.reopen(store)),
     );
