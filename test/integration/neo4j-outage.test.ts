@@ -78,6 +78,8 @@ withLauncher('Neo4j lost while serving (a launcher of its own: stopped, hung, ki
   }, 240_000);
 
   afterAll(async () => {
+    // The launcher's functions default to the shared test Neo4j's port: never let them fall back to it.
+    if (port === undefined) return;
     const pid = launcher.runningPid({ port });
     if (pid) process.kill(pid, 'SIGCONT');
     if (server) await stopProcess(server.child);
@@ -100,22 +102,34 @@ withLauncher('Neo4j lost while serving (a launcher of its own: stopped, hung, ki
     expect(server!.child.exitCode).toBeNull();
   }
 
-  /** Waits (a bounded number of tries) until the graph answers again, then checks that everything does. */
-  async function expectRecovered(before: unknown, eventId: string): Promise<void> {
-    let after = await server!.gql(SIMILAR);
-    for (let i = 0; i < 60 && after.errors; i++) {
+  /**
+   * `query`'s answer once it is not GRAPH_UNAVAILABLE, asking again each second (a bounded number
+   * of times), as a client retries a retryable error: a Neo4j just back may still be too slow
+   * (its first queries are planned on a cold JVM) to answer within the bound.
+   */
+  async function onceAvailable(query: string): Promise<{ data?: any; errors?: any[] }> {
+    let res = await server!.gql(query);
+    for (let i = 0; i < 60 && res.errors?.[0]?.extensions?.code === 'GRAPH_UNAVAILABLE'; i++) {
       await new Promise((r) => setTimeout(r, 1000));
-      after = await server!.gql(SIMILAR);
+      res = await server!.gql(query);
     }
-    expect(after.errors).toBeUndefined();
-    expect(after.data.similarTitles).toEqual(before);
-    expect((await server!.gql(HOMEPAGE)).errors).toBeUndefined();
-    expect((await server!.gql(PROFILE)).data.profile.id).toBe('a1-p1');
-    expect((await server!.gql(record(eventId))).data.recordPlayback).toEqual({ accepted: 1, duplicates: 0 });
-    // The write that failed during the outage may have gone through once Neo4j could finish it,
-    // never twice: its retry records it now or finds it recorded.
-    const retried = (await server!.gql(record('outage-write'))).data.recordPlayback;
-    expect(retried.accepted + retried.duplicates).toBe(1);
+    return res;
+  }
+
+  /** Everything answers again, by itself; writes are recorded once. */
+  async function expectRecovered(before: unknown, eventId: string): Promise<void> {
+    expect(await onceAvailable(SIMILAR)).toEqual({ data: { similarTitles: before } });
+    expect((await onceAvailable(HOMEPAGE)).errors).toBeUndefined();
+    expect((await onceAvailable(PROFILE)).data.profile.id).toBe('a1-p1');
+    // A write whose answer was lost (timed out) may have gone through: its retry finds it recorded.
+    // Either way it is recorded once, as is the write that failed during the outage.
+    for (const id of [eventId, 'outage-write']) {
+      const { accepted, duplicates } = (await onceAvailable(record(id))).data.recordPlayback;
+      expect([id, accepted + duplicates]).toEqual([id, 1]);
+    }
+    const history = (await onceAvailable('{ profile(id: "a1-p1") { viewingHistory(first: 500) { eventId } } }')).data.profile
+      .viewingHistory;
+    expect(history.filter((e: { eventId: string }) => [eventId, 'outage-write'].includes(e.eventId))).toHaveLength(2);
   }
 
   it('answers GRAPH_UNAVAILABLE while Neo4j is hung (SIGSTOP), without waiting for it, and recovers after SIGCONT', async () => {
@@ -139,7 +153,7 @@ withLauncher('Neo4j lost while serving (a launcher of its own: stopped, hung, ki
     }
     await expectRecovered(before, 'after-sigstop');
     expect(server!.output()).toMatch(/store unavailable/);
-  }, 180_000);
+  });
 
   it('answers GRAPH_UNAVAILABLE while Neo4j is shut down, and recovers by itself when it is back', async () => {
     const before = (await server!.gql(SIMILAR)).data.similarTitles;
@@ -147,7 +161,7 @@ withLauncher('Neo4j lost while serving (a launcher of its own: stopped, hung, ki
     await expectUnavailable('stopped', () => launcher.runningPid({ port }) === null);
     await launcher.start({ port, dataDir: neo4jData, log: () => {} });
     await expectRecovered(before, 'after-stop');
-  }, 180_000);
+  });
 
   it('answers GRAPH_UNAVAILABLE once Neo4j is killed (SIGKILL), and recovers after a restart', async () => {
     const before = (await server!.gql(SIMILAR)).data.similarTitles;
@@ -156,7 +170,7 @@ withLauncher('Neo4j lost while serving (a launcher of its own: stopped, hung, ki
     await expectUnavailable('SIGKILL', () => launcher.runningPid({ port }) === null);
     await launcher.start({ port, dataDir: neo4jData, log: () => {} });
     await expectRecovered(before, 'after-sigkill');
-  }, 180_000);
+  });
 
   it('bounds a store call that a hung Neo4j never answers, and gives way to the request deadline when it comes first', async () => {
     const unhandled: unknown[] = [];
@@ -188,5 +202,5 @@ withLauncher('Neo4j lost while serving (a launcher of its own: stopped, hung, ki
     await Promise.all([bounded.driver.close(), patient.driver.close()]);
     process.off('unhandledRejection', onUnhandled);
     expect(unhandled).toEqual([]);
-  }, 180_000);
+  });
 });
