@@ -46,7 +46,9 @@ export class Neo4jProfiles {
    * artwork is its title's), then deletes its events, WATCHED and ThemeStats, and its onboarding answers.
    */
   async erase(profileId: string, at: number): Promise<ErasedHistory> {
-    return this.cypher.writeTx(async (tx) => {
+    // A long history takes longer than the per-call bound to erase, and a viewer's erasure must
+    // finish: only the request's own deadline bounds it (the transaction is idempotent to retry).
+    return this.cypher.unbounded().writeTx(async (tx) => {
       const found = await tx.run<{ p: Props }>('MATCH (p:Profile {id: $id}) SET p._lock = true REMOVE p._lock RETURN properties(p) AS p', {
         id: profileId,
       });
