@@ -4,29 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EmbeddedStore } from '../graph/embedded/embedded-store';
-import { loadDataset } from '../src/catalog/load-dataset';
 import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import type { HomepageResult, HomepageService } from '../src/homepage/homepage-service';
-import { DEFAULT_ALS } from '../src/retrieval/als';
-import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { startApp, type RunningApp } from '../src/server/app';
-import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../src/server/settings';
 import { createLogger } from '../src/shared/logger';
-import { createServices, type Services } from '../src/server/services';
-import { DEFAULT_RANKER_TRAINING } from '../src/models/bundle-options';
-import { trainBundle } from '../src/training/train-bundle';
-import { generateWorld, observable } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
+import { openBenchWorld, rotation, UNTHROTTLED, type BenchWorld } from './bench-world';
 import { printReport, type Measurement } from './report';
 import { errorStack } from '../src/shared/error-message';
-
-/** The load generator is one client at hundreds of requests a second: the per-principal quota would measure itself. */
-const UNTHROTTLED: ServerSettings = {
-  ...DEFAULT_SERVER_SETTINGS,
-  requestsPerMinute: { account: 1e9, partner: 1e9, admin: 1e9, anonymous: 1e9 },
-};
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
@@ -99,20 +85,15 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ size: WorldSize; duration: number; rate: number; connections: number }>();
   const progress = stageProgress();
-  const world = generateWorld(opts.size, 7, progress.update);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-http-'));
-  const store = await EmbeddedStore.open(dir);
   const apps: RunningApp[] = [];
-  let services: Services | undefined;
+  let bench: BenchWorld | undefined;
   try {
-    await loadDataset(store, observable(world), progress.update);
-    const bundle = await trainBundle(
-      store,
-      { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING },
-      progress.update,
+    bench = await openBenchWorld('http', opts.size, progress.update);
+    const { world, services, dir } = bench;
+    const ids = rotation(
+      world.profiles.map((p) => p.id),
+      PROFILES,
     );
-    services = await createServices(store, bundle);
-    const ids = rotation(world.profiles.map((p) => p.id));
     // Each request carries the token of its profile's account, verified by the server as in production.
     const auth = benchAuthenticator();
     const accountOf = new Map(world.profiles.map((p) => [p.id, p.accountId]));
@@ -234,17 +215,8 @@ async function main(): Promise<void> {
   } finally {
     progress.stop();
     for (const app of apps) await app.close();
-    await services?.close();
-    await store.close();
-    await fs.rm(dir, { recursive: true, force: true });
+    await bench?.close();
   }
-}
-
-/** Up to PROFILES distinct profiles spread over the world. */
-function rotation(all: string[]): string[] {
-  const picked = new Set<string>();
-  for (let i = 0; picked.size < Math.min(PROFILES, all.length); i++) picked.add(all[(i * 7919) % all.length]);
-  return [...picked];
 }
 
 /** One request per profile (also a warm-up): no GraphQL errors, and the mean page shape. */

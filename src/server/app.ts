@@ -12,11 +12,12 @@ import { ErrorCode } from './errors';
 import { formatError } from './format-error';
 import { requestDeadline } from './http/deadline';
 import { healthRouter } from './http/health';
-import { answerMalformedRequests, httpErrorHandler, notFound } from './http/http-errors';
+import { answerMalformedRequests, httpErrorBody, httpErrorHandler, notFound } from './http/http-errors';
 import { ideRouter } from './ide';
 import { operationLimitsPlugin } from './limits/limits-plugin';
 import { previewRouter } from './preview';
-import { RateLimits } from './rate-limits';
+import { RateLimits, REFUSAL_PENALTY } from './rate-limits';
+import type { Access } from '../auth/access';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from './settings';
@@ -40,12 +41,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** What createApollo may be told beyond its services; the documented defaults otherwise. */
+export interface ApolloOptions {
+  settings?: Pick<ServerSettings, 'operationLimits' | 'introspection'>;
+  /** Called when an operation is refused for its size (the HTTP server charges the caller's quota). */
+  onRefused?: (context: RequestContext) => Promise<void>;
+}
+
 /** Builds Apollo Server (also for in-process tests) with the app's schema, limits and error policy. */
-export async function createApollo(
-  services: Services,
-  logger: Logger,
-  settings: Pick<ServerSettings, 'operationLimits' | 'introspection'> = DEFAULT_SERVER_SETTINGS,
-): Promise<ApolloServer<RequestContext>> {
+export async function createApollo(services: Services, logger: Logger, options: ApolloOptions = {}): Promise<ApolloServer<RequestContext>> {
+  const settings = options.settings ?? DEFAULT_SERVER_SETTINGS;
   return new ApolloServer<RequestContext>({
     schema: await buildAppSchema(services),
     formatError: formatError(logger),
@@ -53,10 +58,25 @@ export async function createApollo(
     introspection: settings.introspection,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: APQ_CACHE_BYTES }) },
-    plugins: [operationLimitsPlugin(settings.operationLimits)],
+    plugins: [operationLimitsPlugin(settings.operationLimits, options.onRefused)],
     // main.ts stops the server in order (HTTP, services, store) on SIGTERM.
     stopOnTerminationSignals: false,
   });
+}
+
+/** Who is calling, as the HTTP layer identified it. */
+interface Caller {
+  access: Access;
+  address: string;
+}
+
+/** A host name, an IPv4 address or a bracketed IPv6 one, with an optional port: anything else is not echoed into URLs. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/** Scheme and host for the absolute URLs of a response (artwork), from the request unless its Host header is not a plain host. */
+function baseUrlOf(req: express.Request, settings: ServerSettings): string {
+  const host = req.get('host');
+  return `${req.protocol}://${host && PLAIN_HOST.test(host) ? host : `${settings.host}:${settings.port}`}`;
 }
 
 export interface AppOptions {
@@ -77,18 +97,36 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
   let graphql: RequestHandler | undefined;
   const rateLimits = new RateLimits(settings.requestsPerMinute);
   const ready = Promise.resolve(pending).then(async (s) => {
-    const apollo = await createApollo(s, logger, settings);
+    const apollo = await createApollo(s, logger, {
+      settings,
+      onRefused: (context) => rateLimits.penalize(context.auth.principal, context.address, REFUSAL_PENALTY),
+    });
     await apollo.start();
     graphql = expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const context = await createContext(s, auth, { baseUrl: `${req.protocol}://${req.get('host')}`, headers: req.headers });
-        await rateLimits.admit(context.auth.principal, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-        return context;
+      context: async ({ req, res }) => {
+        const caller = res.locals.caller as Caller;
+        return createContext(s, auth, { baseUrl: baseUrlOf(req, settings), headers: req.headers, ...caller });
       },
     });
     services = s;
     return apollo;
   });
+  /**
+   * Identifies the caller from its headers and counts it against its quotas before its body is
+   * read: a throttled client costs a token check and nothing more.
+   */
+  const admit: RequestHandler = async (req, res, next) => {
+    if (!services) return next();
+    const access = await auth.access(req.headers, services.store);
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const admitted = await rateLimits.admit(access.principal, address);
+    if ('status' in admitted) {
+      return void res.status(admitted.status).set('Retry-After', String(admitted.retryAfterSeconds)).json(admitted.body);
+    }
+    res.once('close', admitted.release);
+    res.locals.caller = { access, address } satisfies Caller;
+    next();
+  };
   // A failed start is the caller's to report (main.ts exits); this keeps it from being unhandled here.
   ready.catch(() => undefined);
 
@@ -107,7 +145,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
     const id = req.params.file.replace(/\.svg$/, '');
     const artwork = services?.catalog.artwork(id);
     const title = artwork && services?.catalog.get(artwork.titleId);
-    if (!artwork || !title || !req.params.file.endsWith('.svg')) return void res.status(404).type('text').send('no such artwork');
+    if (!artwork || !title || !req.params.file.endsWith('.svg')) return void res.status(404).json(httpErrorBody(404));
     const { svg, etag } = posterSvg(title, artwork);
     res.set({ ETag: etag, 'Cache-Control': 'public, max-age=3600' });
     if (req.headers['if-none-match'] === etag) return void res.status(304).end();
@@ -120,6 +158,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
       allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name'],
       maxAge: 600,
     }),
+    admit,
     express.json({ limit: MAX_BODY }),
     requestDeadline(settings.requestTimeoutMs),
     (req, res, next) => {

@@ -12,6 +12,8 @@ export interface RequestContext {
   baseUrl: string;
   /** The caller and the checks resolvers make before reading or writing (src/auth/access.ts). */
   auth: Access;
+  /** The client's network address: what anonymous callers are told apart by (rate limits). */
+  address: string;
   loaders: {
     title: DataLoader<string, Title | null>;
     artwork: DataLoader<string, Artwork | null>;
@@ -22,6 +24,9 @@ export interface RequestContext {
 export interface RequestInfo {
   baseUrl: string;
   headers: RequestHeaders;
+  address?: string;
+  /** The caller, when the HTTP layer identified it already (to rate-limit it before reading the body). */
+  access?: Access;
 }
 
 /**
@@ -31,6 +36,6 @@ export interface RequestInfo {
 export async function createContext(services: Services, authenticator: Authenticator, request: RequestInfo): Promise<RequestContext> {
   const title = new DataLoader<string, Title | null>((ids) => resolveTitles(services.catalog, services.store, ids));
   const artwork = new DataLoader<string, Artwork | null>(async (ids) => ids.map((id) => services.catalog.artwork(id) ?? null));
-  const auth = await authenticator.access(request.headers, services.store);
-  return { baseUrl: request.baseUrl, auth, loaders: { title, artwork } };
+  const auth = request.access ?? (await authenticator.access(request.headers, services.store));
+  return { baseUrl: request.baseUrl, auth, address: request.address ?? 'in-process', loaders: { title, artwork } };
 }

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, UnavailableError } from '../domain/errors';
 import type { Logger } from '../shared/logger';
 import { clientError, ErrorCode, REQUEST_ERROR_CODES } from './errors';
@@ -15,6 +15,11 @@ export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const refused = asLimitRefusal(formatted);
     if (refused) return refused;
+    // Apollo's own refusals of a malformed request (a bad persisted-query extension, a hash that
+    // does not match its query) carry an HTTP 400 and no code.
+    if (error instanceof GraphQLError && error.extensions.code === undefined && httpStatus(error) === 400) {
+      return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
@@ -50,4 +55,8 @@ function asLimitRefusal(formatted: GraphQLFormattedError): GraphQLFormattedError
     return { message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   return undefined;
+}
+
+function httpStatus(error: GraphQLError): number | undefined {
+  return (error.extensions.http as { status?: number } | undefined)?.status;
 }

@@ -1,17 +1,38 @@
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Principal } from '../auth/principal';
 import { PRINCIPAL_KINDS, type PrincipalKind } from '../auth/request-limits';
 import { ErrorCode } from './errors';
 
 /**
- * Requests per minute per principal: an account, a partner key or an admin by its token, an
- * anonymous caller by its address. Each kind has its own quota, so partners' traffic never eats
- * into viewers'. Counters live in this process (the scale-out issue moves them to shared storage).
+ * Requests one principal may have in progress at once. Quotas per minute do not stop a client
+ * that opens many connections from filling the event loop's queue in one second; an app needs a
+ * few requests at a time (a homepage, its impressions, a play), a partner's backend more.
+ */
+const IN_FLIGHT: Record<PrincipalKind, number> = { account: 8, partner: 32, admin: 16, anonymous: 4 };
+
+/**
+ * Requests of quota an operation refused for its size costs: a client sending query bombs is
+ * throttled after a few of them and then meets the cheapest refusal there is (429 before its
+ * body is read), while a client that sends one oversized query by mistake is not.
+ */
+export const REFUSAL_PENALTY = 20;
+
+/** Why a request was not admitted, and when the caller may try again. */
+export interface Refusal {
+  status: 429;
+  retryAfterSeconds: number;
+  body: { errors: { message: string; extensions: Record<string, unknown> }[] };
+}
+
+/**
+ * Requests per minute, and requests in progress, per principal: an account, a partner key or an
+ * admin by its token, an anonymous caller by its address. Each kind has its own quota, so
+ * partners' traffic never eats into viewers'. Counters live in this process (the scale-out issue
+ * moves them to shared storage).
  */
 export class RateLimits {
   private readonly limiters: Record<PrincipalKind, RateLimiterMemory>;
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly perMinute: Record<PrincipalKind, number>) {
     this.limiters = Object.fromEntries(
@@ -19,26 +40,51 @@ export class RateLimits {
     ) as Record<PrincipalKind, RateLimiterMemory>;
   }
 
-  /** Counts one request; throws RATE_LIMITED (HTTP 429 with Retry-After) once the quota is spent. */
-  async admit(principal: Principal, address: string): Promise<void> {
+  /**
+   * Counts one request in; null when admitted (call the returned release when it ends), else the
+   * refusal to answer with.
+   */
+  async admit(principal: Principal, address: string): Promise<{ release: () => void } | Refusal> {
+    const key = `${principal.kind}:${keyOf(principal, address)}`;
+    const running = this.inFlight.get(key) ?? 0;
+    if (running >= IN_FLIGHT[principal.kind]) {
+      return refusal(`Too many requests at once: ${IN_FLIGHT[principal.kind]} may run together for ${principal.kind} callers`, 1);
+    }
     try {
       await this.limiters[principal.kind].consume(keyOf(principal, address));
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new GraphQLError(
+      return refusal(
         `Too many requests: ${this.perMinute[principal.kind]} a minute are allowed for ${principal.kind} callers; retry in ${retryAfter} s`,
-        {
-          extensions: {
-            code: ErrorCode.RATE_LIMITED,
-            retryable: true,
-            retryAfterSeconds: retryAfter,
-            http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
-          },
-        },
+        retryAfter,
       );
     }
+    this.inFlight.set(key, running + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.inFlight.get(key) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(key, left);
+        else this.inFlight.delete(key);
+      },
+    };
   }
+
+  /** Charges `points` more of the principal's quota (an operation refused for its size). */
+  async penalize(principal: Principal, address: string, points: number): Promise<void> {
+    await this.limiters[principal.kind].penalty(keyOf(principal, address), points);
+  }
+}
+
+function refusal(message: string, retryAfterSeconds: number): Refusal {
+  return {
+    status: 429,
+    retryAfterSeconds,
+    body: { errors: [{ message, extensions: { code: ErrorCode.RATE_LIMITED, retryable: true, retryAfterSeconds } }] },
+  };
 }
 
 function keyOf(p: Principal, address: string): string {

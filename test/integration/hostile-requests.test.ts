@@ -148,6 +148,15 @@ describe('hostile requests over HTTP: refused before they run, each with a code'
     expect((await post(query, { partner: 'acme' }, limited)).status).toBe(200);
   });
 
+  it('charges a refused query bomb 20 requests of quota, so a client sending bombs is soon refused before its body is read', async () => {
+    const limited = await appWith({ requestsPerMinute: { account: 30, partner: 100, admin: 100, anonymous: 10 } });
+    expect((await post({ query: chain(25) }, { as: 'a3' }, limited)).body.errors![0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await post({ query: '{ title(id: "t1") { id } }' }, { as: 'a3' }, limited)).status);
+    // 1 + 20 for the bomb, then 9 more fit in 30.
+    expect(statuses).toEqual([...Array(9).fill(200), 429]);
+  });
+
   it('answers CORS preflights for allowed origins only, and turns introspection off when told', async () => {
     const preflight = (on: RunningApp, origin: string) =>
       fetch(new URL('/graphql', on.url), {

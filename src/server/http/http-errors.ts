@@ -9,6 +9,10 @@ const HTTP_CODES: Record<number, { code: string; message: string }> = {
   404: { code: 'NOT_FOUND', message: 'No such path: GraphQL is served at /graphql, the IDE at /' },
   408: { code: 'BAD_REQUEST', message: 'The request was not received in time' },
   413: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the server accepts' },
+  415: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'The request body is in an encoding or charset the server does not read: send UTF-8 JSON',
+  },
   414: { code: 'URI_TOO_LONG', message: 'The URL is longer than the server accepts; send the query in a POST body' },
   431: {
     code: 'HEADERS_TOO_LARGE',
