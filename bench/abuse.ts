@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import { startApp, type RunningApp } from '../src/server/app';
@@ -140,9 +141,11 @@ async function main(): Promise<void> {
     };
     // The server runs on this thread, the clients in workers: its event loop's busy share says whether the server itself is saturated.
     let busySince = performance.eventLoopUtilization();
+    const pauses = gcPauses();
     let done = tick('alone', opts.duration);
     const alone = await load({ url: url(app), durationMs: ms, loops: [{ requests: normal, perSecond: opts.rate }], keepLatencies: true });
     const busyAlone = performance.eventLoopUtilization(busySince).utilization;
+    const gcAlone = pauses.take();
     done();
     done = tick('attacked', opts.duration);
     // The attack starts first and ends last, so the whole of the normal client's phase is under it.
@@ -154,8 +157,11 @@ async function main(): Promise<void> {
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     busySince = performance.eventLoopUtilization();
+    pauses.take();
     const abused = await load({ url: url(app), durationMs: ms, loops: [{ requests: normal, perSecond: opts.rate }], keepLatencies: true });
     const busyAbused = performance.eventLoopUtilization(busySince).utilization;
+    const gcAbused = pauses.take();
+    pauses.stop();
     const bombed = await attack;
     done();
 
@@ -215,6 +221,10 @@ async function main(): Promise<void> {
       },
       { name: 'server event loop busy: alone', unit: '%', value: 100 * busyAlone },
       { name: 'server event loop busy: under attack', unit: '%', value: 100 * busyAbused },
+      { name: 'longest GC pause: alone', unit: 'ms', value: gcAlone.longest },
+      { name: 'longest GC pause: under attack', unit: 'ms', value: gcAbused.longest },
+      { name: 'GC pauses over 100 ms: alone', unit: 'count', value: gcAlone.over100 },
+      { name: 'GC pauses over 100 ms: under attack', unit: 'count', value: gcAbused.over100 },
       { name: 'under attack / alone: p50', unit: 'ratio', value: b.p50 / a.p50 },
       { name: 'under attack / alone: p99 (goal ≤ 1.5)', unit: 'ratio', value: b.p99 / a.p99 },
       { name: 'homepage answers other than data (both phases)', unit: 'count', value: failures(alone) + failures(abused) },
@@ -261,6 +271,24 @@ function load(plan: LoadPlan): Promise<LoadResult> {
 }
 
 /** The code one request is answered with (`data` when it succeeds). */
+/**
+ * The server's garbage-collection pauses since the last `take`: a full collection of the
+ * serving heap stops every request at once, so a phase's p99 depends on whether one fell in it.
+ */
+function gcPauses(): { take(): { longest: number; over100: number }; stop(): void } {
+  let durations: number[] = [];
+  const observer = new PerformanceObserver((list) => durations.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    take() {
+      const taken = { longest: Math.max(0, ...durations), over100: durations.filter((d) => d > 100).length };
+      durations = [];
+      return taken;
+    },
+    stop: () => observer.disconnect(),
+  };
+}
+
 async function answerCode(url: string, body: string, authorization: string): Promise<string> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
   const json = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
