@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import { startApp, type RunningApp } from '../src/server/app';
@@ -142,10 +142,14 @@ async function main(): Promise<void> {
     // The server runs on this thread, the clients in workers: its event loop's busy share says whether the server itself is saturated.
     let busySince = performance.eventLoopUtilization();
     const pauses = gcPauses();
+    // How long a ready callback waited for the event loop: a server-side stall shows here, a client's own delay does not.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     let done = tick('alone', opts.duration);
     const alone = await load({ url: url(app), durationMs: ms, loops: [{ requests: normal, perSecond: opts.rate }], keepLatencies: true });
     const busyAlone = performance.eventLoopUtilization(busySince).utilization;
     const gcAlone = pauses.take();
+    const delayAlone = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
     done();
     done = tick('attacked', opts.duration);
     // The attack starts first and ends last, so the whole of the normal client's phase is under it.
@@ -158,9 +162,12 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
     busySince = performance.eventLoopUtilization();
     pauses.take();
+    loopDelay.reset();
     const abused = await load({ url: url(app), durationMs: ms, loops: [{ requests: normal, perSecond: opts.rate }], keepLatencies: true });
     const busyAbused = performance.eventLoopUtilization(busySince).utilization;
     const gcAbused = pauses.take();
+    const delayAbused = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+    loopDelay.disable();
     pauses.stop();
     const bombed = await attack;
     done();
@@ -221,6 +228,10 @@ async function main(): Promise<void> {
       },
       { name: 'server event loop busy: alone', unit: '%', value: 100 * busyAlone },
       { name: 'server event loop busy: under attack', unit: '%', value: 100 * busyAbused },
+      { name: 'server event loop delay: alone', unit: 'ms', p99: delayAlone.p99 },
+      { name: 'server event loop delay: under attack', unit: 'ms', p99: delayAbused.p99 },
+      { name: 'longest server event loop delay: alone', unit: 'ms', value: delayAlone.max },
+      { name: 'longest server event loop delay: under attack', unit: 'ms', value: delayAbused.max },
       { name: 'longest GC pause: alone', unit: 'ms', value: gcAlone.longest },
       { name: 'longest GC pause: under attack', unit: 'ms', value: gcAbused.longest },
       { name: 'GC pauses over 100 ms: alone', unit: 'count', value: gcAlone.over100 },
