@@ -9,14 +9,14 @@
  *   pipeline    src/pipeline   the request, candidates, rows and the stage interfaces
  *   stages      src/{retrieval,ranking,rows,artwork,similarity}
  *   models      src/models     model bundles on disk and their serving generation
- *   services    src/{homepage,events,profiles,catalog,auth}
+ *   services    src/{homepage,events,profiles,catalog,auth,experiments}
  *   config      src/config     the typed configuration
  *   offline     src/{training,eval,world,import,setup}
  *   server      src/server, resolvers/, schema/ (HTTP, GraphQL, wiring, the token CLI)
  */
 const STAGES = '(retrieval|ranking|rows|artwork|similarity)';
 const UPPER_THAN_STAGES =
-  '^src/(models|homepage|events|profiles|catalog|auth|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/';
+  '^src/(models|homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/';
 const SERVER = '^src/server/|^(resolvers|schema)/';
 
 module.exports = {
@@ -76,13 +76,15 @@ module.exports = {
       severity: 'error',
       comment: 'src/models (bundles and their serving generation) is used by services and training; it uses only stages and below.',
       from: { path: '^src/models/' },
-      to: { path: '^src/(homepage|events|profiles|catalog|auth|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/' },
+      to: {
+        path: '^src/(homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/',
+      },
     },
     {
       name: 'services-do-not-import-config-offline-or-server',
       severity: 'error',
       comment: 'Services take their settings as options; config, training, evaluation, world generation and the server sit above them.',
-      from: { path: '^src/(homepage|events|profiles|catalog|auth)/' },
+      from: { path: '^src/(homepage|events|profiles|catalog|auth|experiments)/' },
       to: { path: '^src/(config|training|eval|world|import|setup|server)/|^(resolvers|schema)/' },
     },
     {
