@@ -113,8 +113,7 @@ const ABANDONED_AFTER_MS = 3_600_000;
  * it has changed for an hour: writeBundle fills one in seconds, so a live writer is left alone
  * with a wide margin.
  */
-export async function removeAbandonedBundleTemporaries(modelsDir: string): Promise<string[]> {
-  const now = Date.now();
+export async function removeAbandonedBundleTemporaries(modelsDir: string, now: number = Date.now()): Promise<string[]> {
   const names = await fs.readdir(modelsDir).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names.filter((n) => n.includes('.tmp-'))) {

@@ -139,7 +139,12 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
       logger,
     ),
   );
-  app.use(ideRouter(async () => (await (await ready, services!).store.listProfiles(1)).profiles[0]?.id ?? 'a1-p1'));
+  app.use(
+    ideRouter(async () => {
+      const { store } = await Promise.resolve(pending);
+      return (await store.listProfiles(1)).profiles[0]?.id ?? 'a1-p1';
+    }),
+  );
   app.use(previewRouter());
   app.get('/artwork/:file', (req, res) => {
     const id = req.params.file.replace(/\.svg$/, '');

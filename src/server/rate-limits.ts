@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Principal } from '../auth/principal';
+import { subjectOf, type Principal } from '../auth/principal';
 import { PRINCIPAL_KINDS, type PrincipalKind } from '../auth/request-limits';
 import { ErrorCode } from './errors';
 
@@ -41,7 +41,7 @@ export class RateLimits {
   }
 
   /**
-   * Counts one request in; null when admitted (call the returned release when it ends), else the
+   * Counts one request in: when admitted, a release to call when it ends; else the
    * refusal to answer with.
    */
   async admit(principal: Principal, address: string): Promise<{ release: () => void } | Refusal> {
@@ -61,11 +61,8 @@ export class RateLimits {
       );
     }
     this.inFlight.set(key, running + 1);
-    let released = false;
     return {
       release: () => {
-        if (released) return;
-        released = true;
         const left = (this.inFlight.get(key) ?? 1) - 1;
         if (left > 0) this.inFlight.set(key, left);
         else this.inFlight.delete(key);
@@ -87,15 +84,7 @@ function refusal(message: string, retryAfterSeconds: number): Refusal {
   };
 }
 
+/** Tokens are counted by their subject (account, partner, admin name); anonymous callers by their address. */
 function keyOf(p: Principal, address: string): string {
-  switch (p.kind) {
-    case 'account':
-      return p.accountId;
-    case 'partner':
-      return p.partner;
-    case 'admin':
-      return p.name;
-    case 'anonymous':
-      return address;
-  }
+  return p.kind === 'anonymous' ? address : subjectOf(p);
 }

@@ -14,11 +14,11 @@ export class DataDirError extends ConfigError {}
  * writable (else one line naming the folder and the reason, rather than a stack from whichever
  * write came first), and clears what writers killed part-way left in it.
  */
-export async function prepareDataDir(dir: string, logger: { info(msg: string): void }): Promise<void> {
+export async function prepareDataDir(dir: string, logger: { info(msg: string): void }, clock: () => number = Date.now): Promise<void> {
   const absolute = path.resolve(dir);
   await checkWritable(absolute);
   for (const done of await settleDatasetTemporaries(path.join(absolute, 'world'))) logger.info(`start-up: ${done}`);
-  for (const removed of await removeAbandonedBundleTemporaries(path.join(absolute, 'models')))
+  for (const removed of await removeAbandonedBundleTemporaries(path.join(absolute, 'models'), clock()))
     logger.info(`start-up: removed ${removed}, an abandoned model bundle write`);
 }
 

@@ -73,13 +73,17 @@ describe('start-up and what killed writers left', () => {
   it("removes abandoned model bundle writes and a dead writer's world temporary, not a bundle being written now", async () => {
     const dataDir = await tempDir();
     const abandoned = await leftover(path.join(dataDir, 'models', '20260101T000000Z-aaaaaaaa.tmp-0b3c'));
-    // Nothing in it has changed for two hours: its writer is gone.
-    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
-    for (const f of [path.join(abandoned, 'part'), abandoned]) await fs.utimes(f, twoHoursAgo, twoHoursAgo);
     const writing = await leftover(path.join(dataDir, 'models', '20260101T000000Z-bbbbbbbb.tmp-9f1d'));
+    // On a pinned clock: nothing in one has changed for two hours (its writer is gone), the other was written to a minute ago.
+    const now = Date.UTC(2026, 0, 1, 12);
+    const touch = async (dir: string, at: number) => {
+      for (const f of [path.join(dir, 'part'), dir]) await fs.utimes(f, new Date(at), new Date(at));
+    };
+    await touch(abandoned, now - 2 * 3_600_000);
+    await touch(writing, now - 60_000);
     const world = await leftover(path.join(dataDir, `world.tmp-${await deadPid()}`));
     const logs: string[] = [];
-    await prepareDataDir(dataDir, { info: (m) => logs.push(m) });
+    await prepareDataDir(dataDir, { info: (m) => logs.push(m) }, () => now);
     expect(await exists(abandoned)).toBe(false);
     expect(await exists(writing)).toBe(true);
     expect(await exists(world)).toBe(false);

@@ -14,27 +14,43 @@ import { getComplexity } from 'graphql-query-complexity';
 import type { OperationLimits } from '../../auth/request-limits';
 import { operationCostEstimator } from './operation-cost';
 
-/** An operation's figures in the units of its limits. */
-export type OperationFigures = OperationLimits;
-
 /** Fields the cost analysis walks at most; beyond that the operation is refused as too costly. */
 const MAX_COST_NODES = 20_000;
 
 /**
+ * The figures that depend on the document alone, by operation node: all four for an operation
+ * without variables, all but the cost otherwise. Apollo keeps each parsed query text as one
+ * document, so an app's repeated homepage query is analysed once, not on every request; a
+ * document that is no longer cached takes its entry with it.
+ */
+const byOperation = new WeakMap<OperationDefinitionNode, Omit<OperationLimits, 'cost'> & { cost?: number }>();
+
+/**
  * Measures the operation about to run: depth and aliases by GraphQL Armor's analyses (fragments
- * followed, introspection's own nesting not counted), top-level fields, and the cost model.
+ * followed, introspection's own nesting not counted), top-level fields, and the cost model, the
+ * one figure that depends on the variables (`ids`, `first`, `limit`, `@include`).
  */
 export function measureOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): OperationFigures {
+): OperationLimits {
   // Only this operation and the fragments, so that the analyses measure what will run.
   const single: DocumentNode = {
     ...document,
     definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation),
   };
+  let known = byOperation.get(operation);
+  if (!known) {
+    const withoutVariables = (operation.variableDefinitions ?? []).length === 0;
+    known = { ...measureShape(schema, single, operation), ...(withoutVariables ? { cost: measureCost(schema, single, {}) } : {}) };
+    byOperation.set(operation, known);
+  }
+  return { ...known, cost: known.cost ?? measureCost(schema, single, variables) };
+}
+
+function measureShape(schema: GraphQLSchema, single: DocumentNode, operation: OperationDefinitionNode): Omit<OperationLimits, 'cost'> {
   const figures = { depth: 0, aliases: 0 };
   const record = (key: keyof typeof figures) => [(_ctx: unknown, details: { n: number }) => void (figures[key] = details.n)];
   // Limits of infinity: the analyses only measure; which limit applies depends on the caller.
@@ -43,18 +59,20 @@ export function measureOperation(
     maxAliasesRule({ n: Infinity, onAccept: record('aliases'), propagateOnRejection: false }),
   ]);
   const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+    single.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
   );
-  let cost: number;
+  return { ...figures, rootFields: countFields(operation.selectionSet, fragments, new Set()) };
+}
+
+function measureCost(schema: GraphQLSchema, single: DocumentNode, variables: Record<string, unknown>): number {
   try {
-    cost = getComplexity({ schema, query: single, variables, estimators: [operationCostEstimator], maxQueryNodes: MAX_COST_NODES });
+    return getComplexity({ schema, query: single, variables, estimators: [operationCostEstimator], maxQueryNodes: MAX_COST_NODES });
   } catch (err) {
     // More fields than the analysis walks is far beyond any limit. Any other failure is a variable
     // that does not coerce: execution refuses the whole operation for it before running anything.
-    if (!(err instanceof GraphQLError) || !/maximum allowed number of nodes/.test(err.message)) cost = 0;
-    else cost = Number.POSITIVE_INFINITY;
+    const tooLarge = err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message);
+    return tooLarge ? Number.POSITIVE_INFINITY : 0;
   }
-  return { ...figures, rootFields: countFields(operation.selectionSet, fragments, new Set()), cost };
 }
 
 /** Top-level fields, with fragments spread in (each fragment once). */
@@ -73,6 +91,6 @@ function countFields(set: SelectionSetNode, fragments: Map<string, FragmentDefin
 }
 
 /** The first limit the figures exceed, if any, in the order a client would fix them. */
-export function exceededLimit(figures: OperationFigures, limits: OperationLimits): keyof OperationLimits | undefined {
+export function exceededLimit(figures: OperationLimits, limits: OperationLimits): keyof OperationLimits | undefined {
   return (['depth', 'aliases', 'rootFields', 'cost'] as const).find((key) => figures[key] > limits[key]);
 }
