@@ -1,5 +1,6 @@
 import type { Dataset } from '../src/domain/dataset';
 import type { ArtworkStat, ThemeStat } from './artwork-stats';
+import type { ExperimentStore } from './experiment-store';
 import type {
   Account,
   ErasedHistory,
@@ -46,7 +47,7 @@ export type LoadProgress = (stage: string, done: number, total: number) => void;
  * and Neo4j. Both must pass the contract suite in test/integration/contracts/store-contract.ts with the same
  * answers. Lists come back in a documented, deterministic order so the two can be compared.
  */
-export interface Store {
+export interface Store extends ExperimentStore {
   /** True when nothing has been loaded yet (a fresh DATA_DIR or database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset (generated world or import) and its SIMILAR_TO graph into an empty store. */
@@ -96,7 +97,7 @@ export interface Store {
   /**
    * Erases the profile's viewing history: its playback and impression events, watch state, the
    * bandit's per-profile counters and its share of the shared artwork counters, and its onboarding
-   * answers; stamps `historyDeletedAt = at`. Atomic and durable when it resolves; the embedded
+   * answers and its experiment exposures; stamps `historyDeletedAt = at`. Atomic and durable when it resolves; the embedded
    * store also rewrites its files so the erased events are no longer on disk.
    */
   eraseViewingHistory(profileId: string, at: number): Promise<ErasedHistory>;

@@ -17,6 +17,14 @@ import {
   type Title,
 } from '../../src/domain/types';
 import { errorMessage } from '../../src/shared/error-message';
+import { NotFoundError } from '../../src/domain/errors';
+import {
+  statusChange,
+  type Experiment,
+  type ExperimentStatus,
+  type ExposureRecord,
+  type VariantTimings,
+} from '../../src/domain/experiment';
 import { Journal, type JournalFs } from './journal';
 import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';
@@ -96,6 +104,9 @@ export class EmbeddedStore implements Store {
     else if (record.op === 'impressions') state.addImpressions(record.events);
     else if (record.op === 'title') state.addTitle(record.title, record.edges);
     else if (record.op === 'profile') state.putProfile(record.profile);
+    else if (record.op === 'experiment') state.experiments.put(record.experiment);
+    else if (record.op === 'exposures') state.experiments.addExposures(record.exposures);
+    else if (record.op === 'timings') state.experiments.addTimings(record.timings);
     else return state.eraseHistory(record.profile);
   }
 
@@ -395,6 +406,51 @@ export class EmbeddedStore implements Store {
 
   async latestPlaybackAt() {
     return this.state.latestPlaybackAt;
+  }
+
+  async createExperiment(experiment: Experiment): Promise<void> {
+    await this.serially(async () => {
+      this.state.experiments.checkNew(experiment);
+      await this.commit({ op: 'experiment', experiment });
+    });
+  }
+
+  async changeExperimentStatus(id: string, to: Exclude<ExperimentStatus, 'DRAFT'>, at: number): Promise<Experiment> {
+    return this.serially(async () => {
+      const known = this.state.experiments.get(id);
+      if (!known) throw new NotFoundError('Experiment', id);
+      const changed = statusChange(known, to, at);
+      await this.commit({ op: 'experiment', experiment: changed });
+      return changed;
+    });
+  }
+
+  async getExperiment(id: string) {
+    return this.state.experiments.get(id);
+  }
+
+  async listExperiments() {
+    return this.state.experiments.list();
+  }
+
+  async recordExposures(exposures: readonly ExposureRecord[]): Promise<number> {
+    return this.serially(async () => {
+      const fresh = this.state.experiments.newExposures(exposures);
+      if (fresh.length > 0) await this.commit({ op: 'exposures', exposures: fresh });
+      return fresh.length;
+    });
+  }
+
+  async exposuresOf(experimentId: string) {
+    return this.state.experiments.exposuresOf(experimentId);
+  }
+
+  async addVariantTimings(timings: readonly VariantTimings[]): Promise<void> {
+    if (timings.length > 0) await this.commit({ op: 'timings', timings: [...timings] });
+  }
+
+  async variantTimings(experimentId: string) {
+    return this.state.experiments.timingsOf(experimentId);
   }
 
   async artworkStats(titleIds: readonly string[]) {

@@ -1,3 +1,4 @@
+import type { Experiment, ExposureRecord, VariantTimings } from '../../src/domain/experiment';
 import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title } from '../../src/domain/types';
 
 /** One acknowledged write, as the embedded store journals it. */
@@ -12,7 +13,11 @@ export type JournalRecord =
    * files no longer hold what it erased. Purged erasures stay: a reader that read the snapshot
    * before the purge and the journal after it (a training job beside the server) still applies them.
    */
-  | { op: 'erase'; profile: Profile; purged?: true };
+  | { op: 'erase'; profile: Profile; purged?: true }
+  /** An experiment created or its status changed: the whole record. */
+  | { op: 'experiment'; experiment: Experiment }
+  | { op: 'exposures'; exposures: ExposureRecord[] }
+  | { op: 'timings'; timings: VariantTimings[] };
 
 /** Whether some erasure still has its erased events in the files. */
 export const hasErasures = (records: readonly JournalRecord[]) => records.some((r) => r.op === 'erase' && !r.purged);
@@ -36,6 +41,10 @@ export function purgeErased(records: readonly JournalRecord[]): JournalRecord[] 
     if (r.op === 'impressions') {
       const events = r.events.filter((e) => !erasedAfter(e.profileId, i));
       return events.length ? [{ op: r.op, events }] : [];
+    }
+    if (r.op === 'exposures') {
+      const exposures = r.exposures.filter((e) => !erasedAfter(e.profileId, i));
+      return exposures.length ? [{ op: r.op, exposures }] : [];
     }
     if (r.op === 'profile') return erasedAfter(r.profile.id, i) ? [] : [r];
     if (r.op === 'erase') return lastErasure.get(r.profile.id) === i ? [{ op: 'erase', profile: r.profile, purged: true }] : [];

@@ -17,6 +17,7 @@ import {
   type WatchState,
 } from '../../src/domain/types';
 import { TimeOrderedLog } from './time-ordered-log';
+import { ExperimentLedger } from './experiment-ledger';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
@@ -43,6 +44,7 @@ export class MemoryState {
   latestPlaybackAt: number | null = null;
   /** The artwork bandit's counters, kept as events are added. */
   readonly artwork = new ArtworkLedger((id) => this.titles.get(id));
+  readonly experiments = new ExperimentLedger();
 
   load(data: Omit<Dataset, 'manifest'>, similarity: readonly SimilarEdge[]): void {
     for (const t of [...data.titles].sort(byId)) this.putTitle(t);
@@ -147,6 +149,7 @@ export class MemoryState {
     this.playbacksByProfile.delete(id);
     this.watch.delete(id);
     this.artwork.forgetProfile(id);
+    this.experiments.forgetProfile(id);
     if (playbacks.length > 0) this.latestPlaybackAt = this.playbacks.all().at(-1)?.occurredAt ?? null;
     this.putProfile(after);
     return { playbacks, impressions, profile: after };

@@ -43,7 +43,8 @@ export class Neo4jProfiles {
   /**
    * Subtracts the profile's impressions (and those its plays credited) from the shared Artwork
    * counters, exactly what they added (graph/artwork-stats.ts counts an impression only when its
-   * artwork is its title's), then deletes its events, WATCHED and ThemeStats, and its onboarding answers.
+   * artwork is its title's), then deletes its events, WATCHED, ThemeStats and experiment exposures,
+   * and its onboarding answers.
    */
   async erase(profileId: string, at: number): Promise<ErasedHistory> {
     // A long history takes longer than the per-call bound to erase, and a viewer's erasure must
@@ -75,6 +76,7 @@ export class Neo4jProfiles {
       await tx.run('MATCH (e:Impression {profileId: $id}) DETACH DELETE e', { id: profileId });
       await tx.run('MATCH (e:Playback {profileId: $id}) DETACH DELETE e', { id: profileId });
       await tx.run('MATCH (s:ThemeStats {profileId: $id}) DELETE s', { id: profileId });
+      await tx.run('MATCH (x:Exposure {profileId: $id}) DELETE x', { id: profileId });
       await tx.run('MATCH (:Profile {id: $id})-[w:WATCHED]->() DELETE w', { id: profileId });
       const { onboarding: _dropped, ...rest } = toProfile(found.records[0].get('p'));
       const profile: Profile = { ...rest, historyDeletedAt: at };

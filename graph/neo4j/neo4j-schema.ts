@@ -28,6 +28,14 @@ const STATEMENTS = [
   'CREATE RANGE INDEX playback_time IF NOT EXISTS FOR (n:Playback) ON (n.occurredAt)',
   'CREATE INDEX impression_profile IF NOT EXISTS FOR (n:Impression) ON (n.profileId)',
   'CREATE RANGE INDEX impression_time IF NOT EXISTS FOR (n:Impression) ON (n.occurredAt)',
+  'CREATE CONSTRAINT experiment_id IF NOT EXISTS FOR (n:Experiment) REQUIRE n.id IS UNIQUE',
+  // Creating an experiment MERGEs its lever's node to lock it: unique, so concurrent creates find one node.
+  'CREATE CONSTRAINT experiment_layer_lever IF NOT EXISTS FOR (n:ExperimentLayer) REQUIRE n.lever IS UNIQUE',
+  'CREATE CONSTRAINT exposure_key IF NOT EXISTS FOR (n:Exposure) REQUIRE (n.experimentId, n.profileId, n.day) IS UNIQUE',
+  'CREATE INDEX exposure_experiment IF NOT EXISTS FOR (n:Exposure) ON (n.experimentId)',
+  // Erasing a profile's history deletes its exposures.
+  'CREATE INDEX exposure_profile IF NOT EXISTS FOR (n:Exposure) ON (n.profileId)',
+  'CREATE CONSTRAINT variant_timings_key IF NOT EXISTS FOR (n:VariantTimings) REQUIRE (n.experimentId, n.variant) IS UNIQUE',
   // Databases written before events were scoped to their profile: the (profileId, eventId)
   // constraints above already hold there (ids were globally unique), so the old ones are dropped
   // only after them, and the events stay constrained throughout.

@@ -4,6 +4,7 @@ import { errorMessage } from '../../src/shared/error-message';
 import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateTitleError } from '../errors';
 import type { ArtworkStat, ThemeStat } from '../artwork-stats';
+import type { Experiment, ExperimentStatus, ExposureRecord, VariantTimings } from '../../src/domain/experiment';
 import type { LoadProgress, Person, ProfilePage, RecentPlay, Store, StoreReadiness } from '../store';
 import {
   tierRank,
@@ -24,6 +25,7 @@ import { isConstraintViolation, Neo4jEventWriter } from './neo4j-event-writer';
 import { claimLoad, completeLoad, heartbeat } from './load-claim';
 import { ensureSchema } from './neo4j-schema';
 import { Neo4jProfiles } from './neo4j-profiles';
+import { Neo4jExperiments } from './neo4j-experiments';
 import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
 
 type Props = Record<string, unknown>;
@@ -37,6 +39,7 @@ const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id 
 export class Neo4jStore implements Store {
   private readonly events: Neo4jEventWriter;
   private readonly profiles: Neo4jProfiles;
+  private readonly experiments: Neo4jExperiments;
   /**
    * For what takes as long as the data is large, and runs at start or offline rather than for a
    * request: schema changes, bulk loads and whole-history reads. Everything else is bounded.
@@ -49,6 +52,7 @@ export class Neo4jStore implements Store {
   ) {
     this.events = new Neo4jEventWriter(cypher);
     this.profiles = new Neo4jProfiles(cypher);
+    this.experiments = new Neo4jExperiments(cypher);
     this.long = cypher.unbounded();
   }
 
@@ -282,6 +286,38 @@ export class Neo4jStore implements Store {
        ORDER BY theme`,
       { id: profileId },
     );
+  }
+
+  async createExperiment(experiment: Experiment): Promise<void> {
+    await this.experiments.create(experiment);
+  }
+
+  async changeExperimentStatus(id: string, to: Exclude<ExperimentStatus, 'DRAFT'>, at: number): Promise<Experiment> {
+    return this.experiments.changeStatus(id, to, at);
+  }
+
+  async getExperiment(id: string): Promise<Experiment | null> {
+    return this.experiments.get(id);
+  }
+
+  async listExperiments(): Promise<Experiment[]> {
+    return this.experiments.list();
+  }
+
+  async recordExposures(exposures: readonly ExposureRecord[]): Promise<number> {
+    return this.experiments.recordExposures(exposures);
+  }
+
+  async exposuresOf(experimentId: string): Promise<ExposureRecord[]> {
+    return this.experiments.exposuresOf(experimentId);
+  }
+
+  async addVariantTimings(timings: readonly VariantTimings[]): Promise<void> {
+    await this.experiments.addTimings(timings);
+  }
+
+  async variantTimings(experimentId: string): Promise<VariantTimings[]> {
+    return this.experiments.timingsOf(experimentId);
   }
 
   async latestPlaybackAt() {

@@ -4,7 +4,7 @@ import type { HomepageRequest } from '../pipeline/request';
 import { Rng } from '../shared/random';
 import type { ArtworkStatsCache } from './artwork-stats-cache';
 import type { RandomSource } from './sampling';
-import { choosePage, DEFAULT_PRIORS, type PolicyPriors } from './thompson-policy';
+import { chooseByBaseline, choosePage, DEFAULT_PRIORS, type ArtworkChoice, type PolicyPriors } from './thompson-policy';
 import { type ArtworkFeedback, type ArtworkSelector, type ChosenArtwork } from '../pipeline/stages';
 
 /**
@@ -20,6 +20,12 @@ export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback
 
   async choose(req: HomepageRequest, titles: readonly Title[]): Promise<Map<string, ChosenArtwork>> {
     const dressed = titles.filter((t) => t.artwork.length > 0);
+    const policy = req.treatment?.artwork ?? 'THOMPSON';
+    if (policy !== 'THOMPSON') {
+      const stats = policy === 'BEST' ? await this.stats.variants(dressed.map((t) => t.id)) : new Map();
+      const arms = dressed.map((title) => ({ title, stats: stats.get(title.id) ?? new Map() }));
+      return asChosen(chooseByBaseline(policy, arms, this.rng, this.priors));
+    }
     const [variants, themes] = await Promise.all([
       this.stats.variants(dressed.map((t) => t.id)),
       // With personalization off the profile's theme affinities are not read: every variant is judged by all viewers' responses.
@@ -31,7 +37,7 @@ export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback
       this.rng,
       this.priors,
     );
-    return new Map([...picks].map(([id, c]) => [id, { ...c.artwork, reason: c.reason, kind: c.kind }]));
+    return asChosen(picks);
   }
 
   noteImpressions(events: readonly ImpressionEvent[], titleOf: (id: string) => Title | undefined): void {
@@ -46,4 +52,8 @@ export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback
     if (events.length === 0) return;
     await this.stats.refresh([...new Set(events.map((e) => e.profileId))], [...new Set(events.map((e) => e.titleId))]);
   }
+}
+
+function asChosen(picks: ReadonlyMap<string, ArtworkChoice>): Map<string, ChosenArtwork> {
+  return new Map([...picks].map(([id, c]) => [id, { ...c.artwork, reason: c.reason, kind: c.kind }]));
 }

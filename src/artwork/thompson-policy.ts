@@ -132,7 +132,37 @@ const REASONS: Record<ChoiceKind, string> = {
   variant: 'the look viewers play most often',
   explore: 'trying a look we know less about',
   even: 'no look stands out yet',
+  random: 'a look drawn at random (an experiment compares it with choosing)',
+  best: 'the look all viewers play most often (an experiment compares it with choosing per viewer)',
 };
+
+/**
+ * The baselines an artwork experiment compares the bandit with: a variant drawn uniformly at
+ * random, or the single variant with the best posterior take rate over all viewers (no
+ * exploration, no profile context).
+ */
+export function chooseByBaseline(
+  policy: 'RANDOM' | 'BEST',
+  titles: readonly TitleArms[],
+  rng: RandomSource,
+  priors: PolicyPriors = DEFAULT_PRIORS,
+): Map<string, ArtworkChoice> {
+  const out = new Map<string, ArtworkChoice>();
+  for (const arms of titles) {
+    const variants = arms.title.artwork;
+    if (variants.length <= 1) {
+      if (variants.length === 1) out.set(arms.title.id, describe(variants[0], 'only'));
+      continue;
+    }
+    if (policy === 'RANDOM') {
+      out.set(arms.title.id, describe(variants[Math.floor(rng.float() * variants.length)], 'random'));
+      continue;
+    }
+    const { beta } = variantPosteriors(arms, priors);
+    out.set(arms.title.id, describe(variants[argmax(beta.map((p) => p.a / (p.a + p.b)))], 'best'));
+  }
+  return out;
+}
 
 function describe(artwork: Artwork, kind: ChoiceKind): ArtworkChoice {
   const reason =

@@ -91,6 +91,7 @@ const ConfigSchema = z
     HOMEPAGE_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(60),
     EXPLORATION_SHARE: z.coerce.number().min(0).max(0.5).default(DEFAULT_EXPLORATION_SHARE),
     BANDIT_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_BANDIT_REFRESH_SECONDS),
+    EXPERIMENT_REFRESH_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     AUTH_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
     ALLOW_ANONYMOUS_CATALOG: z.stringbool({ error: 'must be true or false' }).default(false),
     REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),

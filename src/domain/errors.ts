@@ -6,7 +6,7 @@ import type { ZodError } from 'zod';
  * DomainError reaches a client only as INTERNAL_SERVER_ERROR.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'INVALID_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'TIMEOUT';
+  abstract readonly kind: 'INVALID_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'TIMEOUT' | 'CONFLICT';
 }
 
 /** An argument or input field is malformed; `field` is its path, e.g. `events[3].progress`. */
@@ -75,6 +75,21 @@ export class DeadlineExceededError extends DomainError {
   ) {
     super(reason === 'deadline' ? `The request ran past its deadline of ${deadlineMs} ms and was stopped` : 'The client went away');
     this.name = 'DeadlineExceededError';
+  }
+}
+
+/**
+ * The request is well formed but contradicts what is stored: an id that is taken, an experiment
+ * whose slice of a layer overlaps another's, one started twice. `reason` tells them apart.
+ */
+export class ConflictError extends DomainError {
+  readonly kind = 'CONFLICT';
+  constructor(
+    readonly reason: 'ALREADY_EXISTS' | 'LAYER_OVERLAP' | 'ALREADY_STARTED' | 'NOT_RUNNING',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
   }
 }
 

@@ -17,8 +17,11 @@ export interface AssignmentUnit {
 }
 
 /** The unit's variant of the experiment, or null when the unit is not in it (outside its slice of the layer). */
-export function assignVariant(experiment: Experiment, unit: AssignmentUnit): string | null {
-  const id = experiment.unit === 'account' ? unit.accountId : unit.profileId;
+export function assignVariant(
+  experiment: Pick<Experiment, 'id' | 'salt' | 'unit' | 'lever' | 'variants' | 'layer'>,
+  unit: AssignmentUnit,
+): string | null {
+  const id = experiment.unit === 'ACCOUNT' ? unit.accountId : unit.profileId;
   const result = growthbook.runInlineExperiment(
     {
       key: experiment.id,
@@ -28,7 +31,7 @@ export function assignVariant(experiment: Experiment, unit: AssignmentUnit): str
       variations: experiment.variants.map((v) => v.name) as [string, string, ...string[]],
       weights: experiment.variants.map((v) => v.weight),
       coverage: 1,
-      namespace: [experiment.layer.name, experiment.layer.start, experiment.layer.end],
+      namespace: [experiment.lever, experiment.layer.start, experiment.layer.end],
     },
     { attributes: { id } },
   );

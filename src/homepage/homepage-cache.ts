@@ -1,5 +1,5 @@
 import { sessionStage } from '../rows/device-layout';
-import type { UtilityWeights } from '../pipeline/utility';
+import type { ExperimentVariant } from '../domain/types';
 import type { HomepageRequest } from '../pipeline/request';
 
 /** Entries kept at most; the oldest go first. */
@@ -18,15 +18,18 @@ export class HomepageCache<V> {
   constructor(private readonly ttlMs: number) {}
 
   /** The bucket a request falls in: same device, local hour, weekday, country, session stage and history. */
-  static key(req: HomepageRequest, modelVersion: string, weights?: UtilityWeights): string {
+  static key(req: HomepageRequest, modelVersion: string, experiments: readonly ExperimentVariant[] = []): string {
     const c = req.context;
     const session = sessionStage(c);
     // Every accepted playback adds one play to some watch state, so the sum changes with each.
     const history = `${req.signals.recent.length}:${req.signals.recent.reduce((n, w) => n + w.plays, 0)}`;
-    const w = weights ? `${weights.click},${weights.finish},${weights.ret}` : '';
+    // The variant set: a unit's page under one variant is not its page under another, nor after the experiment stops.
+    const variants = experiments.map((x) => `${x.experimentId}=${x.variant}`).join(',');
     // The whole profile record: a limit lowered, personalization switched off or answers given on another replica miss at once too.
     const { id, ...settings } = req.profile;
-    return [id, c.device, c.localHour, c.localWeekday, c.country, session, history, modelVersion, w, JSON.stringify(settings)].join('|');
+    return [id, c.device, c.localHour, c.localWeekday, c.country, session, history, modelVersion, variants, JSON.stringify(settings)].join(
+      '|',
+    );
   }
 
   get(key: string, now: number): V | undefined {

@@ -1,10 +1,15 @@
 import { checkDeadline } from '../domain/deadline';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Candidate, RankedCandidate } from '../pipeline/candidates';
+import type { InterleavedPicks, RankerSettings } from '../pipeline/treatment';
+import { NO_EXPERIMENTS, type ExperimentService, type PageExperiments } from '../experiments/experiment-service';
+import { teamDraft } from '../ranking/team-draft';
+import { Rng } from '../shared/random';
 import type { Store } from '../../graph/store';
-import type { Profile } from '../domain/types';
+import type { ExperimentVariant, Profile } from '../domain/types';
 import type { ArtworkSelector, RowBuilder } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
-import type { UtilityWeights } from '../pipeline/utility';
 import type { HomepageRequest } from '../pipeline/request';
 import type { ModelHolder } from '../models/model-holder';
 import type { ServingModels } from '../models/serving-models';
@@ -35,6 +40,8 @@ export interface HomepageResult {
   rows: HomepageRow[];
   /** The model bundle that served the page. */
   modelVersion: string;
+  /** The experiment variants the page was built under (assigned by the server; clients echo them with impressions). */
+  experiments: ExperimentVariant[];
 }
 
 /** The stages that do not come from the model bundle. */
@@ -51,7 +58,12 @@ export interface HomepageServiceOptions {
   stages: HomepageStages;
   clock?: () => number;
   cache?: HomepageCache<Omit<HomepageResult, 'requestId'>>;
+  /** Assigns variants and records exposures and timings; without it no page is in an experiment. */
+  experiments?: ExperimentService;
 }
+
+/** How many of an interleaving's Top Picks are drafted by the two rankers: more than any device's row holds. */
+const INTERLEAVED_LENGTH = 60;
 
 /**
  * The request path (docs/ARCHITECTURE.md) in one place: take the profile, derive its signals, then
@@ -65,8 +77,10 @@ export class HomepageService {
   readonly stages: HomepageStages;
   private readonly clock: () => number;
   readonly cache: HomepageCache<Omit<HomepageResult, 'requestId'>>;
+  private readonly experiments?: ExperimentService;
 
   constructor(o: HomepageServiceOptions) {
+    this.experiments = o.experiments;
     this.store = o.store;
     this.catalog = o.catalog;
     this.models = o.models;
@@ -81,12 +95,16 @@ export class HomepageService {
   }
 
   /** The page for a profile by id (read here). */
-  async homepage(profileId: string, contextInput?: ViewingContextInputData | null, weights?: UtilityWeights): Promise<HomepageResult> {
-    return this.homepageFor(await this.profile(profileId), contextInput, weights);
+  async homepage(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
+    return this.homepageFor(await this.profile(profileId), contextInput);
   }
 
   /** For a profile the caller has read already (the access check): the request path reads it once. */
-  async requestFor(profile: Profile, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
+  async requestFor(
+    profile: Profile,
+    contextInput?: ViewingContextInputData | null,
+    page: PageExperiments = NO_EXPERIMENTS,
+  ): Promise<HomepageRequest> {
     const profileId = profile.id;
     // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
@@ -102,34 +120,52 @@ export class HomepageService {
       context: resolveContext(contextInput, account, now),
       catalog: this.catalog,
       signals: profileSignals(watch, (id) => this.catalog.get(id), now, personalized ? profile : undefined),
+      treatment: page.treatment,
     };
   }
 
-  /** `weights` overrides the configured utility weights (an experiment's variant). */
-  async homepageFor(profile: Profile, contextInput?: ViewingContextInputData | null, weights?: UtilityWeights): Promise<HomepageResult> {
-    const req = await this.requestFor(profile, contextInput);
-    const key = HomepageCache.key(req, this.models.version, weights);
+  /**
+   * The page under the experiments the profile's unit is in: its exposures recorded (once a day)
+   * and the request timed per variant for the experiments' guardrails.
+   */
+  async homepageFor(profile: Profile, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
+    const started = performance.now();
+    const page = (await this.experiments?.assign(profile)) ?? NO_EXPERIMENTS;
+    let failed = true;
+    try {
+      const result = await this.pageFor(profile, contextInput, page);
+      await this.experiments?.expose(page);
+      failed = false;
+      return result;
+    } finally {
+      if (page.experiments.length > 0) this.experiments?.timings.note(page.experiments, performance.now() - started, failed);
+    }
+  }
+
+  private async pageFor(profile: Profile, contextInput: ViewingContextInputData | null | undefined, page: PageExperiments) {
+    const req = await this.requestFor(profile, contextInput, page);
+    const key = HomepageCache.key(req, this.models.version, page.experiments);
     const now = this.clock();
     // A page shown again is a new page view: it gets its own request id.
     const cached = this.cache.get(key, now);
     if (cached) return { ...cached, requestId: randomUUID() };
-    const page = await this.build(req, weights);
-    this.cache.set(profile.id, key, page, now);
-    return { ...page, requestId: randomUUID() };
+    const built = { ...(await this.build(req)), experiments: page.experiments };
+    this.cache.set(profile.id, key, built, now);
+    return { ...built, requestId: randomUUID() };
   }
 
-  private async build(req: HomepageRequest, weights?: UtilityWeights): Promise<Omit<HomepageResult, 'requestId'>> {
+  private async build(req: HomepageRequest): Promise<Omit<HomepageResult, 'requestId' | 'experiments'>> {
     const { profile, context } = req;
     // One model generation for the whole request, even if a newer bundle is swapped in meanwhile.
     // Between stages, a request nobody waits for any more (past its deadline, client gone) stops.
     checkDeadline();
-    const { ranked, modelVersion } = await this.models.use(async (m) => {
+    const { ranked, picks, modelVersion } = await this.models.use(async (m) => {
       const candidates = await m.retrieval.generate(req);
       checkDeadline();
-      return { ranked: await m.ranker.rank(req, candidates, weights), modelVersion: m.version };
+      return { ...(await this.rank(m, req, candidates)), modelVersion: m.version };
     });
     checkDeadline();
-    const plans = await this.stages.rows.build(req, ranked);
+    const plans = await this.stages.rows.build(req, ranked, picks);
     checkDeadline();
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
     const artwork = await this.stages.artwork.choose(req, [...shown.values()]);
@@ -152,6 +188,31 @@ export class HomepageService {
           })),
       })),
     };
+  }
+
+  /**
+   * The candidates in the order of the ranker the page's treatment names (the trained one by
+   * default); under an interleaving, in the first team's order, with Top Picks drafted from both.
+   */
+  private async rank(
+    m: ServingModels,
+    req: HomepageRequest,
+    candidates: readonly Candidate[],
+  ): Promise<{ ranked: RankedCandidate[]; picks?: InterleavedPicks }> {
+    const rankWith = (settings?: RankerSettings) =>
+      settings?.model === 'HEURISTIC' ? m.heuristic.rank(req, candidates) : m.ranker.rank(req, candidates, settings?.utility);
+    const interleaving = req.treatment?.interleaving;
+    if (!interleaving) return { ranked: await rankWith(req.treatment?.ranker) };
+    const [a, b] = interleaving.teams;
+    const [first, second] = await Promise.all([rankWith(a.ranker), rankWith(b.ranker)]);
+    // Each drafted title keeps the utility of the ranker that placed it.
+    const picks = teamDraft(
+      { name: a.name, ranked: first },
+      { name: b.name, ranked: second },
+      INTERLEAVED_LENGTH,
+      new Rng(interleaving.seed),
+    );
+    return { ranked: first, picks };
   }
 
   private async profile(profileId: string): Promise<Profile> {

@@ -19,6 +19,8 @@ export interface ServingModels extends Releasable {
   collaborative: CollaborativeModel;
   retrieval: UnionCandidateGenerator;
   ranker: Ranker;
+  /** The model-free ranker: the trained one's fallback, and the other arm of a ranker experiment. */
+  heuristic: Ranker;
 }
 
 /** The long-lived parts a bundle is served with: they outlive a swap. */
@@ -34,6 +36,7 @@ export async function servingModels(bundle: ModelBundle, shared: SharedParts): P
   const { logger } = shared;
   const collaborative = new CollaborativeModel(bundle);
   const scorer = await OnnxScorer.load(bundle.ranker.onnx);
+  const heuristic = new HeuristicRanker();
   return {
     version: bundle.manifest.version,
     bundle,
@@ -50,9 +53,10 @@ export async function servingModels(bundle: ModelBundle, shared: SharedParts): P
       scorer,
       spec: bundle.ranker.spec,
       weights: shared.weights,
-      fallback: new HeuristicRanker(),
+      fallback: heuristic,
       onFailure: (err) => logger?.error({ err: errorMessage(err) }, 'ranker failed; ranked by the heuristic'),
     }),
+    heuristic,
     release: () => scorer.release(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Account, Profile } from '../domain/types';
 import type { CatalogIndex } from './catalog-index';
 import type { ProfileSignals } from './profile-signals';
+import type { Treatment } from './treatment';
 import type { ViewingContext } from './viewing-context';
 
 /** Everything a stage may look at for one homepage request. */
@@ -10,4 +11,6 @@ export interface HomepageRequest {
   context: ViewingContext;
   signals: ProfileSignals;
   catalog: CatalogIndex;
+  /** What the page's experiments change; absent or empty: the product's defaults. */
+  treatment?: Treatment;
 }

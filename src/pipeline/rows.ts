@@ -24,6 +24,8 @@ export interface RowItemPlan {
   heads?: HeadProbabilities;
   /** The uncertainty bonus that put the title in an exploration slot; 0 for exploited items. */
   explorationBonus: number;
+  /** In an interleaving experiment's Top Picks: the variant (ranker) that placed the title. */
+  team?: string;
 }
 
 export interface RowPlan {

@@ -7,6 +7,7 @@ import type { Candidate, CandidateSource, RankedCandidate, SourcedTitle } from '
 import type { HomepageRequest } from './request';
 import type { RowPlan } from './rows';
 import type { UtilityWeights } from './utility';
+import type { InterleavedPicks } from './treatment';
 
 // Retrieval.
 
@@ -33,7 +34,8 @@ export interface Ranker {
 
 /** The page-construction stage: which rows, in what order, holding which ranked titles. */
 export interface RowBuilder {
-  build(req: HomepageRequest, ranked: readonly RankedCandidate[]): Promise<RowPlan[]>;
+  /** `picks`: Top Picks merged from two rankers (an interleaving experiment), in place of the ranked order. */
+  build(req: HomepageRequest, ranked: readonly RankedCandidate[], picks?: InterleavedPicks): Promise<RowPlan[]>;
 }
 
 // Artwork.
@@ -57,8 +59,12 @@ export interface ArtworkFeedback {
   forgetProfile(profileId: string, titleIds: readonly string[]): Promise<void>;
 }
 
-/** How the bandit came to its choice: the only variant, the profile's theme, the variant's own record, exploration, or no evidence. */
-export type ChoiceKind = 'only' | 'theme' | 'variant' | 'explore' | 'even';
+/**
+ * How the artwork was chosen: by the bandit (the only variant, the profile's theme, the variant's
+ * own record, exploration, or no evidence), or by an experiment's baseline policy (uniformly at
+ * random, or the variant with the best take rate over all viewers).
+ */
+export type ChoiceKind = 'only' | 'theme' | 'variant' | 'explore' | 'even' | 'random' | 'best';
 
 // What the stages read of services beside them (wired in src/server/services.ts).
 

@@ -1,6 +1,7 @@
 import type { Candidate, CandidateSource } from '../pipeline/candidates';
 import type { CandidateSourceProvider, CandidateGenerator } from '../pipeline/stages';
 import type { HomepageRequest } from '../pipeline/request';
+import type { SourceSettings } from '../pipeline/treatment';
 
 export interface SourceQuota {
   provider: CandidateSourceProvider;
@@ -28,8 +29,8 @@ export class UnionCandidateGenerator implements CandidateGenerator {
   }
 
   async generate(req: HomepageRequest): Promise<Candidate[]> {
-    const ordered = [...this.providers.filter((p) => !p.fill), ...this.providers.filter((p) => p.fill)];
-    const found = await Promise.all(ordered.map(({ provider, quota, fill }) => provider.candidates(req, fill ? this.size : quota)));
+    const ordered = this.treated(req.treatment?.sources);
+    const found = await Promise.all(ordered.map(({ provider, quota }) => provider.candidates(req, quota)));
     const merged = new Map<string, Candidate>();
     for (const [i, { provider, fill }] of ordered.entries()) {
       for (const { title, score } of found[i]) {
@@ -41,5 +42,18 @@ export class UnionCandidateGenerator implements CandidateGenerator {
       }
     }
     return [...merged.values()];
+  }
+
+  /**
+   * The sources in the order they fill the union, less those an experiment switched off, each
+   * with the number it is asked for: its quota (or the experiment's), the union's size for a fill source.
+   */
+  private treated(settings?: SourceSettings): SourceQuota[] {
+    const on = settings ? this.providers.filter((p) => !settings.off.includes(p.provider.source)) : this.providers;
+    const quota = (p: SourceQuota) => settings?.quotas[p.provider.source] ?? (p.fill ? this.size : p.quota);
+    return [
+      ...on.filter((p) => !p.fill).map((p) => ({ ...p, quota: quota(p) })),
+      ...on.filter((p) => p.fill).map((p) => ({ ...p, quota: quota(p) })),
+    ];
   }
 }

@@ -7,6 +7,7 @@ import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
 import { placeRows } from './page-placement';
 import { anchorWatches, rowCandidates, type Anchor } from './row-candidates';
 import type { RowPlan } from '../pipeline/rows';
+import type { InterleavedPicks } from '../pipeline/treatment';
 
 /** Neighbours per anchor a "Because You Watched" row draws from (the graph keeps 50). */
 const ANCHOR_NEIGHBOURS = 50;
@@ -31,17 +32,19 @@ export interface PageBuilderOptions {
 export class PageBuilder implements RowBuilder {
   constructor(private readonly o: PageBuilderOptions) {}
 
-  async build(req: HomepageRequest, ranked: readonly RankedCandidate[]): Promise<RowPlan[]> {
+  async build(req: HomepageRequest, ranked: readonly RankedCandidate[], picks?: InterleavedPicks): Promise<RowPlan[]> {
     const { context } = req;
     const anchors = await this.anchors(req);
     const shown = this.o.exposure(req.profile, context.now);
-    const share = Math.min(0.5, this.o.explorationShare * (sessionStage(context) === 'BROWSING_LONG' ? 1.5 : 1));
-    return placeRows(rowCandidates(req, ranked, anchors), {
+    const base = req.treatment?.explorationShare ?? this.o.explorationShare;
+    const share = Math.min(0.5, base * (sessionStage(context) === 'BROWSING_LONG' ? 1.5 : 1));
+    return placeRows(rowCandidates(req, ranked, anchors, picks), {
       context,
       layout: DEVICE_LAYOUTS[context.device],
       explorationShare: share,
       timesShown: (id) => shown(id).shown,
       evidence: (id) => this.o.evidence(id, context.now),
+      placement: req.treatment?.rowPlacement,
     });
   }
 

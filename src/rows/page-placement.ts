@@ -4,7 +4,8 @@ import type { DeviceLayout } from './device-layout';
 import { explorationBonus, explorationScore, explorable, explorationSlots, takeRateUncertainty } from './exploration';
 import { type TitleEvidence } from '../pipeline/stages';
 import type { RowCandidate } from './row-candidates';
-import type { RowItemPlan, RowPlan } from '../pipeline/rows';
+import type { RowItemPlan, RowKind, RowPlan } from '../pipeline/rows';
+import type { RowPlacement } from '../pipeline/treatment';
 import { diversityFactor, MIN_ROW_VALUE, repeatFactor, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
 
 export interface PlacementInputs {
@@ -16,7 +17,22 @@ export interface PlacementInputs {
   timesShown(titleId: string): number;
   /** What all viewers were shown of a title lately, and played. */
   evidence(titleId: string): TitleEvidence;
+  /** PERSONALIZED (the default): rows compete for each position; FIXED: rows go in FIXED_ROW_ORDER, the baseline an experiment compares with. */
+  placement?: RowPlacement;
 }
+
+/** The editorial order of a page without row personalization; rows of one kind by their best titles' relevance. */
+export const FIXED_ROW_ORDER: readonly RowKind[] = [
+  'CONTINUE_WATCHING',
+  'TOP_PICKS',
+  'TRENDING',
+  'NEW_RELEASES',
+  'BECAUSE_YOU_WATCHED',
+  'GENRE',
+  'LANGUAGE',
+  'CRITICALLY_ACCLAIMED',
+  'SHORT_PICKS',
+];
 
 const NO_SLOTS: ReadonlySet<number> = new Set();
 
@@ -76,7 +92,10 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
           ),
     ]),
   );
-  const remaining = [...candidates].sort((a, b) => bound.get(b)! - bound.get(a)!);
+  const fixed = inputs.placement === 'FIXED';
+  const remaining = [...candidates].sort(
+    (a, b) => (fixed ? FIXED_ROW_ORDER.indexOf(a.kind) - FIXED_ROW_ORDER.indexOf(b.kind) : 0) || bound.get(b)! - bound.get(a)!,
+  );
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();
   const titlesAbove = new Set<string>();
@@ -91,7 +110,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     );
     let best: { index: number; filled: FilledRow; score: number } | undefined;
     for (const [index, row] of remaining.entries()) {
-      if (best && bound.get(row)! <= best.score) break;
+      if (best && (fixed || bound.get(row)! <= best.score)) break;
       const filled = fillRow(row, blocked, rowLength, row.kind === 'CONTINUE_WATCHING' ? NO_SLOTS : slots, explorersOf);
       if (filled.items.length < (row.kind === 'CONTINUE_WATCHING' ? 1 : layout.minItems)) continue;
       const visible = filled.items.slice(0, layout.visibleItems);
@@ -116,7 +135,8 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
         (exempt ? 1 : repeatFactor(visible.filter((c) => titlesAbove.has(c.title.id)).length, visible.length));
       if (!best || score > best.score) best = { index, filled, score };
     }
-    if (!best || best.score * rowDecay(position) < MIN_ROW_VALUE) break;
+    // A fixed page ends only at the device's row count; a personalized one also when the next row is not worth the scroll.
+    if (!best || (!fixed && best.score * rowDecay(position) < MIN_ROW_VALUE)) break;
     const [row] = remaining.splice(best.index, 1);
     placed.push({ row, filled: best.filled, score: best.score });
     for (const c of best.filled.items) titlesAbove.add(c.title.id);
@@ -145,6 +165,8 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
         utility: c.utility,
         heads: c.heads,
         explorationBonus: explored ? explorationBonus(e) : 0,
+        // An exploration slot's title was placed by neither ranker of an interleaving.
+        ...(row.teamOf?.has(c.title.id) && !explored ? { team: row.teamOf.get(c.title.id) } : {}),
       };
     }),
   }));

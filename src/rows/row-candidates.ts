@@ -3,6 +3,7 @@ import { countryName, languageName } from '../shared/display-names';
 import { topGenres } from '../pipeline/profile-signals';
 import type { RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
+import type { InterleavedPicks } from '../pipeline/treatment';
 import { similarityReason } from '../similarity';
 import { isWeekdayLunch, sessionStage } from './device-layout';
 import type { RowKind } from '../pipeline/rows';
@@ -18,6 +19,8 @@ export interface RowCandidate {
   itemReason(c: RankedCandidate): string;
   /** Multiplies the row type's prior for this one row (a genre the viewer is into right now). */
   boost?: number;
+  /** The variant that placed a title (interleaved Top Picks only). */
+  teamOf?: ReadonlyMap<string, string>;
 }
 
 /** A genre that is all of the last day's viewing doubles its row's prior: recent behaviour weighs heavily. */
@@ -56,9 +59,15 @@ export function anchorWatches(req: HomepageRequest): { title: Title; watch: Watc
 }
 
 /** Every row this profile could get in this context, each with its ranked pool (utility order). */
-export function rowCandidates(req: HomepageRequest, ranked: readonly RankedCandidate[], anchors: readonly Anchor[]): RowCandidate[] {
+export function rowCandidates(
+  req: HomepageRequest,
+  ranked: readonly RankedCandidate[],
+  anchors: readonly Anchor[],
+  picks?: InterleavedPicks,
+): RowCandidate[] {
   const { profile, context, signals } = req;
-  const fresh = ranked.filter((c) => !c.sources.has('CONTINUE_WATCHING'));
+  const notResumed = (c: RankedCandidate) => !c.sources.has('CONTINUE_WATCHING');
+  const fresh = ranked.filter(notResumed);
   const rows: RowCandidate[] = [continueWatching(req, ranked)];
   rows.push({
     id: 'top-picks',
@@ -69,8 +78,9 @@ export function rowCandidates(req: HomepageRequest, ranked: readonly RankedCandi
       : signals.genreAffinity.size > 0
         ? 'The titles ranked highest for you in this moment'
         : 'The titles ranked highest while we learn your taste',
-    pool: fresh,
+    pool: picks ? picks.order.filter(notResumed) : fresh,
     itemReason: (c) => tasteReason(req, c),
+    teamOf: picks?.teamOf,
   });
   for (const a of anchors) rows.push(becauseYouWatched(req, fresh, a));
   const trendRank = new Map(

@@ -1,10 +1,18 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { DeadlineExceededError, InvalidInputError, NotFoundError, UnavailableError, type DomainError } from '../domain/errors';
+import {
+  ConflictError,
+  DeadlineExceededError,
+  InvalidInputError,
+  NotFoundError,
+  UnavailableError,
+  type DomainError,
+} from '../domain/errors';
 
 /** Every error code a client can see, in `extensions.code`. */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   GRAPH_UNAVAILABLE = 'GRAPH_UNAVAILABLE',
@@ -40,6 +48,7 @@ const CODES: Record<DomainError['kind'], ErrorCode> = {
   FORBIDDEN: ErrorCode.FORBIDDEN,
   UNAVAILABLE: ErrorCode.GRAPH_UNAVAILABLE,
   TIMEOUT: ErrorCode.TIMEOUT,
+  CONFLICT: ErrorCode.CONFLICT,
 };
 
 /** The one place a domain error becomes what a client sees: its code, and the field or id it concerns. */
@@ -47,6 +56,7 @@ export function clientError(err: DomainError, at: Pick<GraphQLFormattedError, 'p
   const extensions: Record<string, unknown> = { code: CODES[err.kind] };
   if (err instanceof InvalidInputError) extensions.field = err.field;
   if (err instanceof NotFoundError) extensions.id = err.id;
+  if (err instanceof ConflictError) extensions.reason = err.reason;
   if (err instanceof UnavailableError && err.dependency === 'storage') extensions.code = ErrorCode.STORE_UNAVAILABLE;
   // The same request may succeed later: the dependency comes back, or a lighter moment leaves time.
   if (err instanceof UnavailableError || err instanceof DeadlineExceededError) extensions.retryable = true;

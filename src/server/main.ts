@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       cacheSeconds: config.HOMEPAGE_CACHE_SECONDS,
       explorationShare: config.EXPLORATION_SHARE,
       banditRefreshSeconds: config.BANDIT_REFRESH_SECONDS,
+      experimentRefreshSeconds: config.EXPERIMENT_REFRESH_SECONDS,
     });
     if (config.MODEL_POLL_SECONDS > 0) {
       const opened = store;

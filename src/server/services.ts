@@ -4,6 +4,7 @@ import { ArtworkStatsCache, DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/ar
 import { NewTitleService } from '../catalog/new-title-service';
 import type { DomainChanges } from '../domain/changes';
 import { RetrievalUpdates } from '../events/online-updates';
+import { ExperimentService } from '../experiments/experiment-service';
 import { ImpressionService } from '../events/impression-service';
 import { PlaybackService } from '../events/playback-service';
 import { HomepageCache } from '../homepage/homepage-cache';
@@ -40,6 +41,7 @@ export interface Services {
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
   models: ModelHolder<ServingModels>;
   features: FeatureStore;
+  experiments: ExperimentService;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,8 @@ export interface ServiceOptions {
   cacheSeconds?: number;
   /** How old the artwork bandit's cached statistics may get before a replica reads them again (BANDIT_REFRESH_SECONDS). */
   banditRefreshSeconds?: number;
+  /** How long a replica serves its list of running experiments before reading it again (EXPERIMENT_REFRESH_SECONDS). */
+  experimentRefreshSeconds?: number;
 }
 
 /**
@@ -87,7 +91,15 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
       onError: (err) => logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics'),
     }),
   );
+  const experiments = new ExperimentService({
+    store,
+    catalog,
+    clock,
+    logger,
+    refreshMs: o.experimentRefreshSeconds === undefined ? undefined : o.experimentRefreshSeconds * 1000,
+  });
   const homepage = new HomepageService({
+    experiments,
     store,
     catalog,
     models,
@@ -115,7 +127,11 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     privacy: new PrivacyService({ store, derived: { features, counters, model: () => models.now.collaborative }, clock, changes }),
     models,
     features,
-    close: () => models.close(),
+    experiments,
+    close: async () => {
+      await experiments.close();
+      await models.close();
+    },
   };
 }
 

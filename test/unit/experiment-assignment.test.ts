@@ -2,14 +2,22 @@ import { chiSquaredDistributionTable } from 'simple-statistics';
 import type { Experiment } from '../../src/domain/experiment';
 import { assignVariant } from '../../src/experiments/assignment';
 
-const experiment = (id: string, layer: Experiment['layer'], unit: Experiment['unit'] = 'account'): Experiment => ({
+type Assignable = Parameters<typeof assignVariant>[0];
+
+const experiment = (
+  id: string,
+  lever: Experiment['lever'],
+  layer: Experiment['layer'],
+  unit: Experiment['unit'] = 'ACCOUNT',
+): Assignable => ({
   id,
   unit,
   salt: id,
+  lever,
   variants: [
-    { name: 'control', weight: 1 / 3 },
-    { name: 'a', weight: 1 / 3 },
-    { name: 'b', weight: 1 / 3 },
+    { name: 'control', weight: 1 / 3, settings: {} },
+    { name: 'a', weight: 1 / 3, settings: {} },
+    { name: 'b', weight: 1 / 3, settings: {} },
   ],
   layer,
 });
@@ -18,7 +26,7 @@ const units = Array.from({ length: 100_000 }, (_, i) => ({ accountId: `a${i}`, p
 
 describe('experiment assignment by hashing (GrowthBook v2 buckets, layers as namespaces)', () => {
   it('splits 100,000 units across 3 variants in balance (chi-square, p > 0.005)', () => {
-    const e = experiment('balance', { name: 'ranker', start: 0, end: 1 });
+    const e = experiment('balance', 'RANKER', { start: 0, end: 1 });
     const counts = new Map<string, number>();
     for (const u of units) {
       const variant = assignVariant(e, u)!;
@@ -31,7 +39,7 @@ describe('experiment assignment by hashing (GrowthBook v2 buckets, layers as nam
   });
 
   it('gives a unit the same variant every time, from nothing but the experiment and its id', () => {
-    const e = experiment('stable', { name: 'ranker', start: 0, end: 1 });
+    const e = experiment('stable', 'RANKER', { start: 0, end: 1 });
     const first = units.slice(0, 1000).map((u) => assignVariant(e, u));
     const again = units.slice(0, 1000).map((u) => assignVariant(structuredClone(e), { ...u }));
     expect(again).toEqual(first);
@@ -41,8 +49,8 @@ describe('experiment assignment by hashing (GrowthBook v2 buckets, layers as nam
   });
 
   it('randomises households or profiles as the experiment says', () => {
-    const byAccount = experiment('household', { name: 'ranker', start: 0, end: 1 });
-    const byProfile = experiment('household', { name: 'ranker', start: 0, end: 1 }, 'profile');
+    const byAccount = experiment('household', 'RANKER', { start: 0, end: 1 });
+    const byProfile = experiment('household', 'RANKER', { start: 0, end: 1 }, 'PROFILE');
     const household = [1, 2, 3, 4, 5].map((p) => ({ accountId: 'a42', profileId: `a42-p${p}` }));
     expect(new Set(household.map((u) => assignVariant(byAccount, u))).size).toBe(1);
     const split = units
@@ -52,9 +60,9 @@ describe('experiment assignment by hashing (GrowthBook v2 buckets, layers as nam
   });
 
   it('keeps experiments of one layer apart, each on its traffic share, while another layer overlaps both', () => {
-    const first = experiment('first', { name: 'ranker', start: 0, end: 0.3 });
-    const second = experiment('second', { name: 'ranker', start: 0.3, end: 0.5 });
-    const artwork = experiment('artwork', { name: 'artwork', start: 0, end: 1 });
+    const first = experiment('first', 'RANKER', { start: 0, end: 0.3 });
+    const second = experiment('second', 'RANKER', { start: 0.3, end: 0.5 });
+    const artwork = experiment('artwork', 'ARTWORK', { start: 0, end: 1 });
     const inFirst = units.filter((u) => assignVariant(first, u) !== null);
     const inSecond = units.filter((u) => assignVariant(second, u) !== null);
     expect(inFirst.filter((u) => assignVariant(second, u) !== null)).toHaveLength(0);

@@ -5,6 +5,7 @@ import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } f
 import { defineArtworkStatsCases } from './artwork-stats-contract';
 import { defineEventIdentityCases } from './event-identity-contract';
 import { defineEventsSinceCases } from './events-since-contract';
+import { defineExperimentCases } from './experiment-contract';
 import { defineProfileCases } from './profile-contract';
 
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : 1);
@@ -214,6 +215,11 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       () => store,
       async () => (store = await h.reopen(store)),
     );
+    describe('experiments', () =>
+      defineExperimentCases(
+        () => store,
+        async () => (store = await h.reopen(store)),
+      ));
 
     it('keeps acknowledged writes across a restart', async () => {
       await store.addTitle(newTitle(), newEdges());

@@ -1,0 +1,50 @@
+import type { CandidateSource, RankedCandidate } from './candidates';
+import type { UtilityWeights } from './utility';
+
+/** Which ranker orders the candidates, and by what utility weights. */
+export interface RankerSettings {
+  /** TRAINED: the model bundle's multi-task ranker; HEURISTIC: the model-free ranker it falls back to. */
+  model: 'TRAINED' | 'HEURISTIC';
+  /** Overrides the configured utility weights (TRAINED only: the heuristic has no heads to weigh). */
+  utility?: UtilityWeights;
+}
+
+/** The retrieval stage's sources: some switched off, some with another quota. */
+export interface SourceSettings {
+  off: CandidateSource[];
+  quotas: Partial<Record<CandidateSource, number>>;
+}
+
+export const ROW_PLACEMENTS = ['PERSONALIZED', 'FIXED'] as const;
+export type RowPlacement = (typeof ROW_PLACEMENTS)[number];
+
+export const ARTWORK_POLICIES = ['THOMPSON', 'RANDOM', 'BEST'] as const;
+export type ArtworkPolicy = (typeof ARTWORK_POLICIES)[number];
+
+/** Two rankers whose Top Picks are merged by team draft; plays credit the team that placed the title. */
+export interface InterleavingSettings {
+  experimentId: string;
+  teams: [{ name: string; ranker: RankerSettings }, { name: string; ranker: RankerSettings }];
+  /** Seeds the draft's coin flips, so one unit sees one merged order for a day (a page rebuilt is the same page). */
+  seed: string;
+}
+
+/**
+ * What the experiments a page is built under change in the pipeline (src/experiments/levers.ts
+ * turns variants into it). Each stage reads its own part; an absent part means the product's
+ * defaults, so a page in no experiment has an empty treatment.
+ */
+export interface Treatment {
+  ranker?: RankerSettings;
+  sources?: SourceSettings;
+  explorationShare?: number;
+  rowPlacement?: RowPlacement;
+  artwork?: ArtworkPolicy;
+  interleaving?: InterleavingSettings;
+}
+
+/** Top Picks of an interleaving experiment: the merged order, and which ranker placed each of its first titles (by title id). */
+export interface InterleavedPicks {
+  order: RankedCandidate[];
+  teamOf: ReadonlyMap<string, string>;
+}
