@@ -3,6 +3,7 @@ import { HomepageResolver, RowItemResolver } from './homepage-resolver';
 import { PlaybackResolver } from './playback-resolver';
 import { OnboardingAnswersResolver, ProfileSettingsResolver } from './profile-settings-resolver';
 import { ArtworkResolver, TitleResolver } from './title-resolver';
+import { ExperimentResolver } from './experiment-resolver';
 
 export const RESOLVERS = [
   HomepageResolver,
@@ -15,4 +16,5 @@ export const RESOLVERS = [
   PlaybackResolver,
   ProfileSettingsResolver,
   OnboardingAnswersResolver,
+  ExperimentResolver,
 ] as const;

@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { CandidateSource, Device, RowKind } from './enums';
 import { Profile } from './profile';
 import { Artwork, Title } from './title';
+import { ExperimentAssignment } from './experiment';
 
 @ObjectType({ description: 'The viewing context the page was built for, after defaults were applied.' })
 export class ViewingContext {
@@ -94,6 +95,12 @@ export class RowItem {
 
   @Field(() => Scores, { description: 'Scores behind its position.' })
   scores: Scores;
+
+  @Field(() => [ExperimentAssignment], {
+    description:
+      "What to send as `experiments` with this item's impression: the page's experiments, with an interleaving's entry naming the ranker that placed the item.",
+  })
+  experiments: ExperimentAssignment[];
 }
 
 @ObjectType({ description: 'A horizontal row of titles on the homepage.' })
@@ -139,4 +146,10 @@ export class Homepage {
 
   @Field(() => String, { description: 'Version of the model bundle (retrieval and ranker) that built the page.' })
   modelVersion: string;
+
+  @Field(() => [ExperimentAssignment], {
+    description:
+      "The experiment variants the server built the page under (empty when none). Clients echo each item's `experiments` with its impression; they never choose variants.",
+  })
+  experiments: ExperimentAssignment[];
 }

@@ -101,7 +101,7 @@ export class ImpressionEventInput implements ImpressionEventInputData {
   @Field(() => [ExperimentVariantInput], {
     nullable: true,
     description:
-      "Experiment variants the page was built under (at most 10, each experiment once), as the client's experiment framework assigned them; stored with the impression for A/B analysis. (The API does not assign variants itself yet.)",
+      "The item's `experiments` as the homepage returned them (at most 10, each experiment once): stored with the impression for experiment analysis.",
   })
   experiments?: ExperimentVariantInput[] | null;
 }

@@ -5,7 +5,7 @@ import type { Principal } from './principal';
 
 const GET_A_TOKEN = 'send "Authorization: Bearer <token>" (npm run token -- --account <id>)';
 const PARTNER_SCOPE = 'Partner keys grant catalog queries and similarTitles only';
-const ADMIN_SCOPE = "Admin tokens grant catalog writes only; profile data needs the account's own token";
+const ADMIN_SCOPE = "Admin tokens grant catalog writes and experiments only; profile data needs the account's own token";
 
 /**
  * One request's access: who is calling, and the checks resolvers make before they read or write.
@@ -37,6 +37,14 @@ export class Access {
     if (this.principal.kind === 'anonymous')
       throw new UnauthenticatedError('Catalog writes need an admin token (npm run token -- --admin <name>)');
     if (this.principal.kind !== 'admin') throw new ForbiddenError('Catalog writes need an admin token');
+  }
+
+  /** Experiments (define, start, stop, read results): admin tokens only. */
+  experimentsAdmin(): void {
+    this.checkCredentials();
+    if (this.principal.kind === 'anonymous')
+      throw new UnauthenticatedError('Experiments need an admin token (npm run token -- --admin <name>)');
+    if (this.principal.kind !== 'admin') throw new ForbiddenError('Experiments need an admin token');
   }
 
   /** The calling account's id; partners, admins and anonymous callers have none. */

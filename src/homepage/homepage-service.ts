@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Candidate, RankedCandidate } from '../pipeline/candidates';
 import type { InterleavedPicks, RankerSettings } from '../pipeline/treatment';
-import { NO_EXPERIMENTS, type ExperimentService, type PageExperiments } from '../experiments/experiment-service';
+import { INTERLEAVED, NO_EXPERIMENTS, type ExperimentService, type PageExperiments } from '../experiments/experiment-service';
 import { teamDraft } from '../ranking/team-draft';
 import { Rng } from '../shared/random';
 import type { Store } from '../../graph/store';
@@ -26,6 +26,8 @@ export interface HomepageItem extends Omit<RowItemPlan, 'title'> {
   /** Why the bandit showed this artwork variant. */
   artworkReason: string;
   position: number;
+  /** What the client echoes with this item's impression: the page's experiments, an interleaving's naming the ranker that placed the item. */
+  experiments: ExperimentVariant[];
 }
 
 export interface HomepageRow extends Omit<RowPlan, 'items'> {
@@ -61,6 +63,11 @@ export interface HomepageServiceOptions {
   /** Assigns variants and records exposures and timings; without it no page is in an experiment. */
   experiments?: ExperimentService;
 }
+
+/** A page as the stages build it, before the experiments it was built under are written on it. */
+type BuiltPage = Omit<HomepageResult, 'requestId' | 'experiments' | 'rows'> & {
+  rows: (Omit<HomepageRow, 'items'> & { items: Omit<HomepageItem, 'experiments'>[] })[];
+};
 
 /** How many of an interleaving's Top Picks are drafted by the two rankers: more than any device's row holds. */
 const INTERLEAVED_LENGTH = 60;
@@ -149,12 +156,12 @@ export class HomepageService {
     // A page shown again is a new page view: it gets its own request id.
     const cached = this.cache.get(key, now);
     if (cached) return { ...cached, requestId: randomUUID() };
-    const built = { ...(await this.build(req)), experiments: page.experiments };
+    const built = underExperiments(await this.build(req), page.experiments);
     this.cache.set(profile.id, key, built, now);
     return { ...built, requestId: randomUUID() };
   }
 
-  private async build(req: HomepageRequest): Promise<Omit<HomepageResult, 'requestId' | 'experiments'>> {
+  private async build(req: HomepageRequest): Promise<BuiltPage> {
     const { profile, context } = req;
     // One model generation for the whole request, even if a newer bundle is swapped in meanwhile.
     // Between stages, a request nobody waits for any more (past its deadline, client gone) stops.
@@ -220,4 +227,17 @@ export class HomepageService {
     if (!profile) throw new NotFoundError('Profile', profileId);
     return profile;
   }
+}
+
+/** The page with its experiments, and each item with what its impression echoes. */
+function underExperiments(page: BuiltPage, experiments: ExperimentVariant[]): Omit<HomepageResult, 'requestId'> {
+  const credited = (team: string) => experiments.map((x) => (x.variant === INTERLEAVED ? { ...x, variant: team } : x));
+  return {
+    ...page,
+    experiments,
+    rows: page.rows.map((row) => ({
+      ...row,
+      items: row.items.map((item) => ({ ...item, experiments: item.team ? credited(item.team) : experiments })),
+    })),
+  };
 }

@@ -8,6 +8,7 @@ import { HomepageResolver } from '../../resolvers/homepage-resolver';
 import { PlaybackResolver } from '../../resolvers/playback-resolver';
 import { ProfileSettingsResolver } from '../../resolvers/profile-settings-resolver';
 import { TitleResolver } from '../../resolvers/title-resolver';
+import { ExperimentResolver } from '../../resolvers/experiment-resolver';
 import { projectRoot } from '../shared/paths';
 import type { Services } from './services';
 
@@ -39,6 +40,7 @@ function resolverInstances(s: Services): Map<ResolverClass, unknown> {
     [AccountResolver, new AccountResolver(s.profiles)],
     [PlaybackResolver, new PlaybackResolver(s.playback, s.impressions)],
     [ProfileSettingsResolver, new ProfileSettingsResolver(s.profiles, s.privacy)],
+    [ExperimentResolver, new ExperimentResolver(s.experiments)],
   ]);
 }
 
@@ -47,7 +49,10 @@ function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   const describe = (type: GraphQLObjectType | null | undefined, description: string) =>
     type ? new GraphQLObjectType({ ...type.toConfig(), description }) : undefined;
   const query = describe(schema.getQueryType(), 'Reads: homepages, titles, similar titles, profiles.')!;
-  const mutation = describe(schema.getMutationType(), 'Writes: viewing events. Every write is validated, durable and idempotent.');
+  const mutation = describe(
+    schema.getMutationType(),
+    'Writes: viewing events, profiles, titles and experiments. Every write is validated and durable; event writes are idempotent.',
+  );
   const others = Object.values(schema.getTypeMap()).filter((t) => t !== schema.getQueryType() && t !== schema.getMutationType());
   return new GraphQLSchema({ ...schema.toConfig(), query, mutation, types: others });
 }
