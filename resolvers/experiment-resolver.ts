@@ -4,7 +4,7 @@ import type { ExperimentService } from '../src/experiments/experiment-service';
 import type { Difference } from '../src/experiments/statistics';
 import type { ExperimentResults as Results, GuardrailResult, MetricResult as MetricRecord } from '../src/experiments/results';
 import type { RequestContext } from '../src/server/context';
-import { Experiment, ExperimentResults, MetricResult, NewExperimentInput, type Estimate } from '../schema/experiment';
+import { Experiment, ExperimentResults, type MetricResult, NewExperimentInput, type Estimate } from '../schema/experiment';
 import { nonEmptyId } from './args';
 
 /** Experiments: admin tokens only (docs/EXPERIMENTS.md). */
