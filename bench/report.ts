@@ -1,3 +1,5 @@
+import { textTable } from '../src/shared/text-table';
+
 /** Benchmarks print one JSON line (for machines) and a table (for people). */
 export interface Measurement {
   name: string;
@@ -19,8 +21,5 @@ const fmt = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFi
 export function printReport(bench: string, params: Record<string, unknown>, rows: Measurement[]): void {
   process.stdout.write(`${JSON.stringify({ bench, params, results: rows })}\n`);
   const table = rows.map((r) => [r.name, r.unit, fmt(r.value), fmt(r.p50), fmt(r.p99), fmt(r.mean)]);
-  const header = ['measurement', 'unit', 'value', 'p50', 'p99', 'mean'];
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  process.stdout.write(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${table.map(line).join('\n')}\n`);
+  process.stdout.write(`\n${textTable(['measurement', 'unit', 'value', 'p50', 'p99', 'mean'], table)}\n`);
 }

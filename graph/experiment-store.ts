@@ -13,8 +13,8 @@ export interface ExperimentStore {
    */
   createExperiment(experiment: Experiment): Promise<void>;
   /**
-   * DRAFT → RUNNING (stamps startedAt) or RUNNING → STOPPED (stamps stoppedAt), atomically;
-   * any other move is a ConflictError (ALREADY_STARTED, NOT_RUNNING), an unknown id NotFoundError.
+   * DRAFT → RUNNING (stamps startedAt), RUNNING or DRAFT → STOPPED (stamps stoppedAt), atomically;
+   * any other move is a ConflictError (ALREADY_STARTED, ALREADY_STOPPED), an unknown id NotFoundError.
    * Returns the experiment as it is afterwards.
    */
   changeExperimentStatus(id: string, to: Exclude<ExperimentStatus, 'DRAFT'>, at: number): Promise<Experiment>;

@@ -67,7 +67,10 @@ export class ExperimentResolver {
     return toExperiment(await this.service.start(nonEmptyId('id', id)));
   }
 
-  @Mutation(() => Experiment, { description: 'Stops a RUNNING experiment: its results window ends now (CONFLICT NOT_RUNNING otherwise).' })
+  @Mutation(() => Experiment, {
+    description:
+      'Stops a RUNNING experiment (its results window ends now) or abandons a DRAFT (its slice of the layer is free again); CONFLICT ALREADY_STOPPED when it was stopped already.',
+  })
   async stopExperiment(
     @Arg('id', () => ID, { description: 'The experiment.' }) id: string,
     @Ctx() ctx: RequestContext,

@@ -85,7 +85,7 @@ export class DeadlineExceededError extends DomainError {
 export class ConflictError extends DomainError {
   readonly kind = 'CONFLICT';
   constructor(
-    readonly reason: 'ALREADY_EXISTS' | 'LAYER_OVERLAP' | 'ALREADY_STARTED' | 'NOT_RUNNING',
+    readonly reason: 'ALREADY_EXISTS' | 'LAYER_OVERLAP' | 'ALREADY_STARTED' | 'ALREADY_STOPPED',
     message: string,
   ) {
     super(message);

@@ -119,12 +119,13 @@ export function checkLayer(e: Experiment, onLever: readonly Experiment[]): void 
 
 export const experimentExists = (id: string) => new ConflictError('ALREADY_EXISTS', `an experiment with id "${id}" exists already`);
 
-/** The experiment after moving to `to` at `at`: DRAFT → RUNNING → STOPPED, once each (ConflictError otherwise). */
+/** The experiment after moving to `to` at `at`: DRAFT → RUNNING → STOPPED, or DRAFT → STOPPED (abandoned); once each (ConflictError otherwise). */
 export function statusChange(e: Experiment, to: Exclude<ExperimentStatus, 'DRAFT'>, at: number): Experiment {
   if (to === 'RUNNING') {
     if (e.status !== 'DRAFT') throw new ConflictError('ALREADY_STARTED', `experiment "${e.id}" was started already (it is ${e.status})`);
     return { ...e, status: 'RUNNING', startedAt: at };
   }
-  if (e.status !== 'RUNNING') throw new ConflictError('NOT_RUNNING', `experiment "${e.id}" is ${e.status}, not RUNNING`);
+  if (e.status === 'STOPPED') throw new ConflictError('ALREADY_STOPPED', `experiment "${e.id}" was stopped already`);
+  // A draft stopped is abandoned: it never ran, and its slice of the layer is free again.
   return { ...e, status: 'STOPPED', stoppedAt: at };
 }

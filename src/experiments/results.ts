@@ -124,7 +124,13 @@ function eventMetric(
 ): MetricResult {
   if (control.length < 2 || treatment.length < 2) return withRelative(metric, variant, undefinedDifference(control, treatment, metric));
   const ratio = RATIOS[metric];
-  if (ratio) return withRelative(metric, variant, ratioDifference(control.map(ratio), treatment.map(ratio)));
+  if (ratio) {
+    const [c, t] = [control.map(ratio), treatment.map(ratio)];
+    // A ratio with no denominator yet (no day followed by another in the window) has no value to compare.
+    const measured = (units: { denominator: number }[]) => units.some((u) => u.denominator > 0);
+    if (!measured(c) || !measured(t)) return withRelative(metric, variant, undefinedDifference(control, treatment, metric));
+    return withRelative(metric, variant, ratioDifference(c, t));
+  }
   if (metric === 'COVERAGE') return withRelative(metric, variant, coverageDifference(control, treatment, catalogSize));
   const result = withRelative(
     metric,

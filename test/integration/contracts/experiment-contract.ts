@@ -122,13 +122,19 @@ export function defineExperimentCases(store: () => Store, reopen: () => Promise<
     const stopped = await store().changeExperimentStatus('life', 'STOPPED', FIXTURE_START + 3 * DAY_MS);
     expect(stopped).toMatchObject({ status: 'STOPPED', startedAt: FIXTURE_START + DAY_MS, stoppedAt: FIXTURE_START + 3 * DAY_MS });
     expect(await rejection(store().changeExperimentStatus('life', 'STOPPED', FIXTURE_START + 4 * DAY_MS))).toMatchObject({
-      reason: 'NOT_RUNNING',
+      reason: 'ALREADY_STOPPED',
     });
     expect(await rejection(store().changeExperimentStatus('life', 'RUNNING', FIXTURE_START + 4 * DAY_MS))).toMatchObject({
       reason: 'ALREADY_STARTED',
     });
     await store().createExperiment(experiment('draft', { lever: 'ARTWORK' }));
-    expect(await rejection(store().changeExperimentStatus('draft', 'STOPPED', FIXTURE_START))).toMatchObject({ reason: 'NOT_RUNNING' });
+    // A draft stopped is abandoned, never started.
+    expect(await store().changeExperimentStatus('draft', 'STOPPED', FIXTURE_START)).toMatchObject({
+      status: 'STOPPED',
+      startedAt: null,
+      stoppedAt: FIXTURE_START,
+    });
+    expect(await rejection(store().changeExperimentStatus('draft', 'RUNNING', FIXTURE_START))).toMatchObject({ reason: 'ALREADY_STARTED' });
     expect(await rejection(store().changeExperimentStatus('ghost', 'RUNNING', FIXTURE_START))).toBeInstanceOf(NotFoundError);
     const s = await reopen();
     expect(await s.getExperiment('life')).toEqual(stopped);
