@@ -1,18 +1,9 @@
 import { allowedFor, type Title } from '../domain/types';
 import type { HomepageRequest } from './request';
 import type { HeadProbabilities } from './utility';
+import type { CandidateSource } from './candidate-sources';
 
-/** Where a candidate came from; every candidate carries all sources that found it. */
-export const CANDIDATE_SOURCES = [
-  'CONTINUE_WATCHING',
-  'COLLABORATIVE',
-  'CONTENT',
-  'TRENDING',
-  'POPULAR_IN_SEGMENT',
-  'NEW_RELEASES',
-  'ACCLAIMED',
-] as const;
-export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
+export { CANDIDATE_SOURCES, type CandidateSource } from './candidate-sources';
 
 export interface Candidate {
   title: Title;

@@ -1,5 +1,5 @@
 import type { Title } from '../domain/types';
-import type { CandidateSource } from './candidates';
+import type { CandidateSource, RankedCandidate } from './candidates';
 import type { HeadProbabilities } from './utility';
 
 export const ROW_KINDS = [
@@ -36,4 +36,10 @@ export interface RowPlan {
   /** The placement score that won the row its position (relevance · prior · freshness · diversity). */
   score: number;
   items: RowItemPlan[];
+}
+
+/** Top Picks of an interleaving experiment: the merged order, and which ranker placed each of its first titles (by title id). */
+export interface InterleavedPicks {
+  order: RankedCandidate[];
+  teamOf: ReadonlyMap<string, string>;
 }

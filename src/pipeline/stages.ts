@@ -5,9 +5,8 @@
 import type { Artwork, ImpressionEvent, MaturityTier, PlaybackEvent, SimilarEdge, Title } from '../domain/types';
 import type { Candidate, CandidateSource, RankedCandidate, SourcedTitle } from './candidates';
 import type { HomepageRequest } from './request';
-import type { RowPlan } from './rows';
+import type { InterleavedPicks, RowPlan } from './rows';
 import type { UtilityWeights } from './utility';
-import type { InterleavedPicks } from './treatment';
 
 // Retrieval.
 

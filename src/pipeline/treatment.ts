@@ -1,4 +1,4 @@
-import type { CandidateSource, RankedCandidate } from './candidates';
+import type { CandidateSource } from './candidate-sources';
 import type { UtilityWeights } from './utility';
 
 /** Which ranker orders the candidates, and by what utility weights. */
@@ -41,10 +41,4 @@ export interface Treatment {
   rowPlacement?: RowPlacement;
   artwork?: ArtworkPolicy;
   interleaving?: InterleavingSettings;
-}
-
-/** Top Picks of an interleaving experiment: the merged order, and which ranker placed each of its first titles (by title id). */
-export interface InterleavedPicks {
-  order: RankedCandidate[];
-  teamOf: ReadonlyMap<string, string>;
 }

@@ -1,5 +1,5 @@
 import type { RankedCandidate } from '../pipeline/candidates';
-import type { InterleavedPicks } from '../pipeline/treatment';
+import type { InterleavedPicks } from '../pipeline/rows';
 
 /**
  * Team-draft interleaving (Radlinski, Kurup & Joachims 2008, "How does clickthrough data reflect

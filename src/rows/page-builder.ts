@@ -6,8 +6,7 @@ import type { HomepageRequest } from '../pipeline/request';
 import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
 import { placeRows } from './page-placement';
 import { anchorWatches, rowCandidates, type Anchor } from './row-candidates';
-import type { RowPlan } from '../pipeline/rows';
-import type { InterleavedPicks } from '../pipeline/treatment';
+import type { InterleavedPicks, RowPlan } from '../pipeline/rows';
 
 /** Neighbours per anchor a "Because You Watched" row draws from (the graph keeps 50). */
 const ANCHOR_NEIGHBOURS = 50;

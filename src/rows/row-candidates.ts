@@ -3,10 +3,9 @@ import { countryName, languageName } from '../shared/display-names';
 import { topGenres } from '../pipeline/profile-signals';
 import type { RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
-import type { InterleavedPicks } from '../pipeline/treatment';
+import type { InterleavedPicks, RowKind } from '../pipeline/rows';
 import { similarityReason } from '../similarity';
 import { isWeekdayLunch, sessionStage } from './device-layout';
-import type { RowKind } from '../pipeline/rows';
 import { DAY_MS } from '../shared/time';
 
 /** A row the page could show: its heading, why, and every ranked title it may hold, best first. */
