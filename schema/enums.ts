@@ -4,7 +4,7 @@ import { CANDIDATE_SOURCES } from '../src/pipeline/candidates';
 import { ROW_KINDS } from '../src/pipeline/rows';
 
 /** GraphQL enums are built from the domain's constant lists, so the two cannot drift apart. */
-const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+export const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const Device = asEnum(DEVICES);
 export const TitleKind = asEnum(TITLE_KINDS);

@@ -2,8 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { EXPERIMENT_KINDS, EXPERIMENT_METRICS, EXPERIMENT_STATUSES, EXPERIMENT_UNITS, LEVERS } from '../src/domain/experiment';
 import type { NewExperimentInput as NewExperimentData } from '../src/experiments/experiment-input';
-
-const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+import { asEnum } from './enums';
 
 export const Lever = asEnum(LEVERS);
 export const ExperimentKind = asEnum(EXPERIMENT_KINDS);

@@ -84,7 +84,8 @@ export function cupedDifference(
     treatment.map((u) => u.value),
   );
   const width = (d: Difference) => d.interval[1] - d.interval[0];
-  return { ...adjusted, varianceRemoved: 1 - (width(adjusted) / width(raw)) ** 2 };
+  // Units that all watched the same have no variance to remove.
+  return { ...adjusted, varianceRemoved: width(raw) > 0 ? 1 - (width(adjusted) / width(raw)) ** 2 : 0 };
 }
 
 /** The share of p below which a split is called a sample-ratio mismatch. */

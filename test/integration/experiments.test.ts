@@ -84,24 +84,12 @@ describe('experiments', () => {
     '%s: control %j and treatment %j build different pages for one profile and context; each exposure stored once',
     async (lever, a, b, view) => {
       const profile = adults()[3];
-      const control = await pageUnder(
-        profile,
-        lever,
-        [
-          { name: 'control', settings: a },
-          { name: 'treatment', settings: b },
-        ],
-        'control',
-      );
-      const treated = await pageUnder(
-        profile,
-        lever,
-        [
-          { name: 'control', settings: a },
-          { name: 'treatment', settings: b },
-        ],
-        'treatment',
-      );
+      const variants = [
+        { name: 'control', settings: a },
+        { name: 'treatment', settings: b },
+      ];
+      const control = await pageUnder(profile, lever, variants, 'control');
+      const treated = await pageUnder(profile, lever, variants, 'treatment');
       expect(control.first.experiments).toEqual([{ experimentId: control.id, variant: 'control' }]);
       expect(treated.first.experiments).toEqual([{ experimentId: treated.id, variant: 'treatment' }]);
       expect(view(treated.first)).not.toEqual(view(control.first));
