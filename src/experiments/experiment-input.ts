@@ -8,6 +8,7 @@ import {
   layerHolders,
   slicesOverlap,
   type Experiment,
+  experimentExists,
 } from '../domain/experiment';
 import { leverTreatment } from './levers';
 
@@ -54,6 +55,7 @@ export function newExperiment(input: NewExperimentInput, existing: readonly Expe
   const parsed = NewExperimentSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error, 'experiment');
   const e = parsed.data;
+  if (existing.some((x) => x.id === e.id)) throw experimentExists(e.id);
   const sum = e.variants.reduce((s, v) => s + v.weight, 0);
   if (Math.abs(sum - 1) > WEIGHT_TOLERANCE)
     throw new InvalidInputError(

@@ -13,7 +13,7 @@ import { newExperiment, type NewExperimentInput } from './experiment-input';
 import { leverTreatment, rankerSettings } from './levers';
 import { TimingsRecorder } from './timings-recorder';
 import { experimentResults, type ExperimentResults } from './results';
-import { unitOutcome, unitWindow } from './unit-metrics';
+import { PRE_PERIOD_MS, unitOutcome, unitWindow } from './unit-metrics';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 
 /** The variant name a unit of an interleaving experiment is shown: both rankers at once. */
@@ -114,11 +114,11 @@ export class ExperimentService {
     const [exposures, timings] = await Promise.all([this.store.exposuresOf(id), this.store.variantTimings(id)]);
     const units = groupBy(exposures, (x) => x.unitId);
     const from = exposures.reduce((min, x) => Math.min(min, x.at), Infinity);
-    // The pre-period of CUPED is as long as a unit's time in the experiment, so it reaches back at most as far again.
-    const since = Number.isFinite(from) ? from - (to - from) : to;
+    const since = Number.isFinite(from) ? from : to;
     const [impressions, playbacks] = await Promise.all([
       this.store.impressionsSince(since),
-      this.store.playbacksSince(since - RESUME_LOOKBACK_MS),
+      // Plays before the window: CUPED's pre-period, and the progress a resumed title had reached.
+      this.store.playbacksSince(since - Math.max(PRE_PERIOD_MS, RESUME_LOOKBACK_MS)),
     ]);
     const impressionsOf = groupBy(impressions, (e) => e.profileId);
     const playbacksOf = groupBy(playbacks, (e) => e.profileId);

@@ -2,6 +2,9 @@ import type { ExposureRecord } from '../domain/experiment';
 import { COMPLETED_PROGRESS, FINISHED_PROGRESS, type ImpressionEvent, type PlaybackEvent } from '../domain/types';
 import { DAY_MS, HOUR_MS } from '../shared/time';
 
+/** CUPED's pre-period: a unit's watch minutes in the two weeks before its first exposure (two whole weekly cycles). */
+export const PRE_PERIOD_MS = 14 * DAY_MS;
+
 /** A play within this long after an impression of the same title by the same profile counts as taking it. */
 export const TAKE_WINDOW_MS = 24 * HOUR_MS;
 
@@ -14,7 +17,7 @@ export interface UnitOutcome {
   plays: number;
   finishes: number;
   watchMinutes: number;
-  /** Watch minutes over the same length of time before its first exposure (CUPED's covariate). */
+  /** Watch minutes in the PRE_PERIOD_MS before its first exposure (CUPED's covariate). */
   watchMinutesBefore: number;
   impressions: number;
   /** Impressions followed by a play of the title within TAKE_WINDOW_MS. */
@@ -71,7 +74,7 @@ export function unitOutcome(
     credited: new Map(),
   };
   const progress = new Map<string, number>();
-  const beforeFrom = from - (to - from);
+  const beforeFrom = from - PRE_PERIOD_MS;
   for (const p of playbacks) {
     const key = `${p.profileId}|${p.titleId}`;
     const last = progress.get(key);
