@@ -1,20 +1,18 @@
 import {
   ARTWORK_THEMES,
   COMPLETED_PROGRESS,
-  DEVICES,
-  FINISHED_PROGRESS,
   MATURITY_TIERS,
   allowedFor,
   type Account,
-  type Device,
   type ImpressionEvent,
   type MaturityTier,
   type PlaybackEvent,
   type Profile,
   type Title,
 } from '../domain/types';
-import { affinity, clickProbability, contextFit, finishProbability, titleFacts, type TitleFacts, type ViewingMoment } from './behaviour';
+import { affinity, clickProbability, contextFit, finishProbability, titleFacts, type TitleFacts } from './behaviour';
 import { Rng, WeightedSampler } from '../shared/random';
+import { BROWSE_ON_AFTER_PLAY, playProgress, reported, satisfying, sessionHours, sessionMoment } from './viewing';
 import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOf } from '../shared/time';
 import type { ProfileTaste, TitleTruth } from './truth';
 
@@ -79,16 +77,10 @@ function simulateProfile(
   for (let day = 0; day < days; day++) {
     const localMidnight = start + day * DAY_MS;
     const weekday = weekdayOf(new Date(localMidnight));
-    const rate = taste.activity * (weekday >= 4 ? 1.3 : 1) * (satisfiedYesterday ? 1.8 : 0.8);
-    const sessions = rng.poisson(rate);
     let satisfiedToday = false;
-    const hours = Array.from({ length: sessions }, () => hourSampler.sample(rng)).sort((a, b) => a - b);
-    for (const hour of hours) {
-      const at = localMidnight + hour * HOUR_MS + rng.int(0, 59) * MINUTE_MS - offset;
-      const deviceWeights = DEVICES.map(
-        (d, k) => taste.devices[k] * (d === 'TV' && hour >= 18 ? 2 : 1) * (d === 'PHONE' && hour < 17 ? 1.5 : 1),
-      );
-      const moment: ViewingMoment = { device: rng.weighted(DEVICES, deviceWeights) as Device, localHour: hour, localWeekday: weekday };
+    for (const hour of sessionHours(rng, taste, hourSampler, weekday, satisfiedYesterday)) {
+      const { minute, moment } = sessionMoment(rng, taste, hour, weekday);
+      const at = localMidnight + hour * HOUR_MS + minute * MINUTE_MS - offset;
       const sessionId = `${profile.id}-s${++sessionCount}`;
       const available = (i: number) => view.titles[i].addedAt <= at && !completed.has(i);
       const resume = [...progress.keys()]
@@ -150,19 +142,13 @@ function simulateProfile(
         if (!rng.chance(pClick)) return;
         const before = progress.get(i) ?? 0;
         const carriedOn = rng.chance(finishProbability(aff[i], fit, taste.patience));
-        let after: number;
-        if (view.facts[i].isMovie) {
-          after = carriedOn ? 0.92 + rng.float() * 0.08 : before + (1 - before) * rng.float() * (rng.chance(0.4) ? 0.7 : 0.3);
-        } else {
-          after = before + (carriedOn ? 0.15 + rng.float() * 0.35 : rng.float() * 0.08);
-        }
-        after = Math.min(1, Math.max(after, 0.01));
+        const after = playProgress(rng, before, carriedOn, view.facts[i].isMovie);
         out.playbacks.push({
           eventId: `${profile.id}-e${++playCount}`,
           profileId: profile.id,
           titleId: title.id,
           occurredAt: shownAt + 30_000,
-          progress: Math.round(after * 1000) / 1000,
+          progress: reported(after),
           device: moment.device,
           sessionId,
         });
@@ -171,8 +157,8 @@ function simulateProfile(
           completed.add(i);
           progress.delete(i);
         } else progress.set(i, after);
-        if (after >= FINISHED_PROGRESS || (carriedOn && !view.facts[i].isMovie)) satisfiedToday = true;
-        browsing = rng.chance(0.25);
+        if (satisfying(after, carriedOn, view.facts[i].isMovie)) satisfiedToday = true;
+        browsing = rng.chance(BROWSE_ON_AFTER_PLAY);
       });
     }
     satisfiedYesterday = satisfiedToday;
