@@ -11,12 +11,12 @@
  *   models      src/models     model bundles on disk and their serving generation
  *   services    src/{homepage,events,profiles,catalog,auth,experiments}
  *   config      src/config     the typed configuration
- *   offline     src/{training,eval,world,import,setup}
+ *   offline     src/{training,eval,world,import,setup,simulation}
  *   server      src/server, resolvers/, schema/ (HTTP, GraphQL, wiring, the token CLI)
  */
 const STAGES = '(retrieval|ranking|rows|artwork|similarity)';
 const UPPER_THAN_STAGES =
-  '^src/(models|homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/';
+  '^src/(models|homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/';
 const SERVER = '^src/server/|^(resolvers|schema)/';
 
 module.exports = {
@@ -77,7 +77,7 @@ module.exports = {
       comment: 'src/models (bundles and their serving generation) is used by services and training; it uses only stages and below.',
       from: { path: '^src/models/' },
       to: {
-        path: '^src/(homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|server)/|^(resolvers|schema)/',
+        path: '^src/(homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/',
       },
     },
     {
@@ -85,7 +85,7 @@ module.exports = {
       severity: 'error',
       comment: 'Services take their settings as options; config, training, evaluation, world generation and the server sit above them.',
       from: { path: '^src/(homepage|events|profiles|catalog|auth|experiments)/' },
-      to: { path: '^src/(config|training|eval|world|import|setup|server)/|^(resolvers|schema)/' },
+      to: { path: '^src/(config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/' },
     },
     {
       name: 'config-takes-defaults-from-below',
@@ -93,7 +93,7 @@ module.exports = {
       comment:
         'Config owns its defaults or takes them from the layers below; training, evaluation, world generation, import and the server read it.',
       from: { path: '^src/config/' },
-      to: { path: '^src/(training|eval|world|import|setup|server)/|^(resolvers|schema)/' },
+      to: { path: '^src/(training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/' },
     },
     {
       name: 'nothing-below-imports-the-server',
