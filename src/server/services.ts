@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../../graph/store';
+import { Rng } from '../shared/random';
 import { ThompsonArtworkSelector } from '../artwork/artwork-selector';
 import { ArtworkStatsCache, DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
 import { NewTitleService } from '../catalog/new-title-service';
@@ -57,6 +59,8 @@ export interface ServiceOptions {
   banditRefreshSeconds?: number;
   /** How long a replica serves its list of running experiments before reading it again (EXPERIMENT_REFRESH_SECONDS). */
   experimentRefreshSeconds?: number;
+  /** Seeds the artwork bandit's draws (a simulation repeats itself); random by default, so replicas draw independently. */
+  randomSeed?: string;
 }
 
 /**
@@ -90,6 +94,7 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
       clock,
       onError: (err) => logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics'),
     }),
+    new Rng(o.randomSeed ?? randomUUID()),
   );
   const experiments = new ExperimentService({
     store,

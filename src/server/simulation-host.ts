@@ -59,6 +59,7 @@ export async function inProcessHost(o: {
     explorationShare: o.config.EXPLORATION_SHARE,
     // Experiments started by the host are seen at once; no other replica starts any.
     experimentRefreshSeconds: 3600,
+    randomSeed: `simulation:${o.seed}`,
   });
   const apollo = await createApollo(services, o.logger);
   await apollo.start();

@@ -75,6 +75,8 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
   const groupOf = new Map<string, string>();
   const tally = new Tally(o.days);
   let events = 0;
+  // Day 0 starts where the logged history ends: an account east of UTC begins its first day at that moment, not before it.
+  let lastEventAt = o.start - 1000;
   for (let day = 0; day < o.days; day++) {
     const sessions: Session[] = [];
     for (const profile of profiles) {
@@ -98,7 +100,9 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
       satisfied.set(profile.id, false);
     }
     sessions.sort((a, b) => a.at - b.at || (a.profile.id < b.profile.id ? -1 : 1));
-    for (const s of sessions) {
+    for (const session of sessions) {
+      // The API's clock only moves forward: a session starting while the previous one still reports waits for it.
+      const s = { ...session, at: Math.max(session.at, lastEventAt + 1000) };
       const { profile } = s;
       const rng = rngs.get(profile.id)!;
       const viewer = viewers.get(profile.id)!;
@@ -153,6 +157,7 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
           playedAt(plays.length - 1),
         );
       }
+      lastEventAt = plays.length > 0 ? shownAt(seen.indexOf(plays.at(-1)!.glance)) + 30_000 : shownAt(Math.max(0, seen.length - 1));
       for (const p of plays) {
         if (p.progress >= COMPLETED_PROGRESS) viewer.progress.delete(p.glance.item.titleId);
         else viewer.progress.set(p.glance.item.titleId, p.progress);
