@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Lever } from '../domain/experiment';
 import { CANDIDATE_SOURCES } from '../pipeline/candidates';
-import { ARTWORK_POLICIES, ROW_PLACEMENTS, type RankerSettings, type Treatment } from '../pipeline/treatment';
+import { ARTWORK_POLICIES, BASELINE_RANKERS, ROW_PLACEMENTS, type RankerSettings, type Treatment } from '../pipeline/treatment';
 import { UtilityWeightsSchema } from '../pipeline/utility';
 
 /**
@@ -10,11 +10,11 @@ import { UtilityWeightsSchema } from '../pipeline/utility';
  */
 const RankerSchema = z
   .object({
-    model: z.enum(['TRAINED', 'HEURISTIC']).default('TRAINED'),
+    model: z.enum(['TRAINED', ...BASELINE_RANKERS]).default('TRAINED'),
     utility: UtilityWeightsSchema.optional(),
   })
   .strict()
-  .refine((s) => !(s.model === 'HEURISTIC' && s.utility), 'utility weights apply to the TRAINED ranker only');
+  .refine((s) => s.model === 'TRAINED' || !s.utility, 'utility weights apply to the TRAINED ranker only');
 
 const SourcesSchema = z
   .object({

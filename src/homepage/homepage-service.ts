@@ -207,7 +207,9 @@ export class HomepageService {
     candidates: readonly Candidate[],
   ): Promise<{ ranked: RankedCandidate[]; picks?: InterleavedPicks }> {
     const rankWith = (settings?: RankerSettings) =>
-      settings?.model === 'HEURISTIC' ? m.heuristic.rank(req, candidates) : m.ranker.rank(req, candidates, settings?.utility);
+      !settings || settings.model === 'TRAINED'
+        ? m.ranker.rank(req, candidates, settings?.utility)
+        : m.baselines[settings.model].rank(req, candidates);
     const interleaving = req.treatment?.interleaving;
     if (!interleaving) return { ranked: await rankWith(req.treatment?.ranker) };
     const [a, b] = interleaving.teams;

@@ -2,6 +2,8 @@ import { type FeatureStore } from '../ranking/features/feature-store';
 import { ModelRanker } from '../ranking/model-ranker';
 import { OnnxScorer } from '../ranking/onnx-scorer';
 import { HeuristicRanker } from '../ranking/heuristic-ranker';
+import { PopularityRanker, RandomRanker } from '../ranking/baseline-rankers';
+import type { BaselineRanker } from '../pipeline/treatment';
 import type { Ranker, NeighbourLookup } from '../pipeline/stages';
 import type { UtilityWeights } from '../pipeline/utility';
 import type { UnionCandidateGenerator } from '../retrieval/union-generator';
@@ -19,8 +21,8 @@ export interface ServingModels extends Releasable {
   collaborative: CollaborativeModel;
   retrieval: UnionCandidateGenerator;
   ranker: Ranker;
-  /** The model-free ranker: the trained one's fallback, and the other arm of a ranker experiment. */
-  heuristic: Ranker;
+  /** Rankers without a model, for ranker experiments (the heuristic is also the trained one's fallback). */
+  baselines: Record<BaselineRanker, Ranker>;
 }
 
 /** The long-lived parts a bundle is served with: they outlive a swap. */
@@ -56,7 +58,7 @@ export async function servingModels(bundle: ModelBundle, shared: SharedParts): P
       fallback: heuristic,
       onFailure: (err) => logger?.error({ err: errorMessage(err) }, 'ranker failed; ranked by the heuristic'),
     }),
-    heuristic,
+    baselines: { HEURISTIC: heuristic, POPULARITY: new PopularityRanker(), RANDOM: new RandomRanker() },
     release: () => scorer.release(),
   };
 }

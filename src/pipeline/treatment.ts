@@ -1,11 +1,18 @@
 import type { CandidateSource } from './candidate-sources';
 import type { UtilityWeights } from './utility';
 
+/** The rankers an experiment can name besides the trained one. */
+export const BASELINE_RANKERS = ['HEURISTIC', 'POPULARITY', 'RANDOM'] as const;
+export type BaselineRanker = (typeof BASELINE_RANKERS)[number];
+
 /** Which ranker orders the candidates, and by what utility weights. */
 export interface RankerSettings {
-  /** TRAINED: the model bundle's multi-task ranker; HEURISTIC: the model-free ranker it falls back to. */
-  model: 'TRAINED' | 'HEURISTIC';
-  /** Overrides the configured utility weights (TRAINED only: the heuristic has no heads to weigh). */
+  /**
+   * TRAINED: the model bundle's multi-task ranker; HEURISTIC: the model-free ranker it falls back
+   * to; POPULARITY: four-week plays; RANDOM: a random order (a planted bad treatment).
+   */
+  model: 'TRAINED' | BaselineRanker;
+  /** Overrides the configured utility weights (TRAINED only: the others have no heads to weigh). */
   utility?: UtilityWeights;
 }
 
