@@ -17,9 +17,9 @@ import type { ServedItem, ServedPage } from './served-page';
 /**
  * How a simulated viewer looks at a served page: rows top to bottom, items left to right. The
  * device's first screen is seen whole; each further row is reached with ROW_SCROLL's chance of
- * scrolling on, and each title past a row's visible ones with ITEM_SCROLL's. A title looked at
- * is an impression; it is played with the world's click probability (taste, moment, artwork
- * theme and variant appeal, position), and after a play the viewer browses on only rarely.
+ * scrolling on, and each title past a row's visible ones with ITEM_SCROLL's. What is on those
+ * screens is an impression; a title is played with the world's click probability (taste, moment,
+ * artwork theme and variant appeal, position), as the logged history was written.
  */
 export const ROW_SCROLL = 0.8;
 export const ITEM_SCROLL = 0.6;
@@ -69,8 +69,11 @@ export function glances(page: ServedPage, device: ViewingMoment['device'], rng: 
 }
 
 /**
- * One session on a served page: what the viewer looked at (up to where it stopped) and what it
- * played. A title it is part-way through is more likely to be played (it came to resume it).
+ * One session on a served page: what was visible (the screens the viewer scrolled through: its
+ * impressions) and what it played. It weighs titles in reading order, attention falling with
+ * each (the world's position term); after a play it goes on browsing only rarely, and what it
+ * no longer weighs was still on screen. A title it is part-way through is likelier to be played
+ * (it came to resume it).
  */
 export function browse(
   page: ServedPage,
@@ -79,10 +82,11 @@ export function browse(
   world: (titleId: string) => TitleWorld,
   rng: Rng,
 ): { seen: Glance[]; plays: Play[] } {
-  const seen: Glance[] = [];
+  const seen = glances(page, moment.device, rng);
   const plays: Play[] = [];
-  for (const glance of glances(page, moment.device, rng)) {
-    seen.push(glance);
+  let browsing = true;
+  for (const [slot, glance] of seen.entries()) {
+    if (!browsing) break;
     const { title, facts, truth } = world(glance.item.titleId);
     const variant = Math.max(
       0,
@@ -92,13 +96,12 @@ export function browse(
     const before = viewer.progress.get(title.id);
     const fit = contextFit(facts, moment);
     const theme = viewer.taste.theme[ARTWORK_THEMES.indexOf(title.artwork[variant]?.theme ?? 'ENSEMBLE')];
-    const slot = glance.rowIndex + glance.item.position;
     if (!rng.chance(clickProbability(titleAffinity + (before !== undefined ? 1 : 0), fit, theme, truth.artworkAppeal[variant] ?? 0, slot)))
       continue;
     const carriedOn = rng.chance(finishProbability(titleAffinity, fit, viewer.taste.patience));
     const progress = playProgress(rng, before ?? 0, carriedOn, facts.isMovie);
     plays.push({ glance, progress, before: before ?? 0, satisfied: satisfying(progress, carriedOn, facts.isMovie) });
-    if (!rng.chance(BROWSE_ON_AFTER_PLAY)) break;
+    browsing = rng.chance(BROWSE_ON_AFTER_PLAY);
   }
   return { seen, plays };
 }

@@ -12,6 +12,7 @@ import {
 } from '../domain/types';
 import { affinity, clickProbability, contextFit, finishProbability, titleFacts, type TitleFacts } from './behaviour';
 import { Rng, WeightedSampler } from '../shared/random';
+import { loggingPolicyPage, personalPool, ROW_LENGTH } from './logging-policy';
 import { BROWSE_ON_AFTER_PLAY, playProgress, reported, satisfying, sessionHours, sessionMoment } from './viewing';
 import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOf } from '../shared/time';
 import type { ProfileTaste, TitleTruth } from './truth';
@@ -28,11 +29,6 @@ interface CatalogView {
   /** Per maturity tier, a popularity sampler over titles allowed at that tier (index into titles). */
   popular: Map<MaturityTier, { members: number[]; sampler: WeightedSampler }>;
 }
-
-/** Slots on a simulated homepage, besides Continue Watching: personalised, popular, random. */
-const PAGE_MIX = { personal: 4, popular: 3, random: 3 };
-const ROW_LENGTH = 5;
-const PERSONAL_POOL = 200;
 
 function catalogView(titles: Title[], truth: Record<string, TitleTruth>): CatalogView {
   const popular = new Map<MaturityTier, { members: number[]; sampler: WeightedSampler }>();
@@ -58,12 +54,7 @@ function simulateProfile(
   const allowed = view.popular.get(profile.maturityLimit)!;
   const aff = new Float32Array(n).fill(Number.NEGATIVE_INFINITY);
   for (const i of allowed.members) aff[i] = affinity(taste, view.facts[i], view.truth[i]);
-  // The logging policy's personalisation is a noisy view of taste, so logs hold both hits and misses.
-  const personal = allowed.members
-    .map((i) => ({ i, s: aff[i] + rng.normal(0, 0.8) }))
-    .sort((a, b) => b.s - a.s)
-    .slice(0, PERSONAL_POOL)
-    .map((x) => x.i);
+  const personal = personalPool(rng, allowed.members, aff);
   const progress = new Map<number, number>();
   const lastPlayed = new Map<number, number>();
   const completed = new Set<number>();
@@ -87,79 +78,58 @@ function simulateProfile(
         .filter(available)
         .sort((a, b) => lastPlayed.get(b)! - lastPlayed.get(a)!)
         .slice(0, ROW_LENGTH);
-      const fresh = new Set<number>(resume);
-      const draw = (pick: () => number, count: number) => {
-        for (let tries = 0; count > 0 && tries < count * 6; tries++) {
-          const i = pick();
-          if (!fresh.has(i) && available(i)) {
-            fresh.add(i);
-            count--;
-          }
-        }
-      };
-      draw(() => personal[rng.int(0, personal.length - 1)], PAGE_MIX.personal);
-      draw(() => allowed.members[allowed.sampler.sample(rng)], PAGE_MIX.popular);
-      draw(() => allowed.members[rng.int(0, allowed.members.length - 1)], PAGE_MIX.random);
-      const browse = [...fresh].slice(resume.length);
-      for (let k = browse.length - 1; k > 0; k--) {
-        const j = rng.int(0, k);
-        [browse[k], browse[j]] = [browse[j], browse[k]];
-      }
-      const page = [...resume, ...browse];
-      const firstBrowseRow = resume.length > 0 ? 1 : 0;
       let browsing = true;
-      page.forEach((i, slot) => {
-        const inResume = slot < resume.length;
-        const rowIndex = inResume ? 0 : firstBrowseRow + Math.floor((slot - resume.length) / ROW_LENGTH);
-        const position = inResume ? slot : (slot - resume.length) % ROW_LENGTH;
-        const title = view.titles[i];
-        const variant = rng.int(0, title.artwork.length - 1);
-        const shownAt = at + slot * 2000;
-        out.impressions.push({
-          eventId: `${profile.id}-i${++impressionCount}`,
-          profileId: profile.id,
-          titleId: title.id,
-          artworkId: title.artwork[variant].id,
-          occurredAt: shownAt,
-          device: moment.device,
-          localHour: hour,
-          localWeekday: weekday,
-          requestId: sessionId,
-          rowIndex,
-          position,
-          sessionId,
-        });
-        if (!browsing) return;
-        const fit = contextFit(view.facts[i], moment);
-        const theme = taste.theme[ARTWORK_THEMES.indexOf(title.artwork[variant].theme)];
-        const pClick = clickProbability(
-          aff[i] + (inResume ? 1 : 0),
-          fit,
-          theme,
-          view.truth[i].artworkAppeal[variant],
-          rowIndex * ROW_LENGTH + position,
-        );
-        if (!rng.chance(pClick)) return;
-        const before = progress.get(i) ?? 0;
-        const carriedOn = rng.chance(finishProbability(aff[i], fit, taste.patience));
-        const after = playProgress(rng, before, carriedOn, view.facts[i].isMovie);
-        out.playbacks.push({
-          eventId: `${profile.id}-e${++playCount}`,
-          profileId: profile.id,
-          titleId: title.id,
-          occurredAt: shownAt + 30_000,
-          progress: reported(after),
-          device: moment.device,
-          sessionId,
-        });
-        lastPlayed.set(i, shownAt);
-        if (after >= COMPLETED_PROGRESS) {
-          completed.add(i);
-          progress.delete(i);
-        } else progress.set(i, after);
-        if (satisfying(after, carriedOn, view.facts[i].isMovie)) satisfiedToday = true;
-        browsing = rng.chance(BROWSE_ON_AFTER_PLAY);
-      });
+      loggingPolicyPage(rng, { resume, personal, popular: allowed, available }).forEach(
+        ({ index: i, rowIndex, position, resumed: inResume }, slot) => {
+          const title = view.titles[i];
+          const variant = rng.int(0, title.artwork.length - 1);
+          const shownAt = at + slot * 2000;
+          out.impressions.push({
+            eventId: `${profile.id}-i${++impressionCount}`,
+            profileId: profile.id,
+            titleId: title.id,
+            artworkId: title.artwork[variant].id,
+            occurredAt: shownAt,
+            device: moment.device,
+            localHour: hour,
+            localWeekday: weekday,
+            requestId: sessionId,
+            rowIndex,
+            position,
+            sessionId,
+          });
+          if (!browsing) return;
+          const fit = contextFit(view.facts[i], moment);
+          const theme = taste.theme[ARTWORK_THEMES.indexOf(title.artwork[variant].theme)];
+          const pClick = clickProbability(
+            aff[i] + (inResume ? 1 : 0),
+            fit,
+            theme,
+            view.truth[i].artworkAppeal[variant],
+            rowIndex * ROW_LENGTH + position,
+          );
+          if (!rng.chance(pClick)) return;
+          const before = progress.get(i) ?? 0;
+          const carriedOn = rng.chance(finishProbability(aff[i], fit, taste.patience));
+          const after = playProgress(rng, before, carriedOn, view.facts[i].isMovie);
+          out.playbacks.push({
+            eventId: `${profile.id}-e${++playCount}`,
+            profileId: profile.id,
+            titleId: title.id,
+            occurredAt: shownAt + 30_000,
+            progress: reported(after),
+            device: moment.device,
+            sessionId,
+          });
+          lastPlayed.set(i, shownAt);
+          if (after >= COMPLETED_PROGRESS) {
+            completed.add(i);
+            progress.delete(i);
+          } else progress.set(i, after);
+          if (satisfying(after, carriedOn, view.facts[i].isMovie)) satisfiedToday = true;
+          browsing = rng.chance(BROWSE_ON_AFTER_PLAY);
+        },
+      );
     }
     satisfiedYesterday = satisfiedToday;
   }
