@@ -12,6 +12,7 @@ import { writeOutput } from '../simulation/output';
 import { simulate } from '../simulation/simulator';
 import { summarise, summaryTable } from '../simulation/summary';
 import { DEFAULT_WORLD_END } from '../world/sizes';
+import { textTable } from '../shared/text-table';
 import { httpHost, inProcessHost, type SimulationHost } from './simulation-host';
 
 export interface SimulateOptions {
@@ -24,6 +25,8 @@ export interface SimulateOptions {
   out: string;
   url?: string;
   retrainEvery: number;
+  /** Runs seeds seed … seed + repetitions − 1 (in process) and writes how often each experiment's primary metric came out significant. */
+  repetitions: number;
 }
 
 const RESULTS = `query SimulationResults($id: ID!) { experimentResults(id: $id) {
@@ -39,6 +42,54 @@ const RESULTS = `query SimulationResults($id: ID!) { experimentResults(id: $id) 
  * are created and started first, and the run's tables, charts and the experiments' reports go to DIR.
  */
 export async function runSimulation(
+  o: SimulateOptions,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<{ table: string; dir: string }> {
+  if (o.repetitions > 1) return repeatSimulation(o, env, log);
+  return simulateOnce(o, env, log);
+}
+
+interface Report {
+  sampleRatio: { mismatch: boolean } | null;
+  metrics: { metric: string; variant: string; difference: number; low: number | null; high: number | null; significant: boolean }[];
+}
+
+/**
+ * The same simulation for `repetitions` seeds (a new world and new viewers each), then per
+ * experiment how many runs found its primary metric significant and how many flagged a sample
+ * ratio mismatch: an A/A run this way should flag about 5% and never mismatch.
+ */
+async function repeatSimulation(
+  o: SimulateOptions,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<{ table: string; dir: string }> {
+  const definitions = o.experiments ? (JSON.parse(await fs.readFile(o.experiments, 'utf8')) as NewExperimentInput[]) : [];
+  const runs: { seed: number; reports: Record<string, Report> }[] = [];
+  for (let k = 0; k < o.repetitions; k++) {
+    const seed = o.seed + k;
+    const dir = path.join(o.out, `seed-${seed}`);
+    await simulateOnce({ ...o, seed, out: dir, repetitions: 1 }, env, log);
+    runs.push({ seed, reports: JSON.parse(await fs.readFile(path.join(dir, 'reports.json'), 'utf8')) as Record<string, Report> });
+    log(`repetition ${k + 1}/${o.repetitions} (seed ${seed}) done`);
+  }
+  const rows = definitions.map((d) => {
+    const primary = runs.map((r) => r.reports[d.id].metrics.filter((m) => m.metric === d.primaryMetric));
+    const significant = primary.filter((ms) => ms.some((m) => m.significant)).length;
+    const mismatches = runs.filter((r) => r.reports[d.id].sampleRatio?.mismatch).length;
+    return { experiment: d.id, metric: d.primaryMetric, runs: runs.length, significant, share: significant / runs.length, mismatches };
+  });
+  await fs.writeFile(path.join(o.out, 'repetitions.json'), `${JSON.stringify({ parameters: o, rows, runs }, null, 2)}\n`);
+  const table = textTable(
+    ['experiment', 'primary metric', 'runs', 'significant', 'share', 'SRM flagged'],
+    rows.map((r) => [r.experiment, r.metric, String(r.runs), String(r.significant), r.share.toFixed(3), String(r.mismatches)]),
+  );
+  await fs.writeFile(path.join(o.out, 'repetitions.txt'), `${table}\n`);
+  return { table, dir: o.out };
+}
+
+async function simulateOnce(
   o: SimulateOptions,
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
@@ -108,6 +159,12 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
       '--retrain-every <days>',
       'retrain the model bundle every so many simulated days (in process; 0: never)',
       positiveInt('--retrain-every'),
+      1,
+    )
+    .option(
+      '--repetitions <n>',
+      'run seeds seed … seed+n−1 and count how often each primary metric is significant (A/A checks)',
+      positiveInt('--repetitions'),
       1,
     )
     .exitOverride()
