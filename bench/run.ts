@@ -1,5 +1,5 @@
 /** `npm run bench -- <name> [options]`: runs one benchmark from bench/. */
-const BENCHES = ['homepage', 'graph', 'hnsw', 'retrieval', 'ranking', 'http', 'privacy', 'abuse'];
+const BENCHES = ['homepage', 'graph', 'hnsw', 'retrieval', 'ranking', 'http', 'privacy', 'abuse', 'simulate'];
 
 const name = process.argv[2] ?? 'homepage';
 if (!BENCHES.includes(name)) {
