@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeCharts } from './charts';
-import { summaryTable, type SimulationSummary } from './summary';
+import { dailyTable, summaryTable, type SimulationSummary } from './summary';
 
 /** What a run wrote, for the terminal. */
 export interface WrittenOutput {
@@ -12,7 +12,7 @@ export interface WrittenOutput {
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
- * A run's output in `dir`: summary.json (per group and day), summary.txt (the table), the charts
+ * A run's output in `dir`: summary.json (per group and day), summary.txt (the tables: per group, and per group and day), the charts
  * as SVG, the experiments' reports as the platform computed them (reports.json), and index.html,
  * one page that shows the table, the charts and the parameters of the run.
  */
@@ -25,7 +25,7 @@ export async function writeOutput(
   const table = summaryTable(summary);
   const charts = await writeCharts(dir, summary);
   await fs.writeFile(path.join(dir, 'summary.json'), `${JSON.stringify({ parameters: run.parameters, ...summary }, null, 2)}\n`);
-  await fs.writeFile(path.join(dir, 'summary.txt'), `${table}\n`);
+  await fs.writeFile(path.join(dir, 'summary.txt'), `${table}\n\nPer day\n\n${dailyTable(summary)}\n`);
   await fs.writeFile(path.join(dir, 'reports.json'), `${JSON.stringify(run.reports, null, 2)}\n`);
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Simulation report</title>

@@ -128,3 +128,24 @@ export function summaryTable(s: SimulationSummary): string {
     ]),
   );
 }
+
+/** The run per group and day, for a terminal and summary.txt. */
+export function dailyTable(s: SimulationSummary): string {
+  const f = (x: number, d = 3) => x.toFixed(d);
+  return textTable(
+    ['day', 'group', 'page views', 'active units', 'plays/page view', 'watch min/unit', '95% interval', 'coverage', 'Gini'],
+    s.groups.flatMap((g) =>
+      g.days.map((d) => [
+        String(d.day + 1),
+        g.group,
+        String(d.pageViews),
+        String(d.activeUnits),
+        f(d.playsPerPageView),
+        f(d.watchMinutesPerUnit, 1),
+        `[${f(d.watchMinutesInterval[0], 1)}, ${f(d.watchMinutesInterval[1], 1)}]`,
+        f(d.coverage),
+        f(d.gini),
+      ]),
+    ),
+  );
+}
