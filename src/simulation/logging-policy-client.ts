@@ -96,13 +96,7 @@ export class LoggingPolicyClient implements SimulatorClient {
     else
       for (const e of events as unknown as PlaybackEvent[]) {
         this.playbacks.push(e);
-        const v = this.viewer(e.profileId);
-        const i = this.index.get(e.titleId)!;
-        v.lastPlayed.set(i, e.occurredAt);
-        if (e.progress >= COMPLETED_PROGRESS) {
-          v.completed.add(i);
-          v.progress.delete(i);
-        } else v.progress.set(i, e.progress);
+        this.played(this.viewer(e.profileId), e);
       }
     return { [into === 'impressions' ? 'recordImpressions' : 'recordPlayback']: { accepted: events.length } };
   }
@@ -124,16 +118,18 @@ export class LoggingPolicyClient implements SimulatorClient {
       members,
       sampler: new WeightedSampler(members.map((i) => Math.exp(this.world.truth.titles[this.world.titles[i].id].buzz))),
     };
-    for (const e of this.world.playbacks) {
-      if (e.profileId !== profileId) continue;
-      const i = this.index.get(e.titleId)!;
-      v.lastPlayed.set(i, e.occurredAt);
-      if (e.progress >= COMPLETED_PROGRESS) {
-        v.completed.add(i);
-        v.progress.delete(i);
-      } else v.progress.set(i, e.progress);
-    }
+    for (const e of this.world.playbacks) if (e.profileId === profileId) this.played(v, e);
     this.viewers.set(profileId, v);
     return v;
+  }
+
+  /** Where a play leaves the viewer: the title's progress, or completed. */
+  private played(v: ViewerPages, e: PlaybackEvent): void {
+    const i = this.index.get(e.titleId)!;
+    v.lastPlayed.set(i, e.occurredAt);
+    if (e.progress >= COMPLETED_PROGRESS) {
+      v.completed.add(i);
+      v.progress.delete(i);
+    } else v.progress.set(i, e.progress);
   }
 }
