@@ -1,4 +1,5 @@
 import { impressionsBeforeHeldOut } from '../training/ranker-training-set';
+import { groupBy } from '../shared/group-by';
 import type { PlaybackEvent, SimilarEdge } from '../domain/types';
 import { watchStatesFrom } from '../domain/watch-state';
 import { CatalogIndex, POPULARITY_WINDOW_MS } from '../pipeline/catalog-index';
@@ -81,16 +82,6 @@ export function evalRetrieval(
       };
     },
   };
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const by = new Map<string, T[]>();
-  for (const x of items) {
-    const list = by.get(key(x));
-    if (list) list.push(x);
-    else by.set(key(x), [x]);
-  }
-  return by;
 }
 
 function countRecent(split: { train: readonly PlaybackEvent[]; now: number }): Map<string, number> {

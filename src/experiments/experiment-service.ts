@@ -8,6 +8,7 @@ import type { Treatment } from '../pipeline/treatment';
 import { errorMessage } from '../shared/error-message';
 import type { Logger } from '../shared/logger';
 import { DAY_MS } from '../shared/time';
+import { groupBy } from '../shared/group-by';
 import { assignVariant } from './assignment';
 import { newExperiment, type NewExperimentInput } from './experiment-input';
 import { leverTreatment, rankerSettings } from './levers';
@@ -227,17 +228,6 @@ function interleaving(e: Experiment, unitId: string, day: number): Treatment {
       seed: `${e.salt}|${unitId}|${day}`,
     },
   };
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 const byTime = (a: { occurredAt: number }, b: { occurredAt: number }) => a.occurredAt - b.occurredAt;

@@ -4,7 +4,7 @@
  * LATENCY_BUCKETS_MS[i] (and above the previous bound); the last bucket holds everything slower.
  * Bounds grow by 2^(1/4) (19% apart) from 1 ms: a quantile is known to within one bucket.
  */
-export const LATENCY_BUCKETS_MS: readonly number[] = Array.from({ length: 65 }, (_, i) => Math.round(2 ** (i / 4) * 100) / 100);
+export const LATENCY_BUCKETS_MS: readonly number[] = Array.from({ length: 65 }, (_, i) => 2 ** (i / 4));
 
 export function bucketOf(ms: number): number {
   if (!(ms > 1)) return 0;

@@ -5,21 +5,11 @@ import { resolveAuthSecret } from '../auth/secret';
 import { secretKey, signToken } from '../auth/tokens';
 import { errorMessage } from '../shared/error-message';
 import { textTable } from '../shared/text-table';
+import { EXPERIMENT_FIELDS, RESULTS_QUERY } from './experiment-queries';
 
 /** The admin the CLI signs its own short-lived token as, when not given one. */
 const CLI_ADMIN = 'experiment-cli';
 const TOKEN_SECONDS = 3600;
-
-const EXPERIMENT_FIELDS = `id description hypothesis kind unit lever status trafficShare layerStart primaryMetric guardrailMetrics
-  createdAt startedAt stoppedAt variants { name weight settings }`;
-const ESTIMATE = 'difference low high significant';
-const RESULTS_QUERY = `query Results($id: ID!) { experimentResults(id: $id) {
-  experiment { ${EXPERIMENT_FIELDS} } computedAt windowStart windowEnd
-  variants { name weight units pageViews }
-  sampleRatio { chiSquare p mismatch }
-  metrics { metric variant control treatment relative ${ESTIMATE} cuped { ${ESTIMATE} varianceRemoved } }
-  guardrails { metric variant control treatment relative ${ESTIMATE} breached }
-  interleaving { variant units share low high significant credited { variant plays } } } }`;
 
 interface Target {
   url: string;

@@ -13,6 +13,7 @@ import { simulate } from '../simulation/simulator';
 import { summarise, summaryTable } from '../simulation/summary';
 import { DEFAULT_WORLD_END } from '../world/sizes';
 import { textTable } from '../shared/text-table';
+import { RESULTS_QUERY } from './experiment-queries';
 import { httpHost, inProcessHost, type SimulationHost } from './simulation-host';
 
 export interface SimulateOptions {
@@ -28,12 +29,6 @@ export interface SimulateOptions {
   /** Runs seeds seed … seed + repetitions − 1 (in process) and writes how often each experiment's primary metric came out significant. */
   repetitions: number;
 }
-
-const RESULTS = `query SimulationResults($id: ID!) { experimentResults(id: $id) {
-  variants { name units pageViews } sampleRatio { chiSquare p mismatch }
-  metrics { metric variant control treatment difference low high significant relative cuped { difference low high varianceRemoved } }
-  guardrails { metric variant control treatment low high breached }
-  interleaving { variant units share low high significant credited { variant plays } } } }`;
 
 /**
  * `npm run simulate -- [--days 7] [--profiles N] [--seed 1] [--size small] [--experiments FILE]
@@ -127,7 +122,7 @@ async function simulateOnce(
     const end = start + o.days * DAY_MS;
     const reports: Record<string, unknown> = {};
     for (const id of new Set([...definitions.map((d) => d.id), ...(tallied ? [tallied] : [])]))
-      reports[id] = (await h.asAdmin<{ experimentResults: unknown }>(RESULTS, { id }, end)).experimentResults;
+      reports[id] = (await h.asAdmin<{ experimentResults: unknown }>(RESULTS_QUERY, { id }, end)).experimentResults;
     const summary = summarise(tally, o.days, h.world.titles.length);
     const written = await writeOutput(o.out, summary, { parameters: { ...o, experiments: definitions.map((d) => d.id) }, reports });
     log(`wrote ${written.files.join(', ')} to ${written.dir}`);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,9 +64,11 @@ export async function inProcessHost(o: {
   });
   const apollo = await createApollo(services, o.logger);
   await apollo.start();
+  // Requests carry their principal's access, so no token is ever verified: the secret is a throwaway.
+  const authenticator = new Authenticator({ secret: randomBytes(32).toString('base64url'), anonymousCatalog: false });
   const run = async <T>(principal: TokenPrincipal, query: string, variables: Record<string, unknown>, at: number): Promise<T> => {
     now = Math.max(now, at);
-    const contextValue = await createContext(services, new Authenticator({ secret: 'x'.repeat(32), anonymousCatalog: false }), {
+    const contextValue = await createContext(services, authenticator, {
       baseUrl: 'http://simulation',
       headers: {},
       access: new Access(principal, services.store, false),

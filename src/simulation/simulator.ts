@@ -103,6 +103,7 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
     for (const session of sessions) {
       // The API's clock only moves forward: a session starting while the previous one still reports waits for it.
       const s = { ...session, at: Math.max(session.at, lastEventAt + 1000) };
+      lastEventAt = s.at;
       const { profile } = s;
       const rng = rngs.get(profile.id)!;
       const viewer = viewers.get(profile.id)!;
@@ -117,8 +118,9 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
       const moment = { device: s.device, localHour: s.hour, localWeekday: s.weekday };
       const { seen, plays } = browse(page, moment, viewer, (id) => titles.get(id)!, rng);
       const shownAt = (k: number) => s.at + 1000 + k * 2000;
+      const playedAt = (k: number) => shownAt(seen.indexOf(plays[k].glance)) + 30_000;
       if (seen.length > 0) {
-        const at = shownAt(seen.length - 1);
+        lastEventAt = shownAt(seen.length - 1);
         await client.asAccount(
           profile.accountId,
           RECORD_IMPRESSIONS,
@@ -136,11 +138,11 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
               ...(g.item.experiments.length > 0 ? { experiments: g.item.experiments } : {}),
             })),
           },
-          at,
+          lastEventAt,
         );
       }
       if (plays.length > 0) {
-        const playedAt = (k: number) => shownAt(seen.indexOf(plays[k].glance)) + 30_000;
+        lastEventAt = playedAt(plays.length - 1);
         await client.asAccount(
           profile.accountId,
           RECORD_PLAYBACK,
@@ -154,10 +156,9 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
               ...(client.sendsEventTimes ? { occurredAt: new Date(playedAt(k)) } : {}),
             })),
           },
-          playedAt(plays.length - 1),
+          lastEventAt,
         );
       }
-      lastEventAt = plays.length > 0 ? shownAt(seen.indexOf(plays.at(-1)!.glance)) + 30_000 : shownAt(Math.max(0, seen.length - 1));
       for (const p of plays) {
         if (p.progress >= COMPLETED_PROGRESS) viewer.progress.delete(p.glance.item.titleId);
         else viewer.progress.set(p.glance.item.titleId, p.progress);

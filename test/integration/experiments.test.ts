@@ -33,6 +33,17 @@ describe('experiments', () => {
 
   const adults = () => app.world.profiles.filter((p) => !p.isKids && !p.personalizationOff);
   const page = (profile: Profile) => app.services.homepage.homepage(profile.id, TV);
+  /** An experiment of two equal arms, each `[name, settings]`, with `extra` fields. */
+  const twoArms = (id: string, lever: Lever, arms: [string, Record<string, unknown>][], extra: Record<string, unknown> = {}) => ({
+    id,
+    description: 'd',
+    hypothesis: 'h',
+    lever,
+    primaryMetric: 'WATCH_MINUTES',
+    variants: arms.map(([name, settings]) => ({ name, weight: 0.5, settings })),
+    ...extra,
+  });
+  const create = async (input: Record<string, unknown>) => expect((await app.run(CREATE, { input }, ADMIN)).errors).toBeUndefined();
 
   /** A salt under which `profile` draws `variant` (the hash is public, so a test can aim). */
   function saltFor(e: Pick<Experiment, 'id' | 'unit' | 'lever' | 'variants' | 'layer'>, profile: Profile, variant: string): string {
@@ -62,7 +73,7 @@ describe('experiments', () => {
       variants: weighted,
       primaryMetric: 'WATCH_MINUTES',
     };
-    expect((await app.run(CREATE, { input }, ADMIN)).errors).toBeUndefined();
+    await create(input);
     expect((await app.run(START, { id }, ADMIN)).errors).toBeUndefined();
     const first = await page(profile);
     const again = await page(profile);
@@ -216,22 +227,11 @@ describe('experiments', () => {
     const kid = app.world.profiles.find((p) => p.isKids)!;
     const adult = adults().find((p) => p.accountId === kid.accountId) ?? adults()[0];
     const id = 'everyone';
-    await app.run(
-      CREATE,
-      {
-        input: {
-          id,
-          description: 'd',
-          hypothesis: 'h',
-          lever: 'ROW_PLACEMENT',
-          primaryMetric: 'WATCH_MINUTES',
-          variants: [
-            { name: 'a', weight: 0.5 },
-            { name: 'b', weight: 0.5, settings: { policy: 'FIXED' } },
-          ],
-        },
-      },
-      ADMIN,
+    await create(
+      twoArms(id, 'ROW_PLACEMENT', [
+        ['a', {}],
+        ['b', { policy: 'FIXED' }],
+      ]),
     );
     await app.run(START, { id }, ADMIN);
     const query = `query P($id: ID!) { homepage(profileId: $id) { experiments { experimentId variant } rows { items { experiments { experimentId variant } } } } }`;
@@ -256,22 +256,11 @@ describe('experiments', () => {
     });
     try {
       const id = 'two-servers';
-      await app.run(
-        CREATE,
-        {
-          input: {
-            id,
-            description: 'd',
-            hypothesis: 'h',
-            lever: 'SOURCES',
-            primaryMetric: 'WATCH_MINUTES',
-            variants: [
-              { name: 'a', weight: 0.5 },
-              { name: 'b', weight: 0.5, settings: { off: ['TRENDING'] } },
-            ],
-          },
-        },
-        ADMIN,
+      await create(
+        twoArms(id, 'SOURCES', [
+          ['a', {}],
+          ['b', { off: ['TRENDING'] }],
+        ]),
       );
       expect((await second.homepage.homepage(adults()[0].id, TV)).experiments).toEqual([]);
       await app.run(START, { id }, ADMIN);
@@ -297,26 +286,18 @@ describe('experiments', () => {
 
   it('interleaves two rankers in Top Picks, credits plays to the ranker that placed the title, and reports the preference', async () => {
     const id = 'interleave';
-    const created = await app.run(
-      CREATE,
-      {
-        input: {
-          id,
-          kind: 'INTERLEAVING',
-          unit: 'PROFILE',
-          description: 'trained against heuristic',
-          hypothesis: 'the trained ranker places what viewers play',
-          lever: 'RANKER',
-          primaryMetric: 'PLAYS_PER_PAGE_VIEW',
-          variants: [
-            { name: 'heuristic', weight: 0.5, settings: { model: 'HEURISTIC' } },
-            { name: 'trained', weight: 0.5, settings: {} },
-          ],
-        },
-      },
-      ADMIN,
-    );
-    expect(created.errors).toBeUndefined();
+    await create({
+      ...twoArms(
+        id,
+        'RANKER',
+        [
+          ['heuristic', { model: 'HEURISTIC' }],
+          ['trained', {}],
+        ],
+        { kind: 'INTERLEAVING', unit: 'PROFILE' },
+      ),
+      primaryMetric: 'PLAYS_PER_PAGE_VIEW',
+    });
     await app.run(START, { id }, ADMIN);
     const profiles = adults().slice(0, 12);
     let credited = 0;
@@ -384,23 +365,16 @@ describe('experiments', () => {
   it('reports each metric per variant with intervals, CUPED, SRM and guardrails from the stored events; an erased history leaves them', async () => {
     now += DAY_MS;
     const id = 'results';
-    await app.run(
-      CREATE,
-      {
-        input: {
-          id,
-          description: 'd',
-          hypothesis: 'h',
-          lever: 'EXPLORATION',
-          unit: 'PROFILE',
-          primaryMetric: 'WATCH_MINUTES',
-          variants: [
-            { name: 'control', weight: 0.5 },
-            { name: 'explore', weight: 0.5, settings: { share: 0.4 } },
-          ],
-        },
-      },
-      ADMIN,
+    await create(
+      twoArms(
+        id,
+        'EXPLORATION',
+        [
+          ['control', {}],
+          ['explore', { share: 0.4 }],
+        ],
+        { unit: 'PROFILE' },
+      ),
     );
     await app.run(START, { id }, ADMIN);
     const profiles = adults().slice(0, 30);
