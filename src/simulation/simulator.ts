@@ -36,7 +36,7 @@ export interface SimulationOptions {
   /** Experiments whose variants the tally groups units by (their unit: the account or the profile). */
   experiments?: { id: string; unit: 'ACCOUNT' | 'PROFILE' }[];
   /** Called after each day (retraining, progress); gets the day just simulated. */
-  endOfDay?: (day: number, tally: Tally) => Promise<void>;
+  endOfDay?: (day: number) => Promise<void>;
 }
 
 interface Session {
@@ -49,7 +49,7 @@ interface Session {
 }
 
 /** The group everything is tallied in when no experiment is named. */
-export const EVERYONE = 'all';
+const EVERYONE = 'all';
 
 /**
  * The closed loop (docs/EXPERIMENTS.md, "Simulation"): each day, every taking-part profile
@@ -166,7 +166,7 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
       }
       tally.note(groupFor(page.experiments, profile, o.experiments, groupOf), unitFor(profile, o.experiments), day, seen, plays, runtime);
     }
-    await o.endOfDay?.(day, tally);
+    await o.endOfDay?.(day);
   }
   return tally;
 }
