@@ -57,7 +57,10 @@ function bombs(profileId: string, titleIds: string[]): Record<string, { query: s
  */
 async function main(): Promise<void> {
   const int = (v: string) => Number.parseInt(v, 10);
-  const opts = new Command('abuse')
+  const opts = new Command('bench abuse')
+    .description(
+      "a normal client's homepage p50/p99 alone and while attackers send query bombs the server refuses; ratios, refusals by code, time to refuse",
+    )
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--duration <s>', 'seconds of each phase (alone, under attack)', int, 10)
     .option('--attackers <n>', 'attacking clients: one partner key, the rest account tokens', int, 4)

@@ -38,6 +38,9 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
  */
 async function main(): Promise<void> {
   const opts = new Command('bench graph')
+    .description(
+      'build the SIMILAR_TO graph, load the world into Neo4j and the embedded store, and time similarTitles on both (store call and GraphQL)',
+    )
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--requests <n>', 'similarTitles calls per measurement', (v) => Number.parseInt(v, 10), 2000)
     .option('--wipe', 'allow deleting everything in the database NEO4J_URI points at')

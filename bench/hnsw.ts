@@ -37,7 +37,8 @@ interface Workload {
  */
 async function main(): Promise<void> {
   const int = (v: string) => Number.parseInt(v, 10);
-  const opts = new Command('hnsw')
+  const opts = new Command('bench hnsw')
+    .description('HNSW build time, then per ef the query latency and recall@k against brute force')
     .option('--n <n>', 'synthetic title vectors', int, 5000)
     .option('--dim <dim>', 'synthetic vector dimension', int, 64)
     .option('--queries <n>', 'queries per measurement', int, 500)

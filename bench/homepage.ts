@@ -28,7 +28,8 @@ const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV 
  * and the homepage built in process (pipeline only) and through GraphQL, per request p50/p99.
  */
 async function main(): Promise<void> {
-  const opts = new Command('homepage')
+  const opts = new Command('bench homepage')
+    .description('world generation, store load, and the homepage built in process and through GraphQL, p50/p99')
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--requests <n>', 'homepages per measurement', (v) => Number.parseInt(v, 10), 500)
     .parse()

@@ -77,7 +77,10 @@ interface Run {
  */
 async function main(): Promise<void> {
   const int = (v: string) => Number.parseInt(v, 10);
-  const opts = new Command('http')
+  const opts = new Command('bench http')
+    .description(
+      'the homepage over HTTP under autocannon, at maximum throughput and at a fixed rate, against a GraphQL floor serving precomputed pages',
+    )
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--duration <s>', 'seconds per autocannon run', int, 10)
     .option('--rate <n>', 'overall requests per second in the fixed-rate runs', int, 200)

@@ -17,7 +17,8 @@ import { errorStack } from '../src/shared/error-message';
  * to the latency of playback writes that arrive meanwhile, against writes with no erasure running.
  */
 async function main(): Promise<void> {
-  const opts = new Command('privacy')
+  const opts = new Command('bench privacy')
+    .description("erasing a profile's viewing history on the embedded store, and the latency of playback writes that arrive meanwhile")
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--erasures <n>', 'profiles to erase', (v) => Number.parseInt(v, 10), 8)
     .parse()

@@ -42,6 +42,7 @@ const WARMUP = 20;
  */
 async function main(): Promise<void> {
   const opts = new Command('bench ranking')
+    .description('whole-bundle training time by stage, then ranking ~300 candidates per homepage (feature assembly, ONNX run) p50/p99')
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--requests <n>', 'homepages to rank', (v) => Number.parseInt(v, 10), 500)
     .parse()

@@ -26,6 +26,7 @@ import { errorStack } from '../src/shared/error-message';
  */
 async function main(): Promise<void> {
   const opts = new Command('bench retrieval')
+    .description('ALS training time (default world, ml-latest-small), HNSW build, candidate generation per homepage p50/p99')
     .option('--requests <n>', 'candidate generations to time', (v) => Number.parseInt(v, 10), 1000)
     .option('--movielens <dir>', 'MovieLens folder', path.join(projectRoot(), '..', 'shared', 'data', 'movielens-small'))
     .parse()

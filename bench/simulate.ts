@@ -17,7 +17,8 @@ import { percentiles, printReport } from './report';
  * retraining included), with the wall time, simulated requests per second and each request's latency.
  */
 async function main(): Promise<void> {
-  const o = new Command('simulate')
+  const o = new Command('bench simulate')
+    .description('the user simulator in process: set-up, then the simulated days with wall time, requests per second and latency')
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--profiles <n>', 'profiles taking part', (v) => Number.parseInt(v, 10), 3000)
     .option('--days <n>', 'simulated days', (v) => Number.parseInt(v, 10), 14)

@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import { printSchema } from 'graphql';
 import { buildAppSchema, SCHEMA_FILE } from './schema';
@@ -9,6 +10,7 @@ export async function emittedSdl(): Promise<string> {
 }
 
 if (require.main === module) {
+  new Command('schema').description(`Write ${SCHEMA_FILE} from the type-graphql classes in schema/ and resolvers/.`).parse();
   emittedSdl()
     .then((sdl) => fs.writeFile(SCHEMA_FILE, sdl))
     .then(() => process.stdout.write(`wrote ${SCHEMA_FILE}\n`))

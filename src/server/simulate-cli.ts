@@ -168,7 +168,9 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
 }
 
 if (require.main === module) {
-  runSimulation(parseSimulateArgs(process.argv.slice(2)), process.env, (line) => process.stderr.write(`${line}\n`))
+  // Parsed inside the chain, so that --help and a bad option (CommanderErrors) end in the catch below.
+  Promise.resolve()
+    .then(() => runSimulation(parseSimulateArgs(process.argv.slice(2)), process.env, (line) => process.stderr.write(`${line}\n`)))
     .then(({ table }) => process.stdout.write(`${table}\n`))
     .catch((err) => {
       if (err instanceof CommanderError) process.exit(err.exitCode);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Command } from 'commander';
 import path from 'node:path';
 import { stageProgress } from '../shared/progress';
 import { loadConfig, storeSettings, trainingOptions } from '../config/config';
@@ -14,6 +15,12 @@ import { errorMessage } from '../shared/error-message';
  * swaps it in within MODEL_POLL_SECONDS, a server started afterwards loads it.
  */
 async function main(): Promise<void> {
+  // No options (the store and DATA_DIR come from the environment, as the server's do); parsed for --help.
+  new Command('train')
+    .description(
+      'Train a new model bundle (ALS vectors, HNSW index, ranker) from the configured store (STORE, DATA_DIR or NEO4J_*) into DATA_DIR/models/.',
+    )
+    .parse();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   // The server may be running on the same store: training only reads it.
