@@ -8,6 +8,9 @@
 // As a preload (-r) it runs before Node resolves and loads the main module, so the CLI itself
 // runs as the process's main module: its node flags, arguments, stdout, exit code and signals
 // are the ones it would have with plain `node dist/X.js`, and `require.main === module` holds.
+// The CLI scripts `exec` node: npm passes SIGTERM to its shell, and dash would die of it and leave
+// the CLI running. `npm start` does not: npm also forwards a terminal's Ctrl-C, so an exec'd
+// server would see SIGINT twice, the second one cutting its graceful shutdown short.
 
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
