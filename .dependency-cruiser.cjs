@@ -10,13 +10,14 @@
  *   stages      src/{retrieval,ranking,rows,artwork,similarity}
  *   models      src/models     model bundles on disk and their serving generation
  *   services    src/{homepage,events,profiles,catalog,auth,experiments}
+ *   monitoring  src/monitoring  metrics and quality monitoring, hooked into the services
  *   config      src/config     the typed configuration
  *   offline     src/{training,eval,world,import,setup,simulation}
  *   server      src/server, resolvers/, schema/ (HTTP, GraphQL, wiring, the token CLI)
  */
 const STAGES = '(retrieval|ranking|rows|artwork|similarity)';
 const UPPER_THAN_STAGES =
-  '^src/(models|homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/';
+  '^src/(models|homepage|events|profiles|catalog|auth|experiments|monitoring|config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/';
 const SERVER = '^src/server/|^(resolvers|schema)/';
 
 module.exports = {
@@ -77,7 +78,7 @@ module.exports = {
       comment: 'src/models (bundles and their serving generation) is used by services and training; it uses only stages and below.',
       from: { path: '^src/models/' },
       to: {
-        path: '^src/(homepage|events|profiles|catalog|auth|experiments|config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/',
+        path: '^src/(homepage|events|profiles|catalog|auth|experiments|monitoring|config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/',
       },
     },
     {
@@ -85,6 +86,13 @@ module.exports = {
       severity: 'error',
       comment: 'Services take their settings as options; config, training, evaluation, world generation and the server sit above them.',
       from: { path: '^src/(homepage|events|profiles|catalog|auth|experiments)/' },
+      to: { path: '^src/(monitoring|config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/' },
+    },
+    {
+      name: 'monitoring-does-not-import-config-offline-or-server',
+      severity: 'error',
+      comment: 'src/monitoring listens to the services through their hooks; config, training, evaluation and the server sit above it.',
+      from: { path: '^src/monitoring/' },
       to: { path: '^src/(config|training|eval|world|import|setup|simulation|server)/|^(resolvers|schema)/' },
     },
     {

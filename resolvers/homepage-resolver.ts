@@ -19,7 +19,7 @@ export class HomepageResolver {
     context?: ViewingContextInput | null,
   ): Promise<HomepageResult> {
     const profile = await ctx.auth.profile(nonEmptyId('profileId', profileId));
-    return this.homepages.homepageFor(profile, context);
+    return this.homepages.homepageFor(profile, context, ctx.pageViewId());
   }
 }
 

@@ -132,7 +132,10 @@ export class Row {
 
 @ObjectType({ description: 'A personalized homepage for one profile in one viewing context.' })
 export class Homepage {
-  @Field(() => ID, { description: 'Id of this page build; impressions and plays refer to it.' })
+  @Field(() => ID, {
+    description:
+      "Id of this page view, which its impressions echo: the HTTP request's `X-Request-Id` (sent by the client or drawn by the server), `<id>.2`, `<id>.3` for further homepages in one request.",
+  })
   requestId: string;
 
   @Field(() => Profile, { description: 'The profile the page is for.' })

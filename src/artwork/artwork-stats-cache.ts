@@ -35,6 +35,7 @@ export class ArtworkStatsCache {
   private readonly titles = new Map<string, Entry<VariantTable>>();
   private readonly profiles = new Map<string, Entry<ThemeTable>>();
   private readonly refreshing = new Set<string>();
+  private lastRead: number | undefined;
 
   private readonly store: Pick<Store, 'artworkStats' | 'themeStats'>;
   private readonly refreshMs: number;
@@ -46,6 +47,11 @@ export class ArtworkStatsCache {
     this.refreshMs = o.refreshMs;
     this.clock = o.clock ?? Date.now;
     this.onError = o.onError ?? (() => {});
+  }
+
+  /** When statistics were last read from the store (monitoring: how stale the bandit may be); undefined before the first read. */
+  get readAt(): number | undefined {
+    return this.lastRead;
   }
 
   /** The variant counters of each title, keyed by title id then artwork id. */
@@ -116,6 +122,7 @@ export class ArtworkStatsCache {
     const tables = new Map<string, VariantTable>(titleIds.map((id) => [id, new Map()]));
     for (const r of rows) tables.get(r.titleId)?.set(r.artworkId, { shown: r.shown, taken: r.taken });
     for (const [id, value] of tables) this.titles.set(id, { value, fetchedAt });
+    this.lastRead = fetchedAt;
   }
 
   private async loadProfile(profileId: string): Promise<void> {
@@ -124,5 +131,6 @@ export class ArtworkStatsCache {
     this.profiles.delete(profileId);
     this.profiles.set(profileId, { value: new Map(rows.map(({ theme, ...c }) => [theme, c])), fetchedAt });
     if (this.profiles.size > MAX_PROFILES) this.profiles.delete(this.profiles.keys().next().value!);
+    this.lastRead = fetchedAt;
   }
 }

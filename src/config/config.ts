@@ -9,6 +9,8 @@ import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
 import { DEFAULT_RANKER_TRAINING, type BundleOptions } from '../models/bundle-options';
 import { MIN_SECRET_LENGTH } from '../auth/secret';
+import { DEFAULT_THRESHOLDS } from '../monitoring/anomaly-checks';
+import { DEFAULT_MONITORING, type QualityMonitorSettings } from '../monitoring/quality-monitor';
 import {
   DEFAULT_OPERATION_LIMITS,
   DEFAULT_RATE_LIMITS,
@@ -108,6 +110,15 @@ const ConfigSchema = z
       .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/, error: 'must be http(s) origins, comma-separated, or *' })])))
       .default([]),
     INTROSPECTION: z.stringbool({ error: 'must be true or false' }).default(true),
+    /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    MONITOR_WINDOW_HOURS: z.coerce.number().int().min(1).max(48).default(DEFAULT_MONITORING.windowHours),
+    MONITOR_BASELINE_HOURS: z.coerce.number().int().min(1).max(336).default(DEFAULT_MONITORING.baselineHours),
+    MONITOR_TAKE_RATE_DROP: z.coerce.number().gt(0).lt(1).default(DEFAULT_THRESHOLDS.takeRateDrop),
+    MONITOR_CALIBRATION_DRIFT: z.coerce.number().gt(0).max(10).default(DEFAULT_THRESHOLDS.calibrationDrift),
+    MONITOR_MIN_IMPRESSIONS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_THRESHOLDS.minImpressions),
+    /** How long SIGTERM waits for requests in flight before closing their connections. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -119,7 +130,7 @@ const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Settings whose values never appear in an error message (it goes to the terminal and to logs). */
-const SECRETS = new Set(['AUTH_SECRET', 'NEO4J_PASSWORD']);
+const SECRETS = new Set(['AUTH_SECRET', 'NEO4J_PASSWORD', 'METRICS_TOKEN']);
 
 /** A setting was missing or malformed; the message names every offending variable. */
 export class ConfigError extends Error {}
@@ -179,5 +190,19 @@ export function requestLimits(c: Config): { operations: Record<PrincipalKind, Op
   return {
     operations: byKind((kind) => c[`QUERY_LIMITS_${kind}`]),
     perMinute: byKind((kind) => c[`RATE_LIMIT_${kind}`]),
+  };
+}
+
+/** The recommendation-quality checks' window, baseline and thresholds. */
+export function monitoringSettings(c: Config): QualityMonitorSettings {
+  return {
+    windowHours: c.MONITOR_WINDOW_HOURS,
+    baselineHours: c.MONITOR_BASELINE_HOURS,
+    thresholds: {
+      ...DEFAULT_THRESHOLDS,
+      takeRateDrop: c.MONITOR_TAKE_RATE_DROP,
+      calibrationDrift: c.MONITOR_CALIBRATION_DRIFT,
+      minImpressions: c.MONITOR_MIN_IMPRESSIONS,
+    },
   };
 }

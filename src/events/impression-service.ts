@@ -20,6 +20,8 @@ export interface ImpressionServiceOptions {
   changes?: ChangeFeed<DomainChanges>;
   /** The artwork bandit, whose replica-local statistics take the accepted impressions at once. */
   artwork?: Pick<ArtworkFeedback, 'noteImpressions'>;
+  /** Hears each stored batch's outcome (monitoring: event counts, quality by served item). */
+  onRecorded?: (outcome: RecordOutcome<ImpressionEvent>) => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export class ImpressionService {
   private readonly clock: () => number;
   private readonly changes?: ChangeFeed<DomainChanges>;
   private readonly artwork: Pick<ArtworkFeedback, 'noteImpressions'> | null;
+  private readonly onRecorded: (outcome: RecordOutcome<ImpressionEvent>) => void;
 
   constructor(o: ImpressionServiceOptions) {
     this.store = o.store;
@@ -45,6 +48,7 @@ export class ImpressionService {
     this.clock = o.clock ?? Date.now;
     this.changes = o.changes;
     this.artwork = o.artwork ?? null;
+    this.onRecorded = o.onRecorded ?? (() => {});
   }
 
   /** `owners`: the events' profiles when the caller has read them already (the access check), so they are not read twice. */
@@ -69,11 +73,12 @@ export class ImpressionService {
     );
     const events: ImpressionEvent[] = parsed.map((e) => {
       // The viewer's wall clock, from the account's time zone: what the ranker's context features read.
-      return { ...e, ...localHourAndWeekday(e.occurredAt, accounts.get(profiles.get(e.profileId)!.accountId)?.utcOffsetMinutes ?? 0) };
+      return { ...e, ...localHourAndWeekday(e.occurredAt, accounts.get(profiles.get(e.profileId)!.accountId)?.timeZone ?? 'UTC') };
     });
     const kept = recordable(events, profiles);
     const outcome = { ...(await this.store.recordImpressions(kept)), ignored: events.length - kept.length };
     const accepted = outcome.acceptedEvents;
+    this.onRecorded(outcome);
     this.features.noteImpressions(accepted);
     this.artwork?.noteImpressions(accepted, (id) => titles.get(id));
     await Promise.all(

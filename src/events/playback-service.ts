@@ -14,6 +14,8 @@ export interface PlaybackServiceOptions {
   onUpdateFailed?: (err: unknown) => void;
   /** The artwork bandit: re-reads the statistics the store credited these plays to. */
   artwork?: Pick<ArtworkFeedback, 'notePlays'>;
+  /** Hears each stored batch's outcome (monitoring: event counts, takes). */
+  onRecorded?: (outcome: RecordOutcome<PlaybackEvent>) => void;
 }
 
 /**
@@ -29,6 +31,7 @@ export class PlaybackService {
   private readonly clock: () => number;
   private readonly onUpdateFailed: (err: unknown) => void;
   private readonly artwork: Pick<ArtworkFeedback, 'notePlays'> | null;
+  private readonly onRecorded: (outcome: RecordOutcome<PlaybackEvent>) => void;
 
   constructor(o: PlaybackServiceOptions) {
     this.store = o.store;
@@ -37,6 +40,7 @@ export class PlaybackService {
     this.clock = o.clock ?? Date.now;
     this.onUpdateFailed = o.onUpdateFailed ?? (() => {});
     this.artwork = o.artwork ?? null;
+    this.onRecorded = o.onRecorded ?? (() => {});
   }
 
   /** `owners`: the events' profiles when the caller has read them already (the access check), so they are not read twice. */
@@ -50,6 +54,7 @@ export class PlaybackService {
     const events = recordable(parsed, profiles);
     const outcome = { ...(await this.store.recordPlayback(events)), ignored: parsed.length - events.length };
     const accepted = outcome.acceptedEvents;
+    this.onRecorded(outcome);
     this.catalog.notePlays(accepted.map((e) => e.titleId));
     // The events are durable already: a failed online update must not turn the acknowledgement
     // into an error (a retry would be a duplicate and never update). The next homepage folds in

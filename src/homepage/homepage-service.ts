@@ -3,48 +3,25 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Candidate, RankedCandidate } from '../pipeline/candidates';
 import type { RankerSettings } from '../pipeline/treatment';
-import type { InterleavedPicks, RowItemPlan, RowPlan } from '../pipeline/rows';
+import type { InterleavedPicks } from '../pipeline/rows';
 import { INTERLEAVED, NO_EXPERIMENTS, type ExperimentService, type PageExperiments } from '../experiments/experiment-service';
 import { teamDraft } from '../ranking/team-draft';
 import { Rng } from '../shared/random';
 import type { Store } from '../../graph/store';
 import type { ExperimentVariant, Profile } from '../domain/types';
 import type { ArtworkSelector, RowBuilder } from '../pipeline/stages';
+import type { HomepageObserver, HomepageStage } from './homepage-observer';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { HomepageRequest } from '../pipeline/request';
 import type { ModelHolder } from '../models/model-holder';
 import type { ServingModels } from '../models/serving-models';
 import { NotFoundError } from '../domain/errors';
 import { HomepageCache } from './homepage-cache';
+import type { HomepageItem, HomepageResult, HomepageRow } from './homepage-result';
+
+export type { HomepageItem, HomepageResult, HomepageRow } from './homepage-result';
 import { profileSignals } from '../pipeline/profile-signals';
-import { resolveContext, type ViewingContext, type ViewingContextInputData } from '../pipeline/viewing-context';
-
-/** An item as the API returns it: ids that the GraphQL layer resolves through its loaders. */
-export interface HomepageItem extends Omit<RowItemPlan, 'title'> {
-  titleId: string;
-  artworkId: string;
-  /** Why the bandit showed this artwork variant. */
-  artworkReason: string;
-  position: number;
-  /** What the client echoes with this item's impression: the page's experiments, an interleaving's naming the ranker that placed the item. */
-  experiments: ExperimentVariant[];
-}
-
-export interface HomepageRow extends Omit<RowPlan, 'items'> {
-  position: number;
-  items: HomepageItem[];
-}
-
-export interface HomepageResult {
-  requestId: string;
-  profile: Profile;
-  context: ViewingContext;
-  rows: HomepageRow[];
-  /** The model bundle that served the page. */
-  modelVersion: string;
-  /** The experiment variants the page was built under (assigned by the server; clients echo them with impressions). */
-  experiments: ExperimentVariant[];
-}
+import { resolveContext, type ViewingContextInputData } from '../pipeline/viewing-context';
 
 /** The stages that do not come from the model bundle. */
 export interface HomepageStages {
@@ -62,6 +39,8 @@ export interface HomepageServiceOptions {
   cache?: HomepageCache<Omit<HomepageResult, 'requestId'>>;
   /** Assigns variants and records exposures and timings; without it no page is in an experiment. */
   experiments?: ExperimentService;
+  /** Hears stage timings, candidates, cache lookups and served pages (monitoring). */
+  observer?: HomepageObserver;
 }
 
 /** A page as the stages build it, before the experiments it was built under are written on it. */
@@ -85,9 +64,11 @@ export class HomepageService {
   private readonly clock: () => number;
   readonly cache: HomepageCache<Omit<HomepageResult, 'requestId'>>;
   private readonly experiments?: ExperimentService;
+  private readonly observer?: HomepageObserver;
 
   constructor(o: HomepageServiceOptions) {
     this.experiments = o.experiments;
+    this.observer = o.observer;
     this.store = o.store;
     this.catalog = o.catalog;
     this.models = o.models;
@@ -102,8 +83,8 @@ export class HomepageService {
   }
 
   /** The page for a profile by id (read here). */
-  async homepage(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
-    return this.homepageFor(await this.profile(profileId), contextInput);
+  async homepage(profileId: string, contextInput?: ViewingContextInputData | null, requestId?: string): Promise<HomepageResult> {
+    return this.homepageFor(await this.profile(profileId), contextInput, requestId);
   }
 
   /** For a profile the caller has read already (the access check): the request path reads it once. */
@@ -133,15 +114,17 @@ export class HomepageService {
 
   /**
    * The page under the experiments the profile's unit is in: its exposures recorded (once a day)
-   * and the request timed per variant for the experiments' guardrails.
+   * and the request timed per variant for the experiments' guardrails. `requestId` names this page
+   * view (the HTTP request's id); a new one is drawn without it.
    */
-  async homepageFor(profile: Profile, contextInput?: ViewingContextInputData | null): Promise<HomepageResult> {
+  async homepageFor(profile: Profile, contextInput?: ViewingContextInputData | null, requestId?: string): Promise<HomepageResult> {
     const started = performance.now();
     const page = (await this.experiments?.assign(profile)) ?? NO_EXPERIMENTS;
     let failed = true;
     try {
-      const result = await this.pageFor(profile, contextInput, page);
+      const result = { ...(await this.pageFor(profile, contextInput, page)), requestId: requestId ?? randomUUID() };
       await this.experiments?.expose(page);
+      this.observer?.served(result);
       failed = false;
       return result;
     } finally {
@@ -149,16 +132,28 @@ export class HomepageService {
     }
   }
 
+  /** The page without its request id: a page shown again from the cache is a new page view with its own. */
   private async pageFor(profile: Profile, contextInput: ViewingContextInputData | null | undefined, page: PageExperiments) {
-    const req = await this.requestFor(profile, contextInput, page);
+    const req = await this.timed('request', () => this.requestFor(profile, contextInput, page));
     const key = HomepageCache.key(req, this.models.version, page.experiments);
     const now = this.clock();
-    // A page shown again is a new page view: it gets its own request id.
     const cached = this.cache.get(key, now);
-    if (cached) return { ...cached, requestId: randomUUID() };
-    const built = underExperiments(await this.build(req), page.experiments);
+    this.observer?.cacheLookup(cached !== undefined);
+    if (cached) return cached;
+    const built = underExperiments(await this.timed('total', () => this.build(req)), page.experiments);
     this.cache.set(profile.id, key, built, now);
-    return { ...built, requestId: randomUUID() };
+    return built;
+  }
+
+  /** Runs one stage, telling the observer how long it took (failed runs included). */
+  private async timed<T>(stage: HomepageStage, run: () => Promise<T>): Promise<T> {
+    if (!this.observer) return run();
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.observer.stage(stage, performance.now() - started);
+    }
   }
 
   private async build(req: HomepageRequest): Promise<BuiltPage> {
@@ -167,15 +162,16 @@ export class HomepageService {
     // Between stages, a request nobody waits for any more (past its deadline, client gone) stops.
     checkDeadline();
     const { ranked, picks, modelVersion } = await this.models.use(async (m) => {
-      const candidates = await m.retrieval.generate(req);
+      const candidates = await this.timed('retrieval', () => m.retrieval.generate(req));
+      this.observer?.candidates(candidates);
       checkDeadline();
-      return { ...(await this.rank(m, req, candidates)), modelVersion: m.version };
+      return { ...(await this.timed('ranking', () => this.rank(m, req, candidates))), modelVersion: m.version };
     });
     checkDeadline();
-    const plans = await this.stages.rows.build(req, ranked, picks);
+    const plans = await this.timed('rows', () => this.stages.rows.build(req, ranked, picks));
     checkDeadline();
     const shown = new Map(plans.flatMap((r) => r.items.map((i) => [i.title.id, i.title] as const)));
-    const artwork = await this.stages.artwork.choose(req, [...shown.values()]);
+    const artwork = await this.timed('artwork', () => this.stages.artwork.choose(req, [...shown.values()]));
     return {
       profile,
       context,
@@ -192,6 +188,7 @@ export class HomepageService {
             titleId: title.id,
             artworkId: artwork.get(title.id)!.id,
             artworkReason: artwork.get(title.id)!.reason,
+            artworkKind: artwork.get(title.id)!.kind,
           })),
       })),
     };

@@ -32,6 +32,8 @@ export interface SharedParts {
   counters: PlayCounters;
   weights: UtilityWeights;
   logger?: Logger;
+  /** Hears each page the trained ranker could not rank (monitoring). */
+  onRankerFallback?: () => void;
 }
 
 export async function servingModels(bundle: ModelBundle, shared: SharedParts): Promise<ServingModels> {
@@ -56,7 +58,10 @@ export async function servingModels(bundle: ModelBundle, shared: SharedParts): P
       spec: bundle.ranker.spec,
       weights: shared.weights,
       fallback: heuristic,
-      onFailure: (err) => logger?.error({ err: errorMessage(err) }, 'ranker failed; ranked by the heuristic'),
+      onFailure: (err) => {
+        shared.onRankerFallback?.();
+        logger?.error({ err: errorMessage(err) }, 'ranker failed; ranked by the heuristic');
+      },
     }),
     baselines: { HEURISTIC: heuristic, POPULARITY: new PopularityRanker(), RANDOM: new RandomRanker() },
     release: () => scorer.release(),

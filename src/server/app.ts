@@ -1,9 +1,12 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import compression from 'compression';
+import { createServer, type Server } from 'node:http';
+import { constants as zlib } from 'node:zlib';
 import { expressMiddleware } from '@as-integrations/express5';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
-import type { Server } from 'node:http';
 import { posterSvg } from '../artwork/poster-svg';
 import type { Authenticator } from '../auth/authenticator';
 import type { Logger } from '../shared/logger';
@@ -12,6 +15,10 @@ import { ErrorCode } from './errors';
 import { formatError } from './format-error';
 import { requestDeadline } from './http/deadline';
 import { healthRouter } from './http/health';
+import { InFlightRequests } from './http/in-flight';
+import { metricsRouter } from './http/metrics-route';
+import { requestLog, type RequestFacts } from './http/request-log';
+import { operationMetricsPlugin } from './operation-metrics';
 import { answerMalformedRequests, httpErrorBody, httpErrorHandler, notFound } from './http/http-errors';
 import { ideRouter } from './ide';
 import { operationLimitsPlugin } from './limits/limits-plugin';
@@ -38,6 +45,11 @@ const APQ_CACHE_BYTES = 8 * 1024 * 1024;
 
 export interface RunningApp {
   url: string;
+  /**
+   * Stops gracefully: readiness turns false, the port stops accepting, requests in flight are
+   * answered (those still running after `settings.shutdownGraceMs` have their connections closed),
+   * then Apollo stops. The caller closes services and store after it.
+   */
   close(): Promise<void>;
 }
 
@@ -46,6 +58,8 @@ export interface ApolloOptions {
   settings?: Pick<ServerSettings, 'operationLimits' | 'introspection'>;
   /** Called when an operation is refused for its size (the HTTP server charges the caller's quota). */
   onRefused?: (context: RequestContext) => Promise<void>;
+  /** Plugins of the HTTP server around Apollo (draining on shutdown). */
+  plugins?: ApolloServerPlugin<RequestContext>[];
 }
 
 /** Builds Apollo Server (also for in-process tests) with the app's schema, limits and error policy. */
@@ -58,7 +72,11 @@ export async function createApollo(services: Services, logger: Logger, options: 
     introspection: settings.introspection,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: APQ_CACHE_BYTES }) },
-    plugins: [operationLimitsPlugin(settings.operationLimits, options.onRefused)],
+    plugins: [
+      operationMetricsPlugin(services.monitoring.metrics),
+      operationLimitsPlugin(settings.operationLimits, options.onRefused),
+      ...(options.plugins ?? []),
+    ],
     // main.ts stops the server in order (HTTP, services, store) on SIGTERM.
     stopOnTerminationSignals: false,
   });
@@ -69,6 +87,9 @@ interface Caller {
   access: Access;
   address: string;
 }
+
+/** Brotli's default quality (11) costs about 100 ms for a homepage; 4 compresses it about as well as gzip at a few ms. */
+const BROTLI_QUALITY = 4;
 
 /** A host name, an IPv4 address or a bracketed IPv6 one, with an optional port: anything else is not echoed into URLs. */
 const PLAIN_HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
@@ -95,17 +116,29 @@ export interface AppOptions {
 export async function startApp({ services: pending, auth, logger, settings = DEFAULT_SERVER_SETTINGS }: AppOptions): Promise<RunningApp> {
   let services: Services | undefined;
   let graphql: RequestHandler | undefined;
+  const inFlight = new InFlightRequests();
+  // Created before it listens, so the drain plugin sees every connection.
+  const server: Server = createServer();
+  const drain = ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: settings.shutdownGraceMs });
   const rateLimits = new RateLimits(settings.requestsPerMinute);
   const ready = Promise.resolve(pending).then(async (s) => {
     const apollo = await createApollo(s, logger, {
       settings,
       onRefused: (context) => rateLimits.penalize(context.auth.principal, context.address, REFUSAL_PENALTY),
+      plugins: [drain],
     });
     await apollo.start();
     graphql = expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const caller = res.locals.caller as Caller;
-        return createContext(s, auth, { baseUrl: baseUrlOf(req, settings), headers: req.headers, ...caller });
+        const { outcome } = res.locals as RequestFacts;
+        return createContext(s, auth, {
+          baseUrl: baseUrlOf(req, settings),
+          headers: req.headers,
+          requestId: String(req.id),
+          outcome,
+          ...caller,
+        });
       },
     });
     services = s;
@@ -125,6 +158,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
     }
     res.once('close', admitted.release);
     res.locals.caller = { access, address } satisfies Caller;
+    Object.assign(res.locals, { principal: access.principal, outcome: {} } satisfies RequestFacts);
     next();
   };
   // A failed start is the caller's to report (main.ts exits); this keeps it from being unhandled here.
@@ -132,13 +166,17 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(logger));
+  app.use(compression({ threshold: 1024, brotli: { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } } }));
   app.use(
     healthRouter(
-      () => (services ? null : 'loading the data and the model bundle'),
+      () => (inFlight.isStopping ? 'shutting down' : services ? null : 'loading the data and the model bundle'),
       () => services?.store,
       logger,
     ),
   );
+  // Probes above answer while stopping (readiness: false); everything below is drained.
+  app.use(inFlight.track);
   app.use(
     ideRouter(async () => {
       const { store } = await Promise.resolve(pending);
@@ -146,6 +184,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
     }),
   );
   app.use(previewRouter());
+  app.use(metricsRouter(() => services?.monitoring.metrics, settings.metricsToken));
   app.get('/artwork/:file', (req, res) => {
     const id = req.params.file.replace(/\.svg$/, '');
     const artwork = services?.catalog.artwork(id);
@@ -174,9 +213,8 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
   app.use(notFound);
   app.use(httpErrorHandler(logger));
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(settings.port, settings.host, () => resolve(s));
-  });
+  server.on('request', app);
+  await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   answerMalformedRequests(server);
   // A client that sends its request slowly gets a bound too (Node's default is 5 minutes).
   server.requestTimeout = settings.requestTimeoutMs + 5_000;
@@ -186,8 +224,13 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
   return {
     url: `http://${settings.host}:${actualPort}/`,
     close: async () => {
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      const started = Date.now();
+      const finishing = inFlight.stop(settings.shutdownGraceMs);
+      // Apollo's drain plugin closes the port and idle connections, waits for busy ones within the grace period, then stops Apollo.
       await (await ready).stop();
+      // A request read from a connection that closed meanwhile may still be running: the services it uses must outlive it.
+      if (!(await finishing))
+        logger.warn({ graceMs: settings.shutdownGraceMs, ms: Date.now() - started }, 'stopped with requests still running');
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Artwork, Title } from '../domain/types';
 import { resolveTitles } from '../pipeline/catalog-index';
@@ -6,8 +7,21 @@ import type { Authenticator } from '../auth/authenticator';
 import type { RequestHeaders } from '../auth/credentials';
 import type { Services } from './services';
 
+/** What the request log line says of a GraphQL request, filled in as it runs (src/server/operation-metrics.ts). */
+export interface RequestOutcome {
+  /** The first root field (`homepage`, `recordImpressions`, …), once the operation is known. */
+  operation?: string;
+  /** OK, or the first error's `extensions.code`. */
+  code?: string;
+}
+
 /** What every resolver receives: who is calling, and this request's loaders. */
 export interface RequestContext {
+  /** The HTTP request's id (`X-Request-Id`, accepted from the client or drawn), which names its log line. */
+  requestId: string;
+  /** The id of the next homepage this request builds: the request id, then `<id>.2`, `<id>.3` for more in one request. */
+  pageViewId(): string;
+  outcome: RequestOutcome;
   /** Scheme and host the client used, for absolute artwork URLs. */
   baseUrl: string;
   /** The caller and the checks resolvers make before reading or writing (src/auth/access.ts). */
@@ -27,6 +41,10 @@ export interface RequestInfo {
   address?: string;
   /** The caller, when the HTTP layer identified it already (to rate-limit it before reading the body). */
   access?: Access;
+  /** The HTTP request's id; drawn when there is none (in-process callers). */
+  requestId?: string;
+  /** Where the HTTP layer reads the operation and its outcome for the request log. */
+  outcome?: RequestOutcome;
 }
 
 /**
@@ -37,5 +55,15 @@ export async function createContext(services: Services, authenticator: Authentic
   const title = new DataLoader<string, Title | null>((ids) => resolveTitles(services.catalog, services.store, ids));
   const artwork = new DataLoader<string, Artwork | null>(async (ids) => ids.map((id) => services.catalog.artwork(id) ?? null));
   const auth = request.access ?? (await authenticator.access(request.headers, services.store));
-  return { baseUrl: request.baseUrl, auth, address: request.address ?? 'in-process', loaders: { title, artwork } };
+  const requestId = request.requestId ?? randomUUID();
+  let pages = 0;
+  return {
+    requestId,
+    pageViewId: () => (++pages === 1 ? requestId : `${requestId}.${pages}`),
+    outcome: request.outcome ?? {},
+    baseUrl: request.baseUrl,
+    auth,
+    address: request.address ?? 'in-process',
+    loaders: { title, artwork },
+  };
 }

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { Authenticator } from '../auth/authenticator';
 import { resolveAuthSecret } from '../auth/secret';
-import { ConfigError, loadConfig, storeSettings } from '../config/config';
-import { startApp } from './app';
+import { ConfigError, loadConfig, monitoringSettings, storeSettings } from '../config/config';
+import { startApp, type RunningApp } from './app';
 import { serverSettings } from './settings';
 import type { Store } from '../../graph/store';
 import path from 'node:path';
@@ -34,6 +34,38 @@ async function main(): Promise<void> {
   // Listen at once, so that probes see a live process that is not ready yet while data and the
   // model load (a first start trains for minutes).
   let store: Store | undefined;
+  // Set once listening: a signal before that stops a start-up.
+  const running: { app?: RunningApp } = {};
+  let stopping: Promise<never> | undefined;
+  /**
+   * SIGTERM (an orchestrator) or SIGINT (Ctrl-C): stop accepting, answer the requests in flight
+   * (up to SHUTDOWN_GRACE_MS), flush what the services buffer, close the store (the journal's
+   * last writes, the Neo4j driver), exit 0. During start-up nothing has been acknowledged yet:
+   * the process exits at once, and the next start finishes or redoes the interrupted work.
+   */
+  const shutdown = (signal: string) =>
+    (stopping ??= (async () => {
+      const started = Date.now();
+      const { app } = running;
+      if (!app) {
+        logger.info({ signal }, 'stopping during start-up');
+        process.exit(0);
+      }
+      logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: answering the requests in flight');
+      try {
+        await app.close();
+        await (await services).close();
+        await store?.close();
+        logger.info({ signal, ms: Date.now() - started }, 'stopped');
+        process.exit(0);
+      } catch (err) {
+        logger.error({ err: errorStack(err) }, 'shutdown failed');
+        process.exit(1);
+      }
+    })());
+  // A second signal (npm passes a terminal's Ctrl-C on as well) joins the stop under way.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const bootstrap = async () => {
     store = await openStore(storeSettings(config), { log: logger });
     await ensureData(store, config, logger);
@@ -45,6 +77,8 @@ async function main(): Promise<void> {
       explorationShare: config.EXPLORATION_SHARE,
       banditRefreshSeconds: config.BANDIT_REFRESH_SECONDS,
       experimentRefreshSeconds: config.EXPERIMENT_REFRESH_SECONDS,
+      storeName: config.STORE,
+      quality: monitoringSettings(config),
     });
     if (config.MODEL_POLL_SECONDS > 0) {
       const opened = store;
@@ -53,18 +87,9 @@ async function main(): Promise<void> {
     return services;
   };
   const services = bootstrap();
-  const app = await startApp({ services, auth, logger, settings: serverSettings(config) });
+  const app = (running.app = await startApp({ services, auth, logger, settings: serverSettings(config) }));
   logger.info({ url: app.url, store: config.STORE, titles: (await services).catalog.size }, 'listening');
   process.stdout.write(`Homepage API ready: GraphQL IDE at ${app.url} · endpoint ${app.url}graphql\n`);
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await app.close();
-    await (await services).close();
-    await store?.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err) => {

@@ -26,6 +26,8 @@ import { ChangeFeed } from '../shared/change-feed';
 import { errorMessage } from '../shared/error-message';
 import type { Logger } from '../shared/logger';
 import { ContentIndex } from '../similarity/content-index';
+import { instrumentStore } from '../monitoring/instrumented-store';
+import { Monitoring, type MonitoringOptions } from '../monitoring/monitoring';
 import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
 import { SimilarityService } from '../similarity/similarity-service';
 
@@ -44,6 +46,8 @@ export interface Services {
   models: ModelHolder<ServingModels>;
   features: FeatureStore;
   experiments: ExperimentService;
+  /** Metrics and recommendation-quality monitoring of this replica. */
+  monitoring: Monitoring;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,10 @@ export interface ServiceOptions {
   experimentRefreshSeconds?: number;
   /** Seeds the artwork bandit's draws (a simulation repeats itself); random by default, so replicas draw independently. */
   randomSeed?: string;
+  /** The store's name in metrics (`STORE`: embedded, neo4j). */
+  storeName?: string;
+  /** Window, baseline and thresholds of the recommendation-quality checks. */
+  quality?: MonitoringOptions['quality'];
 }
 
 /**
@@ -68,9 +76,11 @@ export interface ServiceOptions {
  * play and impression (the training replay counts the same events, so features agree); popularity counts plays
  * in the month before the newest one, so a demo on a world generated weeks ago still has it.
  */
-export async function createServices(store: Store, bundle: ModelBundle, o: ServiceOptions = {}): Promise<Services> {
+export async function createServices(given: Store, bundle: ModelBundle, o: ServiceOptions = {}): Promise<Services> {
   const clock = o.clock ?? Date.now;
   const logger = o.logger;
+  const monitoring = new Monitoring({ clock, logger, quality: o.quality });
+  const store = instrumentStore(given, o.storeName ?? 'embedded', monitoring.metrics);
   const changes = new ChangeFeed<DomainChanges>();
   const [titles, latest, plays, impressions] = await Promise.all([
     store.listTitles(),
@@ -85,17 +95,24 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
   for (const e of impressions) counters.noteImpression(e.titleId, e.occurredAt);
   const features = await FeatureStore.fromStore(store, clock(), impressions);
   const similarity = new SimilarityService({ store, catalog });
-  const shared = { features, neighbours: similarity.neighbours, counters, weights: o.utility ?? DEFAULT_UTILITY, logger };
+  const shared = {
+    features,
+    neighbours: similarity.neighbours,
+    counters,
+    weights: o.utility ?? DEFAULT_UTILITY,
+    logger,
+    onRankerFallback: () => monitoring.metrics.rankerFallbacks.inc(),
+  };
   const models = new ModelHolder(await servingModels(bundle, shared), (b) => servingModels(b, shared), { logger, changes });
-  const artwork = new ThompsonArtworkSelector(
-    new ArtworkStatsCache({
-      store,
-      refreshMs: (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000,
-      clock,
-      onError: (err) => logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics'),
-    }),
-    new Rng(o.randomSeed ?? randomUUID()),
-  );
+  const artworkStats = new ArtworkStatsCache({
+    store,
+    refreshMs: (o.banditRefreshSeconds ?? DEFAULT_BANDIT_REFRESH_SECONDS) * 1000,
+    clock,
+    onError: (err) => logger?.warn({ err: errorMessage(err) }, 'artwork statistics unavailable: chose from cached or prior statistics'),
+  });
+  const artwork = new ThompsonArtworkSelector(artworkStats, new Rng(o.randomSeed ?? randomUUID()));
+  monitoring.metrics.sources.model = () => ({ version: models.version, trainedAt: Date.parse(models.now.bundle.manifest.createdAt) });
+  monitoring.metrics.sources.artworkStatisticsReadAt = () => artworkStats.readAt;
   const experiments = new ExperimentService({
     store,
     catalog,
@@ -111,6 +128,7 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     stages: { rows: pageBuilder(features, similarity, o), artwork },
     clock,
     cache: new HomepageCache((o.cacheSeconds ?? 0) * 1000),
+    observer: monitoring.homepageObserver(),
   });
   subscribeCaches(changes, { homepage, similarity, artwork });
   return {
@@ -124,8 +142,17 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
       artwork,
       retrieval: new RetrievalUpdates({ store, model: () => models.now.collaborative, counters, features }),
       onUpdateFailed: (err) => logger?.warn({ err: errorMessage(err) }, 'online update after playback failed'),
+      onRecorded: (outcome) => monitoring.playsRecorded(outcome),
     }),
-    impressions: new ImpressionService({ store, catalog, features: shownCounts(features, counters), clock, changes, artwork }),
+    impressions: new ImpressionService({
+      store,
+      catalog,
+      features: shownCounts(features, counters),
+      clock,
+      changes,
+      artwork,
+      onRecorded: (outcome) => monitoring.impressionsRecorded(outcome),
+    }),
     similarity,
     newTitles: new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes }),
     profiles: new ProfileService({ store, catalog, clock, changes }),
@@ -133,6 +160,7 @@ export async function createServices(store: Store, bundle: ModelBundle, o: Servi
     models,
     features,
     experiments,
+    monitoring,
     close: async () => {
       await experiments.close();
       await models.close();

@@ -12,6 +12,10 @@ export interface ServerSettings {
   /** Browser origins allowed to call the API (`*`: any); none by default. */
   corsOrigins: string[];
   introspection: boolean;
+  /** Bearer token /metrics asks for; open without it. */
+  metricsToken?: string;
+  /** How long a graceful stop waits for requests in flight. */
+  shutdownGraceMs: number;
 }
 
 export function serverSettings(c: Config): ServerSettings {
@@ -24,6 +28,8 @@ export function serverSettings(c: Config): ServerSettings {
     requestsPerMinute: limits.perMinute,
     corsOrigins: c.CORS_ORIGINS,
     introspection: c.INTROSPECTION,
+    metricsToken: c.METRICS_TOKEN,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
   };
 }
 

@@ -8,7 +8,7 @@ import { Access } from '../auth/access';
 import { Authenticator } from '../auth/authenticator';
 import type { TokenPrincipal } from '../auth/principal';
 import { loadDataset } from '../catalog/load-dataset';
-import { trainingOptions, type Config } from '../config/config';
+import { monitoringSettings, trainingOptions, type Config } from '../config/config';
 import type { WorldSize } from '../domain/dataset';
 import type { SimulationWorld, SimulatorClient } from '../simulation/simulator';
 import type { Logger } from '../shared/logger';
@@ -18,7 +18,7 @@ import { readWorldTruth } from '../world/files';
 import { resolveAuthSecret } from '../auth/secret';
 import { createApollo } from './app';
 import { createContext } from './context';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 
 /** Where a simulation runs: the world it simulates, how it reaches the API, and what only the host can do. */
 export interface SimulationHost {
@@ -28,6 +28,8 @@ export interface SimulationHost {
   asAdmin<T>(query: string, variables: Record<string, unknown>, at: number): Promise<T>;
   /** Trains a new bundle from the store's events and serves it (in process only). */
   retrain?(at: number): Promise<void>;
+  /** The API's services (in process only): its models and its monitoring. */
+  services?: Services;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,8 @@ export async function inProcessHost(o: {
     // Experiments started by the host are seen at once; no other replica starts any.
     experimentRefreshSeconds: 3600,
     randomSeed: `simulation:${o.seed}`,
+    logger: o.logger,
+    quality: monitoringSettings(o.config),
   });
   const apollo = await createApollo(services, o.logger);
   await apollo.start();
@@ -86,6 +90,7 @@ export async function inProcessHost(o: {
       asAccount: (accountId, query, variables, at) => run({ kind: 'account', accountId }, query, variables, at),
     },
     asAdmin: (query, variables, at) => run({ kind: 'admin', name: 'simulation' }, query, variables, at),
+    services,
     async retrain(at) {
       now = Math.max(now, at);
       await services.models.swap(await trainBundle(store, bundleOptions, undefined, clock));
