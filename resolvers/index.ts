@@ -4,6 +4,7 @@ import { PlaybackResolver } from './playback-resolver';
 import { OnboardingAnswersResolver, ProfileSettingsResolver } from './profile-settings-resolver';
 import { ArtworkResolver, TitleResolver } from './title-resolver';
 import { ExperimentResolver } from './experiment-resolver';
+import { MonitoringResolver } from './monitoring-resolver';
 
 export const RESOLVERS = [
   HomepageResolver,
@@ -17,4 +18,5 @@ export const RESOLVERS = [
   ProfileSettingsResolver,
   OnboardingAnswersResolver,
   ExperimentResolver,
+  MonitoringResolver,
 ] as const;

@@ -47,6 +47,14 @@ export class Access {
     if (this.principal.kind !== 'admin') throw new ForbiddenError('Experiments need an admin token');
   }
 
+  /** Operations figures (recommendation-quality monitoring): admin tokens only. */
+  monitoringAdmin(): void {
+    this.checkCredentials();
+    if (this.principal.kind === 'anonymous')
+      throw new UnauthenticatedError('Monitoring needs an admin token (npm run token -- --admin <name>)');
+    if (this.principal.kind !== 'admin') throw new ForbiddenError('Monitoring needs an admin token');
+  }
+
   /** The calling account's id; partners, admins and anonymous callers have none. */
   accountId(): string {
     this.checkCredentials();

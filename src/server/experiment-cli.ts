@@ -1,22 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { promises as fs } from 'node:fs';
-import { loadConfig } from '../config/config';
-import { resolveAuthSecret } from '../auth/secret';
-import { secretKey, signToken } from '../auth/tokens';
 import { errorMessage } from '../shared/error-message';
 import { textTable } from '../shared/text-table';
+import { adminTarget, callAdmin as call, type Json } from './admin-client';
 import { EXPERIMENT_FIELDS, RESULTS_QUERY } from './experiment-queries';
-
-/** The admin the CLI signs its own short-lived token as, when not given one. */
-const CLI_ADMIN = 'experiment-cli';
-const TOKEN_SECONDS = 3600;
-
-interface Target {
-  url: string;
-  token: string;
-}
-
-type Json = Record<string, unknown>;
 
 /**
  * `npm run experiment -- create FILE | start ID | stop ID | list | report ID [--json]`: the
@@ -31,11 +18,7 @@ export async function runExperimentCli(argv: readonly string[], env: NodeJS.Proc
     .option('--token <token>', 'an admin token (default ADMIN_TOKEN, else one signed with the server secret)')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: out });
-  const target = async (): Promise<Target> => {
-    const o = program.opts<{ url?: string; token?: string }>();
-    const config = loadConfig(env);
-    return { url: o.url ?? `http://${config.HOST}:${config.PORT}/graphql`, token: o.token ?? env.ADMIN_TOKEN ?? (await adminToken(env)) };
-  };
+  const target = () => adminTarget(program.opts<{ url?: string; token?: string }>(), env, 'experiment-cli');
   program
     .command('create <file>')
     .description('create a DRAFT experiment from a JSON file holding a NewExperimentInput (docs/EXPERIMENTS.md)')
@@ -86,29 +69,6 @@ export async function runExperimentCli(argv: readonly string[], env: NodeJS.Proc
       out(o.json ? `${JSON.stringify(results, null, 2)}\n` : report(results));
     });
   await program.parseAsync([...argv], { from: 'user' });
-}
-
-async function adminToken(env: NodeJS.ProcessEnv): Promise<string> {
-  const { secret } = await resolveAuthSecret(loadConfig(env));
-  return signToken(secretKey(secret), { kind: 'admin', name: CLI_ADMIN }, TOKEN_SECONDS, Date.now());
-}
-
-/** One GraphQL call; an error answer becomes an Error carrying its code and field. */
-async function call(target: Target, query: string, variables: Json): Promise<Json> {
-  const response = await fetch(target.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
-    body: JSON.stringify({ query, variables }),
-  }).catch((err: unknown) => {
-    throw new Error(`cannot reach ${target.url} (${errorMessage(err)}); is the server running (npm start)?`);
-  });
-  const body = (await response.json()) as { data?: Json; errors?: { message: string; extensions?: Json }[] };
-  if (body.errors?.length) {
-    const e = body.errors[0];
-    const detail = [e.extensions?.code, e.extensions?.field ?? e.extensions?.reason].filter(Boolean).join(' ');
-    throw new Error(`${e.message}${detail ? ` [${detail}]` : ''}`);
-  }
-  return body.data!;
 }
 
 const num = (x: unknown) => (typeof x === 'number' ? String(Math.round(x * 1e4) / 1e4) : '');

@@ -9,6 +9,7 @@ import { PlaybackResolver } from '../../resolvers/playback-resolver';
 import { ProfileSettingsResolver } from '../../resolvers/profile-settings-resolver';
 import { TitleResolver } from '../../resolvers/title-resolver';
 import { ExperimentResolver } from '../../resolvers/experiment-resolver';
+import { MonitoringResolver } from '../../resolvers/monitoring-resolver';
 import { projectRoot } from '../shared/paths';
 import type { Services } from './services';
 
@@ -41,6 +42,7 @@ function resolverInstances(s: Services): Map<ResolverClass, unknown> {
     [PlaybackResolver, new PlaybackResolver(s.playback, s.impressions)],
     [ProfileSettingsResolver, new ProfileSettingsResolver(s.profiles, s.privacy)],
     [ExperimentResolver, new ExperimentResolver(s.experiments)],
+    [MonitoringResolver, new MonitoringResolver(s.monitoring.quality)],
   ]);
 }
 

@@ -17,6 +17,7 @@ const CLIS: [string, string[], string][] = [
   ['src/server/emit-schema.js', [], 'schema'],
   ['src/server/experiment-cli.js', [], 'experiment'],
   ['src/server/experiment-cli.js', ['report'], 'experiment report'],
+  ['src/server/monitor-cli.js', [], 'monitor'],
   ['src/server/simulate-cli.js', [], 'simulate'],
   ['src/world/cli.js', [], 'world'],
   ['src/eval/cli.js', [], 'eval'],
