@@ -19,7 +19,7 @@ COPY --from=build /app/schema ./schema
 # The code stays root's (read-only to the server); only DATA_DIR is the server's. Made before VOLUME
 # (changes after it are discarded): a new named volume mounted here starts as a copy of this
 # directory, owned by `node`. A volume made by an older image that ran as root is root's: chown it
-# once (docs/OPERATIONS.md, Monitoring > docker compose).
+# once (docs/OPERATIONS.md, Prometheus and Grafana with docker compose).
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
