@@ -7,6 +7,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { Dataset, DatasetManifest } from '../src/domain/dataset';
 import { syncPath } from '../src/shared/fs-sync';
 import type { SimilarEdge } from '../src/domain/types';
+import { accountFromRecord } from './account-record';
 
 /**
  * A dataset folder: small JSON files for catalog and people, gzipped NDJSON for the event logs,
@@ -145,16 +146,24 @@ export async function datasetExists(dir: string): Promise<boolean> {
   );
 }
 
-/** Reads the dataset; extra files (a world's truth) are not opened. */
+/** Reads the dataset, checking each account's time zone; extra files (a world's truth) are not opened. */
 export async function readDataset(dir: string): Promise<Dataset> {
   const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as DatasetManifest;
   const titles = JSON.parse(await fs.readFile(path.join(dir, FILES.catalog), 'utf8'));
-  const { accounts, profiles } = JSON.parse(await fs.readFile(path.join(dir, FILES.population), 'utf8'));
+  const population = path.join(dir, FILES.population);
+  const { accounts, profiles } = JSON.parse(await fs.readFile(population, 'utf8'));
   const [playbacks, impressions] = await Promise.all([
     readNdjsonGz<Dataset['playbacks'][number]>(path.join(dir, FILES.playbacks)),
     readNdjsonGz<Dataset['impressions'][number]>(path.join(dir, FILES.impressions)),
   ]);
-  return { manifest, titles, accounts, profiles, playbacks, impressions };
+  return {
+    manifest,
+    titles,
+    accounts: (accounts as Record<string, unknown>[]).map((a, i) => accountFromRecord(a, `${population} accounts[${i}]`)),
+    profiles,
+    playbacks,
+    impressions,
+  };
 }
 
 /** The SIMILAR_TO edges saved beside a store snapshot; empty when the folder has none. */

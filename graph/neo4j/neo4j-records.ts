@@ -1,4 +1,5 @@
 import neo4j from 'neo4j-driver';
+import { accountFromRecord } from '../account-record';
 import { themeKey, type ThemeStat, type VariantCounts } from '../artwork-stats';
 import {
   tierRank,
@@ -62,7 +63,7 @@ export function titleProps(t: Title): Props {
 }
 
 export function accountProps(a: Account): Props {
-  return withInts({ ...a }, ['utcOffsetMinutes', 'createdAt']);
+  return withInts({ ...a }, ['createdAt']);
 }
 
 /** Onboarding answers are flattened into three properties (Neo4j properties hold no maps). */
@@ -111,13 +112,9 @@ export function toTitle(p: Props): Title {
   };
 }
 
+/** Nodes written before accounts had time zones hold utcOffsetMinutes: graph/account-record.ts reads both. */
 export function toAccount(p: Props): Account {
-  return {
-    id: p.id as string,
-    country: p.country as string,
-    utcOffsetMinutes: p.utcOffsetMinutes as number,
-    createdAt: p.createdAt as number,
-  };
+  return accountFromRecord(p, `Account ${JSON.stringify(p.id)}`);
 }
 
 export function toProfile(p: Props): Profile {

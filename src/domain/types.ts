@@ -56,8 +56,8 @@ export interface Title {
 export interface Account {
   id: string;
   country: string;
-  /** Offset of the account's home time zone from UTC, in minutes. */
-  utcOffsetMinutes: number;
+  /** The account's home time zone, an IANA name (America/New_York): local hours follow its daylight saving time. */
+  timeZone: string;
   createdAt: number;
 }
 

@@ -166,13 +166,13 @@ export function movieLensWorld(c: Collector): { data: Dataset; unknownYears: num
   // Users: one account and one profile per user with at least one imported rating (users seen only
   // in tags.csv have no interactions to load). MovieLens says nothing about where users live (the
   // CSV sets have no demographics; ml-100k's zip codes are not read), so the account country is the
-  // project's unknown 'XX' and the time zone UTC (offset 0), the zone of MovieLens timestamps.
+  // project's unknown 'XX' and the time zone UTC, the zone of MovieLens timestamps.
   // Profiles: English (MovieLens's interface language), adult, not kids.
   const users = [...userSince.keys()].sort((a, b) => a - b);
   const accounts: Account[] = users.map((u) => ({
     id: `mla-${u}`,
     country: UNKNOWN_COUNTRY,
-    utcOffsetMinutes: 0,
+    timeZone: 'UTC',
     createdAt: userSince.get(u)!,
   }));
   const profiles: Profile[] = users.map((u) => ({

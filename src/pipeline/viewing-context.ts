@@ -52,7 +52,7 @@ export function resolveContext(input: ViewingContextInputData | null | undefined
   const c = parsed.data;
   const wall = c.localTime
     ? new Date(Date.parse(`${c.localTime.length === 16 ? `${c.localTime}:00` : c.localTime}Z`))
-    : wallClock(now, account.utcOffsetMinutes);
+    : wallClock(now, account.timeZone);
   return {
     device: c.device ?? 'WEB',
     localTime: wall.toISOString().slice(0, 19),

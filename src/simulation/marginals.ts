@@ -27,7 +27,7 @@ export function marginals(
   playbacks: readonly PlaybackEvent[],
   world: { profiles: readonly Profile[]; accounts: readonly Account[] },
 ): Marginals {
-  const offsetOf = new Map(world.accounts.map((a) => [a.id, a.utcOffsetMinutes]));
+  const zoneOf = new Map(world.accounts.map((a) => [a.id, a.timeZone]));
   const accountOf = new Map(world.profiles.map((p) => [p.id, p.accountId]));
   const shown = [0, 1, 2].map(() => [0, 0, 0, 0, 0]);
   const taken = [0, 1, 2].map(() => [0, 0, 0, 0, 0]);
@@ -48,7 +48,7 @@ export function marginals(
     const credited = shownBefore?.reduce((a, b) => (b.occurredAt > a.occurredAt ? b : a));
     if (credited) taken[credited.rowIndex][credited.position]++;
     devices[DEVICES.indexOf(p.device)]++;
-    hours[localHourAndWeekday(p.occurredAt, offsetOf.get(accountOf.get(p.profileId)!) ?? 0).localHour]++;
+    hours[localHourAndWeekday(p.occurredAt, zoneOf.get(accountOf.get(p.profileId)!) ?? 'UTC').localHour]++;
     completion[Math.min(9, Math.floor(p.progress * 10))]++;
   }
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

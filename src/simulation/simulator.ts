@@ -1,6 +1,6 @@
 import { COMPLETED_PROGRESS, type Account, type PlaybackEvent, type Profile, type Title } from '../domain/types';
 import { Rng, WeightedSampler } from '../shared/random';
-import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOf } from '../shared/time';
+import { DAY_MS, HOUR_MS, MINUTE_MS, instantOfWallClock, wallClock, weekdayOf } from '../shared/time';
 import type { WorldTruth } from '../world/truth';
 import { reported, sessionHours, sessionMoment } from '../world/viewing';
 import { browse, titleWorlds, type ViewerState } from './browse';
@@ -87,14 +87,16 @@ export async function simulate(o: SimulationOptions): Promise<Tally> {
       const weekday = weekdayOf(new Date(localMidnight));
       for (const hour of sessionHours(rng, taste, hourSamplers.get(profile.id)!, weekday, satisfied.get(profile.id) ?? false)) {
         const { minute, moment } = sessionMoment(rng, taste, hour, weekday);
-        const local = localMidnight + hour * HOUR_MS + minute * MINUTE_MS;
+        const at = instantOfWallClock(localMidnight + hour * HOUR_MS + minute * MINUTE_MS, account.timeZone);
+        // What the viewer's clock shows: an hour later than drawn when the clocks sprang forward over it.
+        const local = wallClock(at, account.timeZone);
         sessions.push({
-          at: local - account.utcOffsetMinutes * MINUTE_MS,
+          at,
           profile,
-          hour,
-          weekday,
+          hour: local.getUTCHours(),
+          weekday: weekdayOf(local),
           device: moment.device,
-          localTime: new Date(local).toISOString().slice(0, 16),
+          localTime: local.toISOString().slice(0, 16),
         });
       }
       satisfied.set(profile.id, false);

@@ -158,8 +158,7 @@ function outcomeLookup(
   plays: readonly PlaybackEvent[],
   span: (r: RowRequest) => [number, number],
 ): (r: RowRequest) => Outcome {
-  const localDay = (profileId: string, at: number) =>
-    Math.floor(wallClock(at, replay.accountOf(profileId).utcOffsetMinutes).getTime() / DAY_MS);
+  const localDay = (profileId: string, at: number) => Math.floor(wallClock(at, replay.accountOf(profileId).timeZone).getTime() / DAY_MS);
   const activeDays = new Map<string, Set<number>>();
   for (const e of [...plays, ...replay.impressions]) {
     (activeDays.get(e.profileId) ?? activeDays.set(e.profileId, new Set()).get(e.profileId)!).add(localDay(e.profileId, e.occurredAt));
@@ -189,7 +188,7 @@ function outcomeLookup(
 
 /** The viewer's wall clock at `at`, in the account's time zone, as a client would send it. */
 function localTime(req: HomepageRequest, at: number): string {
-  return wallClock(at, req.account.utcOffsetMinutes).toISOString().slice(0, 19);
+  return wallClock(at, req.account.timeZone).toISOString().slice(0, 19);
 }
 
 function groupImpressions(impressions: readonly ImpressionEvent[], windowStart: number): RowRequest[] {

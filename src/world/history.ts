@@ -14,7 +14,7 @@ import { affinity, clickProbability, contextFit, finishProbability, titleFacts, 
 import { Rng, WeightedSampler } from '../shared/random';
 import { loggingPolicyPage, personalPool, ROW_LENGTH } from './logging-policy';
 import { BROWSE_ON_AFTER_PLAY, playProgress, reported, satisfying, sessionHours, sessionMoment } from './viewing';
-import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOf } from '../shared/time';
+import { DAY_MS, HOUR_MS, MINUTE_MS, instantOfWallClock, localHourAndWeekday, weekdayOf } from '../shared/time';
 import type { ProfileTaste, TitleTruth } from './truth';
 
 export interface GeneratedHistory {
@@ -63,15 +63,16 @@ function simulateProfile(
   let sessionCount = 0;
   let playCount = 0;
   let impressionCount = 0;
-  const offset = account.utcOffsetMinutes * MINUTE_MS;
 
   for (let day = 0; day < days; day++) {
     const localMidnight = start + day * DAY_MS;
     const weekday = weekdayOf(new Date(localMidnight));
     let satisfiedToday = false;
     for (const hour of sessionHours(rng, taste, hourSampler, weekday, satisfiedYesterday)) {
-      const { minute, moment } = sessionMoment(rng, taste, hour, weekday);
-      const at = localMidnight + hour * HOUR_MS + minute * MINUTE_MS - offset;
+      const { minute, moment: drawn } = sessionMoment(rng, taste, hour, weekday);
+      const at = instantOfWallClock(localMidnight + hour * HOUR_MS + minute * MINUTE_MS, account.timeZone);
+      // What the viewer's clock showed: an hour later than drawn when the clocks sprang forward over it.
+      const moment = { ...drawn, ...localHourAndWeekday(at, account.timeZone) };
       const sessionId = `${profile.id}-s${++sessionCount}`;
       const available = (i: number) => view.titles[i].addedAt <= at && !completed.has(i);
       const resume = [...progress.keys()]
@@ -91,8 +92,8 @@ function simulateProfile(
             artworkId: title.artwork[variant].id,
             occurredAt: shownAt,
             device: moment.device,
-            localHour: hour,
-            localWeekday: weekday,
+            localHour: moment.localHour,
+            localWeekday: moment.localWeekday,
             requestId: sessionId,
             rowIndex,
             position,

@@ -88,7 +88,7 @@ export function generatePopulation(seed: number, accountCount: number, start: nu
     const account: Account = {
       id: `a${a + 1}`,
       country: home.code,
-      utcOffsetMinutes: home.utcOffsetMinutes,
+      timeZone: home.timeZone,
       createdAt: start - rng.int(1, 900) * DAY_MS,
     };
     accounts.push(account);

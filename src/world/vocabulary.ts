@@ -85,7 +85,11 @@ export interface CountrySpec {
   /** Adjective used in row titles ("Korean TV Shows"). */
   adjective: string;
   language: string;
-  utcOffsetMinutes: number;
+  /**
+   * The IANA zone of the country's accounts: one per country, the zone most of its people live in
+   * (the US New York, Canada Toronto, Mexico Mexico City, Brazil São Paulo, Australia Sydney).
+   */
+  timeZone: string;
   /** Share of the catalog produced there, and share of accounts living there. */
   catalogWeight: number;
   accountWeight: number;
@@ -97,29 +101,53 @@ export const COUNTRIES: CountrySpec[] = [
     name: 'United States',
     adjective: 'American',
     language: 'en',
-    utcOffsetMinutes: -300,
+    timeZone: 'America/New_York',
     catalogWeight: 34,
     accountWeight: 30,
   },
-  { code: 'GB', name: 'United Kingdom', adjective: 'British', language: 'en', utcOffsetMinutes: 0, catalogWeight: 8, accountWeight: 8 },
-  { code: 'KR', name: 'South Korea', adjective: 'Korean', language: 'ko', utcOffsetMinutes: 540, catalogWeight: 7, accountWeight: 6 },
-  { code: 'JP', name: 'Japan', adjective: 'Japanese', language: 'ja', utcOffsetMinutes: 540, catalogWeight: 6, accountWeight: 6 },
-  { code: 'ES', name: 'Spain', adjective: 'Spanish', language: 'es', utcOffsetMinutes: 60, catalogWeight: 5, accountWeight: 5 },
-  { code: 'MX', name: 'Mexico', adjective: 'Mexican', language: 'es', utcOffsetMinutes: -360, catalogWeight: 4, accountWeight: 6 },
-  { code: 'IN', name: 'India', adjective: 'Indian', language: 'hi', utcOffsetMinutes: 330, catalogWeight: 8, accountWeight: 8 },
-  { code: 'FR', name: 'France', adjective: 'French', language: 'fr', utcOffsetMinutes: 60, catalogWeight: 4, accountWeight: 4 },
-  { code: 'DE', name: 'Germany', adjective: 'German', language: 'de', utcOffsetMinutes: 60, catalogWeight: 3, accountWeight: 5 },
-  { code: 'IT', name: 'Italy', adjective: 'Italian', language: 'it', utcOffsetMinutes: 60, catalogWeight: 2, accountWeight: 3 },
-  { code: 'BR', name: 'Brazil', adjective: 'Brazilian', language: 'pt', utcOffsetMinutes: -180, catalogWeight: 3, accountWeight: 6 },
-  { code: 'CA', name: 'Canada', adjective: 'Canadian', language: 'en', utcOffsetMinutes: -300, catalogWeight: 3, accountWeight: 3 },
-  { code: 'AU', name: 'Australia', adjective: 'Australian', language: 'en', utcOffsetMinutes: 600, catalogWeight: 2, accountWeight: 2 },
-  { code: 'SE', name: 'Sweden', adjective: 'Swedish', language: 'sv', utcOffsetMinutes: 60, catalogWeight: 1, accountWeight: 1 },
-  { code: 'DK', name: 'Denmark', adjective: 'Danish', language: 'da', utcOffsetMinutes: 60, catalogWeight: 1, accountWeight: 1 },
-  { code: 'TR', name: 'Turkey', adjective: 'Turkish', language: 'tr', utcOffsetMinutes: 180, catalogWeight: 2, accountWeight: 2 },
-  { code: 'NG', name: 'Nigeria', adjective: 'Nigerian', language: 'en', utcOffsetMinutes: 60, catalogWeight: 1, accountWeight: 1 },
-  { code: 'CN', name: 'China', adjective: 'Chinese', language: 'zh', utcOffsetMinutes: 480, catalogWeight: 2, accountWeight: 0 },
-  { code: 'TH', name: 'Thailand', adjective: 'Thai', language: 'th', utcOffsetMinutes: 420, catalogWeight: 1, accountWeight: 1 },
-  { code: 'AR', name: 'Argentina', adjective: 'Argentine', language: 'es', utcOffsetMinutes: -180, catalogWeight: 1, accountWeight: 2 },
+  {
+    code: 'GB',
+    name: 'United Kingdom',
+    adjective: 'British',
+    language: 'en',
+    timeZone: 'Europe/London',
+    catalogWeight: 8,
+    accountWeight: 8,
+  },
+  { code: 'KR', name: 'South Korea', adjective: 'Korean', language: 'ko', timeZone: 'Asia/Seoul', catalogWeight: 7, accountWeight: 6 },
+  { code: 'JP', name: 'Japan', adjective: 'Japanese', language: 'ja', timeZone: 'Asia/Tokyo', catalogWeight: 6, accountWeight: 6 },
+  { code: 'ES', name: 'Spain', adjective: 'Spanish', language: 'es', timeZone: 'Europe/Madrid', catalogWeight: 5, accountWeight: 5 },
+  { code: 'MX', name: 'Mexico', adjective: 'Mexican', language: 'es', timeZone: 'America/Mexico_City', catalogWeight: 4, accountWeight: 6 },
+  { code: 'IN', name: 'India', adjective: 'Indian', language: 'hi', timeZone: 'Asia/Kolkata', catalogWeight: 8, accountWeight: 8 },
+  { code: 'FR', name: 'France', adjective: 'French', language: 'fr', timeZone: 'Europe/Paris', catalogWeight: 4, accountWeight: 4 },
+  { code: 'DE', name: 'Germany', adjective: 'German', language: 'de', timeZone: 'Europe/Berlin', catalogWeight: 3, accountWeight: 5 },
+  { code: 'IT', name: 'Italy', adjective: 'Italian', language: 'it', timeZone: 'Europe/Rome', catalogWeight: 2, accountWeight: 3 },
+  { code: 'BR', name: 'Brazil', adjective: 'Brazilian', language: 'pt', timeZone: 'America/Sao_Paulo', catalogWeight: 3, accountWeight: 6 },
+  { code: 'CA', name: 'Canada', adjective: 'Canadian', language: 'en', timeZone: 'America/Toronto', catalogWeight: 3, accountWeight: 3 },
+  {
+    code: 'AU',
+    name: 'Australia',
+    adjective: 'Australian',
+    language: 'en',
+    timeZone: 'Australia/Sydney',
+    catalogWeight: 2,
+    accountWeight: 2,
+  },
+  { code: 'SE', name: 'Sweden', adjective: 'Swedish', language: 'sv', timeZone: 'Europe/Stockholm', catalogWeight: 1, accountWeight: 1 },
+  { code: 'DK', name: 'Denmark', adjective: 'Danish', language: 'da', timeZone: 'Europe/Copenhagen', catalogWeight: 1, accountWeight: 1 },
+  { code: 'TR', name: 'Turkey', adjective: 'Turkish', language: 'tr', timeZone: 'Europe/Istanbul', catalogWeight: 2, accountWeight: 2 },
+  { code: 'NG', name: 'Nigeria', adjective: 'Nigerian', language: 'en', timeZone: 'Africa/Lagos', catalogWeight: 1, accountWeight: 1 },
+  { code: 'CN', name: 'China', adjective: 'Chinese', language: 'zh', timeZone: 'Asia/Shanghai', catalogWeight: 2, accountWeight: 0 },
+  { code: 'TH', name: 'Thailand', adjective: 'Thai', language: 'th', timeZone: 'Asia/Bangkok', catalogWeight: 1, accountWeight: 1 },
+  {
+    code: 'AR',
+    name: 'Argentina',
+    adjective: 'Argentine',
+    language: 'es',
+    timeZone: 'America/Argentina/Buenos_Aires',
+    catalogWeight: 1,
+    accountWeight: 2,
+  },
 ];
 
 /** Which artwork themes suit which genres: a title's variants are drawn from its genres' themes. */

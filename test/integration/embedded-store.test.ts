@@ -127,3 +127,24 @@ describe('embedded store erasure', () => {
     await reopened.close();
   });
 });
+
+describe('embedded store snapshot of an older version', () => {
+  it('reads accounts saved with a fixed UTC offset, before accounts had time zones, as zones fixed at that offset', async () => {
+    const dir = await tempDir();
+    const store = await EmbeddedStore.open(dir);
+    await store.bulkLoad(fixtureData(), fixtureSimilarity());
+    await store.close();
+    const file = path.join(dir, 'snapshot', 'population.json');
+    const population = JSON.parse(await fs.readFile(file, 'utf8'));
+    const offsets: Record<string, number> = { a1: 540, a2: -300 };
+    for (const a of population.accounts) {
+      delete a.timeZone;
+      a.utcOffsetMinutes = offsets[a.id];
+    }
+    await fs.writeFile(file, JSON.stringify(population));
+    const reopened = await EmbeddedStore.open(dir);
+    expect(await reopened.getAccount('a1')).toMatchObject({ country: 'KR', timeZone: 'Etc/GMT-9' });
+    expect(await reopened.getAccount('a2')).toMatchObject({ country: 'US', timeZone: 'Etc/GMT+5' });
+    await reopened.close();
+  });
+});

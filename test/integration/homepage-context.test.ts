@@ -19,9 +19,9 @@ describe('viewing context changes the page', () => {
       .flatMap((r) => r.items.slice(0, perRow).map((i) => app.services.catalog.get(i.titleId)!.runtimeMinutes));
     return minutes.reduce((a, b) => a + b, 0) / minutes.length;
   };
-  const profiles = () => {
+  const profiles = (count = 20) => {
     const watched = new Set(app.world.playbacks.map((p) => p.profileId));
-    return app.world.profiles.filter((p) => !p.isKids && watched.has(p.id)).slice(0, 20);
+    return app.world.profiles.filter((p) => !p.isKids && watched.has(p.id)).slice(0, count);
   };
 
   it('orders rows differently and shows shorter titles on the first screen of a phone at lunch', async () => {
@@ -49,28 +49,29 @@ describe('viewing context changes the page', () => {
       expect(Math.max(...phone.rows.map((r) => r.items.length))).toBeLessThanOrEqual(10);
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    // Measured on the test world: 97 minutes on the TV's first screen, 75 on the phone's, shorter
+    // Measured on the test world: 95 minutes on the TV's first screen, 73 on the phone's, shorter
     // on the phone for 19 of the 20 profiles. 15 of 20 is a one-sided sign test at p = 0.021.
     expect(mean(phoneMinutes)).toBeLessThan(mean(tvMinutes));
     expect(phoneMinutes.filter((m, i) => m < tvMinutes[i]).length).toBeGreaterThanOrEqual(15);
     // Quick watches make the first screen (four rows on a phone) for most profiles.
     expect(positions.filter((p) => p < 4).length).toBeGreaterThanOrEqual(0.75 * positions.length);
-    // Measured: the rows both pages share come in another order for 19 of the 20 profiles.
+    // Measured: the rows both pages share come in another order for 16 of the 20 profiles.
     expect(reordered).toBeGreaterThanOrEqual(15);
   });
 
   it('on one device, the time of day alone changes the page: shorter titles at a weekday lunch than on Friday evening', async () => {
     const lunch: number[] = [];
     const evening: number[] = [];
-    for (const p of profiles()) {
+    for (const p of profiles(40)) {
       lunch.push(runtime(await app.services.homepage.homepage(p.id, { device: 'TV', localTime: '2026-11-25T12:30' }), 2, 6));
       evening.push(runtime(await app.services.homepage.homepage(p.id, TV_FRIDAY_EVENING), 2, 6));
     }
-    // The ranker alone (no row is device- or time-specific on a TV): measured 95 minutes at lunch,
-    // 97 on Friday evening, shorter at lunch for 15 of the 20 profiles (sign test p = 0.021).
+    // The ranker alone (no row is device- or time-specific on a TV), a smaller effect than the
+    // phone's, so twice the profiles: measured 91 minutes at lunch, 95 on Friday evening, shorter
+    // at lunch for 27 of the 40 profiles. 26 of 40 is a one-sided sign test at p = 0.040.
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(lunch)).toBeLessThan(mean(evening));
-    expect(lunch.filter((m, i) => m < evening[i]).length).toBeGreaterThanOrEqual(15);
+    expect(lunch.filter((m, i) => m < evening[i]).length).toBeGreaterThanOrEqual(26);
   });
 
   it('after a long browse without a play, explores more and stops leading with what was on offer', async () => {

@@ -44,6 +44,17 @@ describeNeo4j('Neo4j store', () => {
     });
   });
 
+  describe('records of an older version', () => {
+    it('reads an account node holding a fixed UTC offset, from before accounts had time zones, as a zone fixed at it', async () => {
+      const store = await openEmptyNeo4jStore();
+      await store.bulkLoad(fixtureData(), fixtureSimilarity());
+      const { cypher, close } = await connectTestNeo4j();
+      await cypher.write('MATCH (a:Account {id: "a2"}) REMOVE a.timeZone SET a.utcOffsetMinutes = -300');
+      expect(await store.getAccount('a2')).toMatchObject({ country: 'US', timeZone: 'Etc/GMT+5' });
+      await Promise.all([store.close(), close()]);
+    });
+  });
+
   describe('bulk load claims the database', () => {
     it('refuses a database holding data of its own, and leaves it alone', async () => {
       const store = await openEmptyNeo4jStore();

@@ -88,8 +88,8 @@ export function fixtureData(): Dataset {
     },
     titles,
     accounts: [
-      { id: 'a1', country: 'KR', utcOffsetMinutes: 540, createdAt: FIXTURE_START - 100 * DAY },
-      { id: 'a2', country: 'US', utcOffsetMinutes: -300, createdAt: FIXTURE_START - 50 * DAY },
+      { id: 'a1', country: 'KR', timeZone: 'Asia/Seoul', createdAt: FIXTURE_START - 100 * DAY },
+      { id: 'a2', country: 'US', timeZone: 'America/New_York', createdAt: FIXTURE_START - 50 * DAY },
     ],
     profiles: [
       {

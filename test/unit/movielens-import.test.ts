@@ -122,7 +122,7 @@ describe('ml-100k fixture', () => {
   test('one account and one adult profile per user, created at the first rating', async () => {
     const { accounts, profiles } = (await read()).data;
     expect(accounts.map((a) => a.id)).toEqual(['mla-1', 'mla-2', 'mla-3', 'mla-7', 'mla-10']);
-    expect(accounts[0]).toEqual({ id: 'mla-1', country: 'XX', utcOffsetMinutes: 0, createdAt: s(874966095) });
+    expect(accounts[0]).toEqual({ id: 'mla-1', country: 'XX', timeZone: 'UTC', createdAt: s(874966095) });
     expect(profiles.map((p) => p.id)).toEqual(['ml-u1', 'ml-u2', 'ml-u3', 'ml-u7', 'ml-u10']);
     expect(profiles[4]).toEqual({
       id: 'ml-u10',

@@ -12,7 +12,7 @@ import { fixtureData } from '../support/fixture-data';
 const base = fixtureData().titles[0];
 const title = (id: string, genre = 'Drama', runtimeMinutes = 100): Title => ({ ...base, id, name: id, genres: [genre], runtimeMinutes });
 const ranked = (t: Title, utility: number): RankedCandidate => ({ title: t, utility, sources: new Map([['COLLABORATIVE', 1]]) });
-const account = { id: 'a', country: 'US', utcOffsetMinutes: 0, createdAt: 0 };
+const account = { id: 'a', country: 'US', timeZone: 'UTC', createdAt: 0 };
 const ctx = (device: 'TV' | 'PHONE', localTime: string, sessionSeconds = 0) =>
   resolveContext({ device, localTime, sessionSeconds }, account, 0);
 const TV_FRIDAY = ctx('TV', '2026-11-27T20:00');

@@ -4,7 +4,7 @@ import { resolveContext } from '../../src/pipeline/viewing-context';
 import { contextFit } from '../../src/ranking/heuristic-ranker';
 import { fixtureData } from '../support/fixture-data';
 
-const account: Account = { id: 'a', country: 'KR', utcOffsetMinutes: 540, createdAt: 0 };
+const account: Account = { id: 'a', country: 'KR', timeZone: 'Asia/Seoul', createdAt: 0 };
 const NOW = Date.UTC(2026, 10, 26, 12, 0); // Thursday 12:00 UTC = 21:00 in Seoul
 
 describe('viewing context', () => {

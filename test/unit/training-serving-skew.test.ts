@@ -20,6 +20,7 @@ import { createServices } from '../../src/server/services';
 import { SimilarityService } from '../../src/similarity/similarity-service';
 import type { ModelBundle, RetrievalBundle } from '../../src/models/model-bundle';
 import { buildRetrieval } from '../../src/training/train-retrieval';
+import { wallClock } from '../../src/shared/time';
 import { smallWorld } from '../support/app-harness';
 
 /**
@@ -116,7 +117,7 @@ describe('training/serving parity of ranker features', () => {
       );
       const services = await createServices(store, bundle, { clock: () => at });
       try {
-        const localTime = new Date(at + account.utcOffsetMinutes * 60_000).toISOString().slice(0, 19);
+        const localTime = wallClock(at, account.timeZone).toISOString().slice(0, 19);
         const req = await services.homepage.request(profile.id, { device: impression.device, localTime });
         const models = services.models.now;
         const candidates = await models.retrieval.generate(req);

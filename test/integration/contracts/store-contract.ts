@@ -91,7 +91,7 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect(rest.profiles.map((p) => p.id)).toEqual(['a2-p1']);
       expect(rest.hasMore).toBe(false);
       expect((await store.getProfiles(['a1-p2', 'x']))[0]).toMatchObject({ isKids: true, maturityLimit: 'LITTLE_KIDS' });
-      expect(await store.getAccount('a1')).toMatchObject({ country: 'KR', utcOffsetMinutes: 540 });
+      expect(await store.getAccount('a1')).toMatchObject({ country: 'KR', timeZone: 'Asia/Seoul' });
       expect(await store.getAccount('zz')).toBeNull();
       expect((await store.profilesOfAccount('a1')).map((p) => p.id)).toEqual(['a1-p1', 'a1-p2']);
       expect(await store.profilesOfAccount('zz')).toEqual([]);
