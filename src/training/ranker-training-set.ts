@@ -5,9 +5,11 @@ import type { AlsOptions } from '../retrieval/als';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { NeighbourLookup } from '../pipeline/stages';
-import { buildRetrieval, type TrainProgress } from './train-retrieval';
+import { queueRetrieval, type TrainProgress } from './train-retrieval';
+import { AlsQueue } from './als-queue';
+import type { RetrievalBundle } from '../models/model-bundle';
 import type { ReplayData } from './event-replay';
-import { impressionRows, playRows, type RowRequest } from './training-rows';
+import { impressionRows, playRows, sample, type RowRequest } from './training-rows';
 import { mergeRows, type RankerRows } from '../ranking/ranker-rows';
 import { HOUR_MS } from '../shared/time';
 
@@ -25,9 +27,12 @@ export interface RankerDataOptions {
   neighbours: NeighbourLookup;
   /** Share of plays (the latest) whose impressions become training requests. */
   windowShare: number;
+  /** Each replay's requests beyond this many are sampled (seeded): impressions, and each carve of later plays. */
   maxRequests: number;
   seed: number;
   onProgress?: TrainProgress;
+  /** Where the replays' ALS train; without one, a queue of their own. */
+  alsQueue?: AlsQueue;
 }
 
 export interface RankerTrainingSet {
@@ -49,62 +54,64 @@ function rankerWindowStart(sortedPlays: readonly PlaybackEvent[], share: number)
  * - with logged impressions (the world, and any store the API logged impressions into): the
  *   impressions of the latest `windowShare` of the timeline and their outcomes, ALS trained on
  *   the events before that window. They teach finishing and returning (see trainRanker).
+ * Every replay's ALS is queued before the first replay starts, so the next one trains on the
+ * queue's thread while this one replays.
  */
 export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions): Promise<RankerTrainingSet> {
   const plays = [...data.playbacks].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
   if (plays.length === 0) throw new Error('no playback events to train the ranker on');
   const windowStart = rankerWindowStart(plays, o.windowShare);
-  const onRows = (done: number, total: number) => o.onProgress?.('ranker rows (impressions)', done, total);
-  const later = await laterPlayRows(data, plays, o);
-  if (data.impressions.some((e) => e.occurredAt >= windowStart)) {
-    const before = buildRetrieval(
-      data.titles,
-      watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)),
-      o.als,
-      o.feedback,
-      o.onProgress,
-      Date.now,
-      'ranker: ',
-    );
+  const withImpressions = data.impressions.some((e) => e.occurredAt >= windowStart);
+  const queue = o.alsQueue ?? AlsQueue.open();
+  try {
+    const carves = LATER_PLAY_SHARES.map((share) => {
+      const split = splitByTime(plays, share);
+      return { share, split, retrieval: queueRetrieval(queue, data.titles, watchStatesFrom(split.train), o.als, o.feedback) };
+    });
+    const before = withImpressions
+      ? queueRetrieval(queue, data.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), o.als, o.feedback)
+      : undefined;
+    const replays = carves.length + (before ? 1 : 0);
+    const purpose = (k: number) => ` for the ranker (${k + 1} of ${replays})`;
+    const parts: RankerRows[] = [];
+    for (const [k, carve] of carves.entries()) {
+      const retrieval = await carve.retrieval.finish(o.onProgress, purpose(k));
+      parts.push(await carvedRows(data, plays, o, carve, retrieval, purpose(k)));
+    }
+    const later = parts.reduce(mergeRows);
+    if (!before) return { rows: later, source: "each profile's later titles against sampled candidates, ALS trained without them" };
+    const retrieval = await before.finish(o.onProgress, purpose(carves.length));
     const rows = await impressionRows(
       { ...data, playbacks: plays },
       {
         windowStart,
         maxRequests: o.maxRequests,
         seed: o.seed,
-        onProgress: onRows,
-        models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
+        onProgress: (done, total) => o.onProgress?.(`Replaying history${purpose(carves.length)}`, done, total),
+        models: { collaborative: new CollaborativeModel(retrieval), neighbours: o.neighbours },
       },
     );
     return {
       rows: mergeRows(rows, later),
       source: `impressions since ${new Date(windowStart).toISOString()} (ALS trained before) and later plays against sampled candidates`,
     };
+  } finally {
+    if (!o.alsQueue) await queue.close();
   }
-  return { rows: later, source: "each profile's later titles against sampled candidates, ALS trained without them" };
 }
 
-async function laterPlayRows(data: ReplayData, plays: PlaybackEvent[], o: RankerDataOptions): Promise<RankerRows> {
-  const parts: RankerRows[] = [];
-  for (const share of LATER_PLAY_SHARES) parts.push(await carvedRows(data, plays, o, share));
-  return parts.reduce(mergeRows);
-}
-
-async function carvedRows(data: ReplayData, plays: PlaybackEvent[], o: RankerDataOptions, share: number): Promise<RankerRows> {
-  const onRows = (done: number, total: number) => o.onProgress?.(`ranker rows (later ${share * 100}%)`, done, total);
-  const inner = splitByTime(plays, share);
-  const before = buildRetrieval(
-    data.titles,
-    watchStatesFrom(inner.train),
-    o.als,
-    o.feedback,
-    o.onProgress,
-    Date.now,
-    `ranker (later ${share * 100}%): `,
-  );
+/** One carve's rows: each profile's held-out titles against its candidates just after its last earlier play. */
+async function carvedRows(
+  data: ReplayData,
+  plays: PlaybackEvent[],
+  o: RankerDataOptions,
+  { share, split }: { share: number; split: Split },
+  retrieval: RetrievalBundle,
+  purpose: string,
+): Promise<RankerRows> {
   const last = new Map<string, PlaybackEvent>();
-  for (const e of inner.train) last.set(e.profileId, e);
-  const requests: RowRequest[] = inner.test
+  for (const e of split.train) last.set(e.profileId, e);
+  const requests: RowRequest[] = split.test
     .filter((h) => last.has(h.profileId))
     .map((h) => ({
       key: h.profileId,
@@ -113,15 +120,18 @@ async function carvedRows(data: ReplayData, plays: PlaybackEvent[], o: RankerDat
       device: last.get(h.profileId)!.device,
       titleIds: [...h.titles],
     }))
-    .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))
-    .slice(0, o.maxRequests);
-  return playRows({ ...data, playbacks: inner.train, impressions: impressionsBeforeHeldOut(data.impressions, plays, inner) }, requests, {
-    models: { collaborative: new CollaborativeModel(before), neighbours: o.neighbours },
-    outcomes: plays,
-    negativesPerPositive: 4,
-    seed: o.seed,
-    onProgress: onRows,
-  });
+    .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  return playRows(
+    { ...data, playbacks: split.train, impressions: impressionsBeforeHeldOut(data.impressions, plays, split) },
+    sample(requests, o.maxRequests, `${o.seed}:later-${share}`),
+    {
+      models: { collaborative: new CollaborativeModel(retrieval), neighbours: o.neighbours },
+      outcomes: plays,
+      negativesPerPositive: 4,
+      seed: o.seed,
+      onProgress: (done, total) => o.onProgress?.(`Replaying history${purpose}`, done, total),
+    },
+  );
 }
 
 /**

@@ -1,31 +1,47 @@
-import type { Store } from '../../graph/store';
 import type { Title, WatchState } from '../domain/types';
 import { trainAls, type AlsOptions } from '../retrieval/als';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
-import { buildInteractions } from '../retrieval/interactions';
+import { buildInteractions, type Interactions } from '../retrieval/interactions';
 import { catalogFingerprint, dataHash, newVersion, type RetrievalBundle } from '../models/model-bundle';
+import type { AlsQueue, TrainedAls } from './als-queue';
 
 export type TrainProgress = (stage: string, done: number, total: number) => void;
 
-/**
- * Trains the retrieval part of a model bundle from what the store holds: implicit ALS over
- * every watch state, then an HNSW index over the title vectors.
- */
-export async function trainRetrieval(
-  store: Store,
-  als: AlsOptions,
-  feedback: FeedbackOptions,
-  onProgress?: TrainProgress,
-  clock: () => number = Date.now,
-): Promise<RetrievalBundle> {
-  onProgress?.('read store', 0, 1);
-  const [titles, states] = await Promise.all([store.listTitles(), store.listWatchStates()]);
-  onProgress?.('read store', 1, 1);
-  return buildRetrieval(titles, states, als, feedback, onProgress, clock);
+/** What one retrieval model learns from: watch states over the catalog, as ALS's matrix. */
+interface RetrievalInput {
+  titles: readonly Title[];
+  states: readonly WatchState[];
+  interactions: Interactions;
+  als: AlsOptions;
+  feedback: FeedbackOptions;
 }
 
-/** Implicit ALS over `states`, then the HNSW index; `stage` prefixes the progress stages. */
+/** A retrieval model whose ALS is queued: `finish` waits for the factors and builds the HNSW index. */
+export interface QueuedRetrieval {
+  /** `purpose` ends the stage names ("Training ALS for the ranker (1 of 4)"). */
+  finish(onProgress?: TrainProgress, purpose?: string, clock?: () => number): Promise<RetrievalBundle>;
+}
+
+/** Implicit ALS over `states`, queued on `queue` (see AlsQueue), then the HNSW index. */
+export function queueRetrieval(
+  queue: AlsQueue,
+  titles: readonly Title[],
+  states: readonly WatchState[],
+  als: AlsOptions,
+  feedback: FeedbackOptions,
+): QueuedRetrieval {
+  const input = retrievalInput(titles, states, als, feedback);
+  const job = queue.submit(input.interactions.matrix, als);
+  return {
+    async finish(onProgress, purpose = '', clock = Date.now) {
+      const trained = await job.result((d, n) => onProgress?.(`Training ALS${purpose}`, d, n));
+      return withIndex(input, trained, onProgress, purpose, clock);
+    },
+  };
+}
+
+/** The same as queueRetrieval, on this thread and at once. */
 export function buildRetrieval(
   titles: readonly Title[],
   states: readonly WatchState[],
@@ -33,16 +49,38 @@ export function buildRetrieval(
   feedback: FeedbackOptions,
   onProgress?: TrainProgress,
   clock: () => number = Date.now,
-  stage = '',
+  purpose = '',
+): RetrievalBundle {
+  const input = retrievalInput(titles, states, als, feedback);
+  const started = performance.now();
+  const factors = trainAls(input.interactions.matrix, als, (d, n) => onProgress?.(`Training ALS${purpose}`, d, n));
+  return withIndex(input, { factors, seconds: (performance.now() - started) / 1000 }, onProgress, purpose, clock);
+}
+
+function retrievalInput(
+  titles: readonly Title[],
+  states: readonly WatchState[],
+  als: AlsOptions,
+  feedback: FeedbackOptions,
+): RetrievalInput {
+  const interactions = buildInteractions(
+    states,
+    titles.map((t) => t.id),
+    feedback,
+  );
+  return { titles, states, interactions, als, feedback };
+}
+
+function withIndex(
+  { titles, states, interactions, als, feedback }: RetrievalInput,
+  { factors, seconds }: TrainedAls,
+  onProgress: TrainProgress | undefined,
+  purpose: string,
+  clock: () => number,
 ): RetrievalBundle {
   const titleIds = titles.map((t) => t.id);
-  const trainedUntil = states.reduce((m, s) => Math.max(m, s.lastAt), 0);
-  const data = buildInteractions(states, titleIds, feedback);
-  let started = performance.now();
-  const factors = trainAls(data.matrix, als, (d, n) => onProgress?.(`${stage}als`, d, n));
-  const alsSeconds = (performance.now() - started) / 1000;
-  started = performance.now();
-  const index = HnswIndex.build(factors.colFactors, als.factors, {}, (d, n) => onProgress?.(`${stage}hnsw`, d, n));
+  const started = performance.now();
+  const index = HnswIndex.build(factors.colFactors, als.factors, {}, (d, n) => onProgress?.(`Building the HNSW index${purpose}`, d, n));
   const hnswSeconds = (performance.now() - started) / 1000;
   const hash = dataHash([titleIds.join(','), ...states.map((s) => `${s.profileId}|${s.titleId}|${s.plays}|${s.lastAt}|${s.progress}`)]);
   const createdAt = new Date(clock());
@@ -51,16 +89,16 @@ export function buildRetrieval(
       version: newVersion(createdAt, hash),
       createdAt: createdAt.toISOString(),
       dataHash: hash,
-      trainedUntil,
+      trainedUntil: states.reduce((m, s) => Math.max(m, s.lastAt), 0),
       als,
       feedback,
       catalogFingerprint: catalogFingerprint(titles),
-      counts: { titles: titleIds.length, profiles: data.profileIds.length, interactions: data.matrix.colIdx.length },
-      seconds: { als: alsSeconds, hnsw: hnswSeconds },
+      counts: { titles: titleIds.length, profiles: interactions.profileIds.length, interactions: interactions.matrix.colIdx.length },
+      seconds: { als: seconds, hnsw: hnswSeconds },
     },
     titleIds,
     titleVectors: factors.colFactors,
-    profileIds: data.profileIds,
+    profileIds: interactions.profileIds,
     profileVectors: factors.rowFactors,
     index,
   };

@@ -204,7 +204,7 @@ function groupImpressions(impressions: readonly ImpressionEvent[], windowStart: 
 }
 
 /** At most `max` requests, a seeded uniform sample kept in time order. */
-function sample(requests: RowRequest[], max: number, seed: number | string): RowRequest[] {
+export function sample(requests: RowRequest[], max: number, seed: number | string): RowRequest[] {
   if (requests.length <= max) return requests;
   const rng = new Rng(`ranker-requests:${seed}`);
   const order = requests.map((_, k) => k);

@@ -1,0 +1,29 @@
+import { groupBy } from '../../src/shared/group-by';
+import { DAY_MS } from '../../src/shared/time';
+import type { NeighbourLookup } from '../../src/pipeline/stages';
+import { DEFAULT_ALS } from '../../src/retrieval/als';
+import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
+import { buildSimilarityGraph } from '../../src/similarity/similarity-graph';
+import { rankerTrainingSet } from '../../src/training/ranker-training-set';
+import { smallWorld } from '../support/app-harness';
+
+describe("the ranker's training set on a sample (a first start's bundle)", () => {
+  it('replays at most maxRequests requests per replay, drawn from the whole timeline', async () => {
+    const world = smallWorld();
+    const byTitle = groupBy(buildSimilarityGraph(world.titles, world.playbacks), (e) => e.from);
+    const neighbours: NeighbourLookup = async (id, limit) => (byTitle.get(id) ?? []).slice(0, limit);
+    const set = await rankerTrainingSet(world, {
+      als: DEFAULT_ALS,
+      feedback: DEFAULT_FEEDBACK,
+      neighbours,
+      windowShare: 0.25,
+      maxRequests: 40,
+      seed: 7,
+    });
+    // Three carves of later plays and the impressions: four replays.
+    expect(set.rows.requests).toBeLessThanOrEqual(4 * 40);
+    const laterPlays = [...set.rows.at].filter((_, i) => set.rows.logged[i] === 0);
+    // A sample, not the earliest requests: later plays come from the last of the 60 days too.
+    expect(Math.max(...laterPlays)).toBeGreaterThan(world.manifest.end - 5 * DAY_MS);
+  }, 120_000);
+});
