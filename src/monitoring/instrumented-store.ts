@@ -15,13 +15,14 @@ function errorKind(err: unknown): string {
  * `STORE=embedded` and `STORE=neo4j` compare directly.
  */
 export function instrumentStore(store: Store, name: string, metrics: ApiMetrics): Store {
-  const wrapped = new Map<PropertyKey, unknown>();
+  // Keyed by the function read, not its name: a method replaced on the store later is measured as itself.
+  const wrapped = new WeakMap<object, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== 'function' || typeof prop !== 'string') return value;
-      if (!wrapped.has(prop)) wrapped.set(prop, timed(target, prop, value as (...a: unknown[]) => unknown, name, metrics));
-      return wrapped.get(prop);
+      if (!wrapped.has(value)) wrapped.set(value, timed(target, prop, value as (...a: unknown[]) => unknown, name, metrics));
+      return wrapped.get(value);
     },
   });
 }

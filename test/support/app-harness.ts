@@ -41,6 +41,8 @@ export const DEFAULT_CALLER: Caller = { as: 'a1' };
 
 export interface AppHarness {
   services: Services;
+  /** The store as opened: `services.store` measures every call to it, so a fault is injected here. */
+  store: Store;
   apollo: ApolloServer<RequestContext>;
   world: World;
   /** Verifies the tokens requests carry; `auth.sign` issues them. */
@@ -95,6 +97,7 @@ export async function startHarness(
   };
   return {
     services,
+    store,
     apollo,
     world: smallWorld(),
     auth,
