@@ -144,11 +144,13 @@ export function impressionsBeforeHeldOut(
   plays: readonly PlaybackEvent[],
   split: Pick<Split, 'test'>,
 ): ImpressionEvent[] {
-  const held = new Set(split.test.flatMap((h) => [...h.titles].map((t) => `${h.profileId}|${t}`)));
-  const firstPlay = new Map<string, number>();
+  // Per profile, its held-out titles' first plays: maps by id, so the million impressions filtered
+  // below build no key string each.
+  const firstPlay = new Map(split.test.map((h) => [h.profileId, new Map([...h.titles].map((t) => [t, Infinity]))]));
   for (const e of plays) {
-    const key = `${e.profileId}|${e.titleId}`;
-    if (held.has(key)) firstPlay.set(key, Math.min(firstPlay.get(key) ?? Infinity, e.occurredAt));
+    const titles = firstPlay.get(e.profileId);
+    const first = titles?.get(e.titleId);
+    if (first !== undefined && e.occurredAt < first) titles!.set(e.titleId, e.occurredAt);
   }
-  return impressions.filter((e) => e.occurredAt < (firstPlay.get(`${e.profileId}|${e.titleId}`) ?? Infinity) - HOUR_MS);
+  return impressions.filter((e) => e.occurredAt < (firstPlay.get(e.profileId)?.get(e.titleId) ?? Infinity) - HOUR_MS);
 }

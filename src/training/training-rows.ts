@@ -158,10 +158,18 @@ function outcomeLookup(
   plays: readonly PlaybackEvent[],
   span: (r: RowRequest) => [number, number],
 ): (r: RowRequest) => Outcome {
-  const localDay = (profileId: string, at: number) => Math.floor(wallClock(at, replay.accountOf(profileId).timeZone).getTime() / DAY_MS);
+  // Every event of the log passes here: each profile's zone is looked up once, not per event.
+  const zones = new Map<string, string>();
+  const localDay = (profileId: string, at: number) => {
+    let zone = zones.get(profileId);
+    if (zone === undefined) zones.set(profileId, (zone = replay.accountOf(profileId).timeZone));
+    return Math.floor(wallClock(at, zone).getTime() / DAY_MS);
+  };
   const activeDays = new Map<string, Set<number>>();
-  for (const e of [...plays, ...replay.impressions]) {
-    (activeDays.get(e.profileId) ?? activeDays.set(e.profileId, new Set()).get(e.profileId)!).add(localDay(e.profileId, e.occurredAt));
+  for (const events of [plays, replay.impressions]) {
+    for (const e of events) {
+      (activeDays.get(e.profileId) ?? activeDays.set(e.profileId, new Set()).get(e.profileId)!).add(localDay(e.profileId, e.occurredAt));
+    }
   }
   const end = plays.reduce((m, e) => Math.max(m, e.occurredAt), replay.impressions.at(-1)?.occurredAt ?? 0);
   const playsOf = new Map<string, PlaybackEvent[]>();
