@@ -155,9 +155,9 @@ export async function ensureModel(store: Store, config: Config, logger: Logger):
  * The bundle a server trains before it can serve replays a seeded sample of at most this many
  * requests per replay of the ranker's training set, where `npm run train` replays every profile's
  * later titles (three carves of about 4,800 requests on the default world) and up to
- * RANKER_MAX_REQUESTS impression requests. On the default world that trains in a third of the
- * time, for NDCG@10 0.0376 against 0.0389 (docs/EVALUATION.md); `npm run train` then trains the
- * full bundle, which a running server swaps in.
+ * RANKER_MAX_REQUESTS impression requests. On the default world and two cores it trains in about
+ * 60 s instead of 160, for NDCG@10 0.0376 against 0.0389 (docs/EVALUATION.md; 1,000 gave
+ * 0.0352); `npm run train` then trains the full bundle, which a running server swaps in.
  */
 export const FIRST_BUNDLE_MAX_REQUESTS = 1500;
 
