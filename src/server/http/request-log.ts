@@ -43,8 +43,11 @@ export function requestLog(logger: Logger): RequestHandler {
         path: pathOf(urlOf(req.raw)),
       }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      // pino-http attaches an error to every 5xx line; the failure's own stack is logged where it happened.
+      err: (err: { type?: string; message?: string }) => ({ type: err.type, message: err.message }),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503 is the server saying "not now" (starting, shutting down): expected, so a warning, not an error.
+    customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: (req, res) => `${req.method} ${pathOf(urlOf(req))} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(urlOf(req))} ${res.statusCode} failed`,
     // Called when the request starts and again when it ends: only the end knows who called and how it went.
