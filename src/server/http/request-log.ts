@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Principal } from '../../auth/principal';
+import { subjectOf, type Principal } from '../../auth/principal';
 import type { Logger } from '../../shared/logger';
 import type { RequestOutcome } from '../context';
 
@@ -59,25 +59,11 @@ function factsOf({ principal, outcome }: RequestFacts): Record<string, string> {
   const out: Record<string, string> = {};
   if (principal) {
     out.principal = principal.kind;
-    const id = principalId(principal);
-    if (id) out.principalId = id;
+    if (principal.kind !== 'anonymous') out.principalId = subjectOf(principal);
   }
   if (outcome?.operation) out.operation = outcome.operation;
   if (outcome?.code) out.code = outcome.code;
   return out;
-}
-
-function principalId(p: Principal): string | undefined {
-  switch (p.kind) {
-    case 'account':
-      return p.accountId;
-    case 'partner':
-      return p.partner;
-    case 'admin':
-      return p.name;
-    default:
-      return undefined;
-  }
 }
 
 /** The URL as received: Express rewrites `req.url` inside a mounted router (`/graphql` becomes `/`). */
