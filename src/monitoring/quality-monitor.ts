@@ -206,7 +206,7 @@ export class QualityMonitor {
    * window after it ends); the baseline: the hours before it.
    */
   private windows(now: number): { window: WindowTally; baseline: WindowTally; end: number } {
-    const end = Math.floor((now - MONITOR_TAKE_WINDOW_MS) / HOUR_MS) * HOUR_MS;
+    const end = settledEnd(now);
     const between = (from: number, to: number) => [...this.hours.values()].filter((h) => h.hour >= from && h.hour < to);
     const start = end - this.windowHours * HOUR_MS;
     return {
@@ -218,8 +218,9 @@ export class QualityMonitor {
 
   /** Checks once per settled hour (or when asked): alerts are logged when they first fire. */
   private evaluate(now: number, force = false): void {
+    // Called on every event batch: nothing is summed until another hour has settled.
+    if (!force && settledEnd(now) === this.lastEvaluated) return;
     const { window, baseline, end } = this.windows(now);
-    if (!force && end === this.lastEvaluated) return;
     this.lastEvaluated = end;
     const before = new Set(this.alerts.map(alertName));
     this.alerts = findAnomalies(window, baseline, this.thresholds);
@@ -253,6 +254,11 @@ export class QualityMonitor {
     if (!shared) this.keyNames.set(k, (shared = k));
     return shared;
   }
+}
+
+/** The end of the latest settled hour: one take window after it ended, its takes are all in. */
+function settledEnd(now: number): number {
+  return Math.floor((now - MONITOR_TAKE_WINDOW_MS) / HOUR_MS) * HOUR_MS;
 }
 
 function pendingKey(profileId: string, titleId: string): string {
