@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { stageProgress } from '../shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../domain/dataset';
-import { EVAL_DATASETS, loadEvalDataset, type EvalDatasetName } from './datasets';
+import { EVAL_DATASETS, EvalDataError, loadEvalDataset, type EvalDatasetName } from './datasets';
 import type { Estimate } from './bootstrap';
 import type { SourceRecall } from './candidate-recall';
 import { evaluate, type EvalReport } from './evaluate';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const opts = new Command('eval')
     .description('Offline evaluation of the recommenders and the candidate stage on held-out interactions.')
     .addOption(new Option('--dataset <name>', 'what to evaluate on').choices(EVAL_DATASETS).default('world'))
-    .option('--path <dir>', 'a world folder (npm run world) or a MovieLens folder (default ../shared/data/movielens-small)')
+    .option('--path <dir>', 'a world folder (npm run world) or a MovieLens folder (ml-latest-small or ml-100k; default ../shared/data/movielens-small when present)')
     .addOption(new Option('--size <size>', 'size of the generated world').choices(WORLD_SIZES).default('default'))
     .option('--seed <n>', 'seed of the generated world', (v) => Number.parseInt(v, 10), 7)
     .option('--no-tune', 'skip ALS tuning and use the defaults')
@@ -99,6 +99,11 @@ function table(r: EvalReport): string {
 }
 
 main().catch((err) => {
+  // Missing or unreadable data is the caller's to fix: say what and how, without a stack trace.
+  if (err instanceof EvalDataError) {
+    process.stderr.write(`eval: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`eval: ${errorStack(err)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from '../domain/types';
 import type { WorldSize } from '../domain/dataset';
@@ -25,6 +26,19 @@ export interface EvalDataset {
   truth?: WorldTruth;
 }
 
+/** The data asked for is not there or not readable as asked: the CLI prints the message alone, no stack. */
+export class EvalDataError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EvalDataError';
+  }
+}
+
+/** Where `--dataset movielens` looks without `--path`: a copy a user may keep beside the project, never downloaded. */
+export function defaultMovieLensPath(): string {
+  return path.join(projectRoot(), '..', 'shared', 'data', 'movielens-small');
+}
+
 export interface EvalDatasetOptions {
   dataset: EvalDatasetName;
   /** A world folder (from `npm run world`) or a MovieLens folder; defaults: generate / ../shared/data/movielens-small. */
@@ -38,8 +52,16 @@ export async function loadEvalDataset(
   onProgress?: (stage: string, done: number, total: number) => void,
 ): Promise<EvalDataset> {
   if (o.dataset === 'movielens') {
-    const dir = o.path ?? path.join(projectRoot(), '..', 'shared', 'data', 'movielens-small');
-    const { data, layout } = await readMovieLens(dir);
+    const dir = o.path ?? defaultMovieLensPath();
+    if (!o.path && !existsSync(dir))
+      throw new EvalDataError(
+        `no --path given and the default MovieLens folder ${dir} does not exist. Download ml-latest-small ` +
+          '(ratings.csv + movies.csv) or ml-100k (u.data + u.item) from grouplens.org and pass its folder with ' +
+          '--path DIR, or evaluate a generated world with --dataset world.',
+      );
+    const { data, layout } = await readMovieLens(dir).catch((err: Error) => {
+      throw new EvalDataError(err.message, { cause: err });
+    });
     // The importer derives tags and "added" dates from the whole file, held-out ratings included;
     // evaluation keeps only what was known up front: tags are dropped, and a title counts as
     // added at the start of its release year.
@@ -47,7 +69,7 @@ export async function loadEvalDataset(
     return { name: 'movielens', description: `MovieLens (${layout}) from ${dir}`, ...pick({ ...data, titles }) };
   }
   if (o.path) {
-    if (!(await datasetExists(o.path))) throw new Error(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
+    if (!(await datasetExists(o.path))) throw new EvalDataError(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
     // A world folder written without its truth file is still evaluated; onboarding genres then come from training history.
     const truth = await readWorldTruth(o.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;

@@ -135,22 +135,23 @@ async function carvedRows(
 }
 
 /**
- * The impressions a replay may know when some titles are held out: a held-out title's
- * impressions count only until an hour before its first held-out play (the page it was played
- * from, and what came after, are the future being predicted); earlier showings are the past.
+ * The impressions a replay may know when some titles are held out: each profile's impressions
+ * until an hour before its first held-out play, of every title alike. The page a held-out title
+ * was played from, and everything after it, are the future being predicted. One cut per profile
+ * keeps the exposure features label-blind: cutting only the held-out titles' showings (as this
+ * did until issue 19) left the negatives' recent showings in place, so "shown lately" told the
+ * ranker "not the answer".
  */
 export function impressionsBeforeHeldOut(
   impressions: readonly ImpressionEvent[],
   plays: readonly PlaybackEvent[],
   split: Pick<Split, 'test'>,
 ): ImpressionEvent[] {
-  // Per profile, its held-out titles' first plays: maps by id, so the million impressions filtered
-  // below build no key string each.
-  const firstPlay = new Map(split.test.map((h) => [h.profileId, new Map([...h.titles].map((t) => [t, Infinity]))]));
+  const heldOut = new Map(split.test.map((h) => [h.profileId, h.titles]));
+  const firstHeldOutPlay = new Map<string, number>();
   for (const e of plays) {
-    const titles = firstPlay.get(e.profileId);
-    const first = titles?.get(e.titleId);
-    if (first !== undefined && e.occurredAt < first) titles!.set(e.titleId, e.occurredAt);
+    if (!heldOut.get(e.profileId)?.has(e.titleId)) continue;
+    if (e.occurredAt < (firstHeldOutPlay.get(e.profileId) ?? Infinity)) firstHeldOutPlay.set(e.profileId, e.occurredAt);
   }
-  return impressions.filter((e) => e.occurredAt < (firstPlay.get(e.profileId)?.get(e.titleId) ?? Infinity) - HOUR_MS);
+  return impressions.filter((e) => e.occurredAt < (firstHeldOutPlay.get(e.profileId) ?? Infinity) - HOUR_MS);
 }

@@ -65,4 +65,12 @@ describe('offline evaluation', () => {
     expect(report.candidates.union).toHaveProperty('recall@300');
     expect(stdout).toMatch(/method\s+ndcg@10\s+recall@20\s+coverage@20/);
   }, 60_000);
+
+  it('says what is missing and how to fix it when a MovieLens folder is absent, without a stack trace', async () => {
+    const cli = path.join(projectRoot(), 'dist', 'src', 'eval', 'cli.js');
+    const absent = path.join(os.tmpdir(), 'no-such-movielens-folder');
+    const run = promisify(execFile)(process.execPath, [cli, '--dataset', 'movielens', '--path', absent, '--no-tune']);
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(`MovieLens folder ${absent} does not exist`) });
+    await run.catch((err: { stderr: string }) => expect(err.stderr).not.toMatch(/\n\s+at /));
+  }, 60_000);
 });

@@ -4,8 +4,9 @@ import type { NeighbourLookup } from '../../src/pipeline/stages';
 import { DEFAULT_ALS } from '../../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
 import { buildSimilarityGraph } from '../../src/similarity/similarity-graph';
-import { rankerTrainingSet } from '../../src/training/ranker-training-set';
+import { impressionsBeforeHeldOut, rankerTrainingSet } from '../../src/training/ranker-training-set';
 import { smallWorld } from '../support/app-harness';
+import { impression, playback } from '../support/fixture-data';
 
 describe("the ranker's training set on a sample (a first start's bundle)", () => {
   it('replays at most maxRequests requests per replay, drawn from the whole timeline', async () => {
@@ -26,4 +27,23 @@ describe("the ranker's training set on a sample (a first start's bundle)", () =>
     // A sample, not the earliest requests: later plays come from the last of the 60 days too.
     expect(Math.max(...laterPlays)).toBeGreaterThan(world.manifest.end - 5 * DAY_MS);
   }, 120_000);
+});
+
+describe('the impressions a replay may know when titles are held out', () => {
+  it("cuts each profile's showings of every title at one moment, an hour before its first held-out play", () => {
+    const hour = 1 / 24;
+    const shown = [
+      impression('a-early', 'p', 'held', 1),
+      impression('b-early', 'p', 'other', 1),
+      // Within the hour before the held-out play: the page it was played from, whatever the title.
+      impression('a-late', 'p', 'held', 5 - hour / 2),
+      impression('b-late', 'p', 'other', 5 - hour / 2),
+      impression('b-after', 'p', 'other', 6),
+      // Another profile without held-out titles keeps everything.
+      impression('q-late', 'q', 'held', 6),
+    ];
+    const plays = [playback('play', 'p', 'held', 5, 1), playback('later', 'p', 'held', 7, 1)];
+    const kept = impressionsBeforeHeldOut(shown, plays, { test: [{ profileId: 'p', titles: new Set(['held']) }] });
+    expect(kept.map((e) => e.eventId)).toEqual(['a-early', 'b-early', 'q-late']);
+  });
 });
