@@ -28,3 +28,22 @@ export function bootstrapMean(values: readonly number[], seed: number | string):
   const mean = values.reduce((a, x) => a + x, 0) / n;
   return { mean: round(mean), ci95: [round(means[Math.floor(0.025 * RESAMPLES)]), round(means[Math.ceil(0.975 * RESAMPLES) - 1])] };
 }
+
+/**
+ * Method `a` minus method `b` over the profiles both scored, per profile, with its paired 95%
+ * interval; `relative` is the same difference over `b`'s mean, for "x% ahead of" claims.
+ */
+export function pairedDifference(
+  a: ReadonlyMap<string, number>,
+  b: ReadonlyMap<string, number>,
+  seed: number | string,
+): { difference: Estimate; relative: Estimate } {
+  const keys = [...a.keys()].filter((k) => b.has(k)).sort();
+  const difference = bootstrapMean(
+    keys.map((k) => a.get(k)! - b.get(k)!),
+    seed,
+  );
+  const base = keys.reduce((s, k) => s + b.get(k)!, 0) / Math.max(1, keys.length);
+  const rel = (x: number) => (base === 0 ? 0 : Math.round((x / base) * 10000) / 10000);
+  return { difference, relative: { mean: rel(difference.mean), ci95: [rel(difference.ci95[0]), rel(difference.ci95[1])] } };
+}

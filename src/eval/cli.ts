@@ -37,10 +37,16 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(report)}\n\n${table(report)}\n(${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
 function table(r: EvalReport): string {
+  const sig = r.significance;
+  const diff = (d: EvalReport['significance']['ndcg@10']) =>
+    `${d.difference.mean} (${d.difference.ci95[0]}–${d.difference.ci95[1]}), ${pct(d.relative.mean)} (${pct(d.relative.ci95[0])}–${pct(d.relative.ci95[1])})`;
   const rows = [
     ['method', 'ndcg@10', 'recall@20', 'coverage@20'],
     ...Object.entries(r.methods).map(([name, m]) => [name, m['ndcg@10'], m['recall@20'], m['coverage@20']].map(String)),
+    [`two-stage − ${sig.baseline} (paired 95%)`, diff(sig['ndcg@10']), diff(sig['recall@20']), ''],
     [],
     ['candidates', 'recall@300', 'candidates', 'alone@300'],
     ['union', String(r.candidates.union['recall@300']), String(r.candidates.union['mean candidates']), ''],

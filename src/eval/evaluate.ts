@@ -5,6 +5,7 @@ import { buildInteractions } from '../retrieval/interactions';
 import { artworkReplay, type ArtworkReplayReport } from './artwork-replay';
 import { candidateRecall, type CandidateRecall } from './candidate-recall';
 import type { EvalDataset } from './datasets';
+import { pairedDifference } from './bootstrap';
 import { MetricSummary } from './metrics';
 import { alsRecommender, itemKnn, popularity, type Recommender } from './recommenders';
 import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from '../training/split';
@@ -17,6 +18,8 @@ export interface EvalReport {
   dataset: string;
   protocol: Record<string, unknown>;
   methods: Record<string, { 'ndcg@10': number; 'recall@20': number; 'coverage@20': number; profiles: number }>;
+  /** Two-stage against the best baseline by NDCG@10, paired by profile (2,000 bootstrap resamples of profiles). */
+  significance: Significance;
   candidates: CandidateRecall;
   ranker: TwoStageReport['ranker'];
   utility: TwoStageReport['utility'];
@@ -27,6 +30,12 @@ export interface EvalReport {
   artwork: ArtworkReplayReport | { note: string };
   /** Cold start: the same profiles warm, right after onboarding with no history, before onboarding, and by popularity. */
   onboarding: OnboardingReport;
+}
+
+export interface Significance {
+  baseline: string;
+  'ndcg@10': ReturnType<typeof pairedDifference>;
+  'recall@20': ReturnType<typeof pairedDifference>;
 }
 
 export type EvalProgress = (stage: string, done: number, total: number) => void;
@@ -52,13 +61,15 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const trainSeconds = (performance.now() - started) / 1000;
 
   const methods: EvalReport['methods'] = {};
+  const summaries = new Map<string, MetricSummary>();
   const score = (rec: Recommender) => {
     const m = new MetricSummary();
     split.test.forEach((h, i) => {
-      m.add(rec.recommend(h.profileId, seen.get(h.profileId) ?? new Set(), 20), h.titles);
+      m.add(rec.recommend(h.profileId, seen.get(h.profileId) ?? new Set(), 20), h.titles, h.profileId);
       if ((i + 1) % 500 === 0 || i + 1 === split.test.length) onProgress?.(rec.name, i + 1, split.test.length);
     });
     methods[rec.name] = m.result(titleIds.length);
+    summaries.set(rec.name, m);
   };
   score(popularity(data));
   score(itemKnn(data));
@@ -67,6 +78,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const candidates = await candidateRecall(retrieval, split, (done, total) => onProgress?.('candidates', done, total));
   const staged = await twoStage(d, split, retrieval, seen, tuning.best, DEFAULT_FEEDBACK, onProgress);
   methods['two-stage'] = staged.method;
+  const significance = againstBestBaseline(staged.summary, summaries);
   const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen }, onProgress);
   onProgress?.('artwork replay', 0, 1);
   const artwork = artworkReplay(d.titles, d.impressions, d.events) ?? {
@@ -87,6 +99,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
       testProfiles: split.test.length,
     },
     methods,
+    significance,
     candidates,
     ranker: staged.ranker,
     utility: staged.utility,
@@ -103,5 +116,17 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     },
     artwork,
     onboarding,
+  };
+}
+
+/** Two-stage minus the baseline with the highest NDCG@10, per profile, with paired bootstrap intervals. */
+function againstBestBaseline(twoStage: MetricSummary, baselines: ReadonlyMap<string, MetricSummary>): Significance {
+  const mean = (m: MetricSummary) => [...m.perProfile.values()].reduce((s, x) => s + x['ndcg@10'], 0) / Math.max(1, m.perProfile.size);
+  const [baseline, best] = [...baselines].reduce((a, b) => (mean(b[1]) > mean(a[1]) ? b : a));
+  const metric = (name: 'ndcg@10' | 'recall@20', m: MetricSummary) => new Map([...m.perProfile].map(([id, x]) => [id, x[name]]));
+  return {
+    baseline,
+    'ndcg@10': pairedDifference(metric('ndcg@10', twoStage), metric('ndcg@10', best), 'ndcg@10'),
+    'recall@20': pairedDifference(metric('recall@20', twoStage), metric('recall@20', best), 'recall@20'),
   };
 }

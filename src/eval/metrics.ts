@@ -18,25 +18,27 @@ export function ndcgAt(ranked: readonly string[], relevant: ReadonlySet<string>,
 
 /** Accumulates per-profile metrics and the set of titles recommended anywhere in the top k. */
 export class MetricSummary {
-  private n = 0;
-  private ndcg = 0;
-  private recall = 0;
+  /** Per profile, its NDCG@10 and Recall@20: what paired comparisons between methods resample. */
+  readonly perProfile = new Map<string, { 'ndcg@10': number; 'recall@20': number }>();
   private readonly shown = new Set<string>();
 
-  add(ranked: readonly string[], relevant: ReadonlySet<string>): void {
-    this.n++;
-    this.ndcg += ndcgAt(ranked, relevant, 10);
-    this.recall += recallAt(ranked, relevant, 20);
+  /** `profileId` keys the value for paired comparisons; a summary never compared may leave it out. */
+  add(ranked: readonly string[], relevant: ReadonlySet<string>, profileId = `#${this.perProfile.size}`): void {
+    this.perProfile.set(profileId, { 'ndcg@10': ndcgAt(ranked, relevant, 10), 'recall@20': recallAt(ranked, relevant, 20) });
     for (const id of ranked.slice(0, 20)) this.shown.add(id);
   }
 
   result(catalogSize: number): { 'ndcg@10': number; 'recall@20': number; 'coverage@20': number; profiles: number } {
     const r = (x: number) => Math.round(x * 10000) / 10000;
+    const n = Math.max(1, this.perProfile.size);
+    let ndcg = 0;
+    let recall = 0;
+    for (const m of this.perProfile.values()) [ndcg, recall] = [ndcg + m['ndcg@10'], recall + m['recall@20']];
     return {
-      'ndcg@10': r(this.ndcg / Math.max(1, this.n)),
-      'recall@20': r(this.recall / Math.max(1, this.n)),
+      'ndcg@10': r(ndcg / n),
+      'recall@20': r(recall / n),
       'coverage@20': r(this.shown.size / Math.max(1, catalogSize)),
-      profiles: this.n,
+      profiles: this.perProfile.size,
     };
   }
 }

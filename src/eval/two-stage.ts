@@ -46,6 +46,8 @@ export interface TwoStageReport {
   };
   /** The trained ranker itself, so other protocols rank with the same model (not part of the JSON report). */
   trained: TrainedRanker;
+  /** Per-profile metrics, for paired comparisons with the baselines (not part of the JSON report). */
+  summary: MetricSummary;
 }
 
 /**
@@ -116,6 +118,7 @@ export async function twoStage(
       summary.add(
         ranked.slice(0, 20).map((c) => c.title.id),
         h.titles,
+        h.profileId,
       );
       const done = finished.get(h.profileId) ?? new Set<string>();
       for (const g of grid) {
@@ -150,6 +153,7 @@ export async function twoStage(
       },
     },
     trained,
+    summary,
   };
 }
 
