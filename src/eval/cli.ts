@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const opts = new Command('eval')
     .description('Offline evaluation of the recommenders and the candidate stage on held-out interactions.')
     .addOption(new Option('--dataset <name>', 'what to evaluate on').choices(EVAL_DATASETS).default('world'))
-    .option('--path <dir>', 'a world folder (npm run world) or a MovieLens folder (ml-latest-small or ml-100k; default ../shared/data/movielens-small when present)')
+    .option(
+      '--path <dir>',
+      'a world folder (npm run world) or a MovieLens folder (ml-latest-small or ml-100k; default ../shared/data/movielens-small when present)',
+    )
     .addOption(new Option('--size <size>', 'size of the generated world').choices(WORLD_SIZES).default('default'))
     .option('--seed <n>', 'seed of the generated world', (v) => Number.parseInt(v, 10), 7)
     .option('--no-tune', 'skip ALS tuning and use the defaults')
@@ -61,7 +64,7 @@ function table(r: EvalReport): string {
   for (const [kind, heads] of Object.entries(r.ranker.heads)) {
     for (const [head, m] of Object.entries(heads ?? {})) rows.push([`${kind}: ${head}`, String(m.auc), String(m.logLoss), String(m.rows)]);
   }
-  rows.push([], ['utility weights', 'ndcg@10', 'finished', '']);
+  rows.push([], ['utility weights (test, not used to choose)', 'ndcg@10', 'finished', '']);
   for (const u of r.utility)
     rows.push([`${u.weights.click},${u.weights.finish},${u.weights.ret}`, String(u['ndcg@10']), String(u['ndcg@10 finished']), '']);
   rows.push([], ['exposure (whole pages)', 'coverage', 'gini', 'titles shown']);
@@ -99,6 +102,9 @@ function table(r: EvalReport): string {
   const notes = 'note' in r.artwork ? ['', `artwork replay ${r.artwork.note}`] : [];
   return [
     `${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`,
+    `two-stage: network ${r.pipeline.chosen.shape.shared.join('-')} / ${r.pipeline.chosen.shape.tower.join('-')}, ` +
+      `${r.pipeline.chosen.laterPlayShares.length} carve(s), utility ${JSON.stringify(r.pipeline.chosen.weights)} ` +
+      `(${r.pipeline.trials.length ? `chosen on validation, ${r.pipeline.trials.length} trials` : 'served defaults'})`,
     ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')),
     ...notes,
   ].join('\n');

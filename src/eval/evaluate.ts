@@ -12,7 +12,8 @@ import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from '../training/split';
 import { tuneAls, type TrialResult } from './tune-als';
 import { evalRetrieval } from './eval-retrieval';
 import { onboardingEval, type OnboardingReport } from './onboarding';
-import { twoStage, type TwoStageReport } from './two-stage';
+import { SERVED_TWO_STAGE, twoStage, type TwoStageConfig, type TwoStageReport } from './two-stage';
+import { tuneTwoStage, type TwoStageTrial } from './tune-two-stage';
 
 export interface EvalReport {
   dataset: string;
@@ -25,6 +26,8 @@ export interface EvalReport {
   utility: TwoStageReport['utility'];
   /** Coverage and Gini of exposure over the test profiles' whole homepages, with and without exploration slots. */
   exposure: TwoStageReport['exposure'];
+  /** The ranker's network, carves and utility weights, chosen on the validation split (or the served ones without tuning). */
+  pipeline: { chosen: TwoStageConfig; trials: TwoStageTrial[] };
   als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
   /** Offline replay of the artwork bandit on logs with random artwork; a note where the dataset has none. */
   artwork: ArtworkReplayReport | { note: string };
@@ -76,7 +79,13 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   score(alsRecommender(data, factors));
   const retrieval = evalRetrieval(d, split, data, factors, tuning.best, DEFAULT_FEEDBACK);
   const candidates = await candidateRecall(retrieval, split, (done, total) => onProgress?.('candidates', done, total));
-  const staged = await twoStage(d, split, retrieval, seen, tuning.best, DEFAULT_FEEDBACK, onProgress);
+  const pipeline = tune
+    ? await tuneTwoStage({ d, split, als: tuning.best, feedback: DEFAULT_FEEDBACK }, onProgress)
+    : { best: SERVED_TWO_STAGE, trials: [] };
+  const staged = await twoStage(
+    { d, split, retrieval, seen, als: tuning.best, feedback: DEFAULT_FEEDBACK, config: pipeline.best },
+    onProgress,
+  );
   methods['two-stage'] = staged.method;
   const significance = againstBestBaseline(staged.summary, summaries);
   const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen }, onProgress);
@@ -91,7 +100,9 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
       split: `per profile, the last ${HOLDOUT_SHARE * 100}% of its titles by first interaction are held out (profiles with at least ${MIN_TITLES} titles)`,
       ranking: 'whole catalog minus the titles the profile interacted with in training',
       relevance: 'binary: any held-out interaction',
-      tuning: 'ALS hyperparameters chosen on a validation split carved the same way from the training part',
+      tuning: tune
+        ? 'every hyperparameter (ALS, the ranker network, its carves, the utility weights) chosen on a validation split carved the same way from the training part'
+        : 'none: the served defaults',
       titles: titleIds.length,
       profiles: d.profiles.length,
       interactions: d.events.length,
@@ -104,6 +115,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     ranker: staged.ranker,
     utility: staged.utility,
     exposure: staged.exposure,
+    pipeline: { chosen: pipeline.best, trials: pipeline.trials },
     als: {
       chosen: {
         factors: tuning.best.factors,

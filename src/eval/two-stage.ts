@@ -1,9 +1,9 @@
 import { FINISHED_PROGRESS, type PlaybackEvent } from '../domain/types';
 import { EventReplay } from '../training/event-replay';
 import { type RankedCandidate } from '../pipeline/candidates';
-import { trainRanker, type RankerReport, type TrainedRanker } from '../ranking/train-ranker';
-import { impressionsBeforeHeldOut, rankerTrainingSet } from '../training/ranker-training-set';
-import { utility, type UtilityWeights } from '../pipeline/utility';
+import { RANKER_SHAPE, trainRanker, type RankerReport, type RankerShape, type TrainedRanker } from '../ranking/train-ranker';
+import { impressionsBeforeHeldOut, LATER_PLAY_SHARES, rankerTrainingSet } from '../training/ranker-training-set';
+import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../pipeline/utility';
 import type { AlsOptions } from '../retrieval/als';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEVICE_LAYOUTS } from '../rows/device-layout';
@@ -20,7 +20,29 @@ import { replayRanker } from './replay-ranker';
 export type EvalProgress = (stage: string, done: number, total: number) => void;
 
 /** The utility weights compared offline: a click is worth 1, finishing and returning 0..2 on top. */
-const WEIGHT_GRID: UtilityWeights[] = [0, 0.5, 1, 2].flatMap((finish) => [0, 0.5, 1].map((ret) => ({ click: 1, finish, ret })));
+export const WEIGHT_GRID: UtilityWeights[] = [0, 0.5, 1, 2].flatMap((finish) => [0, 0.5, 1].map((ret) => ({ click: 1, finish, ret })));
+
+/** What the two-stage pipeline is run with: the ranker's network, its later-play carves, the utility. */
+export interface TwoStageConfig {
+  shape: RankerShape;
+  laterPlayShares: readonly number[];
+  weights: UtilityWeights;
+}
+
+/** What the server runs with. */
+export const SERVED_TWO_STAGE: TwoStageConfig = { shape: RANKER_SHAPE, laterPlayShares: LATER_PLAY_SHARES, weights: DEFAULT_UTILITY };
+
+export interface TwoStageInput {
+  d: EvalDataset;
+  split: Split;
+  retrieval: EvalRetrieval;
+  seen: ReadonlyMap<string, ReadonlySet<string>>;
+  als: AlsOptions;
+  feedback: FeedbackOptions;
+  config: TwoStageConfig;
+  /** Skips the whole-page builds (exposure): tuning runs need only the rankings. */
+  rankingsOnly?: boolean;
+}
 
 export interface TwoStageReport {
   /** The whole pipeline with the default utility weights, scored like every other method. */
@@ -57,15 +79,8 @@ export interface TwoStageReport {
  * trained before that window; then each test profile's candidates are ranked by the served
  * ModelRanker (ONNX) at the split and compared with its held-out titles.
  */
-export async function twoStage(
-  d: EvalDataset,
-  split: Split,
-  retrieval: EvalRetrieval,
-  seen: ReadonlyMap<string, ReadonlySet<string>>,
-  als: AlsOptions,
-  feedback: FeedbackOptions,
-  onProgress?: EvalProgress,
-): Promise<TwoStageReport> {
+export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Promise<TwoStageReport> {
+  const { d, split, retrieval, seen, als, feedback, config } = x;
   const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
   const set = await rankerTrainingSet(
@@ -75,11 +90,16 @@ export async function twoStage(
       feedback,
       neighbours: retrieval.neighbours,
       ...DEFAULT_RANKER_TRAINING,
+      laterPlayShares: config.laterPlayShares,
       onProgress,
     },
   );
   const rows = set.rows;
-  const trained = trainRanker(rows, { seed: DEFAULT_RANKER_TRAINING.seed, onEpoch: (e, n) => onProgress?.('ranker epochs', e, n) });
+  const trained = trainRanker(rows, {
+    seed: DEFAULT_RANKER_TRAINING.seed,
+    shape: config.shape,
+    onEpoch: (e, n) => onProgress?.('ranker epochs', e, n),
+  });
 
   // Each test profile is ranked at its own moment, right after its last training event, with the
   // server's state at that moment replayed from the training events (MovieLens viewers span decades).
@@ -92,7 +112,7 @@ export async function twoStage(
   const tests = split.test
     .filter((h) => last.has(h.profileId))
     .sort((a, b) => last.get(a.profileId)!.occurredAt - last.get(b.profileId)!.occurredAt);
-  const { ranker, scorer } = await replayRanker(replay, trained);
+  const { ranker, scorer } = await replayRanker(replay, trained, config.weights);
   const finished = finishedHeldOut(d, split);
   const pages = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
   const screens = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
@@ -108,7 +128,7 @@ export async function twoStage(
       const req = replay.request(h.profileId, at.occurredAt + 1, at.device);
       const mine = seen.get(h.profileId) ?? new Set<string>();
       const all = await ranker.rank(req, await replay.generator.generate(req));
-      for (const k of ['withExploration', 'withoutExploration'] as const) {
+      for (const k of x.rankingsOnly ? [] : (['withExploration', 'withoutExploration'] as const)) {
         const rows = await builders[k].build(req, all);
         const layout = DEVICE_LAYOUTS[req.context.device];
         pages[k].addPage(rows.flatMap((r) => r.items.map((i) => i.title.id)));

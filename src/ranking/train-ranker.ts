@@ -7,14 +7,22 @@ import type { RankerRows } from './ranker-rows';
 /** The last fifth of the rows by request time validates: early stopping and the reported metrics. */
 const VALIDATION_SHARE = 0.2;
 
+/** The network's hidden layers: shared by the heads, then each head's tower. */
+export interface RankerShape {
+  shared: number[];
+  tower: number[];
+}
+
 /**
- * One shared layer of 32 and a tower of 8 per head: on both evaluation datasets the wider
- * 64-32 / 16 network fitted the training rows better and ranked held-out titles worse.
+ * One shared layer of 32 and a tower of 8 per head: `npm run eval` compares it with 64-32 / 16 on
+ * validation splits carved from training (docs/EVALUATION.md), where the wider network fits the
+ * training rows better and ranks validation titles worse.
  */
-const RANKER_SHAPE = { shared: [32], tower: [8] };
+export const RANKER_SHAPE: RankerShape = { shared: [32], tower: [8] };
 
 export interface RankerOptions {
   seed: number | string;
+  shape?: RankerShape;
   epochs?: number;
   onEpoch?: (epoch: number, epochs: number) => void;
 }
@@ -68,7 +76,7 @@ export function trainRanker(data: RankerRows, o: RankerOptions): TrainedRanker {
     epochs,
     validation: valMasked,
     patience: 4,
-    ...RANKER_SHAPE,
+    ...(o.shape ?? RANKER_SHAPE),
     positiveWeights: Object.fromEntries(HEADS.map((h) => [h, 1])) as Record<Head, number>,
     onEpoch: (p) => o.onEpoch?.(p.epoch, epochs),
   });

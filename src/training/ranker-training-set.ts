@@ -16,10 +16,10 @@ import { HOUR_MS } from '../shared/time';
 /**
  * Later-play rows are carved three times: each profile's last 20%, 35% and 50% of titles, each
  * with its own ALS trained without the carved titles: three times the rows for the click head,
- * at three moments of each profile's history. On the world, NDCG@10 of the two-stage pipeline
- * went 0.0366 → 0.0384 → 0.0407 from one carve to three (docs/EVALUATION.md).
+ * at three moments of each profile's history. `npm run eval` compares one, two and three carves
+ * on validation splits carved from training (docs/EVALUATION.md).
  */
-const LATER_PLAY_SHARES = [0.2, 0.35, 0.5];
+export const LATER_PLAY_SHARES: readonly number[] = [0.2, 0.35, 0.5];
 
 export interface RankerDataOptions {
   als: AlsOptions;
@@ -33,6 +33,8 @@ export interface RankerDataOptions {
   onProgress?: TrainProgress;
   /** Where the replays' ALS train; without one, a queue of their own. */
   alsQueue?: AlsQueue;
+  /** The carves of later plays (shares of each profile's titles); LATER_PLAY_SHARES by default. */
+  laterPlayShares?: readonly number[];
 }
 
 export interface RankerTrainingSet {
@@ -64,7 +66,7 @@ export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions):
   const withImpressions = data.impressions.some((e) => e.occurredAt >= windowStart);
   const queue = o.alsQueue ?? AlsQueue.open();
   try {
-    const carves = LATER_PLAY_SHARES.map((share) => {
+    const carves = (o.laterPlayShares ?? LATER_PLAY_SHARES).map((share) => {
       const split = splitByTime(plays, share);
       return { share, split, retrieval: queueRetrieval(queue, data.titles, watchStatesFrom(split.train), o.als, o.feedback) };
     });

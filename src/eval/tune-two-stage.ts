@@ -1,0 +1,103 @@
+import { watchStatesFrom } from '../domain/watch-state';
+import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
+import { trainAls, type AlsOptions } from '../retrieval/als';
+import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import { buildInteractions } from '../retrieval/interactions';
+import { RANKER_SHAPE, type RankerShape } from '../ranking/train-ranker';
+import { impressionsBeforeHeldOut, LATER_PLAY_SHARES } from '../training/ranker-training-set';
+import { splitByTime, type Split } from '../training/split';
+import type { EvalDataset } from './datasets';
+import { evalRetrieval } from './eval-retrieval';
+import { twoStage, type EvalProgress, type TwoStageConfig } from './two-stage';
+
+export interface TwoStageTrial {
+  shape: string;
+  carves: number;
+  weights: UtilityWeights;
+  'ndcg@10': number;
+  'ndcg@10 finished': number;
+}
+
+const WIDER: RankerShape = { shared: [64, 32], tower: [16] };
+/** A utility whose NDCG@10 on any validation title is within this share of the best may win on finished titles. */
+const ANY_TITLE_TOLERANCE = 0.02;
+
+/**
+ * Chooses the two-stage pipeline's own settings the way tune-als.ts chooses ALS's: on a validation
+ * split carved from the training part (each profile's last 20% of training titles), never on the
+ * test titles. A coordinate search: the network (32 / 8 against 64-32 / 16) with three carves of
+ * later plays, then one and two carves with the better network; every run scores the whole utility
+ * grid. The utility chosen is the one with the best NDCG@10 on finished validation titles among
+ * those within 2% of the best NDCG@10 on any validation title: finishing is what the product wants,
+ * as long as it costs the viewer's next pick little.
+ */
+export async function tuneTwoStage(
+  x: { d: EvalDataset; split: Split; als: AlsOptions; feedback: FeedbackOptions },
+  onProgress?: EvalProgress,
+): Promise<{ best: TwoStageConfig; trials: TwoStageTrial[] }> {
+  const { d, split, als, feedback } = x;
+  const inner = splitByTime(split.train);
+  const states = watchStatesFrom(inner.train);
+  const data = buildInteractions(states, d.titles.map((t) => t.id).sort(), feedback);
+  const factors = trainAls(data.matrix, als, (done, total) => onProgress?.('tune two-stage: als', done, total));
+  // What the evaluation may know: the training events, and impressions before each profile's held-out titles.
+  const known: EvalDataset = {
+    ...d,
+    events: split.train,
+    impressions: impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now),
+  };
+  const retrieval = evalRetrieval(known, inner, data, factors, als, feedback);
+  const seen = new Map<string, Set<string>>();
+  for (const s of states) seen.set(s.profileId, (seen.get(s.profileId) ?? new Set()).add(s.titleId));
+
+  const trials: TwoStageTrial[] = [];
+  const run = async (shape: RankerShape, laterPlayShares: readonly number[]) => {
+    const stage = `tune two-stage: ${describe(shape)}, ${laterPlayShares.length} carve(s)`;
+    const r = await twoStage(
+      {
+        d: known,
+        split: inner,
+        retrieval,
+        seen,
+        als,
+        feedback,
+        config: { shape, laterPlayShares, weights: DEFAULT_UTILITY },
+        rankingsOnly: true,
+      },
+      (s, done, total) => onProgress?.(`${stage}: ${s}`, done, total),
+    );
+    for (const u of r.utility)
+      trials.push({
+        shape: describe(shape),
+        carves: laterPlayShares.length,
+        weights: u.weights,
+        'ndcg@10': u['ndcg@10'],
+        'ndcg@10 finished': u['ndcg@10 finished'],
+      });
+    return Math.max(...r.utility.map((u) => u['ndcg@10']));
+  };
+
+  const shapes = [RANKER_SHAPE, WIDER];
+  const byShape = [];
+  for (const shape of shapes) byShape.push(await run(shape, LATER_PLAY_SHARES));
+  const shape = shapes[byShape.indexOf(Math.max(...byShape))];
+  for (let carves = 1; carves < LATER_PLAY_SHARES.length; carves++) await run(shape, LATER_PLAY_SHARES.slice(0, carves));
+
+  const ofShape = trials.filter((t) => t.shape === describe(shape));
+  const carves = bestBy(ofShape, (t) => t['ndcg@10']).carves;
+  const grid = ofShape.filter((t) => t.carves === carves);
+  const top = Math.max(...grid.map((t) => t['ndcg@10']));
+  const chosen = bestBy(
+    grid.filter((t) => t['ndcg@10'] >= top * (1 - ANY_TITLE_TOLERANCE)),
+    (t) => t['ndcg@10 finished'],
+  );
+  return { best: { shape, laterPlayShares: LATER_PLAY_SHARES.slice(0, carves), weights: chosen.weights }, trials };
+}
+
+function describe(s: RankerShape): string {
+  return `${s.shared.join('-')} / ${s.tower.join('-')}`;
+}
+
+function bestBy<T>(xs: readonly T[], score: (x: T) => number): T {
+  return xs.reduce((a, b) => (score(b) > score(a) ? b : a));
+}
