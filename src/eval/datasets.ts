@@ -69,7 +69,8 @@ export async function loadEvalDataset(
     return { name: 'movielens', description: `MovieLens (${layout}) from ${dir}`, ...pick({ ...data, titles }) };
   }
   if (o.path) {
-    if (!(await datasetExists(o.path))) throw new EvalDataError(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
+    if (!(await datasetExists(o.path)))
+      throw new EvalDataError(`${o.path} holds no world (write one with \`npm run world -- --out ${o.path}\`)`);
     // A world folder written without its truth file is still evaluated; onboarding genres then come from training history.
     const truth = await readWorldTruth(o.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
