@@ -1,5 +1,6 @@
 import { CANDIDATE_SOURCES, type CandidateSource } from '../pipeline/candidates';
 import type { EvalRetrieval } from './eval-retrieval';
+import type { UnionCandidateGenerator } from '../retrieval/union-generator';
 import { recallAt } from './metrics';
 import type { Split } from '../training/split';
 
@@ -11,7 +12,11 @@ export interface SourceRecall {
   /** Recall of the source's own top 300 had it been the only source: how strong it is alone. */
   'alone@300': number;
 }
-export type CandidateRecall = { union: { 'recall@300': number; 'mean candidates': number } } & Record<CandidateSource, SourceRecall>;
+export type CandidateRecall = {
+  union: { 'recall@300': number; 'mean candidates': number };
+  /** The union with the quotas chosen on this dataset's validation split (tune-quotas.ts), when tuned. */
+  'union, validation quotas'?: { 'recall@300': number; 'mean candidates': number };
+} & Record<CandidateSource, SourceRecall>;
 
 const K = 300;
 
@@ -23,6 +28,7 @@ const K = 300;
 export async function candidateRecall(
   r: EvalRetrieval,
   split: Split,
+  tuned: UnionCandidateGenerator | undefined,
   onProgress?: (done: number, total: number) => void,
 ): Promise<CandidateRecall> {
   const union = r.union;
@@ -41,6 +47,11 @@ export async function candidateRecall(
       ),
     );
     add('union size', candidates.length);
+    if (tuned) {
+      const ids = (await tuned.generate(req)).map((c) => c.title.id);
+      add('tuned', recallAt(ids, held.titles, Infinity));
+      add('tuned size', ids.length);
+    }
     for (const { source, generator } of alone) {
       add(
         source,
@@ -60,6 +71,7 @@ export async function candidateRecall(
     Math.round(((sums.get(key) ?? 0) / Math.max(1, split.test.length)) * 10 ** digits) / 10 ** digits;
   return {
     union: { 'recall@300': mean('union'), 'mean candidates': mean('union size', 0) },
+    ...(tuned ? { 'union, validation quotas': { 'recall@300': mean('tuned'), 'mean candidates': mean('tuned size', 0) } } : {}),
     ...Object.fromEntries(
       CANDIDATE_SOURCES.map((s) => [s, { 'recall@300': mean(`${s} in union`), candidates: mean(`${s} size`, 0), 'alone@300': mean(s) }]),
     ),

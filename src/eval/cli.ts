@@ -44,6 +44,7 @@ const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
 function table(r: EvalReport): string {
   const sig = r.significance;
+  const tunedUnion = r.candidates['union, validation quotas'];
   const diff = (d: EvalReport['significance']['ndcg@10']) =>
     `${d.difference.mean} (${d.difference.ci95[0]}–${d.difference.ci95[1]}), ${pct(d.relative.mean)} (${pct(d.relative.ci95[0])}–${pct(d.relative.ci95[1])})`;
   const rows = [
@@ -53,8 +54,9 @@ function table(r: EvalReport): string {
     [],
     ['candidates', 'recall@300', 'candidates', 'alone@300'],
     ['union', String(r.candidates.union['recall@300']), String(r.candidates.union['mean candidates']), ''],
+    ...(tunedUnion ? [['union, validation quotas', String(tunedUnion['recall@300']), String(tunedUnion['mean candidates']), '']] : []),
     ...Object.entries(r.candidates)
-      .filter(([name]) => name !== 'union')
+      .filter(([name]) => !name.startsWith('union'))
       .map(([name, c]) => {
         const s = c as SourceRecall;
         return [name, s['recall@300'], s.candidates, s['alone@300']].map(String);
@@ -105,6 +107,7 @@ function table(r: EvalReport): string {
     `two-stage: network ${r.pipeline.chosen.shape.shared.join('-')} / ${r.pipeline.chosen.shape.tower.join('-')}, ` +
       `${r.pipeline.chosen.laterPlayShares.length} carve(s), utility ${JSON.stringify(r.pipeline.chosen.weights)} ` +
       `(${r.pipeline.trials.length ? `chosen on validation, ${r.pipeline.trials.length} trials` : 'served defaults'})`,
+    `quotas: ${'quotas' in r.quotas ? `${JSON.stringify(r.quotas.quotas)} (chosen on validation)` : r.quotas.note}`,
     ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')),
     ...notes,
   ].join('\n');

@@ -12,9 +12,10 @@ import { CollaborativeModel } from '../retrieval/collaborative-model';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { Interactions } from '../retrieval/interactions';
+import { trainItemModel, type ItemModelOptions } from '../retrieval/item-model';
 import type { NeighbourLookup } from '../pipeline/stages';
 import { PlayCounters } from '../retrieval/play-counters';
-import { candidateGenerator } from '../retrieval/retrieval-plan';
+import { candidateGenerator, type SourceQuotas } from '../retrieval/retrieval-plan';
 import { buildSimilarityGraph } from '../similarity/similarity-graph';
 import type { EvalDataset } from './datasets';
 import type { Split } from '../training/split';
@@ -22,7 +23,10 @@ import type { Split } from '../training/split';
 /** The candidate stage as the server runs it, built from training data only, and the request of each profile at the split. */
 export interface EvalRetrieval {
   model: CollaborativeModel;
+  /** The served plan (SERVED_QUOTAS). */
   union: UnionCandidateGenerator;
+  /** The same sources with other quotas. */
+  unionWith(quotas: SourceQuotas): UnionCandidateGenerator;
   catalog: CatalogIndex;
   neighbours: NeighbourLookup;
   /** The SIMILAR_TO graph from the catalog and training plays. */
@@ -37,17 +41,18 @@ export function evalRetrieval(
   split: Split,
   data: Interactions,
   factors: AlsFactors,
-  als: AlsOptions,
-  feedback: FeedbackOptions,
+  o: { als: AlsOptions; feedback: FeedbackOptions; itemModel: ItemModelOptions },
 ): EvalRetrieval {
+  const { als, feedback, itemModel } = o;
   const catalog = new CatalogIndex(d.titles, countRecent(split));
   const model = new CollaborativeModel({
-    manifest: { trainedUntil: split.now, als, feedback },
+    manifest: { trainedUntil: split.now, als, feedback, itemModel },
     titleIds: data.titleIds,
     titleVectors: factors.colFactors,
     profileIds: data.profileIds,
     profileVectors: factors.rowFactors,
     index: HnswIndex.build(factors.colFactors, factors.factors),
+    itemNeighbours: trainItemModel(data.matrix, data.titleIds, itemModel),
   });
   const edges = buildSimilarityGraph(d.titles, split.train);
   const byTitle = groupBy(edges, (e) => e.from);
@@ -69,6 +74,7 @@ export function evalRetrieval(
     neighbours,
     edges,
     union: candidateGenerator({ model, counters, neighbours }),
+    unionWith: (quotas) => candidateGenerator({ model, counters, neighbours }, quotas),
     request(profileId) {
       const profile = profiles.get(profileId)!;
       const account = accounts.get(profile.accountId)!;

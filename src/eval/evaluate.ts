@@ -2,6 +2,7 @@ import { DEFAULT_ALS, trainAls, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
 import { watchStatesFrom } from '../domain/watch-state';
 import { buildInteractions } from '../retrieval/interactions';
+import { DEFAULT_ITEM_MODEL } from '../retrieval/item-model';
 import { artworkReplay, type ArtworkReplayReport } from './artwork-replay';
 import { candidateRecall, type CandidateRecall } from './candidate-recall';
 import type { EvalDataset } from './datasets';
@@ -14,6 +15,8 @@ import { evalRetrieval } from './eval-retrieval';
 import { onboardingEval, type OnboardingReport } from './onboarding';
 import { SERVED_TWO_STAGE, twoStage, type TwoStageConfig, type TwoStageReport } from './two-stage';
 import { tuneTwoStage, type TwoStageTrial } from './tune-two-stage';
+import { tuneQuotas, type QuotaTuning } from './tune-quotas';
+import { validationSplit } from './validation';
 
 export interface EvalReport {
   dataset: string;
@@ -28,6 +31,8 @@ export interface EvalReport {
   exposure: TwoStageReport['exposure'];
   /** The ranker's network, carves and utility weights, chosen on the validation split (or the served ones without tuning). */
   pipeline: { chosen: TwoStageConfig; trials: TwoStageTrial[] };
+  /** The candidate sources' quotas chosen on the validation split, and the search's steps. */
+  quotas: QuotaTuning | { note: string };
   als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
   /** Offline replay of the artwork bandit on logs with random artwork; a note where the dataset has none. */
   artwork: ArtworkReplayReport | { note: string };
@@ -77,10 +82,17 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   score(popularity(data));
   score(itemKnn(data));
   score(alsRecommender(data, factors));
-  const retrieval = evalRetrieval(d, split, data, factors, tuning.best, DEFAULT_FEEDBACK);
-  const candidates = await candidateRecall(retrieval, split, (done, total) => onProgress?.('candidates', done, total));
-  const pipeline = tune
-    ? await tuneTwoStage({ d, split, als: tuning.best, feedback: DEFAULT_FEEDBACK }, onProgress)
+  const options = { als: tuning.best, feedback: DEFAULT_FEEDBACK, itemModel: DEFAULT_ITEM_MODEL };
+  const retrieval = evalRetrieval(d, split, data, factors, options);
+  const validation = tune ? validationSplit({ d, split, ...options }, onProgress) : undefined;
+  const quotas = validation
+    ? await tuneQuotas(validation.retrieval, validation.inner, (done, total) => onProgress?.('tune quotas (validation)', done, total))
+    : undefined;
+  const candidates = await candidateRecall(retrieval, split, quotas && retrieval.unionWith(quotas.quotas), (done, total) =>
+    onProgress?.('candidates', done, total),
+  );
+  const pipeline = validation
+    ? await tuneTwoStage({ validation, als: tuning.best, feedback: DEFAULT_FEEDBACK }, onProgress)
     : { best: SERVED_TWO_STAGE, trials: [] };
   const staged = await twoStage(
     { d, split, retrieval, seen, als: tuning.best, feedback: DEFAULT_FEEDBACK, config: pipeline.best },
@@ -116,6 +128,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     utility: staged.utility,
     exposure: staged.exposure,
     pipeline: { chosen: pipeline.best, trials: pipeline.trials },
+    quotas: quotas ?? { note: 'not tuned (--no-tune): the served quotas' },
     als: {
       chosen: {
         factors: tuning.best.factors,

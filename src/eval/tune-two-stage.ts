@@ -1,13 +1,9 @@
-import { watchStatesFrom } from '../domain/watch-state';
 import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
-import { trainAls, type AlsOptions } from '../retrieval/als';
+import type { AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
-import { buildInteractions } from '../retrieval/interactions';
 import { RANKER_SHAPE, type RankerShape } from '../ranking/train-ranker';
-import { impressionsBeforeHeldOut, LATER_PLAY_SHARES } from '../training/ranker-training-set';
-import { splitByTime, type Split } from '../training/split';
-import type { EvalDataset } from './datasets';
-import { evalRetrieval } from './eval-retrieval';
+import { LATER_PLAY_SHARES } from '../training/ranker-training-set';
+import type { Validation } from './validation';
 import { twoStage, type EvalProgress, type TwoStageConfig } from './two-stage';
 
 export interface TwoStageTrial {
@@ -32,24 +28,11 @@ const ANY_TITLE_TOLERANCE = 0.02;
  * as long as it costs the viewer's next pick little.
  */
 export async function tuneTwoStage(
-  x: { d: EvalDataset; split: Split; als: AlsOptions; feedback: FeedbackOptions },
+  x: { validation: Validation; als: AlsOptions; feedback: FeedbackOptions },
   onProgress?: EvalProgress,
 ): Promise<{ best: TwoStageConfig; trials: TwoStageTrial[] }> {
-  const { d, split, als, feedback } = x;
-  const inner = splitByTime(split.train);
-  const states = watchStatesFrom(inner.train);
-  const data = buildInteractions(states, d.titles.map((t) => t.id).sort(), feedback);
-  const factors = trainAls(data.matrix, als, (done, total) => onProgress?.('tune two-stage: als', done, total));
-  // What the evaluation may know: the training events, and impressions before each profile's held-out titles.
-  const known: EvalDataset = {
-    ...d,
-    events: split.train,
-    impressions: impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now),
-  };
-  const retrieval = evalRetrieval(known, inner, data, factors, als, feedback);
-  const seen = new Map<string, Set<string>>();
-  for (const s of states) seen.set(s.profileId, (seen.get(s.profileId) ?? new Set()).add(s.titleId));
-
+  const { als, feedback } = x;
+  const { known, inner, retrieval, seen } = x.validation;
   const trials: TwoStageTrial[] = [];
   const run = async (shape: RankerShape, laterPlayShares: readonly number[]) => {
     const stage = `tune two-stage: ${describe(shape)}, ${laterPlayShares.length} carve(s)`;

@@ -1,5 +1,6 @@
 import type { AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import type { ItemModelOptions } from '../retrieval/item-model';
 
 /** Which logged moments the ranker learns from. */
 export interface RankerTrainingOptions {
@@ -16,5 +17,7 @@ export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = { windowShare: 0.2
 export interface BundleOptions {
   als: AlsOptions;
   feedback: FeedbackOptions;
+  /** The item→item model served beside ALS; DEFAULT_ITEM_MODEL when absent. */
+  itemModel?: ItemModelOptions;
   ranker: RankerTrainingOptions;
 }

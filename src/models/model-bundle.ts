@@ -5,6 +5,8 @@ import { syncPath } from '../shared/fs-sync';
 import type { AlsOptions } from '../retrieval/als';
 import { HnswIndex } from '../retrieval/hnsw-index';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import type { ItemNeighbours } from '../retrieval/item-item';
+import type { ItemModelOptions } from '../retrieval/item-model';
 import { checkFeatureSpec, type FeatureSpec } from '../ranking/features/feature-spec';
 import type { RankerReport } from '../ranking/train-ranker';
 
@@ -20,8 +22,9 @@ export interface BundleManifest {
   catalogFingerprint: string;
   als: AlsOptions;
   feedback: FeedbackOptions;
+  itemModel: ItemModelOptions;
   counts: { titles: number; profiles: number; interactions: number };
-  seconds: { als: number; hnsw: number };
+  seconds: { als: number; hnsw: number; itemModel: number };
   /** The ranker: its training data, validation metrics per head, and the feature spec's version. */
   ranker?: RankerReport & { featureSpec: string; trainedOn: string };
 }
@@ -34,6 +37,8 @@ export interface RetrievalBundle {
   profileIds: string[];
   profileVectors: Float32Array;
   index: HnswIndex;
+  /** The item→item model (EASE), sparse: each title's best neighbours. */
+  itemNeighbours: ItemNeighbours;
 }
 
 /** A whole bundle: retrieval plus the ranker (ONNX bytes and the feature spec it was trained with). */
@@ -50,6 +55,10 @@ const FILES = {
   index: 'title-index.hnsw',
   ranker: 'ranker.onnx',
   featureSpec: 'feature-spec.json',
+  itemTitles: 'item-titles.json',
+  itemRows: 'item-rows.i32',
+  itemColumns: 'item-columns.i32',
+  itemWeights: 'item-weights.f32',
 };
 
 /** Fingerprint of titles by id and name: synthetic worlds of other seeds share ids, not names. */
@@ -92,6 +101,14 @@ export async function writeBundle(modelsDir: string, b: ModelBundle): Promise<st
     Buffer.from(b.profileVectors.buffer, b.profileVectors.byteOffset, b.profileVectors.byteLength),
   );
   await b.index.save(path.join(tmp, FILES.index));
+  const items = b.itemNeighbours;
+  await fs.writeFile(path.join(tmp, FILES.itemTitles), JSON.stringify({ titleIds: items.titleIds, input: items.input }));
+  for (const [file, array] of [
+    [FILES.itemRows, items.rowPtr],
+    [FILES.itemColumns, items.colIdx],
+    [FILES.itemWeights, items.weight],
+  ] as const)
+    await fs.writeFile(path.join(tmp, file), Buffer.from(array.buffer, array.byteOffset, array.byteLength));
   await fs.writeFile(path.join(tmp, FILES.ranker), b.ranker.onnx);
   await fs.writeFile(path.join(tmp, FILES.featureSpec), JSON.stringify(b.ranker.spec));
   await fs.writeFile(path.join(tmp, FILES.manifest), JSON.stringify(b.manifest, null, 2));
@@ -159,6 +176,31 @@ async function readVectors(file: string, rows: number, dim: number): Promise<Flo
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
+async function readTyped<T extends Int32Array | Float32Array>(file: string, make: (b: ArrayBuffer) => T, length?: number): Promise<T> {
+  const buf = await fs.readFile(file);
+  const array = make(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  if (length !== undefined && array.length !== length) throw new Error(`${file}: expected ${length} entries, found ${array.length}`);
+  return array;
+}
+
+/** The item→item model's files; a bundle written before it existed cannot serve this code (retrain it). */
+async function readItemNeighbours(dir: string): Promise<ItemNeighbours> {
+  const meta = await fs.readFile(path.join(dir, FILES.itemTitles), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new Error(`${dir} has no item-item model (written by an older version): retrain the bundle`);
+    throw err;
+  });
+  const { titleIds, input } = JSON.parse(meta) as Pick<ItemNeighbours, 'titleIds' | 'input'>;
+  const rowPtr = await readTyped(path.join(dir, FILES.itemRows), (b) => new Int32Array(b), titleIds.length + 1);
+  const nnz = rowPtr[titleIds.length];
+  return {
+    titleIds,
+    input,
+    rowPtr,
+    colIdx: await readTyped(path.join(dir, FILES.itemColumns), (b) => new Int32Array(b), nnz),
+    weight: await readTyped(path.join(dir, FILES.itemWeights), (b) => new Float32Array(b), nnz),
+  };
+}
+
 export async function readBundle(dir: string): Promise<ModelBundle> {
   const manifest = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as BundleManifest;
   const titleIds = JSON.parse(await fs.readFile(path.join(dir, FILES.titles), 'utf8')) as string[];
@@ -171,6 +213,7 @@ export async function readBundle(dir: string): Promise<ModelBundle> {
     titleVectors: await readVectors(path.join(dir, FILES.titleVectors), titleIds.length, k),
     profileVectors: await readVectors(path.join(dir, FILES.profileVectors), profileIds.length, k),
     index: await HnswIndex.load(path.join(dir, FILES.index), k),
+    itemNeighbours: await readItemNeighbours(dir),
     ranker: {
       onnx: new Uint8Array(await fs.readFile(path.join(dir, FILES.ranker))),
       spec: checkFeatureSpec(JSON.parse(await fs.readFile(path.join(dir, FILES.featureSpec), 'utf8')) as FeatureSpec),

@@ -1,20 +1,27 @@
 import type { WatchState } from '../domain/types';
 import type { AlsOptions } from './als';
 import { FoldIn } from './fold-in';
+import { ItemItemModel, type ItemNeighbours } from './item-item';
+import type { ItemModelOptions } from './item-model';
 import { interactionStrength, type FeedbackOptions } from './implicit-feedback';
 import type { VectorIndex } from './vector-index';
 
 /** Fold-ins kept in memory; a profile not among them is folded in again on its next homepage. */
 const FOLD_IN_CACHE = 100_000;
 
-/** What the model serves from: a bundle's vectors, the index over its title vectors, and how they were trained. */
+/** Titles an item→item score is kept for per profile: the source's quota and the ranker's candidates come from far fewer. */
+const ITEM_SCORES_KEPT = 1_000;
+
+/** What the model serves from: a bundle's vectors, the index over its title vectors, its item→item model, and how they were trained. */
 export interface CollaborativeVectors {
-  manifest: { als: AlsOptions; feedback: FeedbackOptions; trainedUntil: number };
+  manifest: { als: AlsOptions; feedback: FeedbackOptions; trainedUntil: number; itemModel: ItemModelOptions };
   titleIds: string[];
   titleVectors: Float32Array;
   profileIds: string[];
   profileVectors: Float32Array;
   index: VectorIndex;
+  /** The item→item model (EASE): each title's neighbours by learned weight. */
+  itemNeighbours: ItemNeighbours;
 }
 
 export interface ScoredTitle {
@@ -25,13 +32,16 @@ export interface ScoredTitle {
 /**
  * The collaborative half of retrieval at serve time: title vectors and their HNSW index from
  * the bundle, profile vectors from the bundle or, once a profile has watched something since,
- * from a fold-in against the fixed title vectors.
+ * from a fold-in against the fixed title vectors; and the item→item model's scores for a
+ * history, which need no fold-in (they are a sum over the history as it is now).
  */
 export class CollaborativeModel {
   private readonly titleRow: Map<string, number>;
   private readonly profileRow: Map<string, number>;
   private readonly folded = new Map<string, { vector: Float32Array; asOf: number; count: number }>();
+  private readonly itemScored = new Map<string, { scores: Map<string, number>; asOf: number; count: number }>();
   private readonly foldIn: FoldIn;
+  private readonly items: ItemItemModel;
   readonly factors: number;
 
   constructor(private readonly bundle: CollaborativeVectors) {
@@ -39,6 +49,26 @@ export class CollaborativeModel {
     this.titleRow = new Map(bundle.titleIds.map((id, i) => [id, i]));
     this.profileRow = new Map(bundle.profileIds.map((id, i) => [id, i]));
     this.foldIn = new FoldIn(bundle.titleVectors, this.factors, bundle.manifest.als);
+    this.items = new ItemItemModel(bundle.itemNeighbours);
+  }
+
+  /**
+   * The item→item model's score of the profile's best titles for its history as it is now
+   * (strengths as ALS weighs them, measured from the profile's latest play), the history's own
+   * titles included: callers filter. Kept per profile until its history changes, so the source
+   * and the ranker's feature of one request compute it once.
+   */
+  itemScores(profileId: string, watch: readonly WatchState[]): ReadonlyMap<string, number> {
+    if (watch.length === 0) return new Map();
+    const asOf = watch.reduce((m, w) => Math.max(m, w.lastAt), 0);
+    const cached = this.itemScored.get(profileId);
+    if (cached && cached.asOf >= asOf && cached.count === watch.length) return cached.scores;
+    const history = watch.map((w) => ({ titleId: w.titleId, strength: interactionStrength(w, asOf, this.bundle.manifest.feedback) }));
+    const scores = new Map(this.items.scores(history, ITEM_SCORES_KEPT).map((s) => [s.titleId, s.score]));
+    this.itemScored.delete(profileId);
+    if (this.itemScored.size >= FOLD_IN_CACHE) this.itemScored.delete(this.itemScored.keys().next().value!);
+    this.itemScored.set(profileId, { scores, asOf, count: watch.length });
+    return scores;
   }
 
   /**
@@ -88,9 +118,10 @@ export class CollaborativeModel {
     return this.profileRow.has(profileId) && asOf <= this.bundle.manifest.trainedUntil ? 'TRAINED' : 'FOLDED_IN';
   }
 
-  /** Drops the profile's folded-in vector (its history was erased). */
+  /** Drops the profile's folded-in vector and item scores (its history was erased). */
   forget(profileId: string): void {
     this.folded.delete(profileId);
+    this.itemScored.delete(profileId);
   }
 
   /** The inner product of `vector` with a title's vector; null for a title the bundle does not know. */

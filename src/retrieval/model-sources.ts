@@ -27,6 +27,26 @@ export function collaborativeSource(model: CollaborativeModel): CandidateSourceP
   };
 }
 
+/**
+ * Titles the item→item model (EASE) links to the profile's whole history, weighted as ALS weighs
+ * it: what viewers of the same titles went on to watch, without the ANN's approximation or a fold-in.
+ */
+export function itemItemSource(model: CollaborativeModel): CandidateSourceProvider {
+  return {
+    source: 'ITEM_ITEM',
+    candidates(req, limit) {
+      const ok = proposable(req);
+      const found: SourcedTitle[] = [];
+      for (const [id, score] of model.itemScores(req.profile.id, req.signals.recent)) {
+        if (found.length >= limit) break;
+        const title = req.catalog.get(id);
+        if (title && ok(title) && !req.signals.seen.has(id)) found.push({ title, score });
+      }
+      return found;
+    },
+  };
+}
+
 /** Recent engaged watches whose graph neighbours are proposed; older anchors weigh less. */
 const ANCHORS = 5;
 const ANCHOR_DECAY = 0.8;

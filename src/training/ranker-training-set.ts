@@ -4,6 +4,7 @@ import { splitByTime, type Split } from './split';
 import type { AlsOptions } from '../retrieval/als';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import type { ItemModelOptions } from '../retrieval/item-model';
 import type { NeighbourLookup } from '../pipeline/stages';
 import { queueRetrieval, type TrainProgress } from './train-retrieval';
 import { AlsQueue } from './als-queue';
@@ -24,6 +25,8 @@ export const LATER_PLAY_SHARES: readonly number[] = [0.2, 0.35, 0.5];
 export interface RankerDataOptions {
   als: AlsOptions;
   feedback: FeedbackOptions;
+  /** The item→item model trained beside each replay's ALS; DEFAULT_ITEM_MODEL when absent. */
+  itemModel?: ItemModelOptions;
   neighbours: NeighbourLookup;
   /** Share of plays (the latest) whose impressions become training requests. */
   windowShare: number;
@@ -68,10 +71,10 @@ export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions):
   try {
     const carves = (o.laterPlayShares ?? LATER_PLAY_SHARES).map((share) => {
       const split = splitByTime(plays, share);
-      return { share, split, retrieval: queueRetrieval(queue, data.titles, watchStatesFrom(split.train), o.als, o.feedback) };
+      return { share, split, retrieval: queueRetrieval(queue, data.titles, watchStatesFrom(split.train), o) };
     });
     const before = withImpressions
-      ? queueRetrieval(queue, data.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), o.als, o.feedback)
+      ? queueRetrieval(queue, data.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), o)
       : undefined;
     const replays = carves.length + (before ? 1 : 0);
     const purpose = (k: number) => ` for the ranker (${k + 1} of ${replays})`;

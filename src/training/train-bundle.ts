@@ -41,10 +41,10 @@ export async function trainBundle(
     const similarity = new SimilarityService({ store, catalog: new CatalogIndex(titles, new Map()) });
     const training = rankerTrainingSet(
       { titles, ...viewers, playbacks, impressions },
-      { als: o.als, feedback: o.feedback, neighbours: similarity.neighbours, ...o.ranker, onProgress, alsQueue },
+      { als: o.als, feedback: o.feedback, itemModel: o.itemModel, neighbours: similarity.neighbours, ...o.ranker, onProgress, alsQueue },
     );
     // Queued behind the replays' ALS, which rankerTrainingSet queues before it first waits.
-    const serving = queueRetrieval(alsQueue, titles, states, o.als, o.feedback);
+    const serving = queueRetrieval(alsQueue, titles, states, o);
     const set = await training;
     const ranker = trainRanker(set.rows, { seed: o.ranker.seed, onEpoch: (d, n) => onProgress?.('Training the ranker', d, n) });
     const retrieval = await serving.finish(onProgress, '', clock);

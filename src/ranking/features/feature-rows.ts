@@ -20,6 +20,9 @@ export interface RowInputs {
   /** Mean and standard deviation of the ALS scores of the request's candidates (those with a source). */
   alsInRequest: { mean: number; std: number };
   contentSimilarity: (titleId: string) => number;
+  /** Per candidate: the item→item model's score for the profile's history (0 when it does not link them). */
+  itemScore: (titleId: string) => number;
+  itemInRequest: { mean: number; std: number };
   exposure: (titleId: string) => Exposure;
   /** Per candidate and source, its 0-based rank among the request's candidates by that source's score. */
   ranks: Map<string, Map<CandidateSource, number>>;
@@ -109,6 +112,9 @@ export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float
     // Within the request: a profile's scores share a scale only with each other.
     put(row, 'cross_als_score_in_request', als === null ? 0 : (als - inputs.alsInRequest.mean) / inputs.alsInRequest.std);
     put(row, 'cross_has_vector', als === null ? 0 : 1);
+    const item = inputs.itemScore(t.id);
+    put(row, 'cross_item_score', item);
+    put(row, 'cross_item_score_in_request', (item - inputs.itemInRequest.mean) / inputs.itemInRequest.std);
     put(row, 'cross_content_similarity', inputs.contentSimilarity(t.id));
     put(row, 'cross_genre_affinity', sumOver(t.genres, p.genres));
     put(row, 'cross_genre_affinity_recent', sumOver(t.genres, p.recentGenres));

@@ -39,6 +39,8 @@ export const FEATURE_NAMES = [
   'cross_als_score',
   'cross_als_score_in_request',
   'cross_has_vector',
+  'cross_item_score',
+  'cross_item_score_in_request',
   'cross_content_similarity',
   'cross_genre_affinity',
   'cross_genre_affinity_recent',

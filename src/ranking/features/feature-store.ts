@@ -102,6 +102,8 @@ export class FeatureStore {
       if (!(err instanceof StoreUnavailableError)) throw err;
     }
     const alsScore = (id: string) => (vector ? models.collaborative.score(vector, id) : null);
+    const items = models.collaborative.itemScores(req.profile.id, req.signals.recent);
+    const itemScore = (id: string) => items.get(id) ?? 0;
     return assembleRows(
       {
         context: req.context,
@@ -111,6 +113,8 @@ export class FeatureStore {
         alsScore,
         alsInRequest: requestStats(candidates, alsScore),
         contentSimilarity: (id) => similarity.get(id) ?? 0,
+        itemScore,
+        itemInRequest: requestStats(candidates, itemScore),
         exposure: this.exposureOf(req.profile, now),
         ranks: sourceRanks(candidates),
       },
