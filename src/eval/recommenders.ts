@@ -1,5 +1,6 @@
 import type { AlsFactors } from '../retrieval/als';
 import type { Interactions } from '../retrieval/interactions';
+import { DEFAULT_ITEM_KNN, ItemItemModel, trainItemKnn, type ItemKnnOptions } from '../retrieval/item-item';
 
 /** A method under evaluation: ranks the whole catalog for a profile, minus what it already saw. */
 export interface Recommender {
@@ -59,40 +60,54 @@ export function alsRecommender(data: Interactions, model: AlsFactors): Recommend
 }
 
 /**
- * Item-kNN (Sarwar et al. 2001, Deshpande & Karypis 2004): cosine similarity of titles' viewer
- * sets, each title keeping its `neighbours` most similar; a profile's score for a title sums
- * its similarity to the titles the profile watched.
+ * Any item→item model (EASE, RP3beta, item-kNN): a profile's score for a title is Σ over its
+ * training titles of strength·weight (strength 1 for a model trained on binary input), the
+ * sparse model's own scoring as served.
  */
-export function itemKnn(data: Interactions, neighbours = 100): Recommender {
-  const { matrix: m, titleIds } = data;
-  const viewers = new Float64Array(m.cols);
-  for (const c of m.colIdx) viewers[c]++;
-  const co = Array.from({ length: m.cols }, () => new Map<number, number>());
-  for (let r = 0; r < m.rows; r++) {
-    for (let p = m.rowPtr[r]; p < m.rowPtr[r + 1]; p++) {
-      const a = m.colIdx[p];
-      for (let q = m.rowPtr[r]; q < m.rowPtr[r + 1]; q++) {
-        const b = m.colIdx[q];
-        if (a !== b) co[a].set(b, (co[a].get(b) ?? 0) + 1);
-      }
-    }
-  }
-  const sims = co.map((row, a) =>
-    [...row]
-      .map(([b, n]) => ({ b, s: n / Math.sqrt(viewers[a] * viewers[b]) }))
-      .sort((x, y) => y.s - x.s || x.b - y.b)
-      .slice(0, neighbours),
-  );
+export function itemItemRecommender(name: string, data: Interactions, model: ItemItemModel): Recommender {
+  const { matrix: m } = data;
   const rowOf = new Map(data.profileIds.map((id, r) => [id, r]));
+  const modelRow = Int32Array.from(data.titleIds, (id) => model.indexOf(id));
   return {
-    name: 'itemknn',
+    name,
     recommend(profileId, seen, n) {
-      const scores = new Float64Array(m.cols);
+      const scores = new Float64Array(model.size);
       const r = rowOf.get(profileId);
       if (r !== undefined) {
-        for (let p = m.rowPtr[r]; p < m.rowPtr[r + 1]; p++) for (const { b, s } of sims[m.colIdx[p]]) scores[b] += s;
+        const start = m.rowPtr[r];
+        const end = m.rowPtr[r + 1];
+        model.accumulate(
+          Int32Array.from(m.colIdx.subarray(start, end), (c) => modelRow[c]),
+          m.strength.subarray(start, end),
+          scores,
+        );
       }
-      return topColumns(scores, titleIds, seen, n);
+      return topColumns(scores, model.titleIds, seen, n);
     },
   };
+}
+
+/** EASE (Steck 2019) from its trained sparse model (src/retrieval/ease.ts). */
+export function easeRecommender(data: Interactions, model: ItemItemModel): Recommender {
+  return itemItemRecommender('ease', data, model);
+}
+
+/** RP3beta (Paudel et al. 2017) from its trained sparse model (src/retrieval/rp3beta.ts). */
+export function rp3betaRecommender(data: Interactions, model: ItemItemModel): Recommender {
+  return itemItemRecommender('rp3beta', data, model);
+}
+
+/** Item-kNN from its trained sparse model (src/retrieval/item-item.ts). */
+export function itemKnnRecommender(data: Interactions, model: ItemItemModel): Recommender {
+  return itemItemRecommender('itemknn', data, model);
+}
+
+/**
+ * Item-kNN (Sarwar et al. 2001, Deshpande & Karypis 2004), trained on the spot: cosine
+ * similarity of titles' viewer sets (shrunk by `shrink`), each title keeping its `neighbours`
+ * most similar; a profile's score for a title sums its similarity to the titles the profile
+ * watched. The defaults are the untuned baseline (100 neighbours, no shrinkage, binary).
+ */
+export function itemKnn(data: Interactions, o: ItemKnnOptions = DEFAULT_ITEM_KNN): Recommender {
+  return itemKnnRecommender(data, new ItemItemModel(trainItemKnn(data.matrix, data.titleIds, o)));
 }
