@@ -10,6 +10,15 @@ import { ndcgAt, recallAt } from '../../src/eval/metrics';
 import { splitByTime } from '../../src/training/split';
 import { CANDIDATE_SOURCES } from '../../src/pipeline/candidates';
 import { playback } from '../support/fixture-data';
+import { watchStatesFrom } from '../../src/domain/watch-state';
+import { DEFAULT_ALS, trainAls } from '../../src/retrieval/als';
+import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
+import { buildInteractions } from '../../src/retrieval/interactions';
+import { DEFAULT_ITEM_MODEL } from '../../src/retrieval/item-model';
+import { candidateRecall } from '../../src/eval/candidate-recall';
+import { evalRetrieval } from '../../src/eval/eval-retrieval';
+import { tuneQuotas } from '../../src/eval/tune-quotas';
+import { validationSplit } from '../../src/eval/validation';
 
 describe('offline evaluation', () => {
   it('computes NDCG and recall with binary relevance', () => {
@@ -73,4 +82,22 @@ describe('offline evaluation', () => {
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(`MovieLens folder ${absent} does not exist`) });
     await run.catch((err: { stderr: string }) => expect(err.stderr).not.toMatch(/\n\s+at /));
   }, 60_000);
+
+  it('chooses source quotas on validation whose union recalls more than the strongest source alone', async () => {
+    const d = await loadEvalDataset({ dataset: 'world', size: 'small', seed: 7 });
+    const split = splitByTime(d.events);
+    const options = { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, itemModel: DEFAULT_ITEM_MODEL };
+    const validation = validationSplit({ d, split, ...options });
+    const tuning = await tuneQuotas(validation.retrieval, validation.inner);
+    // Each step taken raised validation recall over collaborative alone.
+    const recalls = tuning.steps.map((s) => s['recall@300']);
+    expect(recalls.length).toBeGreaterThan(1);
+    for (let i = 1; i < recalls.length; i++) expect(recalls[i]).toBeGreaterThan(recalls[i - 1]);
+    // On the test titles, which the search never saw.
+    const data = buildInteractions(watchStatesFrom(split.train), d.titles.map((t) => t.id).sort(), DEFAULT_FEEDBACK);
+    const retrieval = evalRetrieval(d, split, data, trainAls(data.matrix, DEFAULT_ALS), options);
+    const recall = await candidateRecall(retrieval, split, retrieval.unionWith(tuning.quotas));
+    const strongest = Math.max(...CANDIDATE_SOURCES.map((s) => recall[s]['alone@300']));
+    expect(recall['union, validation quotas']!['recall@300']).toBeGreaterThan(strongest);
+  }, 600_000);
 });
