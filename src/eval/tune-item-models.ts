@@ -125,7 +125,11 @@ export function tuneEase(
   onTrial?: OnItemTrial<EaseOptions>,
   grid: EaseGrid = EASE_GRID,
 ): ItemTuning<EaseOptions> {
-  const v = validationSet(titles, train);
+  return tuneEaseOn(validationSet(titles, train), onTrial, grid);
+}
+
+/** tuneEase on a validation set already built (to share one between tuners). */
+export function tuneEaseOn(v: ValidationSet, onTrial?: OnItemTrial<EaseOptions>, grid: EaseGrid = EASE_GRID): ItemTuning<EaseOptions> {
   const m = v.data.matrix;
   const [searchCap, ...otherCaps] = grid.maxTitles;
   const total = grid.inputs.length * grid.lambdas.length * grid.sparsity.length + otherCaps.length;
@@ -180,7 +184,15 @@ export function tuneRp3beta(
   onTrial?: OnItemTrial<Rp3betaOptions>,
   grid: Rp3betaGrid = RP3BETA_GRID,
 ): ItemTuning<Rp3betaOptions> {
-  const v = validationSet(titles, train);
+  return tuneRp3betaOn(validationSet(titles, train), onTrial, grid);
+}
+
+/** tuneRp3beta on a validation set already built (to share one between tuners). */
+export function tuneRp3betaOn(
+  v: ValidationSet,
+  onTrial?: OnItemTrial<Rp3betaOptions>,
+  grid: Rp3betaGrid = RP3BETA_GRID,
+): ItemTuning<Rp3betaOptions> {
   const m = v.data.matrix;
   const total = grid.alphas.length * grid.betas.length * grid.neighbours.length + 2;
   const search = new Search<Rp3betaOptions>(v, DEFAULT_RP3BETA, total, onTrial);
@@ -211,8 +223,8 @@ export interface ItemKnnGrid {
 }
 
 export const ITEM_KNN_GRID: ItemKnnGrid = {
-  neighbours: [10, 20, 50, 100, 200, 400],
-  shrinks: [0, 5, 20, 50, 100, 300],
+  neighbours: [5, 10, 20, 50, 100, 200, 400, 800],
+  shrinks: [0, 5, 20, 50, 100, 300, 1000],
 };
 
 /**
@@ -226,7 +238,15 @@ export function tuneItemKnn(
   onTrial?: OnItemTrial<ItemKnnOptions>,
   grid: ItemKnnGrid = ITEM_KNN_GRID,
 ): ItemTuning<ItemKnnOptions> {
-  const v = validationSet(titles, train);
+  return tuneItemKnnOn(validationSet(titles, train), onTrial, grid);
+}
+
+/** tuneItemKnn on a validation set already built (to share one between tuners). */
+export function tuneItemKnnOn(
+  v: ValidationSet,
+  onTrial?: OnItemTrial<ItemKnnOptions>,
+  grid: ItemKnnGrid = ITEM_KNN_GRID,
+): ItemTuning<ItemKnnOptions> {
   const m = v.data.matrix;
   const total = grid.neighbours.length * grid.shrinks.length + 1;
   const search = new Search<ItemKnnOptions>(v, DEFAULT_ITEM_KNN, total, onTrial);
