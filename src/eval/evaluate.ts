@@ -2,13 +2,15 @@ import { DEFAULT_ALS, trainAls, type AlsOptions } from '../retrieval/als';
 import { DEFAULT_FEEDBACK } from '../retrieval/implicit-feedback';
 import { watchStatesFrom } from '../domain/watch-state';
 import { buildInteractions } from '../retrieval/interactions';
-import { DEFAULT_ITEM_MODEL } from '../retrieval/item-model';
 import { artworkReplay, type ArtworkReplayReport } from './artwork-replay';
 import { candidateRecall, type CandidateRecall } from './candidate-recall';
 import type { EvalDataset } from './datasets';
 import { pairedDifference } from './bootstrap';
 import { MetricSummary } from './metrics';
-import { alsRecommender, itemKnn, popularity, type Recommender } from './recommenders';
+import { alsRecommender, itemItemRecommender, popularity, type Recommender } from './recommenders';
+import { ItemItemModel } from '../retrieval/item-item';
+import { ITEM_MODEL_METHODS, trainItemModel } from '../retrieval/item-model';
+import { itemBaselines, type ItemBaselines } from './item-baselines';
 import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from '../training/split';
 import { tuneAls, type TrialResult } from './tune-als';
 import { evalRetrieval } from './eval-retrieval';
@@ -33,6 +35,8 @@ export interface EvalReport {
   pipeline: { chosen: TwoStageConfig; trials: TwoStageTrial[] };
   /** The candidate sources' quotas chosen on the validation split, and the search's steps. */
   quotas: QuotaTuning | { note: string };
+  /** EASE, RP3beta and item-kNN, each chosen on validation; the one the pipeline serves is the best there. */
+  itemModels: ItemBaselines;
   als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
   /** Offline replay of the artwork bandit on logs with random artwork; a note where the dataset has none. */
   artwork: ArtworkReplayReport | { note: string };
@@ -80,9 +84,14 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     summaries.set(rec.name, m);
   };
   score(popularity(data));
-  score(itemKnn(data));
   score(alsRecommender(data, factors));
-  const options = { als: tuning.best, feedback: DEFAULT_FEEDBACK, itemModel: DEFAULT_ITEM_MODEL };
+  const items = itemBaselines(d, split, tune, onProgress);
+  for (const method of ITEM_MODEL_METHODS) {
+    const o = items[method].chosen;
+    onProgress?.(`${method} (train)`, 0, 1);
+    score(itemItemRecommender(method, data, new ItemItemModel(trainItemModel(data.matrix, data.titleIds, o))));
+  }
+  const options = { als: tuning.best, feedback: DEFAULT_FEEDBACK, itemModel: items.served };
   const retrieval = evalRetrieval(d, split, data, factors, options);
   const validation = tune ? validationSplit({ d, split, ...options }, onProgress) : undefined;
   const quotas = validation
@@ -128,6 +137,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     utility: staged.utility,
     exposure: staged.exposure,
     pipeline: { chosen: pipeline.best, trials: pipeline.trials },
+    itemModels: items,
     quotas: quotas ?? { note: 'not tuned (--no-tune): the served quotas' },
     als: {
       chosen: {

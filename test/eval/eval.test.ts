@@ -42,7 +42,8 @@ describe('offline evaluation', () => {
 
   it('scores every method and source on the small world, ALS ahead of popularity and the sources adding up', async () => {
     const report = await evaluate(await loadEvalDataset({ dataset: 'world', size: 'small', seed: 7 }), undefined, false);
-    for (const m of ['popularity', 'itemknn', 'als', 'two-stage']) expect(report.methods[m].profiles).toBe(report.protocol.testProfiles);
+    for (const m of ['popularity', 'als', 'ease', 'rp3beta', 'itemknn', 'two-stage'])
+      expect(report.methods[m].profiles).toBe(report.protocol.testProfiles);
     expect(report.methods.als['ndcg@10']).toBeGreaterThan(report.methods.popularity['ndcg@10']);
     // The ranker learned from both kinds of rows, and each head separates its classes on held-out rows.
     expect(report.ranker.rows.impressions).toBeGreaterThan(1000);
@@ -70,7 +71,7 @@ describe('offline evaluation', () => {
       out,
     ]);
     const report = JSON.parse(await fs.readFile(out, 'utf8'));
-    expect(Object.keys(report.methods)).toEqual(['popularity', 'itemknn', 'als', 'two-stage']);
+    expect(Object.keys(report.methods)).toEqual(['popularity', 'als', 'ease', 'rp3beta', 'itemknn', 'two-stage']);
     expect(report.candidates.union).toHaveProperty('recall@300');
     expect(stdout).toMatch(/method\s+ndcg@10\s+recall@20\s+coverage@20/);
   }, 60_000);
