@@ -36,6 +36,24 @@ export const FIXED_ROW_ORDER: readonly RowKind[] = [
 
 const NO_SLOTS: ReadonlySet<number> = new Set();
 
+/**
+ * How much the rows of one page may repeat each other (issue 19). Rows exist to offer different
+ * things; a row that is half another row wastes its screen and reads as a broken page. So:
+ * - no title twice within a screen (the rows one screen shows at once), and none of the first
+ *   screen's titles anywhere below it: the first screen is what every visit sees;
+ * - a title appears in at most MAX_ROWS_PER_TITLE rows of a page (a second row may offer it for
+ *   another reason, e.g. "Trending" and "Because You Watched", a third says nothing new);
+ * - two rows share at most MAX_SHARED_SHARE of the smaller row's titles (rounded down: 4 of 20 on
+ *   a TV, 2 of a phone's 10, none between a row of 4 and any other).
+ * A row gives up its repeats beyond the bound from its deepest places first and is filled up
+ * from its pool's deeper candidates; a row left with fewer than the layout's minimum is dropped.
+ */
+export const MAX_ROWS_PER_TITLE = 2;
+export const MAX_SHARED_SHARE = 0.2;
+
+/** Titles two rows of `a` and `b` titles may share on one page (below the first screen). */
+export const sharedTitlesAllowed = (a: number, b: number) => Math.floor(MAX_SHARED_SHARE * Math.min(a, b) + 1e-9);
+
 interface FilledRow {
   items: RankedCandidate[];
   explored: Set<string>;
@@ -43,7 +61,9 @@ interface FilledRow {
 
 /**
  * Greedy page construction. At each position, every remaining row is filled from its pool
- * (leaving out titles the viewer already sees on the same screen) and scored as
+ * (within the page's overlap bounds: no title the viewer already sees on the same screen or saw
+ * on the first, none already in MAX_ROWS_PER_TITLE rows, and no more than MAX_SHARED_SHARE of
+ * the smaller row shared with any row above) and scored as
  * prior · relevance of its visible titles · freshness · diversity (genres and titles) against
  * what is placed above; the best row takes the position. The page ends at the device's row count, or when the best
  * row's score discounted by its position is no longer worth the scroll.
@@ -99,6 +119,9 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();
   const titlesAbove = new Set<string>();
+  // The placed rows (by position) holding each title, and the titles already in as many rows as they may be.
+  const rowsOfTitle = new Map<string, number[]>();
+  const saturated = new Set<string>();
   let visibleAbove = 0;
 
   while (placed.length < layout.maxRows && remaining.length > 0) {
@@ -108,10 +131,17 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
       position,
       layout.screenRows,
     );
+    for (const id of saturated) blocked.add(id);
+    const sizes = placed.map((p) => p.filled.items.length);
     let best: { index: number; filled: FilledRow; score: number } | undefined;
     for (const [index, row] of remaining.entries()) {
       if (best && (fixed || bound.get(row)! <= best.score)) break;
-      const filled = fillRow(row, blocked, rowLength, row.kind === 'CONTINUE_WATCHING' ? NO_SLOTS : slots, explorersOf);
+      const filled = fillWithinBounds(
+        (more) => fillRow(row, more, rowLength, row.kind === 'CONTINUE_WATCHING' ? NO_SLOTS : slots, explorersOf),
+        blocked,
+        rowsOfTitle,
+        sizes,
+      );
       if (filled.items.length < (row.kind === 'CONTINUE_WATCHING' ? 1 : layout.minItems)) continue;
       const visible = filled.items.slice(0, layout.visibleItems);
       // Resuming is never stale, never repetitive, and a short list of it is a complete one.
@@ -139,7 +169,13 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     if (!best || (!fixed && best.score * rowDecay(position) < MIN_ROW_VALUE)) break;
     const [row] = remaining.splice(best.index, 1);
     placed.push({ row, filled: best.filled, score: best.score });
-    for (const c of best.filled.items) titlesAbove.add(c.title.id);
+    for (const c of best.filled.items) {
+      titlesAbove.add(c.title.id);
+      const rows = rowsOfTitle.get(c.title.id) ?? [];
+      rows.push(position);
+      rowsOfTitle.set(c.title.id, rows);
+      if (rows.length >= MAX_ROWS_PER_TITLE) saturated.add(c.title.id);
+    }
     for (const c of best.filled.items.slice(0, layout.visibleItems)) {
       const g = c.title.genres[0];
       if (g) genresAbove.set(g, (genresAbove.get(g) ?? 0) + 1);
@@ -181,13 +217,62 @@ function blockedTitles(rows: readonly RankedCandidate[][], position: number, scr
   return blocked;
 }
 
+interface TitleSet {
+  has(titleId: string): boolean;
+}
+
+/**
+ * Fills a row (`fill`, leaving out the titles it is given) so that it shares no more than
+ * `sharedTitlesAllowed` titles with any placed row: repeats beyond a pair's bound are left out
+ * from the row's deepest places up, and the row is filled again from its deeper candidates until
+ * none is over (each round leaves out at least one more title, so it ends).
+ */
+function fillWithinBounds(
+  fill: (blocked: TitleSet) => FilledRow,
+  blocked: ReadonlySet<string>,
+  rowsOfTitle: ReadonlyMap<string, readonly number[]>,
+  sizes: readonly number[],
+): FilledRow {
+  let filled = fill(blocked);
+  let excess = excessRepeats(filled.items, rowsOfTitle, sizes);
+  if (!excess) return filled;
+  const dropped = new Set<string>();
+  const either: TitleSet = { has: (id) => blocked.has(id) || dropped.has(id) };
+  while (excess) {
+    for (const id of excess) dropped.add(id);
+    filled = fill(either);
+    excess = excessRepeats(filled.items, rowsOfTitle, sizes);
+  }
+  return filled;
+}
+
+/** The row's repeats over a pair's bound, counting from its first place (the best-placed repeats are kept); undefined when none is over. */
+function excessRepeats(
+  items: readonly RankedCandidate[],
+  rowsOfTitle: ReadonlyMap<string, readonly number[]>,
+  sizes: readonly number[],
+): string[] | undefined {
+  let shared: number[] | undefined;
+  let excess: string[] | undefined;
+  for (const c of items) {
+    const rows = rowsOfTitle.get(c.title.id);
+    if (!rows) continue;
+    shared ??= new Array<number>(sizes.length).fill(0);
+    let over = false;
+    for (const r of rows) if (shared[r] >= sharedTitlesAllowed(items.length, sizes[r])) over = true;
+    if (over) (excess ??= []).push(c.title.id);
+    else for (const r of rows) shared[r]++;
+  }
+  return excess;
+}
+
 /**
  * The row's titles: its best-ranked titles, with `share` of the slots (spread along the row)
  * given to the less-exposed titles of its pool that score best on utility plus uncertainty.
  */
 function fillRow(
   row: RowCandidate,
-  blocked: ReadonlySet<string>,
+  blocked: TitleSet,
   length: number,
   slots: ReadonlySet<number>,
   explorersOf: (row: RowCandidate) => readonly RankedCandidate[],

@@ -1,4 +1,4 @@
-import { allowedFor, type SimilarEdge, type Title, type WatchState } from '../domain/types';
+import { allowedFor, COMPLETED_PROGRESS, type SimilarEdge, type Title, type WatchState } from '../domain/types';
 import { countryName, languageName } from '../shared/display-names';
 import { topGenres } from '../pipeline/profile-signals';
 import type { RankedCandidate } from '../pipeline/candidates';
@@ -44,6 +44,17 @@ const LANGUAGE_ROWS = 2;
 const MIN_LANGUAGE_SHARE = 0.08;
 export const SHORT_MINUTES = 30;
 
+/** A watch half a year old counts half: the taste a reason names is the profile's history, not its last session. */
+const TASTE_HALF_LIFE_DAYS = 180;
+/** A play below this is a sample, not a signal of taste (as in the profile's signals). */
+const MIN_SIGNAL_PROGRESS = 0.05;
+/** Half a title or more is watched in earnest. */
+const EARNEST_PROGRESS = 0.5;
+/** A genre is the profile's taste from this share of its engagement-weighted history... */
+export const MIN_TASTE_SHARE = 0.05;
+/** ...and with at least this many titles of it watched in earnest (or declared at onboarding). */
+export const MIN_TASTE_TITLES = 2;
+
 /** The recent, engaged watches to anchor "Because You Watched" rows on, newest first. */
 export function anchorWatches(req: HomepageRequest): { title: Title; watch: WatchState }[] {
   const out: { title: Title; watch: WatchState }[] = [];
@@ -65,6 +76,8 @@ export function rowCandidates(
   picks?: InterleavedPicks,
 ): RowCandidate[] {
   const { profile, context, signals } = req;
+  const taste = establishedTaste(req);
+  const tasteNames = [...taste.keys()].slice(0, 2).join(' and ');
   const notResumed = (c: RankedCandidate) => !c.sources.has('CONTINUE_WATCHING');
   const fresh = ranked.filter(notResumed);
   const rows: RowCandidate[] = [continueWatching(req, ranked)];
@@ -74,11 +87,13 @@ export function rowCandidates(
     displayTitle: `Top Picks for ${profile.name}`,
     reason: profile.personalizationOff
       ? 'Popular with viewers in your country right now: personalization is off for this profile'
-      : signals.genreAffinity.size > 0
-        ? 'The titles ranked highest for you in this moment'
-        : 'The titles ranked highest while we learn your taste',
+      : taste.size > 0
+        ? `The titles ranked highest for you in this moment, for your taste in ${tasteNames}`
+        : signals.genreAffinity.size > 0
+          ? 'The titles ranked highest for you in this moment'
+          : 'The titles ranked highest while we learn your taste',
     pool: picks ? picks.order.filter(notResumed) : fresh,
-    itemReason: (c) => tasteReason(req, c),
+    itemReason: (c) => tasteReason(req, taste, c),
     teamOf: picks?.teamOf,
   });
   for (const a of anchors) rows.push(becauseYouWatched(req, fresh, a));
@@ -115,7 +130,7 @@ export function rowCandidates(
         ? `${Math.round(signals.genreAffinity.get(genre)! * 100)}% of what you watch lately is ${genre}`
         : 'Among the genres most common in the titles picked for you',
       pool: fresh.filter((c) => c.title.genres.includes(genre)),
-      itemReason: (c) => tasteReason(req, c, genre),
+      itemReason: (c) => tasteReason(req, taste, c, genre),
       boost: 1 + SESSION_GENRE_BOOST * (signals.sessionGenres.get(genre) ?? 0),
     });
   }
@@ -136,7 +151,7 @@ export function rowCandidates(
       displayTitle: lunch ? 'Quick Watches for Your Lunch Break' : 'Short Picks for Your Phone',
       reason: `Episodes and films of ${SHORT_MINUTES} minutes or less, because you are on a phone${lunch ? ' at lunchtime' : ''}`,
       pool: fresh.filter((c) => c.title.runtimeMinutes <= SHORT_MINUTES),
-      itemReason: (c) => `${c.title.runtimeMinutes} min · ${tasteReason(req, c)}`,
+      itemReason: (c) => `${c.title.runtimeMinutes} min · ${tasteReason(req, taste, c)}`,
     });
   }
   return rows;
@@ -215,9 +230,47 @@ function languageRows(req: HomepageRequest, fresh: readonly RankedCandidate[]): 
   );
 }
 
-/** Why a title suits this profile, for rows ordered purely by the ranker. */
-export function tasteReason(req: HomepageRequest, c: RankedCandidate, genre?: string): string {
-  const liked = c.title.genres.filter((g) => g !== genre && req.signals.genreAffinity.has(g));
+/**
+ * The genres a reason may call the profile's taste, strongest first, with their share of its
+ * history. Each watch counts by its engagement (its share of 90% progress, squared; a finished
+ * title 1: a 35% play weighs 0.15 of a finished title) and its age (half after 180 days, not the ranker's month:
+ * a reason speaks of the profile's history, the ranker of its moment); genres declared at
+ * onboarding count as a finished title each. A genre is the profile's taste from 5% of that
+ * weight and with two or more titles of it watched in earnest (half or more), or when declared.
+ * So one short play in a genre far from the history, a 35% kids film on an adult profile,
+ * changes no reason: it is neither a share nor a habit.
+ */
+export function establishedTaste(req: HomepageRequest): Map<string, number> {
+  const { signals, context, catalog, profile } = req;
+  const age = (at: number) => Math.pow(0.5, Math.max(0, context.now - at) / DAY_MS / TASTE_HALF_LIFE_DAYS);
+  const weight = new Map<string, number>();
+  const earnest = new Map<string, number>();
+  const declared = new Set(profile.onboarding?.genres ?? []);
+  let total = 0;
+  const add = (g: string, w: number) => {
+    weight.set(g, (weight.get(g) ?? 0) + w);
+    total += w;
+  };
+  if (profile.onboarding) for (const g of declared) add(g, age(profile.onboarding.completedAt));
+  for (const w of signals.recent) {
+    const title = catalog.get(w.titleId);
+    if (!title || title.genres.length === 0 || (!w.completed && w.progress < MIN_SIGNAL_PROGRESS)) continue;
+    const engagement = w.completed ? 1 : Math.min(1, w.progress / COMPLETED_PROGRESS) ** 2;
+    for (const g of title.genres) {
+      add(g, (engagement * age(w.lastAt)) / title.genres.length);
+      if (w.completed || w.progress >= EARNEST_PROGRESS) earnest.set(g, (earnest.get(g) ?? 0) + 1);
+    }
+  }
+  const taste = [...weight]
+    .map(([g, w]) => [g, total > 0 ? w / total : 0] as const)
+    .filter(([g, share]) => share >= MIN_TASTE_SHARE && (declared.has(g) || (earnest.get(g) ?? 0) >= MIN_TASTE_TITLES))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return new Map(taste);
+}
+
+/** Why a title suits this profile, for rows ordered purely by the ranker: its genres of the profile's established taste first. */
+export function tasteReason(req: HomepageRequest, taste: ReadonlyMap<string, number>, c: RankedCandidate, genre?: string): string {
+  const liked = c.title.genres.filter((g) => g !== genre && taste.has(g)).sort((a, b) => taste.get(b)! - taste.get(a)!);
   if (liked.length > 0) return `${genre ? `${genre} with ` : 'Matches your taste for '}${liked.slice(0, 2).join(' and ')}`;
   if (c.sources.has('CONTENT')) return 'Close to titles you watched recently';
   if (c.sources.has('COLLABORATIVE')) return 'Viewers with your taste play it';

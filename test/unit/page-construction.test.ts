@@ -1,11 +1,16 @@
-import type { Title } from '../../src/domain/types';
+import type { Profile, Title, WatchState } from '../../src/domain/types';
+import { CatalogIndex } from '../../src/pipeline/catalog-index';
+import { profileSignals } from '../../src/pipeline/profile-signals';
+import type { HomepageRequest } from '../../src/pipeline/request';
 import { resolveContext } from '../../src/pipeline/viewing-context';
+import { DAY_MS } from '../../src/shared/time';
 import type { RankedCandidate } from '../../src/pipeline/candidates';
 import { DEVICE_LAYOUTS } from '../../src/rows/device-layout';
 import { explorable, explorationSlots, takeRateUncertainty } from '../../src/rows/exploration';
 import { type TitleEvidence } from '../../src/pipeline/stages';
-import { placeRows, type PlacementInputs } from '../../src/rows/page-placement';
-import type { RowCandidate } from '../../src/rows/row-candidates';
+import { MAX_ROWS_PER_TITLE, placeRows, sharedTitlesAllowed, type PlacementInputs } from '../../src/rows/page-placement';
+import { establishedTaste, rowCandidates, type RowCandidate } from '../../src/rows/row-candidates';
+import type { RowPlan } from '../../src/pipeline/rows';
 import { diversityFactor, rowFreshness, rowPrior, rowRelevance } from '../../src/rows/row-scoring';
 import { fixtureData } from '../support/fixture-data';
 
@@ -133,6 +138,165 @@ describe('greedy placement (pure)', () => {
         .flatMap((r) => r.items)
         .some((i) => i.explorationBonus > 0),
     ).toBe(false);
+  });
+});
+
+/** Every bound of a page's overlap (page-placement.ts): within a screen, on the first screen, per title, per pair of rows. */
+function overlapBreaches(page: readonly RowPlan[], screenRows: number): string[] {
+  const ids = page.map((r) => r.items.map((i) => i.title.id));
+  const breaches: string[] = [];
+  const rowsOf = new Map<string, number>();
+  for (const row of ids) for (const id of new Set(row)) rowsOf.set(id, (rowsOf.get(id) ?? 0) + 1);
+  for (const [id, n] of rowsOf) if (n > MAX_ROWS_PER_TITLE) breaches.push(`${id} in ${n} rows`);
+  for (let a = 0; a < ids.length; a++)
+    for (let b = a + 1; b < ids.length; b++) {
+      const shared = ids[b].filter((id) => ids[a].includes(id)).length;
+      const allowed = a < screenRows || b - a < screenRows ? 0 : sharedTitlesAllowed(ids[a].length, ids[b].length);
+      if (shared > allowed) breaches.push(`${page[a].id} and ${page[b].id} share ${shared} (${allowed} allowed)`);
+    }
+  return breaches;
+}
+
+describe('overlap between the rows of a page (pure)', () => {
+  // The issue's TV page: an "Animation" row and a "Because You Watched" row drawing on the same
+  // titles (11 of their first 20 in common), below a first screen of other rows.
+  const animated = Array.from({ length: 60 }, (_, i) => ranked(title(`an${i}`, 'Animation'), 0.8 - i * 0.005));
+  const neighbours = [
+    ...animated.slice(0, 11),
+    ...Array.from({ length: 40 }, (_, i) => ranked(title(`nb${i}`, i % 2 ? 'Family' : 'Adventure'), 0.78 - i * 0.005)),
+  ];
+  const firstScreen = [
+    row(
+      'top',
+      Array.from({ length: 30 }, (_, i) => ranked(title(`tp${i}`, 'Drama'), 1 - i * 0.005)),
+      'TOP_PICKS',
+    ),
+    row(
+      'trending',
+      Array.from({ length: 30 }, (_, i) => ranked(title(`tr${i}`, 'Comedy'), 0.95 - i * 0.005)),
+      'TRENDING',
+    ),
+  ];
+  const candidates = [
+    ...firstScreen,
+    row('because', neighbours, 'BECAUSE_YOU_WATCHED'),
+    row('animation', animated),
+    // Acclaimed animation: the same titles a third time, and a pool too small to survive without them.
+    row('acclaimed', [...animated.slice(0, 8), ranked(title('cr0', 'Documentary'), 0.5)], 'CRITICALLY_ACCLAIMED'),
+  ];
+
+  it('holds every bound on a personalized page, keeping rows full from their deeper candidates', () => {
+    const page = placeRows(candidates, inputs());
+    expect(page.slice(0, 2).map((r) => r.id)).toEqual(['top', 'trending']);
+    expect(overlapBreaches(page, DEVICE_LAYOUTS.TV.screenRows)).toEqual([]);
+    const length = (id: string) => page.find((r) => r.id === id)!.items.length;
+    expect([length('because'), length('animation')]).toEqual([20, 20]);
+    // Acclaimed could keep at most 1 of its 8 animated titles (a fifth of its 9, rounded down): too thin, so it is dropped.
+    expect(page.some((r) => r.id === 'acclaimed')).toBe(false);
+  });
+
+  it('lets two rows a screen apart share a fifth of their titles, the lower one giving up its deepest repeats', () => {
+    // The editorial order puts the two rows a screen apart (a TV screen shows two rows), with another row between.
+    const between = row(
+      'because-2',
+      Array.from({ length: 30 }, (_, i) => ranked(title(`b2-${i}`, 'Western'), 0.5 - i * 0.005)),
+      'BECAUSE_YOU_WATCHED',
+    );
+    const page = placeRows([...candidates, between], inputs({ placement: 'FIXED' }));
+    expect(page.map((r) => r.id)).toEqual(['top', 'trending', 'because', 'because-2', 'animation']);
+    expect(overlapBreaches(page, DEVICE_LAYOUTS.TV.screenRows)).toEqual([]);
+    const because = page[2].items.map((i) => i.title.id);
+    const animation = page[4].items.map((i) => i.title.id);
+    expect([because.length, animation.length]).toEqual([20, 20]);
+    // Their pools have 11 of their first 20 in common; the page shows 4 of them twice, not 11.
+    expect(neighbours.slice(0, 20).filter((c) => animated.slice(0, 20).includes(c)).length).toBe(11);
+    expect(sharedTitlesAllowed(20, 20)).toBe(4);
+    expect(animation.filter((id) => because.includes(id))).toEqual(['an0', 'an1', 'an2', 'an3']);
+    // The upper row keeps its best titles; the lower one is topped up from deeper in its pool.
+    expect(because).toEqual(
+      [...neighbours]
+        .sort((a, b) => b.utility - a.utility)
+        .slice(0, 20)
+        .map((c) => c.title.id),
+    );
+    expect(animation).toEqual(['an0', 'an1', 'an2', 'an3', ...animated.slice(11, 27).map((c) => c.title.id)]);
+  });
+
+  it('never shows a title in more than two rows, however many pools hold it', () => {
+    const shared = Array.from({ length: 12 }, (_, i) => ranked(title(`s${i}`, 'Thriller'), 0.9 - i * 0.01));
+    const many = Array.from({ length: 6 }, (_, k) =>
+      row(`r${k}`, [...shared, ...Array.from({ length: 30 }, (_, i) => ranked(title(`r${k}-${i}`, `G${k}`), 0.85 - i * 0.01))]),
+    );
+    const page = placeRows([...firstScreen, ...many], inputs());
+    expect(page.length).toBeGreaterThanOrEqual(6);
+    expect(overlapBreaches(page, DEVICE_LAYOUTS.TV.screenRows)).toEqual([]);
+    for (const s of shared) expect(page.filter((r) => r.items.some((i) => i.title.id === s.title.id)).length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the taste a reason names (pure)', () => {
+  const NOW = Date.UTC(2026, 10, 1, 20);
+  const g = (id: string, genres: string[]): Title => ({ ...base, id, name: id, genres, maturityTier: 'LITTLE_KIDS' });
+  const dramas = Array.from({ length: 14 }, (_, i) => g(`dr${i}`, i % 3 === 0 ? ['Drama', 'Crime'] : ['Drama']));
+  const cartoon = g('cartoon', ['Kids', 'Family']);
+  const newDrama = g('new-drama', ['Drama']);
+  const newCartoon = g('new-cartoon', ['Kids', 'Family']);
+  const catalog = new CatalogIndex([...dramas, cartoon, newDrama, newCartoon], new Map());
+  const profile: Profile = { id: 'p', accountId: 'a', name: 'Ana', isKids: false, maturityLimit: 'ADULTS', language: 'en', createdAt: 0 };
+  const watch = (titleId: string, daysAgo: number, progress = 1): WatchState => ({
+    profileId: 'p',
+    titleId,
+    progress,
+    plays: 1,
+    firstAt: NOW - daysAgo * DAY_MS,
+    lastAt: NOW - daysAgo * DAY_MS,
+    completed: progress >= 0.9,
+  });
+  // A long drama history (one title every few weeks, the last a month and a half ago)...
+  const history = dramas.map((t, i) => watch(t.id, 45 + 20 * i));
+  // ...and tonight, 35% of a kids film.
+  const shortPlay = watch(cartoon.id, 0, 0.35);
+  const request = (played: WatchState[]): HomepageRequest => ({
+    profile,
+    account: { ...account, id: 'a' },
+    context: resolveContext({ device: 'TV', localTime: '2026-11-01T20:00' }, account, NOW),
+    signals: profileSignals(played, (id) => catalog.get(id), NOW, profile),
+    catalog,
+  });
+  const ranked2 = (t: Title, utility: number): RankedCandidate => ({ title: t, utility, sources: new Map([['CONTENT', 1]]) });
+  const topPicks = (req: HomepageRequest) =>
+    rowCandidates(req, [ranked2(newCartoon, 0.9), ranked2(newDrama, 0.8)], []).find((r) => r.kind === 'TOP_PICKS')!;
+
+  it('is not renamed by one short play far from the history: the drama reason stays', () => {
+    const before = request(history);
+    const after = request([shortPlay, ...history]);
+    // The ranker's month-long affinity does move: the one play is the most recent thing the profile did.
+    expect(after.signals.genreAffinity.get('Kids')).toBeGreaterThan(0.1);
+    // The taste a reason names does not.
+    expect([...establishedTaste(after).keys()]).toEqual([...establishedTaste(before).keys()]);
+    expect([...establishedTaste(after).keys()]).toEqual(['Drama', 'Crime']);
+    const [b, a] = [topPicks(before), topPicks(after)];
+    expect(a.reason).toBe(b.reason);
+    expect(a.reason).toMatch(/for your taste in Drama and Crime$/);
+    const [cartoonItem, dramaItem] = a.pool;
+    expect(a.itemReason(dramaItem)).toBe('Matches your taste for Drama');
+    expect(a.itemReason(cartoonItem)).not.toMatch(/Kids|Family/);
+    expect(a.itemReason(cartoonItem)).toBe('Close to titles you watched recently');
+  });
+
+  it('names a genre once it is a habit: two kids titles watched in earnest', () => {
+    const more = [g('k1', ['Kids']), g('k2', ['Kids', 'Family'])];
+    const withKids = new CatalogIndex([...dramas, ...more, cartoon, newDrama, newCartoon], new Map());
+    const req = { ...request([watch('k1', 2), watch('k2', 1, 0.8), ...history]), catalog: withKids };
+    req.signals = profileSignals([watch('k1', 2), watch('k2', 1, 0.8), ...history], (id) => withKids.get(id), NOW, profile);
+    expect(establishedTaste(req).has('Kids')).toBe(true);
+    expect(topPicks(req).itemReason(ranked2(newCartoon, 0.9))).toMatch(/^Matches your taste for Kids/);
+  });
+
+  it('counts the genres declared at onboarding as taste from the start', () => {
+    const onboarded = { ...profile, onboarding: { genres: ['Comedy'], titleIds: [], completedAt: NOW - DAY_MS } };
+    const req = { ...request([]), profile: onboarded, signals: profileSignals([], (id) => catalog.get(id), NOW, onboarded) };
+    expect([...establishedTaste(req).keys()]).toEqual(['Comedy']);
   });
 });
 
