@@ -101,10 +101,10 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     onProgress?.('candidates', done, total),
   );
   const pipeline = validation
-    ? await tuneTwoStage({ validation, als: tuning.best, feedback: DEFAULT_FEEDBACK }, onProgress)
+    ? await tuneTwoStage({ validation, ...options }, onProgress)
     : { best: SERVED_TWO_STAGE, trials: [] };
   const staged = await twoStage(
-    { d, split, retrieval, seen, als: tuning.best, feedback: DEFAULT_FEEDBACK, config: pipeline.best },
+    { d, split, retrieval, seen, ...options, config: pipeline.best },
     onProgress,
   );
   methods['two-stage'] = staged.method;

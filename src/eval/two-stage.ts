@@ -9,6 +9,7 @@ import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
 import { DEVICE_LAYOUTS } from '../rows/device-layout';
 import { PageBuilder } from '../rows/page-builder';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
+import type { ItemModelOptions } from '../retrieval/item-model';
 import { DEFAULT_RANKER_TRAINING } from '../models/bundle-options';
 import type { EvalDataset } from './datasets';
 import type { EvalRetrieval } from './eval-retrieval';
@@ -39,6 +40,8 @@ export interface TwoStageInput {
   seen: ReadonlyMap<string, ReadonlySet<string>>;
   als: AlsOptions;
   feedback: FeedbackOptions;
+  /** The item→item model the replays train beside each ALS: the one `retrieval` serves. */
+  itemModel: ItemModelOptions;
   config: TwoStageConfig;
   /** Skips the whole-page builds (exposure): tuning runs need only the rankings. */
   rankingsOnly?: boolean;
@@ -80,7 +83,7 @@ export interface TwoStageReport {
  * ModelRanker (ONNX) at the split and compared with its held-out titles.
  */
 export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Promise<TwoStageReport> {
-  const { d, split, retrieval, seen, als, feedback, config } = x;
+  const { d, split, retrieval, seen, als, feedback, itemModel, config } = x;
   const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
   const set = await rankerTrainingSet(
@@ -88,6 +91,7 @@ export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Pro
     {
       als,
       feedback,
+      itemModel,
       neighbours: retrieval.neighbours,
       ...DEFAULT_RANKER_TRAINING,
       laterPlayShares: config.laterPlayShares,
