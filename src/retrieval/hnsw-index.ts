@@ -1,48 +1,106 @@
 import { promises as fs } from 'node:fs';
 import { HierarchicalNSW } from 'hnswlib-node';
-import { checkQuery, compareNeighbours, writeAtomically, type Neighbour, type VectorIndex } from './vector-index';
+import { BruteForceIndex, checkQuery, compareNeighbours, writeAtomically, type Neighbour, type VectorIndex } from './vector-index';
 
 /**
- * Defaults come from bench/hnsw.ts on clustered ALS-like vectors, k = 300 (what the collaborative
- * source asks for), 2 cores; recall@300 unfiltered / with a 30% cluster-shaped filter:
- *   5000 x 64:  efC 200, ef 400 -> 0.90 / 0.92;  efC 400, ef 800 -> 0.97 / 0.985  (0.27 ms)
- *   20000 x 64: efC 200, ef 800 -> 0.97 / 0.94;  efC 400, ef 800 -> 0.977 / 0.96 (0.26 ms)
- * hnswlib searches with max(ef, k), so any ef below 300 behaves exactly like 300, and ef must be
- * well above k to reach 0.95: ef 400 was the first guess and gave 0.90-0.95.
+ * Defaults measured with bench/hnsw.ts at k = 300 (what the collaborative source asks for) on the
+ * ALS vectors the default world trains (`npm run bench -- hnsw --world`), ml-latest-small's and
+ * clustered synthetic ones; docs/EVALUATION.md, "The served index", has the tables. hnswlib
+ * searches with max(ef, k), so any ef below 300 behaves exactly like 300.
  */
 export interface HnswOptions {
-  /** Graph out-degree. 16 (hnswlib's default): 24-48 changed recall by <0.01 here, because the
-   * neighbour-selection heuristic keeps fewer links than M on clustered data anyway. */
+  /** Graph out-degree (level 0 keeps up to 2M links). hnswlib's default 16. */
   m?: number;
-  /** Build beam. 400 rather than hnswlib's 200: +0.01-0.02 recall (more with filters) for twice the
-   * build time (0.6 s at 5000 titles, 2.8 s at 20000), which is paid offline. */
+  /** Build beam. 400 rather than hnswlib's 200: the graph is built once, offline (about 2 s for 5,000 titles). */
   efConstruction?: number;
-  /** Query beam; must be ≥ k (~300) and is 800 because that is where recall@300 clears 0.95. */
+  /**
+   * Query beam, ≥ k. 500: the world's vectors reach recall@300 0.99 already at 300; 500 keeps
+   * 0.986 on 20,000 synthetic titles, where 400 gives 0.977.
+   */
   ef?: number;
   /** Seeds hnswlib's level generator; with single-threaded inserts in label order the graph is reproducible. */
   seed?: number;
+  /**
+   * β of the norm-filling coordinate β·sqrt(maxNorm² − |x|²) appended to each title vector
+   * (queries get 0 there, so inner products and answers are exact for any β; β only shapes the
+   * graph). 1 is the full MIPS-to-nearest-neighbour reduction, 0 the raw inner product; both
+   * starve the graph of links on some data (see HnswIndex). 0.6 was best or within 0.01 of
+   * best on every vector set measured.
+   */
+  augmentation?: number;
+  /**
+   * A filter that lets through at most this share of the titles is answered by scoring exactly
+   * the titles it allows (0: never). hnswlib's filtered search visits about k / share nodes and
+   * calls the filter from C++ for each; a kids profile's filter allows 5-18% of the world's
+   * titles, and the graph search took 1.8 ms at p50 where the exact scan takes 0.4 ms. Not
+   * stored in the index file.
+   */
+  exactScanBelowShare?: number;
 }
 
-export const HNSW_DEFAULTS: Required<HnswOptions> = { m: 16, efConstruction: 400, ef: 800, seed: 100 };
+export const HNSW_DEFAULTS: Required<HnswOptions> = {
+  m: 16,
+  efConstruction: 400,
+  ef: 500,
+  seed: 100,
+  augmentation: 0.6,
+  exactScanBelowShare: 0.25,
+};
+
+/** Labels the filter is asked about to estimate its share (evenly spaced over the index). */
+const SHARE_SAMPLE = 200;
 
 /**
  * Approximate maximum-inner-product search with hnswlib's 'ip' space. hnswlib ranks by
- * distance = 1 - dot; scores are converted back, so they are float32-precision inner products.
+ * distance = 1 - dot; queries are searched at unit length and scores scaled back, so they are
+ * float32-precision inner products whatever the query's norm (at its own length, a query of norm
+ * 1e-9 left every distance at 1.0 in float32 and its answer arbitrary).
  *
- * Raw ALS vectors have uneven norms, and an HNSW graph built on raw inner products is poor
- * (long vectors become hubs, neighbourhoods stop meaning "similar"): on clustered test data
- * recall@300 was ~0.75 at ef=400. So every title vector gets one extra coordinate
- * sqrt(maxNorm² - |x|²), making all norms equal (Bachrach et al. 2014, the MIPS-to-nearest-
- * neighbour reduction), and queries get 0 there: inner products are unchanged, and the graph
- * is built over what is now an angular neighbourhood. The stored index is therefore dim + 1 wide.
+ * The graph is built with one extra coordinate per title, β·sqrt(maxNorm² − |x|²), and queries
+ * get 0 there, so every inner product with a query is unchanged. Without it (β = 0, hnswlib on
+ * raw inner products) the longest vectors are everyone's best neighbours; with β = 1 (every
+ * title lifted to the longest one's norm, Bachrach et al. 2014) the graph is, in effect, a
+ * Euclidean neighbour graph of the raw vectors, in which the shortest vectors are everyone's
+ * nearest. Either way HNSW's neighbour selection, which drops a candidate that a kept neighbour
+ * is closer to than the node itself, keeps the link to the hub and drops the others:
+ *
+ * - The default world's ALS title vectors spread their norms widely: max 3.5, median 0.61, 28%
+ *   of titles under a tenth of the max, 441 of 5,000 exactly zero (titles nobody played: ALS
+ *   solves them to 0). Their directions are diverse (64 dimensions, 25 genres; a title's cosine
+ *   with the mean direction is 0.19 at the median). Under β = 1 a title of norm r is about r
+ *   away from the near-zero titles and r·sqrt(2 − 2cos) from a same-norm title, so only titles
+ *   within 60° of it are nearer than the near-zero core. Titles of at least a tenth of the max
+ *   norm kept 4.0 level-0 links on average (of 32), 26% of them into the core: recall@300 0.665
+ *   at ef 800, and raising ef only bought 0.868 at ef 2000.
+ * - Clustered synthetic vectors (test/support/synthetic-vectors.ts: no near-zero vectors,
+ *   directions set by 40 cluster centres) fail the other way under β = 0: the long vectors of a
+ *   cluster are every member's best inner product, level-0 out-degree falls to 7.7 and one title
+ *   has 1,510 in-links (recall@300 0.60 at 20,000 titles, ef 500).
+ *
+ * β = 0.6 keeps both kinds of hub from shadowing real neighbours: 22 links per title of at
+ * least a tenth of the max norm, 6% into the core, at most 53 in-links; recall@300 0.998 on the
+ * world's vectors (trained and folded-in profiles, with and without their filter), 1.000 on
+ * ml-latest-small's, 0.99 on the synthetic ones (docs/EVALUATION.md, "The served index"). The
+ * file layout is what it was (dim + 1 floats per title), so an index built with β = 1 by older
+ * code loads and answers exactly-scored results, with its lower recall, until the next training.
+ *
+ * A filter that allows few titles (a kids profile's) is answered by an exact scan of the title
+ * vectors instead (see exactScanBelowShare); they are kept beside the graph, and read back from
+ * the index file on load.
  */
 export class HnswIndex implements VectorIndex {
   private constructor(
     private readonly index: HierarchicalNSW,
-    readonly dim: number,
+    /** The same title vectors, for filters that allow too few titles for the graph to be quicker. */
+    private readonly exact: BruteForceIndex,
     ef: number,
+    private readonly exactScanBelowShare: number,
   ) {
     this.setEf(ef);
+  }
+
+  get dim(): number {
+    return this.exact.dim;
   }
 
   get size(): number {
@@ -66,6 +124,8 @@ export class HnswIndex implements VectorIndex {
     const efConstruction = options.efConstruction ?? HNSW_DEFAULTS.efConstruction;
     const ef = options.ef ?? HNSW_DEFAULTS.ef;
     const seed = options.seed ?? HNSW_DEFAULTS.seed;
+    const beta = options.augmentation ?? HNSW_DEFAULTS.augmentation;
+    if (!(beta >= 0 && beta <= 1)) throw new Error(`augmentation must be within 0..1, got ${beta}`);
     const n = vectors.length / dim;
     const squaredNorms = new Float64Array(n);
     for (let i = 0; i < vectors.length; i++) squaredNorms[Math.floor(i / dim)] += vectors[i] * vectors[i];
@@ -76,11 +136,11 @@ export class HnswIndex implements VectorIndex {
     for (let label = 0; label < n; label++) {
       // hnswlib-node 3.0.0 only accepts plain arrays; labels are row indexes so results map straight back.
       const point = Array.from(vectors.subarray(label * dim, (label + 1) * dim));
-      point.push(Math.sqrt(Math.max(0, maxSquaredNorm - squaredNorms[label])));
+      point.push(beta * Math.sqrt(Math.max(0, maxSquaredNorm - squaredNorms[label])));
       index.addPoint(point, label);
       if (onProgress && ((label + 1) % every === 0 || label + 1 === n)) onProgress(label + 1, n);
     }
-    return new HnswIndex(index, dim, ef);
+    return new HnswIndex(index, new BruteForceIndex(vectors, dim), ef, options.exactScanBelowShare ?? HNSW_DEFAULTS.exactScanBelowShare);
   }
 
   /** ef is not stored in hnswlib's file (it reloads as 10), so it is passed again here. */
@@ -91,7 +151,11 @@ export class HnswIndex implements VectorIndex {
     if (fileDim !== dim) throw new Error(`${file} holds ${fileDim}-d vectors, expected ${dim}`);
     const index = new HierarchicalNSW('ip', dim + 1);
     await index.readIndex(file);
-    return new HnswIndex(index, dim, ef);
+    // The file holds the title vectors (with their extra coordinate): the exact scan reads them back.
+    const n = index.getCurrentCount();
+    const vectors = new Float32Array(n * dim);
+    for (let label = 0; label < n; label++) vectors.set(index.getPoint(label).slice(0, dim), label * dim);
+    return new HnswIndex(index, new BruteForceIndex(vectors, dim), ef, HNSW_DEFAULTS.exactScanBelowShare);
   }
 
   setEf(ef: number): void {
@@ -118,11 +182,42 @@ export class HnswIndex implements VectorIndex {
           return false;
         }
       });
-    const point = Array.from(query);
-    point.push(0); // the norm-equalising coordinate: 0 keeps the inner product exact
-    const { distances, neighbors } = this.index.searchKnn(point, want, filter);
+    let norm = 0;
+    for (let j = 0; j < this.dim; j++) norm += query[j] * query[j];
+    norm = Math.sqrt(norm);
+    const found =
+      norm === 0
+        ? this.firstAllowed(want, filter)
+        : filter && this.selective(filter)
+          ? this.exact.search(query, want, filter)
+          : this.nearest(query, norm, want, filter);
     if (failure) throw failure.err;
-    return neighbors.map((label, i) => ({ label, score: 1 - distances[i] })).sort(compareNeighbours);
+    return found;
+  }
+
+  /** hnswlib's answer for the query scaled to unit length (1 - dot keeps its precision), scores scaled back. */
+  private nearest(query: Float32Array, norm: number, want: number, filter?: (label: number) => boolean): Neighbour[] {
+    const point = Array.from(query, (x) => x / norm);
+    point.push(0); // the norm-filling coordinate: 0 keeps the inner product exact
+    const { distances, neighbors } = this.index.searchKnn(point, want, filter);
+    return neighbors.map((label, i) => ({ label, score: norm * (1 - distances[i]) })).sort(compareNeighbours);
+  }
+
+  /** Whether `accept` lets through at most exactScanBelowShare of an evenly spaced sample of labels. */
+  private selective(accept: (label: number) => boolean): boolean {
+    if (this.exactScanBelowShare <= 0) return false;
+    const step = Math.max(1, this.size / SHARE_SAMPLE);
+    let asked = 0;
+    let allowed = 0;
+    for (let at = step / 2; at < this.size; at += step, asked++) if (accept(Math.floor(at))) allowed++;
+    return allowed <= this.exactScanBelowShare * asked;
+  }
+
+  /** A zero query scores every title 0, so the exact answer is the first allowed labels. */
+  private firstAllowed(want: number, accept?: (label: number) => boolean): Neighbour[] {
+    const out: Neighbour[] = [];
+    for (let label = 0; label < this.size && out.length < want; label++) if (!accept || accept(label)) out.push({ label, score: 0 });
+    return out;
   }
 
   async save(file: string): Promise<void> {

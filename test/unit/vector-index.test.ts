@@ -120,6 +120,8 @@ describe('HnswIndex against brute force on clustered ALS-like vectors', () => {
       expect(bf2.search(q, K)).toEqual(exact.search(q, K));
       expect(hnsw2.search(q, K)).toEqual(hnsw.search(q, K));
       expect(hnsw2.search(q, K, kids)).toEqual(hnsw.search(q, K, kids));
+      // A selective filter is answered from the title vectors, which load reads back from the file.
+      expect(hnsw2.search(q, K, (label) => label % 10 === 3)).toEqual(hnsw.search(q, K, (label) => label % 10 === 3));
     }
     // hnswlib itself would load a file with the wrong dimension and return garbage.
     await expect(HnswIndex.load(hnswFile, dim + 1)).rejects.toThrow(/32-d/);
@@ -139,11 +141,59 @@ describe('HnswIndex against brute force on clustered ALS-like vectors', () => {
     }
   });
 
+  it('answers a filter that allows few titles (a kids profile) exactly, by scoring the titles it allows', () => {
+    const tenth = (label: number) => label % 10 === 3;
+    for (const q of queries.slice(0, 10)) expect(hnsw.search(q, K, tenth)).toEqual(exact.search(q, K, tenth));
+  });
+
+  it(`keeps recall@${K} at 0.95 within the ~30% subset when the graph answers every filter`, () => {
+    const graphOnly = HnswIndex.build(data.vectors, dim, { seed: 5, exactScanBelowShare: 0 });
+    expect(meanRecall(graphOnly, kids)).toBeGreaterThanOrEqual(0.95);
+    const tenth = (label: number) => label % 10 === 3;
+    expect(meanRecall(graphOnly, tenth)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('ranks a query of tiny norm as well as the same query at full length (1 - dot keeps no digits of a 1e-12 score)', () => {
+    for (const q of queries.slice(0, 5)) {
+      const tiny = q.map((x) => x * 1e-12);
+      const [a, b] = [hnsw.search(tiny, K), hnsw.search(q, K)];
+      expect(a.map((n) => n.label)).toEqual(b.map((n) => n.label));
+      for (let i = 0; i < a.length; i++) expect(a[i].score).toBeCloseTo(b[i].score * 1e-12, 15);
+    }
+  });
+
+  it('answers a zero query with the first allowed labels, all scoring 0, as exact search does', () => {
+    const zero = new Float32Array(dim);
+    expect(hnsw.search(zero, 5)).toEqual(exact.search(zero, 5));
+    expect(hnsw.search(zero, 5, kids)).toEqual(exact.search(zero, 5, kids));
+  });
+
+  it('loads and answers with an index built as older code built it (every title lifted to the longest norm)', async () => {
+    const file = path.join(dir, 'older.hnsw');
+    const older = HnswIndex.build(data.vectors, dim, { seed: 5, augmentation: 1 });
+    await older.save(file);
+    const back = await HnswIndex.load(file, dim);
+    expect(back.size).toBe(exact.size);
+    for (const q of queries.slice(0, 10)) {
+      const got = back.search(q, K);
+      expect(got).toEqual(older.search(q, K));
+      const truth = new Map(naiveTopK(data.vectors, dim, q, exact.size).map((n) => [n.label, n.score]));
+      for (const n of got) expect(n.score).toBeCloseTo(truth.get(n.label)!, 3);
+    }
+    await fs.rm(file);
+  });
+
   it('turns an exception thrown by the filter into a thrown error instead of aborting the process', () => {
     const boom = () => {
       throw new Error('filter failed');
     };
     expect(() => hnsw.search(queries[0], 10, boom)).toThrow('filter failed');
+    const failsLate = (label: number) => {
+      if (label > 2500) throw new Error('filter failed late');
+      return label % 2 === 0;
+    };
+    expect(() => hnsw.search(queries[0], 10, failsLate)).toThrow('filter failed late');
+    expect(() => hnsw.search(new Float32Array(dim), 10, boom)).toThrow('filter failed');
     expect(hnsw.search(queries[0], 10)).toHaveLength(10);
   });
 });
