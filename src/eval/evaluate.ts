@@ -100,13 +100,8 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const candidates = await candidateRecall(retrieval, split, quotas && retrieval.unionWith(quotas.quotas), (done, total) =>
     onProgress?.('candidates', done, total),
   );
-  const pipeline = validation
-    ? await tuneTwoStage({ validation, ...options }, onProgress)
-    : { best: SERVED_TWO_STAGE, trials: [] };
-  const staged = await twoStage(
-    { d, split, retrieval, seen, ...options, config: pipeline.best },
-    onProgress,
-  );
+  const pipeline = validation ? await tuneTwoStage({ validation, ...options }, onProgress) : { best: SERVED_TWO_STAGE, trials: [] };
+  const staged = await twoStage({ d, split, retrieval, seen, ...options, config: pipeline.best }, onProgress);
   methods['two-stage'] = staged.method;
   const significance = againstBestBaseline(staged.summary, summaries);
   const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen }, onProgress);

@@ -42,7 +42,11 @@ export async function tuneQuotas(
   for (const [i, h] of held.entries()) {
     const req = validation.request(h.profileId);
     const bySource = new Map<CandidateSource, string[]>();
-    for (const { s, g } of generators) bySource.set(s, (await g.generate(req)).map((c) => c.title.id));
+    for (const { s, g } of generators)
+      bySource.set(
+        s,
+        (await g.generate(req)).map((c) => c.title.id),
+      );
     lists.push({ relevant: h.titles, bySource, fill: bySource.get('COLLABORATIVE')! });
     if ((i + 1) % 200 === 0 || i + 1 === held.length) onProgress?.(i + 1, held.length);
   }

@@ -31,11 +31,7 @@ export function validationSplit(
   const { d, split, als, feedback, itemModel } = x;
   const inner = splitByTime(split.train);
   const states = watchStatesFrom(inner.train);
-  const data = buildInteractions(
-    states,
-    d.titles.map((t) => t.id).sort(),
-    feedback,
-  );
+  const data = buildInteractions(states, d.titles.map((t) => t.id).sort(), feedback);
   const factors = trainAls(data.matrix, als, (done, total) => onProgress?.('validation: als', done, total));
   const known: EvalDataset = {
     ...d,

@@ -34,7 +34,13 @@ export const SERVED_QUOTAS: SourceQuotas = {
 };
 
 /** The sources whose quotas tune-quotas.ts chooses on validation. */
-export const TUNED_SOURCES = ['ITEM_ITEM', 'CONTENT', 'TRENDING', 'NEW_RELEASES', 'ACCLAIMED'] as const satisfies readonly (keyof SourceQuotas)[];
+export const TUNED_SOURCES = [
+  'ITEM_ITEM',
+  'CONTENT',
+  'TRENDING',
+  'NEW_RELEASES',
+  'ACCLAIMED',
+] as const satisfies readonly (keyof SourceQuotas)[];
 
 /**
  * The recall stage as the server runs it, and as offline evaluation measures it: every source

@@ -34,7 +34,12 @@ export interface QueuedRetrieval {
 }
 
 /** Implicit ALS over `states`, queued on `queue` (see AlsQueue), then the HNSW index and the item→item model. */
-export function queueRetrieval(queue: AlsQueue, titles: readonly Title[], states: readonly WatchState[], o: RetrievalOptions): QueuedRetrieval {
+export function queueRetrieval(
+  queue: AlsQueue,
+  titles: readonly Title[],
+  states: readonly WatchState[],
+  o: RetrievalOptions,
+): QueuedRetrieval {
   const input = retrievalInput(titles, states, o);
   const job = queue.submit(input.interactions.matrix, o.als);
   return {

@@ -38,7 +38,10 @@ describe('training/serving parity of ranker features', () => {
   beforeAll(async () => {
     const plays = [...world.playbacks].sort((a, b) => a.occurredAt - b.occurredAt);
     const windowStart = plays[Math.floor(plays.length * 0.75)].occurredAt;
-    before = buildRetrieval(world.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK });
+    before = buildRetrieval(world.titles, watchStatesFrom(plays.filter((e) => e.occurredAt < windowStart)), {
+      als: DEFAULT_ALS,
+      feedback: DEFAULT_FEEDBACK,
+    });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skew-'));
     // The similarity graph is static between trainings: replay and server read the same one.
     edges = buildSimilarityGraph(world.titles, world.playbacks);
