@@ -47,6 +47,7 @@ const NO_SLOTS: ReadonlySet<number> = new Set();
  *   a TV, 2 of a phone's 10, none between a row of 4 and any other).
  * A row gives up its repeats beyond the bound from its deepest places first and is filled up
  * from its pool's deeper candidates; a row left with fewer than the layout's minimum is dropped.
+ * Rows kept apart score higher, so Continue Watching keeps at least the last row of a full page.
  */
 export const MAX_ROWS_PER_TITLE = 2;
 export const MAX_SHARED_SHARE = 0.2;
@@ -134,6 +135,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     for (const id of saturated) blocked.add(id);
     const sizes = placed.map((p) => p.filled.items.length);
     let best: { index: number; filled: FilledRow; score: number } | undefined;
+    let resume: typeof best;
     for (const [index, row] of remaining.entries()) {
       if (best && (fixed || bound.get(row)! <= best.score)) break;
       const filled = fillWithinBounds(
@@ -163,8 +165,12 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
               visibleAbove,
             )) *
         (exempt ? 1 : repeatFactor(visible.filter((c) => titlesAbove.has(c.title.id)).length, visible.length));
+      if (exempt) resume = { index, filled, score };
       if (!best || score > best.score) best = { index, filled, score };
     }
+    // Continue Watching (tried first: its bound is unlimited) does not lose the page's last row:
+    // rows kept apart by the overlap bounds score higher and would otherwise push it off the page.
+    if (resume && position === layout.maxRows - 1) best = resume;
     // A fixed page ends only at the device's row count; a personalized one also when the next row is not worth the scroll.
     if (!best || (!fixed && best.score * rowDecay(position) < MIN_ROW_VALUE)) break;
     const [row] = remaining.splice(best.index, 1);

@@ -64,8 +64,8 @@ describe('page sanity over many profiles', () => {
     expect(report.pages).toBe(CONTEXTS.length * app.world.profiles.length);
     expect(report.pairOverlap.max).toBeLessThanOrEqual(MAX_SHARED_SHARE);
     expect(report.rowsPerTitle.max).toBeLessThanOrEqual(MAX_ROWS_PER_TITLE);
-    // Measured: 8.9 rows a page (8.94 before the bound: 0.6% of rows were dropped as too thin
-    // once their repeats were left out); pages keep most of their rows.
+    // Measured: 8.98 rows a page (9.05 before the bound: 0.8% of rows were dropped as too thin
+    // once their repeats were left out, or gave the last place to Continue Watching).
     expect(rows / report.pages).toBeGreaterThan(8);
   });
 

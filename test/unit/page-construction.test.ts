@@ -222,6 +222,23 @@ describe('overlap between the rows of a page (pure)', () => {
     expect(animation).toEqual(['an0', 'an1', 'an2', 'an3', ...animated.slice(11, 27).map((c) => c.title.id)]);
   });
 
+  it('keeps Continue Watching on a full page, in the last row if no earlier one', () => {
+    const resumable = row(
+      'resume',
+      [ranked(title('half-seen', 'Drama'), 0.3), ranked(title('started', 'Drama'), 0.28)],
+      'CONTINUE_WATCHING',
+    );
+    const strong = Array.from({ length: 12 }, (_, k) =>
+      row(
+        `g${k}`,
+        Array.from({ length: 30 }, (_, i) => ranked(title(`g${k}-${i}`, `G${k}`), 1 - i * 0.001)),
+      ),
+    );
+    const page = placeRows([...strong, resumable], inputs({ context: ctx('TV', '2026-11-27T20:00', 3600) }));
+    expect(page.length).toBe(DEVICE_LAYOUTS.TV.maxRows);
+    expect(page.findIndex((r) => r.id === 'resume')).toBe(DEVICE_LAYOUTS.TV.maxRows - 1);
+  });
+
   it('never shows a title in more than two rows, however many pools hold it', () => {
     const shared = Array.from({ length: 12 }, (_, i) => ranked(title(`s${i}`, 'Thriller'), 0.9 - i * 0.01));
     const many = Array.from({ length: 6 }, (_, k) =>
