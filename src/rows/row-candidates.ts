@@ -273,6 +273,7 @@ export function tasteReason(req: HomepageRequest, taste: ReadonlyMap<string, num
   const liked = c.title.genres.filter((g) => g !== genre && taste.has(g)).sort((a, b) => taste.get(b)! - taste.get(a)!);
   if (liked.length > 0) return `${genre ? `${genre} with ` : 'Matches your taste for '}${liked.slice(0, 2).join(' and ')}`;
   if (c.sources.has('CONTENT')) return 'Close to titles you watched recently';
+  if (c.sources.has('ITEM_ITEM')) return 'Viewers of titles you watched went on to watch it';
   if (c.sources.has('COLLABORATIVE')) return 'Viewers with your taste play it';
   const plays = req.catalog.popularity(c.title.id);
   return plays > 0 ? `Popular right now: ${plays} recent plays` : 'Picked for variety';
