@@ -25,7 +25,7 @@ const MAX_PROFILES = 2_000;
  * Chooses the tuned sources' quotas on a validation split (the retrieval built from the inner
  * training part, scored on the inner held-out titles): starting from collaborative alone filling
  * all 300 slots, repeatedly give the source whose next 10 (or 50) slots raise the union's recall
- * most those slots, while any step raises it. Each profile's candidates are generated once per
+ * most those slots, while any step raises it and the quotas fit in the union's 300. Each profile's candidates are generated once per
  * source; the union is then recomputed as UnionCandidateGenerator merges it (sources in plan
  * order, duplicates merged, collaborative filling up to 300).
  */
@@ -72,9 +72,13 @@ export async function tuneQuotas(
   const steps: QuotaStep[] = [{ source: 'COLLABORATIVE alone', quota: UNION, 'recall@300': best }];
   for (;;) {
     let next: { quotas: SourceQuotas; recall: number; source: string } | undefined;
+    // The tuned sources share what continue watching leaves of the union; popular-in-segment
+    // proposes only for profiles too new for most other sources to find anything.
+    const used = quotas.CONTINUE_WATCHING + TUNED_SOURCES.reduce((sum, s) => sum + quotas[s], 0);
     for (const source of TUNED_SOURCES) {
       for (const step of STEPS) {
-        const tried = { ...quotas, [source]: Math.min(UNION, quotas[source] + step) };
+        if (used + step > UNION) continue;
+        const tried = { ...quotas, [source]: quotas[source] + step };
         const r = recall(tried);
         if (r > (next?.recall ?? best)) next = { quotas: tried, recall: r, source };
       }
