@@ -79,6 +79,23 @@ function table(r: EvalReport): string {
   ] as const) {
     rows.push([name, String(e.coverage), String(e.gini), String(e.titlesShown)]);
   }
+  const o1 = r.rowOverlap;
+  rows.push(
+    [],
+    [`row overlap (${o1.pages} pages, ${o1.rows} rows)`, 'mean', 'p90 / p99', 'max'],
+    [
+      'pair of rows: shared / smaller row',
+      String(o1.pairOverlap.mean),
+      `${o1.pairOverlap.p90} / ${o1.pairOverlap.p99}`,
+      String(o1.pairOverlap.max),
+    ],
+    [
+      'rows per title on a page',
+      String(o1.rowsPerTitle.mean),
+      `${o1.rowsPerTitle.p90} / ${o1.rowsPerTitle.p99}`,
+      String(o1.rowsPerTitle.max),
+    ],
+  );
   if (!('note' in r.artwork)) {
     rows.push([], ['artwork (replay)', 'take rate', 'matched', '95% interval']);
     for (const [name, arm] of [

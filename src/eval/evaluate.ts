@@ -31,6 +31,7 @@ export interface EvalReport {
   utility: TwoStageReport['utility'];
   /** Coverage and Gini of exposure over the test profiles' whole homepages, with and without exploration slots. */
   exposure: TwoStageReport['exposure'];
+  rowOverlap: TwoStageReport['rowOverlap'];
   /** The ranker's network, carves and utility weights, chosen on the validation split (or the served ones without tuning). */
   pipeline: { chosen: TwoStageConfig; trials: TwoStageTrial[] };
   /** The candidate sources' quotas chosen on the validation split, and the search's steps. */
@@ -131,6 +132,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     ranker: staged.ranker,
     utility: staged.utility,
     exposure: staged.exposure,
+    rowOverlap: staged.rowOverlap,
     pipeline: { chosen: pipeline.best, trials: pipeline.trials },
     itemModels: items,
     quotas: quotas ?? { note: 'not tuned (--no-tune): the served quotas' },

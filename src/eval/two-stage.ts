@@ -14,6 +14,7 @@ import { DEFAULT_RANKER_TRAINING } from '../models/bundle-options';
 import type { EvalDataset } from './datasets';
 import type { EvalRetrieval } from './eval-retrieval';
 import { ExposureTally, type ExposureReport } from './exposure';
+import { RowOverlapTally, type RowOverlapReport } from './row-overlap';
 import { MetricSummary, ndcgAt } from './metrics';
 import type { Split } from '../training/split';
 import { replayRanker } from './replay-ranker';
@@ -69,6 +70,8 @@ export interface TwoStageReport {
     /** The same for what the first screen shows without scrolling (the device's rows × visible titles). */
     firstScreen: { withExploration: ExposureReport; withoutExploration: ExposureReport };
   };
+  /** How much the rows of those pages (with exploration) repeat each other: the bounds of page construction, measured. */
+  rowOverlap: RowOverlapReport;
   /** The trained ranker itself, so other protocols rank with the same model (not part of the JSON report). */
   trained: TrainedRanker;
   /** Per-profile metrics, for paired comparisons with the baselines (not part of the JSON report). */
@@ -120,6 +123,7 @@ export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Pro
   const finished = finishedHeldOut(d, split);
   const pages = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
   const screens = { withExploration: new ExposureTally(), withoutExploration: new ExposureTally() };
+  const overlap = new RowOverlapTally();
   const builders = {
     withExploration: evalPageBuilder(replay, DEFAULT_EXPLORATION_SHARE),
     withoutExploration: evalPageBuilder(replay, 0),
@@ -136,6 +140,7 @@ export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Pro
         const rows = await builders[k].build(req, all);
         const layout = DEVICE_LAYOUTS[req.context.device];
         pages[k].addPage(rows.flatMap((r) => r.items.map((i) => i.title.id)));
+        if (k === 'withExploration') overlap.addPage(rows.map((r) => ({ id: r.id, titleIds: r.items.map((i) => i.title.id) })));
         screens[k].addPage(rows.slice(0, layout.screenRows).flatMap((r) => r.items.slice(0, layout.visibleItems).map((i) => i.title.id)));
       }
       const ranked = all.filter((c) => !mine.has(c.title.id));
@@ -176,6 +181,7 @@ export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Pro
         withoutExploration: screens.withoutExploration.report(d.titles.length),
       },
     },
+    rowOverlap: overlap.report(),
     trained,
     summary,
   };
