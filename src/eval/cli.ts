@@ -125,7 +125,7 @@ function table(r: EvalReport): string {
       `${r.pipeline.chosen.laterPlayShares.length} carve(s), utility ${JSON.stringify(r.pipeline.chosen.weights)} ` +
       `(${r.pipeline.trials.length ? `chosen on validation, ${r.pipeline.trials.length} trials` : 'served defaults'})`,
     `item models: ${(['ease', 'rp3beta', 'itemknn'] as const).map((m) => `${m} ${JSON.stringify(r.itemModels[m].chosen)}`).join('; ')}; the pipeline serves ${r.itemModels.served.method}`,
-    `quotas: ${'quotas' in r.quotas ? `${JSON.stringify(r.quotas.quotas)} (chosen on validation)` : r.quotas.note}`,
+    `retrieval plan: ${'plan' in r.quotas ? `${JSON.stringify(r.quotas.plan)} (chosen on validation)` : r.quotas.note}`,
     ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')),
     ...notes,
   ].join('\n');

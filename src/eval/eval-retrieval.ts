@@ -15,7 +15,7 @@ import type { Interactions } from '../retrieval/interactions';
 import { trainItemModel, type ItemModelOptions } from '../retrieval/item-model';
 import type { NeighbourLookup } from '../pipeline/stages';
 import { PlayCounters } from '../retrieval/play-counters';
-import { candidateGenerator, type SourceQuotas } from '../retrieval/retrieval-plan';
+import { candidateGenerator, type RetrievalPlan } from '../retrieval/retrieval-plan';
 import { buildSimilarityGraph } from '../similarity/similarity-graph';
 import type { EvalDataset } from './datasets';
 import type { Split } from '../training/split';
@@ -23,10 +23,10 @@ import type { Split } from '../training/split';
 /** The candidate stage as the server runs it, built from training data only, and the request of each profile at the split. */
 export interface EvalRetrieval {
   model: CollaborativeModel;
-  /** The served plan (SERVED_QUOTAS). */
+  /** The served plan (SERVED_PLAN). */
   union: UnionCandidateGenerator;
-  /** The same sources with other quotas. */
-  unionWith(quotas: SourceQuotas): UnionCandidateGenerator;
+  /** The same sources under another plan. */
+  unionWith(plan: RetrievalPlan): UnionCandidateGenerator;
   catalog: CatalogIndex;
   neighbours: NeighbourLookup;
   /** The SIMILAR_TO graph from the catalog and training plays. */
@@ -74,7 +74,7 @@ export function evalRetrieval(
     neighbours,
     edges,
     union: candidateGenerator({ model, counters, neighbours }),
-    unionWith: (quotas) => candidateGenerator({ model, counters, neighbours }, quotas),
+    unionWith: (plan) => candidateGenerator({ model, counters, neighbours }, plan),
     request(profileId) {
       const profile = profiles.get(profileId)!;
       const account = accounts.get(profile.accountId)!;

@@ -18,6 +18,7 @@ import { onboardingEval, type OnboardingReport } from './onboarding';
 import { SERVED_TWO_STAGE, twoStage, type TwoStageConfig, type TwoStageReport } from './two-stage';
 import { tuneTwoStage, type TwoStageTrial } from './tune-two-stage';
 import { tuneQuotas, type QuotaTuning } from './tune-quotas';
+import { SERVED_PLAN } from '../retrieval/retrieval-plan';
 import { validationSplit } from './validation';
 
 export interface EvalReport {
@@ -98,11 +99,12 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const quotas = validation
     ? await tuneQuotas(validation.retrieval, validation.inner, (done, total) => onProgress?.('tune quotas (validation)', done, total))
     : undefined;
-  const candidates = await candidateRecall(retrieval, split, quotas && retrieval.unionWith(quotas.quotas), (done, total) =>
+  const plan = quotas?.plan ?? SERVED_PLAN;
+  const candidates = await candidateRecall(retrieval, split, quotas && retrieval.unionWith(quotas.plan), (done, total) =>
     onProgress?.('candidates', done, total),
   );
-  const pipeline = validation ? await tuneTwoStage({ validation, ...options }, onProgress) : { best: SERVED_TWO_STAGE, trials: [] };
-  const staged = await twoStage({ d, split, retrieval, seen, ...options, config: pipeline.best }, onProgress);
+  const pipeline = validation ? await tuneTwoStage({ validation, ...options, plan }, onProgress) : { best: SERVED_TWO_STAGE, trials: [] };
+  const staged = await twoStage({ d, split, retrieval, seen, ...options, plan, config: pipeline.best }, onProgress);
   methods['two-stage'] = staged.method;
   const significance = againstBestBaseline(staged.summary, summaries);
   const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen }, onProgress);

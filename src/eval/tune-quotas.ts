@@ -1,5 +1,6 @@
 import type { CandidateSource } from '../pipeline/candidate-sources';
-import { SERVED_QUOTAS, TUNED_SOURCES, type SourceQuotas } from '../retrieval/retrieval-plan';
+import { CANDIDATE_SOURCES } from '../pipeline/candidate-sources';
+import { FILL_SOURCES, FIXED_SOURCES, SERVED_PLAN, type FillSource, type RetrievalPlan } from '../retrieval/retrieval-plan';
 import type { Split } from '../training/split';
 import type { EvalRetrieval } from './eval-retrieval';
 
@@ -10,9 +11,9 @@ export interface QuotaStep {
 }
 
 export interface QuotaTuning {
-  quotas: SourceQuotas;
-  /** Validation recall of the union: collaborative alone (every tuned quota 0), then after each step taken. */
-  steps: QuotaStep[];
+  plan: RetrievalPlan;
+  /** Per fill source tried: validation recall of the union, the fill source alone, then after each step taken. */
+  searches: { fill: FillSource; steps: QuotaStep[] }[];
 }
 
 const UNION = 300;
@@ -21,13 +22,19 @@ const STEPS = [10, 50];
 /** The validation profiles whose candidates are kept in memory for the search. */
 const MAX_PROFILES = 2_000;
 
+interface ProfileLists {
+  relevant: ReadonlySet<string>;
+  bySource: Map<CandidateSource, string[]>;
+}
+
 /**
- * Chooses the tuned sources' quotas on a validation split (the retrieval built from the inner
- * training part, scored on the inner held-out titles): starting from collaborative alone filling
- * all 300 slots, repeatedly give the source whose next 10 (or 50) slots raise the union's recall
- * most those slots, while any step raises it and the quotas fit in the union's 300. Each profile's candidates are generated once per
- * source; the union is then recomputed as UnionCandidateGenerator merges it (sources in plan
- * order, duplicates merged, collaborative filling up to 300).
+ * Chooses the retrieval plan on a validation split (the retrieval built from the inner training
+ * part, scored on the inner held-out titles). For each fill source (collaborative, item-item):
+ * starting from it alone filling all 300 slots, repeatedly give the source whose next 10 (or 50)
+ * slots raise the union's recall most those slots, while any step raises it and the quotas fit in
+ * the union's 300; the fill source whose search ends higher wins. Each profile's candidates are
+ * generated once per source; the union is then recomputed as UnionCandidateGenerator merges it
+ * (sources in plan order, duplicates merged, the fill source topping up to 300).
  */
 export async function tuneQuotas(
   validation: EvalRetrieval,
@@ -35,10 +42,8 @@ export async function tuneQuotas(
   onProgress?: (done: number, total: number) => void,
 ): Promise<QuotaTuning> {
   const held = inner.test.slice(0, MAX_PROFILES);
-  const fixed: CandidateSource[] = ['CONTINUE_WATCHING', 'POPULAR_IN_SEGMENT'];
-  const ordered: CandidateSource[] = [...fixed, ...TUNED_SOURCES];
-  const lists: { relevant: ReadonlySet<string>; bySource: Map<CandidateSource, string[]>; fill: string[] }[] = [];
-  const generators = [...ordered, 'COLLABORATIVE' as const].map((s) => ({ s, g: validation.union.only(s, UNION) }));
+  const generators = CANDIDATE_SOURCES.map((s) => ({ s, g: validation.union.only(s, UNION) }));
+  const lists: ProfileLists[] = [];
   for (const [i, h] of held.entries()) {
     const req = validation.request(h.profileId);
     const bySource = new Map<CandidateSource, string[]>();
@@ -47,16 +52,22 @@ export async function tuneQuotas(
         s,
         (await g.generate(req)).map((c) => c.title.id),
       );
-    lists.push({ relevant: h.titles, bySource, fill: bySource.get('COLLABORATIVE')! });
+    lists.push({ relevant: h.titles, bySource });
     if ((i + 1) % 200 === 0 || i + 1 === held.length) onProgress?.(i + 1, held.length);
   }
+  const searches = FILL_SOURCES.map((fill) => search(lists, fill));
+  const best = searches.reduce((a, b) => (b.steps.at(-1)!['recall@300'] > a.steps.at(-1)!['recall@300'] ? b : a));
+  return { plan: best.plan, searches: searches.map(({ fill, steps }) => ({ fill, steps })) };
+}
 
-  const recall = (q: SourceQuotas): number => {
+function search(lists: readonly ProfileLists[], fill: FillSource): { fill: FillSource; plan: RetrievalPlan; steps: QuotaStep[] } {
+  const tuned = CANDIDATE_SOURCES.filter((s) => s !== fill && !(FIXED_SOURCES as readonly string[]).includes(s));
+  const recall = (q: Record<CandidateSource, number>): number => {
     let sum = 0;
     for (const p of lists) {
       const merged = new Set<string>();
-      for (const s of ordered) for (const id of p.bySource.get(s)!.slice(0, q[s as keyof SourceQuotas])) merged.add(id);
-      for (const id of p.fill) {
+      for (const s of CANDIDATE_SOURCES) if (s !== fill) for (const id of p.bySource.get(s)!.slice(0, q[s])) merged.add(id);
+      for (const id of p.bySource.get(fill)!) {
         if (merged.size >= UNION) break;
         merged.add(id);
       }
@@ -66,16 +77,17 @@ export async function tuneQuotas(
     }
     return Math.round((sum / Math.max(1, lists.length)) * 10000) / 10000;
   };
-
-  let quotas: SourceQuotas = { ...SERVED_QUOTAS, ...Object.fromEntries(TUNED_SOURCES.map((s) => [s, 0])) };
+  let quotas = Object.fromEntries(
+    CANDIDATE_SOURCES.map((s) => [s, (FIXED_SOURCES as readonly string[]).includes(s) ? SERVED_PLAN.quotas[s] : 0]),
+  ) as Record<CandidateSource, number>;
   let best = recall(quotas);
-  const steps: QuotaStep[] = [{ source: 'COLLABORATIVE alone', quota: UNION, 'recall@300': best }];
+  const steps: QuotaStep[] = [{ source: `${fill} alone`, quota: UNION, 'recall@300': best }];
   for (;;) {
-    let next: { quotas: SourceQuotas; recall: number; source: string } | undefined;
     // The tuned sources share what continue watching leaves of the union; popular-in-segment
     // proposes only for profiles too new for most other sources to find anything.
-    const used = quotas.CONTINUE_WATCHING + TUNED_SOURCES.reduce((sum, s) => sum + quotas[s], 0);
-    for (const source of TUNED_SOURCES) {
+    const used = quotas.CONTINUE_WATCHING + tuned.reduce((sum, s) => sum + quotas[s], 0);
+    let next: { quotas: Record<CandidateSource, number>; recall: number; source: CandidateSource } | undefined;
+    for (const source of tuned) {
       for (const step of STEPS) {
         if (used + step > UNION) continue;
         const tried = { ...quotas, [source]: quotas[source] + step };
@@ -85,7 +97,7 @@ export async function tuneQuotas(
     }
     if (!next) break;
     [quotas, best] = [next.quotas, next.recall];
-    steps.push({ source: next.source, quota: quotas[next.source as keyof SourceQuotas], 'recall@300': best });
+    steps.push({ source: next.source, quota: quotas[next.source], 'recall@300': best });
   }
-  return { quotas, steps };
+  return { fill, plan: { fill, quotas }, steps };
 }

@@ -2,6 +2,7 @@ import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
 import type { AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { ItemModelOptions } from '../retrieval/item-model';
+import type { RetrievalPlan } from '../retrieval/retrieval-plan';
 import { RANKER_SHAPE, type RankerShape } from '../ranking/train-ranker';
 import { LATER_PLAY_SHARES } from '../training/ranker-training-set';
 import type { Validation } from './validation';
@@ -29,10 +30,10 @@ const ANY_TITLE_TOLERANCE = 0.02;
  * as long as it costs the viewer's next pick little.
  */
 export async function tuneTwoStage(
-  x: { validation: Validation; als: AlsOptions; feedback: FeedbackOptions; itemModel: ItemModelOptions },
+  x: { validation: Validation; als: AlsOptions; feedback: FeedbackOptions; itemModel: ItemModelOptions; plan: RetrievalPlan },
   onProgress?: EvalProgress,
 ): Promise<{ best: TwoStageConfig; trials: TwoStageTrial[] }> {
-  const { als, feedback, itemModel } = x;
+  const { als, feedback, itemModel, plan } = x;
   const { known, inner, retrieval, seen } = x.validation;
   const trials: TwoStageTrial[] = [];
   const run = async (shape: RankerShape, laterPlayShares: readonly number[]) => {
@@ -46,6 +47,7 @@ export async function tuneTwoStage(
         als,
         feedback,
         itemModel,
+        plan,
         config: { shape, laterPlayShares, weights: DEFAULT_UTILITY },
         rankingsOnly: true,
       },

@@ -10,6 +10,7 @@ import { DEVICE_LAYOUTS } from '../rows/device-layout';
 import { PageBuilder } from '../rows/page-builder';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { ItemModelOptions } from '../retrieval/item-model';
+import type { RetrievalPlan } from '../retrieval/retrieval-plan';
 import { DEFAULT_RANKER_TRAINING } from '../models/bundle-options';
 import type { EvalDataset } from './datasets';
 import type { EvalRetrieval } from './eval-retrieval';
@@ -43,6 +44,8 @@ export interface TwoStageInput {
   feedback: FeedbackOptions;
   /** The item→item model the replays train beside each ALS: the one `retrieval` serves. */
   itemModel: ItemModelOptions;
+  /** The retrieval plan (the union's fill source and quotas) the pipeline draws candidates with. */
+  plan: RetrievalPlan;
   config: TwoStageConfig;
   /** Skips the whole-page builds (exposure): tuning runs need only the rankings. */
   rankingsOnly?: boolean;
@@ -86,7 +89,7 @@ export interface TwoStageReport {
  * ModelRanker (ONNX) at the split and compared with its held-out titles.
  */
 export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Promise<TwoStageReport> {
-  const { d, split, retrieval, seen, als, feedback, itemModel, config } = x;
+  const { d, split, retrieval, seen, als, feedback, itemModel, plan, config } = x;
   const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
   const set = await rankerTrainingSet(
@@ -95,6 +98,7 @@ export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Pro
       als,
       feedback,
       itemModel,
+      plan,
       neighbours: retrieval.neighbours,
       ...DEFAULT_RANKER_TRAINING,
       laterPlayShares: config.laterPlayShares,
@@ -113,6 +117,7 @@ export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Pro
   const replay = new EventReplay(
     { ...d, playbacks: plays, impressions },
     { collaborative: retrieval.model, neighbours: retrieval.neighbours },
+    plan,
   );
   const last = new Map<string, PlaybackEvent>();
   for (const e of plays) last.set(e.profileId, e);

@@ -29,7 +29,8 @@ export class UnionCandidateGenerator implements CandidateGenerator {
   }
 
   async generate(req: HomepageRequest): Promise<Candidate[]> {
-    const ordered = this.treated(req.treatment?.sources);
+    // A source with no slots is not asked at all (an ANN search for 0 neighbours is not a question).
+    const ordered = this.treated(req.treatment?.sources).filter((p) => p.quota > 0);
     const found = await Promise.all(ordered.map(({ provider, quota }) => provider.candidates(req, quota)));
     const merged = new Map<string, Candidate>();
     for (const [i, { provider, fill }] of ordered.entries()) {

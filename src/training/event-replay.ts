@@ -6,7 +6,7 @@ import { resolveContext } from '../pipeline/viewing-context';
 import type { HomepageRequest } from '../pipeline/request';
 import type { UnionCandidateGenerator } from '../retrieval/union-generator';
 import { PlayCounters } from '../retrieval/play-counters';
-import { candidateGenerator } from '../retrieval/retrieval-plan';
+import { candidateGenerator, SERVED_PLAN, type RetrievalPlan } from '../retrieval/retrieval-plan';
 import { FeatureStore, type FeatureModels } from '../ranking/features/feature-store';
 import { TITLE_STATS_LOOKBACK_MS } from '../ranking/features/title-stats';
 
@@ -41,13 +41,14 @@ export class EventReplay {
   constructor(
     data: ReplayData,
     readonly models: FeatureModels,
+    plan: RetrievalPlan = SERVED_PLAN,
   ) {
     this.playbacks = sortEvents(data.playbacks);
     this.impressions = sortEvents(data.impressions);
     this.profiles = new Map(data.profiles.map((p) => [p.id, p]));
     this.accounts = new Map(data.accounts.map((a) => [a.id, a]));
     this.catalog = new CatalogIndex(data.titles, new Map());
-    this.generator = candidateGenerator({ model: models.collaborative, neighbours: models.neighbours, counters: this.counters });
+    this.generator = candidateGenerator({ model: models.collaborative, neighbours: models.neighbours, counters: this.counters }, plan);
   }
 
   accountOf(profileId: string): Account {

@@ -5,6 +5,7 @@ import type { AlsOptions } from '../retrieval/als';
 import { CollaborativeModel } from '../retrieval/collaborative-model';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { ItemModelOptions } from '../retrieval/item-model';
+import type { RetrievalPlan } from '../retrieval/retrieval-plan';
 import type { NeighbourLookup } from '../pipeline/stages';
 import { queueRetrieval, type TrainProgress } from './train-retrieval';
 import { AlsQueue } from './als-queue';
@@ -36,6 +37,8 @@ export interface RankerDataOptions {
   onProgress?: TrainProgress;
   /** Where the replays' ALS train; without one, a queue of their own. */
   alsQueue?: AlsQueue;
+  /** The retrieval plan the replays draw candidates with; SERVED_PLAN when absent. */
+  plan?: RetrievalPlan;
   /** The carves of later plays (shares of each profile's titles); LATER_PLAY_SHARES by default. */
   laterPlayShares?: readonly number[];
 }
@@ -94,6 +97,7 @@ export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions):
         seed: o.seed,
         onProgress: (done, total) => o.onProgress?.(`Replaying history${purpose(carves.length)}`, done, total),
         models: { collaborative: new CollaborativeModel(retrieval), neighbours: o.neighbours },
+        plan: o.plan,
       },
     );
     return {
@@ -131,6 +135,7 @@ async function carvedRows(
     sample(requests, o.maxRequests, `${o.seed}:later-${share}`),
     {
       models: { collaborative: new CollaborativeModel(retrieval), neighbours: o.neighbours },
+      plan: o.plan,
       outcomes: plays,
       negativesPerPositive: 4,
       seed: o.seed,

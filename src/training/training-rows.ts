@@ -6,6 +6,7 @@ import { Rng } from '../shared/random';
 import { EventReplay, type ReplayData } from './event-replay';
 import { FEATURE_COUNT } from '../ranking/features/feature-spec';
 import type { FeatureModels } from '../ranking/features/feature-store';
+import type { RetrievalPlan } from '../retrieval/retrieval-plan';
 import { HEADS, type Head } from '../ranking/multitask-model';
 import { DAY_MS, HOUR_MS, wallClock } from '../shared/time';
 import { type RankerRows } from '../ranking/ranker-rows';
@@ -27,6 +28,8 @@ export interface ImpressionRowOptions {
   windowStart: number;
   /** Retrieval as it was at windowStart (ALS trained on earlier events) and the similarity graph. */
   models: FeatureModels;
+  /** The retrieval plan the replay draws candidates with (SERVED_PLAN when absent). */
+  plan?: RetrievalPlan;
   /** Requests beyond this many are sampled (deterministically) so training time stays bounded. */
   maxRequests: number;
   seed: number | string;
@@ -41,7 +44,7 @@ export interface ImpressionRowOptions {
  * stage did not propose gets a row without source flags. Each row sees only the past.
  */
 export async function impressionRows(data: ReplayData, o: ImpressionRowOptions): Promise<RankerRows> {
-  const replay = new EventReplay(data, o.models);
+  const replay = new EventReplay(data, o.models, o.plan);
   const requests = sample(groupImpressions(replay.impressions, o.windowStart), o.maxRequests, o.seed);
   const outcomes = outcomeLookup(replay, replay.playbacks, (r) => [r.at, r.at + CLICK_WINDOW_MS]);
   return buildRows(replay, requests, true, o.onProgress, (candidates, r) => {
@@ -59,6 +62,8 @@ export async function impressionRows(data: ReplayData, o: ImpressionRowOptions):
 export interface PlayRowOptions {
   /** Retrieval trained without the plays that label the rows, and the similarity graph. */
   models: FeatureModels;
+  /** The retrieval plan the replay draws candidates with (SERVED_PLAN when absent). */
+  plan?: RetrievalPlan;
   /** Every play, for the labels (the replay holds only those before each request). */
   outcomes: readonly PlaybackEvent[];
   negativesPerPositive: number;
@@ -74,7 +79,7 @@ export interface PlayRowOptions {
  * proposed are left out: the ranker only ever orders candidates.
  */
 export async function playRows(data: ReplayData, requests: readonly RowRequest[], o: PlayRowOptions): Promise<RankerRows> {
-  const replay = new EventReplay(data, o.models);
+  const replay = new EventReplay(data, o.models, o.plan);
   const rng = new Rng(`ranker-rows:${o.seed}`);
   // The labelling plays are the profile's held-out ones, whenever they happened.
   const outcomes = outcomeLookup(replay, o.outcomes, () => [-Infinity, Infinity]);

@@ -90,14 +90,16 @@ describe('offline evaluation', () => {
     const options = { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, itemModel: DEFAULT_ITEM_MODEL };
     const validation = validationSplit({ d, split, ...options });
     const tuning = await tuneQuotas(validation.retrieval, validation.inner);
-    // Each step taken raised validation recall over collaborative alone.
-    const recalls = tuning.steps.map((s) => s['recall@300']);
-    expect(recalls.length).toBeGreaterThan(1);
-    for (let i = 1; i < recalls.length; i++) expect(recalls[i]).toBeGreaterThan(recalls[i - 1]);
+    // Each step taken raised validation recall over the fill source alone.
+    for (const { steps } of tuning.searches) {
+      const recalls = steps.map((s) => s['recall@300']);
+      expect(recalls.length).toBeGreaterThan(1);
+      for (let i = 1; i < recalls.length; i++) expect(recalls[i]).toBeGreaterThan(recalls[i - 1]);
+    }
     // On the test titles, which the search never saw.
     const data = buildInteractions(watchStatesFrom(split.train), d.titles.map((t) => t.id).sort(), DEFAULT_FEEDBACK);
     const retrieval = evalRetrieval(d, split, data, trainAls(data.matrix, DEFAULT_ALS), options);
-    const recall = await candidateRecall(retrieval, split, retrieval.unionWith(tuning.quotas));
+    const recall = await candidateRecall(retrieval, split, retrieval.unionWith(tuning.plan));
     const strongest = Math.max(...CANDIDATE_SOURCES.map((s) => recall[s]['alone@300']));
     expect(recall['union, validation quotas']!['recall@300']).toBeGreaterThan(strongest);
   }, 600_000);
