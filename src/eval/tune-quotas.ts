@@ -1,5 +1,4 @@
-import type { CandidateSource } from '../pipeline/candidate-sources';
-import { CANDIDATE_SOURCES } from '../pipeline/candidate-sources';
+import { CANDIDATE_SOURCES, type CandidateSource } from '../pipeline/candidate-sources';
 import { FILL_SOURCES, FIXED_SOURCES, SERVED_PLAN, type FillSource, type RetrievalPlan } from '../retrieval/retrieval-plan';
 import type { Split } from '../training/split';
 import type { EvalRetrieval } from './eval-retrieval';
