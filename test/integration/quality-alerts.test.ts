@@ -71,7 +71,8 @@ describe('quality alerts (simulated traffic, small world)', () => {
     expect(fired).toBeDefined();
     expect(fired!.baseline - fired!.recent).toBeGreaterThan(0.1);
     const text = await metrics();
-    expect(text).toMatch(/^recommendation_alerts_total\{check="click_auc",scope="overall"\} 1$/m);
+    // Raised at least once (it may clear and be raised again as further hours settle).
+    expect(text).toMatch(/^recommendation_alerts_total\{check="click_auc",scope="overall"\} [1-9]\d*$/m);
     expect(text).toMatch(/^recommendation_alert_active\{check="click_auc",scope="overall"\} 1$/m);
     const logged = alertLines().find((l) => l.check === 'click_auc');
     expect(logged.msg).toMatch(/p\(click\) orders impressions worse: AUC fell from 0\.\d+ to 0\.\d+/);
