@@ -1,4 +1,14 @@
-import { conjugateGradient, DEFAULT_ALS, gram, trainAls, transpose, type InteractionMatrix } from '../../src/retrieval/als';
+import {
+  DEFAULT_ALS,
+  FixedSide,
+  gram,
+  rowRegularization,
+  symmetricEigen,
+  trainAls,
+  transpose,
+  type AlsOptions,
+  type InteractionMatrix,
+} from '../../src/retrieval/als';
 import { FoldIn } from '../../src/retrieval/fold-in';
 import { EARLY_EXIT_PROGRESS, interactionStrength } from '../../src/retrieval/implicit-feedback';
 import { DAY_MS } from '../../src/shared/time';
@@ -47,8 +57,32 @@ function plantedMatrix(): InteractionMatrix {
   return { rows: 40, cols: 20, rowPtr, colIdx: Int32Array.from(rows.flat()), strength: new Float32Array(rowPtr[40]).fill(1) };
 }
 
+describe('symmetric eigendecomposition', () => {
+  it('reconstructs a symmetric matrix from orthonormal eigenvectors', () => {
+    const n = 12;
+    const b = Array.from({ length: n * n }, (_, i) => Math.sin(i * 1.7) + Math.cos(i * 0.3));
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let t = 0; t < n; t++) a[i * n + j] += b[t * n + i] * b[t * n + j];
+    const { values, vectors: v } = symmetricEigen(a, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let rebuilt = 0;
+        let identity = 0;
+        for (let t = 0; t < n; t++) {
+          rebuilt += v[i * n + t] * values[t] * v[j * n + t];
+          identity += v[t * n + i] * v[t * n + j];
+        }
+        expect(rebuilt).toBeCloseTo(a[i * n + j], 8);
+        expect(identity).toBeCloseTo(i === j ? 1 : 0, 10);
+      }
+    }
+  });
+});
+
 describe('implicit ALS with conjugate gradient', () => {
-  const options = { ...DEFAULT_ALS, factors: 8, regularization: 1, iterations: 10 };
+  const options: AlsOptions = { ...DEFAULT_ALS, factors: 8, regularization: 10, alpha: 40, regularizationExponent: 0, iterations: 10 };
+  // Frequency-scaled: λ_u = 0.05·(n + α·Σ r)^1.
+  const scaled: AlsOptions = { ...options, regularization: 0.05, alpha: 2, regularizationExponent: 1 };
 
   it('is deterministic for a seed and differs for another', () => {
     const m = plantedMatrix();
@@ -63,9 +97,12 @@ describe('implicit ALS with conjugate gradient', () => {
     expect(back.colIdx).toEqual(m.colIdx);
   });
 
-  it("learns the planted groups: a profile's unwatched titles of its group outscore the other group", () => {
+  it.each([
+    ['one λ', options],
+    ['frequency-scaled λ', scaled],
+  ])("learns the planted groups (%s): a profile's unwatched titles of its group outscore the other group", (_name, o) => {
     const m = plantedMatrix();
-    const f = trainAls(m, options);
+    const f = trainAls(m, o);
     const score = (r: number, c: number) => {
       let s = 0;
       for (let a = 0; a < f.factors; a++) s += f.rowFactors[r * f.factors + a] * f.colFactors[c * f.factors + a];
@@ -79,33 +116,67 @@ describe('implicit ALS with conjugate gradient', () => {
     }
   });
 
-  it('solves the normal equations: k CG steps leave a tiny residual', () => {
+  it("scales a row's λ with its confidence summed over every column; without an exponent (bundles of before) λ is one", () => {
+    const strength = Float32Array.from([1, 0.5]);
+    expect(rowRegularization(strength, 20, scaled)).toBeCloseTo(0.05 * (20 + 2 * 1.5), 6);
+    expect(rowRegularization(strength, 20, { ...scaled, regularizationExponent: 0.5 })).toBeCloseTo(0.05 * Math.sqrt(23), 6);
+    const { regularizationExponent: _nu, initScale: _sigma, ...before } = scaled;
+    expect(rowRegularization(strength, 20, before)).toBe(0.05);
+  });
+
+  it.each([
+    ['one λ', options],
+    ['frequency-scaled λ', scaled],
+  ])('folds in the solution of the normal equations (%s)', (_name, o) => {
     const m = plantedMatrix();
-    const f = trainAls(m, options);
+    const f = trainAls(m, o);
     const k = f.factors;
-    const idx = Int32Array.from([0, 3, 7]);
-    const strength = Float32Array.from([1, 0.5, 2]);
-    const x = new FoldIn(f.colFactors, k, options).solve([...idx], [...strength]);
-    // Residual of (YᵀY + Σ(c-1) y yᵀ + λI) x = Σ c y.
+    const idx = [0, 3, 7];
+    const strength = [1, 0.5, 2];
+    const x = new FoldIn(f.colFactors, k, o).solve(idx, strength);
+    // Residual of (YᵀY + Σ α·r y yᵀ + λ_u I) x = Σ (1 + α·r) y, λ_u = λ·(n + α·Σ r)^ν.
+    const lambda = o.regularization * Math.pow(20 + o.alpha * 3.5, o.regularizationExponent ?? 0);
     const yty = gram(f.colFactors, k);
-    const ax = Array.from(
-      { length: k },
-      (_, a) => options.regularization * x[a] + yty.slice(a * k, a * k + k).reduce((s, v, b) => s + v * x[b], 0),
-    );
+    const ax = Array.from({ length: k }, (_, a) => lambda * x[a] + yty.slice(a * k, a * k + k).reduce((s, v, b) => s + v * x[b], 0));
     const b = new Array(k).fill(0);
     idx.forEach((c, j) => {
       const y = f.colFactors.subarray(c * k, (c + 1) * k);
       const dot = y.reduce((s, v, a) => s + v * x[a], 0);
       for (let a = 0; a < k; a++) {
-        ax[a] += options.alpha * strength[j] * dot * y[a];
-        b[a] += (1 + options.alpha * strength[j]) * y[a];
+        ax[a] += o.alpha * strength[j] * dot * y[a];
+        b[a] += (1 + o.alpha * strength[j]) * y[a];
       }
     });
-    const residual = Math.hypot(...ax.map((v, a) => v - b[a])) / Math.hypot(...b);
-    expect(residual).toBeLessThan(1e-4);
-    // Warm-started CG from that solution stays there.
-    const again = Float32Array.from(x);
-    conjugateGradient(again, f.colFactors, yty, idx, strength, k, options, 3);
-    expect(Math.max(...again.map((v, a) => Math.abs(v - x[a])))).toBeLessThan(1e-4);
+    expect(Math.hypot(...ax.map((v, a) => v - b[a])) / Math.hypot(...b)).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    ['one λ', options],
+    ['frequency-scaled λ', scaled],
+  ])('a profile folded in from its training history gets its trained vector back (%s)', (_name, o) => {
+    const m = plantedMatrix();
+    const f = trainAls(m, o);
+    const k = f.factors;
+    const foldIn = new FoldIn(f.colFactors, k, o);
+    for (const r of [0, 13, 26, 39]) {
+      const cols = [...m.colIdx.subarray(m.rowPtr[r], m.rowPtr[r + 1])];
+      const folded = foldIn.solve(cols, [...m.strength.subarray(m.rowPtr[r], m.rowPtr[r + 1])]);
+      const trained = f.rowFactors.subarray(r * k, (r + 1) * k);
+      const norm = Math.hypot(...trained);
+      expect(Math.hypot(...folded.map((v, a) => v - trained[a])) / norm).toBeLessThan(1e-4);
+    }
+  });
+
+  it('solves every row to the same answer with any number of CG steps once converged, and close after a few', () => {
+    const m = plantedMatrix();
+    const f = trainAls(m, scaled);
+    const side = new FixedSide(f.colFactors, f.factors);
+    const idx = m.colIdx.subarray(m.rowPtr[5], m.rowPtr[6]);
+    const strength = m.strength.subarray(m.rowPtr[5], m.rowPtr[6]);
+    const exact = new Float32Array(f.factors);
+    const few = new Float32Array(f.factors);
+    side.solve(idx, strength, scaled, f.factors, exact);
+    side.solve(idx, strength, scaled, 3, few);
+    expect(Math.hypot(...few.map((v, a) => v - exact[a])) / Math.hypot(...exact)).toBeLessThan(0.05);
   });
 });
