@@ -12,7 +12,8 @@ import { ItemItemModel } from '../retrieval/item-item';
 import { ITEM_MODEL_METHODS, trainItemModel } from '../retrieval/item-model';
 import { itemBaselines, type ItemBaselines } from './item-baselines';
 import { HOLDOUT_SHARE, MIN_TITLES, splitByTime } from '../training/split';
-import { tuneAls, type TrialResult } from './tune-als';
+import { tuneAlsOn, type TrialResult } from './tune-als';
+import { validationSet } from './tune-item-models';
 import { evalRetrieval } from './eval-retrieval';
 import { onboardingEval, type OnboardingReport } from './onboarding';
 import { SERVED_TWO_STAGE, twoStage, type TwoStageConfig, type TwoStageReport } from './two-stage';
@@ -39,7 +40,11 @@ export interface EvalReport {
   quotas: QuotaTuning | { note: string };
   /** EASE, RP3beta and item-kNN, each chosen on validation; the one the pipeline serves is the best there. */
   itemModels: ItemBaselines;
-  als: { chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'alpha' | 'iterations'>; trials: TrialResult[]; trainSeconds: number };
+  als: {
+    chosen: Pick<AlsOptions, 'factors' | 'regularization' | 'regularizationExponent' | 'alpha' | 'iterations'>;
+    trials: TrialResult[];
+    trainSeconds: number;
+  };
   /** Offline replay of the artwork bandit on logs with random artwork; a note where the dataset has none. */
   artwork: ArtworkReplayReport | { note: string };
   /** Cold start: the same profiles warm, right after onboarding with no history, before onboarding, and by popularity. */
@@ -67,8 +72,10 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const seen = new Map<string, Set<string>>();
   for (const s of states) seen.set(s.profileId, (seen.get(s.profileId) ?? new Set()).add(s.titleId));
 
-  const tuning = tune
-    ? tuneAls(d.titles, split.train, DEFAULT_ALS, (_t, done, total) => onProgress?.('tune als (validation)', done, total))
+  // One validation split of the training part: every tuner below scores on it.
+  const v = tune ? validationSet(d.titles, split.train) : undefined;
+  const tuning = v
+    ? tuneAlsOn(v, DEFAULT_ALS, (_t, done, total) => onProgress?.('tune als (validation)', done, total))
     : { best: DEFAULT_ALS, trials: [] };
   const started = performance.now();
   const factors = trainAls(data.matrix, tuning.best, (done, total) => onProgress?.('als', done, total));
@@ -87,7 +94,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   };
   score(popularity(data));
   score(alsRecommender(data, factors));
-  const items = itemBaselines(d, split, tune, onProgress);
+  const items = itemBaselines(v, onProgress);
   for (const method of ITEM_MODEL_METHODS) {
     const o = items[method].chosen;
     onProgress?.(`${method} (train)`, 0, 1);
@@ -95,7 +102,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   }
   const options = { als: tuning.best, feedback: DEFAULT_FEEDBACK, itemModel: items.served };
   const retrieval = evalRetrieval(d, split, data, factors, options);
-  const validation = tune ? validationSplit({ d, split, ...options }, onProgress) : undefined;
+  const validation = v ? validationSplit({ d, split, v, ...options }, onProgress) : undefined;
   const quotas = validation
     ? await tuneQuotas(validation.retrieval, validation.inner, (done, total) => onProgress?.('tune quotas (validation)', done, total))
     : undefined;
@@ -107,7 +114,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const staged = await twoStage({ d, split, retrieval, seen, ...options, plan, config: pipeline.best }, onProgress);
   methods['two-stage'] = staged.method;
   const significance = againstBestBaseline(staged.summary, summaries);
-  const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen }, onProgress);
+  const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen, plan }, onProgress);
   onProgress?.('artwork replay', 0, 1);
   const artwork = artworkReplay(d.titles, d.impressions, d.events) ?? {
     note: 'skipped: the dataset logs no impressions of titles with two or more artwork variants (MovieLens logs none)',
@@ -142,6 +149,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
       chosen: {
         factors: tuning.best.factors,
         regularization: tuning.best.regularization,
+        regularizationExponent: tuning.best.regularizationExponent,
         alpha: tuning.best.alpha,
         iterations: tuning.best.iterations,
       },

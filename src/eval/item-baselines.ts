@@ -2,9 +2,7 @@ import { DEFAULT_EASE } from '../retrieval/ease';
 import { DEFAULT_ITEM_KNN } from '../retrieval/item-item';
 import { DEFAULT_ITEM_MODEL, ITEM_MODEL_METHODS, type ItemModelOptions } from '../retrieval/item-model';
 import { DEFAULT_RP3BETA } from '../retrieval/rp3beta';
-import type { Split } from '../training/split';
-import type { EvalDataset } from './datasets';
-import { tuneEaseOn, tuneItemKnnOn, tuneRp3betaOn, validationSet, type ItemTrial } from './tune-item-models';
+import { tuneEaseOn, tuneItemKnnOn, tuneRp3betaOn, type ItemTrial, type ValidationSet } from './tune-item-models';
 import type { EvalProgress } from './two-stage';
 
 type Method = (typeof ITEM_MODEL_METHODS)[number];
@@ -20,8 +18,8 @@ export type ItemBaselines = { [M in Method]: { chosen: Chosen<M>; validation: nu
  * training part carved again; tune-item-models.ts). Without tuning: each method's defaults and
  * the served default.
  */
-export function itemBaselines(d: EvalDataset, split: Split, tune: boolean, onProgress?: EvalProgress): ItemBaselines {
-  if (!tune) {
+export function itemBaselines(v: ValidationSet | undefined, onProgress?: EvalProgress): ItemBaselines {
+  if (!v) {
     return {
       ease: { chosen: { method: 'ease', ...DEFAULT_EASE }, validation: null, trials: [] },
       rp3beta: { chosen: { method: 'rp3beta', ...DEFAULT_RP3BETA }, validation: null, trials: [] },
@@ -29,7 +27,6 @@ export function itemBaselines(d: EvalDataset, split: Split, tune: boolean, onPro
       served: DEFAULT_ITEM_MODEL,
     };
   }
-  const v = validationSet(d.titles, split.train);
   const progress = (stage: string) => (_t: unknown, done: number, total: number) => onProgress?.(stage, done, total);
   const ease = tuneEaseOn(v, progress('tune ease (validation)'));
   const rp3beta = tuneRp3betaOn(v, progress('tune rp3beta (validation)'));

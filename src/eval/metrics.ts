@@ -22,8 +22,8 @@ export class MetricSummary {
   readonly perProfile = new Map<string, { 'ndcg@10': number; 'recall@20': number }>();
   private readonly shown = new Set<string>();
 
-  /** `profileId` keys the value for paired comparisons; a summary never compared may leave it out. */
-  add(ranked: readonly string[], relevant: ReadonlySet<string>, profileId = `#${this.perProfile.size}`): void {
+  /** `profileId` keys the value, so two methods' summaries pair up by profile. */
+  add(ranked: readonly string[], relevant: ReadonlySet<string>, profileId: string): void {
     this.perProfile.set(profileId, { 'ndcg@10': ndcgAt(ranked, relevant, 10), 'recall@20': recallAt(ranked, relevant, 20) });
     for (const id of ranked.slice(0, 20)) this.shown.add(id);
   }

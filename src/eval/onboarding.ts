@@ -1,4 +1,5 @@
 import type { PlaybackEvent, Profile, WatchState } from '../domain/types';
+import type { RetrievalPlan } from '../retrieval/retrieval-plan';
 import { watchStatesFrom } from '../domain/watch-state';
 import { profileSignals } from '../pipeline/profile-signals';
 import { EventReplay } from '../training/event-replay';
@@ -68,6 +69,8 @@ export interface OnboardingInputs {
   /** The two-stage evaluation's ranker: the same model ranks every variant. */
   trained: TrainedRanker;
   seen: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The retrieval plan of the two-stage evaluation (chosen on validation, or the served one). */
+  plan: RetrievalPlan;
 }
 
 /**
@@ -85,13 +88,14 @@ export async function onboardingEval(
   sample = ONBOARDING_SAMPLE,
 ): Promise<OnboardingReport> {
   const started = performance.now();
-  const { d, split, retrieval, trained, seen } = x;
+  const { d, split, retrieval, trained, seen, plan } = x;
   // The replay inputs of the two-stage evaluation: training plays, impressions known by the split.
   const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
   const replay = new EventReplay(
     { ...d, playbacks: plays, impressions },
     { collaborative: retrieval.model, neighbours: retrieval.neighbours },
+    plan,
   );
   const last = new Map<string, PlaybackEvent>();
   for (const e of plays) last.set(e.profileId, e);

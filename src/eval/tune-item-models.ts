@@ -34,6 +34,8 @@ export type OnItemTrial<O> = (t: ItemTrial<O>, done: number, total: number) => v
 
 /** The validation protocol: the training part split again like the test split, each profile's last 20% of training titles held out. */
 export interface ValidationSet {
+  /** The training part split again: its `train` is what every tuned model learns from. */
+  inner: Split;
   data: Interactions;
   seen: Map<string, Set<string>>;
   test: HeldOut[];
@@ -45,14 +47,14 @@ export function validationSet(titles: readonly Title[], train: Split['train']): 
   const data = buildInteractions(states, titles.map((t) => t.id).sort(), DEFAULT_FEEDBACK);
   const seen = new Map<string, Set<string>>();
   for (const s of states) seen.set(s.profileId, (seen.get(s.profileId) ?? new Set()).add(s.titleId));
-  return { data, seen, test: inner.test };
+  return { inner, data, seen, test: inner.test };
 }
 
 /** NDCG@10 and Recall@20 of a sparse model on the validation titles. */
 function validate(v: ValidationSet, n: ItemNeighbours): { 'ndcg@10': number; 'recall@20': number } {
   const rec = itemItemRecommender('validation', v.data, new ItemItemModel(n));
   const m = new MetricSummary();
-  for (const h of v.test) m.add(rec.recommend(h.profileId, v.seen.get(h.profileId) ?? new Set(), 20), h.titles);
+  for (const h of v.test) m.add(rec.recommend(h.profileId, v.seen.get(h.profileId) ?? new Set(), 20), h.titles, h.profileId);
   const r = m.result(v.data.titleIds.length);
   return { 'ndcg@10': r['ndcg@10'], 'recall@20': r['recall@20'] };
 }

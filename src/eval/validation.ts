@@ -1,13 +1,12 @@
-import { watchStatesFrom } from '../domain/watch-state';
 import { trainAls, type AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
-import { buildInteractions } from '../retrieval/interactions';
 import type { ItemModelOptions } from '../retrieval/item-model';
 import { impressionsBeforeHeldOut } from '../training/ranker-training-set';
-import { splitByTime, type Split } from '../training/split';
+import type { Split } from '../training/split';
 import type { EvalDataset } from './datasets';
 import { evalRetrieval, type EvalRetrieval } from './eval-retrieval';
 import type { EvalProgress } from './two-stage';
+import type { ValidationSet } from './tune-item-models';
 
 /** The training part of a split, carved again: what every choice of a hyperparameter is scored on. */
 export interface Validation {
@@ -19,26 +18,22 @@ export interface Validation {
 }
 
 /**
- * Each profile's last 20% of training titles become validation titles, and the candidate stage
- * is built from the rest exactly as evaluation builds it from the whole training part (ALS with
+ * Each profile's last 20% of training titles become validation titles (`v`, the set the other
+ * tuners score on), and the candidate stage is built from the rest exactly as evaluation builds
+ * it from the whole training part (ALS with
  * the chosen options, HNSW, the item→item model, the graph, the counters). The test titles are
  * never looked at.
  */
 export function validationSplit(
-  x: { d: EvalDataset; split: Split; als: AlsOptions; feedback: FeedbackOptions; itemModel: ItemModelOptions },
+  x: { d: EvalDataset; split: Split; v: ValidationSet; als: AlsOptions; feedback: FeedbackOptions; itemModel: ItemModelOptions },
   onProgress?: EvalProgress,
 ): Validation {
-  const { d, split, als, feedback, itemModel } = x;
-  const inner = splitByTime(split.train);
-  const states = watchStatesFrom(inner.train);
-  const data = buildInteractions(states, d.titles.map((t) => t.id).sort(), feedback);
-  const factors = trainAls(data.matrix, als, (done, total) => onProgress?.('validation: als', done, total));
+  const { d, split, v, als, feedback, itemModel } = x;
+  const factors = trainAls(v.data.matrix, als, (done, total) => onProgress?.('validation: als', done, total));
   const known: EvalDataset = {
     ...d,
     events: split.train,
     impressions: impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now),
   };
-  const seen = new Map<string, Set<string>>();
-  for (const s of states) seen.set(s.profileId, (seen.get(s.profileId) ?? new Set()).add(s.titleId));
-  return { known, inner, retrieval: evalRetrieval(known, inner, data, factors, { als, feedback, itemModel }), seen };
+  return { known, inner: v.inner, retrieval: evalRetrieval(known, v.inner, v.data, factors, { als, feedback, itemModel }), seen: v.seen };
 }

@@ -15,6 +15,7 @@ import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
 import { DEFAULT_ITEM_MODEL } from '../../src/retrieval/item-model';
 import { tuneQuotas } from '../../src/eval/tune-quotas';
 import { validationSplit } from '../../src/eval/validation';
+import { validationSet } from '../../src/eval/tune-item-models';
 
 describe('offline evaluation', () => {
   it('computes NDCG and recall with binary relevance', () => {
@@ -84,7 +85,7 @@ describe('offline evaluation', () => {
     const d = await loadEvalDataset({ dataset: 'world', size: 'small', seed: 7 });
     const split = splitByTime(d.events);
     const options = { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, itemModel: DEFAULT_ITEM_MODEL };
-    const validation = validationSplit({ d, split, ...options });
+    const validation = validationSplit({ d, split, v: validationSet(d.titles, split.train), ...options });
     const tuning = await tuneQuotas(validation.retrieval, validation.inner);
     expect(tuning.searches.map((s) => s.fill)).toEqual(['COLLABORATIVE', 'ITEM_ITEM']);
     for (const { steps } of tuning.searches) {
