@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readMovieLens } from '../src/import/movielens';
 import { stageProgress } from '../src/shared/progress';
 import { HNSW_DEFAULTS, HnswIndex } from '../src/retrieval/hnsw-index';
+import { DEFAULT_ALS, type AlsOptions } from '../src/retrieval/als';
 import { generateWorld } from '../src/world/generate';
 import { sharedDataFile } from '../test/support/fixture-data';
 import { clusteredVectors, innerProduct, recallWithTies, servedVectors, type RecallQuery } from '../test/support/synthetic-vectors';
@@ -20,7 +21,9 @@ interface Options {
   k: number;
   m: number;
   efConstruction: number;
-  augmentation: number[];
+  /** β values, one index each; undefined: the index calibrates its own. */
+  augmentation: (number | undefined)[];
+  als?: Partial<AlsOptions>;
   exactScanBelow: number;
   efs: number[];
   seed: number;
@@ -62,9 +65,12 @@ async function main(): Promise<void> {
     .option('--ef-construction <n>', 'HNSW build beam', int, HNSW_DEFAULTS.efConstruction)
     .option(
       '--augmentation <list>',
-      'β of the norm-filling coordinate (1: the full MIPS reduction, 0: none); a list builds one index each',
-      (v) => v.split(',').map(Number),
-      [HNSW_DEFAULTS.augmentation],
+      'β of the norm-filling coordinate (1: the full MIPS reduction, 0: none, calibrated: chosen at build); a list builds one index each',
+      (v) => v.split(',').map((x) => (x === 'calibrated' ? undefined : Number(x))),
+      [undefined],
+    )
+    .option('--als <json>', 'ALS options over DEFAULT_ALS for --world and --movielens, e.g. a tuned {"regularizationExponent":0.75}', (v) =>
+      JSON.parse(v),
     )
     .option(
       '--exact-scan-below <share>',
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
 
   for (const beta of opts.augmentation) {
     // With one β the rows keep their plain names; a sweep names each row's β.
-    const at = opts.augmentation.length > 1 ? `β=${beta} ` : '';
+    const at = opts.augmentation.length > 1 ? `β=${beta ?? 'calibrated'} ` : '';
     const t = performance.now();
     const hnsw = HnswIndex.build(
       vectors,
@@ -105,7 +111,10 @@ async function main(): Promise<void> {
       { m: opts.m, efConstruction: opts.efConstruction, augmentation: beta, exactScanBelowShare: opts.exactScanBelow, seed: opts.seed },
       (done, total) => progress.update(`hnsw build ${at}`.trim(), done, total),
     );
-    rows.push({ name: `hnsw ${at}build`, unit: 's', value: (performance.now() - t) / 1000 });
+    rows.push(
+      { name: `hnsw ${at}build`, unit: 's', value: (performance.now() - t) / 1000 },
+      { name: `hnsw ${at}β built with`, unit: 'β', value: hnsw.augmentation },
+    );
     for (const [i, ef] of opts.efs.entries()) {
       hnsw.setEf(ef);
       work.sets.forEach((set, s) => {
@@ -134,7 +143,8 @@ async function main(): Promise<void> {
       k: opts.k,
       m: opts.m,
       efConstruction: opts.efConstruction,
-      augmentation: opts.augmentation,
+      augmentation: opts.augmentation.map((b) => b ?? 'calibrated'),
+      als: { ...DEFAULT_ALS, ...opts.als },
       exactScanBelowShare: opts.exactScanBelow,
       cpus: os.cpus().length,
     },
@@ -158,7 +168,7 @@ function timed(index: VectorIndex, queries: RecallQuery[], k: number) {
 function world(opts: Options, onProgress: (stage: string, done: number, total: number) => void): Workload {
   const data = generateWorld('default', opts.seed, onProgress);
   onProgress('als', 0, 1);
-  const served = servedVectors(`default world, seed ${opts.seed}`, data, { queries: opts.queries });
+  const served = servedVectors(`default world, seed ${opts.seed}`, data, { queries: opts.queries, als: { ...DEFAULT_ALS, ...opts.als } });
   onProgress('als', 1, 1);
   return { vectors: served.titleVectors, dim: served.dim, sets: served.sets, source: served.source };
 }
@@ -166,7 +176,10 @@ function world(opts: Options, onProgress: (stage: string, done: number, total: n
 async function movieLens(opts: Options): Promise<Workload> {
   const dir = opts.movielens === true ? sharedDataFile('movielens-small') : opts.movielens!;
   if (!existsSync(path.join(dir, 'ratings.csv'))) throw new Error(`${dir} holds no ratings.csv`);
-  const served = servedVectors(path.basename(dir), (await readMovieLens(dir)).data, { queries: opts.queries });
+  const served = servedVectors(path.basename(dir), (await readMovieLens(dir)).data, {
+    queries: opts.queries,
+    als: { ...DEFAULT_ALS, ...opts.als },
+  });
   return { vectors: served.titleVectors, dim: served.dim, sets: served.sets, source: served.source };
 }
 

@@ -5,7 +5,7 @@ import { recallAt } from './metrics';
 import type { Split } from '../training/split';
 
 export interface SourceRecall {
-  /** Recall of what the source contributes to the ~300 candidates of the server's union (its quota). */
+  /** Recall of what the source contributes to the ~300 candidates of the server's union (the titles it found there). */
   'recall@300': number;
   /** Candidates it contributes to the union, mean per profile. */
   candidates: number;
@@ -14,15 +14,15 @@ export interface SourceRecall {
 }
 export type CandidateRecall = {
   union: { 'recall@300': number; 'mean candidates': number };
-  /** The union with the quotas chosen on this dataset's validation split (tune-quotas.ts), when tuned. */
-  'union, validation quotas'?: { 'recall@300': number; 'mean candidates': number };
+  /** The union with the fusion weights chosen on this dataset's validation split (tune-fusion.ts), when tuned. */
+  'union, validation weights'?: { 'recall@300': number; 'mean candidates': number };
 } & Record<CandidateSource, SourceRecall>;
 
 const K = 300;
 
 /**
  * Recall of the candidate stage as the server runs it: each source alone asked for 300, and
- * the union with the server's quotas, all built from training data only (ALS vectors and HNSW,
+ * the union with the server's fusion weights, all built from training data only (ALS vectors and HNSW,
  * the SIMILAR_TO graph from training plays, trending counted up to the split).
  */
 export async function candidateRecall(
@@ -71,7 +71,7 @@ export async function candidateRecall(
     Math.round(((sums.get(key) ?? 0) / Math.max(1, split.test.length)) * 10 ** digits) / 10 ** digits;
   return {
     union: { 'recall@300': mean('union'), 'mean candidates': mean('union size', 0) },
-    ...(tuned ? { 'union, validation quotas': { 'recall@300': mean('tuned'), 'mean candidates': mean('tuned size', 0) } } : {}),
+    ...(tuned ? { 'union, validation weights': { 'recall@300': mean('tuned'), 'mean candidates': mean('tuned size', 0) } } : {}),
     ...Object.fromEntries(
       CANDIDATE_SOURCES.map((s) => [s, { 'recall@300': mean(`${s} in union`), candidates: mean(`${s} size`, 0), 'alone@300': mean(s) }]),
     ),

@@ -44,7 +44,7 @@ const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
 function table(r: EvalReport): string {
   const sig = r.significance;
-  const tunedUnion = r.candidates['union, validation quotas'];
+  const tunedUnion = r.candidates['union, validation weights'];
   const diff = (d: EvalReport['significance']['ndcg@10']) =>
     `${d.difference.mean} (${d.difference.ci95[0]}–${d.difference.ci95[1]}), ${pct(d.relative.mean)} (${pct(d.relative.ci95[0])}–${pct(d.relative.ci95[1])})`;
   const rows = [
@@ -54,7 +54,7 @@ function table(r: EvalReport): string {
     [],
     ['candidates', 'recall@300', 'candidates', 'alone@300'],
     ['union', String(r.candidates.union['recall@300']), String(r.candidates.union['mean candidates']), ''],
-    ...(tunedUnion ? [['union, validation quotas', String(tunedUnion['recall@300']), String(tunedUnion['mean candidates']), '']] : []),
+    ...(tunedUnion ? [['union, validation weights', String(tunedUnion['recall@300']), String(tunedUnion['mean candidates']), '']] : []),
     ...Object.entries(r.candidates)
       .filter(([name]) => !name.startsWith('union'))
       .map(([name, c]) => {
@@ -125,7 +125,7 @@ function table(r: EvalReport): string {
       `${r.pipeline.chosen.laterPlayShares.length} carve(s), utility ${JSON.stringify(r.pipeline.chosen.weights)} ` +
       `(${r.pipeline.trials.length ? `chosen on validation, ${r.pipeline.trials.length} trials` : 'served defaults'})`,
     `item models: ${(['ease', 'rp3beta', 'itemknn'] as const).map((m) => `${m} ${JSON.stringify(r.itemModels[m].chosen)}`).join('; ')}; the pipeline serves ${r.itemModels.served.method}`,
-    `retrieval plan: ${'plan' in r.quotas ? `${JSON.stringify(r.quotas.plan)} (chosen on validation)` : r.quotas.note}`,
+    `retrieval plan: ${'plan' in r.fusion ? `fusion weights ${JSON.stringify(r.fusion.plan.weights)} (chosen on validation)` : r.fusion.note}`,
     ...rows.map((row) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ')),
     ...notes,
   ].join('\n');

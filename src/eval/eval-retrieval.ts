@@ -51,7 +51,7 @@ export function evalRetrieval(
     titleVectors: factors.colFactors,
     profileIds: data.profileIds,
     profileVectors: factors.rowFactors,
-    index: HnswIndex.build(factors.colFactors, factors.factors),
+    index: HnswIndex.build(factors.colFactors, factors.factors, { calibrationQueries: factors.rowFactors }),
     itemNeighbours: trainItemModel(data.matrix, data.titleIds, itemModel),
   });
   const edges = buildSimilarityGraph(d.titles, split.train);

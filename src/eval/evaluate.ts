@@ -18,7 +18,7 @@ import { evalRetrieval } from './eval-retrieval';
 import { onboardingEval, type OnboardingReport } from './onboarding';
 import { SERVED_TWO_STAGE, twoStage, type TwoStageConfig, type TwoStageReport } from './two-stage';
 import { tuneTwoStage, type TwoStageTrial } from './tune-two-stage';
-import { tuneQuotas, type QuotaTuning } from './tune-quotas';
+import { tuneFusion, type FusionTuning } from './tune-fusion';
 import { SERVED_PLAN } from '../retrieval/retrieval-plan';
 import { validationSplit } from './validation';
 
@@ -36,8 +36,8 @@ export interface EvalReport {
   rowOverlap: TwoStageReport['rowOverlap'];
   /** The ranker's network, carves and utility weights, chosen on the validation split (or the served ones without tuning). */
   pipeline: { chosen: TwoStageConfig; trials: TwoStageTrial[] };
-  /** The candidate sources' quotas chosen on the validation split, and the search's steps. */
-  quotas: QuotaTuning | { note: string };
+  /** The union's fusion weights chosen on the validation split, and the search's steps. */
+  fusion: FusionTuning | { note: string };
   /** EASE, RP3beta and item-kNN, each chosen on validation; the one the pipeline serves is the best there. */
   itemModels: ItemBaselines;
   als: {
@@ -103,11 +103,11 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const options = { als: tuning.best, feedback: DEFAULT_FEEDBACK, itemModel: items.served };
   const retrieval = evalRetrieval(d, split, data, factors, options);
   const validation = v ? validationSplit({ d, split, v, ...options }, onProgress) : undefined;
-  const quotas = validation
-    ? await tuneQuotas(validation.retrieval, validation.inner, (done, total) => onProgress?.('tune quotas (validation)', done, total))
+  const fusion = validation
+    ? await tuneFusion(validation.retrieval, validation.inner, (done, total) => onProgress?.('tune fusion (validation)', done, total))
     : undefined;
-  const plan = quotas?.plan ?? SERVED_PLAN;
-  const candidates = await candidateRecall(retrieval, split, quotas && retrieval.unionWith(quotas.plan), (done, total) =>
+  const plan = fusion?.plan ?? SERVED_PLAN;
+  const candidates = await candidateRecall(retrieval, split, fusion && retrieval.unionWith(fusion.plan), (done, total) =>
     onProgress?.('candidates', done, total),
   );
   const pipeline = validation ? await tuneTwoStage({ validation, ...options, plan }, onProgress) : { best: SERVED_TWO_STAGE, trials: [] };
@@ -144,7 +144,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     rowOverlap: staged.rowOverlap,
     pipeline: { chosen: pipeline.best, trials: pipeline.trials },
     itemModels: items,
-    quotas: quotas ?? { note: 'not tuned (--no-tune): the served quotas' },
+    fusion: fusion ?? { note: 'not tuned (--no-tune): the served weights' },
     als: {
       chosen: {
         factors: tuning.best.factors,

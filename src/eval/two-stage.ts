@@ -44,7 +44,7 @@ export interface TwoStageInput {
   feedback: FeedbackOptions;
   /** The item→item model the replays train beside each ALS: the one `retrieval` serves. */
   itemModel: ItemModelOptions;
-  /** The retrieval plan (the union's fill source and quotas) the pipeline draws candidates with. */
+  /** The retrieval plan (the union's fusion weights) the pipeline draws candidates with. */
   plan: RetrievalPlan;
   config: TwoStageConfig;
   /** Skips the whole-page builds (exposure): tuning runs need only the rankings. */

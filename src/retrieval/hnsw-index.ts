@@ -23,11 +23,16 @@ export interface HnswOptions {
   /**
    * β of the norm-filling coordinate β·sqrt(maxNorm² − |x|²) appended to each title vector
    * (queries get 0 there, so inner products and answers are exact for any β; β only shapes the
-   * graph). 1 is the full MIPS-to-nearest-neighbour reduction, 0 the raw inner product; both
-   * starve the graph of links on some data (see HnswIndex). 0.6 was best or within 0.01 of
-   * best on every vector set measured.
+   * graph). 1 is the full MIPS-to-nearest-neighbour reduction, 0 the raw inner product; each
+   * starves the graph of links on some data (see HnswIndex). A list is calibrated at build: each
+   * tried in turn until the graph finds what an exact scan finds. Absent: AUGMENTATIONS.
    */
-  augmentation?: number;
+  augmentation?: number | readonly number[];
+  /**
+   * Queries the calibration checks the graph with (vectors of `dim`, e.g. the trained profile
+   * vectors, sampled evenly); absent, a sample of the title vectors themselves.
+   */
+  calibrationQueries?: Float32Array;
   /**
    * A filter that lets through at most this share of the titles is answered by scoring exactly
    * the titles it allows (0: never). hnswlib's filtered search visits about k / share nodes and
@@ -38,14 +43,52 @@ export interface HnswOptions {
   exactScanBelowShare?: number;
 }
 
-export const HNSW_DEFAULTS: Required<HnswOptions> = {
+export const HNSW_DEFAULTS: Required<Omit<HnswOptions, 'augmentation' | 'calibrationQueries'>> = {
   m: 16,
   efConstruction: 400,
   ef: 500,
   seed: 100,
-  augmentation: 0.6,
   exactScanBelowShare: 0.25,
 };
+
+/**
+ * β values a build tries in turn, keeping the first whose graph reaches CALIBRATION_RECALL on
+ * the calibration queries (else the best). 0.6 was best or within 0.01 of best on the default
+ * world's vectors, the served MovieLens ones and clustered synthetic ones; ALS tuned on
+ * ml-latest-small (ν 0.75, λ 0.06: median title norm a ninth of the longest) splits the β 0.6
+ * graph into a short-vector and a long-vector part, recall@300 0.52 at any ef, where β 0 reaches 0.997.
+ */
+export const AUGMENTATIONS = [0.6, 0, 1, 0.3] as const;
+/** Recall@k against an exact scan that a calibrated graph must reach on its calibration queries. */
+export const CALIBRATION_RECALL = 0.97;
+const CALIBRATION_QUERIES = 50;
+/** What the collaborative source asks for. */
+const CALIBRATION_K = 300;
+
+interface CalibrationQuery {
+  /** At unit length, as search() asks the graph. */
+  query: Float32Array;
+  labels: Set<number>;
+  /** The exact answer's last score, at unit length. */
+  last: number;
+}
+
+/** Up to CALIBRATION_QUERIES non-zero vectors of `from`, evenly spaced, at unit length, with their exact answers. */
+function calibrationQueries(from: Float32Array, dim: number, exact: BruteForceIndex): CalibrationQuery[] {
+  const count = from.length / dim;
+  const step = Math.max(1, count / CALIBRATION_QUERIES);
+  const k = Math.min(CALIBRATION_K, exact.size);
+  const out: CalibrationQuery[] = [];
+  for (let at = step / 2; at < count && k > 0; at += step) {
+    const row = from.subarray(Math.floor(at) * dim, (Math.floor(at) + 1) * dim);
+    const norm = Math.hypot(...row);
+    if (norm === 0) continue;
+    const query = row.map((x) => x / norm);
+    const answer = exact.search(query, k);
+    out.push({ query, labels: new Set(answer.map((x) => x.label)), last: answer.at(-1)!.score });
+  }
+  return out;
+}
 
 /** Labels the filter is asked about to estimate its share (evenly spaced over the index). */
 const SHARE_SAMPLE = 200;
@@ -95,6 +138,8 @@ export class HnswIndex implements VectorIndex {
     private readonly exact: BruteForceIndex,
     ef: number,
     private readonly exactScanBelowShare: number,
+    /** The β the graph was built with (NaN for an index loaded from a file: the file does not say). */
+    readonly augmentation = Number.NaN,
   ) {
     this.setEf(ef);
   }
@@ -124,23 +169,45 @@ export class HnswIndex implements VectorIndex {
     const efConstruction = options.efConstruction ?? HNSW_DEFAULTS.efConstruction;
     const ef = options.ef ?? HNSW_DEFAULTS.ef;
     const seed = options.seed ?? HNSW_DEFAULTS.seed;
-    const beta = options.augmentation ?? HNSW_DEFAULTS.augmentation;
-    if (!(beta >= 0 && beta <= 1)) throw new Error(`augmentation must be within 0..1, got ${beta}`);
+    const betas = typeof options.augmentation === 'number' ? [options.augmentation] : (options.augmentation ?? AUGMENTATIONS);
+    for (const beta of betas) if (!(beta >= 0 && beta <= 1)) throw new Error(`augmentation must be within 0..1, got ${beta}`);
     const n = vectors.length / dim;
     const squaredNorms = new Float64Array(n);
     for (let i = 0; i < vectors.length; i++) squaredNorms[Math.floor(i / dim)] += vectors[i] * vectors[i];
     const maxSquaredNorm = squaredNorms.reduce((a, b) => Math.max(a, b), 0);
-    const index = new HierarchicalNSW('ip', dim + 1);
-    index.initIndex({ maxElements: Math.max(1, n), m, efConstruction, randomSeed: seed });
-    const every = Math.max(1, Math.floor(n / 100));
-    for (let label = 0; label < n; label++) {
-      // hnswlib-node 3.0.0 only accepts plain arrays; labels are row indexes so results map straight back.
-      const point = Array.from(vectors.subarray(label * dim, (label + 1) * dim));
-      point.push(beta * Math.sqrt(Math.max(0, maxSquaredNorm - squaredNorms[label])));
-      index.addPoint(point, label);
-      if (onProgress && ((label + 1) % every === 0 || label + 1 === n)) onProgress(label + 1, n);
+    const exact = new BruteForceIndex(vectors, dim);
+    const share = options.exactScanBelowShare ?? HNSW_DEFAULTS.exactScanBelowShare;
+    const queries = betas.length > 1 ? calibrationQueries(options.calibrationQueries ?? vectors, dim, exact) : [];
+    let best: { index: HnswIndex; recall: number } | undefined;
+    for (const [attempt, beta] of betas.entries()) {
+      const index = new HierarchicalNSW('ip', dim + 1);
+      index.initIndex({ maxElements: Math.max(1, n), m, efConstruction, randomSeed: seed });
+      const every = Math.max(1, Math.floor(n / 100));
+      for (let label = 0; label < n; label++) {
+        // hnswlib-node 3.0.0 only accepts plain arrays; labels are row indexes so results map straight back.
+        const point = Array.from(vectors.subarray(label * dim, (label + 1) * dim));
+        point.push(beta * Math.sqrt(Math.max(0, maxSquaredNorm - squaredNorms[label])));
+        index.addPoint(point, label);
+        if (onProgress && ((label + 1) % every === 0 || label + 1 === n)) onProgress(attempt * n + label + 1, betas.length * n);
+      }
+      const built = new HnswIndex(index, exact, ef, share, beta);
+      if (queries.length === 0) return built;
+      const recall = built.recallOn(queries);
+      if (!best || recall > best.recall) best = { index: built, recall };
+      if (recall >= CALIBRATION_RECALL) break;
     }
-    return new HnswIndex(index, new BruteForceIndex(vectors, dim), ef, options.exactScanBelowShare ?? HNSW_DEFAULTS.exactScanBelowShare);
+    onProgress?.(betas.length * n, betas.length * n);
+    return best!.index;
+  }
+
+  /** Mean recall@300 of the graph against the exact answers (ties at the last exact score count as found). */
+  private recallOn(queries: readonly CalibrationQuery[]): number {
+    let sum = 0;
+    for (const { query, labels, last } of queries) {
+      const found = this.nearest(query, 1, labels.size);
+      sum += found.filter((x) => labels.has(x.label) || x.score >= last).length / labels.size;
+    }
+    return sum / queries.length;
   }
 
   /** ef is not stored in hnswlib's file (it reloads as 10), so it is passed again here. */

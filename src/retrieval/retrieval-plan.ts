@@ -1,5 +1,5 @@
-import type { CandidateSource } from '../pipeline/candidate-sources';
-import { UnionCandidateGenerator } from './union-generator';
+import { CANDIDATE_SOURCES, type CandidateSource } from '../pipeline/candidate-sources';
+import { UnionCandidateGenerator, type SourceEntry } from './union-generator';
 import type { CollaborativeModel } from './collaborative-model';
 import { collaborativeSource, contentSource, itemItemSource, popularInSegmentSource, trendingSource } from './model-sources';
 import { type NeighbourLookup } from '../pipeline/stages';
@@ -13,50 +13,42 @@ export interface RetrievalParts {
   onContentUnavailable?: (err: Error) => void;
 }
 
-/** The sources that can fill the union: the two that rank the whole catalog for any profile with history. */
-export const FILL_SOURCES = ['COLLABORATIVE', 'ITEM_ITEM'] as const;
-export type FillSource = (typeof FILL_SOURCES)[number];
+/**
+ * Sources whose proposals are always kept, with the product's quotas: continue watching and
+ * popular-in-segment serve viewers no recall measure sees (in-progress titles are never held
+ * out; the segment source is for profiles with under five titles, which evaluation does not score).
+ */
+export const RESERVED_QUOTAS = { CONTINUE_WATCHING: 20, POPULAR_IN_SEGMENT: 60 } as const satisfies Partial<
+  Record<CandidateSource, number>
+>;
+export type ReservedSource = keyof typeof RESERVED_QUOTAS;
+export const FUSED_SOURCES = CANDIDATE_SOURCES.filter((s): s is FusedSource => !(s in RESERVED_QUOTAS));
+export type FusedSource = Exclude<CandidateSource, ReservedSource>;
+
+/** The union's size, and how deep each fused source proposes: any of its 300 may earn a place. */
+export const UNION_SIZE = 300;
 
 /**
- * How the union is drawn: each source proposes its quota (in plan order, duplicates merged), then
- * the fill source tops the union up to 300 (its own quota is not used).
+ * How the union is drawn: the reserved sources' proposals are kept, and the rest of the 300
+ * places go to the other sources' titles in the order of their weighted reciprocal ranks
+ * (union-generator.ts). A source of weight 0 is not asked.
  */
 export interface RetrievalPlan {
-  fill: FillSource;
-  quotas: Record<CandidateSource, number>;
+  weights: Record<FusedSource, number>;
 }
 
-/** Sources whose quotas are the product's, not tuned: they serve viewers no recall measure sees. */
-export const FIXED_SOURCES = ['CONTINUE_WATCHING', 'POPULAR_IN_SEGMENT'] as const satisfies readonly CandidateSource[];
-
 /**
- * Continue watching and popular-in-segment serve viewers no recall measure sees (in-progress
- * titles are never held out; the segment source is for profiles with under five titles, which
- * evaluation does not score), so their quotas are the product's. The fill source and the other
- * quotas were chosen by `npm run eval -- --dataset world` on its validation split
- * (tune-quotas.ts, docs/EVALUATION.md): greedily, the source whose extra slots add the most
- * validation recall gets them.
+ * Chosen by `npm run eval -- --dataset world` on its validation split (tune-fusion.ts,
+ * docs/EVALUATION.md): a coordinate search over the weights from the best source alone, each
+ * step taken only when it raises the union's validation recall at 300.
  */
 export const SERVED_PLAN: RetrievalPlan = {
-  fill: 'COLLABORATIVE',
-  quotas: {
-    CONTINUE_WATCHING: 20,
-    POPULAR_IN_SEGMENT: 60,
-    COLLABORATIVE: 0,
-    ITEM_ITEM: 100,
-    CONTENT: 60,
-    TRENDING: 40,
-    NEW_RELEASES: 30,
-    ACCLAIMED: 20,
-  },
+  weights: { COLLABORATIVE: 1, ITEM_ITEM: 1, CONTENT: 0.25, TRENDING: 0.125, NEW_RELEASES: 0.0625, ACCLAIMED: 0 },
 };
 
-/**
- * The recall stage as the server runs it, and as offline evaluation measures it: every source
- * with its quota, and the fill source topping the union up to 300 after them. The ranker orders them.
- */
-export function candidateGenerator(p: RetrievalParts, plan: RetrievalPlan = SERVED_PLAN): UnionCandidateGenerator {
-  const sources = [
+/** Every source of the recall stage, in one order (the union's, and the report's). */
+function providers(p: RetrievalParts) {
+  return [
     continueWatching,
     collaborativeSource(p.model),
     itemItemSource(p.model),
@@ -66,9 +58,20 @@ export function candidateGenerator(p: RetrievalParts, plan: RetrievalPlan = SERV
     newReleases,
     acclaimed,
   ];
+}
+
+/**
+ * The recall stage as the server runs it, and as offline evaluation measures it: the reserved
+ * sources with their quotas, the others fused by the plan's weights into the rest of 300. The ranker orders them.
+ */
+export function candidateGenerator(p: RetrievalParts, plan: RetrievalPlan = SERVED_PLAN): UnionCandidateGenerator {
   return new UnionCandidateGenerator(
-    sources.map((provider) =>
-      provider.source === plan.fill ? { provider, quota: 300, fill: true } : { provider, quota: plan.quotas[provider.source] },
-    ),
+    providers(p).map((provider): SourceEntry => {
+      const s = provider.source;
+      return s in RESERVED_QUOTAS
+        ? { provider, quota: RESERVED_QUOTAS[s as ReservedSource] }
+        : { provider, quota: UNION_SIZE, weight: plan.weights[s as FusedSource] };
+    }),
+    UNION_SIZE,
   );
 }

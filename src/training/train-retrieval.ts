@@ -83,7 +83,10 @@ function withIndex(
 ): RetrievalBundle {
   const titleIds = titles.map((t) => t.id);
   const started = performance.now();
-  const index = HnswIndex.build(factors.colFactors, als.factors, {}, (d, n) => onProgress?.(`Building the HNSW index${purpose}`, d, n));
+  // The graph is checked against exact answers for the profiles it will serve (hnsw-index.ts, AUGMENTATIONS).
+  const index = HnswIndex.build(factors.colFactors, als.factors, { calibrationQueries: factors.rowFactors }, (d, n) =>
+    onProgress?.(`Building the HNSW index${purpose}`, d, n),
+  );
   const hnswSeconds = (performance.now() - started) / 1000;
   onProgress?.(`Training the item-item model${purpose}`, 0, 1);
   const itemsStarted = performance.now();

@@ -13,7 +13,8 @@ import { playback } from '../support/fixture-data';
 import { DEFAULT_ALS } from '../../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../../src/retrieval/implicit-feedback';
 import { DEFAULT_ITEM_MODEL } from '../../src/retrieval/item-model';
-import { tuneQuotas } from '../../src/eval/tune-quotas';
+import { tuneFusion } from '../../src/eval/tune-fusion';
+import { candidateRecall } from '../../src/eval/candidate-recall';
 import { validationSplit } from '../../src/eval/validation';
 import { validationSet } from '../../src/eval/tune-item-models';
 
@@ -81,26 +82,20 @@ describe('offline evaluation', () => {
     await run.catch((err: { stderr: string }) => expect(err.stderr).not.toMatch(/\n\s+at /));
   }, 60_000);
 
-  it('chooses the retrieval plan on validation: from each fill source alone, only steps that raise validation recall', async () => {
+  it("chooses the union's fusion weights on validation: from the best source alone, only steps that raise validation recall", async () => {
     const d = await loadEvalDataset({ dataset: 'world', size: 'small', seed: 7 });
     const split = splitByTime(d.events);
     const options = { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, itemModel: DEFAULT_ITEM_MODEL };
     const validation = validationSplit({ d, split, v: validationSet(d.titles, split.train), ...options });
-    const tuning = await tuneQuotas(validation.retrieval, validation.inner);
-    expect(tuning.searches.map((s) => s.fill)).toEqual(['COLLABORATIVE', 'ITEM_ITEM']);
-    for (const { steps } of tuning.searches) {
-      const recalls = steps.map((s) => s['recall@300']);
-      expect(recalls.length).toBeGreaterThan(1);
-      for (let i = 1; i < recalls.length; i++) expect(recalls[i]).toBeGreaterThan(recalls[i - 1]);
-    }
-    // The plan kept is the better search's end, so it recalls more on validation than either fill source alone.
-    const ends = tuning.searches.map((s) => s.steps.at(-1)!['recall@300']);
-    const chosen = tuning.searches.find((s) => s.fill === tuning.plan.fill)!;
-    expect(chosen.steps.at(-1)!['recall@300']).toBe(Math.max(...ends));
-    for (const s of tuning.searches) expect(chosen.steps.at(-1)!['recall@300']).toBeGreaterThan(s.steps[0]['recall@300']);
-    // Its quotas fit in the union beside continue watching.
-    const q = tuning.plan.quotas;
-    const tuned = CANDIDATE_SOURCES.filter((s) => s !== tuning.plan.fill && s !== 'POPULAR_IN_SEGMENT');
-    expect(tuned.reduce((sum, s) => sum + q[s], 0)).toBeLessThanOrEqual(300);
+    const tuning = await tuneFusion(validation.retrieval, validation.inner);
+    const recalls = tuning.steps.map((s) => s['recall@300']);
+    expect(recalls[0]).toBe(Math.max(...Object.values(tuning.alone)));
+    expect(recalls.length).toBeGreaterThan(1);
+    for (let i = 1; i < recalls.length; i++) expect(recalls[i]).toBeGreaterThan(recalls[i - 1]);
+    // The union the generator draws with the chosen weights is the one the search scored.
+    const inner = { ...validation.inner, test: validation.inner.test.slice(0, 2_000) };
+    const drawn = await candidateRecall(validation.retrieval, inner, validation.retrieval.unionWith(tuning.plan));
+    expect(drawn['union, validation weights']!['recall@300']).toBeCloseTo(recalls.at(-1)!, 3);
+    expect(drawn['union, validation weights']!['mean candidates']).toBeLessThanOrEqual(300);
   }, 600_000);
 });

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HnswIndex } from '../../src/retrieval/hnsw-index';
+import { AUGMENTATIONS, CALIBRATION_RECALL, HnswIndex } from '../../src/retrieval/hnsw-index';
 import { clusteredVectors, recall } from '../support/synthetic-vectors';
 import { BruteForceIndex, type Neighbour, type VectorIndex } from '../../src/retrieval/vector-index';
 import { Rng } from '../../src/shared/random';
@@ -100,6 +100,17 @@ describe('HnswIndex against brute force on clustered ALS-like vectors', () => {
         expect(a.score > b.score || (a.score === b.score && a.label < b.label)).toBe(true);
       }
     }
+  });
+
+  it('calibrates β at build: a β whose graph misses the exact answers is passed over for the next', () => {
+    // On these clustered vectors the raw inner-product graph (β 0) strands long vectors' neighbours.
+    const raw = HnswIndex.build(data.vectors, dim, { seed: 5, augmentation: 0 });
+    expect(meanRecall(raw)).toBeLessThan(CALIBRATION_RECALL);
+    const calibrated = HnswIndex.build(data.vectors, dim, { seed: 5, augmentation: [0, 0.6] });
+    expect(calibrated.augmentation).toBe(0.6);
+    expect(meanRecall(calibrated)).toBeGreaterThanOrEqual(CALIBRATION_RECALL);
+    // The default list starts at 0.6, which these vectors keep.
+    expect(hnsw.augmentation).toBe(AUGMENTATIONS[0]);
   });
 
   it('is deterministic for a seed', () => {
