@@ -77,6 +77,11 @@ const ConfigSchema = z
     ALS_FACTORS: z.coerce.number().int().min(2).max(512).default(DEFAULT_ALS.factors),
     ALS_REGULARIZATION: z.coerce.number().positive().default(DEFAULT_ALS.regularization),
     ALS_ALPHA: z.coerce.number().positive().default(DEFAULT_ALS.alpha),
+    ALS_REGULARIZATION_EXPONENT: z.coerce
+      .number()
+      .min(0)
+      .max(2)
+      .default(DEFAULT_ALS.regularizationExponent ?? 0),
     ALS_ITERATIONS: z.coerce.number().int().min(1).max(200).default(DEFAULT_ALS.iterations),
     FEEDBACK_HALF_LIFE_DAYS: z.coerce.number().positive().default(DEFAULT_FEEDBACK.halfLifeDays),
     RANKER_MAX_REQUESTS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_RANKER_TRAINING.maxRequests),
@@ -156,6 +161,7 @@ export function trainingOptions(c: Config): BundleOptions {
       factors: c.ALS_FACTORS,
       regularization: c.ALS_REGULARIZATION,
       alpha: c.ALS_ALPHA,
+      regularizationExponent: c.ALS_REGULARIZATION_EXPONENT,
       iterations: c.ALS_ITERATIONS,
       seed: c.WORLD_SEED,
     },

@@ -121,7 +121,7 @@ function table(r: EvalReport): string {
   const notes = 'note' in r.artwork ? ['', `artwork replay ${r.artwork.note}`] : [];
   return [
     `${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`,
-    `two-stage: network ${r.pipeline.chosen.shape.shared.join('-')} / ${r.pipeline.chosen.shape.tower.join('-')}, ` +
+    `two-stage: network ${r.pipeline.chosen.shape.shared.join('-')} / ${r.pipeline.chosen.shape.tower.join('-')} × ${r.pipeline.chosen.shape.members}, ` +
       `${r.pipeline.chosen.laterPlayShares.length} carve(s), utility ${JSON.stringify(r.pipeline.chosen.weights)} ` +
       `(${r.pipeline.trials.length ? `chosen on validation, ${r.pipeline.trials.length} trials` : 'served defaults'})`,
     `item models: ${(['ease', 'rp3beta', 'itemknn'] as const).map((m) => `${m} ${JSON.stringify(r.itemModels[m].chosen)}`).join('; ')}; the pipeline serves ${r.itemModels.served.method}`,
