@@ -54,9 +54,10 @@ function table(r: EvalReport): string {
     [],
     ['candidates', 'recall@300', 'candidates', 'alone@300'],
     ['union', String(r.candidates.union['recall@300']), String(r.candidates.union['mean candidates']), ''],
+    ['floors alone', String(r.candidates.floors['recall@300']), String(r.candidates.floors['mean candidates']), ''],
     ...(tunedUnion ? [['union, validation weights', String(tunedUnion['recall@300']), String(tunedUnion['mean candidates']), '']] : []),
     ...Object.entries(r.candidates)
-      .filter(([name]) => !name.startsWith('union'))
+      .filter(([name]) => !name.startsWith('union') && name !== 'floors')
       .map(([name, c]) => {
         const s = c as SourceRecall;
         return [name, s['recall@300'], s.candidates, s['alone@300']].map(String);
@@ -121,7 +122,7 @@ function table(r: EvalReport): string {
   const notes = 'note' in r.artwork ? ['', `artwork replay ${r.artwork.note}`] : [];
   return [
     `${r.dataset}; ALS ${JSON.stringify(r.als.chosen)}`,
-    `two-stage: network ${r.pipeline.chosen.shape.shared.join('-')} / ${r.pipeline.chosen.shape.tower.join('-')} × ${r.pipeline.chosen.shape.members}, ` +
+    `two-stage: network ${r.pipeline.chosen.shape.shared.join('-')} / ${r.pipeline.chosen.shape.tower.join('-')}, ` +
       `${r.pipeline.chosen.laterPlayShares.length} carve(s), utility ${JSON.stringify(r.pipeline.chosen.weights)} ` +
       `(${r.pipeline.trials.length ? `chosen on validation, ${r.pipeline.trials.length} trials` : 'served defaults'})`,
     `item models: ${(['ease', 'rp3beta', 'itemknn'] as const).map((m) => `${m} ${JSON.stringify(r.itemModels[m].chosen)}`).join('; ')}; the pipeline serves ${r.itemModels.served.method}`,

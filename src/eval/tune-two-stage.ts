@@ -16,9 +16,7 @@ export interface TwoStageTrial {
   'ndcg@10 finished': number;
 }
 
-const WIDER: RankerShape = { shared: [64, 32], tower: [16], members: 1 };
-/** Members an ensemble of the chosen network is tried with. */
-const ENSEMBLE = 3;
+const WIDER: RankerShape = { shared: [64, 32], tower: [16] };
 /** A utility whose NDCG@10 on any validation title is within this share of the best may win on finished titles. */
 const ANY_TITLE_TOLERANCE = 0.02;
 
@@ -26,8 +24,7 @@ const ANY_TITLE_TOLERANCE = 0.02;
  * Chooses the two-stage pipeline's own settings the way tune-als.ts chooses ALS's: on a validation
  * split carved from the training part (each profile's last 20% of training titles), never on the
  * test titles. A coordinate search: the network (32 / 8 against 64-32 / 16) with three carves of
- * later plays, then one and two carves with the better network, then that network and carves as an
- * ensemble of three (kept if it ranks validation titles better); every run scores the whole utility
+ * later plays, then one and two carves with the better network; every run scores the whole utility
  * grid. The utility chosen is the one with the best NDCG@10 on finished validation titles among
  * those within 2% of the best NDCG@10 on any validation title: finishing is what the product wants,
  * as long as it costs the viewer's next pick little.
@@ -75,20 +72,17 @@ export async function tuneTwoStage(
 
   const ofShape = trials.filter((t) => t.shape === describe(shape));
   const carves = bestBy(ofShape, (t) => t['ndcg@10']).carves;
-  const single = Math.max(...ofShape.filter((t) => t.carves === carves).map((t) => t['ndcg@10']));
-  const ensemble = { ...shape, members: ENSEMBLE };
-  const members = (await run(ensemble, LATER_PLAY_SHARES.slice(0, carves))) > single ? ensemble : shape;
-  const grid = trials.filter((t) => t.shape === describe(members) && t.carves === carves);
+  const grid = ofShape.filter((t) => t.carves === carves);
   const top = Math.max(...grid.map((t) => t['ndcg@10']));
   const chosen = bestBy(
     grid.filter((t) => t['ndcg@10'] >= top * (1 - ANY_TITLE_TOLERANCE)),
     (t) => t['ndcg@10 finished'],
   );
-  return { best: { shape: members, laterPlayShares: LATER_PLAY_SHARES.slice(0, carves), weights: chosen.weights }, trials };
+  return { best: { shape, laterPlayShares: LATER_PLAY_SHARES.slice(0, carves), weights: chosen.weights }, trials };
 }
 
 function describe(s: RankerShape): string {
-  return `${s.shared.join('-')} / ${s.tower.join('-')}${s.members > 1 ? ` ×${s.members}` : ''}`;
+  return `${s.shared.join('-')} / ${s.tower.join('-')}`;
 }
 
 function bestBy<T>(xs: readonly T[], score: (x: T) => number): T {

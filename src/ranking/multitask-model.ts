@@ -134,46 +134,6 @@ export class MultiTaskModel {
     });
   }
 
-  /**
-   * K networks of one shape as a single network whose logits are the mean of theirs: every layer
-   * K times as wide, the members side by side (the first layer reads the same input, later layers
-   * are block-diagonal, so no member sees another's units), and each head's last unit averages
-   * the members' logits. Serving and the ONNX export see one ordinary network.
-   */
-  static ensemble(members: readonly MultiTaskModel[]): MultiTaskModel {
-    const k = members.length;
-    if (k === 0) throw new Error('an ensemble needs at least one member');
-    if (k === 1) return members[0];
-    const shape = members[0].shape;
-    if (members.some((m) => JSON.stringify(m.shape) !== JSON.stringify(shape))) throw new Error('ensemble members must share one shape');
-    const layers = members.map((m) => m.layers());
-    const perTower = shape.tower.length + 1;
-    let next = 0;
-    return MultiTaskModel.build(
-      { inputDim: shape.inputDim, shared: shape.shared.map((w) => w * k), tower: shape.tower.map((w) => w * k) },
-      (inDim, outDim) => {
-        const at = next++;
-        const parts = layers.map((l) => l[at]);
-        const inTower = at - shape.shared.length;
-        // Layers that read the features themselves: the first shared one, or each tower's first when nothing is shared.
-        const fromInput = at === 0 || (shape.shared.length === 0 && inTower % perTower === 0);
-        const head = inTower >= 0 && inTower % perTower === perTower - 1;
-        const w = new Float32Array(inDim * outDim);
-        const b = new Float32Array(outDim);
-        parts.forEach((p, m) => {
-          // Where member m's inputs and outputs sit in the wide layer.
-          const row0 = fromInput ? 0 : m * p.inDim;
-          const col0 = head ? 0 : m * p.outDim;
-          const scale = head ? 1 / k : 1;
-          for (let i = 0; i < p.inDim; i++)
-            for (let j = 0; j < p.outDim; j++) w[(row0 + i) * outDim + col0 + j] = p.w[i * p.outDim + j] * scale;
-          for (let j = 0; j < p.outDim; j++) b[col0 + j] += p.b[j] * scale;
-        });
-        return { inDim, outDim, w, b };
-      },
-    );
-  }
-
   /** Lays out the layers for a shape; `make` supplies each one, in `layers()` order. */
   private static build(shape: MultiTaskShape, make: (inDim: number, outDim: number) => Dense): MultiTaskModel {
     const stack = (inDim: number, widths: number[]): Dense[] => widths.map((outDim, i) => make(i === 0 ? inDim : widths[i - 1], outDim));

@@ -1,6 +1,6 @@
 import { fitFeatureSpec, normaliseRows, type FeatureSpec } from './features/feature-spec';
 import { headMetrics, type HeadMetric } from './head-metrics';
-import { HEADS, MultiTaskModel, type Head } from './multitask-model';
+import { HEADS, type Head, type MultiTaskModel } from './multitask-model';
 import { trainMultiTask, type TrainingData } from './multitask-training';
 import type { RankerRows } from './ranker-rows';
 
@@ -11,12 +11,6 @@ const VALIDATION_SHARE = 0.2;
 export interface RankerShape {
   shared: number[];
   tower: number[];
-  /**
-   * Networks of this shape trained from different seeds and served as one whose logits are
-   * their mean (MultiTaskModel.ensemble): a small network trained on a few thousand later plays
-   * ranks differently from one seed to the next, and the mean is steadier.
-   */
-  members: number;
 }
 
 /**
@@ -24,7 +18,7 @@ export interface RankerShape {
  * validation splits carved from training (docs/EVALUATION.md), where the wider network fits the
  * training rows better and ranks validation titles worse.
  */
-export const RANKER_SHAPE: RankerShape = { shared: [32], tower: [8], members: 1 };
+export const RANKER_SHAPE: RankerShape = { shared: [32], tower: [8] };
 
 export interface RankerOptions {
   seed: number | string;
@@ -37,9 +31,7 @@ export interface RankerOptions {
 export interface RankerReport {
   requests: number;
   rows: { train: number; validation: number; impressions: number; laterPlays: number };
-  /** The first member's epoch with the best validation loss. */
   bestEpoch: number;
-  /** Epochs run, over every member. */
   epochs: number;
   /**
    * Per head on the validation rows (later in time than every training row), apart for held-out
@@ -79,22 +71,16 @@ export function trainRanker(data: RankerRows, o: RankerOptions): TrainedRanker {
   const validation = normalised(pick(data, valIdx), spec);
   const valMasked = { ...validation, masks: { click: Uint8Array.from(valIdx, (i) => teachesClick(data, i)) } };
   const epochs = o.epochs ?? 30;
-  const { shared, tower, members } = o.shape ?? RANKER_SHAPE;
-  // Member 0 keeps the ranker's own seed, so a one-member ranker is the single network it always was.
-  const runs = Array.from({ length: members }, (_, m) =>
-    trainMultiTask(train, {
-      seed: m === 0 ? o.seed : `${o.seed}:member${m}`,
-      epochs,
-      validation: valMasked,
-      patience: 4,
-      shared,
-      tower,
-      positiveWeights: Object.fromEntries(HEADS.map((h) => [h, 1])) as Record<Head, number>,
-      onEpoch: (p) => o.onEpoch?.(m * epochs + p.epoch, members * epochs),
-    }),
-  );
-  const model = MultiTaskModel.ensemble(runs.map((r) => r.model));
-  const predicted = model.forward(validation.rows, validation.n);
+  const result = trainMultiTask(train, {
+    seed: o.seed,
+    epochs,
+    validation: valMasked,
+    patience: 4,
+    ...(o.shape ?? RANKER_SHAPE),
+    positiveWeights: Object.fromEntries(HEADS.map((h) => [h, 1])) as Record<Head, number>,
+    onEpoch: (p) => o.onEpoch?.(p.epoch, epochs),
+  });
+  const predicted = result.model.forward(validation.rows, validation.n);
   const metricsOf = (kind: number) => {
     const rows = valIdx.map((i, r) => (data.logged[i] === kind ? r : -1)).filter((r) => r >= 0);
     if (rows.length === 0) return undefined;
@@ -106,13 +92,13 @@ export function trainRanker(data: RankerRows, o: RankerOptions): TrainedRanker {
   };
   const logged = data.logged.reduce((s, x) => s + x, 0);
   return {
-    model,
+    model: result.model,
     spec,
     report: {
       requests: data.requests,
       rows: { train: train.n, validation: validation.n, impressions: logged, laterPlays: data.n - logged },
-      bestEpoch: runs[0].bestEpoch,
-      epochs: runs.reduce((sum, r) => sum + r.history.length, 0),
+      bestEpoch: result.bestEpoch,
+      epochs: result.history.length,
       validation: { impressions: metricsOf(1), laterPlays: metricsOf(0) },
       seconds: Math.round((performance.now() - started) / 100) / 10,
     },

@@ -1,4 +1,4 @@
-import { CANDIDATE_SOURCES, type CandidateSource } from '../pipeline/candidate-sources';
+import type { CandidateSource } from '../pipeline/candidate-sources';
 import { UnionCandidateGenerator, type SourceEntry } from './union-generator';
 import type { CollaborativeModel } from './collaborative-model';
 import { collaborativeSource, contentSource, itemItemSource, popularInSegmentSource, trendingSource } from './model-sources';
@@ -14,24 +14,33 @@ export interface RetrievalParts {
 }
 
 /**
- * Sources whose proposals are always kept, with the product's quotas: continue watching and
- * popular-in-segment serve viewers no recall measure sees (in-progress titles are never held
- * out; the segment source is for profiles with under five titles, which evaluation does not score).
+ * What each source keeps beside the fused 300, whatever its weight, because a row or a viewer
+ * needs it: continue watching its row; popular-in-segment the profiles with under five titles
+ * (whom evaluation does not score); content the Because You Watched rows; trending, new releases
+ * and acclaimed their own rows. These are the product's, not tuned: recall cannot see what they are for.
  */
-export const RESERVED_QUOTAS = { CONTINUE_WATCHING: 20, POPULAR_IN_SEGMENT: 60 } as const satisfies Partial<
-  Record<CandidateSource, number>
->;
-export type ReservedSource = keyof typeof RESERVED_QUOTAS;
-export const FUSED_SOURCES = CANDIDATE_SOURCES.filter((s): s is FusedSource => !(s in RESERVED_QUOTAS));
-export type FusedSource = Exclude<CandidateSource, ReservedSource>;
+export const SOURCE_FLOORS: Record<CandidateSource, number> = {
+  CONTINUE_WATCHING: 20,
+  COLLABORATIVE: 0,
+  ITEM_ITEM: 0,
+  CONTENT: 60,
+  TRENDING: 40,
+  POPULAR_IN_SEGMENT: 60,
+  NEW_RELEASES: 30,
+  ACCLAIMED: 20,
+};
 
-/** The union's size, and how deep each fused source proposes: any of its 300 may earn a place. */
+/** The sources that compete for the fused places (the other two serve viewers recall does not measure). */
+export const FUSED_SOURCES = ['COLLABORATIVE', 'ITEM_ITEM', 'CONTENT', 'TRENDING', 'NEW_RELEASES', 'ACCLAIMED'] as const;
+export type FusedSource = (typeof FUSED_SOURCES)[number];
+
+/** The fused places, and how deep each weighted source proposes: any of its top 300 may earn one. */
 export const UNION_SIZE = 300;
 
 /**
- * How the union is drawn: the reserved sources' proposals are kept, and the rest of the 300
- * places go to the other sources' titles in the order of their weighted reciprocal ranks
- * (union-generator.ts). A source of weight 0 is not asked.
+ * How the union is drawn (union-generator.ts): every source's floor is kept, and 300 more places
+ * go to the weighted sources' titles in the order of their weighted reciprocal ranks. A source
+ * of weight 0 proposes its floor only.
  */
 export interface RetrievalPlan {
   weights: Record<FusedSource, number>;
@@ -40,15 +49,23 @@ export interface RetrievalPlan {
 /**
  * Chosen by `npm run eval -- --dataset world` on its validation split (tune-fusion.ts,
  * docs/EVALUATION.md): a coordinate search over the weights from the best source alone, each
- * step taken only when it raises the union's validation recall at 300.
+ * step taken only when it raises the fused places' validation recall. On the world no other
+ * source's titles beat collaborative's own 300 there; the rows' sources keep their floors.
  */
 export const SERVED_PLAN: RetrievalPlan = {
-  weights: { COLLABORATIVE: 1, ITEM_ITEM: 1, CONTENT: 0.25, TRENDING: 0.125, NEW_RELEASES: 0.0625, ACCLAIMED: 0 },
+  weights: { COLLABORATIVE: 1, ITEM_ITEM: 0, CONTENT: 0, TRENDING: 0, NEW_RELEASES: 0, ACCLAIMED: 0 },
 };
 
-/** Every source of the recall stage, in one order (the union's, and the report's). */
-function providers(p: RetrievalParts) {
-  return [
+/**
+ * The recall stage as the server runs it, and as offline evaluation measures it: each source's
+ * floor, and 300 titles fused from the weighted sources by the plan. The ranker orders them.
+ */
+export function candidateGenerator(
+  p: RetrievalParts,
+  plan: RetrievalPlan = SERVED_PLAN,
+  floors: Record<CandidateSource, number> = SOURCE_FLOORS,
+): UnionCandidateGenerator {
+  const providers = [
     continueWatching,
     collaborativeSource(p.model),
     itemItemSource(p.model),
@@ -58,20 +75,13 @@ function providers(p: RetrievalParts) {
     newReleases,
     acclaimed,
   ];
-}
-
-/**
- * The recall stage as the server runs it, and as offline evaluation measures it: the reserved
- * sources with their quotas, the others fused by the plan's weights into the rest of 300. The ranker orders them.
- */
-export function candidateGenerator(p: RetrievalParts, plan: RetrievalPlan = SERVED_PLAN): UnionCandidateGenerator {
   return new UnionCandidateGenerator(
-    providers(p).map((provider): SourceEntry => {
-      const s = provider.source;
-      return s in RESERVED_QUOTAS
-        ? { provider, quota: RESERVED_QUOTAS[s as ReservedSource] }
-        : { provider, quota: UNION_SIZE, weight: plan.weights[s as FusedSource] };
-    }),
+    providers.map((provider): SourceEntry => ({
+      provider,
+      floor: floors[provider.source],
+      weight: (plan.weights as Partial<Record<CandidateSource, number>>)[provider.source] ?? 0,
+      depth: UNION_SIZE,
+    })),
     UNION_SIZE,
   );
 }

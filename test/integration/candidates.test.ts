@@ -1,6 +1,7 @@
 import { allowedFor } from '../../src/domain/types';
 import { CANDIDATE_SOURCES } from '../../src/pipeline/candidates';
 import { DecayedCounter } from '../../src/retrieval/trending';
+import { SOURCE_FLOORS } from '../../src/retrieval/retrieval-plan';
 import { startHarness, type AppHarness } from '../support/app-harness';
 import { DAY_MS } from '../../src/shared/time';
 
@@ -13,11 +14,11 @@ describe('candidate generation on the small world', () => {
 
   const adult = () => app.world.profiles.filter((p) => !p.isKids);
 
-  it('unions about 300 de-duplicated candidates, each tagged with its sources and their scores', async () => {
+  it("unions 300 fused de-duplicated candidates beside the sources' floors, each tagged with its sources and their scores", async () => {
     const profile = adult()[3];
     const candidates = await app.services.models.now.retrieval.generate(await app.services.homepage.request(profile.id));
-    expect(candidates.length).toBeGreaterThan(200);
-    expect(candidates.length).toBeLessThanOrEqual(400);
+    expect(candidates.length).toBeGreaterThan(300);
+    expect(candidates.length).toBeLessThanOrEqual(300 + Object.values(SOURCE_FLOORS).reduce((a, b) => a + b, 0));
     expect(new Set(candidates.map((c) => c.title.id)).size).toBe(candidates.length);
     for (const c of candidates) {
       expect(c.sources.size).toBeGreaterThan(0);

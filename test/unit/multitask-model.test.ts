@@ -127,25 +127,6 @@ describe('multi-task ranking model', () => {
     expect(maxAbsDiff(restored.forward(small.rows, small.n), a.model.forward(small.rows, small.n))).toBe(0);
   });
 
-  it('merges members into one network whose logits are the mean of theirs, for any shape', () => {
-    const rows = synthetic(50, 9).rows;
-    const logit = (p: number) => Math.log(p / (1 - p));
-    for (const shape of [
-      { shared: [8], tower: [4] },
-      { shared: [8, 6], tower: [] },
-      { shared: [], tower: [5, 3] },
-    ]) {
-      const members = [1, 2, 3].map((seed) => MultiTaskModel.init({ inputDim: D, ...shape }, seed));
-      const merged = MultiTaskModel.ensemble(members);
-      expect(merged.shape).toEqual({ inputDim: D, shared: shape.shared.map((w) => 3 * w), tower: shape.tower.map((w) => 3 * w) });
-      const got = merged.forward(rows, 50);
-      const each = members.map((m) => m.forward(rows, 50));
-      for (const h of HEADS)
-        for (let i = 0; i < 50; i++) expect(logit(got[h][i])).toBeCloseTo(each.reduce((s, o) => s + logit(o[h][i]), 0) / 3, 4);
-    }
-    expect(() => MultiTaskModel.ensemble([])).toThrow(/at least one/);
-  });
-
   it('scores the same in onnxruntime-node as in TypeScript, within 1e-5, in one run of 300 rows', async () => {
     const rng = new Rng('parity');
     const random = Float32Array.from({ length: 300 * D }, () => rng.normal(0, 2));
