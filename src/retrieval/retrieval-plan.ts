@@ -47,16 +47,17 @@ export interface RetrievalPlan {
 }
 
 /**
- * Collaborative alone in the fused places, beside the floors. `npm run eval -- --dataset world`
- * chooses small weights for the other sources on its validation split (tune-fusion.ts: recall
- * 0.485 against 0.463; docs/EVALUATION.md), but for a profile with no history those weights let
- * trending, new releases and acclaimed take all 300 places, and on the small world the page right
- * after onboarding then recalled less than the one before it (recall@20 0.258 against 0.275,
- * test/eval/onboarding-eval.test.ts). Until the fusion is chosen per kind of profile, the
- * served union keeps what cold start was measured with.
+ * The weights `npm run eval -- --dataset world` chooses on its validation split for the sources
+ * that read the profile's history (tune-fusion.ts: collaborative 1, item-item 1/4, content 1/16;
+ * docs/EVALUATION.md). It also gives trending 1/8 and new releases and acclaimed 1/16 (recall
+ * 0.485 with all of them, against 0.463 for collaborative alone), but for a profile with no
+ * history those let the three take all 300 places, and on the small world the page right after
+ * onboarding then recalled less than the one before it (recall@20 0.258 against 0.275,
+ * test/eval/onboarding-eval.test.ts). So they keep their floors only, until the fusion is chosen
+ * per kind of profile.
  */
 export const SERVED_PLAN: RetrievalPlan = {
-  weights: { COLLABORATIVE: 1, ITEM_ITEM: 0, CONTENT: 0, TRENDING: 0, NEW_RELEASES: 0, ACCLAIMED: 0 },
+  weights: { COLLABORATIVE: 1, ITEM_ITEM: 0.25, CONTENT: 0.0625, TRENDING: 0, NEW_RELEASES: 0, ACCLAIMED: 0 },
 };
 
 /**
