@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
@@ -12,6 +13,7 @@ import { createLogger } from '../src/shared/logger';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { openBenchWorld, rotation, UNTHROTTLED, type BenchWorld } from './bench-world';
 import { printReport, type Measurement } from './report';
+import { openLoop, type Arrivals, type OpenLoopResult } from './open-loop';
 import { errorStack } from '../src/shared/error-message';
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
@@ -25,6 +27,8 @@ const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV 
 
 const CONTEXT = { device: 'TV' as const };
 const PROFILES = 200;
+/** Sockets the open-loop client may open: enough that a request waits on the server, not on the client. */
+const OPEN_LOOP_SOCKETS = 256;
 
 /** The part of autocannon's programmatic API used here (the package ships no types). */
 interface Histogram {
@@ -46,47 +50,51 @@ interface AutocannonOptions {
   connections: number;
   duration: number;
   workers?: number;
-  overallRate?: number;
-  ignoreCoordinatedOmission?: boolean;
   method: string;
   headers: Record<string, string>;
   requests: { setupRequest: string }[];
 }
 const autocannon = require('autocannon') as (opts: AutocannonOptions) => Promise<AutocannonResult>;
 
-interface Run {
+interface MaxRun {
   reqPerSec: number;
   p50: number;
   p99: number;
   mean: number;
   failed: number;
+  /** Milliseconds the server's thread was busy per answered request: its CPU per page. */
+  cpuPerRequestMs: number;
 }
 
 /**
- * `npm run bench -- http [--size small|default] [--duration 10] [--rate 200] [--connections 10]`:
- * the homepage over real HTTP (Express + Apollo, the server `npm start` runs), loaded by autocannon
- * in a worker thread, at maximum throughput and at a fixed overall rate. The same runs against a
- * second server whose homepage resolver returns a page built up front (the GraphQL floor: parsing,
- * validation, the title/artwork/score field resolvers and JSON over HTTP, no personalization) show
- * what personalization costs relative to the GraphQL layer itself.
+ * `npm run bench -- http [--size small|default] [--duration 10] [--connections 10] [--loads 0.25,0.5,0.75] [--arrivals poisson|constant]`:
+ * the homepage over real HTTP (Express + Apollo, the server `npm start` runs). Each server is
+ * first loaded closed-loop by autocannon (`--connections` clients sending back to back) for its
+ * maximum throughput; then open-loop at each share of that maximum in `--loads`: arrivals on a
+ * schedule fixed in advance (Poisson by default), each request timed from its scheduled send, so
+ * a server that falls behind is charged for the queue it builds (bench/open-loop.ts). The same
+ * runs against a second server whose homepage resolver returns a page built up front (the
+ * GraphQL floor: parsing, validation, the field resolvers and JSON over HTTP, no
+ * personalization) show what personalization costs relative to the GraphQL layer itself.
  *
- * autocannon's rate limit is a per-connection budget per second: each connection sends requests
- * back to back from the start of a second until its share is spent, then waits. So the fixed-rate
- * runs see bursts of up to `--connections` concurrent requests, not evenly spaced arrivals; their
- * p50/p99 are latencies under those bursts (fewer connections, smaller bursts).
+ * Both servers run on this process's main thread and the load in worker threads, so the
+ * server's CPU per request is its thread's busy time (event-loop utilisation) per answer.
  */
 async function main(): Promise<void> {
   const int = (v: string) => Number.parseInt(v, 10);
+  const shares = (v: string) => v.split(',').map(Number);
   const opts = new Command('bench http')
     .description(
-      'the homepage over HTTP under autocannon, at maximum throughput and at a fixed rate, against a GraphQL floor serving precomputed pages',
+      'the homepage over HTTP: maximum throughput (autocannon, closed loop), then open-loop latency at shares of it, against a GraphQL floor serving precomputed pages',
     )
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
-    .option('--duration <s>', 'seconds per autocannon run', int, 10)
-    .option('--rate <n>', 'overall requests per second in the fixed-rate runs', int, 200)
-    .option('--connections <n>', 'concurrent connections', int, 10)
+    .option('--duration <s>', 'seconds per run', int, 10)
+    .option('--connections <n>', 'concurrent connections of the maximum-throughput runs', int, 10)
+    .option('--loads <shares>', "open-loop rates as shares of each server's measured maximum", shares, [0.25, 0.5, 0.75])
+    .addOption(new Option('--arrivals <kind>', 'open-loop arrival schedule').choices(['poisson', 'constant']).default('poisson'))
     .parse()
-    .opts<{ size: WorldSize; duration: number; rate: number; connections: number }>();
+    .opts<{ size: WorldSize; duration: number; connections: number; loads: number[]; arrivals: Arrivals }>();
+  if (opts.loads.some((l) => !(l > 0 && l <= 2))) throw new Error('--loads: shares between 0 and 2, e.g. 0.25,0.5,0.75');
   const progress = stageProgress();
   const apps: RunningApp[] = [];
   let bench: BenchWorld | undefined;
@@ -109,9 +117,9 @@ async function main(): Promise<void> {
       progress.update('precompute', i + 1, ids.length);
     }
     const stored: HomepageService = Object.create(services.homepage);
-    stored.homepage = async (id: string) => {
-      const page = precomputed.get(id);
-      if (!page) throw new Error(`no precomputed page for ${id}`);
+    stored.homepageFor = async (profile) => {
+      const page = precomputed.get(profile.id);
+      if (!page) throw new Error(`no precomputed page for ${profile.id}`);
       return { ...page, requestId: randomUUID() }; // what a cache hit returns
     };
     const logger = createLogger('silent');
@@ -120,13 +128,12 @@ async function main(): Promise<void> {
     const floor = await startApp({ services: { ...services, homepage: stored }, auth, logger, settings: UNTHROTTLED });
     apps.push(floor);
 
-    // autocannon runs in a worker thread (its own event loop, not the server's); its per-request
-    // hook is a module file, so the rotated bodies go into one in the temp dir.
-    const setupRequest = path.join(dir, 'rotate-profiles.js');
     const requests = ids.map((id, i) => ({
       body: JSON.stringify({ query: QUERY, variables: { id } }),
       authorization: headers[i].authorization,
     }));
+    // autocannon's per-request hook is a module file, so the rotated bodies go into one in the temp dir.
+    const setupRequest = path.join(dir, 'rotate-profiles.js');
     await fs.writeFile(
       setupRequest,
       `'use strict';\nconst requests = ${JSON.stringify(requests)};\nlet next = 0;\n` +
@@ -137,82 +144,133 @@ async function main(): Promise<void> {
       personalized: await check(personalized, ids, headers, progress.update, 'check pers.'),
       floor: await check(floor, ids, headers, progress.update, 'check floor'),
     };
-    const load = async (label: string, app: RunningApp, rate?: number): Promise<Run> => {
+    const ticking = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
       const started = performance.now();
       const timer = setInterval(
         () => progress.update(label, Math.min(opts.duration, Math.round((performance.now() - started) / 1000)), opts.duration),
         1000,
       );
       try {
+        return await run();
+      } finally {
+        clearInterval(timer);
+        progress.update(label, opts.duration, opts.duration);
+      }
+    };
+    const maxRun = (label: string, app: RunningApp): Promise<MaxRun> =>
+      ticking(label, async () => {
+        const before = performance.eventLoopUtilization();
         const r = await autocannon({
           url: `${app.url}graphql`,
           connections: opts.connections,
           duration: opts.duration,
           workers: 1,
-          // autocannon's coordinated-omission correction passes ceil(1 / per-connection rate) = 1 ms as
-          // the expected interval, which back-fills every latency v with v-1, v-2, … 1 ms; off.
-          ...(rate ? { overallRate: rate, ignoreCoordinatedOmission: true } : {}),
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           requests: [{ setupRequest }],
         });
-        progress.update(label, opts.duration, opts.duration);
+        const busy = performance.eventLoopUtilization(before);
         return {
           reqPerSec: r.requests.mean,
           p50: r.latency.p50,
           p99: r.latency.p99,
           mean: r.latency.mean,
           failed: r.errors + r.timeouts + r.non2xx,
+          cpuPerRequestMs: busy.active / Math.max(1, r.requests.total),
         };
-      } finally {
-        clearInterval(timer);
-      }
-    };
-    const runs = {
-      personalizedMax: await load('pers. max', personalized),
-      personalizedRate: await load('pers. rate', personalized, opts.rate),
-      floorMax: await load('floor max', floor),
-      floorRate: await load('floor rate', floor, opts.rate),
-    };
-    progress.stop();
-    for (const [name, run] of Object.entries(runs)) {
-      if (run.failed > 0) process.stderr.write(`warning: ${name}: ${run.failed} requests failed (errors, timeouts or non-2xx)\n`);
-    }
-    for (const [name, run] of [
-      ['personalized', runs.personalizedRate],
-      ['floor', runs.floorRate],
-    ] as const) {
-      if (run.reqPerSec < 0.9 * opts.rate)
-        process.stderr.write(
-          `warning: ${name} reached ${run.reqPerSec.toFixed(0)} of ${opts.rate} req/s; its fixed-rate latencies are saturated\n`,
+      });
+    const openRuns = async (label: string, app: RunningApp, max: number) => {
+      const runs: OpenLoopResult[] = [];
+      for (const share of opts.loads) {
+        const rate = Math.max(1, Math.round(share * max));
+        runs.push(
+          await ticking(`${label} ${Math.round(share * 100)}%`, () =>
+            openLoop({
+              url: `${app.url}graphql`,
+              requests,
+              rate,
+              durationMs: opts.duration * 1000,
+              arrivals: opts.arrivals,
+              connections: OPEN_LOOP_SOCKETS,
+              seed: 7,
+            }),
+          ),
         );
+      }
+      return runs;
+    };
+    const personalizedMax = await maxRun('pers. max', personalized);
+    const personalizedOpen = await openRuns('pers.', personalized, personalizedMax.reqPerSec);
+    const floorMax = await maxRun('floor max', floor);
+    const floorOpen = await openRuns('floor', floor, floorMax.reqPerSec);
+    progress.stop();
+
+    const failed = (max: MaxRun, open: OpenLoopResult[]) => max.failed + open.reduce((n, r) => n + r.failed, 0);
+    for (const [name, max, open] of [
+      ['personalized', personalizedMax, personalizedOpen],
+      ['floor', floorMax, floorOpen],
+    ] as const) {
+      if (failed(max, open) > 0)
+        process.stderr.write(`warning: ${name}: ${failed(max, open)} requests failed (errors, timeouts or non-2xx)\n`);
+      for (const r of open)
+        if (r.achieved < 0.95 * r.rate)
+          process.stderr.write(`warning: ${name} answered ${r.achieved.toFixed(0)} of ${r.rate} req/s scheduled; it fell behind\n`);
     }
-    const rows = (label: string, max: Run, fixed: Run): Measurement[] => [
-      { name: `${label}: max throughput, ${opts.connections} connections`, unit: 'req/s', value: max.reqPerSec },
+    const rows = (label: string, max: MaxRun, open: OpenLoopResult[]): Measurement[] => [
+      { name: `${label}: max throughput, ${opts.connections} connections (closed loop)`, unit: 'req/s', value: max.reqPerSec },
       { name: `${label}: latency at max throughput`, unit: 'ms', p50: max.p50, p99: max.p99, mean: max.mean },
-      { name: `${label}: achieved rate at ${opts.rate} req/s`, unit: 'req/s', value: fixed.reqPerSec },
-      { name: `${label}: latency at ${opts.rate} req/s`, unit: 'ms', p50: fixed.p50, p99: fixed.p99, mean: fixed.mean },
-      { name: `${label}: failed requests (all runs)`, unit: 'count', value: max.failed + fixed.failed },
+      { name: `${label}: server CPU per request at max`, unit: 'ms', value: max.cpuPerRequestMs },
+      ...open.flatMap((r, i): Measurement[] => [
+        {
+          name: `${label}: open loop at ${Math.round(opts.loads[i] * 100)}% of max (${r.rate} req/s scheduled), latency`,
+          unit: 'ms',
+          p50: r.p50,
+          p90: r.p90,
+          p99: r.p99,
+          p999: r.p999,
+          mean: r.mean,
+        },
+        { name: `${label}: open loop at ${Math.round(opts.loads[i] * 100)}% of max, answered`, unit: 'req/s', value: r.achieved },
+      ]),
+      { name: `${label}: failed requests (all runs)`, unit: 'count', value: failed(max, open) },
     ];
+    const half = opts.loads.indexOf(0.5);
     printReport(
       'http',
       {
         size: opts.size,
         duration: opts.duration,
-        rate: opts.rate,
         connections: opts.connections,
+        loads: opts.loads,
+        arrivals: opts.arrivals,
         profiles: ids.length,
         cpus: os.cpus().length,
+        execution: UNTHROTTLED.execution,
       },
       [
         { name: 'rows per response', unit: 'rows', value: shape.personalized.rows },
         { name: 'items per response', unit: 'items', value: shape.personalized.items },
         { name: 'response size', unit: 'KB', value: shape.personalized.kb },
+        { name: 'response size, gzip', unit: 'KB', value: shape.personalized.gzipKb },
+        { name: 'response size, brotli (quality 4)', unit: 'KB', value: shape.personalized.brotliKb },
+        ...shape.personalized.fieldShares.map(({ field, share }) => ({
+          name: `share of the response: items' ${field}`,
+          unit: '%',
+          value: 100 * share,
+        })),
         { name: 'floor (precomputed page): response size', unit: 'KB', value: shape.floor.kb },
-        ...rows('personalized', runs.personalizedMax, runs.personalizedRate),
-        ...rows('floor (precomputed page)', runs.floorMax, runs.floorRate),
-        { name: 'personalized / floor: max req/s', unit: 'ratio', value: runs.personalizedMax.reqPerSec / runs.floorMax.reqPerSec },
-        { name: `personalized / floor: p50 at ${opts.rate} req/s`, unit: 'ratio', value: runs.personalizedRate.p50 / runs.floorRate.p50 },
+        ...rows('personalized', personalizedMax, personalizedOpen),
+        ...rows('floor (precomputed page)', floorMax, floorOpen),
+        { name: 'personalized / floor: max req/s', unit: 'ratio', value: personalizedMax.reqPerSec / floorMax.reqPerSec },
+        ...(half >= 0
+          ? [
+              {
+                name: 'personalized / floor: p99 at 50% of own max',
+                unit: 'ratio',
+                value: personalizedOpen[half].p99 / floorOpen[half].p99,
+              },
+            ]
+          : []),
       ],
     );
   } finally {
@@ -222,7 +280,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** One request per profile (also a warm-up): no GraphQL errors, and the mean page shape. */
+/** One request per profile (also a warm-up): no GraphQL errors, the mean page shape and what its bytes are spent on. */
 async function check(
   app: RunningApp,
   ids: string[],
@@ -233,6 +291,9 @@ async function check(
   let rows = 0;
   let items = 0;
   let bytes = 0;
+  let gzipped = 0;
+  let brotli = 0;
+  const byField = new Map<string, number>();
   for (const [i, id] of ids.entries()) {
     const res = await fetch(`${app.url}graphql`, {
       method: 'POST',
@@ -240,15 +301,31 @@ async function check(
       body: JSON.stringify({ query: QUERY, variables: { id } }),
     });
     const text = await res.text();
-    const body = JSON.parse(text) as { errors?: unknown[]; data?: { homepage?: { rows: { items: unknown[] }[] } } };
+    const body = JSON.parse(text) as { errors?: unknown[]; data?: { homepage?: { rows: { items: Record<string, unknown>[] }[] } } };
     if (!res.ok || body.errors || !body.data?.homepage)
       throw new Error(`homepage for ${id} failed (HTTP ${res.status}): ${text.slice(0, 500)}`);
     rows += body.data.homepage.rows.length;
     items += body.data.homepage.rows.reduce((n, r) => n + r.items.length, 0);
     bytes += Buffer.byteLength(text);
+    // As the server compresses for clients that accept it (src/server/app.ts: gzip, brotli at quality 4).
+    gzipped += zlib.gzipSync(text).length;
+    brotli += zlib.brotliCompressSync(text, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }).length;
+    for (const row of body.data.homepage.rows)
+      for (const item of row.items)
+        for (const [field, value] of Object.entries(item))
+          byField.set(field, (byField.get(field) ?? 0) + JSON.stringify({ [field]: value }).length - 2);
     update(stage, i + 1, ids.length);
   }
-  return { rows: rows / ids.length, items: items / ids.length, kb: bytes / ids.length / 1024 };
+  const kb = (n: number) => n / ids.length / 1024;
+  return {
+    rows: rows / ids.length,
+    items: items / ids.length,
+    kb: kb(bytes),
+    gzipKb: kb(gzipped),
+    brotliKb: kb(brotli),
+    /** Each item field's share of the uncompressed response, largest first. */
+    fieldShares: [...byField].map(([field, n]) => ({ field, share: n / bytes })).sort((a, b) => b.share - a.share),
+  };
 }
 
 main().catch((err) => {

@@ -6,7 +6,10 @@ export interface Measurement {
   unit: string;
   value?: number;
   p50?: number;
+  p90?: number;
   p99?: number;
+  /** The 99.9th percentile. */
+  p999?: number;
   mean?: number;
 }
 
@@ -20,6 +23,18 @@ const fmt = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFi
 
 export function printReport(bench: string, params: Record<string, unknown>, rows: Measurement[]): void {
   process.stdout.write(`${JSON.stringify({ bench, params, results: rows })}\n`);
-  const table = rows.map((r) => [r.name, r.unit, fmt(r.value), fmt(r.p50), fmt(r.p99), fmt(r.mean)]);
-  process.stdout.write(`\n${textTable(['measurement', 'unit', 'value', 'p50', 'p99', 'mean'], table)}\n`);
+  // The p90 and p99.9 columns only where some measurement has them (the open-loop latencies).
+  const tails = rows.some((r) => r.p90 !== undefined || r.p999 !== undefined);
+  const table = rows.map((r) => [
+    r.name,
+    r.unit,
+    fmt(r.value),
+    fmt(r.p50),
+    ...(tails ? [fmt(r.p90)] : []),
+    fmt(r.p99),
+    ...(tails ? [fmt(r.p999)] : []),
+    fmt(r.mean),
+  ]);
+  const header = ['measurement', 'unit', 'value', 'p50', ...(tails ? ['p90'] : []), 'p99', ...(tails ? ['p99.9'] : []), 'mean'];
+  process.stdout.write(`\n${textTable(header, table)}\n`);
 }

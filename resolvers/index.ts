@@ -1,5 +1,5 @@
 import { AccountResolver, ProfileResolver, ViewingEventResolver } from './profile-resolver';
-import { HomepageResolver, RowItemResolver } from './homepage-resolver';
+import { HomepageResolver } from './homepage-resolver';
 import { PlaybackResolver } from './playback-resolver';
 import { OnboardingAnswersResolver, ProfileSettingsResolver } from './profile-settings-resolver';
 import { ArtworkResolver, TitleResolver } from './title-resolver';
@@ -8,7 +8,6 @@ import { MonitoringResolver } from './monitoring-resolver';
 
 export const RESOLVERS = [
   HomepageResolver,
-  RowItemResolver,
   TitleResolver,
   ArtworkResolver,
   ProfileResolver,

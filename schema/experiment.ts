@@ -27,7 +27,7 @@ registerEnumType(ExperimentUnit, {
 registerEnumType(ExperimentMetric, { name: 'ExperimentMetric', description: 'A metric results report; docs/EXPERIMENTS.md defines each.' });
 registerEnumType(ExperimentStatus, { name: 'ExperimentStatus', description: 'DRAFT → RUNNING → STOPPED, once each.' });
 
-@ObjectType({ description: 'The variant of one experiment a page (or an item of it) was built under.' })
+@ObjectType({ simpleResolvers: true, description: 'The variant of one experiment a page (or an item of it) was built under.' })
 export class ExperimentAssignment {
   @Field(() => ID, { description: 'The experiment.' })
   experimentId: string;
@@ -38,7 +38,7 @@ export class ExperimentAssignment {
   variant: string;
 }
 
-@ObjectType({ description: 'One arm of an experiment.' })
+@ObjectType({ simpleResolvers: true, description: 'One arm of an experiment.' })
 export class ExperimentVariantSpec {
   @Field(() => String, { description: 'The variant name pages and impressions carry.' })
   name: string;
@@ -50,7 +50,7 @@ export class ExperimentVariantSpec {
   settings: Record<string, unknown>;
 }
 
-@ObjectType({ description: 'A controlled experiment (docs/EXPERIMENTS.md).' })
+@ObjectType({ simpleResolvers: true, description: 'A controlled experiment (docs/EXPERIMENTS.md).' })
 export class Experiment {
   @Field(() => ID, { description: 'Stable id: letters, digits, dots, dashes, underscores.' })
   id: string;
@@ -152,7 +152,7 @@ export class NewExperimentInput implements Omit<NewExperimentData, 'variants' | 
   guardrailMetrics?: (typeof EXPERIMENT_METRICS)[number][];
 }
 
-@ObjectType({ description: 'Units and page views a variant counted.' })
+@ObjectType({ simpleResolvers: true, description: 'Units and page views a variant counted.' })
 export class VariantSummary {
   @Field(() => String, { description: 'The variant.' })
   name: string;
@@ -167,7 +167,10 @@ export class VariantSummary {
   pageViews: number;
 }
 
-@ObjectType({ description: 'A difference against control with its 95% interval (bounds null while too few units give none).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A difference against control with its 95% interval (bounds null while too few units give none).',
+})
 export class Estimate {
   @Field(() => Float, { description: 'Treatment − control.' })
   difference: number;
@@ -182,13 +185,13 @@ export class Estimate {
   significant: boolean;
 }
 
-@ObjectType({ description: 'CUPED: the difference adjusted by the units’ pre-experiment watch minutes.' })
+@ObjectType({ simpleResolvers: true, description: 'CUPED: the difference adjusted by the units’ pre-experiment watch minutes.' })
 export class CupedEstimate extends Estimate {
   @Field(() => Float, { description: 'Share of the variance the adjustment removed.' })
   varianceRemoved: number;
 }
 
-@ObjectType({ description: "A metric of one variant against control's." })
+@ObjectType({ simpleResolvers: true, description: "A metric of one variant against control's." })
 export class MetricResult extends Estimate {
   @Field(() => ExperimentMetric, { description: 'The metric.' })
   metric: string;
@@ -212,7 +215,7 @@ export class MetricResult extends Estimate {
   breached: boolean | null;
 }
 
-@ObjectType({ description: 'Whether units were counted in the configured proportions (chi-square).' })
+@ObjectType({ simpleResolvers: true, description: 'Whether units were counted in the configured proportions (chi-square).' })
 export class SampleRatio {
   @Field(() => Float, { description: 'The goodness-of-fit statistic.' })
   chiSquare: number;
@@ -224,7 +227,7 @@ export class SampleRatio {
   mismatch: boolean;
 }
 
-@ObjectType({ description: 'Plays credited to one ranker of an interleaving.' })
+@ObjectType({ simpleResolvers: true, description: 'Plays credited to one ranker of an interleaving.' })
 export class CreditedPlays {
   @Field(() => String, { description: 'The ranker (variant).' })
   variant: string;
@@ -233,7 +236,10 @@ export class CreditedPlays {
   plays: number;
 }
 
-@ObjectType({ description: "An interleaving's verdict: the share of units preferring the challenger (the second variant)." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An interleaving's verdict: the share of units preferring the challenger (the second variant).",
+})
 export class InterleavingResult {
   @Field(() => String, { description: 'The challenger (the second variant).' })
   variant: string;
@@ -259,7 +265,10 @@ export class InterleavingResult {
   credited: CreditedPlays[];
 }
 
-@ObjectType({ description: "An experiment's results from the stored events and the servers' timings, computed when asked." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An experiment's results from the stored events and the servers' timings, computed when asked.",
+})
 export class ExperimentResults {
   @Field(() => Experiment, { description: 'The experiment.' })
   experiment: Experiment;

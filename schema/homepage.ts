@@ -4,7 +4,7 @@ import { Profile } from './profile';
 import { Artwork, Title } from './title';
 import { ExperimentAssignment } from './experiment';
 
-@ObjectType({ description: 'The viewing context the page was built for, after defaults were applied.' })
+@ObjectType({ simpleResolvers: true, description: 'The viewing context the page was built for, after defaults were applied.' })
 export class ViewingContext {
   @Field(() => Device, { description: 'Device the page was built for.' })
   device: string;
@@ -25,7 +25,7 @@ export class ViewingContext {
   country: string;
 }
 
-@ObjectType({ description: 'The score one retrieval source gave a title.' })
+@ObjectType({ simpleResolvers: true, description: 'The score one retrieval source gave a title.' })
 export class SourceScore {
   @Field(() => CandidateSource, { description: 'The source.' })
   source: string;
@@ -34,7 +34,7 @@ export class SourceScore {
   score: number;
 }
 
-@ObjectType({ description: "The ranking model's predictions for one title in this context." })
+@ObjectType({ simpleResolvers: true, description: "The ranking model's predictions for one title in this context." })
 export class HeadPredictions {
   @Field(() => Float, { description: 'Probability that the viewer plays the title when shown it.' })
   click: number;
@@ -42,11 +42,16 @@ export class HeadPredictions {
   @Field(() => Float, { description: 'Probability that a play reaches 70% of the title.' })
   finish: number;
 
-  @Field(() => Float, { name: 'return', description: 'Probability that the viewer comes back the next day after playing it.' })
+  // Named `return` in the schema: read through type-graphql's resolver, which knows the property is `ret`.
+  @Field(() => Float, {
+    name: 'return',
+    simple: false,
+    description: 'Probability that the viewer comes back the next day after playing it.',
+  })
   ret: number;
 }
 
-@ObjectType({ description: "Scores behind an item's place on the page." })
+@ObjectType({ simpleResolvers: true, description: "Scores behind an item's place on the page." })
 export class Scores {
   @Field(() => Float, {
     description:
@@ -70,7 +75,7 @@ export class Scores {
   retrieval: SourceScore[];
 }
 
-@ObjectType({ description: 'One title on the homepage, with the artwork to show and why it is there.' })
+@ObjectType({ simpleResolvers: true, description: 'One title on the homepage, with the artwork to show and why it is there.' })
 export class RowItem {
   @Field(() => Int, { description: 'Position in the row, 0 first.' })
   position: number;
@@ -103,7 +108,7 @@ export class RowItem {
   experiments: ExperimentAssignment[];
 }
 
-@ObjectType({ description: 'A horizontal row of titles on the homepage.' })
+@ObjectType({ simpleResolvers: true, description: 'A horizontal row of titles on the homepage.' })
 export class Row {
   @Field(() => ID, { description: 'Stable id of the row within a page, e.g. "genre:Crime".' })
   id: string;
@@ -130,7 +135,7 @@ export class Row {
   items: RowItem[];
 }
 
-@ObjectType({ description: 'A personalized homepage for one profile in one viewing context.' })
+@ObjectType({ simpleResolvers: true, description: 'A personalized homepage for one profile in one viewing context.' })
 export class Homepage {
   @Field(() => ID, {
     description:

@@ -106,7 +106,7 @@ export class ImpressionEventInput implements ImpressionEventInputData {
   experiments?: ExperimentVariantInput[] | null;
 }
 
-@ObjectType({ description: 'Outcome of a batch of events.' })
+@ObjectType({ simpleResolvers: true, description: 'Outcome of a batch of events.' })
 export class RecordResult {
   @Field(() => Int, { description: 'Events written by this call.' })
   accepted: number;

@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Impressions and their takes under one value of one dimension of the served items.' })
+@ObjectType({ simpleResolvers: true, description: 'Impressions and their takes under one value of one dimension of the served items.' })
 export class DimensionTakeRate {
   @Field({ description: 'row_kind, source, position, slot or artwork.' })
   dimension: string;
@@ -21,7 +21,7 @@ export class DimensionTakeRate {
   takeRate: number;
 }
 
-@ObjectType({ description: 'Recommendation quality over a span of hours.' })
+@ObjectType({ simpleResolvers: true, description: 'Recommendation quality over a span of hours.' })
 export class QualityWindow {
   @Field(() => Int, { description: 'Hours with traffic in the span.' })
   hours: number;
@@ -51,7 +51,7 @@ export class QualityWindow {
   byDimension: DimensionTakeRate[];
 }
 
-@ObjectType({ description: 'One hour of recommendation quality (UTC).' })
+@ObjectType({ simpleResolvers: true, description: 'One hour of recommendation quality (UTC).' })
 export class QualityHour {
   @Field({ description: 'Start of the hour, ISO 8601 (UTC).' })
   hour: string;
@@ -78,7 +78,7 @@ export class QualityHour {
   clickAuc: number;
 }
 
-@ObjectType({ description: 'A recommendation-quality anomaly: a recent window against its trailing baseline.' })
+@ObjectType({ simpleResolvers: true, description: 'A recommendation-quality anomaly: a recent window against its trailing baseline.' })
 export class QualityAlert {
   @Field({ description: 'take_rate, calibration or click_auc.' })
   check: string;
@@ -99,7 +99,7 @@ export class QualityAlert {
   p: number;
 }
 
-@ObjectType({ description: "This replica's recommendation-quality monitor (docs/OPERATIONS.md, Monitoring)." })
+@ObjectType({ simpleResolvers: true, description: "This replica's recommendation-quality monitor (docs/OPERATIONS.md, Monitoring)." })
 export class RecommendationQuality {
   @Field(() => QualityWindow, { description: 'The most recent settled hours (MONITOR_WINDOW_HOURS).' })
   window: QualityWindow;

@@ -35,7 +35,7 @@ registerEnumType(ErasurePurge, {
   },
 });
 
-@ObjectType({ description: 'What deleteViewingHistory erased.' })
+@ObjectType({ simpleResolvers: true, description: 'What deleteViewingHistory erased.' })
 export class ViewingHistoryErasure {
   @Field(() => Date, { description: 'When the history was erased: reports of events before it are ignored from then on.' })
   erasedAt: Date;
@@ -50,7 +50,7 @@ export class ViewingHistoryErasure {
   purge: ErasurePurge;
 }
 
-@ObjectType({ description: 'What the profile said it likes when it was set up.' })
+@ObjectType({ simpleResolvers: true, description: 'What the profile said it likes when it was set up.' })
 export class OnboardingAnswers {
   @Field(() => [String], { description: 'Genres picked.' })
   genres: string[];
@@ -63,6 +63,7 @@ export class OnboardingAnswers {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'What the service stores and derives about one profile\'s behaviour: the answer to "what do you know about me?".',
 })
 export class ProfileDataSummary {

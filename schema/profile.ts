@@ -3,7 +3,7 @@ import { Device, MaturityTier } from './enums';
 import { OnboardingAnswers, ProfileDataSummary } from './profile-data';
 import { Title } from './title';
 
-@ObjectType({ description: 'A subscription; it holds one to five profiles.' })
+@ObjectType({ simpleResolvers: true, description: 'A subscription; it holds one to five profiles.' })
 export class Account {
   @Field(() => ID, { description: 'Stable id of the account.' })
   id: string;
@@ -15,7 +15,7 @@ export class Account {
   profiles: Profile[];
 }
 
-@ObjectType({ description: 'One viewer within an account, with their own taste and history.' })
+@ObjectType({ simpleResolvers: true, description: 'One viewer within an account, with their own taste and history.' })
 export class Profile {
   @Field(() => ID, { description: 'Stable id of the profile.' })
   id: string;
@@ -51,7 +51,7 @@ export class Profile {
   dataSummary: ProfileDataSummary;
 }
 
-@ObjectType({ description: 'One playback report in a viewing history.' })
+@ObjectType({ simpleResolvers: true, description: 'One playback report in a viewing history.' })
 export class ViewingEvent {
   @Field(() => ID, { description: 'The client-chosen id that makes reports idempotent.' })
   eventId: string;
@@ -69,7 +69,7 @@ export class ViewingEvent {
   device: string;
 }
 
-@ObjectType({ description: 'Paging state of a connection.' })
+@ObjectType({ simpleResolvers: true, description: 'Paging state of a connection.' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'Whether more items follow the last one returned.' })
   hasNextPage: boolean;
@@ -78,7 +78,7 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-@ObjectType({ description: 'A profile and its cursor.' })
+@ObjectType({ simpleResolvers: true, description: 'A profile and its cursor.' })
 export class ProfileEdge {
   @Field(() => String, { description: 'Opaque cursor of this profile.' })
   cursor: string;
@@ -87,7 +87,7 @@ export class ProfileEdge {
   node: Profile;
 }
 
-@ObjectType({ description: 'A page of profiles, ordered by id.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of profiles, ordered by id.' })
 export class ProfileConnection {
   @Field(() => [ProfileEdge], { description: 'Profiles with their cursors.' })
   edges: ProfileEdge[];

@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { ArtworkTheme, MaturityTier, TitleKind } from './enums';
 
-@ObjectType({ description: 'One artwork variant of a title; the API picks which variant each viewer sees.' })
+@ObjectType({ simpleResolvers: true, description: 'One artwork variant of a title; the API picks which variant each viewer sees.' })
 export class Artwork {
   @Field(() => ID, { description: 'Stable id of the variant.' })
   id: string;
@@ -16,7 +16,7 @@ export class Artwork {
   url: string;
 }
 
-@ObjectType({ description: 'A film or series in the catalog.' })
+@ObjectType({ simpleResolvers: true, description: 'A film or series in the catalog.' })
 export class Title {
   @Field(() => ID, { description: 'Stable id of the title.' })
   id: string;
@@ -73,7 +73,7 @@ export class Title {
   artwork: Artwork[];
 }
 
-@ObjectType({ description: 'A title similar to another, with how similar and why.' })
+@ObjectType({ simpleResolvers: true, description: 'A title similar to another, with how similar and why.' })
 export class SimilarTitle {
   @Field(() => Title, { description: 'The similar title.' })
   title: Title;

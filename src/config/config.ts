@@ -124,6 +124,7 @@ const ConfigSchema = z
     MONITOR_MIN_IMPRESSIONS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_THRESHOLDS.minImpressions),
     /** How long SIGTERM waits for requests in flight before closing their connections. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    GRAPHQL_EXECUTION: z.enum(['compiled', 'generic']).default('compiled'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

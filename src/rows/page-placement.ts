@@ -83,7 +83,9 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     if (!list) {
       list = row.pool
         .filter((c) => eligible.has(c.title.id))
-        .sort((a, b) => explorationRank(b) - explorationRank(a) || (a.title.id < b.title.id ? -1 : 1));
+        .map((c) => ({ c, rank: explorationRank(c) }))
+        .sort((a, b) => b.rank - a.rank || (a.c.title.id < b.c.title.id ? -1 : 1))
+        .map(({ c }) => c);
       explorers.set(row, list);
     }
     return list;

@@ -1,5 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import compression from 'compression';
 import { createServer, type Server } from 'node:http';
 import { constants as zlib } from 'node:zlib';
@@ -26,6 +27,7 @@ import { previewRouter } from './preview';
 import { RateLimits, REFUSAL_PENALTY } from './rate-limits';
 import type { Access } from '../auth/access';
 import { buildAppSchema } from './schema';
+import { CompiledExecutor } from './compiled-executor';
 import type { Services } from './services';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from './settings';
 
@@ -55,7 +57,7 @@ export interface RunningApp {
 
 /** What createApollo may be told beyond its services; the documented defaults otherwise. */
 export interface ApolloOptions {
-  settings?: Pick<ServerSettings, 'operationLimits' | 'introspection'>;
+  settings?: Pick<ServerSettings, 'operationLimits' | 'introspection' | 'execution'>;
   /** Called when an operation is refused for its size (the HTTP server charges the caller's quota). */
   onRefused?: (context: RequestContext) => Promise<void>;
   /** Plugins of the HTTP server around Apollo (draining on shutdown). */
@@ -65,14 +67,18 @@ export interface ApolloOptions {
 /** Builds Apollo Server (also for in-process tests) with the app's schema, limits and error policy. */
 export async function createApollo(services: Services, logger: Logger, options: ApolloOptions = {}): Promise<ApolloServer<RequestContext>> {
   const settings = options.settings ?? DEFAULT_SERVER_SETTINGS;
+  const schema = await buildAppSchema(services);
   return new ApolloServer<RequestContext>({
-    schema: await buildAppSchema(services),
+    ...(settings.execution === 'compiled' ? { gateway: new CompiledExecutor(schema) } : { schema }),
     formatError: formatError(logger),
     includeStacktraceInErrorResponses: false,
     introspection: settings.introspection,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: APQ_CACHE_BYTES }) },
     plugins: [
+      // Apollo's default cache-control plugin hooks every resolved field (a quarter of a homepage's
+      // CPU) to compute a cache policy no schema type declares; responses stay uncacheable without it.
+      ApolloServerPluginCacheControlDisabled(),
       operationMetricsPlugin(services.monitoring.metrics),
       operationLimitsPlugin(settings.operationLimits, options.onRefused),
       ...(options.plugins ?? []),

@@ -30,8 +30,11 @@ export interface RequestContext {
   address: string;
   loaders: {
     title: DataLoader<string, Title | null>;
-    artwork: DataLoader<string, Artwork | null>;
   };
+  /** Many titles at once, in order (null for unknown ids): the in-memory catalog, the store in one call for any it lacks. */
+  titles(ids: readonly string[]): Promise<(Title | null)[]>;
+  /** An artwork variant by id, from the in-memory catalog. */
+  artwork(id: string): Artwork | null;
 }
 
 /** What createContext needs of one HTTP request. */
@@ -53,7 +56,6 @@ export interface RequestInfo {
  */
 export async function createContext(services: Services, authenticator: Authenticator, request: RequestInfo): Promise<RequestContext> {
   const title = new DataLoader<string, Title | null>((ids) => resolveTitles(services.catalog, services.store, ids));
-  const artwork = new DataLoader<string, Artwork | null>(async (ids) => ids.map((id) => services.catalog.artwork(id) ?? null));
   const auth = request.access ?? (await authenticator.access(request.headers, services.store));
   const requestId = request.requestId ?? randomUUID();
   let pages = 0;
@@ -64,6 +66,8 @@ export async function createContext(services: Services, authenticator: Authentic
     baseUrl: request.baseUrl,
     auth,
     address: request.address ?? 'in-process',
-    loaders: { title, artwork },
+    loaders: { title },
+    titles: (ids) => resolveTitles(services.catalog, services.store, ids),
+    artwork: (id) => services.catalog.artwork(id) ?? null,
   };
 }

@@ -16,6 +16,8 @@ export interface ServerSettings {
   metricsToken?: string;
   /** How long a graceful stop waits for requests in flight. */
   shutdownGraceMs: number;
+  /** graphql-jit's compiled operations, or graphql-js's generic executor (src/server/compiled-executor.ts). */
+  execution: 'compiled' | 'generic';
 }
 
 export function serverSettings(c: Config): ServerSettings {
@@ -30,6 +32,7 @@ export function serverSettings(c: Config): ServerSettings {
     introspection: c.INTROSPECTION,
     metricsToken: c.METRICS_TOKEN,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    execution: c.GRAPHQL_EXECUTION,
   };
 }
 

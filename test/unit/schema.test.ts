@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { buildSchema, isEnumType, isInputObjectType, isObjectType } from 'graphql';
 import { emittedSdl } from '../../src/server/emit-schema';
-import { SCHEMA_FILE } from '../../src/server/schema';
+import { buildAppSchema, SCHEMA_FILE } from '../../src/server/schema';
 
 describe('GraphQL schema', () => {
   it('matches the committed schema/schema.graphql (run `npm run schema` after changing schema/ or resolvers/)', async () => {
@@ -33,5 +33,18 @@ describe('GraphQL schema', () => {
     }
     const profile = schema.getType('Profile');
     expect(isObjectType(profile) && profile.getFields().viewingHistory.args.map((a) => a.name)).toEqual(['first']);
+  });
+
+  it("reads a homepage's fields as plain properties: no per-field resolver wrapper on the page's types", async () => {
+    const schema = await buildAppSchema();
+    const wrapped: string[] = [];
+    for (const name of ['Homepage', 'ViewingContext', 'Row', 'RowItem', 'Scores', 'HeadPredictions', 'SourceScore', 'Title']) {
+      const type = schema.getType(name);
+      if (!isObjectType(type)) throw new Error(`${name} is not an object type`);
+      for (const field of Object.values(type.getFields())) if (field.resolve) wrapped.push(`${name}.${field.name}`);
+    }
+    // The only ones that compute something (names of people, a Date; Artwork.url, not listed, from the
+    // request's host) and HeadPredictions.return, whose property is `ret`.
+    expect(wrapped.sort()).toEqual(['HeadPredictions.return', 'Title.addedAt', 'Title.cast', 'Title.directors']);
   });
 });

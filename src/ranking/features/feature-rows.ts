@@ -75,6 +75,7 @@ export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float
   const { context: ctx, profile: p } = inputs;
   const hour = TAU * (ctx.localHour / 24);
   const weekday = TAU * (ctx.localWeekday / 7);
+  const year = new Date(ctx.now).getUTCFullYear();
   titles.forEach((t, i) => {
     const row = rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
     put(row, 'ctx_tv', ctx.device === 'TV' ? 1 : 0);
@@ -100,7 +101,7 @@ export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float
     put(row, 'title_trend', s.trend);
     put(row, 'title_finish_rate', s.finishRate);
     put(row, 'title_play_rate', s.playRate);
-    put(row, 'title_days_since_release_log', log1p(Math.max(0, new Date(ctx.now).getUTCFullYear() - t.releaseYear) * 365));
+    put(row, 'title_days_since_release_log', log1p(Math.max(0, year - t.releaseYear) * 365));
     put(row, 'title_days_since_added_log', log1p(Math.max(0, ctx.now - t.addedAt) / DAY_MS));
     put(row, 'title_critic', (t.criticScore ?? 50) / 100);
     put(row, 'title_has_critic', t.criticScore === null ? 0 : 1);

@@ -35,6 +35,14 @@ export interface TitleStatFeatures {
 export class TitleStats {
   private readonly byTitle = new Map<string, Map<number, DayCounts>>();
   private newestDay = 0;
+  /**
+   * Each title's sums for one day, computed once: a page reads them for its 400 candidates and
+   * they only change when the title gets an event (which drops its entry) or the day turns.
+   */
+  private readonly sums = new Map<
+    string,
+    { today: number; features: TitleStatFeatures; evidence: { impressions: number; plays: number } }
+  >();
 
   /** `sign` -1 takes an erased event back out. */
   notePlayback(e: { titleId: string; occurredAt: number; progress: number }, sign: 1 | -1 = 1): void {
@@ -48,7 +56,18 @@ export class TitleStats {
   }
 
   features(titleId: string, now: number): TitleStatFeatures {
+    return this.sumsOf(titleId, now).features;
+  }
+
+  /** Impressions and plays of the title within the lookback: how much the service knows of it. */
+  evidence(titleId: string, now: number): { impressions: number; plays: number } {
+    return this.sumsOf(titleId, now).evidence;
+  }
+
+  private sumsOf(titleId: string, now: number) {
     const today = Math.floor(now / DAY_MS);
+    const cached = this.sums.get(titleId);
+    if (cached?.today === today) return cached;
     let popularity = 0;
     let recent = 0;
     let plays = 0;
@@ -63,29 +82,23 @@ export class TitleStats {
       finishes += c.finishes;
       impressions += c.impressions;
     }
-    return {
-      popularity,
-      trend: Math.log((recent + 1) / ((plays * TREND_DAYS) / TITLE_STATS_DAYS + 1)),
-      finishRate: (finishes + 1) / (plays + 2),
-      playRate: smoothedPlayRate(plays, impressions),
+    const sums = {
+      today,
+      features: {
+        popularity,
+        trend: Math.log((recent + 1) / ((plays * TREND_DAYS) / TITLE_STATS_DAYS + 1)),
+        finishRate: (finishes + 1) / (plays + 2),
+        playRate: smoothedPlayRate(plays, impressions),
+      },
+      evidence: { impressions, plays },
     };
-  }
-
-  /** Impressions and plays of the title within the lookback: how much the service knows of it. */
-  evidence(titleId: string, now: number): { impressions: number; plays: number } {
-    const today = Math.floor(now / DAY_MS);
-    let impressions = 0;
-    let plays = 0;
-    for (const [day, c] of this.byTitle.get(titleId) ?? []) {
-      if (today - day < 0 || today - day >= TITLE_STATS_DAYS) continue;
-      impressions += c.impressions;
-      plays += c.plays;
-    }
-    return { impressions, plays };
+    this.sums.set(titleId, sums);
+    return sums;
   }
 
   private day(titleId: string, at: number): DayCounts {
     const day = Math.floor(at / DAY_MS);
+    this.sums.delete(titleId);
     if (day > this.newestDay) this.forgetBefore((this.newestDay = day) - TITLE_STATS_DAYS);
     let days = this.byTitle.get(titleId);
     if (!days) this.byTitle.set(titleId, (days = new Map()));
@@ -96,6 +109,7 @@ export class TitleStats {
 
   /** Keeps memory to the lookback: days no feature can read again are dropped as time moves on. */
   private forgetBefore(day: number): void {
+    this.sums.clear();
     for (const days of this.byTitle.values()) for (const d of days.keys()) if (d < day) days.delete(d);
   }
 }
