@@ -7,7 +7,7 @@ const BENCHES: Record<string, string> = {
   hnsw: 'HNSW build, query latency and recall against brute force for several ef',
   retrieval: 'ALS training time, HNSW build, candidate generation per homepage p50/p99',
   ranking: 'whole-bundle training time by stage, ranking 300 candidates per homepage p50/p99',
-  http: 'the homepage over HTTP under autocannon, against a GraphQL floor of precomputed pages',
+  http: 'the homepage over HTTP: max throughput and open-loop latency at shares of it, against a GraphQL floor of precomputed pages',
   privacy: "erasing a profile's history, and the latency of playback writes meanwhile",
   abuse: "a normal client's homepage latency alone and while attackers send refused query bombs",
   simulate: 'the user simulator in process: set-up, simulated days, requests per second and latency',
