@@ -37,22 +37,21 @@ export class CompiledExecutor implements GatewayInterface {
     this.compiled.clear();
   }
 
-  private async execute({
-    document,
-    operationName,
-    queryHash,
-    request,
-    context,
-  }: Parameters<GatewayExecutor>[0]): Promise<ExecutionResult> {
+  private async execute({ document, operation, queryHash, request, context }: Parameters<GatewayExecutor>[0]): Promise<ExecutionResult> {
+    // The name the client sent: Apollo's own `operationName` is that of the operation it resolved (null when none).
+    const { operationName } = request;
+    const generic = () =>
+      execute({ schema: this.schema, document, contextValue: context, variableValues: request.variables, operationName });
+    // No operation of that name (or several without one): graphql-js answers with the error
+    // Apollo expects (OPERATION_RESOLUTION_FAILURE); graphql-jit would run the document's only one.
+    if (!operation) return generic();
     const key = `${queryHash}:${operationName ?? ''}`;
     let compiled = this.compiled.get(key);
     if (!compiled) {
-      const result = compileQuery(this.schema, document, operationName ?? undefined);
+      const result = compileQuery(this.schema, document, operationName);
       compiled = isCompiledQuery(result) ? result : 'generic';
       this.compiled.set(key, compiled);
     }
-    const generic = () =>
-      execute({ schema: this.schema, document, contextValue: context, variableValues: request.variables, operationName });
     if (compiled === 'generic') return generic();
     const result = await compiled.query(undefined, context, request.variables ?? {});
     // No data: the variables were refused before anything ran. graphql-js refuses them again with
