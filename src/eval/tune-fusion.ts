@@ -1,5 +1,5 @@
 import { CANDIDATE_SOURCES, type CandidateSource } from '../pipeline/candidate-sources';
-import { FUSED_SOURCES, SOURCE_FLOORS, UNION_SIZE, type FusedSource, type RetrievalPlan } from '../retrieval/retrieval-plan';
+import { FUSED_SOURCES, SOURCE_FLOORS, UNION_SIZE, weightOf, type FusedSource, type RetrievalPlan } from '../retrieval/retrieval-plan';
 import { FUSION_K } from '../retrieval/union-generator';
 import type { Split } from '../training/split';
 import type { EvalRetrieval } from './eval-retrieval';
@@ -124,7 +124,7 @@ function recall(lists: readonly ProfileLists[], weights: Record<FusedSource, num
     const n = p.relevant.length;
     const kept = new Uint8Array(n);
     for (const [s, floor] of p.floorAlone) {
-      const weighted = (weights as Partial<Record<CandidateSource, number>>)[s] ?? 0;
+      const weighted = weightOf({ weights }, s);
       for (const i of weighted > 0 ? p.floorWeighted.get(s)! : floor) kept[i] = 1;
     }
     const score = new Float64Array(n);

@@ -123,10 +123,9 @@ const SHARE_SAMPLE = 200;
  * β = 0.6 keeps both kinds of hub from shadowing real neighbours: 22 links per title of at
  * least a tenth of the max norm, 6% into the core, at most 53 in-links; recall@300 0.998 on the
  * world's vectors (trained and folded-in profiles, with and without their filter), 1.000 on
- * ml-latest-small's, 0.99 on the synthetic ones (docs/EVALUATION.md, "The served index"). The
+ * ml-latest-small's, 0.99 on the synthetic ones (docs/EVALUATION.md, "The served index").
  * Other data can still split the β 0.6 graph (AUGMENTATIONS), so a build checks its graph
- * against exact answers and tries the next β when it misses them. The
- * file layout is what it was (dim + 1 floats per title), so an index built with β = 1 by older
+ * against exact answers and tries the next β when it misses them. The file layout is what it was (dim + 1 floats per title), so an index built with β = 1 by older
  * code loads and answers exactly-scored results, with its lower recall, until the next training.
  *
  * A filter that allows few titles (a kids profile's) is answered by an exact scan of the title

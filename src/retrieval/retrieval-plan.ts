@@ -46,6 +46,11 @@ export interface RetrievalPlan {
   weights: Record<FusedSource, number>;
 }
 
+/** A source's weight in the plan; 0 for continue watching and popular-in-segment, which are never fused. */
+export function weightOf(plan: RetrievalPlan, source: CandidateSource): number {
+  return (plan.weights as Partial<Record<CandidateSource, number>>)[source] ?? 0;
+}
+
 /**
  * The weights `npm run eval -- --dataset world` chooses on its validation split for the sources
  * that read the profile's history (tune-fusion.ts: collaborative 1, item-item 1/4, content 1/16;
@@ -83,7 +88,7 @@ export function candidateGenerator(
     providers.map((provider): SourceEntry => ({
       provider,
       floor: floors[provider.source],
-      weight: (plan.weights as Partial<Record<CandidateSource, number>>)[provider.source] ?? 0,
+      weight: weightOf(plan, provider.source),
       depth: UNION_SIZE,
     })),
     UNION_SIZE,

@@ -31,8 +31,6 @@ export interface RequestContext {
   loaders: {
     title: DataLoader<string, Title | null>;
   };
-  /** Many titles at once, in order (null for unknown ids): the in-memory catalog, the store in one call for any it lacks. */
-  titles(ids: readonly string[]): Promise<(Title | null)[]>;
   /** An artwork variant by id, from the in-memory catalog. */
   artwork(id: string): Artwork | null;
 }
@@ -67,7 +65,6 @@ export async function createContext(services: Services, authenticator: Authentic
     auth,
     address: request.address ?? 'in-process',
     loaders: { title },
-    titles: (ids) => resolveTitles(services.catalog, services.store, ids),
     artwork: (id) => services.catalog.artwork(id) ?? null,
   };
 }

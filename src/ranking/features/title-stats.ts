@@ -55,12 +55,13 @@ export class TitleStats {
     this.day(e.titleId, e.occurredAt).impressions += sign;
   }
 
-  features(titleId: string, now: number): TitleStatFeatures {
+  /** Shared with every caller until the title's next event: read, never change. */
+  features(titleId: string, now: number): Readonly<TitleStatFeatures> {
     return this.sumsOf(titleId, now).features;
   }
 
   /** Impressions and plays of the title within the lookback: how much the service knows of it. */
-  evidence(titleId: string, now: number): { impressions: number; plays: number } {
+  evidence(titleId: string, now: number): Readonly<{ impressions: number; plays: number }> {
     return this.sumsOf(titleId, now).evidence;
   }
 
