@@ -1,4 +1,4 @@
-import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { execute, GraphQLError, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
@@ -9,6 +9,10 @@ import { LRUCache } from 'lru-cache';
  * before it gets here).
  */
 const COMPILED_OPERATIONS = 500;
+
+/** Apollo's gateway interface, named through the options that take it (its own package is Apollo's dependency, not ours). */
+type GatewayInterface = ApolloServerOptionsWithGateway<object>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
 
 /**
  * Executes validated operations with graphql-jit instead of graphql-js's generic executor: each
