@@ -1,6 +1,7 @@
 import type { Dataset } from '../src/domain/dataset';
 import type { ArtworkStat, ThemeStat } from './artwork-stats';
 import type { ExperimentStore } from './experiment-store';
+import type { FeedbackChange, TitleFeedback } from '../src/domain/title-feedback';
 import type {
   Account,
   ErasedHistory,
@@ -97,7 +98,8 @@ export interface Store extends ExperimentStore {
   /**
    * Erases the profile's viewing history: its playback and impression events, watch state, the
    * bandit's per-profile counters and its share of the shared artwork counters, and its onboarding
-   * answers and its experiment exposures; stamps `historyDeletedAt = at`. Atomic and durable when it resolves; the embedded
+   * answers, its experiment exposures, and its thumbs, "not interested" and Continue Watching removals
+   * (My List stays: src/domain/title-feedback.ts); stamps `historyDeletedAt = at`. Atomic and durable when it resolves; the embedded
    * store also rewrites its files so the erased events are no longer on disk.
    */
   eraseViewingHistory(profileId: string, at: number): Promise<ErasedHistory>;
@@ -125,6 +127,18 @@ export interface Store extends ExperimentStore {
   listWatchStates(): Promise<WatchState[]>;
   /** When the newest playback event happened (epoch ms), or null when there is none. */
   latestPlaybackAt(): Promise<number | null>;
+
+  // What viewers told the service about titles (src/domain/title-feedback.ts).
+  /**
+   * Applies one control to the profile's record for the title (applyFeedback), atomically and
+   * durably; idempotent. Answers the record afterwards, null when nothing is left of it. Throws
+   * UnknownProfileError for an unknown profile (the title is the caller's to check).
+   */
+  changeTitleFeedback(profileId: string, titleId: string, change: FeedbackChange, at: number): Promise<TitleFeedback | null>;
+  /** The profile's records, ordered by title id. */
+  titleFeedback(profileId: string): Promise<TitleFeedback[]>;
+  /** Every profile's records, ordered by profile id then title id: training data. */
+  listTitleFeedback(): Promise<TitleFeedback[]>;
 
   // The artwork bandit's statistics, shared by every replica (graph/artwork-stats.ts says what they count).
   /** Every artwork variant of the titles asked, zeros where never shown; by title id, then the title's artwork order; unknown titles left out. */

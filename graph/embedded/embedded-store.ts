@@ -17,6 +17,7 @@ import {
   type Title,
 } from '../../src/domain/types';
 import { errorMessage } from '../../src/shared/error-message';
+import type { FeedbackChange, TitleFeedback } from '../../src/domain/title-feedback';
 import { NotFoundError } from '../../src/domain/errors';
 import {
   statusChange,
@@ -107,6 +108,7 @@ export class EmbeddedStore implements Store {
     else if (record.op === 'experiment') state.experiments.put(record.experiment);
     else if (record.op === 'exposures') state.experiments.addExposures(record.exposures);
     else if (record.op === 'timings') state.experiments.addTimings(record.timings);
+    else if (record.op === 'feedback') state.changeFeedback(record.profileId, record.titleId, record.change, record.at);
     else return state.eraseHistory(record.profile);
   }
 
@@ -451,6 +453,23 @@ export class EmbeddedStore implements Store {
 
   async variantTimings(experimentId: string) {
     return this.state.experiments.timingsOf(experimentId);
+  }
+
+  async changeTitleFeedback(profileId: string, titleId: string, change: FeedbackChange, at: number): Promise<TitleFeedback | null> {
+    // In the profile writes' queue: an erasure and a change of the same profile apply in one order on disk and in memory.
+    return this.serially(async () => {
+      if (!this.state.profiles.has(profileId)) throw new UnknownProfileError(profileId);
+      await this.commit({ op: 'feedback', profileId, titleId, change, at });
+      return this.state.feedback.get(profileId)?.get(titleId) ?? null;
+    });
+  }
+
+  async titleFeedback(profileId: string) {
+    return this.state.feedbackOf(profileId);
+  }
+
+  async listTitleFeedback() {
+    return [...this.state.feedback.keys()].sort().flatMap((id) => this.state.feedbackOf(id));
   }
 
   async artworkStats(titleIds: readonly string[]) {

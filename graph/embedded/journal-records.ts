@@ -1,4 +1,5 @@
 import type { Experiment, ExposureRecord, VariantTimings } from '../../src/domain/experiment';
+import { keptByErasure, type FeedbackChange } from '../../src/domain/title-feedback';
 import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title } from '../../src/domain/types';
 
 /** One acknowledged write, as the embedded store journals it. */
@@ -17,14 +18,17 @@ export type JournalRecord =
   /** An experiment created or its status changed: the whole record. */
   | { op: 'experiment'; experiment: Experiment }
   | { op: 'exposures'; exposures: ExposureRecord[] }
-  | { op: 'timings'; timings: VariantTimings[] };
+  | { op: 'timings'; timings: VariantTimings[] }
+  /** One viewer control on one title (src/domain/title-feedback.ts), replayed through applyFeedback. */
+  | { op: 'feedback'; profileId: string; titleId: string; change: FeedbackChange; at: number };
 
 /** Whether some erasure still has its erased events in the files. */
 export const hasErasures = (records: readonly JournalRecord[]) => records.some((r) => r.op === 'erase' && !r.purged);
 
 /**
  * The journal without what its erasures erased: every event of an erased profile journaled before
- * its (last) erasure, and its earlier profile records (onboarding answers). The last erasure of
+ * its (last) erasure, its earlier profile records (onboarding answers) and its feedback other than
+ * My List (which an erasure keeps). The last erasure of
  * each profile stays, marked purged, so replaying the result gives the same state with none of the data.
  */
 export function purgeErased(records: readonly JournalRecord[]): JournalRecord[] {
@@ -47,6 +51,7 @@ export function purgeErased(records: readonly JournalRecord[]): JournalRecord[] 
       return exposures.length ? [{ op: r.op, exposures }] : [];
     }
     if (r.op === 'profile') return erasedAfter(r.profile.id, i) ? [] : [r];
+    if (r.op === 'feedback') return erasedAfter(r.profileId, i) && !keptByErasure(r.change) ? [] : [r];
     if (r.op === 'erase') return lastErasure.get(r.profile.id) === i ? [{ op: 'erase', profile: r.profile, purged: true }] : [];
     return [r];
   });

@@ -16,6 +16,7 @@ import {
   type Title,
   type WatchState,
 } from '../../src/domain/types';
+import { afterErasure, applyFeedback, byTitleId, type FeedbackChange, type TitleFeedback } from '../../src/domain/title-feedback';
 import { TimeOrderedLog } from './time-ordered-log';
 import { ExperimentLedger } from './experiment-ledger';
 
@@ -45,6 +46,8 @@ export class MemoryState {
   /** The artwork bandit's counters, kept as events are added. */
   readonly artwork = new ArtworkLedger((id) => this.titles.get(id));
   readonly experiments = new ExperimentLedger();
+  /** Viewer feedback by profile, then title. */
+  readonly feedback = new Map<string, Map<string, TitleFeedback>>();
 
   load(data: Omit<Dataset, 'manifest'>, similarity: readonly SimilarEdge[]): void {
     for (const t of [...data.titles].sort(byId)) this.putTitle(t);
@@ -136,6 +139,20 @@ export class MemoryState {
     this.profiles.set(profile.id, profile);
   }
 
+  changeFeedback(profileId: string, titleId: string, change: FeedbackChange, at: number): TitleFeedback | null {
+    const mine = this.feedback.get(profileId) ?? new Map<string, TitleFeedback>();
+    const next = applyFeedback(mine.get(titleId) ?? null, profileId, titleId, change, at);
+    if (next) mine.set(titleId, next);
+    else mine.delete(titleId);
+    if (mine.size > 0) this.feedback.set(profileId, mine);
+    else this.feedback.delete(profileId);
+    return next;
+  }
+
+  feedbackOf(profileId: string): TitleFeedback[] {
+    return [...(this.feedback.get(profileId)?.values() ?? [])].sort(byTitleId);
+  }
+
   /** Erases a profile's events and everything derived from them; `after` is its record afterwards. */
   eraseHistory(after: Profile): ErasedHistory {
     const id = after.id;
@@ -150,6 +167,12 @@ export class MemoryState {
     this.watch.delete(id);
     this.artwork.forgetProfile(id);
     this.experiments.forgetProfile(id);
+    for (const f of this.feedbackOf(id)) {
+      const kept = afterErasure(f);
+      if (kept) this.feedback.get(id)!.set(f.titleId, kept);
+      else this.feedback.get(id)!.delete(f.titleId);
+    }
+    if (this.feedback.get(id)?.size === 0) this.feedback.delete(id);
     if (playbacks.length > 0) this.latestPlaybackAt = this.playbacks.all().at(-1)?.occurredAt ?? null;
     this.putProfile(after);
     return { playbacks, impressions, profile: after };
@@ -164,6 +187,7 @@ export class MemoryState {
       impressions: impressions.length,
       titles: this.watch.get(profileId)?.size ?? 0,
       artworkThemes: this.artwork.themeStats(profileId).length,
+      ...feedbackCounts(this.feedbackOf(profileId)),
       firstEventAt: times[0] ?? null,
       lastEventAt: times.at(-1) ?? null,
     };
@@ -197,4 +221,13 @@ export class MemoryState {
   allWatchStates(): WatchState[] {
     return [...this.watch.keys()].sort().flatMap((p) => [...this.watch.get(p)!.values()].sort((a, b) => (a.titleId < b.titleId ? -1 : 1)));
   }
+}
+
+/** How many titles of the profile's feedback carry each control (StoredProfileData). */
+export function feedbackCounts(feedback: readonly TitleFeedback[]): Pick<StoredProfileData, 'ratings' | 'notInterested' | 'myList'> {
+  return {
+    ratings: feedback.filter((f) => f.rating !== null).length,
+    notInterested: feedback.filter((f) => f.notInterestedAt !== null).length,
+    myList: feedback.filter((f) => f.myListAt !== null).length,
+  };
 }

@@ -2,6 +2,7 @@ import { DuplicateProfileError, ProfileLimitError, UnknownProfileError } from '.
 import type { ErasedHistory, Profile, StoredProfileData } from '../../src/domain/types';
 import type { CypherExecutor } from './cypher-executor';
 import { profileProps, toImpression, toPlayback, toProfile } from './neo4j-records';
+import { ERASE_FEEDBACK } from './neo4j-feedback';
 
 type Props = Record<string, unknown>;
 
@@ -44,7 +45,7 @@ export class Neo4jProfiles {
    * Subtracts the profile's impressions (and those its plays credited) from the shared Artwork
    * counters, exactly what they added (graph/artwork-stats.ts counts an impression only when its
    * artwork is its title's), then deletes its events, WATCHED, ThemeStats and experiment exposures,
-   * and its onboarding answers.
+   * its feedback but My List, and its onboarding answers.
    */
   async erase(profileId: string, at: number): Promise<ErasedHistory> {
     // A long history takes longer than the per-call bound to erase, and a viewer's erasure must
@@ -78,6 +79,7 @@ export class Neo4jProfiles {
       await tx.run('MATCH (s:ThemeStats {profileId: $id}) DELETE s', { id: profileId });
       await tx.run('MATCH (x:Exposure {profileId: $id}) DELETE x', { id: profileId });
       await tx.run('MATCH (:Profile {id: $id})-[w:WATCHED]->() DELETE w', { id: profileId });
+      for (const statement of ERASE_FEEDBACK) await tx.run(statement, { id: profileId });
       const { onboarding: _dropped, ...rest } = toProfile(found.records[0].get('p'));
       const profile: Profile = { ...rest, historyDeletedAt: at };
       await tx.run('MATCH (p:Profile {id: $id}) SET p = $props', { id: profileId, props: profileProps(profile) });
@@ -91,7 +93,9 @@ export class Neo4jProfiles {
        CALL { MATCH (e:Impression {profileId: $id}) RETURN count(e) AS impressions, min(e.occurredAt) AS i0, max(e.occurredAt) AS i1 }
        CALL { OPTIONAL MATCH (:Profile {id: $id})-[w:WATCHED]->() RETURN count(w) AS titles }
        CALL { MATCH (s:ThemeStats {profileId: $id}) RETURN count(s) AS artworkThemes }
-       RETURN playbacks, impressions, titles, artworkThemes,
+       CALL { MATCH (f:Feedback {profileId: $id})
+              RETURN count(f.rating) AS ratings, count(f.notInterestedAt) AS notInterested, count(f.myListAt) AS myList }
+       RETURN playbacks, impressions, titles, artworkThemes, ratings, notInterested, myList,
               CASE WHEN p0 IS NULL THEN i0 WHEN i0 IS NULL THEN p0 WHEN p0 < i0 THEN p0 ELSE i0 END AS firstEventAt,
               CASE WHEN p1 IS NULL THEN i1 WHEN i1 IS NULL THEN p1 WHEN p1 > i1 THEN p1 ELSE i1 END AS lastEventAt`,
       { id: profileId },

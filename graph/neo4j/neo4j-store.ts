@@ -26,6 +26,8 @@ import { claimLoad, completeLoad, heartbeat } from './load-claim';
 import { ensureSchema } from './neo4j-schema';
 import { Neo4jProfiles } from './neo4j-profiles';
 import { Neo4jExperiments } from './neo4j-experiments';
+import { Neo4jFeedback, toFeedback } from './neo4j-feedback';
+import type { FeedbackChange, TitleFeedback } from '../../src/domain/title-feedback';
 import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
 
 type Props = Record<string, unknown>;
@@ -40,6 +42,7 @@ export class Neo4jStore implements Store {
   private readonly events: Neo4jEventWriter;
   private readonly profiles: Neo4jProfiles;
   private readonly experiments: Neo4jExperiments;
+  private readonly feedback: Neo4jFeedback;
   /**
    * For what takes as long as the data is large, and runs at start or offline rather than for a
    * request: schema changes, bulk loads and whole-history reads. Everything else is bounded.
@@ -53,6 +56,7 @@ export class Neo4jStore implements Store {
     this.events = new Neo4jEventWriter(cypher);
     this.profiles = new Neo4jProfiles(cypher);
     this.experiments = new Neo4jExperiments(cypher);
+    this.feedback = new Neo4jFeedback(cypher);
     this.long = cypher.unbounded();
   }
 
@@ -268,6 +272,19 @@ export class Neo4jStore implements Store {
        RETURN p.id AS profileId, t.id AS titleId, properties(w) AS w ORDER BY profileId, titleId`,
     );
     return rows.map((r) => toWatchState(r.profileId, r.titleId, r.w));
+  }
+
+  async changeTitleFeedback(profileId: string, titleId: string, change: FeedbackChange, at: number): Promise<TitleFeedback | null> {
+    return this.feedback.change(profileId, titleId, change, at);
+  }
+
+  async titleFeedback(profileId: string): Promise<TitleFeedback[]> {
+    return this.feedback.of(profileId);
+  }
+
+  async listTitleFeedback(): Promise<TitleFeedback[]> {
+    const rows = await this.long.read<{ f: Props }>('MATCH (f:Feedback) RETURN properties(f) AS f ORDER BY f.profileId, f.titleId');
+    return rows.map((r) => toFeedback(r.f));
   }
 
   async artworkStats(titleIds: readonly string[]): Promise<ArtworkStat[]> {

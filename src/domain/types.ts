@@ -105,6 +105,10 @@ export interface StoredProfileData {
   titles: number;
   /** Per-theme artwork counters of the profile. */
   artworkThemes: number;
+  /** Titles rated up or down, titles marked "not interested", titles on My List. */
+  ratings: number;
+  notInterested: number;
+  myList: number;
   firstEventAt: number | null;
   lastEventAt: number | null;
 }

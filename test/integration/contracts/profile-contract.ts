@@ -55,6 +55,9 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
       impressions: 1,
       titles: 2,
       artworkThemes: 3,
+      ratings: 0,
+      notInterested: 0,
+      myList: 0,
       firstEventAt: FIXTURE_START + DAY_MS,
       lastEventAt: FIXTURE_START + 2 * DAY_MS,
     });
@@ -63,6 +66,9 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
       impressions: 0,
       titles: 0,
       artworkThemes: 0,
+      ratings: 0,
+      notInterested: 0,
+      myList: 0,
       firstEventAt: null,
       lastEventAt: null,
     });
@@ -96,6 +102,9 @@ export function defineProfileCases(store: () => Store, reopen: () => Promise<Sto
         impressions: 0,
         titles: 0,
         artworkThemes: 0,
+        ratings: 0,
+        notInterested: 0,
+        myList: 0,
         firstEventAt: null,
         lastEventAt: null,
       });

@@ -7,6 +7,7 @@ import { defineEventIdentityCases } from './event-identity-contract';
 import { defineEventsSinceCases } from './events-since-contract';
 import { defineExperimentCases } from './experiment-contract';
 import { defineProfileCases } from './profile-contract';
+import { defineFeedbackCases } from './feedback-contract';
 
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : 1);
 const edgesFrom = (edges: SimilarEdge[], from: string) => edges.filter((e) => e.from === from).sort(bestFirst);
@@ -215,6 +216,11 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       () => store,
       async () => (store = await h.reopen(store)),
     );
+    describe('viewer feedback', () =>
+      defineFeedbackCases(
+        () => store,
+        async () => (store = await h.reopen(store)),
+      ));
     describe('experiments', () =>
       defineExperimentCases(
         () => store,

@@ -1,0 +1,125 @@
+import type { Store } from '../../../graph/store';
+import { UnknownProfileError } from '../../../graph/errors';
+import { FIXTURE_START } from '../../support/fixture-data';
+import { DAY_MS } from '../../../src/shared/time';
+
+const at = (days: number) => FIXTURE_START + days * DAY_MS;
+
+/**
+ * Viewer feedback, part of the store contract: one record per (profile, title), changed one
+ * control at a time, idempotent, durable across a restart, erased with the history except My
+ * List, and counted in the profile's data summary.
+ */
+export function defineFeedbackCases(store: () => Store, reopen: () => Promise<Store>): void {
+  it('keeps each control of a title, idempotently, across a restart', async () => {
+    const rated = await store().changeTitleFeedback('a1-p1', 't3', { rating: 'DOWN' }, at(3));
+    expect(rated).toEqual({
+      profileId: 'a1-p1',
+      titleId: 't3',
+      rating: 'DOWN',
+      ratedAt: at(3),
+      notInterestedAt: null,
+      myListAt: null,
+      hiddenAt: null,
+      updatedAt: at(3),
+    });
+    // The same rating again keeps its time; a second title, a second record.
+    expect(await store().changeTitleFeedback('a1-p1', 't3', { rating: 'DOWN' }, at(4))).toEqual(rated);
+    await store().changeTitleFeedback('a1-p1', 't1', { myList: true }, at(4));
+    await store().changeTitleFeedback('a1-p1', 't1', { myList: true }, at(5));
+    await store().changeTitleFeedback('a1-p1', 't1', { notInterested: true }, at(5));
+    await store().changeTitleFeedback('a1-p1', 't1', { notInterested: false }, at(6));
+    await store().changeTitleFeedback('a1-p1', 't4', { hiddenFromContinueWatching: true }, at(6));
+    await store().changeTitleFeedback('a2-p1', 't3', { rating: 'UP' }, at(2));
+    await expect(store().changeTitleFeedback('nobody', 't3', { rating: 'UP' }, at(2))).rejects.toBeInstanceOf(UnknownProfileError);
+
+    for (const restart of [false, true]) {
+      const s = restart ? await reopen() : store();
+      expect(await s.titleFeedback('a1-p1')).toEqual([
+        {
+          profileId: 'a1-p1',
+          titleId: 't1',
+          rating: null,
+          ratedAt: null,
+          notInterestedAt: null,
+          myListAt: at(4),
+          hiddenAt: null,
+          updatedAt: at(6),
+        },
+        rated,
+        {
+          profileId: 'a1-p1',
+          titleId: 't4',
+          rating: null,
+          ratedAt: null,
+          notInterestedAt: null,
+          myListAt: null,
+          hiddenAt: at(6),
+          updatedAt: at(6),
+        },
+      ]);
+      expect((await s.listTitleFeedback()).map((f) => `${f.profileId}/${f.titleId}`)).toEqual([
+        'a1-p1/t1',
+        'a1-p1/t3',
+        'a1-p1/t4',
+        'a2-p1/t3',
+      ]);
+      expect(await s.profileData('a1-p1')).toMatchObject({ ratings: 1, notInterested: 0, myList: 1 });
+    }
+  });
+
+  it('drops a record once every control is taken back', async () => {
+    await store().changeTitleFeedback('a2-p1', 't1', { rating: 'UP' }, at(1));
+    expect(await store().changeTitleFeedback('a2-p1', 't1', { rating: 'DOWN' }, at(2))).toMatchObject({ rating: 'DOWN', ratedAt: at(2) });
+    expect(await store().changeTitleFeedback('a2-p1', 't1', { rating: null }, at(3))).toBeNull();
+    expect(await store().changeTitleFeedback('a2-p1', 't1', { myList: false }, at(3))).toBeNull();
+    expect(await (await reopen()).titleFeedback('a2-p1')).toEqual([]);
+  });
+
+  it('serialises concurrent changes of one title', async () => {
+    await Promise.all([
+      store().changeTitleFeedback('a2-p1', 't3', { rating: 'UP' }, at(1)),
+      store().changeTitleFeedback('a2-p1', 't3', { myList: true }, at(1)),
+      store().changeTitleFeedback('a2-p1', 't3', { notInterested: true }, at(1)),
+      store().changeTitleFeedback('a2-p1', 't3', { hiddenFromContinueWatching: true }, at(1)),
+    ]);
+    expect(await store().titleFeedback('a2-p1')).toEqual([
+      {
+        profileId: 'a2-p1',
+        titleId: 't3',
+        rating: 'UP',
+        ratedAt: at(1),
+        notInterestedAt: at(1),
+        myListAt: at(1),
+        hiddenAt: at(1),
+        updatedAt: at(1),
+      },
+    ]);
+  });
+
+  it('erases thumbs, "not interested" and Continue Watching removals with the history, keeping My List', async () => {
+    await store().changeTitleFeedback('a1-p1', 't1', { rating: 'UP' }, at(2));
+    await store().changeTitleFeedback('a1-p1', 't1', { myList: true }, at(2));
+    await store().changeTitleFeedback('a1-p1', 't3', { notInterested: true }, at(2));
+    await store().changeTitleFeedback('a1-p1', 't4', { hiddenFromContinueWatching: true }, at(2));
+    await store().changeTitleFeedback('a2-p1', 't3', { rating: 'DOWN' }, at(2));
+    await store().eraseViewingHistory('a1-p1', at(3));
+    for (const restart of [false, true]) {
+      const s = restart ? await reopen() : store();
+      expect(await s.titleFeedback('a1-p1')).toEqual([
+        {
+          profileId: 'a1-p1',
+          titleId: 't1',
+          rating: null,
+          ratedAt: null,
+          notInterestedAt: null,
+          myListAt: at(2),
+          hiddenAt: null,
+          updatedAt: at(2),
+        },
+      ]);
+      expect(await s.titleFeedback('a2-p1')).toMatchObject([{ titleId: 't3', rating: 'DOWN' }]);
+      expect(await s.profileData('a1-p1')).toMatchObject({ ratings: 0, notInterested: 0, myList: 1 });
+    }
+  });
+}
