@@ -3,7 +3,7 @@ import type { Artwork, Title } from '../src/domain/types';
 import type { HomepageItem, HomepageResult, HomepageService } from '../src/homepage/homepage-service';
 import type { RequestContext } from '../src/server/context';
 import { Homepage, type Scores } from '../schema/homepage';
-import { ViewingContextInput } from '../schema/inputs';
+import { TitleFilterInput, ViewingContextInput } from '../schema/inputs';
 import { nonEmptyId } from './args';
 
 /** An item with its title, artwork and scores in place: the GraphQL type's fields are then plain property reads. */
@@ -25,9 +25,15 @@ export class HomepageResolver {
     @Ctx() ctx: RequestContext,
     @Arg('context', () => ViewingContextInput, { nullable: true, description: 'Device, local time, session length, country.' })
     context?: ViewingContextInput | null,
+    @Arg('filter', () => TitleFilterInput, {
+      nullable: true,
+      description: 'Narrows every row of the page, Continue Watching and My List included, to the titles that pass.',
+    })
+    filter?: TitleFilterInput | null,
   ) {
     const profile = await ctx.auth.profile(nonEmptyId('profileId', profileId));
-    return withItemFields(await this.homepages.homepageFor(profile, context, ctx.pageViewId()), ctx);
+    const narrowed = this.homepages.titleFilter(filter, 'filter');
+    return withItemFields(await this.homepages.homepageFor(profile, context, ctx.pageViewId(), narrowed), ctx);
   }
 }
 

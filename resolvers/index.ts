@@ -5,6 +5,7 @@ import { OnboardingAnswersResolver, ProfileSettingsResolver } from './profile-se
 import { ArtworkResolver, TitleResolver } from './title-resolver';
 import { ExperimentResolver } from './experiment-resolver';
 import { MonitoringResolver } from './monitoring-resolver';
+import { FeedbackResolver, MyListEntryResolver, TitleFeedbackResolver } from './feedback-resolver';
 
 export const RESOLVERS = [
   HomepageResolver,
@@ -16,6 +17,9 @@ export const RESOLVERS = [
   PlaybackResolver,
   ProfileSettingsResolver,
   OnboardingAnswersResolver,
+  FeedbackResolver,
+  TitleFeedbackResolver,
+  MyListEntryResolver,
   ExperimentResolver,
   MonitoringResolver,
 ] as const;

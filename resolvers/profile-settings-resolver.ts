@@ -74,7 +74,7 @@ export class ProfileSettingsResolver {
 
   @Mutation(() => ViewingHistoryErasure, {
     description:
-      "Erases the profile's viewing history: playback and impression events, watch state, onboarding answers, its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. Answers what was erased and whether the storage files are rid of it yet (`purge`); STORE_UNAVAILABLE (retryable) when the store could not record the erasure, so nothing was erased.",
+      'Erases the profile\'s viewing history: playback and impression events, watch state, onboarding answers, thumbs, "not interested" marks and Continue Watching removals (My List stays), its artwork counters and its share of shared ones, and what servers derived from them (taste vector, exposure, cached pages). The next homepage is a cold-start one. Reports with a time before the erasure are ignored from then on. Answers what was erased and whether the storage files are rid of it yet (`purge`); STORE_UNAVAILABLE (retryable) when the store could not record the erasure, so nothing was erased.',
   })
   async deleteViewingHistory(
     @Arg('profileId', () => ID, { description: PROFILE_ID }) profileId: string,
@@ -132,6 +132,9 @@ function toSummary(s: SummaryRecord): ProfileDataSummary {
     firstActivityAt: when(s.firstEventAt),
     lastActivityAt: when(s.lastEventAt),
     artworkThemeCounters: s.artworkThemes,
+    ratedTitles: s.ratings,
+    notInterestedTitles: s.notInterested,
+    myListTitles: s.myList,
     recentlyShownTitles: s.exposureTitles,
     tasteVector: s.tasteVector as TasteVectorSource,
     onboarding: (profile.onboarding ?? null) as unknown as OnboardingAnswers | null,
@@ -151,7 +154,11 @@ function describe(s: SummaryRecord): string {
   const vector = { TRAINED: 'a taste vector learned from them', FOLDED_IN: 'a taste vector computed from them', NONE: 'no taste vector' }[
     s.tasteVector
   ];
+  const controls =
+    s.ratings + s.notInterested + s.myList === 0
+      ? ''
+      : ` ${s.ratings} titles are rated, ${s.notInterested} marked "not interested" and ${s.myList} on My List.`;
   const switch_ = s.profile.personalizationOff ? 'Personalization is off: nothing new is recorded' : 'Personalization is on';
   const erased = s.profile.historyDeletedAt ? ` History was erased on ${day(s.profile.historyDeletedAt)}.` : '';
-  return `${activity}${onboarding}, and ${vector}. ${switch_}.${erased}`;
+  return `${activity}${onboarding}, and ${vector}.${controls} ${switch_}.${erased}`;
 }

@@ -4,7 +4,7 @@ import type { RequestContext } from '../src/server/context';
 import { InvalidInputError, NotFoundError } from '../src/domain/errors';
 import type { NewTitleService } from '../src/catalog/new-title-service';
 import type { SimilarityService } from '../src/similarity/similarity-service';
-import { NewTitleInput } from '../schema/inputs';
+import { NewTitleInput, TitleFilterInput } from '../schema/inputs';
 import { Artwork, SimilarTitle, Title } from '../schema/title';
 import { DEFAULT_SIMILARITY } from '../src/similarity/similarity-graph';
 import { intInRange, nonEmptyId } from './args';
@@ -40,15 +40,18 @@ export class TitleResolver {
     @Arg('limit', () => Int, { defaultValue: 20, description: `How many, 1-${DEFAULT_SIMILARITY.topK}.` }) limit: number,
     @Arg('profileId', () => ID, {
       nullable: true,
-      description: "Leave out titles above this profile's maturity limit (the calling account's profiles only; not for partner keys).",
+      description:
+        "Leave out titles above this profile's maturity limit and those it rated down or marked not interested (the calling account's profiles only; not for partner keys).",
     })
     profileId: string | null,
     @Ctx() ctx: RequestContext,
+    @Arg('filter', () => TitleFilterInput, { nullable: true, description: 'Only titles that pass it.' }) filter?: TitleFilterInput | null,
   ) {
     ctx.auth.catalog();
     intInRange('limit', limit, 1, DEFAULT_SIMILARITY.topK);
-    const profile = profileId != null ? await ctx.auth.profile(nonEmptyId('profileId', profileId)) : null;
-    return this.similarity.similar(nonEmptyId('titleId', titleId), limit, profile?.maturityLimit);
+    const narrowed = this.similarity.titleFilter(filter, 'filter');
+    const profile = profileId != null ? await ctx.auth.profile(nonEmptyId('profileId', profileId)) : undefined;
+    return this.similarity.similar(nonEmptyId('titleId', titleId), { limit, profile, filter: narrowed });
   }
 
   @Mutation(() => Title, {

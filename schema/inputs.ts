@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { NewTitleInputData } from '../src/catalog/new-title-input';
+import { MAX_FILTER_GENRES, type TitleFilterData } from '../src/pipeline/title-filter-input';
 import type { ArtworkTheme as ThemeName, Device as DeviceName, MaturityTier as TierName, TitleKind as KindName } from '../src/domain/types';
 import type { ImpressionEventInputData } from '../src/events/impression-input';
 import type { PlaybackEventInputData } from '../src/events/playback-input';
@@ -185,4 +186,25 @@ export class NewTitleInput implements NewTitleInputData {
     description: 'Themes of the artwork variants to create (1-8); default PORTRAIT, DRAMATIC, ENSEMBLE.',
   })
   artworkThemes?: ThemeName[] | null;
+}
+
+@InputType({
+  description:
+    'Narrows an answer to some titles: those having one of includeGenres and none of excludeGenres, of one of kinds, at most maxRuntimeMinutes long. Fields left out do not narrow.',
+})
+export class TitleFilterInput implements TitleFilterData {
+  @Field(() => [String], { nullable: true, description: `Catalog genres, at most ${MAX_FILTER_GENRES}: a title needs one of them.` })
+  includeGenres?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: `Catalog genres, at most ${MAX_FILTER_GENRES}: a title with any of them is left out.`,
+  })
+  excludeGenres?: string[] | null;
+
+  @Field(() => [TitleKind], { nullable: true, description: 'Films, series or both (at least one).' })
+  kinds?: KindName[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Longest runtime in minutes (an episode, for a series), 1-1000.' })
+  maxRuntimeMinutes?: number | null;
 }

@@ -93,6 +93,15 @@ export class ProfileDataSummary {
   })
   artworkThemeCounters: number;
 
+  @Field(() => Int, { description: 'Titles rated thumbs up or down (erased with the history).' })
+  ratedTitles: number;
+
+  @Field(() => Int, { description: 'Titles marked "not interested" (erased with the history).' })
+  notInterestedTitles: number;
+
+  @Field(() => Int, { description: 'Titles on My List (kept when the history is erased).' })
+  myListTitles: number;
+
   @Field(() => Int, { description: "Titles the ranker counts as shown to the profile in the last four weeks (this server's memory)." })
   recentlyShownTitles: number;
 

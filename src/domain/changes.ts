@@ -6,6 +6,8 @@
 export interface DomainChanges {
   /** A profile's settings, kids flag, limit, language, personalization or onboarding answers changed. */
   profileChanged: { profileId: string };
+  /** The profile rated a title, marked it not interested, changed My List or removed it from Continue Watching. */
+  feedbackChanged: { profileId: string; titleId: string };
   /** Impressions of the profile were recorded: what it was shown lately (the ranker's exposure features) moved. */
   profileShown: { profileId: string };
   /** The profile's viewing history was erased; `titleIds` are the titles its erased impressions showed. */

@@ -7,7 +7,7 @@ const MAX_ENTRIES = 50_000;
 
 /**
  * Built pages per (profile, context bucket), for a short TTL. The key carries a fingerprint of
- * the profile's watch state, its settings and the model version, so a new play (recorded by any replica
+ * the profile's watch state, its settings and the model version, so a new play or feedback (recorded by any replica
  * sharing the store) or a swapped bundle misses at once; impressions, which only move the
  * ranker's exposure features, drop the profile's pages through `forget`.
  */
@@ -17,7 +17,7 @@ export class HomepageCache<V> {
 
   constructor(private readonly ttlMs: number) {}
 
-  /** The bucket a request falls in: same device, local hour, weekday, country, session stage and history. */
+  /** The bucket a request falls in: same device, local hour, weekday, country, session stage, history, feedback and filter. */
   static key(req: HomepageRequest, modelVersion: string, experiments: readonly ExperimentVariant[] = []): string {
     const c = req.context;
     const session = sessionStage(c);
@@ -27,9 +27,22 @@ export class HomepageCache<V> {
     const variants = experiments.map((x) => `${x.experimentId}=${x.variant}`).join(',');
     // The whole profile record: a limit lowered, personalization switched off or answers given on another replica miss at once too.
     const { id, ...settings } = req.profile;
-    return [id, c.device, c.localHour, c.localWeekday, c.country, session, history, modelVersion, variants, JSON.stringify(settings)].join(
-      '|',
-    );
+    const feedback = req.feedbackVersion ?? '';
+    const filter = req.filter ? JSON.stringify(req.filter) : '';
+    return [
+      id,
+      c.device,
+      c.localHour,
+      c.localWeekday,
+      c.country,
+      session,
+      history,
+      feedback,
+      filter,
+      modelVersion,
+      variants,
+      JSON.stringify(settings),
+    ].join('|');
   }
 
   get(key: string, now: number): V | undefined {

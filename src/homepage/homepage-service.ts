@@ -9,6 +9,8 @@ import { teamDraft } from '../ranking/team-draft';
 import { Rng } from '../shared/random';
 import type { Store } from '../../graph/store';
 import type { ExperimentVariant, Profile } from '../domain/types';
+import type { TitleFilter } from '../domain/title-filter';
+import { parseTitleFilter, type TitleFilterData } from '../pipeline/title-filter-input';
 import type { ArtworkSelector, RowBuilder } from '../pipeline/stages';
 import type { HomepageObserver, HomepageStage } from './homepage-observer';
 import type { CatalogIndex } from '../pipeline/catalog-index';
@@ -21,6 +23,7 @@ import type { HomepageItem, HomepageResult, HomepageRow } from './homepage-resul
 
 export type { HomepageItem, HomepageResult, HomepageRow } from './homepage-result';
 import { profileSignals } from '../pipeline/profile-signals';
+import { feedbackVersion, withViewerChoices } from '../pipeline/viewer-titles';
 import { resolveContext, type ViewingContextInputData } from '../pipeline/viewing-context';
 
 /** The stages that do not come from the model bundle. */
@@ -77,6 +80,11 @@ export class HomepageService {
     this.cache = o.cache ?? new HomepageCache(0);
   }
 
+  /** A client's filter checked against the catalog's genres (InvalidInputError under `root`). */
+  titleFilter(input: TitleFilterData | null | undefined, root: string): TitleFilter | undefined {
+    return parseTitleFilter(input, this.catalog.genres(), root);
+  }
+
   /** Everything the stages need for one profile in one context. */
   async request(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
     return this.requestFor(await this.profile(profileId), contextInput);
@@ -92,13 +100,15 @@ export class HomepageService {
     profile: Profile,
     contextInput?: ViewingContextInputData | null,
     page: PageExperiments = NO_EXPERIMENTS,
+    filter?: TitleFilter,
   ): Promise<HomepageRequest> {
     const profileId = profile.id;
     // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
-    const [account, watch] = await Promise.all([
+    const [account, watch, feedback] = await Promise.all([
       this.store.getAccount(profile.accountId),
       personalized ? this.store.getWatchState(profileId) : [],
+      this.store.titleFeedback(profileId),
     ]);
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
     const now = this.clock();
@@ -107,8 +117,10 @@ export class HomepageService {
       account,
       context: resolveContext(contextInput, account, now),
       catalog: this.catalog,
-      signals: profileSignals(watch, (id) => this.catalog.get(id), now, personalized ? profile : undefined),
+      signals: profileSignals(watch, (id) => this.catalog.get(id), now, personalized ? profile : undefined, feedback),
+      feedbackVersion: feedbackVersion(feedback),
       treatment: page.treatment,
+      filter,
     };
   }
 
@@ -117,12 +129,17 @@ export class HomepageService {
    * and the request timed per variant for the experiments' guardrails. `requestId` names this page
    * view (the HTTP request's id); a new one is drawn without it.
    */
-  async homepageFor(profile: Profile, contextInput?: ViewingContextInputData | null, requestId?: string): Promise<HomepageResult> {
+  async homepageFor(
+    profile: Profile,
+    contextInput?: ViewingContextInputData | null,
+    requestId?: string,
+    filter?: TitleFilter,
+  ): Promise<HomepageResult> {
     const started = performance.now();
     const page = (await this.experiments?.assign(profile)) ?? NO_EXPERIMENTS;
     let failed = true;
     try {
-      const result = { ...(await this.pageFor(profile, contextInput, page)), requestId: requestId ?? randomUUID() };
+      const result = { ...(await this.pageFor(profile, contextInput, page, filter)), requestId: requestId ?? randomUUID() };
       await this.experiments?.expose(page);
       this.observer?.served(result);
       failed = false;
@@ -133,8 +150,13 @@ export class HomepageService {
   }
 
   /** The page without its request id: a page shown again from the cache is a new page view with its own. */
-  private async pageFor(profile: Profile, contextInput: ViewingContextInputData | null | undefined, page: PageExperiments) {
-    const req = await this.timed('request', () => this.requestFor(profile, contextInput, page));
+  private async pageFor(
+    profile: Profile,
+    contextInput: ViewingContextInputData | null | undefined,
+    page: PageExperiments,
+    filter: TitleFilter | undefined,
+  ) {
+    const req = await this.timed('request', () => this.requestFor(profile, contextInput, page, filter));
     const key = HomepageCache.key(req, this.models.version, page.experiments);
     const now = this.clock();
     const cached = this.cache.get(key, now);
@@ -162,7 +184,7 @@ export class HomepageService {
     // Between stages, a request nobody waits for any more (past its deadline, client gone) stops.
     checkDeadline();
     const { ranked, picks, modelVersion } = await this.models.use(async (m) => {
-      const candidates = await this.timed('retrieval', () => m.retrieval.generate(req));
+      const candidates = await this.timed('retrieval', async () => withViewerChoices(req, await m.retrieval.generate(req)));
       this.observer?.candidates(candidates);
       checkDeadline();
       return { ...(await this.timed('ranking', () => this.rank(m, req, candidates))), modelVersion: m.version };

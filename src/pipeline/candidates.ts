@@ -1,4 +1,5 @@
 import { allowedFor, type Title } from '../domain/types';
+import { passesFilter } from '../domain/title-filter';
 import type { HomepageRequest } from './request';
 import type { HeadProbabilities } from './utility';
 import type { CandidateSource } from './candidate-sources';
@@ -16,9 +17,15 @@ export interface SourcedTitle {
   score: number;
 }
 
-/** Titles a source may propose: allowed for the profile, not finished, already released. */
+/** Titles a source may propose: allowed for the profile, not finished, not rejected by the viewer, released, within the request's filter. */
 export function proposable(req: HomepageRequest): (t: Title) => boolean {
-  return (t) => allowedFor(req.profile.maturityLimit, t.maturityTier) && !req.signals.completed.has(t.id) && t.addedAt <= req.context.now;
+  const { completed, rejected } = req.signals;
+  return (t) =>
+    allowedFor(req.profile.maturityLimit, t.maturityTier) &&
+    !completed.has(t.id) &&
+    !rejected.has(t.id) &&
+    t.addedAt <= req.context.now &&
+    passesFilter(req.filter, t);
 }
 
 export interface RankedCandidate extends Candidate {

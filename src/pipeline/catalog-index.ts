@@ -26,10 +26,19 @@ export class CatalogIndex {
     this.byId.set(title.id, title);
     for (const a of title.artwork) this.artworkById.set(a.id, a);
     this.sortedByAddedAt = this.sortedByCritics = null;
+    this.genreSet = undefined;
   }
 
   get size(): number {
     return this.byId.size;
+  }
+
+  private genreSet: Set<string> | undefined;
+
+  /** Every genre of the catalog (titles added later included). */
+  genres(): ReadonlySet<string> {
+    this.genreSet ??= new Set([...this.byId.values()].flatMap((t) => t.genres));
+    return this.genreSet;
   }
 
   get(id: string): Title | undefined {

@@ -1,4 +1,5 @@
-import { COMPLETED_PROGRESS, type Onboarding, type Profile, type Title, type WatchState } from '../domain/types';
+import { COMPLETED_PROGRESS, type Profile, type Title, type WatchState } from '../domain/types';
+import { isRejected, type TitleFeedback } from '../domain/title-feedback';
 import { DAY_MS } from '../shared/time';
 
 /** A month-old watch counts half as much as today's: taste drifts, recent sessions say more. */
@@ -12,12 +13,18 @@ export interface ProfileSignals {
   genreAffinity: Map<string, number>;
   inProgress: WatchState[];
   completed: Set<string>;
-  /** Titles the profile has played at all. */
+  /** Titles the profile has played at all (rejected ones too), or picked at onboarding or rated up. */
   seen: Set<string>;
   /** Most recently watched first. */
   recent: WatchState[];
-  /** Titles the viewer picked at onboarding and has not played here (they appear in `recent` as finished). */
+  /** Titles the viewer picked at onboarding or rated up and has not played here (they appear in `recent` as finished). */
   declared: Set<string>;
+  /** Titles rated thumbs up: strong positives wherever watches count, and anchors named "Because You Liked". */
+  liked: Set<string>;
+  /** Titles rated down or marked "not interested": never offered again, anywhere on the page. */
+  rejected: Set<string>;
+  /** My List, most recently added first (ties by id). */
+  myList: string[];
   /** Genre → share of the profile's engaged viewing in the last day: what it is into right now. */
   sessionGenres: Map<string, number>;
 }
@@ -32,27 +39,42 @@ const SESSION_MS = DAY_MS;
 const ONBOARDING_GENRE_WEIGHT = 1;
 
 /**
- * The onboarding picks as finished watches at the moment of onboarding: what a viewer says it
+ * The onboarding picks and thumbs up as finished watches at the moment they were given: what a viewer says it
  * liked is the strongest signal a new profile has, and as a watch it reaches every stage at once
  * (the fold-in of the collaborative vector, content neighbours, genre affinity, the ranker).
  */
-function declaredWatches(profileId: string, onboarding: Onboarding, watch: readonly WatchState[]): WatchState[] {
+function declaredWatches(profileId: string, picks: readonly { titleId: string; at: number }[], watch: readonly WatchState[]): WatchState[] {
   const played = new Set(watch.map((w) => w.titleId));
-  const at = onboarding.completedAt;
-  return onboarding.titleIds
-    .filter((id) => !played.has(id))
-    .map((titleId) => ({ profileId, titleId, progress: 1, plays: 1, firstAt: at, lastAt: at, completed: true }));
+  const declared = new Map<string, WatchState>();
+  for (const { titleId, at } of picks)
+    if (!played.has(titleId) && !declared.has(titleId))
+      declared.set(titleId, { profileId, titleId, progress: 1, plays: 1, firstAt: at, lastAt: at, completed: true });
+  return [...declared.values()];
 }
 
-/** `profile` brings its onboarding answers, when it has any. */
+/**
+ * `profile` brings its onboarding answers and makes thumbs up count (both absent when the profile
+ * is not personalized); `feedback`'s rejections and My List hold either way, being the viewer's
+ * own instructions rather than behaviour.
+ */
 export function profileSignals(
-  played: readonly WatchState[],
+  history: readonly WatchState[],
   titleOf: (id: string) => Title | undefined,
   now: number,
   profile?: Pick<Profile, 'id' | 'onboarding'>,
+  feedback: readonly TitleFeedback[] = [],
 ): ProfileSignals {
   const onboarding = profile?.onboarding;
-  const declared = onboarding ? declaredWatches(profile.id, onboarding, played) : [];
+  const rejected = new Set(feedback.filter(isRejected).map((f) => f.titleId));
+  const liked = new Map(profile ? feedback.filter((f) => f.rating === 'UP' && !isRejected(f)).map((f) => [f.titleId, f.ratedAt!]) : []);
+  const hiddenAt = new Map(feedback.flatMap((f) => (f.hiddenAt === null ? [] : [[f.titleId, f.hiddenAt] as const])));
+  // A rejected title says nothing of the viewer's taste; a liked one says as much as a finished watch.
+  const played = history.filter((w) => !rejected.has(w.titleId)).map((w) => (liked.has(w.titleId) ? { ...w, completed: true } : w));
+  const picks = [
+    ...(onboarding?.titleIds.map((titleId) => ({ titleId, at: onboarding.completedAt })) ?? []),
+    ...[...liked].map(([titleId, at]) => ({ titleId, at })),
+  ].filter((p) => !rejected.has(p.titleId));
+  const declared = profile ? declaredWatches(profile.id, picks, played) : [];
   const watch = [...played, ...declared];
   const genreAffinity = new Map<string, number>();
   let total = 0;
@@ -75,11 +97,20 @@ export function profileSignals(
   return {
     genreAffinity,
     // By latest progress, so a rewatch of a finished title can be resumed too.
-    inProgress: sorted.filter((w) => w.progress >= 0.02 && w.progress < COMPLETED_PROGRESS),
+    // A title removed from Continue Watching comes back with the next play after its removal.
+    inProgress: sorted.filter(
+      (w) => w.progress >= 0.02 && w.progress < COMPLETED_PROGRESS && !(w.lastAt <= (hiddenAt.get(w.titleId) ?? -1)),
+    ),
     completed: new Set(watch.filter((w) => w.completed).map((w) => w.titleId)),
-    seen: new Set(watch.map((w) => w.titleId)),
+    seen: new Set([...history, ...declared].map((w) => w.titleId)),
     recent: sorted,
     declared: new Set(declared.map((w) => w.titleId)),
+    liked: new Set(liked.keys()),
+    rejected,
+    myList: feedback
+      .filter((f) => f.myListAt !== null)
+      .sort((a, b) => b.myListAt! - a.myListAt! || (a.titleId < b.titleId ? -1 : 1))
+      .map((f) => f.titleId),
     sessionGenres: genreShares(
       played.filter((w) => now - w.lastAt <= SESSION_MS && (w.completed || w.progress >= MIN_SIGNAL_PROGRESS)),
       titleOf,

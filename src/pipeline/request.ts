@@ -1,4 +1,5 @@
 import type { Account, Profile } from '../domain/types';
+import type { TitleFilter } from '../domain/title-filter';
 import type { CatalogIndex } from './catalog-index';
 import type { ProfileSignals } from './profile-signals';
 import type { Treatment } from './treatment';
@@ -11,6 +12,10 @@ export interface HomepageRequest {
   context: ViewingContext;
   signals: ProfileSignals;
   catalog: CatalogIndex;
+  /** Changes whenever the profile's feedback (thumbs, not interested, My List) does: part of the page cache's key. */
+  feedbackVersion?: string;
+  /** What the client narrowed this page to (genres, kinds, runtime); absent: everything. */
+  filter?: TitleFilter;
   /** What the page's experiments change; absent or empty: the product's defaults. */
   treatment?: Treatment;
 }

@@ -4,6 +4,7 @@ import type { HeadProbabilities } from './utility';
 
 export const ROW_KINDS = [
   'CONTINUE_WATCHING',
+  'MY_LIST',
   'TOP_PICKS',
   'BECAUSE_YOU_WATCHED',
   'TRENDING',

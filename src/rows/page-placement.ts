@@ -25,6 +25,7 @@ export interface PlacementInputs {
 export const FIXED_ROW_ORDER: readonly RowKind[] = [
   'CONTINUE_WATCHING',
   'TOP_PICKS',
+  'MY_LIST',
   'TRENDING',
   'NEW_RELEASES',
   'BECAUSE_YOU_WATCHED',
@@ -35,6 +36,9 @@ export const FIXED_ROW_ORDER: readonly RowKind[] = [
 ];
 
 const NO_SLOTS: ReadonlySet<number> = new Set();
+
+/** Rows a viewer reads by memory, in their own order: no exploration slots, and judged by what they hold only. */
+const byMemory = (kind: RowKind) => kind === 'CONTINUE_WATCHING' || kind === 'MY_LIST';
 
 /**
  * How much the rows of one page may repeat each other (issue 19). Rows exist to offer different
@@ -104,7 +108,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   const bound = new Map(
     candidates.map((row) => [
       row,
-      row.kind === 'CONTINUE_WATCHING'
+      byMemory(row.kind)
         ? Infinity
         : rowPrior(row.kind, context) *
           (row.boost ?? 1) *
@@ -137,19 +141,21 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     for (const id of saturated) blocked.add(id);
     const sizes = placed.map((p) => p.filled.items.length);
     let best: { index: number; filled: FilledRow; score: number } | undefined;
-    let resume: typeof best;
+    // The best of the rows read by memory that can be filled here, and how many of them can.
+    let memory: typeof best;
+    let memoryRows = 0;
     for (const [index, row] of remaining.entries()) {
       if (best && (fixed || bound.get(row)! <= best.score)) break;
       const filled = fillWithinBounds(
-        (more) => fillRow(row, more, rowLength, row.kind === 'CONTINUE_WATCHING' ? NO_SLOTS : slots, explorersOf),
+        (more) => fillRow(row, more, rowLength, byMemory(row.kind) ? NO_SLOTS : slots, explorersOf),
         blocked,
         rowsOfTitle,
         sizes,
       );
-      if (filled.items.length < (row.kind === 'CONTINUE_WATCHING' ? 1 : layout.minItems)) continue;
+      if (filled.items.length < (byMemory(row.kind) ? 1 : layout.minItems)) continue;
       const visible = filled.items.slice(0, layout.visibleItems);
-      // Resuming is never stale, never repetitive, and a short list of it is a complete one.
-      const exempt = row.kind === 'CONTINUE_WATCHING';
+      // Resuming and the viewer's own list are never stale, never repetitive, and a short list of them is a complete one.
+      const exempt = byMemory(row.kind);
       const score =
         rowPrior(row.kind, context) *
         (row.boost ?? 1) *
@@ -167,14 +173,20 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
               visibleAbove,
             )) *
         (exempt ? 1 : repeatFactor(visible.filter((c) => titlesAbove.has(c.title.id)).length, visible.length));
-      if (exempt) resume = { index, filled, score };
+      if (exempt) {
+        memoryRows++;
+        if (!memory || score > memory.score) memory = { index, filled, score };
+      }
       if (!best || score > best.score) best = { index, filled, score };
     }
-    // Continue Watching (tried first: its bound is unlimited) does not lose the page's last row:
-    // rows kept apart by the overlap bounds score higher and would otherwise push it off the page.
-    if (resume && position === layout.maxRows - 1) best = resume;
+    // Continue Watching and My List (tried first: their bound is unlimited) do not lose the page's
+    // last rows: rows kept apart by the overlap bounds score higher and would otherwise push them
+    // off the page. Nor does a page end before them: a viewer looks for them whatever they score.
     // A fixed page ends only at the device's row count; a personalized one also when the next row is not worth the scroll.
-    if (!best || (!fixed && best.score * rowDecay(position) < MIN_ROW_VALUE)) break;
+    const endsHere = !best || (!fixed && best.score * rowDecay(position) < MIN_ROW_VALUE);
+    if (memory && (position >= layout.maxRows - memoryRows || endsHere)) best = memory;
+    else if (endsHere) break;
+    if (!best) break;
     const [row] = remaining.splice(best.index, 1);
     placed.push({ row, filled: best.filled, score: best.score });
     for (const c of best.filled.items) {

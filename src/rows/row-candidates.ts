@@ -78,9 +78,11 @@ export function rowCandidates(
   const { profile, context, signals } = req;
   const taste = establishedTaste(req);
   const tasteNames = [...taste.keys()].slice(0, 2).join(' and ');
-  const notResumed = (c: RankedCandidate) => !c.sources.has('CONTINUE_WATCHING');
+  // Titles the viewer reads by memory (resuming, its own list) have their own rows; the others offer something new.
+  const listed = new Set(signals.myList);
+  const notResumed = (c: RankedCandidate) => !c.sources.has('CONTINUE_WATCHING') && !listed.has(c.title.id);
   const fresh = ranked.filter(notResumed);
-  const rows: RowCandidate[] = [continueWatching(req, ranked)];
+  const rows: RowCandidate[] = [continueWatching(req, ranked), myList(req, ranked)];
   rows.push({
     id: 'top-picks',
     kind: 'TOP_PICKS',
@@ -174,17 +176,33 @@ function continueWatching(req: HomepageRequest, ranked: readonly RankedCandidate
   };
 }
 
+/** The viewer's own list, most recently added first, read by memory like Continue Watching. */
+function myList(req: HomepageRequest, ranked: readonly RankedCandidate[]): RowCandidate {
+  const order = new Map(req.signals.myList.map((id, i) => [id, i]));
+  return {
+    id: 'my-list',
+    kind: 'MY_LIST',
+    displayTitle: 'My List',
+    reason: 'Titles you added to your list, most recent first',
+    pool: ranked.filter((c) => order.has(c.title.id)).sort((a, b) => order.get(a.title.id)! - order.get(b.title.id)!),
+    itemReason: () => 'You added it to My List',
+  };
+}
+
 function becauseYouWatched(req: HomepageRequest, fresh: readonly RankedCandidate[], a: Anchor): RowCandidate {
   const edges = new Map(a.neighbours.map((e) => [e.to, e]));
   const when = daysAgo(req.context.now - a.watch.lastAt);
-  const picked = req.signals.declared.has(a.title.id);
+  const liked = req.signals.liked.has(a.title.id);
+  const picked = !liked && req.signals.declared.has(a.title.id);
   return {
     id: `because:${a.title.id}`,
     kind: 'BECAUSE_YOU_WATCHED',
-    displayTitle: `Because You ${picked ? 'Liked' : 'Watched'} ${a.title.name}`,
-    reason: picked
-      ? `Titles most like ${a.title.name}, which you picked when you set up your profile`
-      : `Titles most like ${a.title.name}, which you ${a.watch.completed ? 'finished' : 'watched'} ${when}`,
+    displayTitle: `Because You ${picked || liked ? 'Liked' : 'Watched'} ${a.title.name}`,
+    reason: liked
+      ? `Titles most like ${a.title.name}, which you rated thumbs up`
+      : picked
+        ? `Titles most like ${a.title.name}, which you picked when you set up your profile`
+        : `Titles most like ${a.title.name}, which you ${a.watch.completed ? 'finished' : 'watched'} ${when}`,
     pool: fresh.filter((c) => edges.has(c.title.id) && c.title.id !== a.title.id),
     itemReason: (c) => similarityReason(a.title, c.title, edges.get(c.title.id)!.basis),
   };

@@ -4,13 +4,14 @@ import type { RowKind } from '../pipeline/rows';
 
 /**
  * How much a row of each kind is worth before looking at its titles. Continue Watching is what
- * most sessions open for; personalised rows beat editorial ones; the context moves the priors
+ * most sessions open for; My List is what the viewer chose to come back to; personalised rows beat editorial ones; the context moves the priors
  * (short picks on a phone at lunch, resuming right after arriving, something new after a long
  * browse that found nothing).
  */
 const BASE_PRIOR: Record<RowKind, number> = {
   CONTINUE_WATCHING: 1.25,
   TOP_PICKS: 1,
+  MY_LIST: 0.95,
   BECAUSE_YOU_WATCHED: 0.9,
   SHORT_PICKS: 0.85,
   TRENDING: 0.8,

@@ -10,6 +10,7 @@ import { ProfileSettingsResolver } from '../../resolvers/profile-settings-resolv
 import { TitleResolver } from '../../resolvers/title-resolver';
 import { ExperimentResolver } from '../../resolvers/experiment-resolver';
 import { MonitoringResolver } from '../../resolvers/monitoring-resolver';
+import { FeedbackResolver } from '../../resolvers/feedback-resolver';
 import { projectRoot } from '../shared/paths';
 import type { Services } from './services';
 
@@ -41,6 +42,7 @@ function resolverInstances(s: Services): Map<ResolverClass, unknown> {
     [AccountResolver, new AccountResolver(s.profiles)],
     [PlaybackResolver, new PlaybackResolver(s.playback, s.impressions)],
     [ProfileSettingsResolver, new ProfileSettingsResolver(s.profiles, s.privacy)],
+    [FeedbackResolver, new FeedbackResolver(s.feedback)],
     [ExperimentResolver, new ExperimentResolver(s.experiments)],
     [MonitoringResolver, new MonitoringResolver(s.monitoring.quality)],
   ]);
@@ -53,7 +55,7 @@ function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   const query = describe(schema.getQueryType(), 'Reads: homepages, titles, similar titles, profiles.')!;
   const mutation = describe(
     schema.getMutationType(),
-    'Writes: viewing events, profiles, titles and experiments. Every write is validated and durable; event writes are idempotent.',
+    'Writes: viewing events, viewer feedback, profiles, titles and experiments. Every write is validated and durable; event writes are idempotent.',
   );
   const others = Object.values(schema.getTypeMap()).filter((t) => t !== schema.getQueryType() && t !== schema.getMutationType());
   return new GraphQLSchema({ ...schema.toConfig(), query, mutation, types: others });

@@ -18,6 +18,7 @@ import { CatalogIndex, POPULARITY_WINDOW_MS } from '../pipeline/catalog-index';
 import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
 import { PrivacyService } from '../profiles/privacy-service';
 import { ProfileService } from '../profiles/profile-service';
+import { FeedbackService } from '../profiles/feedback-service';
 import { FeatureStore } from '../ranking/features/feature-store';
 import { PlayCounters } from '../retrieval/play-counters';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
@@ -41,6 +42,7 @@ export interface Services {
   similarity: SimilarityService;
   newTitles: NewTitleService;
   profiles: ProfileService;
+  feedback: FeedbackService;
   privacy: PrivacyService;
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
   models: ModelHolder<ServingModels>;
@@ -156,6 +158,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     similarity,
     newTitles: new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes }),
     profiles: new ProfileService({ store, catalog, clock, changes }),
+    feedback: new FeedbackService({ store, catalog, clock, changes }),
     privacy: new PrivacyService({ store, derived: { features, counters, model: () => models.now.collaborative }, clock, changes }),
     models,
     features,
@@ -174,6 +177,7 @@ function subscribeCaches(
   c: { homepage: HomepageService; similarity: SimilarityService; artwork: ThompsonArtworkSelector },
 ): void {
   changes.on('profileChanged', ({ profileId }) => c.homepage.cache.forget(profileId));
+  changes.on('feedbackChanged', ({ profileId }) => c.homepage.cache.forget(profileId));
   // Impressions move only the ranker's exposure features, which the page cache's key does not see.
   changes.on('profileShown', ({ profileId }) => c.homepage.cache.forget(profileId));
   changes.on('historyErased', async ({ profileId, titleIds }) => {

@@ -1,5 +1,8 @@
 import type { Store } from '../../graph/store';
-import { allowedFor, type MaturityTier, type SimilarEdge, type Title } from '../domain/types';
+import { allowedFor, type MaturityTier, type Profile, type SimilarEdge, type Title } from '../domain/types';
+import { isRejected } from '../domain/title-feedback';
+import { passesFilter, type TitleFilter } from '../domain/title-filter';
+import { parseTitleFilter, type TitleFilterData } from '../pipeline/title-filter-input';
 import { resolveTitles, type CatalogIndex } from '../pipeline/catalog-index';
 import { NotFoundError } from '../domain/errors';
 import { DEFAULT_SIMILARITY } from './similarity-graph';
@@ -9,6 +12,13 @@ export interface SimilarTitleResult {
   title: Title;
   score: number;
   reason: string;
+}
+
+export interface SimilarOptions {
+  limit: number;
+  /** The viewer asking: its limit and rejections hold. */
+  profile?: Profile;
+  filter?: TitleFilter;
 }
 
 /** Neighbour lists kept in memory: the content source asks for the same popular anchors all day. */
@@ -26,16 +36,30 @@ export class SimilarityService {
     this.catalog = o.catalog;
   }
 
-  /** The partner-facing answer; with `maxTier` (a profile's limit), only titles at or below it. */
-  async similar(titleId: string, limit: number, maxTier?: MaturityTier): Promise<SimilarTitleResult[]> {
+  /**
+   * The partner-facing answer. For a `profile`, only titles within its maturity limit and none it
+   * rated down or marked not interested; with a `filter`, only titles that pass it.
+   */
+  async similar(titleId: string, o: SimilarOptions): Promise<SimilarTitleResult[]> {
     const [title] = await this.titles([titleId]);
     if (!title) throw new NotFoundError('Title', titleId);
-    const edges = await this.store.similarTitles(title.id, limit, maxTier);
+    const rejected = o.profile ? (await this.store.titleFeedback(o.profile.id)).filter(isRejected).map((f) => f.titleId) : [];
+    // Left-out titles are made up for from deeper in the list, as far as the graph keeps it.
+    const narrowed = rejected.length > 0 || o.filter !== undefined;
+    const edges = await this.store.similarTitles(title.id, narrowed ? DEFAULT_SIMILARITY.topK : o.limit, o.profile?.maturityLimit);
     const targets = await this.titles(edges.map((e) => e.to));
-    return edges.flatMap((e, i) => {
-      const to = targets[i];
-      return to ? [{ title: to, score: e.score, reason: similarityReason(title, to, e.basis) }] : [];
-    });
+    return edges
+      .flatMap((e, i) => {
+        const to = targets[i];
+        if (!to || rejected.includes(to.id) || !passesFilter(o.filter, to)) return [];
+        return [{ title: to, score: e.score, reason: similarityReason(title, to, e.basis) }];
+      })
+      .slice(0, o.limit);
+  }
+
+  /** A client's filter checked against the catalog's genres (InvalidInputError under `root`). */
+  titleFilter(input: TitleFilterData | null | undefined, root: string): TitleFilter | undefined {
+    return parseTitleFilter(input, this.catalog.genres(), root);
   }
 
   /** Cached neighbour lists for retrieval; the tier filter runs in memory on the cached list. */

@@ -191,7 +191,7 @@ export function servedVectors(
   const filterOf = (id: string) => {
     const ok = proposable({
       profile: { maturityLimit: limitOf.get(id) ?? 'ADULTS' },
-      signals: { completed: completed(id) },
+      signals: { completed: completed(id), rejected: new Set() },
       context: { now },
     } as unknown as HomepageRequest);
     return (label: number) => ok(data.titles[label]);

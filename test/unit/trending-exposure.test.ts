@@ -28,7 +28,7 @@ describe('trending corrected by impressions', () => {
         profile: { ...data.profiles[0], maturityLimit: 'ADULTS' },
         account: { ...data.accounts[0], country: 'US' },
         context: { now: NOW },
-        signals: { completed: new Set(), seen: new Set() },
+        signals: { completed: new Set(), seen: new Set(), rejected: new Set() },
         catalog: new CatalogIndex(data.titles, new Map()),
       } as unknown as HomepageRequest;
       return (await trendingSource(counters).candidates(req, 10)).map((c) => c.title.id);

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { allowedFor } from '../domain/types';
+import type { TitleFeedback } from '../domain/title-feedback';
+import { passesFilter } from '../domain/title-filter';
+import type { Candidate } from './candidates';
+import type { HomepageRequest } from './request';
+
+/**
+ * The candidates as the viewer's choices shape them. My List titles join: no source proposes them
+ * (a list is read by memory, like Continue Watching), so the ones retrieval did not find join
+ * without a source, to be ranked like any other and placed in the My List row; titles above the
+ * profile's limit, not yet released, or rejected by the viewer are left out, as everywhere. And
+ * the request's filter holds for every row, Continue Watching and My List included.
+ */
+export function withViewerChoices(req: HomepageRequest, candidates: readonly Candidate[]): Candidate[] {
+  const found = new Set(candidates.map((c) => c.title.id));
+  const all = [...candidates];
+  for (const id of req.signals.myList) {
+    const title = req.catalog.get(id);
+    if (!title || found.has(id) || req.signals.rejected.has(id) || title.addedAt > req.context.now) continue;
+    if (allowedFor(req.profile.maturityLimit, title.maturityTier)) all.push({ title, sources: new Map() });
+  }
+  return req.filter ? all.filter((c) => passesFilter(req.filter, c.title)) : all;
+}
+
+/** A fingerprint of the profile's feedback: whatever control changes, on whichever replica, it changes. */
+export function feedbackVersion(feedback: readonly TitleFeedback[]): string {
+  return feedback.length === 0 ? '' : createHash('sha1').update(JSON.stringify(feedback)).digest('base64url');
+}
