@@ -14,6 +14,7 @@ import type {
   StoredProfileData,
   Title,
   WatchState,
+  Availability,
 } from '../src/domain/types';
 
 /** A person with the titles they acted in or directed (ids sorted). */
@@ -74,6 +75,11 @@ export interface Store extends ExperimentStore {
    * Throws DuplicateTitleError, writing nothing, when the id exists.
    */
   addTitle(title: Title, edges: readonly SimilarEdge[]): Promise<void>;
+  /**
+   * Replaces where and when the title is licensed (null: everywhere, always), durably; answers the
+   * title as it is now. Throws NotFoundError for an unknown title.
+   */
+  setTitleAvailability(titleId: string, availability: Availability | null): Promise<Title>;
   /**
    * The title's SIMILAR_TO neighbours, best first (score descending, then id), at most `limit`,
    * leaving out titles above `maxTier` when given.

@@ -4,16 +4,18 @@ import type { RequestContext } from '../src/server/context';
 import { InvalidInputError, NotFoundError } from '../src/domain/errors';
 import type { NewTitleService } from '../src/catalog/new-title-service';
 import type { SimilarityService } from '../src/similarity/similarity-service';
-import { NewTitleInput, TitleFilterInput } from '../schema/inputs';
-import { Artwork, SimilarTitle, Title } from '../schema/title';
+import type { AvailabilityService } from '../src/catalog/availability-service';
+import { AvailabilityInput, NewTitleInput, TitleFilterInput } from '../schema/inputs';
+import { Artwork, SimilarTitle, Title, TitleAvailability } from '../schema/title';
 import { DEFAULT_SIMILARITY } from '../src/similarity/similarity-graph';
-import { intInRange, nonEmptyId } from './args';
+import { countryCode, intInRange, nonEmptyId } from './args';
 
 @Resolver(() => Title)
 export class TitleResolver {
   constructor(
     private readonly similarity: SimilarityService,
     private readonly newTitles: NewTitleService,
+    private readonly licences: AvailabilityService,
   ) {}
 
   @Query(() => Title, { nullable: true, description: 'One title by id; null with a NOT_FOUND error when unknown.' })
@@ -46,12 +48,19 @@ export class TitleResolver {
     profileId: string | null,
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => TitleFilterInput, { nullable: true, description: 'Only titles that pass it.' }) filter?: TitleFilterInput | null,
+    @Arg('country', () => String, {
+      nullable: true,
+      description:
+        "Only titles licensed in this country now (ISO 3166-1 alpha-2); default: the profile's account's, when profileId is given.",
+    })
+    country?: string | null,
   ) {
     ctx.auth.catalog();
     intInRange('limit', limit, 1, DEFAULT_SIMILARITY.topK);
     const narrowed = this.similarity.titleFilter(filter, 'filter');
+    const where = country == null ? undefined : countryCode('country', country);
     const profile = profileId != null ? await ctx.auth.profile(nonEmptyId('profileId', profileId)) : undefined;
-    return this.similarity.similar(nonEmptyId('titleId', titleId), { limit, profile, filter: narrowed });
+    return this.similarity.similar(nonEmptyId('titleId', titleId), { limit, profile, filter: narrowed, country: where });
   }
 
   @Mutation(() => Title, {
@@ -61,6 +70,31 @@ export class TitleResolver {
   addTitle(@Arg('input', () => NewTitleInput, { description: 'The new title.' }) input: NewTitleInput, @Ctx() ctx: RequestContext) {
     ctx.auth.catalogWrite();
     return this.newTitles.add(input);
+  }
+
+  @Mutation(() => Title, {
+    description:
+      "Sets where and when a title is licensed (admin tokens only); null: everywhere, always. Every source, row, similarTitles answer and artwork choice honours the viewer's country from the next request on.",
+  })
+  setTitleAvailability(
+    @Arg('titleId', () => ID, { description: 'The title.' }) titleId: string,
+    @Arg('availability', () => AvailabilityInput, { nullable: true, description: 'The licence; null: everywhere, always.' })
+    availability: AvailabilityInput | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    ctx.auth.catalogWrite();
+    return this.licences.set(nonEmptyId('titleId', titleId), availability);
+  }
+
+  @FieldResolver(() => TitleAvailability, { nullable: true, description: 'Where and when it is licensed; null: everywhere, always.' })
+  availability(@Root() title: TitleRecord): TitleAvailability | null {
+    const a = title.availability;
+    if (!a) return null;
+    return {
+      countries: a.countries ?? null,
+      from: a.from === undefined ? null : new Date(a.from),
+      until: a.until === undefined ? null : new Date(a.until),
+    };
   }
 
   @FieldResolver(() => [String])

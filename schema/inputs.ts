@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { NewTitleInputData } from '../src/catalog/new-title-input';
+import type { AvailabilityInputData } from '../src/catalog/availability-service';
 import { MAX_FILTER_GENRES, type TitleFilterData } from '../src/pipeline/title-filter-input';
 import type { ArtworkTheme as ThemeName, Device as DeviceName, MaturityTier as TierName, TitleKind as KindName } from '../src/domain/types';
 import type { ImpressionEventInputData } from '../src/events/impression-input';
@@ -207,4 +208,19 @@ export class TitleFilterInput implements TitleFilterData {
 
   @Field(() => Int, { nullable: true, description: 'Longest runtime in minutes (an episode, for a series), 1-1000.' })
   maxRuntimeMinutes?: number | null;
+}
+
+@InputType({ description: 'Where and when a title is licensed. Fields left out do not restrict.' })
+export class AvailabilityInput implements AvailabilityInputData {
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Upper-case ISO 3166-1 alpha-2 codes, at most 250; left out: every country; empty: none.',
+  })
+  countries?: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the licence starts.' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the licence ends (after `from`).' })
+  until?: Date | null;
 }

@@ -84,3 +84,18 @@ export class SimilarTitle {
   @Field(() => String, { description: 'Why they are similar, e.g. "Same director: …; shared genres: …".' })
   reason: string;
 }
+
+@ObjectType({ simpleResolvers: true, description: 'Where and when a title is licensed.' })
+export class TitleAvailability {
+  @Field(() => [String], {
+    nullable: true,
+    description: 'ISO 3166-1 alpha-2 codes of the countries it is licensed in; null: every country.',
+  })
+  countries: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the licence starts; null: it has.' })
+  from: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the licence ends; null: it does not.' })
+  until: Date | null;
+}

@@ -15,6 +15,7 @@ import {
   type RecordOutcome,
   type SimilarEdge,
   type Title,
+  type Availability,
 } from '../../src/domain/types';
 import { errorMessage } from '../../src/shared/error-message';
 import type { FeedbackChange, TitleFeedback } from '../../src/domain/title-feedback';
@@ -108,6 +109,7 @@ export class EmbeddedStore implements Store {
     else if (record.op === 'experiment') state.experiments.put(record.experiment);
     else if (record.op === 'exposures') state.experiments.addExposures(record.exposures);
     else if (record.op === 'timings') state.experiments.addTimings(record.timings);
+    else if (record.op === 'availability') state.setAvailability(record.titleId, record.availability);
     else if (record.op === 'feedback') state.changeFeedback(record.profileId, record.titleId, record.change, record.at);
     else return state.eraseHistory(record.profile);
   }
@@ -195,6 +197,12 @@ export class EmbeddedStore implements Store {
     } finally {
       this.addingTitles.delete(title.id);
     }
+  }
+
+  async setTitleAvailability(titleId: string, availability: Availability | null): Promise<Title> {
+    if (!this.state.titles.has(titleId)) throw new NotFoundError('Title', titleId);
+    await this.commit({ op: 'availability', titleId, availability });
+    return this.state.titles.get(titleId)!;
   }
 
   async similarTitles(titleId: string, limit: number, maxTier?: MaturityTier): Promise<SimilarEdge[]> {

@@ -1,6 +1,6 @@
 import type { Experiment, ExposureRecord, VariantTimings } from '../../src/domain/experiment';
 import { keptByErasure, type FeedbackChange } from '../../src/domain/title-feedback';
-import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title } from '../../src/domain/types';
+import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title, Availability } from '../../src/domain/types';
 
 /** One acknowledged write, as the embedded store journals it. */
 export type JournalRecord =
@@ -19,6 +19,8 @@ export type JournalRecord =
   | { op: 'experiment'; experiment: Experiment }
   | { op: 'exposures'; exposures: ExposureRecord[] }
   | { op: 'timings'; timings: VariantTimings[] }
+  /** Where and when a title is licensed, replaced (null: everywhere, always). */
+  | { op: 'availability'; titleId: string; availability: Availability | null }
   /** One viewer control on one title (src/domain/title-feedback.ts), replayed through applyFeedback. */
   | { op: 'feedback'; profileId: string; titleId: string; change: FeedbackChange; at: number };
 

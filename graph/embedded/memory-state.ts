@@ -15,6 +15,7 @@ import {
   type StoredProfileData,
   type Title,
   type WatchState,
+  type Availability,
 } from '../../src/domain/types';
 import { afterErasure, applyFeedback, byTitleId, type FeedbackChange, type TitleFeedback } from '../../src/domain/title-feedback';
 import { TimeOrderedLog } from './time-ordered-log';
@@ -64,6 +65,14 @@ export class MemoryState {
   addTitle(title: Title, edges: readonly SimilarEdge[]): void {
     this.putTitle(title);
     this.addSimilarEdges(edges);
+  }
+
+  /** Replaces a known title's availability (the caller checks the id). */
+  setAvailability(titleId: string, availability: Availability | null): Title {
+    const { availability: _old, ...title } = this.titles.get(titleId)!;
+    const next: Title = availability ? { ...title, availability } : title;
+    this.titles.set(titleId, next);
+    return next;
   }
 
   similarTitles(titleId: string, limit: number, maxTier?: MaturityTier): SimilarEdge[] {

@@ -10,6 +10,7 @@ import {
   type Profile,
   type Title,
   type WatchState,
+  type Availability,
 } from '../../src/domain/types';
 
 /**
@@ -57,9 +58,34 @@ export function titleProps(t: Title): Props {
       addedAt: t.addedAt,
       artworkIds: t.artwork.map((a) => a.id),
       artworkThemes: t.artwork.map((a) => a.theme),
+      ...availabilityProps(t.availability),
     },
     ['releaseYear', 'tierRank', 'runtimeMinutes', 'seasons', 'criticScore', 'addedAt'],
   );
+}
+
+/**
+ * Availability as three optional properties; a title licensed everywhere, always, has none. An
+ * explicit `availability: true` marks a title that has some, so an empty country list survives.
+ */
+export function availabilityProps(a: Availability | undefined): Props {
+  if (!a) return {};
+  const props = {
+    availability: true,
+    ...(a.countries ? { availableIn: a.countries } : {}),
+    ...(a.from !== undefined ? { availableFrom: a.from } : {}),
+    ...(a.until !== undefined ? { availableUntil: a.until } : {}),
+  };
+  return withInts(props, ['availableFrom', 'availableUntil']);
+}
+
+function toAvailability(p: Props): Availability | undefined {
+  if (!p.availability) return undefined;
+  return {
+    ...(p.availableIn ? { countries: p.availableIn as string[] } : {}),
+    ...(p.availableFrom !== undefined && p.availableFrom !== null ? { from: Number(p.availableFrom) } : {}),
+    ...(p.availableUntil !== undefined && p.availableUntil !== null ? { until: Number(p.availableUntil) } : {}),
+  };
 }
 
 export function accountProps(a: Account): Props {
@@ -109,6 +135,7 @@ export function toTitle(p: Props): Title {
       titleId: id,
       theme: (p.artworkThemes as Title['artwork'][number]['theme'][])[i],
     })),
+    ...(p.availability ? { availability: toAvailability(p) } : {}),
   };
 }
 

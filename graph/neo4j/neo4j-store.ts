@@ -17,10 +17,11 @@ import {
   type SimilarEdge,
   type StoredProfileData,
   type Title,
+  type Availability,
 } from '../../src/domain/types';
 import { int, type CypherExecutor } from './cypher-executor';
 import { bulkLoadNeo4j, CREATE_SIMILAR, CREATE_TITLES, LINK_TITLES } from './neo4j-bulk-load';
-import { titleProps, toAccount, toImpression, toPlayback, toProfile, toTitle, toWatchState } from './neo4j-records';
+import { availabilityProps, titleProps, toAccount, toImpression, toPlayback, toProfile, toTitle, toWatchState } from './neo4j-records';
 import { isConstraintViolation, Neo4jEventWriter } from './neo4j-event-writer';
 import { claimLoad, completeLoad, heartbeat } from './load-claim';
 import { ensureSchema } from './neo4j-schema';
@@ -28,6 +29,7 @@ import { Neo4jProfiles } from './neo4j-profiles';
 import { Neo4jExperiments } from './neo4j-experiments';
 import { Neo4jFeedback, toFeedback } from './neo4j-feedback';
 import type { FeedbackChange, TitleFeedback } from '../../src/domain/title-feedback';
+import { NotFoundError } from '../../src/domain/errors';
 import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
 
 type Props = Record<string, unknown>;
@@ -145,6 +147,17 @@ export class Neo4jStore implements Store {
       if (isConstraintViolation(err)) throw new DuplicateTitleError(title.id);
       throw err;
     }
+  }
+
+  async setTitleAvailability(titleId: string, availability: Availability | null): Promise<Title> {
+    const rows = await this.cypher.write<{ t: Props }>(
+      `MATCH (t:Title {id: $id})
+       REMOVE t.availability, t.availableIn, t.availableFrom, t.availableUntil
+       SET t += $props RETURN properties(t) AS t`,
+      { id: titleId, props: availabilityProps(availability ?? undefined) },
+    );
+    if (rows.length === 0) throw new NotFoundError('Title', titleId);
+    return toTitle(rows[0].t);
   }
 
   async similarTitles(titleId: string, limit: number, maxTier?: MaturityTier): Promise<SimilarEdge[]> {

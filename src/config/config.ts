@@ -67,6 +67,7 @@ const ConfigSchema = z
     NEO4J_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_NEO4J_TIMEOUT_MS),
     CATALOG_PATH: z.string().min(1).optional(),
     CATALOG_FORMAT: z.enum(IMPORT_FORMATS).default('netflix-titles'),
+    AVAILABILITY_PATH: z.string().min(1).optional(),
     WORLD_SIZE: z.enum(WORLD_SIZES).default('default'),
     WORLD_SEED: z.coerce
       .number()

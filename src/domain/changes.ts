@@ -14,6 +14,8 @@ export interface DomainChanges {
   historyErased: { profileId: string; titleIds: string[] };
   /** A title joined the catalog, with SIMILAR_TO edges to and from its neighbours. */
   titleAdded: { titleId: string };
+  /** A title's record changed (its licence): any cached page may show it where it is withdrawn now. */
+  titleChanged: { titleId: string };
   /** A newer model bundle serves from now on. */
   modelSwapped: { from: string; to: string };
 }

@@ -27,6 +27,20 @@ export interface Artwork {
   theme: ArtworkTheme;
 }
 
+/**
+ * Where and when a title may be shown: the countries it is licensed in and, optionally, the
+ * licence's window. A title without availability is shown everywhere, always (the catalog's
+ * default and that of older data).
+ */
+export interface Availability {
+  /** ISO 3166-1 alpha-2 codes, sorted; absent: every country. */
+  countries?: string[];
+  /** Epoch ms the licence starts; absent: it has. */
+  from?: number;
+  /** Epoch ms the licence ends (exclusive); absent: it does not. */
+  until?: number;
+}
+
 export interface Title {
   id: string;
   name: string;
@@ -51,6 +65,8 @@ export interface Title {
   /** When the title joined the catalog (epoch ms). */
   addedAt: number;
   artwork: Artwork[];
+  /** Where and when it is licensed; absent: everywhere, always. */
+  availability?: Availability;
 }
 
 export interface Account {

@@ -1,5 +1,6 @@
 import { allowedFor, type Title } from '../domain/types';
 import { passesFilter } from '../domain/title-filter';
+import { availableIn } from '../domain/availability';
 import type { HomepageRequest } from './request';
 import type { HeadProbabilities } from './utility';
 import type { CandidateSource } from './candidate-sources';
@@ -17,14 +18,19 @@ export interface SourcedTitle {
   score: number;
 }
 
-/** Titles a source may propose: allowed for the profile, not finished, not rejected by the viewer, released, within the request's filter. */
+/**
+ * Titles a source may propose: allowed for the profile, not finished, not rejected by the viewer,
+ * released, licensed where the viewer is, within the request's filter.
+ */
 export function proposable(req: HomepageRequest): (t: Title) => boolean {
   const { completed, rejected } = req.signals;
+  const { country, now } = req.context;
   return (t) =>
     allowedFor(req.profile.maturityLimit, t.maturityTier) &&
     !completed.has(t.id) &&
     !rejected.has(t.id) &&
-    t.addedAt <= req.context.now &&
+    t.addedAt <= now &&
+    availableIn(t, country, now) &&
     passesFilter(req.filter, t);
 }
 

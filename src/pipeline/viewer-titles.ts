@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { allowedFor } from '../domain/types';
 import type { TitleFeedback } from '../domain/title-feedback';
 import { passesFilter } from '../domain/title-filter';
+import { availableIn } from '../domain/availability';
 import type { Candidate } from './candidates';
 import type { HomepageRequest } from './request';
 
@@ -10,7 +11,8 @@ import type { HomepageRequest } from './request';
  * (a list is read by memory, like Continue Watching), so the ones retrieval did not find join
  * without a source, to be ranked like any other and placed in the My List row; titles above the
  * profile's limit, not yet released, or rejected by the viewer are left out, as everywhere. And
- * the request's filter holds for every row, Continue Watching and My List included.
+ * the viewer's country's licences and the request's filter hold for every row, Continue Watching
+ * and My List included.
  */
 export function withViewerChoices(req: HomepageRequest, candidates: readonly Candidate[]): Candidate[] {
   const found = new Set(candidates.map((c) => c.title.id));
@@ -20,7 +22,8 @@ export function withViewerChoices(req: HomepageRequest, candidates: readonly Can
     if (!title || found.has(id) || req.signals.rejected.has(id) || title.addedAt > req.context.now) continue;
     if (allowedFor(req.profile.maturityLimit, title.maturityTier)) all.push({ title, sources: new Map() });
   }
-  return req.filter ? all.filter((c) => passesFilter(req.filter, c.title)) : all;
+  const { country, now } = req.context;
+  return all.filter((c) => availableIn(c.title, country, now) && passesFilter(req.filter, c.title));
 }
 
 /** A fingerprint of the profile's feedback: whatever control changes, on whichever replica, it changes. */

@@ -37,7 +37,7 @@ export async function buildAppSchema(services?: Services): Promise<GraphQLSchema
 function resolverInstances(s: Services): Map<ResolverClass, unknown> {
   return new Map<ResolverClass, unknown>([
     [HomepageResolver, new HomepageResolver(s.homepage)],
-    [TitleResolver, new TitleResolver(s.similarity, s.newTitles)],
+    [TitleResolver, new TitleResolver(s.similarity, s.newTitles, s.availability)],
     [ProfileResolver, new ProfileResolver(s.profiles)],
     [AccountResolver, new AccountResolver(s.profiles)],
     [PlaybackResolver, new PlaybackResolver(s.playback, s.impressions)],

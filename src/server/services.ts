@@ -19,6 +19,7 @@ import { DEFAULT_UTILITY, type UtilityWeights } from '../pipeline/utility';
 import { PrivacyService } from '../profiles/privacy-service';
 import { ProfileService } from '../profiles/profile-service';
 import { FeedbackService } from '../profiles/feedback-service';
+import { AvailabilityService } from '../catalog/availability-service';
 import { FeatureStore } from '../ranking/features/feature-store';
 import { PlayCounters } from '../retrieval/play-counters';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
@@ -43,6 +44,7 @@ export interface Services {
   newTitles: NewTitleService;
   profiles: ProfileService;
   feedback: FeedbackService;
+  availability: AvailabilityService;
   privacy: PrivacyService;
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
   models: ModelHolder<ServingModels>;
@@ -96,7 +98,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
   for (const p of plays) counters.note(p.country, p.kids, p.titleId, p.occurredAt);
   for (const e of impressions) counters.noteImpression(e.titleId, e.occurredAt);
   const features = await FeatureStore.fromStore(store, clock(), impressions);
-  const similarity = new SimilarityService({ store, catalog });
+  const similarity = new SimilarityService({ store, catalog, clock });
   const shared = {
     features,
     neighbours: similarity.neighbours,
@@ -159,6 +161,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     newTitles: new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes }),
     profiles: new ProfileService({ store, catalog, clock, changes }),
     feedback: new FeedbackService({ store, catalog, clock, changes }),
+    availability: new AvailabilityService({ store, catalog, changes }),
     privacy: new PrivacyService({ store, derived: { features, counters, model: () => models.now.collaborative }, clock, changes }),
     models,
     features,
@@ -186,6 +189,7 @@ function subscribeCaches(
   });
   // A new title's edges change its neighbours' lists.
   changes.on('titleAdded', () => c.similarity.forget());
+  changes.on('titleChanged', () => c.homepage.cache.clear());
   // Pages of the old bundle are never served again (the cache key holds the version): free them.
   changes.on('modelSwapped', () => c.homepage.cache.clear());
 }

@@ -65,6 +65,7 @@ async function prepareDataset(config: Config, logger: Logger, update: ProgressUp
       config.WORLD_SIZE,
       config.WORLD_SEED,
       historyStage(update, (profiles) => `Simulating the viewing of ${count(profiles)} profiles around the catalog`),
+      config.AVAILABILITY_PATH,
     );
     logger.info(imported.summary, 'dataset read');
     update(writing, 0, 1);

@@ -22,14 +22,19 @@ async function main(): Promise<void> {
     .requiredOption('--path <path>', 'netflix_titles.csv, or a MovieLens folder (ratings.csv + movies.csv, or u.data + u.item)')
     .addOption(new Option('--viewers <size>', 'population to simulate (default: WORLD_SIZE)').choices(WORLD_SIZES))
     .option('--seed <n>', 'random seed of the simulated viewers (default: WORLD_SEED)')
+    .option(
+      '--availability <file>',
+      'licences overriding the derived ones: CSV title_id,countries,available_from,available_until (default: AVAILABILITY_PATH)',
+    )
     .parse()
-    .opts<{ catalog: ImportFormat; path: string; viewers?: WorldSize; seed?: string }>();
+    .opts<{ catalog: ImportFormat; path: string; viewers?: WorldSize; seed?: string; availability?: string }>();
   const config = loadConfig({
     ...process.env,
     CATALOG_PATH: path.resolve(opts.path),
     CATALOG_FORMAT: opts.catalog,
     ...(opts.viewers ? { WORLD_SIZE: opts.viewers } : {}),
     ...(opts.seed ? { WORLD_SEED: opts.seed } : {}),
+    ...(opts.availability ? { AVAILABILITY_PATH: path.resolve(opts.availability) } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL);
   const store = await openStore(storeSettings(config), { log: logger });

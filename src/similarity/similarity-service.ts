@@ -2,6 +2,7 @@ import type { Store } from '../../graph/store';
 import { allowedFor, type MaturityTier, type Profile, type SimilarEdge, type Title } from '../domain/types';
 import { isRejected } from '../domain/title-feedback';
 import { passesFilter, type TitleFilter } from '../domain/title-filter';
+import { availableIn } from '../domain/availability';
 import { parseTitleFilter, type TitleFilterData } from '../pipeline/title-filter-input';
 import { resolveTitles, type CatalogIndex } from '../pipeline/catalog-index';
 import { NotFoundError } from '../domain/errors';
@@ -18,6 +19,8 @@ export interface SimilarOptions {
   limit: number;
   /** The viewer asking: its limit and rejections hold. */
   profile?: Profile;
+  /** Where the answer is shown: only titles licensed there. */
+  country?: string;
   filter?: TitleFilter;
 }
 
@@ -31,30 +34,45 @@ export class SimilarityService {
   private readonly store: Store;
   private readonly catalog: CatalogIndex;
 
-  constructor(o: { store: Store; catalog: CatalogIndex }) {
+  private readonly clock: () => number;
+
+  constructor(o: { store: Store; catalog: CatalogIndex; clock?: () => number }) {
     this.store = o.store;
     this.catalog = o.catalog;
+    this.clock = o.clock ?? Date.now;
   }
 
   /**
    * The partner-facing answer. For a `profile`, only titles within its maturity limit and none it
-   * rated down or marked not interested; with a `filter`, only titles that pass it.
+   * rated down or marked not interested; in a `country` (for a profile, its account's by
+   * default), only titles licensed there now; with a `filter`, only titles that pass it.
    */
   async similar(titleId: string, o: SimilarOptions): Promise<SimilarTitleResult[]> {
     const [title] = await this.titles([titleId]);
     if (!title) throw new NotFoundError('Title', titleId);
-    const rejected = o.profile ? (await this.store.titleFeedback(o.profile.id)).filter(isRejected).map((f) => f.titleId) : [];
+    const [rejected, country] = await Promise.all([this.rejectedBy(o.profile), this.countryOf(o)]);
+    const now = this.clock();
+    const shown = (t: Title) => !rejected.has(t.id) && (country === undefined || availableIn(t, country, now)) && passesFilter(o.filter, t);
     // Left-out titles are made up for from deeper in the list, as far as the graph keeps it.
-    const narrowed = rejected.length > 0 || o.filter !== undefined;
+    const narrowed = rejected.size > 0 || country !== undefined || o.filter !== undefined;
     const edges = await this.store.similarTitles(title.id, narrowed ? DEFAULT_SIMILARITY.topK : o.limit, o.profile?.maturityLimit);
     const targets = await this.titles(edges.map((e) => e.to));
     return edges
       .flatMap((e, i) => {
         const to = targets[i];
-        if (!to || rejected.includes(to.id) || !passesFilter(o.filter, to)) return [];
-        return [{ title: to, score: e.score, reason: similarityReason(title, to, e.basis) }];
+        return to && shown(to) ? [{ title: to, score: e.score, reason: similarityReason(title, to, e.basis) }] : [];
       })
       .slice(0, o.limit);
+  }
+
+  private async rejectedBy(profile: Profile | undefined): Promise<Set<string>> {
+    if (!profile) return new Set();
+    return new Set((await this.store.titleFeedback(profile.id)).filter(isRejected).map((f) => f.titleId));
+  }
+
+  private async countryOf(o: SimilarOptions): Promise<string | undefined> {
+    if (o.country || !o.profile) return o.country;
+    return (await this.store.getAccount(o.profile.accountId))?.country;
   }
 
   /** A client's filter checked against the catalog's genres (InvalidInputError under `root`). */

@@ -1,7 +1,8 @@
 import type { Dataset, DatasetManifest, WorldSize } from '../domain/dataset';
-import type { Title } from '../domain/types';
+import type { ImpressionEvent, PlaybackEvent, Title } from '../domain/types';
 import { generateCatalog, type GeneratedCatalog } from './catalog';
 import { generateHistory } from './history';
+import { drawLicences, withinLicences } from './availability';
 import { importedCatalog } from './imported-catalog';
 import { generatePopulation } from './population';
 import { DAY_MS } from '../shared/time';
@@ -62,6 +63,15 @@ function simulateViewers(
     spec.days,
     (done) => onProgress?.('history', done, total),
   );
+  const titles = drawLicences(
+    catalog.titles,
+    population.accounts.map((a) => a.country),
+    seed,
+  );
+  const licensed = <E extends PlaybackEvent | ImpressionEvent>(events: readonly E[]) =>
+    withinLicences(events, titles, population.accounts, population.profiles);
+  const playbacks = licensed(history.playbacks);
+  const impressions = licensed(history.impressions);
   return {
     manifest: {
       size,
@@ -69,18 +79,18 @@ function simulateViewers(
       start,
       end,
       counts: {
-        titles: catalog.titles.length,
+        titles: titles.length,
         accounts: population.accounts.length,
         profiles: population.profiles.length,
-        playbacks: history.playbacks.length,
-        impressions: history.impressions.length,
+        playbacks: playbacks.length,
+        impressions: impressions.length,
       },
     },
-    titles: catalog.titles,
+    titles,
     accounts: population.accounts,
     profiles: population.profiles,
-    playbacks: history.playbacks,
-    impressions: history.impressions,
+    playbacks,
+    impressions,
     truth: { titles: catalog.truth, profiles: population.tastes },
   };
 }

@@ -205,6 +205,61 @@ describe.each(stores)('viewer controls on the %s store', (_name, openStore) => {
     }
   });
 
+  it("a title withdrawn from a country leaves that country's pages and similarTitles at once, and stays in others'", async () => {
+    const countryOf = (profileId: string) => {
+      const p = app.world.profiles.find((q) => q.id === profileId)!;
+      return app.world.accounts.find((a) => a.id === p.accountId)!.country;
+    };
+    // Two viewers in different countries whose pages share a title licensed everywhere.
+    const viewers = app.world.profiles.filter((p) => !p.isKids && p.maturityLimit === 'ADULTS').map((p) => p.id);
+    const [here, there] = [viewers[4], viewers.find((v) => countryOf(v) !== countryOf(viewers[4]))!];
+    const [pageHere, pageThere] = [await page(here), await page(there)];
+    const shared = [...titlesOf(pageHere)].find(
+      (t) => titlesOf(pageThere).has(t) && !app.world.titles.find((x) => x.id === t)!.availability,
+    )!;
+    expect(shared).toBeDefined();
+
+    const CATALOG_TEAM = { admin: 'catalog' };
+    const SET = `mutation($t: ID!, $a: AvailabilityInput) { setTitleAvailability(titleId: $t, availability: $a) { id availability { countries from until } } }`;
+    const withdrawn = await app.run(SET, { t: shared, a: { countries: [countryOf(there)] } }, CATALOG_TEAM);
+    expect(withdrawn).toEqual({
+      data: { setTitleAvailability: { id: shared, availability: { countries: [countryOf(there)], from: null, until: null } } },
+    });
+
+    expect(titlesOf(await page(here)).has(shared)).toBe(false);
+    expect(titlesOf(await page(there)).has(shared)).toBe(true);
+    // The viewer's country is where it is: abroad, the local catalog.
+    const abroad = await app.run(PAGE, { id: here, context: { ...TV, country: countryOf(there) } }, { ownerOf: here });
+    expect(titlesOf(abroad.data.homepage).has(shared)).toBe(true);
+    const anchor = (await app.services.store.similarTitles(shared, 1))[0].to;
+    const similar = async (vars: Record<string, unknown>) =>
+      (
+        await app.run(
+          SIMILAR.replace('$filter: TitleFilterInput', '$filter: TitleFilterInput, $country: String').replace(
+            'filter: $filter',
+            'filter: $filter, country: $country',
+          ),
+          { title: anchor, ...vars },
+          { ownerOf: here },
+        )
+      ).data.similarTitles.map((x: { title: { id: string } }) => x.title.id);
+    expect(await similar({ profile: here })).not.toContain(shared);
+    expect(await similar({ country: countryOf(there) })).toContain(shared);
+
+    // A window that has ended withdraws it everywhere; null licenses it everywhere again.
+    await app.run(SET, { t: shared, a: { until: '2020-01-01T00:00:00Z' } }, CATALOG_TEAM);
+    expect(titlesOf(await page(there)).has(shared)).toBe(false);
+    await app.run(SET, { t: shared, a: null }, CATALOG_TEAM);
+    expect(titlesOf(await page(here)).has(shared)).toBe(true);
+
+    const refused = await app.run(SET, { t: shared, a: { countries: ['us'] } }, CATALOG_TEAM);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'availability.countries[0]' });
+    const backwards = await app.run(SET, { t: shared, a: { from: '2027-01-02T00:00:00Z', until: '2027-01-01T00:00:00Z' } }, CATALOG_TEAM);
+    expect(backwards.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'availability.until' });
+    expect((await app.run(SET, { t: shared, a: null }, { ownerOf: here })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await app.run(SET, { t: 'no-such', a: null }, CATALOG_TEAM)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
   it("refuses another account's profile and unknown titles, with codes", async () => {
     const id = viewer(0);
     const other = app.world.profiles.find((p) => p.accountId !== app.world.profiles.find((q) => q.id === id)!.accountId)!.id;

@@ -43,8 +43,8 @@ describe('GraphQL schema', () => {
       if (!isObjectType(type)) throw new Error(`${name} is not an object type`);
       for (const field of Object.values(type.getFields())) if (field.resolve) wrapped.push(`${name}.${field.name}`);
     }
-    // The only ones that compute something (names of people, a Date; Artwork.url, not listed, from the
+    // The only ones that compute something (names of people, Dates; Artwork.url, not listed, from the
     // request's host) and HeadPredictions.return, whose property is `ret`.
-    expect(wrapped.sort()).toEqual(['HeadPredictions.return', 'Title.addedAt', 'Title.cast', 'Title.directors']);
+    expect(wrapped.sort()).toEqual(['HeadPredictions.return', 'Title.addedAt', 'Title.availability', 'Title.cast', 'Title.directors']);
   });
 });

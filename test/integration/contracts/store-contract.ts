@@ -1,5 +1,6 @@
 import type { Store } from '../../../graph/store';
 import { DuplicateTitleError } from '../../../graph/errors';
+import { NotFoundError } from '../../../src/domain/errors';
 import type { SimilarEdge, Title } from '../../../src/domain/types';
 import { FIXTURE_START, fixtureData, fixtureSimilarity, impression, playback } from '../../support/fixture-data';
 import { defineArtworkStatsCases } from './artwork-stats-contract';
@@ -226,6 +227,20 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
         () => store,
         async () => (store = await h.reopen(store)),
       ));
+
+    it("replaces a title's availability, durably, and clears it with null", async () => {
+      const licence = { countries: ['KR', 'US'], from: FIXTURE_START, until: FIXTURE_START + 90 * 86_400_000 };
+      const [before] = await store.getTitles(['t1']);
+      expect(await store.setTitleAvailability('t1', licence)).toEqual({ ...before, availability: licence });
+      await store.setTitleAvailability('t3', { countries: [] });
+      await expect(store.setTitleAvailability('nope', licence)).rejects.toBeInstanceOf(NotFoundError);
+      store = await h.reopen(store);
+      expect((await store.getTitles(['t1', 't3'])).map((t) => t?.availability)).toEqual([licence, { countries: [] }]);
+      expect((await store.listTitles()).find((t) => t.id === 't1')?.availability).toEqual(licence);
+      expect(await store.setTitleAvailability('t1', null)).toEqual(before);
+      store = await h.reopen(store);
+      expect((await store.getTitles(['t1']))[0]).toEqual(before);
+    });
 
     it('keeps acknowledged writes across a restart', async () => {
       await store.addTitle(newTitle(), newEdges());
