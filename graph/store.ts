@@ -2,6 +2,7 @@ import type { Dataset } from '../src/domain/dataset';
 import type { ArtworkStat, ThemeStat } from './artwork-stats';
 import type { ExperimentStore } from './experiment-store';
 import type { FeedbackChange, TitleFeedback } from '../src/domain/title-feedback';
+import type { Promotion } from '../src/domain/promotion';
 import type {
   Account,
   ErasedHistory,
@@ -145,6 +146,14 @@ export interface Store extends ExperimentStore {
   titleFeedback(profileId: string): Promise<TitleFeedback[]>;
   /** Every profile's records, ordered by profile id then title id: training data. */
   listTitleFeedback(): Promise<TitleFeedback[]>;
+
+  // Promotions (src/domain/promotion.ts).
+  /** Adds a promotion, atomically checking its id is new (ConflictError ALREADY_EXISTS); durable when it resolves. */
+  createPromotion(promotion: Promotion): Promise<void>;
+  /** Ends a promotion at `at` (its `until` becomes the earlier of the two); NotFoundError for an unknown id. Returns it as it is now. */
+  endPromotion(id: string, at: number): Promise<Promotion>;
+  /** Every promotion, oldest first (ties by id). */
+  listPromotions(): Promise<Promotion[]>;
 
   // The artwork bandit's statistics, shared by every replica (graph/artwork-stats.ts says what they count).
   /** Every artwork variant of the titles asked, zeros where never shown; by title id, then the title's artwork order; unknown titles left out. */

@@ -6,6 +6,7 @@ import { ArtworkResolver, TitleResolver } from './title-resolver';
 import { ExperimentResolver } from './experiment-resolver';
 import { MonitoringResolver } from './monitoring-resolver';
 import { FeedbackResolver, MyListEntryResolver, TitleFeedbackResolver } from './feedback-resolver';
+import { PromotionResolver } from './promotion-resolver';
 
 export const RESOLVERS = [
   HomepageResolver,
@@ -18,6 +19,7 @@ export const RESOLVERS = [
   ProfileSettingsResolver,
   OnboardingAnswersResolver,
   FeedbackResolver,
+  PromotionResolver,
   TitleFeedbackResolver,
   MyListEntryResolver,
   ExperimentResolver,

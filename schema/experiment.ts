@@ -13,7 +13,7 @@ export const ExperimentStatus = asEnum(EXPERIMENT_STATUSES);
 registerEnumType(Lever, {
   name: 'Lever',
   description:
-    'What a variant changes (each is its own layer: experiments on one lever never share a unit). RANKER: settings {model: TRAINED|HEURISTIC|POPULARITY|RANDOM, utility: {click, finish, ret}}. SOURCES: {off: [CandidateSource], quotas: {SOURCE: n}}. EXPLORATION: {share: 0..0.5}. ROW_PLACEMENT: {policy: PERSONALIZED|FIXED}. ARTWORK: {policy: THOMPSON|RANDOM|BEST}. Empty settings: the product default.',
+    'What a variant changes (each is its own layer: experiments on one lever never share a unit). RANKER: settings {model: TRAINED|HEURISTIC|POPULARITY|RANDOM, utility: {click, finish, ret}}. SOURCES: {off: [CandidateSource], quotas: {SOURCE: n}}. EXPLORATION: {share: 0..0.5}. ROW_PLACEMENT: {policy: PERSONALIZED|FIXED}. ARTWORK: {policy: THOMPSON|RANDOM|BEST}. PROMOTIONS: {enabled: true|false}. Empty settings: the product default.',
 });
 registerEnumType(ExperimentKind, {
   name: 'ExperimentKind',

@@ -98,6 +98,12 @@ export class RowItem {
   @Field(() => [CandidateSource], { description: 'Retrieval sources that proposed it.' })
   sources: string[];
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The promotion that placed it here (its reason then says "Promoted: …"); null for the rest.',
+  })
+  promotion?: string;
+
   @Field(() => Scores, { description: 'Scores behind its position.' })
   scores: Scores;
 

@@ -19,7 +19,8 @@ import {
 } from '../../src/domain/types';
 import { errorMessage } from '../../src/shared/error-message';
 import type { FeedbackChange, TitleFeedback } from '../../src/domain/title-feedback';
-import { NotFoundError } from '../../src/domain/errors';
+import { ConflictError, NotFoundError } from '../../src/domain/errors';
+import { byCreation, type Promotion } from '../../src/domain/promotion';
 import {
   statusChange,
   type Experiment,
@@ -109,6 +110,7 @@ export class EmbeddedStore implements Store {
     else if (record.op === 'experiment') state.experiments.put(record.experiment);
     else if (record.op === 'exposures') state.experiments.addExposures(record.exposures);
     else if (record.op === 'timings') state.experiments.addTimings(record.timings);
+    else if (record.op === 'promotion') state.promotions.set(record.promotion.id, record.promotion);
     else if (record.op === 'availability') state.setAvailability(record.titleId, record.availability);
     else if (record.op === 'feedback') state.changeFeedback(record.profileId, record.titleId, record.change, record.at);
     else return state.eraseHistory(record.profile);
@@ -478,6 +480,28 @@ export class EmbeddedStore implements Store {
 
   async listTitleFeedback() {
     return [...this.state.feedback.keys()].sort().flatMap((id) => this.state.feedbackOf(id));
+  }
+
+  async createPromotion(promotion: Promotion): Promise<void> {
+    await this.serially(async () => {
+      if (this.state.promotions.has(promotion.id))
+        throw new ConflictError('ALREADY_EXISTS', `a promotion with id "${promotion.id}" already exists`);
+      await this.commit({ op: 'promotion', promotion });
+    });
+  }
+
+  async endPromotion(id: string, at: number): Promise<Promotion> {
+    return this.serially(async () => {
+      const known = this.state.promotions.get(id);
+      if (!known) throw new NotFoundError('Promotion', id);
+      const ended = { ...known, until: Math.min(known.until, at) };
+      await this.commit({ op: 'promotion', promotion: ended });
+      return ended;
+    });
+  }
+
+  async listPromotions() {
+    return [...this.state.promotions.values()].sort(byCreation);
   }
 
   async artworkStats(titleIds: readonly string[]) {

@@ -1,5 +1,6 @@
 import type { Experiment, ExposureRecord, VariantTimings } from '../../src/domain/experiment';
 import { keptByErasure, type FeedbackChange } from '../../src/domain/title-feedback';
+import type { Promotion } from '../../src/domain/promotion';
 import type { ImpressionEvent, PlaybackEvent, Profile, SimilarEdge, Title, Availability } from '../../src/domain/types';
 
 /** One acknowledged write, as the embedded store journals it. */
@@ -19,6 +20,8 @@ export type JournalRecord =
   | { op: 'experiment'; experiment: Experiment }
   | { op: 'exposures'; exposures: ExposureRecord[] }
   | { op: 'timings'; timings: VariantTimings[] }
+  /** A promotion created or ended: the whole record. */
+  | { op: 'promotion'; promotion: Promotion }
   /** Where and when a title is licensed, replaced (null: everywhere, always). */
   | { op: 'availability'; titleId: string; availability: Availability | null }
   /** One viewer control on one title (src/domain/title-feedback.ts), replayed through applyFeedback. */

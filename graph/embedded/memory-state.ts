@@ -18,6 +18,7 @@ import {
   type Availability,
 } from '../../src/domain/types';
 import { afterErasure, applyFeedback, byTitleId, type FeedbackChange, type TitleFeedback } from '../../src/domain/title-feedback';
+import type { Promotion } from '../../src/domain/promotion';
 import { TimeOrderedLog } from './time-ordered-log';
 import { ExperimentLedger } from './experiment-ledger';
 
@@ -47,6 +48,7 @@ export class MemoryState {
   /** The artwork bandit's counters, kept as events are added. */
   readonly artwork = new ArtworkLedger((id) => this.titles.get(id));
   readonly experiments = new ExperimentLedger();
+  readonly promotions = new Map<string, Promotion>();
   /** Viewer feedback by profile, then title. */
   readonly feedback = new Map<string, Map<string, TitleFeedback>>();
 

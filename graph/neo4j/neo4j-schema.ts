@@ -35,6 +35,7 @@ const STATEMENTS = [
   'CREATE INDEX exposure_experiment IF NOT EXISTS FOR (n:Exposure) ON (n.experimentId)',
   // Erasing a profile's history deletes its exposures.
   'CREATE INDEX exposure_profile IF NOT EXISTS FOR (n:Exposure) ON (n.profileId)',
+  'CREATE CONSTRAINT promotion_id IF NOT EXISTS FOR (n:Promotion) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT feedback_profile_title IF NOT EXISTS FOR (n:Feedback) REQUIRE (n.profileId, n.titleId) IS UNIQUE',
   'CREATE CONSTRAINT variant_timings_key IF NOT EXISTS FOR (n:VariantTimings) REQUIRE (n.experimentId, n.variant) IS UNIQUE',
   // Databases written before events were scoped to their profile: the (profileId, eventId)

@@ -28,6 +28,8 @@ import { ensureSchema } from './neo4j-schema';
 import { Neo4jProfiles } from './neo4j-profiles';
 import { Neo4jExperiments } from './neo4j-experiments';
 import { Neo4jFeedback, toFeedback } from './neo4j-feedback';
+import { Neo4jPromotions } from './neo4j-promotions';
+import type { Promotion } from '../../src/domain/promotion';
 import type { FeedbackChange, TitleFeedback } from '../../src/domain/title-feedback';
 import { NotFoundError } from '../../src/domain/errors';
 import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
@@ -45,6 +47,7 @@ export class Neo4jStore implements Store {
   private readonly profiles: Neo4jProfiles;
   private readonly experiments: Neo4jExperiments;
   private readonly feedback: Neo4jFeedback;
+  private readonly promotions: Neo4jPromotions;
   /**
    * For what takes as long as the data is large, and runs at start or offline rather than for a
    * request: schema changes, bulk loads and whole-history reads. Everything else is bounded.
@@ -59,6 +62,7 @@ export class Neo4jStore implements Store {
     this.profiles = new Neo4jProfiles(cypher);
     this.experiments = new Neo4jExperiments(cypher);
     this.feedback = new Neo4jFeedback(cypher);
+    this.promotions = new Neo4jPromotions(cypher);
     this.long = cypher.unbounded();
   }
 
@@ -298,6 +302,18 @@ export class Neo4jStore implements Store {
   async listTitleFeedback(): Promise<TitleFeedback[]> {
     const rows = await this.long.read<{ f: Props }>('MATCH (f:Feedback) RETURN properties(f) AS f ORDER BY f.profileId, f.titleId');
     return rows.map((r) => toFeedback(r.f));
+  }
+
+  async createPromotion(promotion: Promotion): Promise<void> {
+    await this.promotions.create(promotion);
+  }
+
+  async endPromotion(id: string, at: number): Promise<Promotion> {
+    return this.promotions.end(id, at);
+  }
+
+  async listPromotions(): Promise<Promotion[]> {
+    return this.promotions.list();
   }
 
   async artworkStats(titleIds: readonly string[]): Promise<ArtworkStat[]> {

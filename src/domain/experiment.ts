@@ -10,7 +10,7 @@ import { ConflictError } from './errors';
  * What a variant can change in the pipeline; each lever is its own layer, so two experiments on
  * one lever never share a unit while experiments on different levers may.
  */
-export const LEVERS = ['RANKER', 'SOURCES', 'EXPLORATION', 'ROW_PLACEMENT', 'ARTWORK'] as const;
+export const LEVERS = ['RANKER', 'SOURCES', 'EXPLORATION', 'ROW_PLACEMENT', 'ARTWORK', 'PROMOTIONS'] as const;
 export type Lever = (typeof LEVERS)[number];
 
 /** AB: each unit sees one variant. INTERLEAVING: each unit sees two rankers' Top Picks merged, and plays credit the ranker that placed the title. */

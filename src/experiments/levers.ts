@@ -41,6 +41,10 @@ const LEVER_SCHEMAS = {
     .object({ policy: z.enum(ARTWORK_POLICIES).default('THOMPSON') })
     .strict()
     .transform((s): Treatment => ({ artwork: s.policy })),
+  PROMOTIONS: z
+    .object({ enabled: z.boolean().default(true) })
+    .strict()
+    .transform((s): Treatment => (s.enabled ? {} : { promotions: false })),
 } satisfies Record<Lever, z.ZodType<Treatment>>;
 
 /** The lever's settings as the pipeline's treatment; a zod error naming the setting when they are invalid. */

@@ -29,6 +29,8 @@ export class HomepageCache<V> {
     const { id, ...settings } = req.profile;
     const feedback = req.feedbackVersion ?? '';
     const filter = req.filter ? JSON.stringify(req.filter) : '';
+    // The running promotions: one starting or ending (on any replica) misses at once.
+    const promotions = (req.promotions ?? []).map((p) => p.id).join(',');
     return [
       id,
       c.device,
@@ -39,6 +41,7 @@ export class HomepageCache<V> {
       history,
       feedback,
       filter,
+      promotions,
       modelVersion,
       variants,
       JSON.stringify(settings),

@@ -10,6 +10,7 @@ import { Rng } from '../shared/random';
 import type { Store } from '../../graph/store';
 import type { ExperimentVariant, Profile } from '../domain/types';
 import type { TitleFilter } from '../domain/title-filter';
+import type { Promotion } from '../domain/promotion';
 import { parseTitleFilter, type TitleFilterData } from '../pipeline/title-filter-input';
 import type { ArtworkSelector, RowBuilder } from '../pipeline/stages';
 import type { HomepageObserver, HomepageStage } from './homepage-observer';
@@ -44,6 +45,8 @@ export interface HomepageServiceOptions {
   experiments?: ExperimentService;
   /** Hears stage timings, candidates, cache lookups and served pages (monitoring). */
   observer?: HomepageObserver;
+  /** The promotions running for a viewer (src/catalog/promotion-service.ts); none without it. */
+  promotions?: { running(country: string, at: number): Promise<Promotion[]> };
 }
 
 /** A page as the stages build it, before the experiments it was built under are written on it. */
@@ -68,8 +71,10 @@ export class HomepageService {
   readonly cache: HomepageCache<Omit<HomepageResult, 'requestId'>>;
   private readonly experiments?: ExperimentService;
   private readonly observer?: HomepageObserver;
+  private readonly promotions?: HomepageServiceOptions['promotions'];
 
   constructor(o: HomepageServiceOptions) {
+    this.promotions = o.promotions;
     this.experiments = o.experiments;
     this.observer = o.observer;
     this.store = o.store;
@@ -112,10 +117,14 @@ export class HomepageService {
     ]);
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
     const now = this.clock();
+    const context = resolveContext(contextInput, account, now);
+    // A PROMOTIONS variant may switch them off: the page without campaigns, to measure what they cost.
+    const promotions = page.treatment?.promotions === false ? [] : ((await this.promotions?.running(context.country, now)) ?? []);
     return {
       profile,
       account,
-      context: resolveContext(contextInput, account, now),
+      context,
+      promotions,
       catalog: this.catalog,
       signals: profileSignals(watch, (id) => this.catalog.get(id), now, personalized ? profile : undefined, feedback),
       feedbackVersion: feedbackVersion(feedback),

@@ -1,5 +1,6 @@
 import type { Account, Profile } from '../domain/types';
 import type { TitleFilter } from '../domain/title-filter';
+import type { Promotion } from '../domain/promotion';
 import type { CatalogIndex } from './catalog-index';
 import type { ProfileSignals } from './profile-signals';
 import type { Treatment } from './treatment';
@@ -16,6 +17,8 @@ export interface HomepageRequest {
   feedbackVersion?: string;
   /** What the client narrowed this page to (genres, kinds, runtime); absent: everything. */
   filter?: TitleFilter;
+  /** The promotions running for this viewer now (none when an experiment switches them off). */
+  promotions?: Promotion[];
   /** What the page's experiments change; absent or empty: the product's defaults. */
   treatment?: Treatment;
 }

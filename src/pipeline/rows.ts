@@ -16,6 +16,11 @@ export const ROW_KINDS = [
 ] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
+/** Rows a promotion may place titles in: every row but the viewer's own (Continue Watching, My List). */
+export const PROMOTABLE_ROWS = ROW_KINDS.filter(
+  (k): k is Exclude<RowKind, 'CONTINUE_WATCHING' | 'MY_LIST'> => k !== 'CONTINUE_WATCHING' && k !== 'MY_LIST',
+) as [Exclude<RowKind, 'CONTINUE_WATCHING' | 'MY_LIST'>, ...Exclude<RowKind, 'CONTINUE_WATCHING' | 'MY_LIST'>[]];
+
 export interface RowItemPlan {
   title: Title;
   reason: string;
@@ -27,6 +32,8 @@ export interface RowItemPlan {
   explorationBonus: number;
   /** In an interleaving experiment's Top Picks: the variant (ranker) that placed the title. */
   team?: string;
+  /** The promotion that placed the title here (src/rows/promotion-placement.ts). */
+  promotion?: string;
 }
 
 export interface RowPlan {

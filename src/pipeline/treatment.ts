@@ -47,5 +47,7 @@ export interface Treatment {
   explorationShare?: number;
   rowPlacement?: RowPlacement;
   artwork?: ArtworkPolicy;
+  /** False: no promotion places titles on the page (the PROMOTIONS lever's "off" variant). */
+  promotions?: boolean;
   interleaving?: InterleavingSettings;
 }

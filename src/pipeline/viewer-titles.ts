@@ -1,27 +1,33 @@
 import { createHash } from 'node:crypto';
-import { allowedFor } from '../domain/types';
+import { allowedFor, type Title } from '../domain/types';
 import type { TitleFeedback } from '../domain/title-feedback';
 import { passesFilter } from '../domain/title-filter';
 import { availableIn } from '../domain/availability';
-import type { Candidate } from './candidates';
+import { proposable, type Candidate } from './candidates';
 import type { HomepageRequest } from './request';
 
 /**
- * The candidates as the viewer's choices shape them. My List titles join: no source proposes them
+ * The candidates as the viewer's choices and the running promotions shape them. My List titles join: no source proposes them
  * (a list is read by memory, like Continue Watching), so the ones retrieval did not find join
  * without a source, to be ranked like any other and placed in the My List row; titles above the
  * profile's limit, not yet released, or rejected by the viewer are left out, as everywhere. And
  * the viewer's country's licences and the request's filter hold for every row, Continue Watching
- * and My List included.
+ * and My List included. Promoted titles join the same way, if a source could have proposed them.
  */
 export function withViewerChoices(req: HomepageRequest, candidates: readonly Candidate[]): Candidate[] {
   const found = new Set(candidates.map((c) => c.title.id));
   const all = [...candidates];
-  for (const id of req.signals.myList) {
+  const join = (id: string, may: (t: Title) => boolean) => {
     const title = req.catalog.get(id);
-    if (!title || found.has(id) || req.signals.rejected.has(id) || title.addedAt > req.context.now) continue;
-    if (allowedFor(req.profile.maturityLimit, title.maturityTier)) all.push({ title, sources: new Map() });
-  }
+    if (!title || found.has(id) || !may(title)) return;
+    all.push({ title, sources: new Map() });
+    found.add(id);
+  };
+  for (const id of req.signals.myList)
+    join(id, (t) => !req.signals.rejected.has(id) && t.addedAt <= req.context.now && allowedFor(req.profile.maturityLimit, t.maturityTier));
+  // A promoted title is one the viewer could be offered anyway: everything a source checks holds.
+  const offerable = proposable(req);
+  for (const p of req.promotions ?? []) for (const id of p.titleIds) join(id, offerable);
   const { country, now } = req.context;
   return all.filter((c) => availableIn(c.title, country, now) && passesFilter(req.filter, c.title));
 }

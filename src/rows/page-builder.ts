@@ -5,6 +5,7 @@ import { byUtility, type RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
 import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
 import { placeRows } from './page-placement';
+import { placePromotions } from './promotion-placement';
 import { anchorWatches, rowCandidates, type Anchor } from './row-candidates';
 import type { InterleavedPicks, RowPlan } from '../pipeline/rows';
 
@@ -46,7 +47,7 @@ export class PageBuilder implements RowBuilder {
     const shown = this.o.exposure(req.profile, context.now);
     const base = req.treatment?.explorationShare ?? this.o.explorationShare;
     const share = Math.min(0.5, base * (sessionStage(context) === 'BROWSING_LONG' ? 1.5 : 1));
-    return placeRows(rowCandidates(req, weighed, anchors, picks), {
+    const rows = placeRows(rowCandidates(req, weighed, anchors, picks), {
       context,
       layout: DEVICE_LAYOUTS[context.device],
       explorationShare: share,
@@ -54,6 +55,7 @@ export class PageBuilder implements RowBuilder {
       evidence: (id) => this.o.evidence(id, context.now),
       placement: req.treatment?.rowPlacement,
     });
+    return placePromotions(rows, req.promotions ?? [], weighed);
   }
 
   /** The ranked candidates with the rejected titles' neighbours weakened, in their new order. */

@@ -11,6 +11,7 @@ import { TitleResolver } from '../../resolvers/title-resolver';
 import { ExperimentResolver } from '../../resolvers/experiment-resolver';
 import { MonitoringResolver } from '../../resolvers/monitoring-resolver';
 import { FeedbackResolver } from '../../resolvers/feedback-resolver';
+import { PromotionResolver } from '../../resolvers/promotion-resolver';
 import { projectRoot } from '../shared/paths';
 import type { Services } from './services';
 
@@ -43,6 +44,7 @@ function resolverInstances(s: Services): Map<ResolverClass, unknown> {
     [PlaybackResolver, new PlaybackResolver(s.playback, s.impressions)],
     [ProfileSettingsResolver, new ProfileSettingsResolver(s.profiles, s.privacy)],
     [FeedbackResolver, new FeedbackResolver(s.feedback)],
+    [PromotionResolver, new PromotionResolver(s.promotions)],
     [ExperimentResolver, new ExperimentResolver(s.experiments)],
     [MonitoringResolver, new MonitoringResolver(s.monitoring.quality)],
   ]);

@@ -20,6 +20,7 @@ import { PrivacyService } from '../profiles/privacy-service';
 import { ProfileService } from '../profiles/profile-service';
 import { FeedbackService } from '../profiles/feedback-service';
 import { AvailabilityService } from '../catalog/availability-service';
+import { PromotionService } from '../catalog/promotion-service';
 import { FeatureStore } from '../ranking/features/feature-store';
 import { PlayCounters } from '../retrieval/play-counters';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
@@ -45,6 +46,7 @@ export interface Services {
   profiles: ProfileService;
   feedback: FeedbackService;
   availability: AvailabilityService;
+  promotions: PromotionService;
   privacy: PrivacyService;
   /** The serving generation of the newest model bundle (retrieval, ranker), hot-swappable. */
   models: ModelHolder<ServingModels>;
@@ -124,7 +126,9 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     logger,
     refreshMs: o.experimentRefreshSeconds === undefined ? undefined : o.experimentRefreshSeconds * 1000,
   });
+  const promotions = new PromotionService({ store, catalog, clock, logger, changes });
   const homepage = new HomepageService({
+    promotions,
     experiments,
     store,
     catalog,
@@ -162,6 +166,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     profiles: new ProfileService({ store, catalog, clock, changes }),
     feedback: new FeedbackService({ store, catalog, clock, changes }),
     availability: new AvailabilityService({ store, catalog, changes }),
+    promotions,
     privacy: new PrivacyService({ store, derived: { features, counters, model: () => models.now.collaborative }, clock, changes }),
     models,
     features,
@@ -190,6 +195,7 @@ function subscribeCaches(
   // A new title's edges change its neighbours' lists.
   changes.on('titleAdded', () => c.similarity.forget());
   changes.on('titleChanged', () => c.homepage.cache.clear());
+  changes.on('promotionsChanged', () => c.homepage.cache.clear());
   // Pages of the old bundle are never served again (the cache key holds the version): free them.
   changes.on('modelSwapped', () => c.homepage.cache.clear());
 }

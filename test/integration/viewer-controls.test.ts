@@ -260,6 +260,90 @@ describe.each(stores)('viewer controls on the %s store', (_name, openStore) => {
     expect((await app.run(SET, { t: 'no-such', a: null }, CATALOG_TEAM)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
+  it("a promotion places its titles within its rules, marked in the reason, and never past a viewer's thumbs down, limit or country", async () => {
+    const countryOf = (profileId: string) => {
+      const p = app.world.profiles.find((q) => q.id === profileId)!;
+      return app.world.accounts.find((a) => a.id === p.accountId)!.country;
+    };
+    const adults = app.world.profiles.filter((p) => !p.isKids && p.maturityLimit === 'ADULTS').map((p) => p.id);
+    const viewer = adults[6];
+    const abroad = adults.find((v) => countryOf(v) !== countryOf(viewer))!;
+    const dislikes = adults.find((v) => v !== viewer && countryOf(v) === countryOf(viewer))!;
+    const before = await page(viewer);
+    // An adult title licensed everywhere that the viewer's page does not offer yet and the viewer has not played.
+    const played = new Set(app.world.playbacks.filter((e) => e.profileId === viewer).map((e) => e.titleId));
+    const launch = app.world.titles.find(
+      (t) =>
+        t.maturityTier === 'ADULTS' &&
+        !t.availability &&
+        !titlesOf(before).has(t.id) &&
+        !played.has(t.id) &&
+        t.addedAt < Date.parse('2026-01-01'),
+    )!;
+    await act('rateTitle', dislikes, launch.id, ', rating: DOWN');
+
+    const CATALOG_TEAM = { admin: 'catalog' };
+    const CREATE = `mutation($input: PromotionInput!) { createPromotion(input: $input) { id label titles { id } countries rows position maxShare } }`;
+    const input = {
+      id: 'launch',
+      label: 'New season',
+      titleIds: [launch.id],
+      countries: [countryOf(viewer)],
+      until: '2100-01-01T00:00:00Z',
+      rows: ['TOP_PICKS'],
+      position: 1,
+    };
+    const created = await app.run(CREATE, { input }, CATALOG_TEAM);
+    expect(created).toEqual({
+      data: {
+        createPromotion: {
+          id: 'launch',
+          label: 'New season',
+          titles: [{ id: launch.id }],
+          countries: [countryOf(viewer)],
+          rows: ['TOP_PICKS'],
+          position: 1,
+          maxShare: 0.25,
+        },
+      },
+    });
+
+    const PROMOTED = `query($id: ID!) { homepage(profileId: $id, context: { device: TV, localTime: "2026-11-27T20:00" }) { rows { kind items { title { id } reason promotion } } } }`;
+    const promotedOn = async (profileId: string) => {
+      const res = await app.run(PROMOTED, { id: profileId }, { ownerOf: profileId });
+      expect(res.errors).toBeUndefined();
+      const rows: { kind: string; items: { title: { id: string }; reason: string; promotion: string | null }[] }[] = res.data.homepage.rows;
+      return rows
+        .flatMap((r) => r.items.map((item, position) => ({ ...item, kind: r.kind, position })))
+        .filter((i) => i.title.id === launch.id);
+    };
+    expect(await promotedOn(viewer)).toEqual([
+      { kind: 'TOP_PICKS', position: expect.any(Number), title: { id: launch.id }, reason: 'Promoted: New season', promotion: 'launch' },
+    ]);
+    expect((await promotedOn(viewer))[0].position).toBeLessThanOrEqual(1);
+    // Not in another country, not past a thumbs down, not above a kids profile's limit.
+    expect((await promotedOn(abroad)).filter((i) => i.promotion)).toEqual([]);
+    expect(await promotedOn(dislikes)).toEqual([]);
+    const kid = app.world.profiles.find((p) => p.isKids && countryOf(p.id) === countryOf(viewer));
+    if (kid) expect(await promotedOn(kid.id)).toEqual([]);
+
+    const listed = await app.run(`{ promotions { id until } }`, undefined, CATALOG_TEAM);
+    expect(listed.data.promotions.map((p: { id: string }) => p.id)).toEqual(['launch']);
+    const again = await app.run(CREATE, { input }, CATALOG_TEAM);
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const badRow = await app.run(CREATE, { input: { ...input, id: 'other', rows: ['MY_LIST'] } }, CATALOG_TEAM);
+    expect(badRow.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rows[0]' });
+    const badTitle = await app.run(CREATE, { input: { ...input, id: 'other', titleIds: ['no-such'] } }, CATALOG_TEAM);
+    expect(badTitle.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.titleIds[0]' });
+    expect((await app.run(CREATE, { input: { ...input, id: 'other' } }, { ownerOf: viewer })).errors?.[0].extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+
+    const ended = await app.run(`mutation { endPromotion(id: "launch") { id until } }`, undefined, CATALOG_TEAM);
+    expect(ended.errors).toBeUndefined();
+    expect((await promotedOn(viewer)).filter((i) => i.promotion)).toEqual([]);
+  });
+
   it("refuses another account's profile and unknown titles, with codes", async () => {
     const id = viewer(0);
     const other = app.world.profiles.find((p) => p.accountId !== app.world.profiles.find((q) => q.id === id)!.accountId)!.id;

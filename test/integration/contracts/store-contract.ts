@@ -9,6 +9,7 @@ import { defineEventsSinceCases } from './events-since-contract';
 import { defineExperimentCases } from './experiment-contract';
 import { defineProfileCases } from './profile-contract';
 import { defineFeedbackCases } from './feedback-contract';
+import { definePromotionCases } from './promotion-contract';
 
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : 1);
 const edgesFrom = (edges: SimilarEdge[], from: string) => edges.filter((e) => e.from === from).sort(bestFirst);
@@ -219,6 +220,11 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
     );
     describe('viewer feedback', () =>
       defineFeedbackCases(
+        () => store,
+        async () => (store = await h.reopen(store)),
+      ));
+    describe('promotions', () =>
+      definePromotionCases(
         () => store,
         async () => (store = await h.reopen(store)),
       ));
