@@ -20,6 +20,7 @@ const FILES = {
   population: 'population.json',
   playbacks: 'playbacks.ndjson.gz',
   impressions: 'impressions.ndjson.gz',
+  feedback: 'feedback.ndjson.gz',
   similarity: 'similarity.ndjson.gz',
 };
 
@@ -61,6 +62,7 @@ export async function writeDataset(
     await fs.writeFile(path.join(tmp, FILES.population), JSON.stringify({ accounts: data.accounts, profiles: data.profiles }));
     await writeNdjsonGz(path.join(tmp, FILES.playbacks), data.playbacks);
     await writeNdjsonGz(path.join(tmp, FILES.impressions), data.impressions);
+    if (data.feedback) await writeNdjsonGz(path.join(tmp, FILES.feedback), data.feedback);
     for (const [name, value] of Object.entries(extras.jsonFiles ?? {})) await fs.writeFile(path.join(tmp, name), JSON.stringify(value));
     if (extras.similarity) await writeNdjsonGz(path.join(tmp, FILES.similarity), extras.similarity);
     // The manifest goes last: its presence marks a complete folder.
@@ -152,9 +154,15 @@ export async function readDataset(dir: string): Promise<Dataset> {
   const titles = JSON.parse(await fs.readFile(path.join(dir, FILES.catalog), 'utf8'));
   const population = path.join(dir, FILES.population);
   const { accounts, profiles } = JSON.parse(await fs.readFile(population, 'utf8'));
-  const [playbacks, impressions] = await Promise.all([
+  const feedbackFile = path.join(dir, FILES.feedback);
+  const [playbacks, impressions, feedback] = await Promise.all([
     readNdjsonGz<Dataset['playbacks'][number]>(path.join(dir, FILES.playbacks)),
     readNdjsonGz<Dataset['impressions'][number]>(path.join(dir, FILES.impressions)),
+    // Folders written before feedback existed have none.
+    fs.access(feedbackFile).then(
+      () => readNdjsonGz<NonNullable<Dataset['feedback']>[number]>(feedbackFile),
+      () => undefined,
+    ),
   ]);
   return {
     manifest,
@@ -163,6 +171,7 @@ export async function readDataset(dir: string): Promise<Dataset> {
     profiles,
     playbacks,
     impressions,
+    ...(feedback ? { feedback } : {}),
   };
 }
 

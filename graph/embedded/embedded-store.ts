@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { readSimilarity, readDataset, datasetExists, settleDatasetTemporaries, writeDataset } from '../dataset-files';
 import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateProfileError, DuplicateTitleError, ProfileLimitError, UnknownProfileError } from '../errors';
@@ -18,7 +19,7 @@ import {
   type Availability,
 } from '../../src/domain/types';
 import { errorMessage } from '../../src/shared/error-message';
-import type { FeedbackChange, TitleFeedback } from '../../src/domain/title-feedback';
+import { afterErasure, type FeedbackChange, type TitleFeedback } from '../../src/domain/title-feedback';
 import { ConflictError, NotFoundError } from '../../src/domain/errors';
 import { byCreation, type Promotion } from '../../src/domain/promotion';
 import {
@@ -324,11 +325,17 @@ export class EmbeddedStore implements Store {
       if (await datasetExists(snapshot)) {
         const data = await readDataset(snapshot);
         const keep = (e: { profileId: string }) => !erased.has(e.profileId);
-        if (!data.playbacks.every(keep) || !data.impressions.every(keep)) {
+        const feedback = data.feedback?.flatMap((f) => (keep(f) ? [f] : (afterErasure(f) ?? [])));
+        if (!data.playbacks.every(keep) || !data.impressions.every(keep) || !isDeepStrictEqual(feedback, data.feedback)) {
           const similarity = await readSimilarity(snapshot);
           await writeDataset(
             snapshot,
-            { ...data, playbacks: data.playbacks.filter(keep), impressions: data.impressions.filter(keep) },
+            {
+              ...data,
+              playbacks: data.playbacks.filter(keep),
+              impressions: data.impressions.filter(keep),
+              ...(feedback ? { feedback } : {}),
+            },
             { similarity },
           );
         }

@@ -61,6 +61,10 @@ export class MemoryState {
     // Impressions first: a play credits an impression shown before it (graph/artwork-stats.ts).
     this.addImpressions(data.impressions);
     this.addPlaybacks(data.playbacks);
+    for (const f of data.feedback ?? []) {
+      const mine = this.feedback.get(f.profileId) ?? new Map<string, TitleFeedback>();
+      this.feedback.set(f.profileId, mine.set(f.titleId, f));
+    }
   }
 
   /** A new title (ids are checked by the caller) with its people and edges. */

@@ -5,6 +5,7 @@ import type { SimilarEdge } from '../../src/domain/types';
 import { watchStatesFrom } from '../../src/domain/watch-state';
 import { firstOfEachEvent } from './first-of-each-event';
 import type { CypherExecutor } from './cypher-executor';
+import { feedbackProps } from './neo4j-feedback';
 import { accountProps, impressionProps, playbackProps, profileProps, themeStatsProps, titleProps, watchProps } from './neo4j-records';
 import { artworkRows, CREATE_ARTWORK } from './neo4j-artwork-stats';
 
@@ -80,6 +81,11 @@ const STEPS: Step[] = [
         const creditedBy = seed.creditOf(e);
         return creditedBy === undefined ? impressionProps(e) : { ...impressionProps(e), creditedBy };
       }),
+  },
+  {
+    stage: 'feedback',
+    cypher: 'UNWIND $rows AS row CREATE (f:Feedback) SET f = row',
+    rows: (d) => (d.feedback ?? []).map(feedbackProps),
   },
   {
     stage: 'theme_stats',

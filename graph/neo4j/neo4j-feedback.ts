@@ -6,7 +6,7 @@ import type { CypherExecutor } from './cypher-executor';
 type Props = Record<string, unknown>;
 
 /** Times as Cypher integers; an absent value is an absent property (Neo4j has no null properties). */
-function feedbackProps(f: TitleFeedback): Props {
+export function feedbackProps(f: TitleFeedback): Props {
   const int = (v: number | null) => (v === null ? null : neo4j.int(v));
   return {
     profileId: f.profileId,

@@ -1,4 +1,5 @@
 import type { Account, ImpressionEvent, PlaybackEvent, Profile, Title } from './types';
+import type { TitleFeedback } from './title-feedback';
 
 /** Sizes of the synthetic world the generator knows (src/world/sizes.ts gives their counts). */
 export const WORLD_SIZES = ['small', 'default', 'large'] as const;
@@ -29,4 +30,6 @@ export interface Dataset {
   profiles: Profile[];
   playbacks: PlaybackEvent[];
   impressions: ImpressionEvent[];
+  /** What viewers told the service (thumbs): absent in datasets from before it existed, and from imports of real viewers. */
+  feedback?: TitleFeedback[];
 }

@@ -51,6 +51,9 @@ function table(r: EvalReport): string {
     ['method', 'ndcg@10', 'recall@20', 'coverage@20'],
     ...Object.entries(r.methods).map(([name, m]) => [name, m['ndcg@10'], m['recall@20'], m['coverage@20']].map(String)),
     [`two-stage − ${sig.baseline} (paired 95%)`, diff(sig['ndcg@10']), diff(sig['recall@20']), ''],
+    'note' in r.thumbsDown
+      ? ['thumbs-down rows', r.thumbsDown.note, '', '']
+      : ['with − without thumbs-down rows (paired 95%)', diff(r.thumbsDown['ndcg@10']), diff(r.thumbsDown['recall@20']), ''],
     [],
     ['candidates', 'recall@300', 'candidates', 'alone@300'],
     ['union', String(r.candidates.union['recall@300']), String(r.candidates.union['mean candidates']), ''],

@@ -8,6 +8,7 @@ import { datasetExists, readDataset } from '../../graph/dataset-files';
 import { readWorldTruth } from '../world/files';
 import { generateWorld, observable } from '../world/generate';
 import type { WorldTruth } from '../world/truth';
+import type { TitleFeedback } from '../domain/title-feedback';
 
 export const EVAL_DATASETS = ['world', 'movielens'] as const;
 export type EvalDatasetName = (typeof EVAL_DATASETS)[number];
@@ -22,6 +23,8 @@ export interface EvalDataset {
   events: PlaybackEvent[];
   /** Logged impressions (the world's); none for MovieLens, whose ranker learns from sampled negatives. */
   impressions: ImpressionEvent[];
+  /** The viewers' thumbs (the world's); none for MovieLens. */
+  feedback: TitleFeedback[];
   /** The world's hidden tastes, for protocols that need a viewer's answers (onboarding); never shown to a recommender. */
   truth?: WorldTruth;
 }
@@ -88,6 +91,14 @@ function pick(d: {
   profiles: Profile[];
   playbacks: PlaybackEvent[];
   impressions: ImpressionEvent[];
+  feedback?: TitleFeedback[];
 }) {
-  return { titles: d.titles, accounts: d.accounts, profiles: d.profiles, events: d.playbacks, impressions: d.impressions };
+  return {
+    titles: d.titles,
+    accounts: d.accounts,
+    profiles: d.profiles,
+    events: d.playbacks,
+    impressions: d.impressions,
+    feedback: d.feedback ?? [],
+  };
 }

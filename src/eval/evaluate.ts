@@ -30,6 +30,8 @@ export interface EvalReport {
   significance: Significance;
   candidates: CandidateRecall;
   ranker: TwoStageReport['ranker'];
+  /** The served ranker against one that ignores thumbs down, on the same split. */
+  thumbsDown: ThumbsDownComparison | { note: string };
   utility: TwoStageReport['utility'];
   /** Coverage and Gini of exposure over the test profiles' whole homepages, with and without exploration slots. */
   exposure: TwoStageReport['exposure'];
@@ -58,6 +60,15 @@ export interface Significance {
 }
 
 export type EvalProgress = (stage: string, done: number, total: number) => void;
+
+/** With thumbs-down rows minus without, paired by profile. */
+export interface ThumbsDownComparison {
+  thumbsDownRatings: number;
+  rows: TwoStageReport['ranker']['rows'];
+  rowsWithout: TwoStageReport['ranker']['rows'];
+  'ndcg@10': ReturnType<typeof pairedDifference>;
+  'recall@20': ReturnType<typeof pairedDifference>;
+}
 
 /**
  * The offline protocol: split by time per profile, tune ALS on a validation split carved from
@@ -114,6 +125,12 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
   const staged = await twoStage({ d, split, retrieval, seen, ...options, plan, config: pipeline.best }, onProgress);
   methods['two-stage'] = staged.method;
   const significance = againstBestBaseline(staged.summary, summaries);
+  const thumbsDown = await thumbsDownComparison(d, staged, () =>
+    twoStage(
+      { d, split, retrieval, seen, ...options, plan, config: { ...pipeline.best, thumbsDown: false }, rankingsOnly: true },
+      onProgress,
+    ),
+  );
   const onboarding = await onboardingEval({ d, split, retrieval, data, trained: staged.trained, seen, plan }, onProgress);
   onProgress?.('artwork replay', 0, 1);
   const artwork = artworkReplay(d.titles, d.impressions, d.events) ?? {
@@ -139,6 +156,7 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     significance,
     candidates,
     ranker: staged.ranker,
+    thumbsDown,
     utility: staged.utility,
     exposure: staged.exposure,
     rowOverlap: staged.rowOverlap,
@@ -158,6 +176,29 @@ export async function evaluate(d: EvalDataset, onProgress?: EvalProgress, tune =
     },
     artwork,
     onboarding,
+  };
+}
+
+/**
+ * The served two-stage pipeline against the same one whose ranker ignores thumbs down (no
+ * thumbs-down rows, no cancelled clicks), trained and scored on the same split: the paired
+ * difference in NDCG@10 and Recall@20. Skipped for datasets without thumbs down (MovieLens).
+ */
+async function thumbsDownComparison(
+  d: EvalDataset,
+  served: TwoStageReport,
+  without: () => Promise<TwoStageReport>,
+): Promise<ThumbsDownComparison | { note: string }> {
+  const ratings = d.feedback.filter((f) => f.rating === 'DOWN').length;
+  if (ratings === 0) return { note: 'skipped: the dataset holds no thumbs down' };
+  const other = await without();
+  const metric = (name: 'ndcg@10' | 'recall@20', m: MetricSummary) => new Map([...m.perProfile].map(([id, x]) => [id, x[name]]));
+  return {
+    thumbsDownRatings: ratings,
+    rows: served.ranker.rows,
+    rowsWithout: other.ranker.rows,
+    'ndcg@10': pairedDifference(metric('ndcg@10', served.summary), metric('ndcg@10', other.summary), 'ndcg@10'),
+    'recall@20': pairedDifference(metric('recall@20', served.summary), metric('recall@20', other.summary), 'recall@20'),
   };
 }
 

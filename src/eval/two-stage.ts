@@ -2,7 +2,7 @@ import { FINISHED_PROGRESS, type PlaybackEvent } from '../domain/types';
 import { EventReplay } from '../training/event-replay';
 import { type RankedCandidate } from '../pipeline/candidates';
 import { RANKER_SHAPE, trainRanker, type RankerReport, type RankerShape, type TrainedRanker } from '../ranking/train-ranker';
-import { impressionsBeforeHeldOut, LATER_PLAY_SHARES, rankerTrainingSet } from '../training/ranker-training-set';
+import { feedbackBeforeHeldOut, impressionsBeforeHeldOut, LATER_PLAY_SHARES, rankerTrainingSet } from '../training/ranker-training-set';
 import { DEFAULT_UTILITY, utility, type UtilityWeights } from '../pipeline/utility';
 import type { AlsOptions } from '../retrieval/als';
 import { DEFAULT_EXPLORATION_SHARE } from '../rows/exploration';
@@ -30,6 +30,8 @@ export interface TwoStageConfig {
   shape: RankerShape;
   laterPlayShares: readonly number[];
   weights: UtilityWeights;
+  /** False: the ranker learns nothing from thumbs down (the comparison the report makes); on when absent. */
+  thumbsDown?: boolean;
 }
 
 /** What the server runs with. */
@@ -91,9 +93,10 @@ export interface TwoStageReport {
 export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Promise<TwoStageReport> {
   const { d, split, retrieval, seen, als, feedback, itemModel, plan, config } = x;
   const impressions = impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now);
+  const known = feedbackBeforeHeldOut(d.feedback, d.events, split).filter((f) => f.updatedAt <= split.now);
   const plays = [...split.train].sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
   const set = await rankerTrainingSet(
-    { ...d, playbacks: plays, impressions },
+    { ...d, playbacks: plays, impressions, feedback: known },
     {
       als,
       feedback,
@@ -102,6 +105,7 @@ export async function twoStage(x: TwoStageInput, onProgress?: EvalProgress): Pro
       neighbours: retrieval.neighbours,
       ...DEFAULT_RANKER_TRAINING,
       laterPlayShares: config.laterPlayShares,
+      thumbsDown: config.thumbsDown,
       onProgress,
     },
   );

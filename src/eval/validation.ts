@@ -1,7 +1,7 @@
 import { trainAls, type AlsOptions } from '../retrieval/als';
 import type { FeedbackOptions } from '../retrieval/implicit-feedback';
 import type { ItemModelOptions } from '../retrieval/item-model';
-import { impressionsBeforeHeldOut } from '../training/ranker-training-set';
+import { feedbackBeforeHeldOut, impressionsBeforeHeldOut } from '../training/ranker-training-set';
 import type { Split } from '../training/split';
 import type { EvalDataset } from './datasets';
 import { evalRetrieval, type EvalRetrieval } from './eval-retrieval';
@@ -34,6 +34,7 @@ export function validationSplit(
     ...d,
     events: split.train,
     impressions: impressionsBeforeHeldOut(d.impressions, d.events, split).filter((e) => e.occurredAt <= split.now),
+    feedback: feedbackBeforeHeldOut(d.feedback, d.events, split).filter((f) => f.updatedAt <= split.now),
   };
   return { known, inner: v.inner, retrieval: evalRetrieval(known, v.inner, v.data, factors, { als, feedback, itemModel }), seen: v.seen };
 }

@@ -9,6 +9,7 @@ import { PlayCounters } from '../retrieval/play-counters';
 import { candidateGenerator, SERVED_PLAN, type RetrievalPlan } from '../retrieval/retrieval-plan';
 import { FeatureStore, type FeatureModels } from '../ranking/features/feature-store';
 import { TITLE_STATS_LOOKBACK_MS } from '../ranking/features/title-stats';
+import type { TitleFeedback } from '../domain/title-feedback';
 
 /** Everything a replay reads: a dataset's catalog, viewers and events. */
 export interface ReplayData {
@@ -17,6 +18,8 @@ export interface ReplayData {
   profiles: readonly Profile[];
   playbacks: readonly PlaybackEvent[];
   impressions: readonly ImpressionEvent[];
+  /** What viewers told the service: thumbs down make training negatives (src/training/training-rows.ts). */
+  feedback?: readonly TitleFeedback[];
 }
 
 /**

@@ -11,9 +11,10 @@ import { queueRetrieval, type TrainProgress } from './train-retrieval';
 import { AlsQueue } from './als-queue';
 import type { RetrievalBundle } from '../models/model-bundle';
 import type { ReplayData } from './event-replay';
-import { impressionRows, playRows, sample, type RowRequest } from './training-rows';
+import { dislikedBy, impressionRows, playRows, sample, type RowRequest } from './training-rows';
 import { mergeRows, type RankerRows } from '../ranking/ranker-rows';
 import { HOUR_MS } from '../shared/time';
+import type { TitleFeedback } from '../domain/title-feedback';
 
 /**
  * Later-play rows are carved three times: each profile's last 20%, 35% and 50% of titles, each
@@ -41,6 +42,8 @@ export interface RankerDataOptions {
   plan?: RetrievalPlan;
   /** The carves of later plays (shares of each profile's titles); LATER_PLAY_SHARES by default. */
   laterPlayShares?: readonly number[];
+  /** False: thumbs down are ignored (src/training/training-rows.ts says what they do); on by default. */
+  thumbsDown?: boolean;
 }
 
 export interface RankerTrainingSet {
@@ -98,6 +101,7 @@ export async function rankerTrainingSet(data: ReplayData, o: RankerDataOptions):
         onProgress: (done, total) => o.onProgress?.(`Replaying history${purpose(carves.length)}`, done, total),
         models: { collaborative: new CollaborativeModel(retrieval), neighbours: o.neighbours },
         plan: o.plan,
+        thumbsDown: o.thumbsDown,
       },
     );
     return {
@@ -120,6 +124,8 @@ async function carvedRows(
 ): Promise<RankerRows> {
   const last = new Map<string, PlaybackEvent>();
   for (const e of split.train) last.set(e.profileId, e);
+  // A later title the viewer rated down is not one it went on to want.
+  const disliked = dislikedBy(o.thumbsDown === false ? [] : (data.feedback ?? []));
   const requests: RowRequest[] = split.test
     .filter((h) => last.has(h.profileId))
     .map((h) => ({
@@ -127,11 +133,16 @@ async function carvedRows(
       profileId: h.profileId,
       at: last.get(h.profileId)!.occurredAt + 1,
       device: last.get(h.profileId)!.device,
-      titleIds: [...h.titles],
+      titleIds: [...h.titles].filter((id) => !disliked.get(h.profileId)?.has(id)),
     }))
     .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
   return playRows(
-    { ...data, playbacks: split.train, impressions: impressionsBeforeHeldOut(data.impressions, plays, split) },
+    {
+      ...data,
+      playbacks: split.train,
+      impressions: impressionsBeforeHeldOut(data.impressions, plays, split),
+      feedback: feedbackBeforeHeldOut(data.feedback ?? [], plays, split),
+    },
     sample(requests, o.maxRequests, `${o.seed}:later-${share}`),
     {
       models: { collaborative: new CollaborativeModel(retrieval), neighbours: o.neighbours },
@@ -157,11 +168,30 @@ export function impressionsBeforeHeldOut(
   plays: readonly PlaybackEvent[],
   split: Pick<Split, 'test'>,
 ): ImpressionEvent[] {
+  const cut = heldOutCut(plays, split);
+  return impressions.filter((e) => e.occurredAt < cut(e.profileId));
+}
+
+/**
+ * The feedback a replay may know, cut like the impressions: a thumbs down given after a held-out
+ * play (a viewer giving up on a held-out title) would tell the ranker the answer.
+ */
+export function feedbackBeforeHeldOut(
+  feedback: readonly TitleFeedback[],
+  plays: readonly PlaybackEvent[],
+  split: Pick<Split, 'test'>,
+): TitleFeedback[] {
+  const cut = heldOutCut(plays, split);
+  return feedback.filter((f) => f.updatedAt < cut(f.profileId));
+}
+
+/** Per profile, the moment an hour before its first held-out play: what a replay may know ends there. */
+function heldOutCut(plays: readonly PlaybackEvent[], split: Pick<Split, 'test'>): (profileId: string) => number {
   const heldOut = new Map(split.test.map((h) => [h.profileId, h.titles]));
   const firstHeldOutPlay = new Map<string, number>();
   for (const e of plays) {
     if (!heldOut.get(e.profileId)?.has(e.titleId)) continue;
     if (e.occurredAt < (firstHeldOutPlay.get(e.profileId) ?? Infinity)) firstHeldOutPlay.set(e.profileId, e.occurredAt);
   }
-  return impressions.filter((e) => e.occurredAt < (firstHeldOutPlay.get(e.profileId) ?? Infinity) - HOUR_MS);
+  return (profileId) => (firstHeldOutPlay.get(profileId) ?? Infinity) - HOUR_MS;
 }

@@ -24,11 +24,12 @@ export async function trainBundle(
   clock: () => number = Date.now,
 ): Promise<ModelBundle> {
   onProgress?.('Reading the store', 0, 1);
-  const [titles, viewers, playbacks, states] = await Promise.all([
+  const [titles, viewers, playbacks, states, feedback] = await Promise.all([
     store.listTitles(),
     allViewers(store),
     store.playbacksSince(0),
     store.listWatchStates(),
+    store.listTitleFeedback(),
   ]);
   if (playbacks.length === 0) throw new Error('the store holds no playback events to train on');
   // Every impression: later-play rows ask for each profile's exposure at moments long before the
@@ -40,7 +41,7 @@ export async function trainBundle(
   try {
     const similarity = new SimilarityService({ store, catalog: new CatalogIndex(titles, new Map()) });
     const training = rankerTrainingSet(
-      { titles, ...viewers, playbacks, impressions },
+      { titles, ...viewers, playbacks, impressions, feedback },
       { als: o.als, feedback: o.feedback, itemModel: o.itemModel, neighbours: similarity.neighbours, ...o.ranker, onProgress, alsQueue },
     );
     // Queued behind the replays' ALS, which rankerTrainingSet queues before it first waits.

@@ -10,6 +10,7 @@ import type { RetrievalPlan } from '../retrieval/retrieval-plan';
 import { HEADS, type Head } from '../ranking/multitask-model';
 import { DAY_MS, HOUR_MS, wallClock } from '../shared/time';
 import { type RankerRows } from '../ranking/ranker-rows';
+import type { TitleFeedback } from '../domain/title-feedback';
 
 /** A play of a shown title within this long after the impression counts as its click. */
 const CLICK_WINDOW_MS = HOUR_MS;
@@ -34,6 +35,8 @@ export interface ImpressionRowOptions {
   maxRequests: number;
   seed: number | string;
   onProgress?: (done: number, total: number) => void;
+  /** False: thumbs down neither make rows nor cancel clicks (the comparison `npm run eval` reports). */
+  thumbsDown?: boolean;
 }
 
 /**
@@ -45,7 +48,16 @@ export interface ImpressionRowOptions {
  */
 export async function impressionRows(data: ReplayData, o: ImpressionRowOptions): Promise<RankerRows> {
   const replay = new EventReplay(data, o.models, o.plan);
-  const requests = sample(groupImpressions(replay.impressions, o.windowStart), o.maxRequests, o.seed);
+  // Thumbs down are rare and say more than an impression: up to a quarter of the requests are theirs.
+  const down = sample(
+    o.thumbsDown === false ? [] : thumbsDownRequests(data.feedback ?? [], o.windowStart, [replay.playbacks, replay.impressions]),
+    Math.floor(o.maxRequests / 4),
+    `${o.seed}:thumbs-down`,
+  );
+  const shown = sample(groupImpressions(replay.impressions, o.windowStart), o.maxRequests - down.length, o.seed);
+  const requests = [...shown, ...down].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  const rejected = new Set(down.map((r) => r.key));
+  const disliked = dislikedBy(o.thumbsDown === false ? [] : (data.feedback ?? []));
   const outcomes = outcomeLookup(replay, replay.playbacks, (r) => [r.at, r.at + CLICK_WINDOW_MS]);
   return buildRows(replay, requests, true, o.onProgress, (candidates, r) => {
     const byId = new Map(candidates.map((c) => [c.title.id, c]));
@@ -55,8 +67,47 @@ export async function impressionRows(data: ReplayData, o: ImpressionRowOptions):
     const titles = [...new Set(r.titleIds)]
       .map((id) => byId.get(id)?.title ?? replay.catalog.get(id))
       .filter((t): t is Title => t !== undefined);
-    return { all: [...candidates, ...extra], groups: [{ titles }], outcome: outcomes(r) };
+    // A title the viewer rated down is no click, whatever it played: the rating says the play was a mistake.
+    const outcome = rejected.has(r.key) ? new Map() : outcomes(r);
+    for (const id of disliked.get(r.profileId) ?? []) outcome.delete(id);
+    return { all: [...candidates, ...extra], groups: [{ titles }], outcome };
   });
+}
+
+/**
+ * Each thumbs down at or after `windowStart` as a request at the moment it was given, its title
+ * labelled a negative (no click; finish and return unknown): the viewer said, at that moment,
+ * that it does not want this title, which impressions without a play only suggest. The request's
+ * device is the one of the viewer's last event before it (a rating names none).
+ */
+function thumbsDownRequests(
+  feedback: readonly TitleFeedback[],
+  windowStart: number,
+  events: readonly (readonly (PlaybackEvent | ImpressionEvent)[])[],
+): RowRequest[] {
+  const down = feedback.filter((f) => f.rating === 'DOWN' && f.ratedAt! >= windowStart);
+  const raters = new Set(down.map((f) => f.profileId));
+  const history = new Map<string, (PlaybackEvent | ImpressionEvent)[]>();
+  for (const list of events)
+    for (const e of list) if (raters.has(e.profileId)) (history.get(e.profileId) ?? history.set(e.profileId, []).get(e.profileId)!).push(e);
+  for (const list of history.values()) list.sort((a, b) => a.occurredAt - b.occurredAt);
+  const deviceAt = (profileId: string, at: number): Device =>
+    (history.get(profileId) ?? []).findLast((e) => e.occurredAt <= at)?.device ?? 'TV';
+  return down.map((f) => ({
+    key: `down|${f.profileId}|${f.titleId}`,
+    profileId: f.profileId,
+    at: f.ratedAt!,
+    device: deviceAt(f.profileId, f.ratedAt!),
+    titleIds: [f.titleId],
+  }));
+}
+
+/** The titles each profile rated down. */
+export function dislikedBy(feedback: readonly TitleFeedback[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const f of feedback)
+    if (f.rating === 'DOWN') (out.get(f.profileId) ?? out.set(f.profileId, new Set()).get(f.profileId)!).add(f.titleId);
+  return out;
 }
 
 export interface PlayRowOptions {

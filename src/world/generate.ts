@@ -3,6 +3,7 @@ import type { ImpressionEvent, PlaybackEvent, Title } from '../domain/types';
 import { generateCatalog, type GeneratedCatalog } from './catalog';
 import { generateHistory } from './history';
 import { drawLicences, withinLicences } from './availability';
+import { drawRatings } from './ratings';
 import { importedCatalog } from './imported-catalog';
 import { generatePopulation } from './population';
 import { DAY_MS } from '../shared/time';
@@ -72,6 +73,7 @@ function simulateViewers(
     withinLicences(events, titles, population.accounts, population.profiles);
   const playbacks = licensed(history.playbacks);
   const impressions = licensed(history.impressions);
+  const truth = { titles: catalog.truth, profiles: population.tastes };
   return {
     manifest: {
       size,
@@ -91,7 +93,8 @@ function simulateViewers(
     profiles: population.profiles,
     playbacks,
     impressions,
-    truth: { titles: catalog.truth, profiles: population.tastes },
+    feedback: drawRatings(titles, truth, playbacks, impressions, seed),
+    truth,
   };
 }
 

@@ -27,6 +27,28 @@ describe("the ranker's training set on a sample (a first start's bundle)", () =>
     // A sample, not the earliest requests: later plays come from the last of the 60 days too.
     expect(Math.max(...laterPlays)).toBeGreaterThan(world.manifest.end - 5 * DAY_MS);
   }, 120_000);
+
+  it('makes each thumbs down a negative: rows of its own at the rating, and never a click', async () => {
+    const world = smallWorld();
+    const byTitle = groupBy(buildSimilarityGraph(world.titles, world.playbacks), (e) => e.from);
+    const neighbours: NeighbourLookup = async (id, limit) => (byTitle.get(id) ?? []).slice(0, limit);
+    const options = { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, neighbours, windowShare: 0.25, maxRequests: 400, seed: 7 };
+    const down = new Set((world.feedback ?? []).filter((f) => f.rating === 'DOWN').map((f) => `${f.profileId}|${f.titleId}`));
+    expect(down.size).toBeGreaterThan(10);
+    const rowsOfDown = (rows: Awaited<ReturnType<typeof rankerTrainingSet>>['rows']) =>
+      rows.titleIds.flatMap((t, i) => (down.has(`${rows.profileIds[i]}|${t}`) ? [i] : []));
+    const [withThumbs, without] = await Promise.all([
+      rankerTrainingSet(world, options),
+      rankerTrainingSet(world, { ...options, thumbsDown: false }),
+    ]);
+    const marked = rowsOfDown(withThumbs.rows);
+    // The ratings in the impressions' window add logged rows of their own.
+    const logged = (rows: typeof withThumbs.rows) => rowsOfDown(rows).filter((i) => rows.logged[i] === 1).length;
+    expect(logged(withThumbs.rows)).toBeGreaterThan(logged(without.rows));
+    expect(marked.map((i) => withThumbs.rows.labels.click[i])).toEqual(marked.map(() => 0));
+    // Without them, some of the same titles were clicks (played, then rated down).
+    expect(rowsOfDown(without.rows).some((i) => without.rows.labels.click[i] === 1)).toBe(true);
+  }, 240_000);
 });
 
 describe('the impressions a replay may know when titles are held out', () => {

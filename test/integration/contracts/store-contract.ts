@@ -248,6 +248,26 @@ export function defineStoreSuite(name: string, harness: () => StoreHarness): voi
       expect((await store.getTitles(['t1']))[0]).toEqual(before);
     });
 
+    it("loads a dataset's feedback with it", async () => {
+      await store.close();
+      h = harness();
+      store = await h.open();
+      const rating = {
+        profileId: 'a2-p1',
+        titleId: 't1',
+        rating: 'DOWN' as const,
+        ratedAt: FIXTURE_START,
+        notInterestedAt: null,
+        myListAt: null,
+        hiddenAt: null,
+        updatedAt: FIXTURE_START,
+      };
+      await store.bulkLoad({ ...fixtureData(), feedback: [rating] }, fixtureSimilarity());
+      expect(await store.titleFeedback('a2-p1')).toEqual([rating]);
+      store = await h.reopen(store);
+      expect(await store.listTitleFeedback()).toEqual([rating]);
+    });
+
     it('keeps acknowledged writes across a restart', async () => {
       await store.addTitle(newTitle(), newEdges());
       await store.recordPlayback([playback('d1', 'a2-p1', 't3', 4, 0.3)]);
