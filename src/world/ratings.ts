@@ -1,5 +1,4 @@
-import type { ImpressionEvent, PlaybackEvent, Title } from '../domain/types';
-import { COMPLETED_PROGRESS } from '../domain/types';
+import { COMPLETED_PROGRESS, type ImpressionEvent, type PlaybackEvent, type Title } from '../domain/types';
 import type { TitleFeedback } from '../domain/title-feedback';
 import { Rng } from '../shared/random';
 import { affinity, titleFacts } from './behaviour';
