@@ -51,7 +51,7 @@ export class TitleResolver {
     @Arg('country', () => String, {
       nullable: true,
       description:
-        "Only titles licensed in this country now (ISO 3166-1 alpha-2); default: the profile's account's, when profileId is given.",
+        "Only titles licensed in this country now (ISO 3166-1 alpha-2), for a partner's market; with profileId the profile's account's country applies and this is left out.",
     })
     country?: string | null,
   ) {

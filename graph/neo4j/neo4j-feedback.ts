@@ -75,5 +75,5 @@ export class Neo4jFeedback {
 /** Erasure's share, inside its transaction: everything but My List goes (src/domain/title-feedback.ts afterErasure). */
 export const ERASE_FEEDBACK = [
   'MATCH (f:Feedback {profileId: $id}) WHERE f.myListAt IS NULL DELETE f',
-  'MATCH (f:Feedback {profileId: $id}) REMOVE f.rating, f.ratedAt, f.notInterestedAt, f.hiddenAt',
+  'MATCH (f:Feedback {profileId: $id}) REMOVE f.rating, f.ratedAt, f.notInterestedAt, f.hiddenAt SET f.updatedAt = f.myListAt',
 ];

@@ -37,6 +37,8 @@ const STATEMENTS = [
   'CREATE INDEX exposure_profile IF NOT EXISTS FOR (n:Exposure) ON (n.profileId)',
   'CREATE CONSTRAINT promotion_id IF NOT EXISTS FOR (n:Promotion) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT feedback_profile_title IF NOT EXISTS FOR (n:Feedback) REQUIRE (n.profileId, n.titleId) IS UNIQUE',
+  // Every homepage reads its profile's feedback; the pair's constraint does not serve a lookup by profile alone.
+  'CREATE INDEX feedback_profile IF NOT EXISTS FOR (n:Feedback) ON (n.profileId)',
   'CREATE CONSTRAINT variant_timings_key IF NOT EXISTS FOR (n:VariantTimings) REQUIRE (n.experimentId, n.variant) IS UNIQUE',
   // Databases written before events were scoped to their profile: the (profileId, eventId)
   // constraints above already hold there (ids were globally unique), so the old ones are dropped

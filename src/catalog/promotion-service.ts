@@ -59,6 +59,8 @@ export class PromotionService {
   private readonly changes?: ChangeFeed<DomainChanges>;
   private cached: { list: Promotion[]; readAt: number } | null = null;
   private reading: Promise<Promotion[]> | null = null;
+  /** Bumped by every change here: a read that started before one is not kept. */
+  private generation = 0;
 
   constructor(o: PromotionServiceOptions) {
     this.store = o.store;
@@ -114,10 +116,11 @@ export class PromotionService {
   /** Every promotion as last read; read again when older than refreshMs, or if the read fails, the last list kept. */
   private async all(): Promise<Promotion[]> {
     if (this.cached && performance.now() - this.cached.readAt < this.refreshMs) return this.cached.list;
+    const generation = this.generation;
     this.reading ??= this.store
       .listPromotions()
       .then((list) => {
-        this.cached = { list, readAt: performance.now() };
+        if (generation === this.generation) this.cached = { list, readAt: performance.now() };
         return list;
       })
       .catch((err: unknown) => {
@@ -130,7 +133,9 @@ export class PromotionService {
 
   /** A change here is served at once by this replica; others see it within refreshMs. */
   private async changed(): Promise<void> {
+    this.generation++;
     this.cached = null;
+    this.reading = null;
     await this.changes?.publish('promotionsChanged', {});
   }
 }

@@ -62,7 +62,8 @@ export function applyFeedback(
  * record of what it did; thumbs, "not interested" and Continue Watching removals go with the history.
  */
 export function afterErasure(f: TitleFeedback): TitleFeedback | null {
-  return f.myListAt === null ? null : { ...f, ...EMPTY, myListAt: f.myListAt };
+  // Its time is the list's: nothing of the erased controls, not even when they changed, stays.
+  return f.myListAt === null ? null : { ...f, ...EMPTY, myListAt: f.myListAt, updatedAt: f.myListAt };
 }
 
 /** Whether a change survives an erasure that follows it (the embedded store's purge keeps only those). */

@@ -4,6 +4,7 @@ import type { WorldTruth } from '../world/truth';
 import { readCatalogFile } from './catalog-file';
 import { readMovieLens } from './movielens';
 import { readAvailabilityFile, withLicences } from './availability-file';
+import { withinLicences } from '../world/availability';
 
 export interface ImportedDataset {
   data: Dataset;
@@ -14,7 +15,7 @@ export interface ImportedDataset {
 
 /**
  * A dataset from files a user provides. `netflix-titles`: a real catalog (CSV file) with viewers
- * simulated around it, licensed where the simulated history reached (src/world/availability.ts).
+ * simulated around it, with licences drawn as the generated world's are (src/world/availability.ts).
  * `movielens`: a folder of real viewers and their ratings as implicit interactions (no
  * impressions: MovieLens logged none), licensed everywhere. `availabilityFile` overrides licences
  * (src/import/availability-file.ts).
@@ -28,8 +29,22 @@ export async function importDataset(
   availabilityFile?: string,
 ): Promise<ImportedDataset> {
   const licences = availabilityFile ? await readAvailabilityFile(availabilityFile) : undefined;
-  const licensed = (data: Dataset): Dataset =>
-    licences ? { ...data, titles: withLicences(data.titles, licences, availabilityFile!) } : data;
+  const licensed = (data: Dataset): Dataset => {
+    if (!licences) return data;
+    const titles = withLicences(data.titles, licences, availabilityFile!);
+    // The file's licences hold for the history too: no event of a title its viewer's country does not license.
+    const within = <E extends { profileId: string; titleId: string }>(events: readonly E[]) =>
+      withinLicences(events, titles, data.accounts, data.profiles);
+    const [playbacks, impressions] = [within(data.playbacks), within(data.impressions)];
+    return {
+      ...data,
+      manifest: { ...data.manifest, counts: { ...data.manifest.counts, playbacks: playbacks.length, impressions: impressions.length } },
+      titles,
+      playbacks,
+      impressions,
+      ...(data.feedback ? { feedback: within(data.feedback) } : {}),
+    };
+  };
   if (format === 'movielens') {
     const ml = await readMovieLens(file);
     return { data: licensed(ml.data), summary: { layout: ml.layout, ratings: ml.ratings, skipped: ml.skippedCount } };

@@ -20,11 +20,13 @@ export interface SourcedTitle {
 
 /**
  * Titles a source may propose: allowed for the profile, not finished, not rejected by the viewer,
- * released, licensed where the viewer is, within the request's filter.
+ * released, licensed in the account's country (not the context's, which the client states: a
+ * licence cannot be had by claiming another country), within the request's filter.
  */
 export function proposable(req: HomepageRequest): (t: Title) => boolean {
   const { completed, rejected } = req.signals;
-  const { country, now } = req.context;
+  const { now } = req.context;
+  const country = req.account.country;
   return (t) =>
     allowedFor(req.profile.maturityLimit, t.maturityTier) &&
     !completed.has(t.id) &&

@@ -21,7 +21,7 @@ export interface ProfileSignals {
   declared: Set<string>;
   /** Titles rated thumbs up: strong positives wherever watches count, and anchors named "Because You Liked". */
   liked: Set<string>;
-  /** Titles rated down or marked "not interested": never offered again, anywhere on the page. */
+  /** Titles rated down or marked "not interested", most recent first: never offered again, anywhere on the page. */
   rejected: Set<string>;
   /** My List, most recently added first (ties by id). */
   myList: string[];
@@ -65,7 +65,13 @@ export function profileSignals(
   feedback: readonly TitleFeedback[] = [],
 ): ProfileSignals {
   const onboarding = profile?.onboarding;
-  const rejected = new Set(feedback.filter(isRejected).map((f) => f.titleId));
+  // Most recent first: a page that looks only at some of them looks at the latest.
+  const rejected = new Set(
+    feedback
+      .filter(isRejected)
+      .sort((a, b) => b.updatedAt - a.updatedAt || (a.titleId < b.titleId ? -1 : 1))
+      .map((f) => f.titleId),
+  );
   const liked = new Map(profile ? feedback.filter((f) => f.rating === 'UP' && !isRejected(f)).map((f) => [f.titleId, f.ratedAt!]) : []);
   const hiddenAt = new Map(feedback.flatMap((f) => (f.hiddenAt === null ? [] : [[f.titleId, f.hiddenAt] as const])));
   // A rejected title says nothing of the viewer's taste; a liked one says as much as a finished watch.

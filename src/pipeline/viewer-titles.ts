@@ -11,7 +11,7 @@ import type { HomepageRequest } from './request';
  * (a list is read by memory, like Continue Watching), so the ones retrieval did not find join
  * without a source, to be ranked like any other and placed in the My List row; titles above the
  * profile's limit, not yet released, or rejected by the viewer are left out, as everywhere. And
- * the viewer's country's licences and the request's filter hold for every row, Continue Watching
+ * the licences of the account's country and the request's filter hold for every row, Continue Watching
  * and My List included. Promoted titles join the same way, if a source could have proposed them.
  */
 export function withViewerChoices(req: HomepageRequest, candidates: readonly Candidate[]): Candidate[] {
@@ -28,8 +28,7 @@ export function withViewerChoices(req: HomepageRequest, candidates: readonly Can
   // A promoted title is one the viewer could be offered anyway: everything a source checks holds.
   const offerable = proposable(req);
   for (const p of req.promotions ?? []) for (const id of p.titleIds) join(id, offerable);
-  const { country, now } = req.context;
-  return all.filter((c) => availableIn(c.title, country, now) && passesFilter(req.filter, c.title));
+  return all.filter((c) => availableIn(c.title, req.account.country, req.context.now) && passesFilter(req.filter, c.title));
 }
 
 /** A fingerprint of the profile's feedback: whatever control changes, on whichever replica, it changes. */

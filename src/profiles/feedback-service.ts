@@ -1,7 +1,7 @@
 import { UnknownProfileError } from '../../graph/errors';
 import type { Store } from '../../graph/store';
-import type { Profile } from '../domain/types';
-import type { CatalogIndex } from '../pipeline/catalog-index';
+import { allowedFor, type Profile } from '../domain/types';
+import { resolveTitles, type CatalogIndex } from '../pipeline/catalog-index';
 import type { DomainChanges } from '../domain/changes';
 import { NotFoundError } from '../domain/errors';
 import type { FeedbackChange, TitleFeedback } from '../domain/title-feedback';
@@ -42,7 +42,10 @@ export class FeedbackService {
 
   /** Applies one control; answers the title's record afterwards (every control off when nothing is left). */
   async change(profile: Profile, titleId: string, change: FeedbackChange): Promise<TitleFeedback> {
-    if (!this.catalog.get(titleId)) throw new NotFoundError('Title', titleId);
+    // The store too: a title another replica added a moment ago is not in this one's catalog yet.
+    const [title] = await resolveTitles(this.catalog, this.store, [titleId]);
+    // A title above the profile's limit is not one it can see, so not one it can rate or list.
+    if (!title || !allowedFor(profile.maturityLimit, title.maturityTier)) throw new NotFoundError('Title', titleId);
     const at = this.clock();
     let after: TitleFeedback | null;
     try {
@@ -55,10 +58,19 @@ export class FeedbackService {
     return after ?? none(profile.id, titleId, at);
   }
 
-  /** The profile's My List, most recently added first (ties by title id). */
+  /** The profile's My List, most recently added first (ties by title id), within its (possibly lowered) maturity limit. */
   async myList(profile: Profile): Promise<MyListEntry[]> {
-    return (await this.store.titleFeedback(profile.id))
-      .flatMap((f) => (f.myListAt === null ? [] : [{ titleId: f.titleId, addedAt: f.myListAt }]))
+    const listed = (await this.store.titleFeedback(profile.id)).filter((f) => f.myListAt !== null);
+    const titles = await resolveTitles(
+      this.catalog,
+      this.store,
+      listed.map((f) => f.titleId),
+    );
+    return listed
+      .flatMap((f, i) => {
+        const title = titles[i];
+        return title && allowedFor(profile.maturityLimit, title.maturityTier) ? [{ titleId: f.titleId, addedAt: f.myListAt! }] : [];
+      })
       .sort((a, b) => b.addedAt - a.addedAt || (a.titleId < b.titleId ? -1 : 1));
   }
 }

@@ -18,7 +18,7 @@ const ANCHOR_NEIGHBOURS = 50;
  */
 const REJECTED_NEIGHBOUR_PENALTY = 0.5;
 const REJECTED_NEIGHBOURS = 20;
-/** Rejections looked up per page; a profile with more has its neighbours of the first ones weakened. */
+/** Rejections looked up per page; a profile with more has the neighbours of its latest ones weakened. */
 const MAX_REJECTIONS = 20;
 
 export interface PageBuilderOptions {
@@ -55,7 +55,8 @@ export class PageBuilder implements RowBuilder {
       evidence: (id) => this.o.evidence(id, context.now),
       placement: req.treatment?.rowPlacement,
     });
-    return placePromotions(rows, req.promotions ?? [], weighed);
+    const own = new Set([...req.signals.myList, ...req.signals.inProgress.map((w) => w.titleId)]);
+    return placePromotions(rows, req.promotions ?? [], weighed, own);
   }
 
   /** The ranked candidates with the rejected titles' neighbours weakened, in their new order. */

@@ -5,7 +5,7 @@ import { passesFilter, type TitleFilter } from '../domain/title-filter';
 import { availableIn } from '../domain/availability';
 import { parseTitleFilter, type TitleFilterData } from '../pipeline/title-filter-input';
 import { resolveTitles, type CatalogIndex } from '../pipeline/catalog-index';
-import { NotFoundError } from '../domain/errors';
+import { InvalidInputError, NotFoundError } from '../domain/errors';
 import { DEFAULT_SIMILARITY } from './similarity-graph';
 import { similarityReason } from './similarity-reason';
 
@@ -43,9 +43,9 @@ export class SimilarityService {
   }
 
   /**
-   * The partner-facing answer. For a `profile`, only titles within its maturity limit and none it
-   * rated down or marked not interested; in a `country` (for a profile, its account's by
-   * default), only titles licensed there now; with a `filter`, only titles that pass it.
+   * The partner-facing answer. For a `profile`, only titles within its maturity limit, licensed in
+   * its account's country now, and none it rated down or marked not interested; for a partner
+   * naming a `country`, only titles licensed there now; with a `filter`, only titles that pass it.
    */
   async similar(titleId: string, o: SimilarOptions): Promise<SimilarTitleResult[]> {
     const [title] = await this.titles([titleId]);
@@ -70,9 +70,13 @@ export class SimilarityService {
     return new Set((await this.store.titleFeedback(profile.id)).filter(isRejected).map((f) => f.titleId));
   }
 
+  /** A profile's licences are its account's country's; a partner names the country it shows the answer in. */
   private async countryOf(o: SimilarOptions): Promise<string | undefined> {
-    if (o.country || !o.profile) return o.country;
-    return (await this.store.getAccount(o.profile.accountId))?.country;
+    if (!o.profile) return o.country;
+    const country = (await this.store.getAccount(o.profile.accountId))?.country;
+    if (o.country && o.country !== country)
+      throw new InvalidInputError('country', "must be left out with profileId: the profile's account's country applies");
+    return country;
   }
 
   /** A client's filter checked against the catalog's genres (InvalidInputError under `root`). */

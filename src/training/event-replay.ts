@@ -10,6 +10,7 @@ import { candidateGenerator, SERVED_PLAN, type RetrievalPlan } from '../retrieva
 import { FeatureStore, type FeatureModels } from '../ranking/features/feature-store';
 import { TITLE_STATS_LOOKBACK_MS } from '../ranking/features/title-stats';
 import type { TitleFeedback } from '../domain/title-feedback';
+import { groupBy } from '../shared/group-by';
 
 /** Everything a replay reads: a dataset's catalog, viewers and events. */
 export interface ReplayData {
@@ -38,6 +39,7 @@ export class EventReplay {
   private readonly accounts: Map<string, Account>;
   private readonly counters = new PlayCounters();
   private readonly watch = new Map<string, Map<string, WatchState>>();
+  private readonly feedback: Map<string, TitleFeedback[]>;
   private nextPlay = 0;
   private nextImpression = 0;
 
@@ -50,6 +52,7 @@ export class EventReplay {
     this.impressions = sortEvents(data.impressions);
     this.profiles = new Map(data.profiles.map((p) => [p.id, p]));
     this.accounts = new Map(data.accounts.map((a) => [a.id, a]));
+    this.feedback = groupBy(data.feedback ?? [], (f) => f.profileId);
     this.catalog = new CatalogIndex(data.titles, new Map());
     this.generator = candidateGenerator({ model: models.collaborative, neighbours: models.neighbours, counters: this.counters }, plan);
   }
@@ -87,7 +90,14 @@ export class EventReplay {
       account,
       catalog: this.catalog,
       context: resolveContext({ device }, account, at),
-      signals: profileSignals(state, (id) => this.catalog.get(id), at),
+      // The viewer's thumbs as the server reads them, as far as they were given before `at`.
+      signals: profileSignals(
+        state,
+        (id) => this.catalog.get(id),
+        at,
+        { id: profileId },
+        (this.feedback.get(profileId) ?? []).filter((f) => f.updatedAt < at),
+      ),
     };
   }
 }

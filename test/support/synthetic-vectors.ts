@@ -192,6 +192,7 @@ export function servedVectors(
     const ok = proposable({
       profile: { maturityLimit: limitOf.get(id) ?? 'ADULTS' },
       signals: { completed: completed(id), rejected: new Set() },
+      account: { country: 'US' },
       context: { now },
     } as unknown as HomepageRequest);
     return (label: number) => ok(data.titles[label]);

@@ -41,24 +41,38 @@ describe('promotion placement', () => {
   const ranked = Array.from({ length: 30 }, (_, i) => candidate(i));
 
   it('places a title in the first allowed row the page has, at the position, keeping the row length', () => {
-    const [top, trending] = placePromotions(page, [promotion([20])], ranked);
+    const [top, trending] = placePromotions(page, [promotion([20])], ranked, new Set());
     expect(ids(top)).toEqual([0, 20, 1, 2, 3, 4, 5, 6]);
     expect(top.items[1]).toMatchObject({ reason: 'Promoted: New', promotion: 'p' });
     expect(ids(trending)).toEqual(ids(page[1]));
   });
 
-  it('moves a title up to the position, leaves one already before it, and takes it out of other rows', () => {
-    const [top, trending] = placePromotions(page, [promotion([12, 0])], ranked);
-    expect(ids(top)).toEqual([0, 12, 1, 2, 3, 4, 5, 6]);
-    expect(top.items.filter((i) => i.promotion).map((i) => titles.indexOf(i.title))).toEqual([0, 12]);
+  it("puts a row's promoted titles together, ending at the position, and takes them out of other rows", () => {
+    const [top, trending] = placePromotions(page, [promotion([12, 0])], ranked, new Set());
+    expect(ids(top)).toEqual([12, 0, 1, 2, 3, 4, 5, 6]);
+    expect(top.items.filter((i) => i.promotion).map((i) => titles.indexOf(i.title))).toEqual([12, 0]);
     expect(ids(trending)).toEqual([8, 9, 10, 11, 13, 14, 15]);
   });
 
   it('keeps within the share of a row, then goes to the next allowed row, and skips titles that are not candidates', () => {
-    const [top, trending] = placePromotions(page, [promotion([20, 21, 22, 23], { rows: ['TOP_PICKS', 'TRENDING'] })], ranked.slice(0, 23));
+    const [top, trending] = placePromotions(
+      page,
+      [promotion([20, 21, 22, 23], { rows: ['TOP_PICKS', 'TRENDING'] })],
+      ranked.slice(0, 23),
+      new Set(),
+    );
     // ceil(0.25 · 8) = 2 promoted in Top Picks, then Trending; 23 is not a candidate.
     expect(top.items.filter((i) => i.promotion).length).toBe(2);
     expect(trending.items.filter((i) => i.promotion).map((i) => titles.indexOf(i.title))).toEqual([22]);
-    expect(placePromotions(page, [promotion([20], { rows: ['GENRE'] })], ranked)).toEqual(page);
+    expect(placePromotions(page, [promotion([20], { rows: ['GENRE'] })], ranked, new Set())).toEqual(page);
+  });
+
+  it("leaves the viewer's own rows and titles alone, and takes off a title that joined for the campaign only and found no room", () => {
+    const own = [row('CONTINUE_WATCHING', [16, 17]), ...page];
+    const sourced = ranked.map((c, i) => (i === 3 ? c : { ...c, sources: new Map([['TRENDING' as const, 1]]) }));
+    const [resume, top] = placePromotions(own, [promotion([16, 3], { rows: ['GENRE'] })], sourced, new Set([titles[16].id]));
+    expect(ids(resume)).toEqual([16, 17]);
+    // Title 3 has no source: with no GENRE row on the page, it leaves Top Picks.
+    expect(ids(top)).toEqual([0, 1, 2, 4, 5, 6, 7]);
   });
 });
