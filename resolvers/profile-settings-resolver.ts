@@ -142,6 +142,8 @@ function toSummary(s: SummaryRecord): ProfileDataSummary {
   };
 }
 
+const titles = (n: number) => (n === 1 ? '1 title is' : `${n} titles are`);
+
 /** One sentence a settings page can show as it is. */
 function describe(s: SummaryRecord): string {
   const activity =
@@ -157,7 +159,7 @@ function describe(s: SummaryRecord): string {
   const controls =
     s.ratings + s.notInterested + s.myList === 0
       ? ''
-      : ` ${s.ratings} titles are rated, ${s.notInterested} marked "not interested" and ${s.myList} on My List.`;
+      : ` ${titles(s.ratings)} rated, ${s.notInterested} marked "not interested" and ${s.myList} on My List.`;
   const switch_ = s.profile.personalizationOff ? 'Personalization is off: nothing new is recorded' : 'Personalization is on';
   const erased = s.profile.historyDeletedAt ? ` History was erased on ${day(s.profile.historyDeletedAt)}.` : '';
   return `${activity}${onboarding}, and ${vector}.${controls} ${switch_}.${erased}`;
