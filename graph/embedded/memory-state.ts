@@ -239,7 +239,7 @@ export class MemoryState {
 }
 
 /** How many titles of the profile's feedback carry each control (StoredProfileData). */
-export function feedbackCounts(feedback: readonly TitleFeedback[]): Pick<StoredProfileData, 'ratings' | 'notInterested' | 'myList'> {
+function feedbackCounts(feedback: readonly TitleFeedback[]): Pick<StoredProfileData, 'ratings' | 'notInterested' | 'myList'> {
   return {
     ratings: feedback.filter((f) => f.rating !== null).length,
     notInterested: feedback.filter((f) => f.notInterestedAt !== null).length,

@@ -12,7 +12,7 @@ import type { Logger } from '../shared/logger';
 
 /** Other replicas' new promotions are seen within this long. */
 const DEFAULT_REFRESH_MS = 10_000;
-export const MAX_PROMOTED_TITLES = 20;
+const MAX_PROMOTED_TITLES = 20;
 
 const PromotionInput = z
   .object({

@@ -119,7 +119,8 @@ export class HomepageService {
     const now = this.clock();
     const context = resolveContext(contextInput, account, now);
     // A PROMOTIONS variant may switch them off: the page without campaigns, to measure what they cost.
-    const promotions = page.treatment?.promotions === false ? [] : ((await this.promotions?.running(context.country, now)) ?? []);
+    // Campaigns target the account's country, as licences do (the context's is the client's say).
+    const promotions = page.treatment?.promotions === false ? [] : ((await this.promotions?.running(account.country, now)) ?? []);
     return {
       profile,
       account,

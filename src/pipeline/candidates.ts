@@ -19,21 +19,26 @@ export interface SourcedTitle {
 }
 
 /**
- * Titles a source may propose: allowed for the profile, not finished, not rejected by the viewer,
- * released, licensed in the account's country (not the context's, which the client states: a
- * licence cannot be had by claiming another country), within the request's filter.
+ * Titles the viewer may be shown at all: within the profile's limit, released, licensed in the
+ * account's country (not the context's, which the client states: a licence cannot be had by
+ * claiming another country), within the request's filter. Continue Watching and My List offer
+ * such titles whether finished or not.
  */
-export function proposable(req: HomepageRequest): (t: Title) => boolean {
-  const { completed, rejected } = req.signals;
+export function visibleTo(req: HomepageRequest): (t: Title) => boolean {
   const { now } = req.context;
   const country = req.account.country;
   return (t) =>
     allowedFor(req.profile.maturityLimit, t.maturityTier) &&
-    !completed.has(t.id) &&
-    !rejected.has(t.id) &&
     t.addedAt <= now &&
     availableIn(t, country, now) &&
     passesFilter(req.filter, t);
+}
+
+/** Titles a source may propose: visible to the viewer, not finished, not rejected by it. */
+export function proposable(req: HomepageRequest): (t: Title) => boolean {
+  const { completed, rejected } = req.signals;
+  const visible = visibleTo(req);
+  return (t) => !completed.has(t.id) && !rejected.has(t.id) && visible(t);
 }
 
 export interface RankedCandidate extends Candidate {

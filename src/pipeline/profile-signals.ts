@@ -105,7 +105,7 @@ export function profileSignals(
     // By latest progress, so a rewatch of a finished title can be resumed too.
     // A title removed from Continue Watching comes back with the next play after its removal.
     inProgress: sorted.filter(
-      (w) => w.progress >= 0.02 && w.progress < COMPLETED_PROGRESS && !(w.lastAt <= (hiddenAt.get(w.titleId) ?? -1)),
+      (w) => w.progress >= 0.02 && w.progress < COMPLETED_PROGRESS && w.lastAt > (hiddenAt.get(w.titleId) ?? -Infinity),
     ),
     completed: new Set(watch.filter((w) => w.completed).map((w) => w.titleId)),
     seen: new Set([...history, ...declared].map((w) => w.titleId)),

@@ -16,10 +16,18 @@ export const ROW_KINDS = [
 ] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
-/** Rows a promotion may place titles in: every row but the viewer's own (Continue Watching, My List). */
-export const PROMOTABLE_ROWS = ROW_KINDS.filter(
-  (k): k is Exclude<RowKind, 'CONTINUE_WATCHING' | 'MY_LIST'> => k !== 'CONTINUE_WATCHING' && k !== 'MY_LIST',
-) as [Exclude<RowKind, 'CONTINUE_WATCHING' | 'MY_LIST'>, ...Exclude<RowKind, 'CONTINUE_WATCHING' | 'MY_LIST'>[]];
+/** The rows a viewer reads by memory, in its own order: what it is resuming and what it listed. */
+const OWN_ROWS = ['CONTINUE_WATCHING', 'MY_LIST'] as const;
+type OwnRow = (typeof OWN_ROWS)[number];
+
+/** Whether a row is the viewer's own: no exploration slots, judged by what it holds only, and out of a promotion's reach. */
+export const isOwnRow = (kind: RowKind): kind is OwnRow => (OWN_ROWS as readonly RowKind[]).includes(kind);
+
+/** Rows a promotion may place titles in: every row but the viewer's own. */
+export const PROMOTABLE_ROWS = ROW_KINDS.filter((k): k is Exclude<RowKind, OwnRow> => !isOwnRow(k)) as [
+  Exclude<RowKind, OwnRow>,
+  ...Exclude<RowKind, OwnRow>[],
+];
 
 export interface RowItemPlan {
   title: Title;

@@ -1,5 +1,5 @@
-import { type Title, allowedFor } from '../domain/types';
-import { proposable } from '../pipeline/candidates';
+import type { Title } from '../domain/types';
+import { proposable, visibleTo } from '../pipeline/candidates';
 import { type CandidateSourceProvider } from '../pipeline/stages';
 
 /** Sources that need no model: what the profile is in the middle of, the newest and the acclaimed titles. */
@@ -7,7 +7,7 @@ import { type CandidateSourceProvider } from '../pipeline/stages';
 export const continueWatching: CandidateSourceProvider = {
   source: 'CONTINUE_WATCHING',
   candidates(req, limit) {
-    const ok = (t: Title) => allowedFor(req.profile.maturityLimit, t.maturityTier);
+    const ok = visibleTo(req);
     return req.signals.inProgress
       .map((w) => ({ title: req.catalog.get(w.titleId), w }))
       .filter((x): x is { title: Title; w: typeof x.w } => x.title !== undefined && ok(x.title))

@@ -4,7 +4,7 @@ import type { DeviceLayout } from './device-layout';
 import { explorationBonus, explorationScore, explorable, explorationSlots, takeRateUncertainty } from './exploration';
 import { type TitleEvidence } from '../pipeline/stages';
 import type { RowCandidate } from './row-candidates';
-import type { RowItemPlan, RowKind, RowPlan } from '../pipeline/rows';
+import { isOwnRow, type RowItemPlan, type RowKind, type RowPlan } from '../pipeline/rows';
 import type { RowPlacement } from '../pipeline/treatment';
 import { diversityFactor, MIN_ROW_VALUE, repeatFactor, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
 
@@ -36,9 +36,6 @@ export const FIXED_ROW_ORDER: readonly RowKind[] = [
 ];
 
 const NO_SLOTS: ReadonlySet<number> = new Set();
-
-/** Rows a viewer reads by memory, in their own order: no exploration slots, and judged by what they hold only. */
-const byMemory = (kind: RowKind) => kind === 'CONTINUE_WATCHING' || kind === 'MY_LIST';
 
 /**
  * How much the rows of one page may repeat each other (issue 19). Rows exist to offer different
@@ -108,7 +105,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   const bound = new Map(
     candidates.map((row) => [
       row,
-      byMemory(row.kind)
+      isOwnRow(row.kind)
         ? Infinity
         : rowPrior(row.kind, context) *
           (row.boost ?? 1) *
@@ -147,15 +144,15 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     for (const [index, row] of remaining.entries()) {
       if (best && (fixed || bound.get(row)! <= best.score)) break;
       const filled = fillWithinBounds(
-        (more) => fillRow(row, more, rowLength, byMemory(row.kind) ? NO_SLOTS : slots, explorersOf),
+        (more) => fillRow(row, more, rowLength, isOwnRow(row.kind) ? NO_SLOTS : slots, explorersOf),
         blocked,
         rowsOfTitle,
         sizes,
       );
-      if (filled.items.length < (byMemory(row.kind) ? 1 : layout.minItems)) continue;
+      if (filled.items.length < (isOwnRow(row.kind) ? 1 : layout.minItems)) continue;
       const visible = filled.items.slice(0, layout.visibleItems);
       // Resuming and the viewer's own list are never stale, never repetitive, and a short list of them is a complete one.
-      const exempt = byMemory(row.kind);
+      const exempt = isOwnRow(row.kind);
       const score =
         rowPrior(row.kind, context) *
         (row.boost ?? 1) *

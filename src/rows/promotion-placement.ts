@@ -1,9 +1,6 @@
 import type { Promotion } from '../domain/promotion';
 import type { RankedCandidate } from '../pipeline/candidates';
-import type { RowItemPlan, RowKind, RowPlan } from '../pipeline/rows';
-
-/** The viewer's own rows: a promotion neither enters them nor takes a title out of them. */
-const OWN_ROWS: readonly RowKind[] = ['CONTINUE_WATCHING', 'MY_LIST'];
+import { isOwnRow, type RowItemPlan, type RowPlan } from '../pipeline/rows';
 
 /**
  * Places the running promotions' titles on a built page. Each promoted title goes into the first
@@ -27,7 +24,8 @@ export function placePromotions(
   if (promotions.length === 0) return [...rows];
   const candidates = new Map(ranked.map((c) => [c.title.id, c]));
   const page = rows.map((r) => ({ ...r, items: [...r.items] }));
-  const promotable = page.filter((r) => !OWN_ROWS.includes(r.kind));
+  // The viewer's own rows: a promotion neither enters them nor takes a title out of them.
+  const promotable = page.filter((r) => !isOwnRow(r.kind));
   const placed = new Set<string>();
   const positions = new Map<RowPlan, number>();
   for (const p of promotions) {
