@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import zlib from 'node:zlib';
-import path from 'node:path';
 import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import type { HomepageResult, HomepageService } from '../src/homepage/homepage-service';
@@ -14,6 +12,7 @@ import { authorization, benchAuthenticator } from './bench-auth';
 import { openBenchWorld, rotation, UNTHROTTLED, type BenchWorld } from './bench-world';
 import { printReport, type Measurement } from './report';
 import { openLoop, type Arrivals, type OpenLoopResult } from './open-loop';
+import { closedLoop, writeRotation, type ClosedLoopResult } from './closed-loop';
 import { errorStack } from '../src/shared/error-message';
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
@@ -36,38 +35,7 @@ const PROFILES = 200;
 /** Sockets the open-loop client may open: enough that a request waits on the server, not on the client. */
 const OPEN_LOOP_SOCKETS = 256;
 
-/** The part of autocannon's programmatic API used here (the package ships no types). */
-interface Histogram {
-  mean: number;
-  p50: number;
-  p99: number;
-  total: number;
-}
-interface AutocannonResult {
-  latency: Histogram;
-  requests: Histogram;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  duration: number;
-}
-interface AutocannonOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  workers?: number;
-  method: string;
-  headers: Record<string, string>;
-  requests: { setupRequest: string }[];
-}
-const autocannon = require('autocannon') as (opts: AutocannonOptions) => Promise<AutocannonResult>;
-
-interface MaxRun {
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  failed: number;
+interface MaxRun extends ClosedLoopResult {
   /** Milliseconds the server's thread was busy per answered request: its CPU per page. */
   cpuPerRequestMs: number;
 }
@@ -138,13 +106,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query: QUERY, variables: { id } }),
       authorization: headers[i].authorization,
     }));
-    // autocannon's per-request hook is a module file, so the rotated bodies go into one in the temp dir.
-    const setupRequest = path.join(dir, 'rotate-profiles.js');
-    await fs.writeFile(
-      setupRequest,
-      `'use strict';\nconst requests = ${JSON.stringify(requests)};\nlet next = 0;\n` +
-        'module.exports = (req) => { const r = requests[next++ % requests.length]; req.body = r.body; req.headers = { ...req.headers, authorization: r.authorization }; return req; };\n',
-    );
+    const rotating = await writeRotation(dir, requests);
 
     const shape = {
       personalized: await check(personalized, QUERY, ids, headers, progress.update, 'check pers.'),
@@ -168,24 +130,9 @@ async function main(): Promise<void> {
     const maxRun = (label: string, app: RunningApp): Promise<MaxRun> =>
       ticking(label, async () => {
         const before = performance.eventLoopUtilization();
-        const r = await autocannon({
-          url: `${app.url}graphql`,
-          connections: opts.connections,
-          duration: opts.duration,
-          workers: 1,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          requests: [{ setupRequest }],
-        });
+        const r = await closedLoop(`${app.url}graphql`, rotating, opts.connections, opts.duration);
         const busy = performance.eventLoopUtilization(before);
-        return {
-          reqPerSec: r.requests.mean,
-          p50: r.latency.p50,
-          p99: r.latency.p99,
-          mean: r.latency.mean,
-          failed: r.errors + r.timeouts + r.non2xx,
-          cpuPerRequestMs: busy.active / Math.max(1, r.requests.total),
-        };
+        return { ...r, cpuPerRequestMs: busy.active / Math.max(1, r.total) };
       });
     const openRuns = async (label: string, app: RunningApp, max: number) => {
       const runs: OpenLoopResult[] = [];

@@ -58,12 +58,17 @@ export class NewTitleService {
       if (err instanceof DuplicateTitleError) throw duplicate(title.id);
       throw err;
     }
+    this.takeIn(title);
+    await this.changes?.publish('titleAdded', { titleId: title.id });
+    return title;
+  }
+
+  /** Takes in a title stored already (here, or by another replica): the catalog, content index and people know it. */
+  takeIn(title: Title): void {
     this.catalog.add(title);
     this.index.add(title);
     for (const p of [...title.cast, ...title.directors])
       if (!this.people().has(personSlug(p.name))) this.people().set(personSlug(p.name), p);
-    await this.changes?.publish('titleAdded', { titleId: title.id });
-    return title;
   }
 
   private toTitle(d: NewTitleData): Title {

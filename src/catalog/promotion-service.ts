@@ -131,11 +131,16 @@ export class PromotionService {
     return this.reading;
   }
 
-  /** A change here is served at once by this replica; others see it within refreshMs. */
+  /** A change here is served at once by this replica; others when it reaches them (shared state), or within refreshMs. */
   private async changed(): Promise<void> {
+    this.forget();
+    await this.changes?.publish('promotionsChanged', {});
+  }
+
+  /** Drops the list read (a promotion changed here or on another replica): the next page reads it again. */
+  forget(): void {
     this.generation++;
     this.cached = null;
     this.reading = null;
-    await this.changes?.publish('promotionsChanged', {});
   }
 }

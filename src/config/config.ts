@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import type { StoreSettings } from '../../graph/open-store';
 import { DEFAULT_NEO4J_TIMEOUT_MS } from '../../graph/neo4j/connect';
@@ -65,6 +66,18 @@ const ConfigSchema = z
     NEO4J_DATABASE: z.string().min(1).optional(),
     NEO4J_CONNECT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     NEO4J_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_NEO4J_TIMEOUT_MS),
+    /** Where online state lives: this process alone (memory), or shared by every replica through Redis. */
+    STATE: z.enum(['memory', 'redis']).default('memory'),
+    /** Server processes behind one port (Node's cluster): a number, or `auto` for one per core. */
+    WORKERS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], { error: 'must be a number from 1 to 64, or auto' })
+      .transform((w) => (w === 'auto' ? os.availableParallelism() : w))
+      .default(1),
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
+      .optional(),
     CATALOG_PATH: z.string().min(1).optional(),
     CATALOG_FORMAT: z.enum(IMPORT_FORMATS).default('netflix-titles'),
     AVAILABILITY_PATH: z.string().min(1).optional(),
@@ -132,12 +145,23 @@ const ConfigSchema = z
     if (c.STORE === 'neo4j' && !c.NEO4J_URI) {
       ctx.addIssue({ code: 'custom', path: ['NEO4J_URI'], message: 'is required when STORE=neo4j' });
     }
+    if (c.WORKERS > 1 && (c.STORE !== 'neo4j' || c.STATE !== 'redis')) {
+      // The embedded store and in-memory state belong to one process: workers share both through servers.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message: 'above 1 needs STORE=neo4j and STATE=redis (workers share the store and state)',
+      });
+    }
+    if (c.STATE === 'redis' && !c.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when STATE=redis' });
+    }
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Settings whose values never appear in an error message (it goes to the terminal and to logs). */
-const SECRETS = new Set(['AUTH_SECRET', 'NEO4J_PASSWORD', 'METRICS_TOKEN']);
+const SECRETS = new Set(['AUTH_SECRET', 'NEO4J_PASSWORD', 'METRICS_TOKEN', 'REDIS_URL']);
 
 /** A setting was missing or malformed; the message names every offending variable. */
 export class ConfigError extends Error {}

@@ -16,7 +16,7 @@ export interface ImpressionServiceOptions {
   /** The ranker's feature store and the trending counters: counts of what was shown. */
   features: Pick<FeatureStore, 'noteImpressions'>;
   clock?: () => number;
-  /** Hears `profileShown` per profile with accepted impressions: its cached pages are stale. */
+  /** Hears `impressionsRecorded`: the shown profiles' cached pages are stale, and other replicas count them too. */
   changes?: ChangeFeed<DomainChanges>;
   /** The artwork bandit, whose replica-local statistics take the accepted impressions at once. */
   artwork?: Pick<ArtworkFeedback, 'noteImpressions'>;
@@ -81,9 +81,7 @@ export class ImpressionService {
     this.onRecorded(outcome);
     this.features.noteImpressions(accepted);
     this.artwork?.noteImpressions(accepted, (id) => titles.get(id));
-    await Promise.all(
-      [...new Set(accepted.map((e) => e.profileId))].map((profileId) => this.changes?.publish('profileShown', { profileId })),
-    );
+    if (accepted.length) await this.changes?.publish('impressionsRecorded', { events: accepted });
     return outcome;
   }
 }

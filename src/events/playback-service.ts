@@ -1,5 +1,7 @@
 import type { Store } from '../../graph/store';
 import type { PlaybackEvent, Profile, RecordOutcome } from '../domain/types';
+import type { DomainChanges } from '../domain/changes';
+import type { ChangeFeed } from '../shared/change-feed';
 import type { ArtworkFeedback } from '../pipeline/stages';
 import type { CatalogIndex } from '../pipeline/catalog-index';
 import type { RetrievalUpdates } from './online-updates';
@@ -16,6 +18,8 @@ export interface PlaybackServiceOptions {
   artwork?: Pick<ArtworkFeedback, 'notePlays'>;
   /** Hears each stored batch's outcome (monitoring: event counts, takes). */
   onRecorded?: (outcome: RecordOutcome<PlaybackEvent>) => void;
+  /** Hears `playbacksRecorded` with the accepted events: other replicas apply them too. */
+  changes?: ChangeFeed<DomainChanges>;
 }
 
 /**
@@ -32,6 +36,7 @@ export class PlaybackService {
   private readonly onUpdateFailed: (err: unknown) => void;
   private readonly artwork: Pick<ArtworkFeedback, 'notePlays'> | null;
   private readonly onRecorded: (outcome: RecordOutcome<PlaybackEvent>) => void;
+  private readonly changes?: ChangeFeed<DomainChanges>;
 
   constructor(o: PlaybackServiceOptions) {
     this.store = o.store;
@@ -41,6 +46,7 @@ export class PlaybackService {
     this.onUpdateFailed = o.onUpdateFailed ?? (() => {});
     this.artwork = o.artwork ?? null;
     this.onRecorded = o.onRecorded ?? (() => {});
+    this.changes = o.changes;
   }
 
   /** `owners`: the events' profiles when the caller has read them already (the access check), so they are not read twice. */
@@ -61,6 +67,10 @@ export class PlaybackService {
     // the history anyway, as the profile's vector is checked against it.
     await this.retrieval.apply(accepted, [...profiles.values()]).catch(this.onUpdateFailed);
     await this.artwork?.notePlays(accepted).catch(this.onUpdateFailed);
+    if (accepted.length) {
+      const players = [...new Set(accepted.map((e) => e.profileId))].map((id) => profiles.get(id)!);
+      await this.changes?.publish('playbacksRecorded', { events: accepted, owners: players });
+    }
     return outcome;
   }
 }

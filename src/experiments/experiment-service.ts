@@ -41,6 +41,14 @@ export interface ExperimentServiceOptions {
   /** How often the server's timings per variant are added to the store. */
   timingsFlushMs?: number;
   logger?: Logger;
+  /** Exposures any replica stored (shared state): a unit's first page on each replica is not a store write each. */
+  sharedMarks?: SharedMarks;
+}
+
+/** Keys marked by any replica; a failure answers "none marked" (the store's write is idempotent). */
+export interface SharedMarks {
+  marked(keys: readonly string[]): Promise<Set<string>>;
+  mark(keys: readonly string[]): Promise<void>;
 }
 
 const DEFAULT_REFRESH_MS = 5_000;
@@ -69,6 +77,7 @@ export class ExperimentService {
   private running: { list: Experiment[]; readAt: number } | null = null;
   private reading: Promise<Experiment[]> | null = null;
   private readonly recorded = new LRUCache<string, true>({ max: KNOWN_EXPOSURES });
+  private readonly sharedMarks?: SharedMarks;
 
   constructor(o: ExperimentServiceOptions) {
     this.store = o.store;
@@ -76,6 +85,7 @@ export class ExperimentService {
     this.clock = o.clock;
     this.refreshMs = o.refreshMs ?? DEFAULT_REFRESH_MS;
     this.logger = o.logger;
+    this.sharedMarks = o.sharedMarks;
     this.timings = new TimingsRecorder(o.store, o.timingsFlushMs ?? DEFAULT_TIMINGS_FLUSH_MS, o.logger);
   }
 
@@ -166,15 +176,22 @@ export class ExperimentService {
   }
 
   /**
-   * Stores the page's exposures this replica has not stored yet. A failure is logged and the page
+   * Stores the page's exposures no replica has stored yet. A failure is logged and the page
    * still served: the next page of the day tries again.
    */
   async expose(page: PageExperiments): Promise<void> {
-    const fresh = page.exposures.filter((x) => !this.recorded.has(exposureKey(x)));
+    let fresh = page.exposures.filter((x) => !this.recorded.has(exposureKey(x)));
     if (fresh.length === 0) return;
+    if (this.sharedMarks) {
+      const elsewhere = await this.sharedMarks.marked(fresh.map(exposureKey));
+      for (const key of elsewhere) this.recorded.set(key, true);
+      fresh = fresh.filter((x) => !elsewhere.has(exposureKey(x)));
+      if (fresh.length === 0) return;
+    }
     try {
       await this.store.recordExposures(fresh);
       for (const x of fresh) this.recorded.set(exposureKey(x), true);
+      await this.sharedMarks?.mark(fresh.map(exposureKey));
     } catch (err) {
       this.logger?.warn({ err: errorMessage(err) }, 'experiment exposures not recorded; the next page tries again');
     }

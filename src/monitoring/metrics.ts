@@ -91,6 +91,32 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly sharedStateUp = new Gauge({
+    name: 'shared_state_connected',
+    help: 'Whether this replica reaches the shared Redis (1) or serves its local view alone (0); absent with STATE=memory.',
+    registers: [this.registry],
+  });
+
+  readonly sharedStateChanges = new Counter({
+    name: 'shared_state_changes_total',
+    help: 'Changes this replica sent to the other replicas, received from them, or queued while Redis was unreachable, by kind.',
+    labelNames: ['direction', 'kind'],
+    registers: [this.registry],
+  });
+
+  readonly sharedStateRebuilds = new Counter({
+    name: 'shared_state_rebuilds_total',
+    help: "Rebuilds of this replica's counters and statistics from the store after it missed other replicas' changes.",
+    registers: [this.registry],
+  });
+
+  readonly sharedStateFallbacks = new Counter({
+    name: 'shared_state_fallbacks_total',
+    help: 'Reads and writes of shared state (rate limits, persisted queries, exposure records) answered from the local view because Redis failed.',
+    labelNames: ['operation'],
+    registers: [this.registry],
+  });
+
   readonly sources: GaugeSources = { clock: Date.now };
 
   constructor() {

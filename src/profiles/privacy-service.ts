@@ -68,15 +68,15 @@ export class PrivacyService {
       throw err;
     }
     const account = await this.store.getAccount(profile.accountId);
-    const country = account?.country ?? 'XX';
-    for (const e of erased.playbacks) this.derived.counters.note(country, profile.isKids, e.titleId, e.occurredAt, -1);
-    for (const e of erased.impressions) this.derived.counters.noteImpression(e.titleId, e.occurredAt, -1);
-    this.derived.features.forget(profile.id, erased, this.clock());
-    this.derived.model().forget(profile.id);
-    await this.changes?.publish('historyErased', {
+    const change: DomainChanges['historyErased'] = {
       profileId: profile.id,
       titleIds: [...new Set(erased.impressions.map((e) => e.titleId))],
-    });
+      isKids: profile.isKids,
+      country: account?.country ?? 'XX',
+      erased: { playbacks: erased.playbacks, impressions: erased.impressions },
+    };
+    forgetErased(this.derived, change, this.clock());
+    await this.changes?.publish('historyErased', change);
     return erased;
   }
 
@@ -89,4 +89,17 @@ export class PrivacyService {
       tasteVector: this.derived.model().vectorSource(profile.id, watch),
     };
   }
+}
+
+/**
+ * Takes an erased history out of a replica's derived state: trending and segment counts, title
+ * statistics, exposure, the folded-in vector. The replica that erased calls it, and so does every
+ * other replica when the change reaches it.
+ */
+export function forgetErased(derived: DerivedState, change: DomainChanges['historyErased'], now: number): void {
+  const { playbacks, impressions } = change.erased;
+  for (const e of playbacks) derived.counters.note(change.country, change.isKids, e.titleId, e.occurredAt, -1);
+  for (const e of impressions) derived.counters.noteImpression(e.titleId, e.occurredAt, -1);
+  derived.features.forget(change.profileId, change.erased, now);
+  derived.model().forget(change.profileId);
 }

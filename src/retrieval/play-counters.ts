@@ -14,10 +14,29 @@ const EVERYONE = '*';
  * that is played because viewers want it from one that is played because every page shows it.
  */
 export class PlayCounters {
-  readonly trending = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
-  readonly segments = new DecayedCounter(SEGMENT_HALF_LIFE_DAYS);
-  private readonly plays = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
-  private readonly shown = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
+  private trendingCounts = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
+  private segmentCounts = new DecayedCounter(SEGMENT_HALF_LIFE_DAYS);
+  private plays = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
+  private shown = new DecayedCounter(TRENDING_HALF_LIFE_DAYS);
+
+  get trending(): DecayedCounter {
+    return this.trendingCounts;
+  }
+
+  get segments(): DecayedCounter {
+    return this.segmentCounts;
+  }
+
+  /**
+   * Takes over `fresh`'s counts in one step (a replica that missed other replicas' events
+   * rebuilds from the store beside the live counters, and requests never see a half-built one).
+   */
+  adopt(fresh: PlayCounters): void {
+    this.trendingCounts = fresh.trendingCounts;
+    this.segmentCounts = fresh.segmentCounts;
+    this.plays = fresh.plays;
+    this.shown = fresh.shown;
+  }
 
   /** Counts one play by a viewer whose account is in `country`; `weight` -1 takes an erased one out. */
   note(country: string, kids: boolean, titleId: string, at: number, weight = 1): void {

@@ -5,7 +5,8 @@ import compression from 'compression';
 import { createServer, type Server } from 'node:http';
 import { constants as zlib } from 'node:zlib';
 import { expressMiddleware } from '@as-integrations/express5';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { SharedKeyValueCache } from './shared-state/shared-key-value-cache';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
 import { posterSvg } from '../artwork/poster-svg';
@@ -74,7 +75,7 @@ export async function createApollo(services: Services, logger: Logger, options: 
     includeStacktraceInErrorResponses: false,
     introspection: settings.introspection,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
-    persistedQueries: { cache: new InMemoryLRUCache({ maxSize: APQ_CACHE_BYTES }) },
+    persistedQueries: { cache: persistedQueryCache(services) },
     plugins: [
       // Apollo's default cache-control plugin hooks every resolved field (a quarter of a homepage's
       // CPU) to compute a cache policy no schema type declares; responses stay uncacheable without it.
@@ -86,6 +87,15 @@ export async function createApollo(services: Services, logger: Logger, options: 
     // main.ts stops the server in order (HTTP, services, store) on SIGTERM.
     stopOnTerminationSignals: false,
   });
+}
+
+/** Persisted queries of this replica, or of every replica when they share state. */
+function persistedQueryCache(services: Services): KeyValueCache<string> {
+  const local = new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES });
+  const shared = services.sharedState;
+  if (!shared) return local;
+  const fallbacks = services.monitoring.metrics.sharedStateFallbacks;
+  return new SharedKeyValueCache(shared.link, local, 'hp:apq:', () => fallbacks.inc({ operation: 'persisted_query' }));
 }
 
 /** Who is calling, as the HTTP layer identified it. */
@@ -126,8 +136,10 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
   // Created before it listens, so the drain plugin sees every connection.
   const server: Server = createServer();
   const drain = ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: settings.shutdownGraceMs });
-  const rateLimits = new RateLimits(settings.requestsPerMinute);
+  // Set with the services (quotas are shared through their Redis); no request is admitted before.
+  let rateLimits: RateLimits;
   const ready = Promise.resolve(pending).then(async (s) => {
+    rateLimits = new RateLimits(settings.requestsPerMinute, s.sharedState?.link.client);
     const apollo = await createApollo(s, logger, {
       settings,
       onRefused: (context) => rateLimits.penalize(context.auth.principal, context.address, REFUSAL_PENALTY),
@@ -172,6 +184,8 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer every connection comes from it: the caller is the address it forwards.
+  if (settings.trustProxy > 0) app.set('trust proxy', settings.trustProxy);
   app.use(requestLog(logger));
   app.use(compression({ threshold: 1024, brotli: { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } } }));
   app.use(
@@ -179,6 +193,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
       () => (inFlight.isStopping ? 'shutting down' : services ? null : 'loading the data and the model bundle'),
       () => services?.store,
       logger,
+      () => services?.sharedState?.replication.status(),
     ),
   );
   // Probes above answer while stopping (readiness: false); everything below is drained.

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { Authenticator } from '../auth/authenticator';
 import { resolveAuthSecret } from '../auth/secret';
-import { ConfigError, loadConfig, monitoringSettings, storeSettings } from '../config/config';
+import { ConfigError, loadConfig, monitoringSettings, storeSettings, type Config } from '../config/config';
 import { startApp, type RunningApp } from './app';
 import { serverSettings } from './settings';
 import type { Store } from '../../graph/store';
@@ -10,8 +10,11 @@ import path from 'node:path';
 import { openStore } from '../../graph/open-store';
 import { ensureData, ensureModel, trainedOnThisCatalog } from '../setup/bootstrap';
 import { prepareDataDir } from '../setup/data-dir';
-import { createLogger } from '../shared/logger';
+import { createLogger, type Logger } from '../shared/logger';
+import { isWorker, reportReady, runPrimary } from './cluster';
 import { createServices } from './services';
+import { RedisLink } from './shared-state/redis-link';
+import type { ModelBundle } from '../models/model-bundle';
 import { errorStack } from '../shared/error-message';
 
 /** `npm start [-- --catalog FILE]`: validate config, open the store (loading a dataset if empty), serve. */
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
       { file: developmentFile },
       'AUTH_SECRET is not set: tokens are signed with a development secret kept in DATA_DIR; set AUTH_SECRET in production',
     );
+  if (config.WORKERS > 1 && !isWorker()) return startWorkers(config, logger);
   const auth = new Authenticator({ secret, anonymousCatalog: config.ALLOW_ANONYMOUS_CATALOG });
   // Listen at once, so that probes see a live process that is not ready yet while data and the
   // model load (a first start trains for minutes).
@@ -70,6 +74,9 @@ async function main(): Promise<void> {
     store = await openStore(storeSettings(config), { log: logger });
     await ensureData(store, config, logger);
     const bundle = await ensureModel(store, config, logger);
+    const opened = store;
+    const modelsDir = path.join(config.DATA_DIR, 'models');
+    const accept = (b: ModelBundle) => trainedOnThisCatalog(opened, b);
     const services = await createServices(store, bundle, {
       logger,
       utility: config.UTILITY_WEIGHTS,
@@ -79,17 +86,38 @@ async function main(): Promise<void> {
       experimentRefreshSeconds: config.EXPERIMENT_REFRESH_SECONDS,
       storeName: config.STORE,
       quality: monitoringSettings(config),
+      sharedState:
+        config.STATE === 'redis'
+          ? { link: new RedisLink({ url: config.REDIS_URL!, logger }), models: { dir: modelsDir, accept } }
+          : undefined,
     });
-    if (config.MODEL_POLL_SECONDS > 0) {
-      const opened = store;
-      services.models.watch(path.join(config.DATA_DIR, 'models'), config.MODEL_POLL_SECONDS * 1000, (b) => trainedOnThisCatalog(opened, b));
-    }
+    if (config.MODEL_POLL_SECONDS > 0) services.models.watch(modelsDir, config.MODEL_POLL_SECONDS * 1000, accept);
     return services;
   };
   const services = bootstrap();
   const app = (running.app = await startApp({ services, auth, logger, settings: serverSettings(config) }));
-  logger.info({ url: app.url, store: config.STORE, titles: (await services).catalog.size }, 'listening');
-  process.stdout.write(`Homepage API ready: GraphQL IDE at ${app.url} · endpoint ${app.url}graphql\n`);
+  logger.info({ url: app.url, store: config.STORE, state: config.STATE, titles: (await services).catalog.size }, 'listening');
+  // A worker's primary prints the line once every worker serves.
+  if (isWorker()) reportReady(app.url);
+  else printReady(app.url);
+}
+
+const printReady = (url: string) => process.stdout.write(`Homepage API ready: GraphQL IDE at ${url} · endpoint ${url}graphql\n`);
+
+/**
+ * `WORKERS=N`: loads the data and trains the first bundle once, here, so that the workers only
+ * read them (N first starts on an empty database would each load it), then forks the workers.
+ */
+async function startWorkers(config: Config, logger: Logger): Promise<void> {
+  const stopNow = () => process.exit(0);
+  process.once('SIGINT', stopNow).once('SIGTERM', stopNow);
+  const store = await openStore(storeSettings(config), { log: logger });
+  await ensureData(store, config, logger);
+  await ensureModel(store, config, logger);
+  await store.close();
+  process.off('SIGINT', stopNow).off('SIGTERM', stopNow);
+  logger.info({ workers: config.WORKERS }, 'starting the workers');
+  runPrimary({ workers: config.WORKERS, logger, onReady: printReady });
 }
 
 main().catch((err) => {

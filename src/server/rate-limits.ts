@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisClient } from './shared-state/redis-link';
 import { subjectOf, type Principal } from '../auth/principal';
 import { PRINCIPAL_KINDS, type PrincipalKind } from '../auth/request-limits';
 import { ErrorCode } from './errors';
@@ -27,17 +28,35 @@ export interface Refusal {
 /**
  * Requests per minute, and requests in progress, per principal: an account, a partner key or an
  * admin by its token, an anonymous caller by its address. Each kind has its own quota, so
- * partners' traffic never eats into viewers'. Counters live in this process (the scale-out issue
- * moves them to shared storage).
+ * partners' traffic never eats into viewers'. Quotas per minute are counted in Redis when
+ * replicas share state, so a caller spreading its requests over replicas gets one quota; while
+ * Redis is unreachable each replica counts alone (rate-limiter-flexible's insurance limiter).
+ * Requests in progress are counted per replica: each replica's event loop is what they protect.
  */
 export class RateLimits {
-  private readonly limiters: Record<PrincipalKind, RateLimiterMemory>;
+  private readonly limiters: Record<PrincipalKind, RateLimiterAbstract>;
   private readonly inFlight = new Map<string, number>();
 
-  constructor(private readonly perMinute: Record<PrincipalKind, number>) {
+  constructor(
+    private readonly perMinute: Record<PrincipalKind, number>,
+    redis?: RedisClient,
+  ) {
     this.limiters = Object.fromEntries(
-      PRINCIPAL_KINDS.map((kind) => [kind, new RateLimiterMemory({ keyPrefix: kind, points: perMinute[kind], duration: 60 })]),
-    ) as Record<PrincipalKind, RateLimiterMemory>;
+      PRINCIPAL_KINDS.map((kind) => {
+        const local = new RateLimiterMemory({ keyPrefix: kind, points: perMinute[kind], duration: 60 });
+        if (!redis) return [kind, local];
+        const shared = new RateLimiterRedis({
+          storeClient: redis,
+          useRedisPackage: true,
+          rejectIfRedisNotReady: true,
+          keyPrefix: `hp:rate:${kind}`,
+          points: perMinute[kind],
+          duration: 60,
+          insuranceLimiter: local,
+        });
+        return [kind, shared];
+      }),
+    ) as Record<PrincipalKind, RateLimiterAbstract>;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../graph/store';
+import type { RecentPlay, Store } from '../../graph/store';
 import { Rng } from '../shared/random';
 import { ThompsonArtworkSelector } from '../artwork/artwork-selector';
 import { ArtworkStatsCache, DEFAULT_BANDIT_REFRESH_SECONDS } from '../artwork/artwork-stats-cache';
@@ -33,6 +33,11 @@ import { instrumentStore } from '../monitoring/instrumented-store';
 import { Monitoring, type MonitoringOptions } from '../monitoring/monitoring';
 import { DEFAULT_SIMILARITY } from '../similarity/similarity-graph';
 import { SimilarityService } from '../similarity/similarity-service';
+import type { ImpressionEvent } from '../domain/types';
+import type { RedisLink } from './shared-state/redis-link';
+import { Replication } from './shared-state/replication';
+import { RedisMarks } from './shared-state/shared-marks';
+import { applyRemoteChange, type ReplicaParts } from './shared-state/remote-changes';
 
 /** Everything the API serves from, built once at start; each resolver gets the services it uses (src/server/schema.ts). */
 export interface Services {
@@ -54,7 +59,18 @@ export interface Services {
   experiments: ExperimentService;
   /** Metrics and recommendation-quality monitoring of this replica. */
   monitoring: Monitoring;
+  /** The shared Redis and the replication of changes through it (STATE=redis); absent with STATE=memory. */
+  sharedState?: { link: RedisLink; replication: Replication };
   close(): Promise<void>;
+}
+
+/** How a replica shares online state with the others (STATE=redis). */
+export interface SharedStateOptions {
+  link: RedisLink;
+  /** Names this replica's entries in the shared stream (random by default). */
+  replicaId?: string;
+  /** Where bundles are and which to accept: another replica's swap makes this one look at once. */
+  models?: { dir: string; accept: (b: ModelBundle) => Promise<boolean> };
 }
 
 export interface ServiceOptions {
@@ -75,6 +91,8 @@ export interface ServiceOptions {
   storeName?: string;
   /** Window, baseline and thresholds of the recommendation-quality checks. */
   quality?: MonitoringOptions['quality'];
+  /** Shared online state with other replicas; without it, this replica's state is its own. */
+  sharedState?: SharedStateOptions;
 }
 
 /**
@@ -96,9 +114,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
   ]);
   const popularSince = (latest ?? clock()) - POPULARITY_WINDOW_MS;
   const catalog = new CatalogIndex(titles, countPlays(plays.filter((p) => p.occurredAt >= popularSince)));
-  const counters = new PlayCounters();
-  for (const p of plays) counters.note(p.country, p.kids, p.titleId, p.occurredAt);
-  for (const e of impressions) counters.noteImpression(e.titleId, e.occurredAt);
+  const counters = countersOf(plays, impressions);
   const features = await FeatureStore.fromStore(store, clock(), impressions);
   const similarity = new SimilarityService({ store, catalog, clock });
   const shared = {
@@ -125,6 +141,11 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     clock,
     logger,
     refreshMs: o.experimentRefreshSeconds === undefined ? undefined : o.experimentRefreshSeconds * 1000,
+    sharedMarks:
+      o.sharedState &&
+      new RedisMarks(o.sharedState.link, 'hp:exposure:', 2 * 24 * 3600, () =>
+        monitoring.metrics.sharedStateFallbacks.inc({ operation: 'experiment_exposure' }),
+      ),
   });
   const promotions = new PromotionService({ store, catalog, clock, logger, changes });
   const homepage = new HomepageService({
@@ -139,6 +160,31 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     observer: monitoring.homepageObserver(),
   });
   subscribeCaches(changes, { homepage, similarity, artwork });
+  const retrieval = new RetrievalUpdates({ store, model: () => models.now.collaborative, counters, features });
+  const shown = shownCounts(features, counters);
+  const newTitles = new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes });
+  const derived = { features, counters, model: () => models.now.collaborative };
+  const sharedState = o.sharedState && {
+    link: o.sharedState.link,
+    replication: replicate(o.sharedState, changes, monitoring, logger, {
+      store,
+      catalog,
+      retrieval,
+      shown,
+      derived,
+      newTitles,
+      promotions,
+      clock,
+      checkForNewerModel: o.sharedState.models && (() => models.checkForNewer(o.sharedState!.models!.dir, o.sharedState!.models!.accept)),
+      rebuild: async () => {
+        const [plays, impressions] = await Promise.all([store.playsSince(0), store.impressionsSince(0)]);
+        counters.adopt(countersOf(plays, impressions));
+        features.adopt(await FeatureStore.fromStore(store, clock(), impressions));
+        homepage.cache.clear();
+      },
+    }),
+  };
+  await sharedState?.replication.start();
   return {
     store,
     catalog,
@@ -148,35 +194,63 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
       catalog,
       clock,
       artwork,
-      retrieval: new RetrievalUpdates({ store, model: () => models.now.collaborative, counters, features }),
+      retrieval,
+      changes,
       onUpdateFailed: (err) => logger?.warn({ err: errorMessage(err) }, 'online update after playback failed'),
       onRecorded: (outcome) => monitoring.playsRecorded(outcome),
     }),
     impressions: new ImpressionService({
       store,
       catalog,
-      features: shownCounts(features, counters),
+      features: shown,
       clock,
       changes,
       artwork,
       onRecorded: (outcome) => monitoring.impressionsRecorded(outcome),
     }),
     similarity,
-    newTitles: new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes }),
+    newTitles,
     profiles: new ProfileService({ store, catalog, clock, changes }),
     feedback: new FeedbackService({ store, catalog, clock, changes }),
     availability: new AvailabilityService({ store, catalog, changes }),
     promotions,
-    privacy: new PrivacyService({ store, derived: { features, counters, model: () => models.now.collaborative }, clock, changes }),
+    privacy: new PrivacyService({ store, derived, clock, changes }),
     models,
     features,
     experiments,
     monitoring,
+    sharedState,
     close: async () => {
+      await sharedState?.replication.close();
       await experiments.close();
       await models.close();
     },
   };
+}
+
+/** Connects this replica's change feed to the other replicas' through Redis, with metrics. */
+function replicate(
+  shared: SharedStateOptions,
+  changes: ChangeFeed<DomainChanges>,
+  monitoring: Monitoring,
+  logger: Logger | undefined,
+  parts: ReplicaParts & { rebuild: () => Promise<void> },
+): Replication {
+  const metrics = monitoring.metrics;
+  metrics.sharedStateUp.set(shared.link.isUp ? 1 : 0);
+  shared.link.onState((up) => metrics.sharedStateUp.set(up ? 1 : 0));
+  return new Replication({
+    link: shared.link,
+    changes,
+    replicaId: shared.replicaId,
+    apply: applyRemoteChange(parts),
+    rebuild: parts.rebuild,
+    logger,
+    onEvent: (what, kind) => {
+      if (what === 'rebuilt') metrics.sharedStateRebuilds.inc();
+      else metrics.sharedStateChanges.inc({ direction: what, kind });
+    },
+  });
 }
 
 /** Who drops what when something changes: the one place cache invalidation is decided. */
@@ -187,7 +261,9 @@ function subscribeCaches(
   changes.on('profileChanged', ({ profileId }) => c.homepage.cache.forget(profileId));
   changes.on('feedbackChanged', ({ profileId }) => c.homepage.cache.forget(profileId));
   // Impressions move only the ranker's exposure features, which the page cache's key does not see.
-  changes.on('profileShown', ({ profileId }) => c.homepage.cache.forget(profileId));
+  changes.on('impressionsRecorded', ({ events }) => {
+    for (const profileId of new Set(events.map((e) => e.profileId))) c.homepage.cache.forget(profileId);
+  });
   changes.on('historyErased', async ({ profileId, titleIds }) => {
     c.homepage.cache.forget(profileId);
     await c.artwork.forgetProfile(profileId, titleIds);
@@ -218,6 +294,14 @@ function shownCounts(features: FeatureStore, counters: PlayCounters): Pick<Featu
       for (const e of events) counters.noteImpression(e.titleId, e.occurredAt);
     },
   };
+}
+
+/** The trending and segment counters over the stored plays and impressions. */
+function countersOf(plays: readonly RecentPlay[], impressions: readonly ImpressionEvent[]): PlayCounters {
+  const counters = new PlayCounters();
+  for (const p of plays) counters.note(p.country, p.kids, p.titleId, p.occurredAt);
+  for (const e of impressions) counters.noteImpression(e.titleId, e.occurredAt);
+  return counters;
 }
 
 function countPlays(plays: readonly { titleId: string }[]): Map<string, number> {

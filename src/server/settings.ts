@@ -18,6 +18,8 @@ export interface ServerSettings {
   shutdownGraceMs: number;
   /** graphql-jit's compiled operations, or graphql-js's generic executor (src/server/compiled-executor.ts). */
   execution: 'compiled' | 'generic';
+  /** Proxies in front whose X-Forwarded-For is believed (0: none): anonymous callers are counted by the address before them. */
+  trustProxy: number;
 }
 
 export function serverSettings(c: Config): ServerSettings {
@@ -33,6 +35,7 @@ export function serverSettings(c: Config): ServerSettings {
     metricsToken: c.METRICS_TOKEN,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     execution: c.GRAPHQL_EXECUTION,
+    trustProxy: c.TRUST_PROXY,
   };
 }
 

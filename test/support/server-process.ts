@@ -25,6 +25,8 @@ export interface ServerProcess {
   output: () => string;
   /** POSTs to /graphql with the token of `as` (default: account a1), signed with the server's secret. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, as?: TokenPrincipal): Promise<{ data?: T; errors?: any[] }>;
+  /** A bearer token for `as`, signed with the server's secret. */
+  sign(as: TokenPrincipal): Promise<string>;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     child,
     url,
     output: () => output,
+    sign: (as) => auth.sign(as, 600),
     async gql(query, variables, as = { kind: 'account', accountId: 'a1' }) {
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${await auth.sign(as, 600)}` };
       const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });

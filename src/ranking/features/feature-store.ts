@@ -27,8 +27,14 @@ export interface FeatureModels {
  * would have served at that moment.
  */
 export class FeatureStore {
-  private readonly titleStats = new TitleStats();
-  private readonly exposure = new ExposureHistory();
+  private titleStats = new TitleStats();
+  private exposure = new ExposureHistory();
+
+  /** Takes over `fresh`'s statistics in one step (a rebuild from the store, like PlayCounters.adopt). */
+  adopt(fresh: FeatureStore): void {
+    this.titleStats = fresh.titleStats;
+    this.exposure = fresh.exposure;
+  }
 
   /** A feature store holding the lookback's events as of `now` (impressions read already may be passed in). */
   static async fromStore(store: Store, now: number, readImpressions?: readonly ImpressionEvent[]): Promise<FeatureStore> {
