@@ -27,12 +27,13 @@ const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV 
 const PROFILES = 200;
 
 /**
- * `npm run bench -- replicas [--size small|default] [--workers 1,2] [--duration 10] [--connections 16]`:
+ * `npm run bench -- replicas [--size small|default] [--workers 1,2] [--duration 10] [--warmup 5] [--connections 16]`:
  * the homepage over HTTP from one server process with 1, then 2 workers behind one port
  * (`WORKERS`, Node's cluster), in one run on this machine: a Neo4j of its own (the test launcher,
  * data in a temporary folder) and a Redis of its own for shared state (`STATE=redis`), as
  * production replicas run. The first start loads the world into Neo4j and trains; every start
- * after it reuses both. Each server is warmed with one page per profile, then loaded closed-loop
+ * after it reuses both. Each server is warmed with one page per profile and `--warmup` seconds of
+ * load (the first run of a sequence otherwise meets a cold Neo4j), then loaded closed-loop
  * (autocannon in a worker thread of this process, which shares the machine's cores with the
  * workers and Neo4j).
  */
@@ -44,8 +45,9 @@ async function main(): Promise<void> {
     .option('--workers <list>', 'worker counts to measure, in order', (v) => v.split(',').map(int), [1, 2])
     .option('--duration <s>', 'seconds per run', int, 10)
     .option('--connections <n>', 'concurrent connections (closed loop)', int, 16)
+    .option('--warmup <s>', 'seconds of unmeasured load before each run (JIT of the workers and of Neo4j)', int, 5)
     .parse()
-    .opts<{ size: WorldSize; workers: number[]; duration: number; connections: number }>();
+    .opts<{ size: WorldSize; workers: number[]; duration: number; connections: number; warmup: number }>();
   if (!launcher.javaToolsAvailable()) throw new Error('bench replicas runs Neo4j with the test launcher: install Java 17+ and Maven');
   const progress = stageProgress();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-replicas-'));
@@ -80,6 +82,10 @@ async function main(): Promise<void> {
       const setupSeconds = (performance.now() - started) / 1000;
       const requests = await pageRequests(server, auth, progress.update);
       const rotation = await writeRotation(dir, requests);
+      if (opts.warmup > 0) {
+        const warming = tick(progress.update, `warm-up ${workers}w`, opts.warmup);
+        await closedLoop(`${server.url}/graphql`, rotation, opts.connections, opts.warmup).finally(warming);
+      }
       const ticker = tick(progress.update, `${workers} worker(s)`, opts.duration);
       const before = await Promise.all([cpuSeconds(server.child.pid!), cpuSeconds(neo4jPid)]);
       const result = await closedLoop(`${server.url}/graphql`, rotation, opts.connections, opts.duration).finally(ticker);
@@ -112,7 +118,14 @@ async function main(): Promise<void> {
       });
     printReport(
       'replicas',
-      { size: opts.size, workers: opts.workers, duration: opts.duration, connections: opts.connections, cpus: os.availableParallelism() },
+      {
+        size: opts.size,
+        workers: opts.workers,
+        duration: opts.duration,
+        warmup: opts.warmup,
+        connections: opts.connections,
+        cpus: os.availableParallelism(),
+      },
       rows,
     );
   } finally {

@@ -16,7 +16,8 @@ const GENERATION = 'hp:generation';
 const EVENT_KEY = (kind: string, id: string) => `hp:event:${kind}:${id}`;
 /** Longer than any outage a replica catches up from: after it, a replica rebuilds from the store. */
 const STREAM_MAX_ENTRIES = 100_000;
-const EVENT_KEY_TTL_SECONDS = 7 * 24 * 3600;
+/** Retries come within an outage (the outbox), not days later: a day of keys is enough, and Redis holds one key per event of the day. */
+const EVENT_KEY_TTL_SECONDS = 24 * 3600;
 /** Changes kept while Redis is unreachable; past it the others cannot catch up and rebuild instead. */
 const OUTBOX_LIMIT = 10_000;
 /** A blocked read returns this often when nothing comes, so that a closing replica stops promptly. */
