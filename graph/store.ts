@@ -41,6 +41,15 @@ export interface RecentPlay {
   occurredAt: number;
 }
 
+/** What a homepage request reads of its viewer, in one read (Store.viewerState). */
+export interface ViewerState {
+  account: Account | null;
+  /** As getWatchState answers it; empty when not asked for. */
+  watch: WatchState[];
+  /** As titleFeedback answers it. */
+  feedback: TitleFeedback[];
+}
+
 export type StoreReadiness = { ready: true } | { ready: false; reason: string };
 
 export type LoadProgress = (stage: string, done: number, total: number) => void;
@@ -122,6 +131,12 @@ export interface Store extends ExperimentStore {
   recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome<ImpressionEvent>>;
   /** The profile's state per title it has played, ordered by lastAt descending, then title id. */
   getWatchState(profileId: string): Promise<WatchState[]>;
+  /**
+   * The account, the profile's watch state (only when `withWatchState`) and its title feedback,
+   * the same as getAccount, getWatchState and titleFeedback answer, read together: one round
+   * trip per homepage instead of three on a store across the network.
+   */
+  viewerState(profileId: string, accountId: string, withWatchState: boolean): Promise<ViewerState>;
   /** The profile's playback events, newest first (ties by eventId), at most `first`. */
   viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
   /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId, then profileId). */

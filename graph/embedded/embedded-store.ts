@@ -403,6 +403,14 @@ export class EmbeddedStore implements Store {
     return this.state.watchState(profileId);
   }
 
+  async viewerState(profileId: string, accountId: string, withWatchState: boolean) {
+    return {
+      account: this.state.accounts.get(accountId) ?? null,
+      watch: withWatchState ? this.state.watchState(profileId) : [],
+      feedback: this.state.feedbackOf(profileId),
+    };
+  }
+
   async viewingHistory(profileId: string, first: number) {
     return this.state.history(profileId, first);
   }

@@ -5,7 +5,7 @@ import type { Dataset } from '../../src/domain/dataset';
 import { DuplicateTitleError } from '../errors';
 import type { ArtworkStat, ThemeStat } from '../artwork-stats';
 import type { Experiment, ExperimentStatus, ExposureRecord, VariantTimings } from '../../src/domain/experiment';
-import type { LoadProgress, Person, ProfilePage, RecentPlay, Store, StoreReadiness } from '../store';
+import type { LoadProgress, Person, ProfilePage, RecentPlay, Store, StoreReadiness, ViewerState } from '../store';
 import {
   tierRank,
   type ErasedHistory,
@@ -238,6 +238,31 @@ export class Neo4jStore implements Store {
       { id: profileId },
     );
     return rows.map((r) => toWatchState(profileId, r.titleId, r.w));
+  }
+
+  async viewerState(profileId: string, accountId: string, withWatchState: boolean): Promise<ViewerState> {
+    // Each part in a subquery of its own, so an empty one (no account, nothing watched) leaves the others' row.
+    const rows = await this.cypher.read<{ a: Props | null; watched: { titleId: string; w: Props }[]; feedback: Props[] }>(
+      `OPTIONAL MATCH (a:Account {id: $accountId})
+       CALL () {
+         OPTIONAL MATCH (:Profile {id: $id})-[w:WATCHED]->(t:Title) WHERE $withWatchState
+         WITH t, w ORDER BY w.lastAt DESC, t.id ASC
+         RETURN collect(CASE WHEN t IS NULL THEN null ELSE {titleId: t.id, w: properties(w)} END) AS watched
+       }
+       CALL () {
+         OPTIONAL MATCH (f:Feedback {profileId: $id})
+         WITH f ORDER BY f.titleId
+         RETURN collect(properties(f)) AS feedback
+       }
+       RETURN properties(a) AS a, watched, feedback`,
+      { id: profileId, accountId, withWatchState },
+    );
+    const { a, watched, feedback } = rows[0];
+    return {
+      account: a ? toAccount(a) : null,
+      watch: watched.map((r) => toWatchState(profileId, r.titleId, r.w)),
+      feedback: feedback.map(toFeedback),
+    };
   }
 
   async viewingHistory(profileId: string, first: number) {

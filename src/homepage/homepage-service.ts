@@ -110,11 +110,7 @@ export class HomepageService {
     const profileId = profile.id;
     // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
-    const [account, watch, feedback] = await Promise.all([
-      this.store.getAccount(profile.accountId),
-      personalized ? this.store.getWatchState(profileId) : [],
-      this.store.titleFeedback(profileId),
-    ]);
+    const { account, watch, feedback } = await this.store.viewerState(profileId, profile.accountId, personalized);
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
     const now = this.clock();
     const context = resolveContext(contextInput, account, now);

@@ -178,7 +178,7 @@ describe('GraphQL API on the embedded store', () => {
     });
 
     it('hides unexpected failures behind INTERNAL_SERVER_ERROR', async () => {
-      const spy = jest.spyOn(app.store, 'getWatchState').mockRejectedValueOnce(new Error('disk on fire at /var/secret'));
+      const spy = jest.spyOn(app.store, 'viewerState').mockRejectedValueOnce(new Error('disk on fire at /var/secret'));
       const res = await app.run('{ homepage(profileId: "a1-p1") { requestId } }');
       spy.mockRestore();
       expect(res.errors![0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });

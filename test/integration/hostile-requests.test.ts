@@ -188,12 +188,12 @@ describe('hostile requests over HTTP: refused before they run, each with a code'
 describe('a deadline per request: past it, or once the client is gone, the work stops', () => {
   let harness: AppHarness;
   let app: RunningApp;
-  /** Latency injected into the store's watch-state reads: a slow dependency. */
+  /** Latency injected into the store's read of a viewer's state (every homepage's): a slow dependency. */
   let delayMs = 0;
 
   beforeAll(async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'deadline-'));
-    harness = await startHarness({ cacheSeconds: 0, openStore: async () => slowWatchState(await EmbeddedStore.open(dir), () => delayMs) });
+    harness = await startHarness({ cacheSeconds: 0, openStore: async () => slowViewerState(await EmbeddedStore.open(dir), () => delayMs) });
     app = await startApp({
       services: harness.services,
       auth: harness.auth,
@@ -241,12 +241,12 @@ describe('a deadline per request: past it, or once the client is gone, the work 
   });
 });
 
-function slowWatchState(store: Store, delay: () => number): Store {
+function slowViewerState(store: Store, delay: () => number): Store {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
-      if (prop !== 'getWatchState') return value.bind(target);
+      if (prop !== 'viewerState') return value.bind(target);
       return async (...args: unknown[]) => {
         if (delay() > 0) await new Promise((resolve) => setTimeout(resolve, delay()));
         return value.apply(target, args);

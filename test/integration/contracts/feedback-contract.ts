@@ -68,6 +68,29 @@ export function defineFeedbackCases(store: () => Store, reopen: () => Promise<St
     }
   });
 
+  it("reads a viewer's account, watch state and feedback together as each is read alone", async () => {
+    const s = store();
+    // One record of its own, taken back at the end (the other cases' records may be there or not).
+    await s.changeTitleFeedback('a1-p1', 't2', { notInterested: true }, at(6));
+    for (const [profileId, accountId] of [
+      ['a1-p1', 'a1'],
+      ['a2-p1', 'a2'],
+      ['a1-p2', 'a1'],
+    ]) {
+      const [account, watch, feedback] = await Promise.all([
+        s.getAccount(accountId),
+        s.getWatchState(profileId),
+        s.titleFeedback(profileId),
+      ]);
+      expect(await s.viewerState(profileId, accountId, true)).toEqual({ account, watch, feedback });
+      expect(await s.viewerState(profileId, accountId, false)).toEqual({ account, watch: [], feedback });
+    }
+    expect((await s.viewerState('a1-p1', 'a1', true)).watch.length).toBeGreaterThan(0);
+    expect((await s.viewerState('a1-p1', 'a1', true)).feedback.length).toBeGreaterThan(0);
+    expect(await s.viewerState('nobody', 'zz', true)).toEqual({ account: null, watch: [], feedback: [] });
+    await s.changeTitleFeedback('a1-p1', 't2', { notInterested: false }, at(7));
+  });
+
   it('drops a record once every control is taken back', async () => {
     await store().changeTitleFeedback('a2-p1', 't1', { rating: 'UP' }, at(1));
     expect(await store().changeTitleFeedback('a2-p1', 't1', { rating: 'DOWN' }, at(2))).toMatchObject({ rating: 'DOWN', ratedAt: at(2) });
