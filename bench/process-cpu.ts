@@ -43,3 +43,14 @@ export async function cpuSeconds(pid: number): Promise<number | undefined> {
   }
   return ticks / TICKS_PER_SECOND;
 }
+
+/** Resident memory (bytes) of `pid` and its descendants now, from /proc (Linux only; elsewhere undefined). */
+export async function residentBytes(pid: number): Promise<number | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  let kb = 0;
+  for (const p of await tree(pid)) {
+    const status = await fs.readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    kb += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  }
+  return kb * 1024;
+}

@@ -10,8 +10,12 @@ import { stageProgress } from '../src/shared/progress';
 import { startRedis, type RedisProcess } from '../test/support/redis';
 import { freePort, startServerProcess, stopProcess, type ServerProcess } from '../test/support/server-process';
 import { closedLoop, writeRotation, type ClosedLoopResult } from './closed-loop';
-import { printReport, type Measurement } from './report';
-import { cpuSeconds } from './process-cpu';
+import { percentiles, printReport, type Measurement } from './report';
+import type { DomainChanges } from '../src/domain/changes';
+import { RedisLink } from '../src/server/shared-state/redis-link';
+import { Replication } from '../src/server/shared-state/replication';
+import { ChangeFeed } from '../src/shared/change-feed';
+import { cpuSeconds, residentBytes } from './process-cpu';
 
 // Plain JavaScript beside the sources, required from the compiled file in dist/bench/.
 const launcher = require('../../graph/neo4j-launcher/control') as {
@@ -35,7 +39,8 @@ const PROFILES = 200;
  * after it reuses both. Each server is warmed with one page per profile and `--warmup` seconds of
  * load (the first run of a sequence otherwise meets a cold Neo4j), then loaded closed-loop
  * (autocannon in a worker thread of this process, which shares the machine's cores with the
- * workers and Neo4j).
+ * workers and Neo4j). Before them, the delay of one replica's change reaching another through the
+ * same Redis.
  */
 async function main(): Promise<void> {
   const int = (v: string) => Number.parseInt(v, 10);
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
     const { uri } = await launcher.start({ port: neo4jPort, dataDir: path.join(dir, 'neo4j'), log: () => {} });
     progress.update('neo4j', 1, 1);
     redis = await startRedis();
+    const delays = await replicationDelays(redis.url, progress.update);
     const secret = randomBytes(32).toString('base64url');
     const auth = new Authenticator({ secret, anonymousCatalog: false });
     const env = {
@@ -74,7 +80,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_ACCOUNT: '1000000',
     };
     const neo4jPid = launcher.runningPid({ port: neo4jPort })!;
-    const runs: { workers: number; setupSeconds: number; result: ClosedLoopResult; apiCpu?: number; neo4jCpu?: number }[] = [];
+    const runs: { workers: number; setupSeconds: number; result: ClosedLoopResult; apiCpu?: number; neo4jCpu?: number; rssMb?: number }[] =
+      [];
     for (const workers of opts.workers) {
       const started = performance.now();
       progress.update(`start ${workers}w`, 0, 1);
@@ -92,24 +99,37 @@ async function main(): Promise<void> {
       const after = await Promise.all([cpuSeconds(server.child.pid!), cpuSeconds(neo4jPid)]);
       // Milliseconds of CPU per answered page, of the API's processes and of Neo4j.
       const perPage = (i: number) => (after[i] === undefined ? undefined : ((after[i]! - before[i]!) * 1000) / Math.max(1, result.total));
-      runs.push({ workers, setupSeconds, result, apiCpu: perPage(0), neo4jCpu: perPage(1) });
+      const rss = await residentBytes(server.child.pid!);
+      runs.push({
+        workers,
+        setupSeconds,
+        result,
+        apiCpu: perPage(0),
+        neo4jCpu: perPage(1),
+        rssMb: rss === undefined ? undefined : rss / 2 ** 20,
+      });
       await stopProcess(server.child);
       server = undefined;
     }
     progress.stop();
     for (const r of runs)
       if (r.result.failed > 0) process.stderr.write(`warning: ${r.workers} worker(s): ${r.result.failed} requests failed\n`);
-    const rows: Measurement[] = runs.flatMap((r): Measurement[] => [
-      { name: `${r.workers} worker(s): start until ready`, unit: 's', value: r.setupSeconds },
-      { name: `${r.workers} worker(s): max throughput`, unit: 'req/s', value: r.result.reqPerSec },
-      { name: `${r.workers} worker(s): latency at max`, unit: 'ms', p50: r.result.p50, p99: r.result.p99, mean: r.result.mean },
-      ...(r.apiCpu === undefined
-        ? []
-        : [
-            { name: `${r.workers} worker(s): API CPU per page (all workers)`, unit: 'ms', value: r.apiCpu },
-            { name: `${r.workers} worker(s): Neo4j CPU per page`, unit: 'ms', value: r.neo4jCpu },
-          ]),
-    ]);
+    const rows: Measurement[] = [
+      { name: `a change from one replica applied on another (${delays.length} changes)`, unit: 'ms', ...percentiles(delays) },
+    ];
+    rows.push(
+      ...runs.flatMap((r): Measurement[] => [
+        { name: `${r.workers} worker(s): start until ready`, unit: 's', value: r.setupSeconds },
+        { name: `${r.workers} worker(s): max throughput`, unit: 'req/s', value: r.result.reqPerSec },
+        { name: `${r.workers} worker(s): latency at max`, unit: 'ms', p50: r.result.p50, p99: r.result.p99, mean: r.result.mean },
+        ...(r.apiCpu === undefined
+          ? []
+          : [
+              { name: `${r.workers} worker(s): API CPU per page (all workers)`, unit: 'ms', value: r.apiCpu },
+              { name: `${r.workers} worker(s): Neo4j CPU per page`, unit: 'ms', value: r.neo4jCpu },
+            ]),
+      ]),
+    );
     for (const r of runs.slice(1))
       rows.push({
         name: `${r.workers} / ${runs[0].workers} worker(s): max throughput`,
@@ -135,6 +155,52 @@ async function main(): Promise<void> {
     await launcher.stop({ port: neo4jPort, log: () => {} }).catch(() => undefined);
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How long one replica's change takes to reach another through Redis: two replications in this
+ * process on the bench's Redis, one change every 5 ms (a play of a batch of three events), each
+ * timed from its publish on one to its application on the other.
+ */
+async function replicationDelays(url: string, update: (stage: string, done: number, total: number) => void): Promise<number[]> {
+  const count = 1_000;
+  const sentAt = new Map<string, number>();
+  const delays: number[] = [];
+  const feeds = [new ChangeFeed<DomainChanges>(), new ChangeFeed<DomainChanges>()];
+  const [from, to] = feeds.map(
+    (changes) =>
+      new Replication({
+        link: new RedisLink({ url }),
+        changes,
+        apply: async (_kind, change) => {
+          const id = (change as DomainChanges['playbacksRecorded']).events[0].eventId;
+          delays.push(performance.now() - sentAt.get(id)!);
+        },
+        rebuild: async () => {},
+      }),
+  );
+  await Promise.all([from.start(), to.start()]);
+  const owner = { id: 'p', accountId: 'a', name: 'p', isKids: false, maturityLimit: 'ADULTS' as const, language: 'en', createdAt: 0 };
+  for (let i = 0; i < count; i++) {
+    const events = [0, 1, 2].map((k) => ({
+      eventId: `bench-${i}-${k}`,
+      profileId: 'p',
+      titleId: 't',
+      occurredAt: 0,
+      progress: 0.5,
+      device: 'TV' as const,
+      sessionId: null,
+    }));
+    sentAt.set(events[0].eventId, performance.now());
+    await feeds[0].publish('playbacksRecorded', { events, owners: [owner] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    update('replication', i + 1, count);
+  }
+  const deadline = performance.now() + 5_000;
+  while (delays.length < count && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await Promise.all([from.close(), to.close()]);
+  if (delays.length < count) throw new Error(`only ${delays.length} of ${count} changes reached the other replica`);
+  return delays;
 }
 
 /** One page per profile for up to PROFILES profiles (also the warm-up), and the requests the load sends. */

@@ -31,6 +31,8 @@ export interface DomainChanges {
   titleAdded: { titleId: string };
   /** A title's record changed (its licence): any cached page may show it where it is withdrawn now. */
   titleChanged: { titleId: string };
+  /** An experiment started or stopped: the running list each replica keeps is stale. */
+  experimentsChanged: { experimentId: string };
   /** A promotion was created or ended. */
   promotionsChanged: Record<string, never>;
   /** A newer model bundle serves from now on. */

@@ -4,6 +4,8 @@ import type { Store } from '../../graph/store';
 import { NotFoundError } from '../domain/errors';
 import type { Experiment, ExposureRecord } from '../domain/experiment';
 import type { ExperimentVariant, Profile } from '../domain/types';
+import type { DomainChanges } from '../domain/changes';
+import type { ChangeFeed } from '../shared/change-feed';
 import type { Treatment } from '../pipeline/treatment';
 import { errorMessage } from '../shared/error-message';
 import type { Logger } from '../shared/logger';
@@ -43,6 +45,8 @@ export interface ExperimentServiceOptions {
   logger?: Logger;
   /** Exposures any replica stored (shared state): a unit's first page on each replica is not a store write each. */
   sharedMarks?: SharedMarks;
+  /** Hears `experimentsChanged` when one starts or stops here: other replicas read their list again at once. */
+  changes?: ChangeFeed<DomainChanges>;
 }
 
 /** Keys marked by any replica; a failure answers "none marked" (the store's write is idempotent). */
@@ -78,6 +82,7 @@ export class ExperimentService {
   private reading: Promise<Experiment[]> | null = null;
   private readonly recorded = new LRUCache<string, true>({ max: KNOWN_EXPOSURES });
   private readonly sharedMarks?: SharedMarks;
+  private readonly changes?: ChangeFeed<DomainChanges>;
 
   constructor(o: ExperimentServiceOptions) {
     this.store = o.store;
@@ -86,6 +91,7 @@ export class ExperimentService {
     this.refreshMs = o.refreshMs ?? DEFAULT_REFRESH_MS;
     this.logger = o.logger;
     this.sharedMarks = o.sharedMarks;
+    this.changes = o.changes;
     this.timings = new TimingsRecorder(o.store, o.timingsFlushMs ?? DEFAULT_TIMINGS_FLUSH_MS, o.logger);
   }
 
@@ -101,6 +107,11 @@ export class ExperimentService {
 
   async stop(id: string): Promise<Experiment> {
     return this.changed(await this.store.changeExperimentStatus(id, 'STOPPED', this.clock()));
+  }
+
+  /** Drops the list of running experiments (one started or stopped here or on another replica): the next page reads it again. */
+  forget(): void {
+    this.running = null;
   }
 
   list(): Promise<Experiment[]> {
@@ -219,9 +230,10 @@ export class ExperimentService {
     return this.reading;
   }
 
-  /** A start or stop here is served at once by this replica; others see it within refreshMs. */
-  private changed(e: Experiment): Experiment {
-    this.running = null;
+  /** A start or stop here is served at once by this replica; others when it reaches them (shared state), or within refreshMs. */
+  private async changed(e: Experiment): Promise<Experiment> {
+    this.forget();
+    await this.changes?.publish('experimentsChanged', { experimentId: e.id });
     return e;
   }
 }

@@ -141,6 +141,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     clock,
     logger,
     refreshMs: o.experimentRefreshSeconds === undefined ? undefined : o.experimentRefreshSeconds * 1000,
+    changes,
     sharedMarks:
       o.sharedState &&
       new RedisMarks(o.sharedState.link, 'hp:exposure:', 2 * 24 * 3600, () =>
@@ -174,6 +175,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
       derived,
       newTitles,
       promotions,
+      experiments,
       clock,
       checkForNewerModel: o.sharedState.models && (() => models.checkForNewer(o.sharedState!.models!.dir, o.sharedState!.models!.accept)),
       rebuild: async () => {

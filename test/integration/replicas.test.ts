@@ -63,6 +63,8 @@ describeRedis('replicas sharing state through Redis', () => {
         HOMEPAGE_CACHE_SECONDS: '0',
         RATE_LIMIT_PARTNER: String(PARTNER_QUOTA),
         MODEL_POLL_SECONDS: '0',
+        // Each replica would read the running experiments only hourly: a start must reach it through Redis.
+        EXPERIMENT_REFRESH_SECONDS: '3600',
       };
       // The first loads the world into Neo4j and trains; the second finds both done.
       a = await startServerProcess(env, 300_000);
@@ -157,6 +159,40 @@ describeRedis('replicas sharing state through Redis', () => {
       await eventually(
         () => page(b, viewer),
         (p) => !trendingOnB(p),
+      );
+    });
+
+    it('starts and stops an experiment on every replica at once', async () => {
+      const admin: TokenPrincipal = { kind: 'admin', name: 'ops' };
+      const running = async (server: ServerProcess) =>
+        (
+          (await server.gql('query($id: ID!) { homepage(profileId: $id) { experiments { experimentId } } }', { id: viewer }, as)).data
+            .homepage.experiments as { experimentId: string }[]
+        ).map((x) => x.experimentId);
+      expect(await running(b)).toEqual([]);
+      const input = {
+        id: 'replicas-exploration',
+        description: 'more exploration',
+        hypothesis: 'more plays per page view',
+        lever: 'EXPLORATION',
+        primaryMetric: 'PLAYS_PER_PAGE_VIEW',
+        variants: [
+          { name: 'control', weight: 0.5, settings: {} },
+          { name: 'more', weight: 0.5, settings: { share: 0.3 } },
+        ],
+      };
+      const created = await a.gql('mutation($input: NewExperimentInput!) { createExperiment(input: $input) { id } }', { input }, admin);
+      expect(created.errors).toBeUndefined();
+      const started = await a.gql('mutation($id: ID!) { startExperiment(id: $id) { status } }', { id: input.id }, admin);
+      expect(started.errors).toBeUndefined();
+      await eventually(
+        () => running(b),
+        (ids) => ids.includes(input.id),
+      );
+      await a.gql('mutation($id: ID!) { stopExperiment(id: $id) { status } }', { id: input.id }, admin);
+      await eventually(
+        () => running(b),
+        (ids) => ids.length === 0,
       );
     });
 

@@ -1,6 +1,7 @@
 import type { Store } from '../../../graph/store';
 import type { NewTitleService } from '../../catalog/new-title-service';
 import type { PromotionService } from '../../catalog/promotion-service';
+import type { ExperimentService } from '../../experiments/experiment-service';
 import type { DomainChanges } from '../../domain/changes';
 import type { RetrievalUpdates } from '../../events/online-updates';
 import type { CatalogIndex } from '../../pipeline/catalog-index';
@@ -17,6 +18,7 @@ export interface ReplicaParts {
   derived: DerivedState;
   newTitles: Pick<NewTitleService, 'takeIn'>;
   promotions: Pick<PromotionService, 'forget'>;
+  experiments: Pick<ExperimentService, 'forget'>;
   clock: () => number;
   /** Looks for the newer bundle another replica swapped in (the shared models directory). */
   checkForNewerModel?: () => Promise<unknown>;
@@ -46,6 +48,7 @@ export function applyRemoteChange(r: ReplicaParts): <K extends keyof DomainChang
       if (title) r.catalog.add(title);
     },
     promotionsChanged: () => r.promotions.forget(),
+    experimentsChanged: () => r.experiments.forget(),
     modelSwapped: () => r.checkForNewerModel?.(),
     profileChanged: () => undefined,
     feedbackChanged: () => undefined,

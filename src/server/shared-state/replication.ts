@@ -51,6 +51,7 @@ const REPLICATED = Object.keys({
   titleAdded: true,
   titleChanged: true,
   promotionsChanged: true,
+  experimentsChanged: true,
   modelSwapped: true,
 } satisfies Record<Kind, true>) as Kind[];
 
