@@ -127,6 +127,7 @@ async function main(): Promise<void> {
           : [
               { name: `${r.workers} worker(s): API CPU per page (all workers)`, unit: 'ms', value: r.apiCpu },
               { name: `${r.workers} worker(s): Neo4j CPU per page`, unit: 'ms', value: r.neo4jCpu },
+              { name: `${r.workers} worker(s): resident memory after the run (all the API's processes)`, unit: 'MB', value: r.rssMb },
             ]),
       ]),
     );

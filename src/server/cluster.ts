@@ -18,12 +18,17 @@ export interface PrimaryOptions {
   onReady: (url: string) => void;
 }
 
+/** The role of the first process the primary forks: it loads the data and trains, then exits. */
+const PREPARE = 'prepare';
+
 /**
- * The primary of `WORKERS=N`: forks one worker per core behind one port (Node's cluster module
- * hands connections round robin), restarts a worker that dies (backing off when one keeps
- * dying), and on SIGTERM or SIGINT passes the signal on and exits once every worker has stopped
- * (each answers its requests in flight first). Every worker shares online state through Redis and
- * the store through Neo4j (config requires both), so which worker answers does not matter.
+ * The primary of `WORKERS=N`: first forks one process that loads the data and trains the first
+ * bundle when the store lacks them (main.ts `prepare`), then one worker per core behind one port
+ * (Node's cluster module hands connections round robin). It restarts a worker that dies (backing
+ * off when one keeps dying), and on SIGTERM or SIGINT passes the signal on and exits once every
+ * worker has stopped (each answers its requests in flight first). Every worker shares online
+ * state through Redis and the store through Neo4j (config requires both), so which worker
+ * answers does not matter. The primary itself holds no data.
  */
 export function runPrimary(o: PrimaryOptions): void {
   let stopping = false;
@@ -51,7 +56,15 @@ export function runPrimary(o: PrimaryOptions): void {
       setTimeout(() => !stopping && fork(slot), delay).unref();
     });
   };
-  for (let slot = 0; slot < o.workers; slot++) fork(slot);
+  cluster.fork({ WORKER_ROLE: PREPARE }).on('exit', (code, signal) => {
+    if (stopping) return;
+    if (code !== 0) {
+      o.logger.error({ code, signal }, 'preparing the data and the model bundle failed; not starting the workers');
+      process.exit(1);
+    }
+    o.logger.info({ workers: o.workers }, 'starting the workers');
+    for (let slot = 0; slot < o.workers; slot++) fork(slot);
+  });
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
@@ -73,3 +86,6 @@ export function reportReady(url: string): void {
 }
 
 export const isWorker = (): boolean => cluster.isWorker;
+
+/** Whether this process is the one that prepares data and model before the workers start. */
+export const isPreparing = (): boolean => cluster.isWorker && process.env.WORKER_ROLE === PREPARE;

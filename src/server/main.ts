@@ -11,7 +11,7 @@ import { openStore } from '../../graph/open-store';
 import { ensureData, ensureModel, trainedOnThisCatalog } from '../setup/bootstrap';
 import { prepareDataDir } from '../setup/data-dir';
 import { createLogger, type Logger } from '../shared/logger';
-import { isWorker, reportReady, runPrimary } from './cluster';
+import { isPreparing, isWorker, reportReady, runPrimary } from './cluster';
 import { createServices } from './services';
 import { RedisLink } from './shared-state/redis-link';
 import type { ModelBundle } from '../models/model-bundle';
@@ -33,7 +33,8 @@ async function main(): Promise<void> {
       { file: developmentFile },
       'AUTH_SECRET is not set: tokens are signed with a development secret kept in DATA_DIR; set AUTH_SECRET in production',
     );
-  if (config.WORKERS > 1 && !isWorker()) return startWorkers(config, logger);
+  if (config.WORKERS > 1 && !isWorker()) return runPrimary({ workers: config.WORKERS, logger, onReady: printReady });
+  if (isPreparing()) return prepare(config, logger);
   const auth = new Authenticator({ secret, anonymousCatalog: config.ALLOW_ANONYMOUS_CATALOG });
   // Listen at once, so that probes see a live process that is not ready yet while data and the
   // model load (a first start trains for minutes).
@@ -105,19 +106,16 @@ async function main(): Promise<void> {
 const printReady = (url: string) => process.stdout.write(`Homepage API ready: GraphQL IDE at ${url} · endpoint ${url}graphql\n`);
 
 /**
- * `WORKERS=N`: loads the data and trains the first bundle once, here, so that the workers only
- * read them (N first starts on an empty database would each load it), then forks the workers.
+ * `WORKERS=N`, before the workers: loads the data and trains the first bundle once, in a process
+ * of its own whose memory goes when it exits, so that the workers only read them (N first starts
+ * on an empty database would each load it).
  */
-async function startWorkers(config: Config, logger: Logger): Promise<void> {
-  const stopNow = () => process.exit(0);
-  process.once('SIGINT', stopNow).once('SIGTERM', stopNow);
+async function prepare(config: Config, logger: Logger): Promise<void> {
   const store = await openStore(storeSettings(config), { log: logger });
   await ensureData(store, config, logger);
   await ensureModel(store, config, logger);
   await store.close();
-  process.off('SIGINT', stopNow).off('SIGTERM', stopNow);
-  logger.info({ workers: config.WORKERS }, 'starting the workers');
-  runPrimary({ workers: config.WORKERS, logger, onReady: printReady });
+  process.exit(0);
 }
 
 main().catch((err) => {

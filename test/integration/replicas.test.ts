@@ -33,7 +33,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 }
 
 /**
- * Two API processes on one Neo4j and one Redis (STATE=redis), as behind a load balancer: what
+ * Two API replicas on one Neo4j and one Redis (STATE=redis), as behind a load balancer, the
+ * second a cluster of two workers (WORKERS=2): what
  * one replica records reaches the other's counters and pages, an erasure on one takes the
  * profile out of the other's counters, a quota holds across both, and losing Redis degrades both
  * to their local view until it returns, after which they catch up from the store.
@@ -66,9 +67,11 @@ describeRedis('replicas sharing state through Redis', () => {
         // Each replica would read the running experiments only hourly: a start must reach it through Redis.
         EXPERIMENT_REFRESH_SECONDS: '3600',
       };
-      // The first loads the world into Neo4j and trains; the second finds both done.
+      // The first loads the world into Neo4j and trains; the second finds both done. The second is
+      // itself two workers behind one port (WORKERS=2), as one machine's cores run it: whichever
+      // worker answers, it must hold what A did.
       a = await startServerProcess(env, 300_000);
-      b = await startServerProcess(env, 180_000);
+      b = await startServerProcess({ ...env, WORKERS: '2' }, 180_000);
     }, 600_000);
 
     afterAll(async () => {
