@@ -90,6 +90,23 @@ describeRedis('replication through a Redis stream', () => {
     expect(heard).toEqual(['t9']);
   });
 
+  it('starts without Redis, serving its own view, and joins the others when Redis comes', async () => {
+    const late = await startRedis();
+    await late.kill();
+    // Start-up waits a bounded time for Redis, then goes on (a start that waited for Redis would never resolve).
+    const alone = await replica(late.url);
+    expect(alone.replication.status().connected).toBe(false);
+    await alone.changes.publish('profileChanged', { profileId: 'p7' });
+    expect(alone.replication.status().queued).toBe(1);
+    await late.restart();
+    const other = await replica(late.url);
+    await until(() => alone.replication.status().connected && alone.replication.status().queued === 0, 20_000);
+    await alone.changes.publish('titleChanged', { titleId: 't7' });
+    await until(() => other.applied.some((x) => x.kind === 'titleChanged'));
+    await Promise.all([alone.replication.close(), other.replication.close()]);
+    await late.stop();
+  });
+
   it('queues changes while Redis is away; a Redis that comes back empty makes every replica rebuild from the store', async () => {
     await redis.kill();
     await until(() => !a.replication.status().connected && !b.replication.status().connected);

@@ -151,7 +151,8 @@ export class Replication {
 
   /** Connects and starts reading; resolves once connected or after the start-up wait (Redis may come later). */
   async start(): Promise<void> {
-    await this.reader.connect().catch(() => undefined);
+    // Not awaited: while Redis is unreachable a connect stays pending (the client retries forever), and the read loop waits for it.
+    void this.reader.connect().catch(() => undefined);
     await this.link.connect();
     await this.syncing;
     this.loop = this.readLoop();
