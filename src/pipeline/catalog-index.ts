@@ -57,6 +57,12 @@ export class CatalogIndex {
     return this.plays.get(titleId) ?? 0;
   }
 
+  /** Replaces the play counts (a replica that missed other replicas' plays rebuilds them from the store). */
+  recountPlays(recentPlays: ReadonlyMap<string, number>): void {
+    this.plays.clear();
+    for (const [id, n] of recentPlays) this.plays.set(id, n);
+  }
+
   /** Online update from newly accepted playback events. */
   notePlays(titleIds: readonly string[]): void {
     for (const id of titleIds) this.plays.set(id, (this.plays.get(id) ?? 0) + 1);

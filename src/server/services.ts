@@ -112,8 +112,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     store.playsSince(0),
     store.impressionsSince(0),
   ]);
-  const popularSince = (latest ?? clock()) - POPULARITY_WINDOW_MS;
-  const catalog = new CatalogIndex(titles, countPlays(plays.filter((p) => p.occurredAt >= popularSince)));
+  const catalog = new CatalogIndex(titles, recentPlayCounts(plays, latest ?? clock()));
   const counters = countersOf(plays, impressions);
   const features = await FeatureStore.fromStore(store, clock(), impressions);
   const similarity = new SimilarityService({ store, catalog, clock });
@@ -179,7 +178,12 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
       clock,
       checkForNewerModel: o.sharedState.models && (() => models.checkForNewer(o.sharedState!.models!.dir, o.sharedState!.models!.accept)),
       rebuild: async () => {
-        const [plays, impressions] = await Promise.all([store.playsSince(0), store.impressionsSince(0)]);
+        const [plays, impressions, latestPlay] = await Promise.all([
+          store.playsSince(0),
+          store.impressionsSince(0),
+          store.latestPlaybackAt(),
+        ]);
+        catalog.recountPlays(recentPlayCounts(plays, latestPlay ?? clock()));
         counters.adopt(countersOf(plays, impressions));
         features.adopt(await FeatureStore.fromStore(store, clock(), impressions));
         homepage.cache.clear();
@@ -306,8 +310,9 @@ function countersOf(plays: readonly RecentPlay[], impressions: readonly Impressi
   return counters;
 }
 
-function countPlays(plays: readonly { titleId: string }[]): Map<string, number> {
+/** Plays per title in the popularity window before `latest` (the newest play, so a world generated weeks ago still has them). */
+function recentPlayCounts(plays: readonly RecentPlay[], latest: number): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const p of plays) counts.set(p.titleId, (counts.get(p.titleId) ?? 0) + 1);
+  for (const p of plays) if (p.occurredAt >= latest - POPULARITY_WINDOW_MS) counts.set(p.titleId, (counts.get(p.titleId) ?? 0) + 1);
   return counts;
 }

@@ -25,6 +25,8 @@ export class RedisLink {
   readonly client: RedisClient;
   private readonly readyListeners: (() => Promise<void>)[] = [];
   private up = false;
+  /** Closing on purpose: the connection's end is not an outage. */
+  private closing = false;
   /** An outage is logged once, not on every reconnection attempt. */
   private reportedDown = false;
   private readonly logger?: Logger;
@@ -90,13 +92,14 @@ export class RedisLink {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.readyListeners.length = 0;
     if (this.client.isOpen) await this.client.close().catch(() => this.client.destroy());
   }
 
   private down(err: unknown): void {
     this.up = false;
-    if (this.reportedDown) return;
+    if (this.reportedDown || this.closing) return;
     this.reportedDown = true;
     this.emitState(false);
     this.logger?.warn(
