@@ -164,6 +164,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
   const shown = shownCounts(features, counters);
   const newTitles = new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes });
   const derived = { features, counters, model: () => models.now.collaborative };
+  const bundles = o.sharedState?.models;
   const sharedState = o.sharedState && {
     link: o.sharedState.link,
     replication: replicate(o.sharedState, changes, monitoring, logger, {
@@ -176,7 +177,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
       promotions,
       experiments,
       clock,
-      checkForNewerModel: o.sharedState.models && (() => models.checkForNewer(o.sharedState!.models!.dir, o.sharedState!.models!.accept)),
+      checkForNewerModel: bundles && (() => models.checkForNewer(bundles.dir, bundles.accept)),
       rebuild: async () => {
         const [plays, impressions, latestPlay] = await Promise.all([
           store.playsSince(0),

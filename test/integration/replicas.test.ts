@@ -20,13 +20,12 @@ interface Page {
   rows: { kind: string; items: { title: { id: string }; artwork: { id: string }; sources: string[] }[] }[];
 }
 
-/** Polls `check` until it holds (or the bound passes, then fails with the last value); answers how long it took. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, boundMs = 15_000): Promise<number> {
-  const started = Date.now();
+/** Polls `check` every 50 ms until it holds, at most `boundMs / 50` times (no clock read), else fails with the last value. */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, boundMs = 15_000): Promise<void> {
   let last: T | undefined;
-  while (Date.now() - started < boundMs) {
+  for (let attempt = 0; attempt < boundMs / 50; attempt++) {
     last = await read();
-    if (check(last)) return Date.now() - started;
+    if (check(last)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`still not so after ${boundMs} ms: ${JSON.stringify(last).slice(0, 300)}`);

@@ -244,7 +244,7 @@ export class Replication {
   }
 
   private async rebuild(why: string): Promise<void> {
-    this.logger?.warn({ why }, 'shared state: changes were missed; rebuilding the derived state from the store');
+    this.o.logger?.warn({ why }, 'shared state: changes were missed; rebuilding the derived state from the store');
     await this.o.rebuild();
     this.counts.rebuilds++;
     this.o.onEvent?.('rebuilt');
@@ -302,12 +302,8 @@ export class Replication {
     }
   }
 
-  private get logger(): Logger | undefined {
-    return this.o.logger;
-  }
-
   private warn(err: unknown, message: string): void {
-    this.logger?.warn({ err: errorMessage(err) }, `shared state: ${message}`);
+    this.o.logger?.warn({ err: errorMessage(err) }, `shared state: ${message}`);
   }
 }
 
