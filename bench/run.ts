@@ -11,6 +11,7 @@ const BENCHES: Record<string, string> = {
   privacy: "erasing a profile's history, and the latency of playback writes meanwhile",
   abuse: "a normal client's homepage latency alone and while attackers send refused query bombs",
   simulate: 'the user simulator in process: set-up, simulated days, requests per second and latency',
+  sizes: 'time and memory of generation, load, training, start-up and a homepage for each world size',
   replicas: 'homepage throughput with 1 and with 2 workers behind one port (WORKERS), on Neo4j and Redis of its own',
 };
 

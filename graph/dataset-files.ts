@@ -8,6 +8,7 @@ import type { Dataset, DatasetManifest } from '../src/domain/dataset';
 import { syncPath } from '../src/shared/fs-sync';
 import type { SimilarEdge } from '../src/domain/types';
 import { accountFromRecord } from './account-record';
+import { StringPool } from '../src/shared/string-pool';
 
 /**
  * A dataset folder: small JSON files for catalog and people, gzipped NDJSON for the event logs,
@@ -38,10 +39,14 @@ async function writeNdjsonGz(file: string, rows: readonly unknown[]): Promise<vo
   await pipeline(Readable.from(lines()), createGzip({ level: 4 }), createWriteStream(file));
 }
 
-async function readNdjsonGz<T>(file: string): Promise<T[]> {
+/** Fields no two rows share: not worth a place in the string pool. */
+const UNIQUE_FIELDS: ReadonlySet<string> = new Set(['eventId']);
+
+/** The rows of a gzipped NDJSON file, their repeated strings (ids, devices) shared through `pool`. */
+async function readNdjsonGz<T extends object>(file: string, pool = new StringPool()): Promise<T[]> {
   const rows: T[] = [];
   const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) if (line) rows.push(JSON.parse(line) as T);
+  for await (const line of lines) if (line) rows.push(pool.internFields(JSON.parse(line) as T, UNIQUE_FIELDS));
   return rows;
 }
 
@@ -155,12 +160,14 @@ export async function readDataset(dir: string): Promise<Dataset> {
   const population = path.join(dir, FILES.population);
   const { accounts, profiles } = JSON.parse(await fs.readFile(population, 'utf8'));
   const feedbackFile = path.join(dir, FILES.feedback);
+  // One pool for every log: plays and impressions name the same profiles, titles and sessions.
+  const pool = new StringPool();
   const [playbacks, impressions, feedback] = await Promise.all([
-    readNdjsonGz<Dataset['playbacks'][number]>(path.join(dir, FILES.playbacks)),
-    readNdjsonGz<Dataset['impressions'][number]>(path.join(dir, FILES.impressions)),
+    readNdjsonGz<Dataset['playbacks'][number]>(path.join(dir, FILES.playbacks), pool),
+    readNdjsonGz<Dataset['impressions'][number]>(path.join(dir, FILES.impressions), pool),
     // Folders written before feedback existed have none.
     fs.access(feedbackFile).then(
-      () => readNdjsonGz<NonNullable<Dataset['feedback']>[number]>(feedbackFile),
+      () => readNdjsonGz<NonNullable<Dataset['feedback']>[number]>(feedbackFile, pool),
       () => undefined,
     ),
   ]);

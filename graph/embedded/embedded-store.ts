@@ -32,6 +32,7 @@ import {
 import { Journal, type JournalFs } from './journal';
 import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';
+import type { EventIdSet } from './event-id-set';
 
 export interface EmbeddedStoreOptions {
   /** The journal's file-system calls; a test's make writes fail the way a full disk does. */
@@ -355,11 +356,11 @@ export class EmbeddedStore implements Store {
   }
 
   async recordPlayback(events: readonly PlaybackEvent[]): Promise<RecordOutcome<PlaybackEvent>> {
-    return this.record(events, this.state.playbackKeys, (fresh) => ({ op: 'playback', events: fresh }));
+    return this.record(events, this.state.playbackIds, (fresh) => ({ op: 'playback', events: fresh }));
   }
 
   async recordImpressions(events: readonly ImpressionEvent[]): Promise<RecordOutcome<ImpressionEvent>> {
-    return this.record(events, this.state.impressionKeys, (fresh) => ({ op: 'impressions', events: fresh }));
+    return this.record(events, this.state.impressionIds, (fresh) => ({ op: 'impressions', events: fresh }));
   }
 
   /** Writes being journaled, by eventKey: a concurrent retry waits for them instead of racing. */
@@ -372,7 +373,7 @@ export class EmbeddedStore implements Store {
    */
   private async record<E extends EventIdentity>(
     events: readonly E[],
-    seen: Set<string>,
+    seen: EventIdSet,
     toRecord: (fresh: E[]) => JournalRecord,
   ): Promise<RecordOutcome<E>> {
     const keys = events.map(eventKey);
@@ -383,7 +384,7 @@ export class EmbeddedStore implements Store {
     }
     const batch = new Set<string>();
     const fresh = events.filter((_, i) => {
-      if (seen.has(keys[i]) || batch.has(keys[i])) return false;
+      if (seen.has(events[i]) || batch.has(keys[i])) return false;
       batch.add(keys[i]);
       return true;
     });

@@ -4,7 +4,6 @@ import type { Person, RecentPlay } from '../store';
 import { applyToWatchState } from '../../src/domain/watch-state';
 import {
   allowedFor,
-  eventKey,
   type Account,
   type ErasedHistory,
   type ImpressionEvent,
@@ -21,6 +20,7 @@ import { afterErasure, applyFeedback, byTitleId, type FeedbackChange, type Title
 import type { Promotion } from '../../src/domain/promotion';
 import { TimeOrderedLog } from './time-ordered-log';
 import { ExperimentLedger } from './experiment-ledger';
+import { EventIdSet } from './event-id-set';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const bestFirst = (a: SimilarEdge, b: SimilarEdge) => b.score - a.score || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
@@ -34,9 +34,9 @@ export class MemoryState {
   readonly accounts = new Map<string, Account>();
   readonly profiles = new Map<string, Profile>();
   sortedProfileIds: string[] = [];
-  /** eventKey of every stored event: an event is new unless its (profile, id) is here. */
-  readonly playbackKeys = new Set<string>();
-  readonly impressionKeys = new Set<string>();
+  /** Every stored event's (profile, id): an event is new unless it is here. */
+  readonly playbackIds = new EventIdSet();
+  readonly impressionIds = new EventIdSet();
   readonly playbacksByProfile = new Map<string, PlaybackEvent[]>();
   readonly watch = new Map<string, Map<string, WatchState>>();
   /** Every event of each kind, oldest first: what the `…Since` reads slice. */
@@ -113,10 +113,9 @@ export class MemoryState {
   addPlaybacks(events: readonly PlaybackEvent[]): number {
     const fresh: PlaybackEvent[] = [];
     for (const e of events) {
-      const key = eventKey(e);
-      if (this.playbackKeys.has(key)) continue;
+      if (this.playbackIds.has(e)) continue;
       fresh.push(e);
-      this.playbackKeys.add(key);
+      this.playbackIds.add(e);
       this.playbacks.append(e);
       this.latestPlaybackAt = Math.max(this.latestPlaybackAt ?? e.occurredAt, e.occurredAt);
       const list = this.playbacksByProfile.get(e.profileId) ?? [];
@@ -133,9 +132,8 @@ export class MemoryState {
   addImpressions(events: readonly ImpressionEvent[]): number {
     const fresh: ImpressionEvent[] = [];
     for (const e of events) {
-      const key = eventKey(e);
-      if (this.impressionKeys.has(key)) continue;
-      this.impressionKeys.add(key);
+      if (this.impressionIds.has(e)) continue;
+      this.impressionIds.add(e);
       this.impressions.append(e);
       fresh.push(e);
     }
@@ -176,8 +174,8 @@ export class MemoryState {
     const impressions = [...this.artwork.impressionsOf(id)];
     this.playbacks.remove(mine);
     this.impressions.remove(mine);
-    for (const e of playbacks) this.playbackKeys.delete(eventKey(e));
-    for (const e of impressions) this.impressionKeys.delete(eventKey(e));
+    this.playbackIds.forgetProfile(id);
+    this.impressionIds.forgetProfile(id);
     this.playbacksByProfile.delete(id);
     this.watch.delete(id);
     this.artwork.forgetProfile(id);

@@ -39,6 +39,12 @@ function catalogView(titles: Title[], truth: Record<string, TitleTruth>): Catalo
   return { titles, facts: titles.map(titleFacts), truth: titles.map((t) => truth[t.id]), popular };
 }
 
+/**
+ * An id as one flat string. A template literal leaves a tree of the pieces it joined, about 100
+ * bytes an id against 50 for a joined one, and the large world keeps 4.5 million event ids.
+ */
+const flatId = (...parts: (string | number)[]) => parts.join('');
+
 /** Simulates one profile's days: sessions, the page it saw (random artwork), plays and progress. */
 function simulateProfile(
   rng: Rng,
@@ -73,7 +79,7 @@ function simulateProfile(
       const at = instantOfWallClock(localMidnight + hour * HOUR_MS + minute * MINUTE_MS, account.timeZone);
       // What the viewer's clock showed: an hour later than drawn when the clocks sprang forward over it.
       const moment = { ...drawn, ...localHourAndWeekday(at, account.timeZone) };
-      const sessionId = `${profile.id}-s${++sessionCount}`;
+      const sessionId = flatId(profile.id, '-s', ++sessionCount);
       const available = (i: number) => view.titles[i].addedAt <= at && !completed.has(i);
       const resume = [...progress.keys()]
         .filter(available)
@@ -86,7 +92,7 @@ function simulateProfile(
           const variant = rng.int(0, title.artwork.length - 1);
           const shownAt = at + slot * 2000;
           out.impressions.push({
-            eventId: `${profile.id}-i${++impressionCount}`,
+            eventId: flatId(profile.id, '-i', ++impressionCount),
             profileId: profile.id,
             titleId: title.id,
             artworkId: title.artwork[variant].id,
@@ -114,7 +120,7 @@ function simulateProfile(
           const carriedOn = rng.chance(finishProbability(aff[i], fit, taste.patience));
           const after = playProgress(rng, before, carriedOn, view.facts[i].isMovie);
           out.playbacks.push({
-            eventId: `${profile.id}-e${++playCount}`,
+            eventId: flatId(profile.id, '-e', ++playCount),
             profileId: profile.id,
             titleId: title.id,
             occurredAt: shownAt + 30_000,

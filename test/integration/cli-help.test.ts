@@ -8,7 +8,7 @@ import { projectRoot } from '../../src/shared/paths';
 
 const run = promisify(execFile);
 const dist = (file: string) => path.join(projectRoot(), 'dist', file);
-const BENCHES = ['homepage', 'graph', 'hnsw', 'retrieval', 'ranking', 'http', 'privacy', 'abuse', 'simulate', 'replicas'];
+const BENCHES = ['homepage', 'graph', 'hnsw', 'retrieval', 'ranking', 'http', 'privacy', 'abuse', 'simulate', 'replicas', 'sizes'];
 
 /** Every npm CLI (compiled, as `npm run …` runs it): the arguments before --help, and the usage line it prints. */
 const CLIS: [string, string[], string][] = [
