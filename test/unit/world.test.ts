@@ -8,6 +8,8 @@ import { readWorldTruth, writeWorld } from '../../src/world/files';
 import { generateWorld } from '../../src/world/generate';
 import { GENRES } from '../../src/world/vocabulary';
 import { smallWorld } from '../support/app-harness';
+import { personalPool } from '../../src/world/logging-policy';
+import { Rng } from '../../src/shared/random';
 
 const digest = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex');
 
@@ -96,5 +98,24 @@ describe('synthetic world', () => {
     expect(data.playbacks).toEqual(world.playbacks);
     expect(data.impressions.length).toBe(world.impressions.length);
     expect((await readWorldTruth(dir)).profiles[world.profiles[0].id].genre).toHaveLength(GENRES.length);
+  });
+
+  it("cuts each profile's personal pool as a full sort of the noisy scores would, ties in catalog order", () => {
+    const fullSort = (rng: Rng, members: number[], affinity: number[]) =>
+      members
+        .map((i) => ({ i, s: affinity[i] + rng.normal(0, 0.8) }))
+        .sort((a, b) => b.s - a.s)
+        .slice(0, 200)
+        .map((x) => x.i);
+    const picker = new Rng('pool-test');
+    for (const n of [50, 200, 201, 5000]) {
+      const members = Array.from({ length: n }, (_, k) => k * 2);
+      // Coarse affinities and no noise in one case: many ties, the order that makes them a test.
+      const affinity = Array.from({ length: 2 * n }, () => Math.round(picker.float() * 4));
+      expect(personalPool(new Rng(`p${n}`), members, affinity)).toEqual(fullSort(new Rng(`p${n}`), members, affinity));
+    }
+    const tied = Array.from({ length: 600 }, (_, k) => k);
+    const flat = { normal: () => 0 } as unknown as Rng;
+    expect(personalPool(flat, tied, new Array(600).fill(1))).toEqual(tied.slice(0, 200));
   });
 });
