@@ -54,16 +54,3 @@ export async function residentBytes(pid: number): Promise<number | undefined> {
   }
   return kb * 1024;
 }
-
-/**
- * Resident memory (bytes) of `pid` alone (Linux only; elsewhere undefined): with `sincePeak`, the
- * peak since the last such reading (VmHWM, which the reading then resets), else now.
- */
-export async function peakResidentBytes(pid: number, sincePeak: boolean): Promise<number | undefined> {
-  if (process.platform !== 'linux') return undefined;
-  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(new RegExp(`^${sincePeak ? 'VmHWM' : 'VmRSS'}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  // Writing 5 to clear_refs resets the peak to the current size (proc(5)).
-  if (sincePeak) await fs.writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => undefined);
-  return Number.isNaN(kb) ? undefined : kb * 1024;
-}

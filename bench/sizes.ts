@@ -1,60 +1,80 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { Authenticator } from '../src/auth/authenticator';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
+import { projectRoot } from '../src/shared/paths';
 import { stageProgress } from '../src/shared/progress';
 import { freePort, SERVER_ENTRY, stopProcess } from '../test/support/server-process';
 import { percentiles, printReport, type Measurement } from './report';
-import { peakResidentBytes } from './process-cpu';
+import { residentBytes } from './process-cpu';
 
 /** The README's homepage query: rows, titles, artwork, reasons. */
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
   requestId rows { id kind displayTitle reason items { title { id name } artwork { url } reason } } } }`;
 
-/** `npm start`'s V8 flags (package.json), so the heap limit is the one a user meets. */
-const START_FLAGS = ['--max-semi-space-size=64'];
+/** `npm start`'s node flags, read from package.json, so the heap limit is the one a user meets. */
+function startFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts;
+  const flags = /^node (.*?)\s*dist\/src\/server\/main\.js$/.exec(scripts.start);
+  if (!flags) throw new Error(`package.json's start script is not \`node [flags] dist/src/server/main.js\`: ${scripts.start}`);
+  return flags[1].split(/\s+/).filter(Boolean);
+}
+
+/** A start gives up after this long without reaching ready (the large world takes about 16 minutes). */
+const START_TIMEOUT_MS = 3 * 3600_000;
 
 /**
- * What a start spends its time and memory on, by the line that opens each phase: progress stage
- * names (src/shared/progress.ts) and log messages of the start-up (src/setup/bootstrap.ts).
+ * What a start spends its time and memory on, by the line that opens each phase: log messages of
+ * the start-up (src/setup/bootstrap.ts) and the lines progress prints when a stage is done
+ * (src/shared/progress.ts; a stage's first line waits for 10% of it, its last does not). The first
+ * rule that matches wins.
  */
 const PHASES: { phase: Phase; opens: RegExp }[] = [
-  { phase: 'generate', opens: /generating the synthetic world|^Generating the world|^Writing the world/ },
-  { phase: 'load', opens: /^Building the title-similarity graph|^Loading the store/ },
-  { phase: 'train', opens: /no model bundle: training/ },
+  { phase: 'similarity graph', opens: /^Writing the world to .*: done in/ },
+  { phase: 'snapshot and store', opens: /^Building the title-similarity graph: done in/ },
+  { phase: 'generation', opens: /generating the synthetic world/ },
+  { phase: 'training', opens: /no model bundle: training/ },
   { phase: 'services', opens: /model bundle (written|loaded)/ },
   { phase: 'ready', opens: /Homepage API ready/ },
 ];
-type Phase = 'open' | 'generate' | 'load' | 'train' | 'services' | 'ready';
+type Phase = 'opening' | 'generation' | 'similarity graph' | 'snapshot and store' | 'training' | 'services' | 'ready';
 
-/** One line of V8's --trace-gc: the heap in use before and after a collection, in MB. */
-const GC_LINE = /(Scavenge|Mark-Compact|Mark-Sweep)[^\d]*([\d.]+) \([\d.]+\) -> ([\d.]+)/;
+/** One line of V8's --trace-gc: the heap in use before and after a collection, in MB (a minor mark-sweep is not a full one). */
+const GC_LINE = /(Scavenge|(?<!Minor )Mark-Compact|Minor Mark-Sweep)[^\d]*([\d.]+) \([\d.]+\) -> ([\d.]+)/;
+
+/** Servers running: stopped whatever happens to the bench. */
+const running = new Set<ChildProcess>();
 
 interface PhaseFigures {
   seconds: number;
   peakRssMb: number;
-  peakHeapMb: number;
+  /** Absent when no collection ran in the phase. */
+  peakHeapMb?: number;
 }
 
 interface StartFigures {
   phases: Map<Phase, PhaseFigures>;
-  /** Heap in use after the last full collection before ready, and resident memory at ready. */
-  heapAtReadyMb: number;
+  /** Heap in use after the last full collection before ready (what the start kept, near enough). */
+  heapAfterLastFullGcMb: number;
   rssAtReadyMb: number;
   url: string;
-  stop: () => Promise<void>;
+  child: ChildProcess;
 }
 
 /**
  * `npm run bench -- sizes [--sizes small,default,large] [--requests 50]`: for each world size, a
- * first `npm start` on an empty DATA_DIR (generation, load, training, start-up), then a restart
- * on the same folder (the snapshot and bundle read back), each phase's time, peak resident
- * memory and peak V8 heap (from --trace-gc), and homepage latency over HTTP after the restart.
+ * first `npm start` on an empty DATA_DIR, then a restart on the same folder, and homepage latency
+ * over HTTP after the restart. Each phase's time, peak resident memory and peak V8 heap (the
+ * heap in use before any collection, from --trace-gc, so it counts garbage not yet collected):
+ * - opening: the process starts and opens its store (on a restart: reads the snapshot back) and
+ *   its model bundle;
+ * - generation: the world and its files; similarity graph; snapshot and store (the bulk load);
+ * - training: the first bundle; services: what the server builds from the store and the bundle.
  * Every start runs with `npm start`'s flags, so a world that does not fit the default heap fails here.
  */
 async function main(): Promise<void> {
@@ -80,7 +100,7 @@ async function main(): Promise<void> {
     try {
       progress.update(`${size}: first start`, 0, 1);
       const first = await startAndWatch(env);
-      await first.stop();
+      await stopServer(first.child);
       progress.update(`${size}: first start`, 1, 1);
       progress.update(`${size}: restart`, 0, 1);
       const again = await startAndWatch(env);
@@ -88,13 +108,18 @@ async function main(): Promise<void> {
       // Other profiles' pages first, unmeasured: the first pages of a process run cold code.
       await homepages(again.url, auth, opts.requests, opts.requests, (d) => progress.update(`${size}: warm-up`, d, opts.requests));
       const latencies = await homepages(again.url, auth, 0, opts.requests, (d) => progress.update(`${size}: homepages`, d, opts.requests));
-      await again.stop();
+      await stopServer(again.child);
       rows.push(...figuresOf(size, 'first start', first), ...figuresOf(size, 'restart', again), {
         name: `${size}: homepage over HTTP after the restart (${latencies.length} profiles)`,
         unit: 'ms',
         ...percentiles(latencies),
       });
+    } catch (err) {
+      // The sizes measured so far still print; this one says where it failed.
+      process.stderr.write(`${size}: ${err instanceof Error ? err.message : String(err)}\n`);
+      rows.push({ name: `${size}: FAILED (the error above)`, unit: '' });
     } finally {
+      await Promise.all([...running].map(stopServer));
       await fs.rm(dir, { recursive: true, force: true });
     }
   }
@@ -119,72 +144,121 @@ function figuresOf(size: WorldSize, start: string, f: StartFigures): Measurement
   const total = [...f.phases].filter(([phase]) => phase !== 'ready').reduce((s, [, p]) => s + p.seconds, 0);
   rows.push(
     { name: `${size}, ${start}: until ready`, unit: 's', value: total },
-    { name: `${size}, ${start}: heap in use at ready (after a full collection)`, unit: 'MB', value: f.heapAtReadyMb },
+    { name: `${size}, ${start}: heap after the last full collection before ready`, unit: 'MB', value: f.heapAfterLastFullGcMb },
     { name: `${size}, ${start}: resident memory at ready`, unit: 'MB', value: f.rssAtReadyMb },
   );
   return rows;
 }
 
-/** Starts the server as `npm start` does, and follows its phases until it is ready. */
+/**
+ * Starts the server as `npm start` does (its flags, the embedded store, one process, no
+ * NODE_OPTIONS from this shell), and follows its phases until it is ready.
+ */
 async function startAndWatch(env: Record<string, string>): Promise<StartFigures> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...START_FLAGS, '--trace-gc', SERVER_ENTRY], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+  const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+  const child = spawn(process.execPath, [...startFlags(), '--trace-gc', SERVER_ENTRY], {
+    env: { ...inherited, ...env, STORE: 'embedded', WORKERS: '1', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   const phases = new Map<Phase, PhaseFigures>();
-  let phase: Phase = 'open';
+  let phase: Phase = 'opening';
   let phaseStarted = performance.now();
   let lastFullGcHeap = 0;
-  const current = () => phases.get(phase) ?? phases.set(phase, { seconds: 0, peakRssMb: 0, peakHeapMb: 0 }).get(phase)!;
-  current();
+  const figures = (p: Phase) => phases.get(p) ?? phases.set(p, { seconds: 0, peakRssMb: 0 }).get(p)!;
+  let samplingFailed: unknown;
+  // Synchronous reads of /proc: a sample is charged to the phase it was taken in, and none overlaps another.
+  const sample = () => {
+    try {
+      const peak = peakSinceLastSample(child.pid!);
+      if (peak !== undefined) figures(phase).peakRssMb = Math.max(figures(phase).peakRssMb, peak / 2 ** 20);
+    } catch (err) {
+      samplingFailed ??= err;
+    }
+  };
   const enter = (next: Phase) => {
     if (next === phase) return;
-    current().seconds += (performance.now() - phaseStarted) / 1000;
+    sample();
+    figures(phase).seconds += (performance.now() - phaseStarted) / 1000;
     phase = next;
     phaseStarted = performance.now();
-    current();
+    figures(phase);
   };
-  const sampler = setInterval(() => {
-    // The peak since the last sample (VmHWM), so a phase between two samples is not missed.
-    void peakResidentBytes(child.pid!, true).then((bytes) => {
-      if (bytes !== undefined) current().peakRssMb = Math.max(current().peakRssMb, bytes / 2 ** 20);
-    });
-  }, 250);
+  figures(phase);
+  const sampler = setInterval(sample, 250);
+  // The server's last words (not its GC lines): what a failed start is reported with.
   const tail: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`not ready in ${START_TIMEOUT_MS / 60_000} minutes:\n${tail.join('\n')}`)),
+      START_TIMEOUT_MS,
+    );
     const onLine = (line: string) => {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
       const gc = GC_LINE.exec(line);
       if (gc) {
-        current().peakHeapMb = Math.max(current().peakHeapMb, Number(gc[2]));
-        if (gc[1] !== 'Scavenge') lastFullGcHeap = Number(gc[3]);
+        figures(phase).peakHeapMb = Math.max(figures(phase).peakHeapMb ?? 0, Number(gc[2]));
+        if (gc[1] === 'Mark-Compact') lastFullGcHeap = Number(gc[3]);
         return;
       }
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
       const opened = PHASES.find((p) => p.opens.test(line));
       if (opened) enter(opened.phase);
-      if (opened?.phase === 'ready') resolve();
+      if (opened?.phase === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
-    child.once('exit', (code, signal) =>
-      reject(new Error(`the server exited (${code ?? signal}) before it was ready:\n${tail.join('\n')}`)),
-    );
+    // 'close', not 'exit': by then its output (a heap-limit message) has been read.
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code ?? signal}) before it was ready, in ${phase}:\n${tail.join('\n')}`));
+    });
   });
   try {
     await ready;
   } finally {
     clearInterval(sampler);
   }
-  const rss = (await peakResidentBytes(child.pid!, false)) ?? 0;
+  if (samplingFailed) throw samplingFailed;
   return {
     phases,
-    heapAtReadyMb: lastFullGcHeap,
-    rssAtReadyMb: rss / 2 ** 20,
+    heapAfterLastFullGcMb: lastFullGcHeap,
+    rssAtReadyMb: ((await residentBytes(child.pid!)) ?? 0) / 2 ** 20,
     url: `http://127.0.0.1:${port}`,
-    stop: () => stopProcess(child),
+    child,
   };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  await stopProcess(child);
+  running.delete(child);
+}
+
+/**
+ * The process's peak resident memory (bytes) since the last call, from /proc (Linux only;
+ * elsewhere undefined): VmHWM, which writing 5 to clear_refs resets to the current size (proc(5)).
+ */
+function peakSinceLastSample(pid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined; // it has exited
+  }
+  const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // it has exited
+    // Without the reset every later peak would be the peak since start: say so instead.
+    throw new Error(`cannot reset the peak resident memory of ${pid} (/proc/${pid}/clear_refs)`, { cause: err });
+  }
+  return kb === undefined ? undefined : Number(kb) * 1024;
 }
 
 /** One homepage for each of `n` profiles (the first profile of accounts a<skip+1>, a<skip+2>, …), one at a time. */
@@ -209,7 +283,8 @@ async function homepages(url: string, auth: Authenticator, skip: number, n: numb
   return latencies;
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  await Promise.all([...running].map(stopServer));
   process.exit(1);
 });

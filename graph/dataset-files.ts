@@ -43,7 +43,7 @@ async function writeNdjsonGz(file: string, rows: readonly unknown[]): Promise<vo
 const UNIQUE_FIELDS: ReadonlySet<string> = new Set(['eventId']);
 
 /** The rows of a gzipped NDJSON file, their repeated strings (ids, devices) shared through `pool`. */
-async function readNdjsonGz<T extends object>(file: string, pool = new StringPool()): Promise<T[]> {
+async function readNdjsonGz<T>(file: string, pool = new StringPool()): Promise<T[]> {
   const rows: T[] = [];
   const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   for await (const line of lines) if (line) rows.push(pool.internFields(JSON.parse(line) as T, UNIQUE_FIELDS));

@@ -18,7 +18,8 @@ export class StringPool {
    * Interns the row's string fields and the strings of its string arrays, in place, except the
    * fields named in `unique` (an event id repeats nowhere, so pooling it only costs).
    */
-  internFields<T extends object>(row: T, unique: ReadonlySet<string>): T {
+  internFields<T>(row: T, unique: ReadonlySet<string>): T {
+    if (typeof row !== 'object' || row === null) return row;
     const fields = row as Record<string, unknown>;
     for (const key of Object.keys(fields)) {
       if (unique.has(key)) continue;
