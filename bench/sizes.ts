@@ -44,8 +44,12 @@ const PHASES: { phase: Phase; opens: RegExp }[] = [
 ];
 type Phase = 'opening' | 'generation' | 'similarity graph' | 'snapshot and store' | 'training' | 'services' | 'ready';
 
-/** One line of V8's --trace-gc: the heap in use before and after a collection, in MB (a minor mark-sweep is not a full one). */
-const GC_LINE = /(Scavenge|(?<!Minor )Mark-Compact|Minor Mark-Sweep)[^\d]*([\d.]+) \([\d.]+\) -> ([\d.]+)/;
+/**
+ * One line of V8's --trace-gc: the isolate, then the heap in use before and after a collection, in
+ * MB (a minor mark-sweep is not a full one). The main thread's isolate prints first; the ALS
+ * worker thread's has a heap and a limit of its own.
+ */
+const GC_LINE = /\[\d+:(0x[0-9a-f]+)\].*?(Scavenge|(?<!Minor )Mark-Compact|Minor Mark-Sweep)[^\d]*([\d.]+) \([\d.]+\) -> ([\d.]+)/;
 
 /** Servers running: stopped whatever happens to the bench. */
 const running = new Set<ChildProcess>();
@@ -166,6 +170,7 @@ async function startAndWatch(env: Record<string, string>): Promise<StartFigures>
   let phase: Phase = 'opening';
   let phaseStarted = performance.now();
   let lastFullGcHeap = 0;
+  let mainIsolate: string | undefined;
   const figures = (p: Phase) => phases.get(p) ?? phases.set(p, { seconds: 0, peakRssMb: 0 }).get(p)!;
   let samplingFailed: unknown;
   // Synchronous reads of /proc: a sample is charged to the phase it was taken in, and none overlaps another.
@@ -197,8 +202,10 @@ async function startAndWatch(env: Record<string, string>): Promise<StartFigures>
     const onLine = (line: string) => {
       const gc = GC_LINE.exec(line);
       if (gc) {
-        figures(phase).peakHeapMb = Math.max(figures(phase).peakHeapMb ?? 0, Number(gc[2]));
-        if (gc[1] === 'Mark-Compact') lastFullGcHeap = Number(gc[3]);
+        mainIsolate ??= gc[1];
+        if (gc[1] !== mainIsolate) return;
+        figures(phase).peakHeapMb = Math.max(figures(phase).peakHeapMb ?? 0, Number(gc[3]));
+        if (gc[2] === 'Mark-Compact') lastFullGcHeap = Number(gc[4]);
         return;
       }
       tail.push(line);
