@@ -11,6 +11,7 @@ import { startRedis, type RedisProcess } from '../test/support/redis';
 import { freePort, startServerProcess, stopProcess, type ServerProcess } from '../test/support/server-process';
 import { closedLoop, writeRotation, type ClosedLoopResult } from './closed-loop';
 import { percentiles, printReport, type Measurement } from './report';
+import { PAGE_QUERY } from './page-query';
 import type { DomainChanges } from '../src/domain/changes';
 import { RedisLink } from '../src/server/shared-state/redis-link';
 import { Replication } from '../src/server/shared-state/replication';
@@ -25,9 +26,6 @@ const launcher = require('../../graph/neo4j-launcher/control') as {
   runningPid(o: { port: number }): number | null;
 };
 
-/** What the README's example asks of a page: rows, titles, artwork, reasons. */
-const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
-  requestId rows { id kind displayTitle reason items { title { id name } artwork { url } reason } } } }`;
 const PROFILES = 200;
 
 /**
@@ -221,8 +219,8 @@ async function pageRequests(
   }
   const requests: { body: string; authorization: string }[] = [];
   for (const [i, { id, authorization }] of profiles.slice(0, PROFILES).entries()) {
-    await graphql(server, authorization, QUERY, { id });
-    requests.push({ body: JSON.stringify({ query: QUERY, variables: { id } }), authorization });
+    await graphql(server, authorization, PAGE_QUERY, { id });
+    requests.push({ body: JSON.stringify({ query: PAGE_QUERY, variables: { id } }), authorization });
     update('warm-up', i + 1, Math.min(PROFILES, profiles.length));
   }
   return requests;

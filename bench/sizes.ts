@@ -11,11 +11,9 @@ import { projectRoot } from '../src/shared/paths';
 import { stageProgress } from '../src/shared/progress';
 import { freePort, SERVER_ENTRY, stopProcess } from '../test/support/server-process';
 import { percentiles, printReport, type Measurement } from './report';
+import { PAGE_QUERY } from './page-query';
+import { authorization } from './bench-auth';
 import { residentBytes } from './process-cpu';
-
-/** The README's homepage query: rows, titles, artwork, reasons. */
-const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
-  requestId rows { id kind displayTitle reason items { title { id name } artwork { url } reason } } } }`;
 
 /** `npm start`'s node flags, read from package.json, so the heap limit is the one a user meets. */
 function startFlags(): string[] {
@@ -272,15 +270,12 @@ function peakSinceLastSample(pid: number): number | undefined {
 async function homepages(url: string, auth: Authenticator, skip: number, n: number, onDone: (done: number) => void): Promise<number[]> {
   const latencies: number[] = [];
   for (let k = skip + 1; k <= skip + n; k++) {
-    const headers = {
-      'content-type': 'application/json',
-      authorization: `Bearer ${await auth.sign({ kind: 'account', accountId: `a${k}` }, 600)}`,
-    };
+    const headers = { 'content-type': 'application/json', ...(await authorization(auth, { kind: 'account', accountId: `a${k}` })) };
     const started = performance.now();
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query: QUERY, variables: { id: `a${k}-p1` } }),
+      body: JSON.stringify({ query: PAGE_QUERY, variables: { id: `a${k}-p1` } }),
     });
     const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
     if (!body.data) throw new Error(`homepage of a${k}-p1 failed: ${JSON.stringify(body.errors)}`);

@@ -106,15 +106,8 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
   const monitoring = new Monitoring({ clock, logger, quality: o.quality });
   const store = instrumentStore(given, o.storeName ?? 'embedded', monitoring.metrics);
   const changes = new ChangeFeed<DomainChanges>();
-  const [titles, latest, plays, impressions] = await Promise.all([
-    store.listTitles(),
-    store.latestPlaybackAt(),
-    store.playsSince(0),
-    store.impressionsSince(0),
-  ]);
-  const catalog = new CatalogIndex(titles, recentPlayCounts(plays, latest ?? clock()));
-  const counters = countersOf(plays, impressions);
-  const features = await FeatureStore.fromStore(store, clock(), impressions);
+  const [titles, { recentPlays, counters, features }] = await Promise.all([store.listTitles(), onlineState(store, clock)]);
+  const catalog = new CatalogIndex(titles, recentPlays);
   const similarity = new SimilarityService({ store, catalog, clock });
   const shared = {
     features,
@@ -179,14 +172,10 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
       clock,
       checkForNewerModel: bundles && (() => models.checkForNewer(bundles.dir, bundles.accept)),
       rebuild: async () => {
-        const [plays, impressions, latestPlay] = await Promise.all([
-          store.playsSince(0),
-          store.impressionsSince(0),
-          store.latestPlaybackAt(),
-        ]);
-        catalog.recountPlays(recentPlayCounts(plays, latestPlay ?? clock()));
-        counters.adopt(countersOf(plays, impressions));
-        features.adopt(await FeatureStore.fromStore(store, clock(), impressions));
+        const fresh = await onlineState(store, clock);
+        catalog.recountPlays(fresh.recentPlays);
+        counters.adopt(fresh.counters);
+        features.adopt(fresh.features);
         homepage.cache.clear();
       },
     }),
@@ -300,6 +289,23 @@ function shownCounts(features: FeatureStore, counters: PlayCounters): Pick<Featu
       features.noteImpressions(events);
       for (const e of events) counters.noteImpression(e.titleId, e.occurredAt);
     },
+  };
+}
+
+/**
+ * The online state derived from every stored play and impression: the catalog's recent play counts,
+ * the trending and segment counters, and the ranker's feature store. Read at start, and again
+ * when a replica rebuilds after missing other replicas' changes.
+ */
+async function onlineState(
+  store: Store,
+  clock: () => number,
+): Promise<{ recentPlays: Map<string, number>; counters: PlayCounters; features: FeatureStore }> {
+  const [latest, plays, impressions] = await Promise.all([store.latestPlaybackAt(), store.playsSince(0), store.impressionsSince(0)]);
+  return {
+    recentPlays: recentPlayCounts(plays, latest ?? clock()),
+    counters: countersOf(plays, impressions),
+    features: await FeatureStore.fromStore(store, clock(), impressions),
   };
 }
 
