@@ -52,9 +52,10 @@ export class ModelRanker implements Ranker {
       this.onFailure(err);
       return this.fallback.rank(req, candidates, weights);
     }
-    const ranked = candidates.map((c, i) => {
+    // Written out rather than spread: a spread per candidate was a fifth of this stage's time.
+    const ranked: RankedCandidate[] = candidates.map((c, i) => {
       const p = { click: heads.click[i], finish: heads.finish[i], ret: heads.ret[i] };
-      return { ...c, heads: p, utility: utility(p, weights) };
+      return { title: c.title, sources: c.sources, heads: p, utility: utility(p, weights) };
     });
     if (req.signals.seen.size === 0) this.orderByPopularity(req, ranked);
     return ranked.sort(byUtility);

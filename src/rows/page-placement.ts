@@ -208,7 +208,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     items: filled.items.map((c): RowItemPlan => {
       const explored = filled.explored.has(c.title.id);
       const e = inputs.evidence(c.title.id);
-      return {
+      const item: RowItemPlan = {
         title: c.title,
         reason: explored
           ? `Exploring: shown ${e.impressions} times in 4 weeks, so we are still learning who likes it · ${row.itemReason(c)}`
@@ -218,9 +218,10 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
         utility: c.utility,
         heads: c.heads,
         explorationBonus: explored ? explorationBonus(e) : 0,
-        // An exploration slot's title was placed by neither ranker of an interleaving.
-        ...(row.teamOf?.has(c.title.id) && !explored ? { team: row.teamOf.get(c.title.id) } : {}),
       };
+      // An exploration slot's title was placed by neither ranker of an interleaving.
+      if (row.teamOf?.has(c.title.id) && !explored) item.team = row.teamOf.get(c.title.id);
+      return item;
     }),
   }));
 }

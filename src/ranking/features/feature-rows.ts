@@ -1,6 +1,6 @@
 import { COMPLETED_PROGRESS, type Title } from '../../domain/types';
 import type { ViewingContext } from '../../pipeline/viewing-context';
-import { CANDIDATE_SOURCES, type Candidate, type CandidateSource } from '../../pipeline/candidates';
+import { CANDIDATE_SOURCES, type Candidate } from '../../pipeline/candidates';
 import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-spec';
 import type { Exposure } from '../../pipeline/stages';
 import type { ProfileFeatures } from './profile-features';
@@ -24,35 +24,34 @@ export interface RowInputs {
   itemScore: (titleId: string) => number;
   itemInRequest: { mean: number; std: number };
   exposure: (titleId: string) => Exposure;
-  /** Per candidate and source, its 0-based rank among the request's candidates by that source's score. */
-  ranks: Map<string, Map<CandidateSource, number>>;
+  /** Per candidate, its 0-based rank among the request's candidates by each source's score (CANDIDATE_SOURCES order; -1: not proposed by it). */
+  ranks: Map<string, Int32Array>;
 }
 
 /** Each source's ranking of the request's candidates, by its own score (ties by id). */
-export function sourceRanks(candidates: readonly Candidate[]): Map<string, Map<CandidateSource, number>> {
-  const ranks = new Map<string, Map<CandidateSource, number>>(candidates.map((c) => [c.title.id, new Map()]));
-  for (const source of CANDIDATE_SOURCES) {
-    candidates
-      .filter((c) => c.sources.has(source))
-      .sort((a, b) => b.sources.get(source)! - a.sources.get(source)! || (a.title.id < b.title.id ? -1 : 1))
-      .forEach((c, rank) => ranks.get(c.title.id)!.set(source, rank));
-  }
+export function sourceRanks(candidates: readonly Candidate[]): Map<string, Int32Array> {
+  const ranks = new Map<string, Int32Array>(candidates.map((c) => [c.title.id, new Int32Array(CANDIDATE_SOURCES.length).fill(-1)]));
+  CANDIDATE_SOURCES.forEach((source, s) => {
+    const scored: { id: string; score: number }[] = [];
+    for (const c of candidates) {
+      const score = c.sources.get(source);
+      if (score !== undefined) scored.push({ id: c.title.id, score });
+    }
+    scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    scored.forEach(({ id }, rank) => (ranks.get(id)![s] = rank));
+  });
   return ranks;
 }
 
 const log1p = Math.log1p;
 
-/** Column of each feature, looked up once: rows are filled for 300 candidates per request. */
-const COLUMN = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<FeatureName, number>;
+/** Column of each feature, looked up once: rows are filled for ~400 candidates per request. */
+const C = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<FeatureName, number>;
 const SOURCE_COLUMNS = CANDIDATE_SOURCES.map((source) => ({
-  source,
   flag: FEATURE_INDEX.get(`source_${source.toLowerCase()}`)!,
   rankColumn: FEATURE_INDEX.get(`source_${source.toLowerCase()}_rank`)!,
 }));
-
-function put(row: Float32Array, name: FeatureName, value: number): void {
-  row[COLUMN[name]] = value;
-}
+const LOG_301 = log1p(300);
 
 /** Mean and spread of `score` over the candidates some source proposed (titles added without one are left out). */
 export function requestStats(candidates: readonly Candidate[], score: (titleId: string) => number | null): { mean: number; std: number } {
@@ -73,73 +72,80 @@ export function requestStats(candidates: readonly Candidate[], score: (titleId: 
 export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float32Array {
   const rows = new Float32Array(titles.length * FEATURE_COUNT);
   const { context: ctx, profile: p } = inputs;
-  const hour = TAU * (ctx.localHour / 24);
-  const weekday = TAU * (ctx.localWeekday / 7);
   const year = new Date(ctx.now).getUTCFullYear();
-  titles.forEach((t, i) => {
-    const row = rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
-    put(row, 'ctx_tv', ctx.device === 'TV' ? 1 : 0);
-    put(row, 'ctx_phone', ctx.device === 'PHONE' ? 1 : 0);
-    put(row, 'ctx_tablet', ctx.device === 'TABLET' ? 1 : 0);
-    put(row, 'ctx_web', ctx.device === 'WEB' ? 1 : 0);
-    put(row, 'ctx_hour_sin', Math.sin(hour));
-    put(row, 'ctx_hour_cos', Math.cos(hour));
-    put(row, 'ctx_weekday_sin', Math.sin(weekday));
-    put(row, 'ctx_weekday_cos', Math.cos(weekday));
-    put(row, 'ctx_session_minutes_log', log1p(ctx.sessionSeconds / 60));
-
-    put(row, 'profile_titles_log', log1p(p.titles));
-    put(row, 'profile_active_7d_log', log1p(p.active7d));
-    put(row, 'profile_active_30d_log', log1p(p.active30d));
-    put(row, 'profile_completion_rate', p.completionRate);
-    put(row, 'profile_days_since_last_log', log1p(p.daysSinceLast));
-    put(row, 'profile_movie_share', p.movieShare);
-    put(row, 'profile_is_kids', inputs.isKids ? 1 : 0);
-
+  const request = requestColumns(inputs);
+  // Written by column index into one array (no view or call per value): this runs for every candidate of every page.
+  for (let i = 0, o = 0; i < titles.length; i++, o += FEATURE_COUNT) {
+    const t = titles[i];
+    rows.set(request, o);
     const s = inputs.titleStats(t.id);
-    put(row, 'title_popularity_log', log1p(s.popularity));
-    put(row, 'title_trend', s.trend);
-    put(row, 'title_finish_rate', s.finishRate);
-    put(row, 'title_play_rate', s.playRate);
-    put(row, 'title_days_since_release_log', log1p(Math.max(0, year - t.releaseYear) * 365));
-    put(row, 'title_days_since_added_log', log1p(Math.max(0, ctx.now - t.addedAt) / DAY_MS));
-    put(row, 'title_critic', (t.criticScore ?? 50) / 100);
-    put(row, 'title_has_critic', t.criticScore === null ? 0 : 1);
-    put(row, 'title_runtime_log', log1p(t.runtimeMinutes));
-    put(row, 'title_is_movie', t.kind === 'MOVIE' ? 1 : 0);
+    rows[o + C.title_popularity_log] = log1p(s.popularity);
+    rows[o + C.title_trend] = s.trend;
+    rows[o + C.title_finish_rate] = s.finishRate;
+    rows[o + C.title_play_rate] = s.playRate;
+    rows[o + C.title_days_since_release_log] = log1p(Math.max(0, year - t.releaseYear) * 365);
+    rows[o + C.title_days_since_added_log] = log1p(Math.max(0, ctx.now - t.addedAt) / DAY_MS);
+    rows[o + C.title_critic] = (t.criticScore ?? 50) / 100;
+    rows[o + C.title_has_critic] = t.criticScore === null ? 0 : 1;
+    rows[o + C.title_runtime_log] = log1p(t.runtimeMinutes);
+    rows[o + C.title_is_movie] = t.kind === 'MOVIE' ? 1 : 0;
 
     const als = inputs.alsScore(t.id);
-    put(row, 'cross_als_score', als ?? 0);
+    rows[o + C.cross_als_score] = als ?? 0;
     // Within the request: a profile's scores share a scale only with each other.
-    put(row, 'cross_als_score_in_request', als === null ? 0 : (als - inputs.alsInRequest.mean) / inputs.alsInRequest.std);
-    put(row, 'cross_has_vector', als === null ? 0 : 1);
+    rows[o + C.cross_als_score_in_request] = als === null ? 0 : (als - inputs.alsInRequest.mean) / inputs.alsInRequest.std;
+    rows[o + C.cross_has_vector] = als === null ? 0 : 1;
     const item = inputs.itemScore(t.id);
-    put(row, 'cross_item_score', item);
-    put(row, 'cross_item_score_in_request', (item - inputs.itemInRequest.mean) / inputs.itemInRequest.std);
-    put(row, 'cross_content_similarity', inputs.contentSimilarity(t.id));
-    put(row, 'cross_genre_affinity', sumOver(t.genres, p.genres));
-    put(row, 'cross_genre_affinity_recent', sumOver(t.genres, p.recentGenres));
-    put(row, 'cross_country_affinity', p.countries.get(t.country) ?? 0);
-    put(row, 'cross_language_affinity', p.languages.get(t.language) ?? 0);
-    put(row, 'cross_kind_affinity', t.kind === 'MOVIE' ? p.movieShare : 1 - p.movieShare);
-    put(row, 'cross_runtime_on_phone', ctx.device === 'PHONE' ? log1p(t.runtimeMinutes) : 0);
-    put(row, 'cross_runtime_on_tv', ctx.device === 'TV' ? log1p(t.runtimeMinutes) : 0);
+    rows[o + C.cross_item_score] = item;
+    rows[o + C.cross_item_score_in_request] = (item - inputs.itemInRequest.mean) / inputs.itemInRequest.std;
+    rows[o + C.cross_content_similarity] = inputs.contentSimilarity(t.id);
+    rows[o + C.cross_genre_affinity] = sumOver(t.genres, p.genres);
+    rows[o + C.cross_genre_affinity_recent] = sumOver(t.genres, p.recentGenres);
+    rows[o + C.cross_country_affinity] = p.countries.get(t.country) ?? 0;
+    rows[o + C.cross_language_affinity] = p.languages.get(t.language) ?? 0;
+    rows[o + C.cross_kind_affinity] = t.kind === 'MOVIE' ? p.movieShare : 1 - p.movieShare;
+    rows[o + C.cross_runtime_on_phone] = ctx.device === 'PHONE' ? log1p(t.runtimeMinutes) : 0;
+    rows[o + C.cross_runtime_on_tv] = ctx.device === 'TV' ? log1p(t.runtimeMinutes) : 0;
     const w = p.watched.get(t.id);
-    put(row, 'cross_in_progress', w && w.progress < COMPLETED_PROGRESS ? w.progress : 0);
-    put(row, 'cross_plays_log', log1p(w?.plays ?? 0));
-    put(row, 'cross_days_since_watched_log', log1p(w ? Math.max(0, ctx.now - w.lastAt) / DAY_MS : 365));
+    rows[o + C.cross_in_progress] = w && w.progress < COMPLETED_PROGRESS ? w.progress : 0;
+    rows[o + C.cross_plays_log] = log1p(w?.plays ?? 0);
+    rows[o + C.cross_days_since_watched_log] = log1p(w ? Math.max(0, ctx.now - w.lastAt) / DAY_MS : 365);
     const shown = inputs.exposure(t.id);
-    put(row, 'cross_times_shown_log', log1p(shown.shown));
-    put(row, 'cross_days_since_shown', shown.daysSinceShown);
+    rows[o + C.cross_times_shown_log] = log1p(shown.shown);
+    rows[o + C.cross_days_since_shown] = shown.daysSinceShown;
 
     const ranks = inputs.ranks.get(t.id);
-    for (const { source, flag, rankColumn } of SOURCE_COLUMNS) {
-      const rank = ranks?.get(source);
-      row[flag] = rank === undefined ? 0 : 1;
-      row[rankColumn] = rank === undefined ? 0 : 1 - log1p(rank) / log1p(300);
-    }
-  });
+    SOURCE_COLUMNS.forEach(({ flag, rankColumn }, source) => {
+      const rank = ranks ? ranks[source] : -1;
+      rows[o + flag] = rank < 0 ? 0 : 1;
+      rows[o + rankColumn] = rank < 0 ? 0 : 1 - log1p(rank) / LOG_301;
+    });
+  }
   return rows;
+}
+
+/** The columns that are the same for every title of a request (its context and profile); the others 0. */
+function requestColumns({ context: ctx, profile: p, isKids }: RowInputs): Float32Array {
+  const row = new Float32Array(FEATURE_COUNT);
+  const hour = TAU * (ctx.localHour / 24);
+  const weekday = TAU * (ctx.localWeekday / 7);
+  row[C.ctx_tv] = ctx.device === 'TV' ? 1 : 0;
+  row[C.ctx_phone] = ctx.device === 'PHONE' ? 1 : 0;
+  row[C.ctx_tablet] = ctx.device === 'TABLET' ? 1 : 0;
+  row[C.ctx_web] = ctx.device === 'WEB' ? 1 : 0;
+  row[C.ctx_hour_sin] = Math.sin(hour);
+  row[C.ctx_hour_cos] = Math.cos(hour);
+  row[C.ctx_weekday_sin] = Math.sin(weekday);
+  row[C.ctx_weekday_cos] = Math.cos(weekday);
+  row[C.ctx_session_minutes_log] = log1p(ctx.sessionSeconds / 60);
+  row[C.profile_titles_log] = log1p(p.titles);
+  row[C.profile_active_7d_log] = log1p(p.active7d);
+  row[C.profile_active_30d_log] = log1p(p.active30d);
+  row[C.profile_completion_rate] = p.completionRate;
+  row[C.profile_days_since_last_log] = log1p(p.daysSinceLast);
+  row[C.profile_movie_share] = p.movieShare;
+  row[C.profile_is_kids] = isKids ? 1 : 0;
+  return row;
 }
 
 function sumOver(keys: readonly string[], shares: ReadonlyMap<string, number>): number {
