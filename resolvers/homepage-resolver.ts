@@ -6,8 +6,8 @@ import { Homepage, type Scores } from '../schema/homepage';
 import { TitleFilterInput, ViewingContextInput } from '../schema/inputs';
 import { nonEmptyId } from './args';
 
-/** An item with its title, artwork and scores in place: the GraphQL type's fields are then plain property reads. */
-interface RowItemView extends HomepageItem {
+/** An item as RowItem serves it, its title, artwork and scores in place: the GraphQL type's fields are then plain property reads. */
+interface RowItemView extends Pick<HomepageItem, 'position' | 'reason' | 'artworkReason' | 'sources' | 'promotion' | 'experiments'> {
   title: Title | null;
   artwork: Artwork | null;
   scores: Scores;
@@ -52,8 +52,14 @@ async function withItemFields(page: HomepageResult, ctx: RequestContext) {
   let next = 0;
   const rows = page.rows.map((row) => ({
     ...row,
+    // Field by field rather than a spread of the item: this runs for every item of every page served.
     items: row.items.map((item): RowItemView => ({
-      ...item,
+      position: item.position,
+      reason: item.reason,
+      artworkReason: item.artworkReason,
+      sources: item.sources,
+      promotion: item.promotion,
+      experiments: item.experiments,
       title: titles[next++],
       artwork: ctx.artwork(item.artworkId),
       scores: {

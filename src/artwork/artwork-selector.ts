@@ -55,5 +55,8 @@ export class ThompsonArtworkSelector implements ArtworkSelector, ArtworkFeedback
 }
 
 function asChosen(picks: ReadonlyMap<string, ArtworkChoice>): Map<string, ChosenArtwork> {
-  return new Map([...picks].map(([id, c]) => [id, { ...c.artwork, reason: c.reason, kind: c.kind }]));
+  const chosen = new Map<string, ChosenArtwork>();
+  for (const [id, { artwork, reason, kind }] of picks)
+    chosen.set(id, { id: artwork.id, titleId: artwork.titleId, theme: artwork.theme, reason, kind });
+  return chosen;
 }

@@ -92,7 +92,8 @@ export class QualityMonitor {
   private readonly served: LRUCache<string, Map<string, ServedItem>>;
   private readonly pending = new LRUCache<string, Pending>({ max: 200_000 });
   private readonly hours = new Map<number, HourTally>();
-  private readonly keyNames = new Map<string, string>();
+  /** By dimension, then value: looked up without building the joined string (five keys per item of every page served). */
+  private readonly keyNames = new Map<string, Map<string, string>>();
   private unattributed = 0;
   private lastEvaluated = -Infinity;
   private alerts: Anomaly[] = [];
@@ -249,9 +250,10 @@ export class QualityMonitor {
 
   /** One string per dimension value, shared by every item that has it. */
   private key(dimension: string, value: string): string {
-    const k = `${dimension}=${value}`;
-    let shared = this.keyNames.get(k);
-    if (!shared) this.keyNames.set(k, (shared = k));
+    let values = this.keyNames.get(dimension);
+    if (!values) this.keyNames.set(dimension, (values = new Map()));
+    let shared = values.get(value);
+    if (!shared) values.set(value, (shared = `${dimension}=${value}`));
     return shared;
   }
 }
