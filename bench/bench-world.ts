@@ -5,6 +5,7 @@ import { EmbeddedStore } from '../graph/embedded/embedded-store';
 import { loadDataset } from '../src/catalog/load-dataset';
 import type { WorldSize } from '../src/domain/dataset';
 import { DEFAULT_RANKER_TRAINING } from '../src/models/bundle-options';
+import type { ModelBundle } from '../src/models/model-bundle';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { createServices, type ServiceOptions, type Services } from '../src/server/services';
@@ -21,6 +22,8 @@ export const UNTHROTTLED: ServerSettings = {
 /** The services over a generated world, as `npm start` builds them, in a temporary DATA_DIR. */
 export interface BenchWorld {
   world: World;
+  /** The model bundle the services serve (trained as a first start trains it). */
+  bundle: ModelBundle;
   services: Services;
   /** The temporary directory the store lives in; benchmarks may put their own files there. */
   dir: string;
@@ -51,7 +54,7 @@ export async function openBenchWorld(
     await loadDataset(store, observable(world), update);
     const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, update);
     services = await createServices(store, bundle, options);
-    return { world, services, dir, close };
+    return { world, bundle, services, dir, close };
   } catch (err) {
     await close();
     throw err;

@@ -14,6 +14,8 @@ import { printReport, type Measurement } from './report';
 import { openLoop, type Arrivals, type OpenLoopResult } from './open-loop';
 import { closedLoop, writeRotation, type ClosedLoopResult } from './closed-loop';
 import { errorStack } from '../src/shared/error-message';
+import { openNeo4jTwin } from './neo4j-twin';
+import { collectGarbage } from './collect-garbage';
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
@@ -41,7 +43,7 @@ interface MaxRun extends ClosedLoopResult {
 }
 
 /**
- * `npm run bench -- http [--size small|default] [--duration 10] [--connections 10] [--loads 0.25,0.5,0.75] [--arrivals poisson|constant]`:
+ * `npm run bench -- http [--size small|default] [--duration 10] [--connections 10] [--loads 0.25,0.5,0.75] [--arrivals poisson|constant] [--neo4j]`:
  * the homepage over real HTTP (Express + Apollo, the server `npm start` runs). Each server is
  * first loaded closed-loop by autocannon (`--connections` clients sending back to back) for its
  * maximum throughput; then open-loop at each share of that maximum in `--loads`: arrivals on a
@@ -53,6 +55,9 @@ interface MaxRun extends ClosedLoopResult {
  *
  * Both servers run on this process's main thread and the load in worker threads, so the
  * server's CPU per request is its thread's busy time (event-loop utilisation) per answer.
+ * Each personalized server is also asked one request at a time (latency with no queue); with
+ * `--neo4j` a third server builds the same pages on STORE=neo4j (bench/neo4j-twin.ts), and the
+ * two stores' one-at-a-time latencies are compared.
  */
 async function main(): Promise<void> {
   const int = (v: string) => Number.parseInt(v, 10);
@@ -66,15 +71,20 @@ async function main(): Promise<void> {
     .option('--connections <n>', 'concurrent connections of the maximum-throughput runs', int, 10)
     .option('--loads <shares>', "open-loop rates as shares of each server's measured maximum", shares, [0.25, 0.5, 0.75])
     .addOption(new Option('--arrivals <kind>', 'open-loop arrival schedule').choices(['poisson', 'constant']).default('poisson'))
+    .option(
+      '--neo4j',
+      'also serve the personalized page on STORE=neo4j (the project launcher, on this machine) with the same bundle',
+      false,
+    )
     .parse()
-    .opts<{ size: WorldSize; duration: number; connections: number; loads: number[]; arrivals: Arrivals }>();
+    .opts<{ size: WorldSize; duration: number; connections: number; loads: number[]; arrivals: Arrivals; neo4j: boolean }>();
   if (opts.loads.some((l) => !(l > 0 && l <= 2))) throw new Error('--loads: shares between 0 and 2, e.g. 0.25,0.5,0.75');
   const progress = stageProgress();
   const apps: RunningApp[] = [];
   let bench: BenchWorld | undefined;
   try {
     bench = await openBenchWorld('http', opts.size, progress.update);
-    const { world, services, dir } = bench;
+    const { world, bundle, services, dir } = bench;
     const ids = rotation(
       world.profiles.map((p) => p.id),
       PROFILES,
@@ -115,6 +125,7 @@ async function main(): Promise<void> {
       readme: await check(floor, README_QUERY, ids, headers, progress.update, 'check README'),
     };
     const ticking = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      collectGarbage();
       const started = performance.now();
       const timer = setInterval(
         () => progress.update(label, Math.min(opts.duration, Math.round((performance.now() - started) / 1000)), opts.duration),
@@ -154,8 +165,28 @@ async function main(): Promise<void> {
       }
       return runs;
     };
+    // One request at a time: a page's latency with nothing queued before it, the figure the stores are compared by.
+    const oneAtATime = (label: string, app: RunningApp) =>
+      ticking(label, () => closedLoop(`${app.url}graphql`, rotating, 1, opts.duration));
+    // The same pages from Neo4j: its own database, loaded with the same world, stopped before the floor's runs.
+    const neo4jRuns = async () => {
+      const twin = await openNeo4jTwin(world, bundle, dir, progress.update);
+      try {
+        const app = await startApp({ services: twin.services, auth, logger, settings: UNTHROTTLED });
+        try {
+          await check(app, QUERY, ids, headers, progress.update, 'check neo4j');
+          return { alone: await oneAtATime('neo4j 1 at a time', app), max: await maxRun('neo4j max', app) };
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await twin.close();
+      }
+    };
     const personalizedMax = await maxRun('pers. max', personalized);
     const personalizedOpen = await openRuns('pers.', personalized, personalizedMax.reqPerSec);
+    const personalizedAlone = await oneAtATime('pers. 1 at a time', personalized);
+    const onNeo4j = opts.neo4j ? await neo4jRuns() : undefined;
     const floorMax = await maxRun('floor max', floor);
     const floorOpen = await openRuns('floor', floor, floorMax.reqPerSec);
     progress.stop();
@@ -201,6 +232,7 @@ async function main(): Promise<void> {
         profiles: ids.length,
         cpus: os.cpus().length,
         execution: UNTHROTTLED.execution,
+        neo4j: opts.neo4j,
       },
       [
         { name: 'rows per response', unit: 'rows', value: shape.personalized.rows },
@@ -217,6 +249,32 @@ async function main(): Promise<void> {
         { name: "the README's example query: response size, gzip", unit: 'KB', value: shape.readme.gzipKb },
         { name: 'floor (precomputed page): response size', unit: 'KB', value: shape.floor.kb },
         ...rows('personalized', personalizedMax, personalizedOpen),
+        {
+          name: 'personalized: one request at a time, latency',
+          unit: 'ms',
+          p50: personalizedAlone.p50,
+          p99: personalizedAlone.p99,
+          mean: personalizedAlone.mean,
+        },
+        ...(onNeo4j
+          ? [
+              {
+                name: 'personalized on Neo4j: one request at a time, latency',
+                unit: 'ms',
+                p50: onNeo4j.alone.p50,
+                p99: onNeo4j.alone.p99,
+                mean: onNeo4j.alone.mean,
+              },
+              {
+                name: `personalized on Neo4j: max throughput, ${opts.connections} connections`,
+                unit: 'req/s',
+                value: onNeo4j.max.reqPerSec,
+              },
+              { name: 'personalized on Neo4j: server CPU per request at max (API only)', unit: 'ms', value: onNeo4j.max.cpuPerRequestMs },
+              { name: 'Neo4j / embedded: p50 one request at a time', unit: 'ratio', value: onNeo4j.alone.p50 / personalizedAlone.p50 },
+              { name: 'Neo4j / embedded: mean one request at a time', unit: 'ratio', value: onNeo4j.alone.mean / personalizedAlone.mean },
+            ]
+          : []),
         ...rows('floor (precomputed page)', floorMax, floorOpen),
         { name: 'personalized / floor: max req/s', unit: 'ratio', value: personalizedMax.reqPerSec / floorMax.reqPerSec },
         ...(half >= 0

@@ -17,14 +17,7 @@ import { RedisLink } from '../src/server/shared-state/redis-link';
 import { Replication } from '../src/server/shared-state/replication';
 import { ChangeFeed } from '../src/shared/change-feed';
 import { cpuSeconds, residentBytes } from './process-cpu';
-
-// Plain JavaScript beside the sources, required from the compiled file in dist/bench/.
-const launcher = require('../../graph/neo4j-launcher/control') as {
-  javaToolsAvailable(): boolean;
-  start(o: { port: number; dataDir?: string; log?: (m: string) => void }): Promise<{ uri: string }>;
-  stop(o: { port: number; log?: (m: string) => void }): Promise<void>;
-  runningPid(o: { port: number }): number | null;
-};
+import { launcher } from './neo4j-launcher';
 
 const PROFILES = 200;
 
