@@ -43,8 +43,11 @@ export interface RecentPlay {
 
 /** What a homepage request reads of its viewer, in one read (Store.viewerState). */
 export interface ViewerState {
+  /** As getProfiles answers it; null for an unknown id (the rest is then empty). */
+  profile: Profile | null;
+  /** The profile's account. */
   account: Account | null;
-  /** As getWatchState answers it; empty when not asked for. */
+  /** As getWatchState answers it; empty when the profile's personalization is off (nothing it did is read). */
   watch: WatchState[];
   /** As titleFeedback answers it. */
   feedback: TitleFeedback[];
@@ -132,11 +135,12 @@ export interface Store extends ExperimentStore {
   /** The profile's state per title it has played, ordered by lastAt descending, then title id. */
   getWatchState(profileId: string): Promise<WatchState[]>;
   /**
-   * The account, the profile's watch state (only when `withWatchState`) and its title feedback,
-   * the same as getAccount, getWatchState and titleFeedback answer, read together: one round
-   * trip per homepage instead of three on a store across the network.
+   * The profile, its account, its watch state (unless its personalization is off) and its title
+   * feedback, the same as getProfiles, getAccount, getWatchState and titleFeedback answer, read
+   * together: one round trip per homepage (the access check included) instead of four on a store
+   * across the network.
    */
-  viewerState(profileId: string, accountId: string, withWatchState: boolean): Promise<ViewerState>;
+  viewerState(profileId: string): Promise<ViewerState>;
   /** The profile's playback events, newest first (ties by eventId), at most `first`. */
   viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
   /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId, then profileId). */

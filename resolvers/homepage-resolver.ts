@@ -31,9 +31,10 @@ export class HomepageResolver {
     })
     filter?: TitleFilterInput | null,
   ) {
-    const profile = await ctx.auth.profile(nonEmptyId('profileId', profileId));
+    // The access check reads the profile together with its viewer state: one store round trip for both.
+    const viewer = await ctx.auth.withProfile(nonEmptyId('profileId', profileId), (id) => this.homepages.viewerState(id));
     const narrowed = this.homepages.titleFilter(filter, 'filter');
-    return withItemFields(await this.homepages.homepageFor(profile, context, ctx.pageViewId(), narrowed), ctx);
+    return withItemFields(await this.homepages.homepageFor(viewer.profile, context, ctx.pageViewId(), narrowed, viewer), ctx);
   }
 }
 

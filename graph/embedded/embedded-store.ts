@@ -404,10 +404,13 @@ export class EmbeddedStore implements Store {
     return this.state.watchState(profileId);
   }
 
-  async viewerState(profileId: string, accountId: string, withWatchState: boolean) {
+  async viewerState(profileId: string) {
+    const profile = this.state.profiles.get(profileId) ?? null;
+    if (!profile) return { profile, account: null, watch: [], feedback: [] };
     return {
-      account: this.state.accounts.get(accountId) ?? null,
-      watch: withWatchState ? this.state.watchState(profileId) : [],
+      profile,
+      account: this.state.accounts.get(profile.accountId) ?? null,
+      watch: profile.personalizationOff ? [] : this.state.watchState(profileId),
       feedback: this.state.feedbackOf(profileId),
     };
   }

@@ -240,25 +240,32 @@ export class Neo4jStore implements Store {
     return rows.map((r) => toWatchState(profileId, r.titleId, r.w));
   }
 
-  async viewerState(profileId: string, accountId: string, withWatchState: boolean): Promise<ViewerState> {
+  async viewerState(profileId: string): Promise<ViewerState> {
     // Each part in a subquery of its own, so an empty one (no account, nothing watched) leaves the others' row.
-    const rows = await this.cypher.read<{ a: Props | null; watched: { titleId: string; w: Props }[]; feedback: Props[] }>(
-      `OPTIONAL MATCH (a:Account {id: $accountId})
-       CALL () {
-         OPTIONAL MATCH (:Profile {id: $id})-[w:WATCHED]->(t:Title) WHERE $withWatchState
+    const rows = await this.cypher.read<{
+      p: Props | null;
+      a: Props | null;
+      watched: { titleId: string; w: Props }[];
+      feedback: Props[];
+    }>(
+      `OPTIONAL MATCH (p:Profile {id: $id})
+       OPTIONAL MATCH (a:Account {id: p.accountId})
+       CALL (p) {
+         OPTIONAL MATCH (p)-[w:WATCHED]->(t:Title) WHERE NOT coalesce(p.personalizationOff, false)
          WITH t, w ORDER BY w.lastAt DESC, t.id ASC
          RETURN collect(CASE WHEN t IS NULL THEN null ELSE {titleId: t.id, w: properties(w)} END) AS watched
        }
-       CALL () {
-         OPTIONAL MATCH (f:Feedback {profileId: $id})
+       CALL (p) {
+         OPTIONAL MATCH (f:Feedback {profileId: $id}) WHERE p IS NOT NULL
          WITH f ORDER BY f.titleId
          RETURN collect(properties(f)) AS feedback
        }
-       RETURN properties(a) AS a, watched, feedback`,
-      { id: profileId, accountId, withWatchState },
+       RETURN properties(p) AS p, properties(a) AS a, watched, feedback`,
+      { id: profileId },
     );
-    const { a, watched, feedback } = rows[0];
+    const { p, a, watched, feedback } = rows[0];
     return {
+      profile: p ? toProfile(p) : null,
       account: a ? toAccount(a) : null,
       watch: watched.map((r) => toWatchState(profileId, r.titleId, r.w)),
       feedback: feedback.map(toFeedback),

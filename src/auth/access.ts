@@ -76,6 +76,21 @@ export class Access {
   }
 
   /**
+   * What `read` answers for a profile of the calling account, read with the profile in one store
+   * call (Store.viewerState): the principal is checked before anything is read, the profile after,
+   * with profile()'s errors.
+   */
+  async withProfile<T extends { profile: Profile | null }>(
+    profileId: string,
+    read: (id: string) => Promise<T>,
+  ): Promise<T & { profile: Profile }> {
+    const accountId = this.accountId();
+    const found = await read(profileId);
+    owned(profileId, found.profile, accountId);
+    return found as T & { profile: Profile };
+  }
+
+  /**
    * The profiles (in the order asked), all of them the calling account's, or an error and none: one
    * store call for a batch. `field(i)` names the input holding id `i` (an event's profileId): an
    * unknown id is then BAD_USER_INPUT naming it, as other invalid event fields are; else NOT_FOUND.
@@ -87,13 +102,19 @@ export class Access {
     const found = new Map((await this.profileStore.getProfiles(unique)).map((p, i) => [unique[i], p]));
     return profileIds.map((id, i) => {
       const profile = found.get(id);
-      if (!profile) throw field ? new InvalidInputError(field(i), `no profile ${JSON.stringify(id)}`) : new NotFoundError('Profile', id);
-      if (profile.accountId !== accountId) throw new ForbiddenError(`Profile ${JSON.stringify(id)} belongs to another account`);
-      return profile;
+      if (!profile && field) throw new InvalidInputError(field(i), `no profile ${JSON.stringify(id)}`);
+      return owned(id, profile, accountId);
     });
   }
 
   private checkCredentials(): void {
     if (this.refusal !== null) throw new UnauthenticatedError(`Invalid credentials: ${this.refusal}`);
   }
+}
+
+/** The profile if it is the account's: NOT_FOUND when there is none, FORBIDDEN when another account's. */
+function owned(profileId: string, profile: Profile | null | undefined, accountId: string): Profile {
+  if (!profile) throw new NotFoundError('Profile', profileId);
+  if (profile.accountId !== accountId) throw new ForbiddenError(`Profile ${JSON.stringify(profileId)} belongs to another account`);
+  return profile;
 }

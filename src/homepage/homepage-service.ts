@@ -7,7 +7,7 @@ import type { InterleavedPicks, RowItemPlan } from '../pipeline/rows';
 import { INTERLEAVED, NO_EXPERIMENTS, type ExperimentService, type PageExperiments } from '../experiments/experiment-service';
 import { teamDraft } from '../ranking/team-draft';
 import { Rng } from '../shared/random';
-import type { Store } from '../../graph/store';
+import type { Store, ViewerState } from '../../graph/store';
 import type { ExperimentVariant, Profile } from '../domain/types';
 import type { TitleFilter } from '../domain/title-filter';
 import type { Promotion } from '../domain/promotion';
@@ -95,17 +95,30 @@ export class HomepageService {
     return this.homepageFor(await this.profile(profileId), contextInput, requestId);
   }
 
-  /** For a profile the caller has read already (the access check): the request path reads it once. */
+  /**
+   * The profile with everything a page reads of its viewer, in one store read (Store.viewerState):
+   * the resolver checks access on the profile it answers, and the page is built from the rest.
+   */
+  viewerState(profileId: string): Promise<ViewerState> {
+    return this.store.viewerState(profileId);
+  }
+
+  /**
+   * For a profile the caller has read already (the access check): the request path reads it once.
+   * `viewer`, when the caller read it with the profile, is not read again.
+   */
   async requestFor(
     profile: Profile,
     contextInput?: ViewingContextInputData | null,
     page: PageExperiments = NO_EXPERIMENTS,
     filter?: TitleFilter,
+    viewer?: ViewerState,
   ): Promise<HomepageRequest> {
     const profileId = profile.id;
-    // With personalization off, nothing the profile did is read: the page is the one a new profile in its country would get.
+    // With personalization off, nothing the profile did is read (the store leaves its watch state
+    // out): the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
-    const { account, watch, feedback } = await this.store.viewerState(profileId, profile.accountId, personalized);
+    const { account, watch, feedback } = viewer ?? (await this.store.viewerState(profileId));
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
     const now = this.clock();
     const context = resolveContext(contextInput, account, now);
@@ -135,12 +148,13 @@ export class HomepageService {
     contextInput?: ViewingContextInputData | null,
     requestId?: string,
     filter?: TitleFilter,
+    viewer?: ViewerState,
   ): Promise<HomepageResult> {
     const started = performance.now();
     const page = (await this.experiments?.assign(profile)) ?? NO_EXPERIMENTS;
     let failed = true;
     try {
-      const result = { ...(await this.pageFor(profile, contextInput, page, filter)), requestId: requestId ?? randomUUID() };
+      const result = { ...(await this.pageFor(profile, contextInput, page, filter, viewer)), requestId: requestId ?? randomUUID() };
       await this.experiments?.expose(page);
       this.observer?.served(result);
       failed = false;
@@ -156,8 +170,9 @@ export class HomepageService {
     contextInput: ViewingContextInputData | null | undefined,
     page: PageExperiments,
     filter: TitleFilter | undefined,
+    viewer: ViewerState | undefined,
   ) {
-    const req = await this.timed('request', () => this.requestFor(profile, contextInput, page, filter));
+    const req = await this.timed('request', () => this.requestFor(profile, contextInput, page, filter, viewer));
     const key = HomepageCache.key(req, this.models.version, page.experiments);
     const now = this.clock();
     const cached = this.cache.get(key, now);

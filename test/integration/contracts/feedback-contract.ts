@@ -68,26 +68,28 @@ export function defineFeedbackCases(store: () => Store, reopen: () => Promise<St
     }
   });
 
-  it("reads a viewer's account, watch state and feedback together as each is read alone", async () => {
+  it("reads a viewer's profile, account, watch state and feedback together as each is read alone", async () => {
     const s = store();
     // One record of its own, taken back at the end (the other cases' records may be there or not).
     await s.changeTitleFeedback('a1-p1', 't2', { notInterested: true }, at(6));
-    for (const [profileId, accountId] of [
-      ['a1-p1', 'a1'],
-      ['a2-p1', 'a2'],
-      ['a1-p2', 'a1'],
-    ]) {
-      const [account, watch, feedback] = await Promise.all([
-        s.getAccount(accountId),
+    const alone = async (profileId: string) => {
+      const [[profile], watch, feedback] = await Promise.all([
+        s.getProfiles([profileId]),
         s.getWatchState(profileId),
         s.titleFeedback(profileId),
       ]);
-      expect(await s.viewerState(profileId, accountId, true)).toEqual({ account, watch, feedback });
-      expect(await s.viewerState(profileId, accountId, false)).toEqual({ account, watch: [], feedback });
-    }
-    expect((await s.viewerState('a1-p1', 'a1', true)).watch.length).toBeGreaterThan(0);
-    expect((await s.viewerState('a1-p1', 'a1', true)).feedback.length).toBeGreaterThan(0);
-    expect(await s.viewerState('nobody', 'zz', true)).toEqual({ account: null, watch: [], feedback: [] });
+      return { profile, account: await s.getAccount(profile!.accountId), watch, feedback };
+    };
+    for (const profileId of ['a1-p1', 'a2-p1', 'a1-p2']) expect(await s.viewerState(profileId)).toEqual(await alone(profileId));
+    expect((await s.viewerState('a1-p1')).watch.length).toBeGreaterThan(0);
+    expect((await s.viewerState('a1-p1')).feedback.length).toBeGreaterThan(0);
+    expect(await s.viewerState('nobody')).toEqual({ profile: null, account: null, watch: [], feedback: [] });
+    // With personalization off nothing the profile watched is read; its feedback still is (the controls it set).
+    const [profile] = await s.getProfiles(['a1-p1']);
+    await s.updateProfile({ ...profile!, personalizationOff: true });
+    const off = await alone('a1-p1');
+    expect(await s.viewerState('a1-p1')).toEqual({ ...off, watch: [] });
+    await s.updateProfile(profile!);
     await s.changeTitleFeedback('a1-p1', 't2', { notInterested: false }, at(7));
   });
 
