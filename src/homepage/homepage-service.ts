@@ -87,12 +87,14 @@ export class HomepageService {
 
   /** Everything the stages need for one profile in one context. */
   async request(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
-    return this.requestFor(await this.profile(profileId), contextInput);
+    const viewer = await this.viewer(profileId);
+    return this.requestFor(viewer.profile, contextInput, NO_EXPERIMENTS, undefined, viewer);
   }
 
   /** The page for a profile by id (read here). */
   async homepage(profileId: string, contextInput?: ViewingContextInputData | null, requestId?: string): Promise<HomepageResult> {
-    return this.homepageFor(await this.profile(profileId), contextInput, requestId);
+    const viewer = await this.viewer(profileId);
+    return this.homepageFor(viewer.profile, contextInput, requestId, undefined, viewer);
   }
 
   /**
@@ -265,10 +267,11 @@ export class HomepageService {
     return { ranked: first, picks };
   }
 
-  private async profile(profileId: string): Promise<Profile> {
-    const [profile] = await this.store.getProfiles([profileId]);
-    if (!profile) throw new NotFoundError('Profile', profileId);
-    return profile;
+  /** The profile and its viewer state, one store read. */
+  private async viewer(profileId: string): Promise<ViewerState & { profile: Profile }> {
+    const viewer = await this.store.viewerState(profileId);
+    if (!viewer.profile) throw new NotFoundError('Profile', profileId);
+    return { ...viewer, profile: viewer.profile };
   }
 }
 
