@@ -14,7 +14,7 @@ import { printReport, type Measurement } from './report';
 import { openLoop, type Arrivals, type OpenLoopResult } from './open-loop';
 import { closedLoop, writeRotation, type ClosedLoopResult } from './closed-loop';
 import { errorStack } from '../src/shared/error-message';
-import { openNeo4jTwin } from './neo4j-twin';
+import { checkNeo4jTwin, openNeo4jTwin } from './neo4j-twin';
 import { collectGarbage } from './collect-garbage';
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ size: WorldSize; duration: number; connections: number; loads: number[]; arrivals: Arrivals; neo4j: boolean }>();
   if (opts.loads.some((l) => !(l > 0 && l <= 2))) throw new Error('--loads: shares between 0 and 2, e.g. 0.25,0.5,0.75');
+  if (opts.neo4j) checkNeo4jTwin();
   const progress = stageProgress();
   const apps: RunningApp[] = [];
   let bench: BenchWorld | undefined;
@@ -202,6 +203,12 @@ async function main(): Promise<void> {
         if (r.achieved < 0.95 * r.rate)
           process.stderr.write(`warning: ${name} answered ${r.achieved.toFixed(0)} of ${r.rate} req/s scheduled; it fell behind\n`);
     }
+    for (const [name, run] of [
+      ['personalized, one at a time', personalizedAlone],
+      ['on Neo4j, one at a time', onNeo4j?.alone],
+      ['on Neo4j, max', onNeo4j?.max],
+    ] as const)
+      if (run && run.failed > 0) process.stderr.write(`warning: ${name}: ${run.failed} requests failed (errors, timeouts or non-2xx)\n`);
     const rows = (label: string, max: MaxRun, open: OpenLoopResult[]): Measurement[] => [
       { name: `${label}: max throughput, ${opts.connections} connections (closed loop)`, unit: 'req/s', value: max.reqPerSec },
       { name: `${label}: latency at max throughput`, unit: 'ms', p50: max.p50, p99: max.p99, mean: max.mean },

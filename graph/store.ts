@@ -43,7 +43,7 @@ export interface RecentPlay {
 
 /** What a homepage request reads of its viewer, in one read (Store.viewerState). */
 export interface ViewerState {
-  /** As getProfiles answers it; null for an unknown id (the rest is then empty). */
+  /** As getProfiles answers it; null for an unknown id (the rest is then empty, as it is for a profile of another account than the one asked for). */
   profile: Profile | null;
   /** The profile's account. */
   account: Account | null;
@@ -137,10 +137,11 @@ export interface Store extends ExperimentStore {
   /**
    * The profile, its account, its watch state (unless its personalization is off) and its title
    * feedback, the same as getProfiles, getAccount, getWatchState and titleFeedback answer, read
-   * together: one round trip per homepage (the access check included) instead of four on a store
-   * across the network.
+   * together: one round trip for the viewer of a homepage (the access check included) instead of
+   * four on a store across the network. With `accountId` (the caller's), a profile of another
+   * account is answered alone: nothing else of it is read.
    */
-  viewerState(profileId: string): Promise<ViewerState>;
+  viewerState(profileId: string, accountId?: string): Promise<ViewerState>;
   /** The profile's playback events, newest first (ties by eventId), at most `first`. */
   viewingHistory(profileId: string, first: number): Promise<PlaybackEvent[]>;
   /** Playback events at or after `since` (epoch ms), oldest first (ties by eventId, then profileId). */

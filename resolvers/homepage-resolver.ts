@@ -32,7 +32,9 @@ export class HomepageResolver {
     filter?: TitleFilterInput | null,
   ) {
     // The access check reads the profile together with its viewer state: one store round trip for both.
-    const viewer = await ctx.auth.withProfile(nonEmptyId('profileId', profileId), (id) => this.homepages.viewerState(id));
+    const viewer = await ctx.auth.withProfile(nonEmptyId('profileId', profileId), (id, accountId) =>
+      this.homepages.viewerState(id, accountId),
+    );
     const narrowed = this.homepages.titleFilter(filter, 'filter');
     return withItemFields(await this.homepages.homepageFor(viewer.profile, context, ctx.pageViewId(), narrowed, viewer), ctx);
   }

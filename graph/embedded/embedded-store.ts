@@ -404,9 +404,10 @@ export class EmbeddedStore implements Store {
     return this.state.watchState(profileId);
   }
 
-  async viewerState(profileId: string) {
+  async viewerState(profileId: string, accountId?: string) {
     const profile = this.state.profiles.get(profileId) ?? null;
-    if (!profile) return { profile, account: null, watch: [], feedback: [] };
+    if (!profile || (accountId !== undefined && profile.accountId !== accountId))
+      return { profile, account: null, watch: [], feedback: [] };
     return {
       profile,
       account: this.state.accounts.get(profile.accountId) ?? null,

@@ -240,7 +240,7 @@ export class Neo4jStore implements Store {
     return rows.map((r) => toWatchState(profileId, r.titleId, r.w));
   }
 
-  async viewerState(profileId: string): Promise<ViewerState> {
+  async viewerState(profileId: string, accountId?: string): Promise<ViewerState> {
     // Each part in a subquery of its own, so an empty one (no account, nothing watched) leaves the others' row.
     const rows = await this.cypher.read<{
       p: Props | null;
@@ -248,20 +248,22 @@ export class Neo4jStore implements Store {
       watched: { titleId: string; w: Props }[];
       feedback: Props[];
     }>(
+      // `mine`: the profile exists and is the caller's (any account's without one): only then is the rest read.
       `OPTIONAL MATCH (p:Profile {id: $id})
-       OPTIONAL MATCH (a:Account {id: p.accountId})
-       CALL (p) {
-         OPTIONAL MATCH (p)-[w:WATCHED]->(t:Title) WHERE NOT coalesce(p.personalizationOff, false)
+       WITH p, p IS NOT NULL AND ($accountId IS NULL OR p.accountId = $accountId) AS mine
+       OPTIONAL MATCH (a:Account {id: p.accountId}) WHERE mine
+       CALL (p, mine) {
+         OPTIONAL MATCH (p)-[w:WATCHED]->(t:Title) WHERE mine AND NOT coalesce(p.personalizationOff, false)
          WITH t, w ORDER BY w.lastAt DESC, t.id ASC
          RETURN collect(CASE WHEN t IS NULL THEN null ELSE {titleId: t.id, w: properties(w)} END) AS watched
        }
-       CALL (p) {
-         OPTIONAL MATCH (f:Feedback {profileId: $id}) WHERE p IS NOT NULL
+       CALL (mine) {
+         OPTIONAL MATCH (f:Feedback {profileId: $id}) WHERE mine
          WITH f ORDER BY f.titleId
          RETURN collect(properties(f)) AS feedback
        }
        RETURN properties(p) AS p, properties(a) AS a, watched, feedback`,
-      { id: profileId },
+      { id: profileId, accountId: accountId ?? null },
     );
     const { p, a, watched, feedback } = rows[0];
     return {

@@ -77,15 +77,16 @@ export class Access {
 
   /**
    * What `read` answers for a profile of the calling account, read with the profile in one store
-   * call (Store.viewerState): the principal is checked before anything is read, the profile after,
-   * with profile()'s errors.
+   * call (Store.viewerState): the principal is checked before anything is read, and `read` is given
+   * the calling account so that it reads nothing else of another account's profile; the profile is
+   * then checked with profile()'s errors.
    */
   async withProfile<T extends { profile: Profile | null }>(
     profileId: string,
-    read: (id: string) => Promise<T>,
+    read: (id: string, accountId: string) => Promise<T>,
   ): Promise<T & { profile: Profile }> {
     const accountId = this.accountId();
-    const found = await read(profileId);
+    const found = await read(profileId, accountId);
     owned(profileId, found.profile, accountId);
     return found as T & { profile: Profile };
   }

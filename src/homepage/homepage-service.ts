@@ -101,8 +101,8 @@ export class HomepageService {
    * The profile with everything a page reads of its viewer, in one store read (Store.viewerState):
    * the resolver checks access on the profile it answers, and the page is built from the rest.
    */
-  viewerState(profileId: string): Promise<ViewerState> {
-    return this.store.viewerState(profileId);
+  viewerState(profileId: string, accountId: string): Promise<ViewerState> {
+    return this.store.viewerState(profileId, accountId);
   }
 
   /**
@@ -120,8 +120,11 @@ export class HomepageService {
     // With personalization off, nothing the profile did is read (the store leaves its watch state
     // out): the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
-    const { account, watch, feedback } = viewer ?? (await this.store.viewerState(profileId));
+    const read = viewer ?? (await this.store.viewerState(profileId, profile.accountId));
+    const { account, feedback } = read;
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
+    // The profile in hand decides, whatever the store's copy said when it was read.
+    const watch = personalized ? read.watch : [];
     const now = this.clock();
     const context = resolveContext(contextInput, account, now);
     // A PROMOTIONS variant may switch them off: the page without campaigns, to measure what they cost.

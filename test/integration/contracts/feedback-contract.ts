@@ -72,25 +72,34 @@ export function defineFeedbackCases(store: () => Store, reopen: () => Promise<St
     const s = store();
     // One record of its own, taken back at the end (the other cases' records may be there or not).
     await s.changeTitleFeedback('a1-p1', 't2', { notInterested: true }, at(6));
-    const alone = async (profileId: string) => {
-      const [[profile], watch, feedback] = await Promise.all([
-        s.getProfiles([profileId]),
-        s.getWatchState(profileId),
-        s.titleFeedback(profileId),
-      ]);
-      return { profile, account: await s.getAccount(profile!.accountId), watch, feedback };
-    };
-    for (const profileId of ['a1-p1', 'a2-p1', 'a1-p2']) expect(await s.viewerState(profileId)).toEqual(await alone(profileId));
-    expect((await s.viewerState('a1-p1')).watch.length).toBeGreaterThan(0);
-    expect((await s.viewerState('a1-p1')).feedback.length).toBeGreaterThan(0);
-    expect(await s.viewerState('nobody')).toEqual({ profile: null, account: null, watch: [], feedback: [] });
-    // With personalization off nothing the profile watched is read; its feedback still is (the controls it set).
     const [profile] = await s.getProfiles(['a1-p1']);
-    await s.updateProfile({ ...profile!, personalizationOff: true });
-    const off = await alone('a1-p1');
-    expect(await s.viewerState('a1-p1')).toEqual({ ...off, watch: [] });
-    await s.updateProfile(profile!);
-    await s.changeTitleFeedback('a1-p1', 't2', { notInterested: false }, at(7));
+    try {
+      const alone = async (profileId: string) => {
+        const [[p], watch, feedback] = await Promise.all([
+          s.getProfiles([profileId]),
+          s.getWatchState(profileId),
+          s.titleFeedback(profileId),
+        ]);
+        return { profile: p, account: await s.getAccount(p!.accountId), watch, feedback };
+      };
+      for (const profileId of ['a1-p1', 'a2-p1', 'a1-p2']) {
+        const expected = await alone(profileId);
+        expect(await s.viewerState(profileId)).toEqual(expected);
+        expect(await s.viewerState(profileId, expected.profile!.accountId)).toEqual(expected);
+      }
+      expect((await s.viewerState('a1-p1')).watch.length).toBeGreaterThan(0);
+      expect((await s.viewerState('a1-p1')).feedback.length).toBeGreaterThan(0);
+      expect(await s.viewerState('nobody')).toEqual({ profile: null, account: null, watch: [], feedback: [] });
+      // Asked for by another account: the profile (for its FORBIDDEN) and nothing else of it.
+      expect(await s.viewerState('a1-p1', 'a2')).toEqual({ profile, account: null, watch: [], feedback: [] });
+      // With personalization off nothing the profile watched is read; its feedback still is (the controls it set).
+      await s.updateProfile({ ...profile!, personalizationOff: true });
+      const off = await alone('a1-p1');
+      expect(await s.viewerState('a1-p1')).toEqual({ ...off, watch: [] });
+    } finally {
+      await s.updateProfile(profile!);
+      await s.changeTitleFeedback('a1-p1', 't2', { notInterested: false }, at(7));
+    }
   });
 
   it('drops a record once every control is taken back', async () => {
