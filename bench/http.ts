@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       progress.update('precompute', i + 1, ids.length);
     }
     const stored: HomepageService = Object.create(services.homepage);
-    stored.homepageFor = async (profile) => {
+    stored.homepageFor = async ({ profile }) => {
       const page = precomputed.get(profile.id);
       if (!page) throw new Error(`no precomputed page for ${profile.id}`);
       return { ...page, requestId: randomUUID() }; // what a cache hit returns

@@ -36,7 +36,7 @@ export class HomepageResolver {
       this.homepages.viewerState(id, accountId),
     );
     const narrowed = this.homepages.titleFilter(filter, 'filter');
-    return withItemFields(await this.homepages.homepageFor(viewer.profile, context, ctx.pageViewId(), narrowed, viewer), ctx);
+    return withItemFields(await this.homepages.homepageFor(viewer, context, ctx.pageViewId(), narrowed), ctx);
   }
 }
 

@@ -49,6 +49,9 @@ export interface HomepageServiceOptions {
   promotions?: { running(country: string, at: number): Promise<Promotion[]> };
 }
 
+/** A profile read with everything a page reads of its viewer (Store.viewerState), the profile found. */
+export type Viewer = ViewerState & { profile: Profile };
+
 /** How many of an interleaving's Top Picks are drafted by the two rankers: more than any device's row holds. */
 const INTERLEAVED_LENGTH = 60;
 
@@ -87,14 +90,12 @@ export class HomepageService {
 
   /** Everything the stages need for one profile in one context. */
   async request(profileId: string, contextInput?: ViewingContextInputData | null): Promise<HomepageRequest> {
-    const viewer = await this.viewer(profileId);
-    return this.requestFor(viewer.profile, contextInput, NO_EXPERIMENTS, undefined, viewer);
+    return this.requestFor(await this.viewer(profileId), contextInput);
   }
 
   /** The page for a profile by id (read here). */
   async homepage(profileId: string, contextInput?: ViewingContextInputData | null, requestId?: string): Promise<HomepageResult> {
-    const viewer = await this.viewer(profileId);
-    return this.homepageFor(viewer.profile, contextInput, requestId, undefined, viewer);
+    return this.homepageFor(await this.viewer(profileId), contextInput, requestId);
   }
 
   /**
@@ -105,26 +106,19 @@ export class HomepageService {
     return this.store.viewerState(profileId, accountId);
   }
 
-  /**
-   * For a profile the caller has read already (the access check): the request path reads it once.
-   * `viewer`, when the caller read it with the profile, is not read again.
-   */
+  /** For a viewer the caller has read already (with the access check): nothing of it is read again. */
   async requestFor(
-    profile: Profile,
+    viewer: Viewer,
     contextInput?: ViewingContextInputData | null,
     page: PageExperiments = NO_EXPERIMENTS,
     filter?: TitleFilter,
-    viewer?: ViewerState,
   ): Promise<HomepageRequest> {
+    const { profile, account, watch, feedback } = viewer;
     const profileId = profile.id;
     // With personalization off, nothing the profile did is read (the store leaves its watch state
     // out): the page is the one a new profile in its country would get.
     const personalized = !profile.personalizationOff;
-    const read = viewer ?? (await this.store.viewerState(profileId, profile.accountId));
-    const { account, feedback } = read;
     if (!account) throw new Error(`profile ${profileId} has no account ${profile.accountId}`);
-    // The profile in hand decides, whatever the store's copy said when it was read.
-    const watch = personalized ? read.watch : [];
     const now = this.clock();
     const context = resolveContext(contextInput, account, now);
     // A PROMOTIONS variant may switch them off: the page without campaigns, to measure what they cost.
@@ -149,17 +143,17 @@ export class HomepageService {
    * view (the HTTP request's id); a new one is drawn without it.
    */
   async homepageFor(
-    profile: Profile,
+    viewer: Viewer,
     contextInput?: ViewingContextInputData | null,
     requestId?: string,
     filter?: TitleFilter,
-    viewer?: ViewerState,
   ): Promise<HomepageResult> {
+    const { profile } = viewer;
     const started = performance.now();
     const page = (await this.experiments?.assign(profile)) ?? NO_EXPERIMENTS;
     let failed = true;
     try {
-      const result = { ...(await this.pageFor(profile, contextInput, page, filter, viewer)), requestId: requestId ?? randomUUID() };
+      const result = { ...(await this.pageFor(viewer, contextInput, page, filter)), requestId: requestId ?? randomUUID() };
       await this.experiments?.expose(page);
       this.observer?.served(result);
       failed = false;
@@ -171,20 +165,19 @@ export class HomepageService {
 
   /** The page without its request id: a page shown again from the cache is a new page view with its own. */
   private async pageFor(
-    profile: Profile,
+    viewer: Viewer,
     contextInput: ViewingContextInputData | null | undefined,
     page: PageExperiments,
     filter: TitleFilter | undefined,
-    viewer: ViewerState | undefined,
   ) {
-    const req = await this.timed('request', () => this.requestFor(profile, contextInput, page, filter, viewer));
+    const req = await this.timed('request', () => this.requestFor(viewer, contextInput, page, filter));
     const key = HomepageCache.key(req, this.models.version, page.experiments);
     const now = this.clock();
     const cached = this.cache.get(key, now);
     this.observer?.cacheLookup(cached !== undefined);
     if (cached) return cached;
     const built = await this.timed('total', () => this.build(req, page.experiments));
-    this.cache.set(profile.id, key, built, now);
+    this.cache.set(viewer.profile.id, key, built, now);
     return built;
   }
 
@@ -271,7 +264,7 @@ export class HomepageService {
   }
 
   /** The profile and its viewer state, one store read. */
-  private async viewer(profileId: string): Promise<ViewerState & { profile: Profile }> {
+  private async viewer(profileId: string): Promise<Viewer> {
     const viewer = await this.store.viewerState(profileId);
     if (!viewer.profile) throw new NotFoundError('Profile', profileId);
     return { ...viewer, profile: viewer.profile };
@@ -280,7 +273,8 @@ export class HomepageService {
 
 /**
  * A row's item as served. Written field by field rather than spread: copying ~170 items a page
- * by spread (and rest) was a fifth of the pipeline's CPU. A field added to RowItemPlan is added here.
+ * by spread (and rest) was a fifth of the pipeline's CPU. `satisfies` lists every HomepageItem
+ * field, optional ones included, so a field added to RowItemPlan fails to compile until it is here.
  */
 function servedItem(item: RowItemPlan, position: number, artwork: ChosenArtwork, experiments: ExperimentVariant[]): HomepageItem {
   return {
@@ -298,5 +292,5 @@ function servedItem(item: RowItemPlan, position: number, artwork: ChosenArtwork,
     artworkReason: artwork.reason,
     artworkKind: artwork.kind,
     experiments,
-  };
+  } satisfies Record<keyof HomepageItem, unknown>;
 }

@@ -58,7 +58,7 @@ describe('compiled GraphQL execution', () => {
     // A page has random parts (exploration, artwork sampling): each profile's is built once and
     // served by both executors, so any difference is the executor's.
     const stored: HomepageService = Object.create(app.services.homepage);
-    stored.homepageFor = async (profile) => pages.get(profile.id)!;
+    stored.homepageFor = async ({ profile }) => pages.get(profile.id)!;
     const services = { ...app.services, homepage: stored };
     const logger = createLogger('silent');
     compiled = await createApollo(services, logger, { settings: { ...DEFAULT_SERVER_SETTINGS, execution: 'compiled' } });
