@@ -27,7 +27,9 @@ export interface BenchWorld {
   services: Services;
   /** The temporary directory the store lives in; benchmarks may put their own files there. */
   dir: string;
-  /** Closes the services and the store and removes the directory. */
+  /** Closes the services and the store, keeping the directory: for a server process that opens the store itself. */
+  release(): Promise<void>;
+  /** Closes the services and the store (unless released) and removes the directory. */
   close(): Promise<void>;
 }
 
@@ -45,16 +47,21 @@ export async function openBenchWorld(
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `bench-${name}-`));
   const store = await EmbeddedStore.open(dir);
   let services: Services | undefined;
+  let released: Promise<void> | undefined;
+  const release = () =>
+    (released ??= (async () => {
+      await services?.close();
+      await store.close();
+    })());
   const close = async () => {
-    await services?.close();
-    await store.close();
+    await release();
     await fs.rm(dir, { recursive: true, force: true });
   };
   try {
     await loadDataset(store, observable(world), update);
     const bundle = await trainBundle(store, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }, update);
     services = await createServices(store, bundle, options);
-    return { world, bundle, services, dir, close };
+    return { world, bundle, services, dir, release, close };
   } catch (err) {
     await close();
     throw err;

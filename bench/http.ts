@@ -1,14 +1,12 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
-import type { HomepageResult, HomepageService } from '../src/homepage/homepage-service';
-import { startApp, type RunningApp } from '../src/server/app';
-import { createLogger } from '../src/shared/logger';
-import { authorization, benchAuthenticator } from './bench-auth';
+import { writeBundle } from '../src/models/model-bundle';
+import { authorization, benchAuthenticator, benchSecret } from './bench-auth';
 import { openBenchWorld, rotation, UNTHROTTLED, type BenchWorld } from './bench-world';
 import { printReport, type Measurement } from './report';
 import { openLoop, type Arrivals, type OpenLoopResult } from './open-loop';
@@ -16,6 +14,8 @@ import { closedLoop, writeRotation, type ClosedLoopResult } from './closed-loop'
 import { errorStack } from '../src/shared/error-message';
 import { checkNeo4jTwin, openNeo4jTwin } from './neo4j-twin';
 import { collectGarbage } from './collect-garbage';
+import { startBenchServer, type BenchServer } from './bench-server';
+import type { HttpServerJob } from './http-server';
 
 /** What a frontend asks for: every row and item, with artwork, reasons and the scores behind them. */
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
@@ -38,7 +38,7 @@ const PROFILES = 200;
 const OPEN_LOOP_SOCKETS = 256;
 
 interface MaxRun extends ClosedLoopResult {
-  /** Milliseconds the server's thread was busy per answered request: its CPU per page. */
+  /** CPU milliseconds the server process used per answered request (every thread: GC and inference too). */
   cpuPerRequestMs: number;
 }
 
@@ -53,11 +53,13 @@ interface MaxRun extends ClosedLoopResult {
  * GraphQL floor: parsing, validation, the field resolvers and JSON over HTTP, no
  * personalization) show what personalization costs relative to the GraphQL layer itself.
  *
- * Both servers run on this process's main thread and the load in worker threads, so the
- * server's CPU per request is its thread's busy time (event-loop utilisation) per answer.
- * Each personalized server is also asked one request at a time (latency with no queue); with
- * `--neo4j` a third server builds the same pages on STORE=neo4j (bench/neo4j-twin.ts), and the
- * two stores' one-at-a-time latencies are compared.
+ * Each server runs in a process of its own, as `npm start` serves after a restart: the store and
+ * the model bundle read back from disk (bench/http-server.ts), one server at a time. The load runs
+ * in this process's worker threads. A server's CPU per request is its process's CPU (/proc: every
+ * thread, so garbage collection and inference count) per answer. Each personalized server is
+ * also asked one request at a time (latency with no queue); with `--neo4j` a third server builds
+ * the same pages on STORE=neo4j (bench/neo4j-twin.ts), and the two stores' one-at-a-time
+ * latencies are compared.
  */
 async function main(): Promise<void> {
   const int = (v: string) => Number.parseInt(v, 10);
@@ -81,37 +83,34 @@ async function main(): Promise<void> {
   if (opts.loads.some((l) => !(l > 0 && l <= 2))) throw new Error('--loads: shares between 0 and 2, e.g. 0.25,0.5,0.75');
   if (opts.neo4j) checkNeo4jTwin();
   const progress = stageProgress();
-  const apps: RunningApp[] = [];
+  const servers: BenchServer[] = [];
   let bench: BenchWorld | undefined;
   try {
     bench = await openBenchWorld('http', opts.size, progress.update);
-    const { world, bundle, services, dir } = bench;
+    const { world, bundle, dir } = bench;
     const ids = rotation(
       world.profiles.map((p) => p.id),
       PROFILES,
     );
     // Each request carries the token of its profile's account, verified by the server as in production.
-    const auth = benchAuthenticator();
+    const secret = benchSecret();
+    const auth = benchAuthenticator(secret);
     const accountOf = new Map(world.profiles.map((p) => [p.id, p.accountId]));
     const headers = await Promise.all(ids.map((id) => authorization(auth, { kind: 'account', accountId: accountOf.get(id)! })));
-
-    // The floor: one page per profile built now, served by the same schema and field resolvers.
-    const precomputed = new Map<string, HomepageResult>();
-    for (const [i, id] of ids.entries()) {
-      precomputed.set(id, await services.homepage.homepage(id, CONTEXT));
-      progress.update('precompute', i + 1, ids.length);
-    }
-    const stored: HomepageService = Object.create(services.homepage);
-    stored.homepageFor = async ({ profile }) => {
-      const page = precomputed.get(profile.id);
-      if (!page) throw new Error(`no precomputed page for ${profile.id}`);
-      return { ...page, requestId: randomUUID() }; // what a cache hit returns
+    // The servers read the store and the bundle from disk, as a restarted `npm start` does.
+    const bundleDir = await writeBundle(path.join(dir, 'models'), bundle);
+    await bench.release();
+    const serve = async (label: string, job: Omit<HttpServerJob, 'bundleDir' | 'secret'>) => {
+      progress.update(label, 0, 1);
+      const server = await startBenchServer({ ...job, bundleDir, secret });
+      servers.push(server);
+      progress.update(label, 1, 1);
+      return server;
     };
-    const logger = createLogger('silent');
-    const personalized = await startApp({ services, auth, logger, settings: UNTHROTTLED });
-    apps.push(personalized);
-    const floor = await startApp({ services: { ...services, homepage: stored }, auth, logger, settings: UNTHROTTLED });
-    apps.push(floor);
+    const stop = async (server: BenchServer) => {
+      servers.splice(servers.indexOf(server), 1);
+      await server.close();
+    };
 
     const requests = ids.map((id, i) => ({
       body: JSON.stringify({ query: QUERY, variables: { id } }),
@@ -119,12 +118,6 @@ async function main(): Promise<void> {
     }));
     const rotating = await writeRotation(dir, requests);
 
-    const shape = {
-      personalized: await check(personalized, QUERY, ids, headers, progress.update, 'check pers.'),
-      floor: await check(floor, QUERY, ids, headers, progress.update, 'check floor'),
-      // The same stored pages, asked for as the README's example asks.
-      readme: await check(floor, README_QUERY, ids, headers, progress.update, 'check README'),
-    };
     const ticking = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
       collectGarbage();
       const started = performance.now();
@@ -139,21 +132,21 @@ async function main(): Promise<void> {
         progress.update(label, opts.duration, opts.duration);
       }
     };
-    const maxRun = (label: string, app: RunningApp): Promise<MaxRun> =>
+    const maxRun = (label: string, server: BenchServer): Promise<MaxRun> =>
       ticking(label, async () => {
-        const before = performance.eventLoopUtilization();
-        const r = await closedLoop(`${app.url}graphql`, rotating, opts.connections, opts.duration);
-        const busy = performance.eventLoopUtilization(before);
-        return { ...r, cpuPerRequestMs: busy.active / Math.max(1, r.total) };
+        const before = await server.cpuSeconds();
+        const r = await closedLoop(`${server.url}graphql`, rotating, opts.connections, opts.duration);
+        const used = (await server.cpuSeconds()) - before;
+        return { ...r, cpuPerRequestMs: (1000 * used) / Math.max(1, r.total) };
       });
-    const openRuns = async (label: string, app: RunningApp, max: number) => {
+    const openRuns = async (label: string, server: BenchServer, max: number) => {
       const runs: OpenLoopResult[] = [];
       for (const share of opts.loads) {
         const rate = Math.max(1, Math.round(share * max));
         runs.push(
           await ticking(`${label} ${Math.round(share * 100)}%`, () =>
             openLoop({
-              url: `${app.url}graphql`,
+              url: `${server.url}graphql`,
               requests,
               rate,
               durationMs: opts.duration * 1000,
@@ -167,29 +160,38 @@ async function main(): Promise<void> {
       return runs;
     };
     // One request at a time: a page's latency with nothing queued before it, the figure the stores are compared by.
-    const oneAtATime = (label: string, app: RunningApp) =>
-      ticking(label, () => closedLoop(`${app.url}graphql`, rotating, 1, opts.duration));
+    const oneAtATime = (label: string, server: BenchServer) =>
+      ticking(label, () => closedLoop(`${server.url}graphql`, rotating, 1, opts.duration));
     // The same pages from Neo4j: its own database, loaded with the same world, stopped before the floor's runs.
     const neo4jRuns = async () => {
-      const twin = await openNeo4jTwin(world, bundle, dir, progress.update);
+      const twin = await openNeo4jTwin(world, dir, progress.update);
       try {
-        const app = await startApp({ services: twin.services, auth, logger, settings: UNTHROTTLED });
-        try {
-          await check(app, QUERY, ids, headers, progress.update, 'check neo4j');
-          return { alone: await oneAtATime('neo4j 1 at a time', app), max: await maxRun('neo4j max', app) };
-        } finally {
-          await app.close();
-        }
+        const server = await serve('start neo4j', { store: { kind: 'neo4j', uri: twin.uri } });
+        await check(server, QUERY, ids, headers, progress.update, 'check neo4j');
+        const runs = { alone: await oneAtATime('neo4j 1 at a time', server), max: await maxRun('neo4j max', server) };
+        await stop(server);
+        return runs;
       } finally {
         await twin.close();
       }
     };
+    const personalized = await serve('start pers.', { store: { kind: 'embedded', dir } });
+    const personalizedShape = await check(personalized, QUERY, ids, headers, progress.update, 'check pers.');
     const personalizedMax = await maxRun('pers. max', personalized);
     const personalizedOpen = await openRuns('pers.', personalized, personalizedMax.reqPerSec);
     const personalizedAlone = await oneAtATime('pers. 1 at a time', personalized);
+    await stop(personalized);
     const onNeo4j = opts.neo4j ? await neo4jRuns() : undefined;
+    const floor = await serve('start floor', { store: { kind: 'embedded', dir }, floor: { profileIds: ids, context: CONTEXT } });
+    const shape = {
+      personalized: personalizedShape,
+      floor: await check(floor, QUERY, ids, headers, progress.update, 'check floor'),
+      // The same stored pages, asked for as the README's example asks.
+      readme: await check(floor, README_QUERY, ids, headers, progress.update, 'check README'),
+    };
     const floorMax = await maxRun('floor max', floor);
     const floorOpen = await openRuns('floor', floor, floorMax.reqPerSec);
+    await stop(floor);
     progress.stop();
 
     const failed = (max: MaxRun, open: OpenLoopResult[]) => max.failed + open.reduce((n, r) => n + r.failed, 0);
@@ -297,14 +299,14 @@ async function main(): Promise<void> {
     );
   } finally {
     progress.stop();
-    for (const app of apps) await app.close();
+    for (const server of servers) await server.close();
     await bench?.close();
   }
 }
 
 /** One request per profile (also a warm-up): no GraphQL errors, the mean page shape and what its bytes are spent on. */
 async function check(
-  app: RunningApp,
+  server: { url: string },
   query: string,
   ids: string[],
   headers: { authorization: string }[],
@@ -318,7 +320,7 @@ async function check(
   let brotli = 0;
   const byField = new Map<string, number>();
   for (const [i, id] of ids.entries()) {
-    const res = await fetch(`${app.url}graphql`, {
+    const res = await fetch(`${server.url}graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers[i] },
       body: JSON.stringify({ query, variables: { id } }),
