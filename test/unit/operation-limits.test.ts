@@ -72,6 +72,25 @@ describe('operation limits: what an operation is measured at', () => {
     expect(cost(100)).toBe(cost(100));
   });
 
+  it('remembers a cost by the variables it depends on: lengths and directives, not ids', () => {
+    const document = parse(`query($id: ID!, $ids: [ID!]!, $all: Boolean!) {
+      homepage(profileId: $id) { requestId rows @include(if: $all) { items { title { name } } } }
+      titles(ids: $ids) { name } }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const cost = (variables: Record<string, unknown>) => measureOperation(schema, document, operation, variables).cost;
+    const base = cost({ id: 'a1-p1', ids: ['t1'], all: false });
+    expect(cost({ id: 'a2-p1', ids: ['t1'], all: false })).toBe(base);
+    expect(cost({ id: 'a1-p1', ids: ['t1', 't2', 't3'], all: false })).toBeGreaterThan(base);
+    expect(cost({ id: 'a1-p1', ids: ['t1'], all: true })).toBeGreaterThan(base + 100);
+  });
+
+  it('does not remember the 0 of variables that do not coerce for later requests', () => {
+    const document = parse('query($id: ID!, $n: Int) { homepage(profileId: $id) { requestId } profiles(first: $n) { nodes { id } } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(measureOperation(schema, document, operation, { id: { not: 'an id' }, n: 5 }).cost).toBe(0);
+    expect(measureOperation(schema, document, operation, { id: 'a1-p1', n: 5 }).cost).toBeGreaterThan(100);
+  });
+
   it('leaves variables that do not coerce to execution, which refuses them as BAD_USER_INPUT', () => {
     const badVariables = figures('query($ids: [ID!]!) { titles(ids: $ids) { name } }', { ids: 'not a list' });
     expect(exceededLimit(badVariables, DEFAULT_OPERATION_LIMITS.anonymous)).toBeUndefined();

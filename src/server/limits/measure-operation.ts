@@ -4,6 +4,8 @@ import {
   GraphQLError,
   Kind,
   validate,
+  visit,
+  type ASTNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -12,18 +14,27 @@ import {
 } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import type { OperationLimits } from '../../auth/request-limits';
-import { operationCostEstimator } from './operation-cost';
+import { COST_ARGUMENTS, operationCostEstimator } from './operation-cost';
 
 /** Fields the cost analysis walks at most; beyond that the operation is refused as too costly. */
 const MAX_COST_NODES = 20_000;
 
+/** Costs remembered per operation, for as many combinations of its cost variables' values. */
+const COSTS_PER_OPERATION = 64;
+
+/** What is known of one operation: the figures of its document, and its cost by the values of the variables it depends on. */
+interface Known extends Omit<OperationLimits, 'cost'> {
+  /** The variables the cost depends on: those in an argument the cost model reads (COST_ARGUMENTS) or in a directive. */
+  costVariables: string[];
+  costs: Map<string, number>;
+}
+
 /**
- * The figures that depend on the document alone, by operation node: all four for an operation
- * without variables, all but the cost otherwise. Apollo keeps each parsed query text as one
- * document, so an app's repeated homepage query is analysed once, not on every request; a
- * document that is no longer cached takes its entry with it.
+ * By operation node. Apollo keeps each parsed query text as one document, so an app's repeated
+ * homepage query is analysed once, not on every request (the analysis was 7% of a served
+ * page's CPU); a document that is no longer cached takes its entry with it.
  */
-const byOperation = new WeakMap<OperationDefinitionNode, Omit<OperationLimits, 'cost'> & { cost?: number }>();
+const byOperation = new WeakMap<OperationDefinitionNode, Known>();
 
 /**
  * Measures the operation about to run: depth and aliases by GraphQL Armor's analyses (fragments
@@ -43,11 +54,31 @@ export function measureOperation(
   };
   let known = byOperation.get(operation);
   if (!known) {
-    const withoutVariables = (operation.variableDefinitions ?? []).length === 0;
-    known = { ...measureShape(schema, single, operation), ...(withoutVariables ? { cost: measureCost(schema, single, {}) } : {}) };
+    known = { ...measureShape(schema, single, operation), costVariables: costVariables(single), costs: new Map() };
     byOperation.set(operation, known);
   }
-  return { ...known, cost: known.cost ?? measureCost(schema, single, variables) };
+  const { depth, aliases, rootFields, costVariables: names, costs } = known;
+  const key = JSON.stringify(names.map((name) => variables[name]));
+  let cost = costs.get(key);
+  if (cost === undefined) {
+    const measured = measureCost(schema, single, variables);
+    // A variable that does not coerce is refused by execution; its 0 is not a cost to remember.
+    if (measured === undefined) return { depth, aliases, rootFields, cost: 0 };
+    if (costs.size >= COSTS_PER_OPERATION) costs.clear();
+    costs.set(key, (cost = measured));
+  }
+  return { depth, aliases, rootFields, cost };
+}
+
+/** The variables an operation's cost can depend on, sorted: in COST_ARGUMENTS of any field, and in directives (@include, @skip). */
+function costVariables(single: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) => visit(node, { Variable: (v) => void names.add(v.name.value) });
+  visit(single, {
+    Field: (field) => field.arguments?.filter((a) => COST_ARGUMENTS.has(a.name.value)).forEach((a) => collect(a.value)),
+    Directive: (directive) => directive.arguments?.forEach((a) => collect(a.value)),
+  });
+  return [...names].sort();
 }
 
 function measureShape(schema: GraphQLSchema, single: DocumentNode, operation: OperationDefinitionNode): Omit<OperationLimits, 'cost'> {
@@ -64,14 +95,14 @@ function measureShape(schema: GraphQLSchema, single: DocumentNode, operation: Op
   return { ...figures, rootFields: countFields(operation.selectionSet, fragments, new Set()) };
 }
 
-function measureCost(schema: GraphQLSchema, single: DocumentNode, variables: Record<string, unknown>): number {
+/** The cost, or undefined when a variable does not coerce (execution refuses the whole operation for it before running anything). */
+function measureCost(schema: GraphQLSchema, single: DocumentNode, variables: Record<string, unknown>): number | undefined {
   try {
     return getComplexity({ schema, query: single, variables, estimators: [operationCostEstimator], maxQueryNodes: MAX_COST_NODES });
   } catch (err) {
-    // More fields than the analysis walks is far beyond any limit. Any other failure is a variable
-    // that does not coerce: execution refuses the whole operation for it before running anything.
+    // More fields than the analysis walks is far beyond any limit.
     const tooLarge = err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message);
-    return tooLarge ? Number.POSITIVE_INFINITY : 0;
+    return tooLarge ? Number.POSITIVE_INFINITY : undefined;
   }
 }
 

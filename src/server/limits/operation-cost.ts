@@ -18,6 +18,9 @@ const FIELD_WORK: Record<string, number> = {
   'Mutation.addTitle': 20,
 };
 
+/** The arguments LIST_FROM_ARGS reads: the only ones (with directives') whose values change a cost. */
+export const COST_ARGUMENTS: ReadonlySet<string> = new Set(['ids', 'first', 'limit', 'events']);
+
 /** Lists whose length an argument sets, at most as many items as the resolver allows. */
 const LIST_FROM_ARGS: Record<string, (args: Record<string, unknown>) => number> = {
   'Query.titles': (args) => (Array.isArray(args.ids) ? args.ids.length : 1),
