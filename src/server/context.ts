@@ -31,6 +31,11 @@ export interface RequestContext {
   loaders: {
     title: DataLoader<string, Title | null>;
   };
+  /**
+   * Titles in one batch, for a caller that already batches (a page's items): the in-memory
+   * catalog, then the store for any it lacks, without a promise and a cache entry per title.
+   */
+  titles(ids: readonly string[]): Promise<(Title | null)[]>;
   /** An artwork variant by id, from the in-memory catalog. */
   artwork(id: string): Artwork | null;
 }
@@ -65,6 +70,7 @@ export async function createContext(services: Services, authenticator: Authentic
     auth,
     address: request.address ?? 'in-process',
     loaders: { title },
+    titles: (ids) => resolveTitles(services.catalog, services.store, ids),
     artwork: (id) => services.catalog.artwork(id) ?? null,
   };
 }
