@@ -12,7 +12,8 @@ import { createLogger } from '../src/shared/logger';
 import { stageProgress } from '../src/shared/progress';
 import type { LoadPlan, LoadResult } from './abuse-load';
 import { authorization, benchAuthenticator } from './bench-auth';
-import { openBenchWorld, rotation, UNTHROTTLED, type BenchWorld } from './bench-world';
+import { openBenchWorld, rotation, type BenchWorld } from './bench-world';
+import { UNTHROTTLED } from './server-settings';
 import { percentiles, printReport, type Measurement } from './report';
 
 /** The README's homepage query, as a frontend sends it. */

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import type { HttpServerJob, HttpServerReply } from './http-server';
 import { cpuSeconds } from './process-cpu';
+import { startFlags } from './server-settings';
 
 /** A server process of `bench http`: its URL, its CPU so far, and how to stop it. */
 export interface BenchServer {
@@ -11,28 +12,33 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** Node flags of the server process: `npm start`'s (package.json). */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+/** How long a server process may take to close its app, services and store before it is killed. */
+const CLOSE_WITHIN_MS = 30_000;
 
-/** Starts bench/http-server.ts in a process of its own with `job` and resolves once it listens. */
+/** Starts bench/http-server.ts in a process of its own, with `npm start`'s node flags, and resolves once it listens. */
 export async function startBenchServer(job: HttpServerJob): Promise<BenchServer> {
   const child = fork(path.join(__dirname, 'http-server.js'), [], {
-    execArgv: SERVER_NODE_FLAGS,
+    execArgv: startFlags(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // Asked to close by disconnecting; killed if it has not exited in time.
   const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (running()) {
       if (child.connected) child.disconnect();
       else child.kill('SIGTERM');
     }
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_WITHIN_MS);
     await exited;
+    clearTimeout(timer);
   };
   try {
     const reply = await new Promise<HttpServerReply>((resolve, reject) => {
       child.once('message', (m: HttpServerReply) => resolve(m));
+      child.once('error', reject);
       child.once('exit', (code, signal) => reject(new Error(`the bench's server process exited (${signal ?? code}) before it listened`)));
-      child.send(job);
+      child.send(job, (err) => err && reject(err));
     });
     if ('error' in reply) throw new Error(`the bench's server process could not start:\n${reply.error}`);
     const pid = child.pid!;
@@ -46,7 +52,7 @@ export async function startBenchServer(job: HttpServerJob): Promise<BenchServer>
       close,
     };
   } catch (err) {
-    child.kill('SIGKILL');
+    if (running()) child.kill('SIGKILL');
     await exited;
     throw err;
   }

@@ -9,15 +9,8 @@ import type { ModelBundle } from '../src/models/model-bundle';
 import { DEFAULT_ALS } from '../src/retrieval/als';
 import { DEFAULT_FEEDBACK } from '../src/retrieval/implicit-feedback';
 import { createServices, type ServiceOptions, type Services } from '../src/server/services';
-import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../src/server/settings';
 import { trainBundle } from '../src/training/train-bundle';
 import { generateWorld, observable, type World } from '../src/world/generate';
-
-/** A load generator is one client at hundreds of requests a second: the per-principal quota would measure itself. */
-export const UNTHROTTLED: ServerSettings = {
-  ...DEFAULT_SERVER_SETTINGS,
-  requestsPerMinute: { account: 1e9, partner: 1e9, admin: 1e9, anonymous: 1e9 },
-};
 
 /** The services over a generated world, as `npm start` builds them, in a temporary DATA_DIR. */
 export interface BenchWorld {
@@ -54,8 +47,11 @@ export async function openBenchWorld(
       await store.close();
     })());
   const close = async () => {
-    await release();
-    await fs.rm(dir, { recursive: true, force: true });
+    try {
+      await release();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   };
   try {
     await loadDataset(store, observable(world), update);

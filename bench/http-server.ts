@@ -12,7 +12,7 @@ import { startApp, type RunningApp } from '../src/server/app';
 import { createServices, type Services } from '../src/server/services';
 import { errorStack } from '../src/shared/error-message';
 import { createLogger } from '../src/shared/logger';
-import { UNTHROTTLED } from './bench-world';
+import { UNTHROTTLED } from './server-settings';
 
 /** What `bench http` asks of one server process: its first IPC message. */
 export interface HttpServerJob {

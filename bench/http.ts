@@ -7,7 +7,8 @@ import { stageProgress } from '../src/shared/progress';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
 import { writeBundle } from '../src/models/model-bundle';
 import { authorization, benchAuthenticator, benchSecret } from './bench-auth';
-import { openBenchWorld, rotation, UNTHROTTLED, type BenchWorld } from './bench-world';
+import { openBenchWorld, rotation, type BenchWorld } from './bench-world';
+import { UNTHROTTLED } from './server-settings';
 import { printReport, type Measurement } from './report';
 import { openLoop, type Arrivals, type OpenLoopResult } from './open-loop';
 import { closedLoop, writeRotation, type ClosedLoopResult } from './closed-loop';
@@ -108,7 +109,9 @@ async function main(): Promise<void> {
       return server;
     };
     const stop = async (server: BenchServer) => {
-      servers.splice(servers.indexOf(server), 1);
+      const at = servers.indexOf(server);
+      if (at < 0) return;
+      servers.splice(at, 1);
       await server.close();
     };
 
@@ -167,10 +170,13 @@ async function main(): Promise<void> {
       const twin = await openNeo4jTwin(world, dir, progress.update);
       try {
         const server = await serve('start neo4j', { store: { kind: 'neo4j', uri: twin.uri } });
-        await check(server, QUERY, ids, headers, progress.update, 'check neo4j');
-        const runs = { alone: await oneAtATime('neo4j 1 at a time', server), max: await maxRun('neo4j max', server) };
-        await stop(server);
-        return runs;
+        // Stopped before its database, whatever failed.
+        try {
+          await check(server, QUERY, ids, headers, progress.update, 'check neo4j');
+          return { alone: await oneAtATime('neo4j 1 at a time', server), max: await maxRun('neo4j max', server) };
+        } finally {
+          await stop(server);
+        }
       } finally {
         await twin.close();
       }

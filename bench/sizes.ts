@@ -7,21 +7,13 @@ import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { Authenticator } from '../src/auth/authenticator';
 import { WORLD_SIZES, type WorldSize } from '../src/domain/dataset';
-import { projectRoot } from '../src/shared/paths';
 import { stageProgress } from '../src/shared/progress';
 import { freePort, SERVER_ENTRY, stopProcess } from '../test/support/server-process';
 import { percentiles, printReport, type Measurement } from './report';
 import { PAGE_QUERY } from './page-query';
 import { authorization } from './bench-auth';
 import { residentBytes } from './process-cpu';
-
-/** `npm start`'s node flags, read from package.json, so the heap limit is the one a user meets. */
-function startFlags(): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts;
-  const flags = /^node (.*?)\s*dist\/src\/server\/main\.js$/.exec(scripts.start);
-  if (!flags) throw new Error(`package.json's start script is not \`node [flags] dist/src/server/main.js\`: ${scripts.start}`);
-  return flags[1].split(/\s+/).filter(Boolean);
-}
+import { startFlags } from './server-settings';
 
 /** A start gives up after this long without reaching ready (the large world takes about 16 minutes). */
 const START_TIMEOUT_MS = 3 * 3600_000;

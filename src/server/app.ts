@@ -185,8 +185,8 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
   const app = express();
   app.disable('x-powered-by');
   // Express would hash every answer it sends for an ETag: a homepage's 90 KB cost 4% of a served
-  // page's CPU, for a tag that never matches (every answer carries its own requestId). Artwork,
-  // which is cacheable, sets its own.
+  // page's CPU, for a tag that never matches (every homepage carries its own requestId). GraphQL
+  // answers are not cached by clients anyway (POST); artwork, which is, sets its own.
   app.disable('etag');
   // Behind a load balancer every connection comes from it: the caller is the address it forwards.
   if (settings.trustProxy > 0) app.set('trust proxy', settings.trustProxy);

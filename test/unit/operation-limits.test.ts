@@ -91,6 +91,22 @@ describe('operation limits: what an operation is measured at', () => {
     expect(measureOperation(schema, document, operation, { id: 'a1-p1', n: 5 }).cost).toBeGreaterThan(100);
   });
 
+  it('refuses a null given to a non-null argument with a default: measured at 0, it would let any work through', () => {
+    // Execution fails only viewingHistory for it, and would run the four homepages.
+    const query = `query($p: ID!, $n: Int) {
+      profile(id: $p) { viewingHistory(first: $n) { title { name } } }
+      ${[1, 2, 3, 4].map((i) => `h${i}: homepage(profileId: $p) { rows { items { title { name } } } }`).join(' ')} }`;
+    expect(figures(query, { p: 'a1-p1', n: null }).cost).toBe(Number.POSITIVE_INFINITY);
+    expect(exceededLimit(figures(query, { p: 'a1-p1', n: null }), DEFAULT_OPERATION_LIMITS.account)).toBe('cost');
+    expect(figures(query, { p: 'a1-p1', n: 5 }).cost).toBeLessThan(Number.POSITIVE_INFINITY);
+  });
+
+  it('keys remembered costs by coerced values: deeply nested JSON in a cost variable is refused, not serialised', () => {
+    let deep: unknown = 't1';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(figures('query($ids: [ID!]!) { titles(ids: $ids) { name } }', { ids: deep }).cost).toBe(0);
+  });
+
   it('leaves variables that do not coerce to execution, which refuses them as BAD_USER_INPUT', () => {
     const badVariables = figures('query($ids: [ID!]!) { titles(ids: $ids) { name } }', { ids: 'not a list' });
     expect(exceededLimit(badVariables, DEFAULT_OPERATION_LIMITS.anonymous)).toBeUndefined();

@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
-  GraphQLError,
+  getVariableValues,
   Kind,
   validate,
   visit,
@@ -21,6 +21,8 @@ const MAX_COST_NODES = 20_000;
 
 /** Costs remembered per operation, for as many combinations of its cost variables' values. */
 const COSTS_PER_OPERATION = 64;
+/** Longer keys (a long `ids` list) are measured every time rather than kept. */
+const MAX_COST_KEY_CHARS = 1_000;
 
 /** What is known of one operation: the figures of its document, and its cost by the values of the variables it depends on. */
 interface Known extends Omit<OperationLimits, 'cost'> {
@@ -39,7 +41,7 @@ const byOperation = new WeakMap<OperationDefinitionNode, Known>();
 /**
  * Measures the operation about to run: depth and aliases by GraphQL Armor's analyses (fragments
  * followed, introspection's own nesting not counted), top-level fields, and the cost model, the
- * one figure that depends on the variables (`ids`, `first`, `limit`, `@include`).
+ * one figure that depends on the variables (those in COST_ARGUMENTS, `@include`, `@skip`).
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -58,14 +60,19 @@ export function measureOperation(
     byOperation.set(operation, known);
   }
   const { depth, aliases, rootFields, costVariables: names, costs } = known;
-  const key = JSON.stringify(names.map((name) => variables[name]));
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+  // A variable that does not coerce: execution refuses the whole operation for it (BAD_USER_INPUT)
+  // before running anything, so nothing is measured or remembered.
+  if (coerced.errors) return { depth, aliases, rootFields, cost: 0 };
+  // Keyed by the coerced values: shaped by their types, so any client JSON (however deep) is not.
+  const key = JSON.stringify(names.map((name) => coerced.coerced[name]));
   let cost = costs.get(key);
   if (cost === undefined) {
-    const measured = measureCost(schema, single, variables);
-    // A variable that does not coerce is refused by execution; its 0 is not a cost to remember.
-    if (measured === undefined) return { depth, aliases, rootFields, cost: 0 };
-    if (costs.size >= COSTS_PER_OPERATION) costs.clear();
-    costs.set(key, (cost = measured));
+    cost = measureCost(schema, single, variables);
+    if (key.length <= MAX_COST_KEY_CHARS) {
+      if (costs.size >= COSTS_PER_OPERATION) costs.clear();
+      costs.set(key, cost);
+    }
   }
   return { depth, aliases, rootFields, cost };
 }
@@ -95,14 +102,17 @@ function measureShape(schema: GraphQLSchema, single: DocumentNode, operation: Op
   return { ...figures, rootFields: countFields(operation.selectionSet, fragments, new Set()) };
 }
 
-/** The cost, or undefined when a variable does not coerce (execution refuses the whole operation for it before running anything). */
-function measureCost(schema: GraphQLSchema, single: DocumentNode, variables: Record<string, unknown>): number | undefined {
+/**
+ * The cost of an operation whose variables coerce. Beyond measure (refused) when the analysis
+ * fails: more fields than it walks, or an argument it cannot read, such as a null variable given
+ * to a non-null argument with a default. Execution would fail only that field and run the rest,
+ * so measuring such an operation at 0 would let any amount of work through.
+ */
+function measureCost(schema: GraphQLSchema, single: DocumentNode, variables: Record<string, unknown>): number {
   try {
     return getComplexity({ schema, query: single, variables, estimators: [operationCostEstimator], maxQueryNodes: MAX_COST_NODES });
-  } catch (err) {
-    // More fields than the analysis walks is far beyond any limit.
-    const tooLarge = err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message);
-    return tooLarge ? Number.POSITIVE_INFINITY : undefined;
+  } catch {
+    return Number.POSITIVE_INFINITY;
   }
 }
 
