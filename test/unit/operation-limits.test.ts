@@ -64,6 +64,17 @@ describe('operation limits: what an operation is measured at', () => {
     expect(figures(bomb).cost).toBeGreaterThan(5 * DEFAULT_OPERATION_LIMITS.admin.cost);
   });
 
+  it("prices a connection's page and a write's batches by their arguments", () => {
+    const profiles = (first: number) => figures(`{ profiles(first: ${first}) { nodes { id account { id } } } }`).cost;
+    expect(profiles(100)).toBeGreaterThan(4 * profiles(20));
+    const myList = (first: number) => figures(`{ profile(id: "a1-p1") { myList(first: ${first}) { nodes { title { name } } } } }`).cost;
+    expect(myList(100)).toBeGreaterThan(4 * myList(20));
+    const event = { eventId: 'e', profileId: 'a1-p1', titleId: 't1', progress: 0.5, device: 'TV' };
+    const writes = (n: number) =>
+      figures('mutation($e: [PlaybackEventInput!]!) { recordPlayback(events: $e) { accepted } }', { e: Array(n).fill(event) }).cost;
+    expect(writes(500)).toBeGreaterThan(5 * writes(10));
+  });
+
   it('measures one document once, and its cost again for other variables', () => {
     const document = parse('query($ids: [ID!]!) { titles(ids: $ids) { name } }');
     const operation = document.definitions[0] as OperationDefinitionNode;

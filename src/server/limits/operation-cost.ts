@@ -21,15 +21,22 @@ const FIELD_WORK: Record<string, number> = {
 /** The arguments LIST_FROM_ARGS reads: the only ones (with directives') whose values change a cost. */
 export const COST_ARGUMENTS: ReadonlySet<string> = new Set(['ids', 'first', 'limit', 'events']);
 
-/** Lists whose length an argument sets, at most as many items as the resolver allows. */
+/**
+ * What an argument sizes, at most as many as the resolver allows: the items of a list, the page
+ * of a connection (`profiles`, `myList`), or the batches of 50 events of a write.
+ */
 const LIST_FROM_ARGS: Record<string, (args: Record<string, unknown>) => number> = {
   'Query.titles': (args) => (Array.isArray(args.ids) ? args.ids.length : 1),
   'Query.profiles': (args) => Number(args.first ?? 20),
   'Query.similarTitles': (args) => Number(args.limit ?? 20),
   'Profile.viewingHistory': (args) => Number(args.first ?? 20),
+  'Profile.myList': (args) => Number(args.first ?? 20),
   'Mutation.recordPlayback': (args) => (Array.isArray(args.events) ? args.events.length / 50 : 1),
   'Mutation.recordImpressions': (args) => (Array.isArray(args.events) ? args.events.length / 50 : 1),
 };
+
+/** The page a connection's edges and nodes are costed at (LIST_SIZE); a `first` scales them from it. */
+const CONNECTION_PAGE = 20;
 
 /**
  * Lists without such an argument, by what they hold at most or in practice: an account has at
@@ -38,8 +45,10 @@ const LIST_FROM_ARGS: Record<string, (args: Record<string, unknown>) => number> 
  */
 const LIST_SIZE: Record<string, number> = {
   'Account.profiles': 5,
-  'ProfileConnection.edges': 20,
-  'ProfileConnection.nodes': 20,
+  'ProfileConnection.edges': CONNECTION_PAGE,
+  'ProfileConnection.nodes': CONNECTION_PAGE,
+  'MyListConnection.edges': CONNECTION_PAGE,
+  'MyListConnection.nodes': CONNECTION_PAGE,
   'Homepage.rows': 12,
   'Row.items': 25,
   'Title.artwork': 8,
@@ -56,7 +65,15 @@ export const operationCostEstimator: ComplexityEstimator = ({ type, field, args,
   if (isLeafType(getNamedType(field.type))) return 0;
   const key = `${type.name}.${field.name}`;
   const work = 1 + (FIELD_WORK[key] ?? 0);
-  if (!isListType(getNullableType(field.type))) return work + childComplexity;
-  const items = Math.max(1, Math.ceil(LIST_FROM_ARGS[key]?.(args) ?? LIST_SIZE[key] ?? 1));
+  const sized = LIST_FROM_ARGS[key];
+  if (!isListType(getNullableType(field.type))) {
+    if (!sized) return work + childComplexity;
+    const size = Math.max(1, Math.ceil(sized(args)));
+    // A connection: its children were costed for CONNECTION_PAGE entries, scaled to the page asked for.
+    if (getNamedType(field.type).name.endsWith('Connection')) return work + Math.ceil((childComplexity * size) / CONNECTION_PAGE);
+    // A batch write: its work once per 50 events.
+    return work * size + childComplexity;
+  }
+  const items = Math.max(1, Math.ceil(sized?.(args) ?? LIST_SIZE[key] ?? 1));
   return work + items * (1 + childComplexity);
 };
