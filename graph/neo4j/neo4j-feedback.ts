@@ -2,6 +2,7 @@ import neo4j from 'neo4j-driver';
 import { UnknownProfileError } from '../errors';
 import { applyFeedback, type FeedbackChange, type Rating, type TitleFeedback } from '../../src/domain/title-feedback';
 import type { CypherExecutor } from './cypher-executor';
+import { interned } from './interned';
 
 type Props = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ export function toFeedback(p: Props): TitleFeedback {
   const time = (k: string) => (p[k] === undefined || p[k] === null ? null : Number(p[k]));
   return {
     profileId: p.profileId as string,
-    titleId: p.titleId as string,
+    titleId: interned(p.titleId as string),
     rating: (p.rating as Rating | undefined) ?? null,
     ratedAt: time('ratedAt'),
     notInterestedAt: time('notInterestedAt'),

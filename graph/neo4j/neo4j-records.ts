@@ -12,6 +12,7 @@ import {
   type WatchState,
   type Availability,
 } from '../../src/domain/types';
+import { interned, internedAll } from './interned';
 
 /**
  * Domain records as node properties and back. A Title node carries its whole record (lists for
@@ -82,7 +83,7 @@ export function availabilityProps(a: Availability | undefined): Props {
 function toAvailability(p: Props): Availability | undefined {
   if (!p.availability) return undefined;
   return {
-    ...(p.availableIn ? { countries: p.availableIn as string[] } : {}),
+    ...(p.availableIn ? { countries: internedAll(p.availableIn as string[]) } : {}),
     ...(p.availableFrom !== undefined && p.availableFrom !== null ? { from: Number(p.availableFrom) } : {}),
     ...(p.availableUntil !== undefined && p.availableUntil !== null ? { until: Number(p.availableUntil) } : {}),
   };
@@ -110,30 +111,31 @@ export function playbackProps(e: PlaybackEvent): Props {
 
 const zip = (ids: unknown, names: unknown) => (ids as string[]).map((id, i) => ({ id, name: (names as string[])[i] }));
 
+/** Strings the pipeline looks up by are interned (interned.ts); display text is not. */
 export function toTitle(p: Props): Title {
-  const id = p.id as string;
+  const id = interned(p.id as string);
   return {
     id,
     name: p.name as string,
-    kind: p.kind as Title['kind'],
+    kind: interned(p.kind as string) as Title['kind'],
     description: p.description as string,
-    genres: p.genres as string[],
-    tags: p.tags as string[],
+    genres: internedAll(p.genres as string[]),
+    tags: internedAll(p.tags as string[]),
     cast: zip(p.castIds, p.castNames),
     directors: zip(p.directorIds, p.directorNames),
-    country: p.country as string,
-    language: p.language as string,
+    country: interned(p.country as string),
+    language: interned(p.language as string),
     releaseYear: p.releaseYear as number,
-    maturityRating: p.maturityRating as string,
-    maturityTier: p.maturityTier as Title['maturityTier'],
+    maturityRating: interned(p.maturityRating as string),
+    maturityTier: interned(p.maturityTier as string) as Title['maturityTier'],
     runtimeMinutes: p.runtimeMinutes as number,
     seasons: (p.seasons as number | undefined) ?? null,
     criticScore: (p.criticScore as number | undefined) ?? null,
     addedAt: p.addedAt as number,
     artwork: (p.artworkIds as string[]).map((aid, i) => ({
-      id: aid,
+      id: interned(aid),
       titleId: id,
-      theme: (p.artworkThemes as Title['artwork'][number]['theme'][])[i],
+      theme: interned((p.artworkThemes as string[])[i]) as Title['artwork'][number]['theme'],
     })),
     ...(p.availability ? { availability: toAvailability(p) } : {}),
   };
@@ -141,17 +143,18 @@ export function toTitle(p: Props): Title {
 
 /** Nodes written before accounts had time zones hold utcOffsetMinutes: graph/account-record.ts reads both. */
 export function toAccount(p: Props): Account {
-  return accountFromRecord(p, `Account ${JSON.stringify(p.id)}`);
+  const account = accountFromRecord(p, `Account ${JSON.stringify(p.id)}`);
+  return { ...account, id: interned(account.id), country: interned(account.country) };
 }
 
 export function toProfile(p: Props): Profile {
   return {
-    id: p.id as string,
-    accountId: p.accountId as string,
+    id: interned(p.id as string),
+    accountId: interned(p.accountId as string),
     name: p.name as string,
     isKids: p.isKids as boolean,
-    maturityLimit: p.maturityLimit as Profile['maturityLimit'],
-    language: p.language as string,
+    maturityLimit: interned(p.maturityLimit as string) as Profile['maturityLimit'],
+    language: interned(p.language as string),
     createdAt: p.createdAt as number,
     ...(p.personalizationOff !== undefined && { personalizationOff: p.personalizationOff as boolean }),
     ...(p.onboardingAt !== undefined && {
@@ -239,7 +242,7 @@ export function watchProps(w: WatchState): Props {
 export function toWatchState(profileId: string, titleId: string, p: Props): WatchState {
   return {
     profileId,
-    titleId,
+    titleId: interned(titleId),
     progress: p.progress as number,
     plays: p.plays as number,
     firstAt: p.firstAt as number,
