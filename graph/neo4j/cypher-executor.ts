@@ -33,7 +33,8 @@ function translate(err: unknown): unknown {
 
 /**
  * The one way Cypher reaches Neo4j: managed transactions (retried by the driver on transient
- * errors) in sessions that are always closed, with unavailability mapped to one error type.
+ * errors; a single read query runs auto-commit, see `read`) in sessions that are always closed,
+ * with unavailability mapped to one error type.
  *
  * Every call is bounded by `timeoutMs` twice: Neo4j ends the transaction at that age, and the
  * caller stops waiting at it (StoreUnavailableError), since a hung server (stopped, or a dead
@@ -68,18 +69,18 @@ export class CypherExecutor {
   /**
    * One read query, its records as plain objects. It runs as an auto-commit transaction: one
    * round trip, where a managed one waits a second time for its COMMIT (0.5 ms of a homepage's
-   * viewer read on the same machine). Auto-commit queries are not retried by the driver, so a
-   * retryable failure is tried once more at once: it is nearly always a pooled connection that
-   * died (Neo4j restarted), and a new one answers; waiting longer would only spend the caller's
-   * deadline.
+   * viewer read on the same machine). An auto-commit query does not get a managed transaction's
+   * retries, so a retryable failure is tried once more at once, within the same bound: it is
+   * nearly always a pooled connection that died (Neo4j restarted), and the session takes a new
+   * one; waiting longer would only spend the caller's deadline.
    */
   async read<R extends RecordShape>(cypher: string, params: Record<string, unknown> = {}): Promise<R[]> {
-    const once = () =>
-      this.inSession('READ', async (session, config) => (await session.run<R>(cypher, params, config)).records.map((r) => r.toObject()));
-    return once().catch((err: unknown) => {
-      const retryable = err instanceof StoreUnavailableError && err.cause instanceof Error && neo4j.isRetryableError(err.cause);
-      if (!retryable) throw err;
-      return once();
+    return this.inSession('READ', async (session, config) => {
+      const run = async () => (await session.run<R>(cypher, params, config)).records.map((r) => r.toObject());
+      return run().catch((err: unknown) => {
+        if (!neo4j.isRetryableError(err as Error)) throw err;
+        return run();
+      });
     });
   }
 
