@@ -19,93 +19,153 @@ import { generateWorld, observable } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { percentiles, printReport } from './report';
 import { errorStack } from '../src/shared/error-message';
+import { connectNeo4j } from '../graph/neo4j/connect';
+import { Neo4jStore } from '../graph/neo4j/neo4j-store';
+import { checkNeo4jTwin, openNeo4jTwin } from './neo4j-twin';
 
 const QUERY = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) {
   requestId rows { id displayTitle reason items { title { name } artwork { url } reason sources scores { utility } } } } }`;
 
 /**
- * `npm run bench -- homepage [--size small|default] [--requests N]`: world generation, store load,
- * and the homepage built in process (pipeline only) and through GraphQL, per request p50/p99.
+ * `npm run bench -- homepage [--size small|default] [--requests N] [--neo4j]`: world generation,
+ * store load, and the homepage built in process (pipeline only) and through GraphQL, per request
+ * p50/p99. With `--neo4j` the same pages are built again from a Neo4j loaded with the same world
+ * (bench/neo4j-twin.ts: the project's launcher, on this machine) with the same bundle, and the two
+ * stores are compared.
  */
 async function main(): Promise<void> {
   const opts = new Command('bench homepage')
     .description('world generation, store load, and the homepage built in process and through GraphQL, p50/p99')
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--requests <n>', 'homepages per measurement', (v) => Number.parseInt(v, 10), 500)
+    .option('--neo4j', 'also build the pages on STORE=neo4j (the project launcher, on this machine) with the same bundle')
     .parse()
-    .opts<{ size: WorldSize; requests: number }>();
+    .opts<{ size: WorldSize; requests: number; neo4j?: boolean }>();
+  if (opts.neo4j) checkNeo4jTwin();
   const progress = stageProgress();
   let t = performance.now();
   const world = generateWorld(opts.size, 7, progress.update);
   const generateSeconds = (performance.now() - t) / 1000;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-'));
-  const store = await EmbeddedStore.open(dir);
-  t = performance.now();
-  await loadDataset(store, observable(world), progress.update);
-  const loadSeconds = (performance.now() - t) / 1000;
-  t = performance.now();
-  await store.close();
-  const reopened = await EmbeddedStore.open(dir);
-  const reopenSeconds = (performance.now() - t) / 1000;
-  const services = await createServices(
-    reopened,
-    await trainBundle(reopened, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING }),
-  );
+  try {
+    const store = await EmbeddedStore.open(dir);
+    t = performance.now();
+    await loadDataset(store, observable(world), progress.update);
+    const loadSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    await store.close();
+    const reopened = await EmbeddedStore.open(dir);
+    const reopenSeconds = (performance.now() - t) / 1000;
+    const bundle = await trainBundle(reopened, { als: DEFAULT_ALS, feedback: DEFAULT_FEEDBACK, ranker: DEFAULT_RANKER_TRAINING });
+    const auth = benchAuthenticator();
+    const headers = new Map(
+      await Promise.all(
+        world.profiles.map(async (p) => [p.id, await authorization(auth, { kind: 'account', accountId: p.accountId })] as const),
+      ),
+    );
+    const ids = world.profiles.map((p) => p.id);
+    const measure = async (label: string, services: Services): Promise<Timings> => {
+      try {
+        return await measureHomepages(services, {
+          ids,
+          requests: opts.requests,
+          auth,
+          headers,
+          onProgress: (i) => progress.update(label, i, opts.requests),
+        });
+      } finally {
+        await services.close();
+      }
+    };
+    const embedded = await measure('homepages', await createServices(reopened, bundle));
+    await reopened.close();
+    let onNeo4j: Timings | undefined;
+    if (opts.neo4j) {
+      const twin = await openNeo4jTwin(world, dir, progress.update);
+      try {
+        const { driver, cypher } = await connectNeo4j({ uri: twin.uri, user: 'neo4j', password: 'test', attempts: 3 });
+        const neo4jStore = await Neo4jStore.open(cypher, () => driver.close());
+        try {
+          onNeo4j = await measure('homepages on neo4j', await createServices(neo4jStore, bundle, { storeName: 'neo4j' }));
+        } finally {
+          await neo4jStore.close();
+        }
+      } finally {
+        await twin.close();
+      }
+    }
+    progress.stop();
+    const rows = (prefix: string, r: Timings) => [
+      { name: `${prefix}homepage pipeline`, unit: 'ms', ...percentiles(r.pipeline) },
+      { name: `${prefix}homepage via GraphQL (in process)`, unit: 'ms', ...percentiles(r.graphql) },
+      ...Object.entries(r.stages).map(([stage, ms]) => ({ name: `${prefix}stage: ${stage}`, unit: 'ms', ...percentiles(ms) })),
+    ];
+    const median = (xs: number[]) => percentiles(xs).p50;
+    printReport('homepage', { size: opts.size, requests: opts.requests, cpus: os.cpus().length, neo4j: Boolean(opts.neo4j) }, [
+      { name: 'world generation', unit: 's', value: generateSeconds },
+      { name: 'bulk load (snapshot write)', unit: 's', value: loadSeconds },
+      { name: 'store open (snapshot + journal)', unit: 's', value: reopenSeconds },
+      ...rows('', embedded),
+      ...(onNeo4j
+        ? [
+            ...rows('on Neo4j: ', onNeo4j),
+            { name: 'Neo4j / embedded: p50 pipeline', unit: 'ratio', value: median(onNeo4j.pipeline) / median(embedded.pipeline) },
+            { name: 'Neo4j / embedded: p50 via GraphQL', unit: 'ratio', value: median(onNeo4j.graphql) / median(embedded.graphql) },
+          ]
+        : []),
+    ]);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+type Stage = 'request' | 'retrieval' | 'ranking' | 'rows' | 'artwork';
+
+interface Timings {
+  pipeline: number[];
+  graphql: number[];
+  stages: Record<Stage, number[]>;
+}
+
+/** `requests` homepages of profiles spread over `ids`, each timed three ways: stage by stage, the pipeline, and through GraphQL. */
+async function measureHomepages(
+  services: Services,
+  o: {
+    ids: readonly string[];
+    requests: number;
+    auth: ReturnType<typeof benchAuthenticator>;
+    headers: ReadonlyMap<string, Record<string, string>>;
+    onProgress: (done: number) => void;
+  },
+): Promise<Timings> {
   const apollo = await createApollo(services, createLogger('silent'));
   await apollo.start();
-  const ids = world.profiles.map((p) => p.id);
-  const auth = benchAuthenticator();
-  const headers = new Map(
-    await Promise.all(
-      world.profiles.map(async (p) => [p.id, await authorization(auth, { kind: 'account', accountId: p.accountId })] as const),
-    ),
-  );
-  const pipeline: number[] = [];
-  const graphql: number[] = [];
-  const stages = {
-    request: [] as number[],
-    retrieval: [] as number[],
-    ranking: [] as number[],
-    rows: [] as number[],
-    artwork: [] as number[],
-  };
-  for (let i = 0; i < opts.requests; i++) {
-    const id = ids[(i * 7919) % ids.length];
-    await timeStages(services, id, stages);
-    let s = performance.now();
-    await services.homepage.homepage(id, { device: 'TV' });
-    pipeline.push(performance.now() - s);
-    s = performance.now();
-    // The context is part of the request: it verifies the token.
-    const contextValue = await createContext(services, auth, { baseUrl: 'http://bench', headers: headers.get(id)! });
-    const res = await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
-    graphql.push(performance.now() - s);
-    // A refused token would time a fast error, not a page.
-    if (res.body.kind !== 'single' || res.body.singleResult.errors)
-      throw new Error(`GraphQL failed for ${id}: ${JSON.stringify(res.body)}`);
-    progress.update('homepages', i + 1, opts.requests);
+  const out: Timings = { pipeline: [], graphql: [], stages: { request: [], retrieval: [], ranking: [], rows: [], artwork: [] } };
+  try {
+    for (let i = 0; i < o.requests; i++) {
+      const id = o.ids[(i * 7919) % o.ids.length];
+      await timeStages(services, id, out.stages);
+      let s = performance.now();
+      await services.homepage.homepage(id, { device: 'TV' });
+      out.pipeline.push(performance.now() - s);
+      s = performance.now();
+      // The context is part of the request: it verifies the token.
+      const contextValue = await createContext(services, o.auth, { baseUrl: 'http://bench', headers: o.headers.get(id)! });
+      const res = await apollo.executeOperation({ query: QUERY, variables: { id } }, { contextValue });
+      out.graphql.push(performance.now() - s);
+      // A refused token would time a fast error, not a page.
+      if (res.body.kind !== 'single' || res.body.singleResult.errors)
+        throw new Error(`GraphQL failed for ${id}: ${JSON.stringify(res.body)}`);
+      o.onProgress(i + 1);
+    }
+  } finally {
+    await apollo.stop();
   }
-  progress.stop();
-  await apollo.stop();
-  await services.close();
-  await reopened.close();
-  await fs.rm(dir, { recursive: true, force: true });
-  printReport('homepage', { size: opts.size, requests: opts.requests, cpus: os.cpus().length }, [
-    { name: 'world generation', unit: 's', value: generateSeconds },
-    { name: 'bulk load (snapshot write)', unit: 's', value: loadSeconds },
-    { name: 'store open (snapshot + journal)', unit: 's', value: reopenSeconds },
-    { name: 'homepage pipeline', unit: 'ms', ...percentiles(pipeline) },
-    { name: 'homepage via GraphQL (in process)', unit: 'ms', ...percentiles(graphql) },
-    ...Object.entries(stages).map(([stage, ms]) => ({ name: `stage: ${stage}`, unit: 'ms', ...percentiles(ms) })),
-  ]);
+  return out;
 }
 
 /** The pipeline's stages one by one, as HomepageService runs them, each timed alone. */
-async function timeStages(
-  services: Services,
-  profileId: string,
-  into: Record<'request' | 'retrieval' | 'ranking' | 'rows' | 'artwork', number[]>,
-): Promise<void> {
+async function timeStages(services: Services, profileId: string, into: Record<Stage, number[]>): Promise<void> {
   const m = services.models.now;
   let s = performance.now();
   const req = await services.homepage.request(profileId, { device: 'TV' });
