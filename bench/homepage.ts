@@ -15,7 +15,7 @@ import { createApollo } from '../src/server/app';
 import { createContext } from '../src/server/context';
 import { createLogger } from '../src/shared/logger';
 import { createServices, type Services } from '../src/server/services';
-import { generateWorld, observable } from '../src/world/generate';
+import { generateWorld, observable, type World } from '../src/world/generate';
 import { authorization, benchAuthenticator } from './bench-auth';
 import { percentiles, printReport } from './report';
 import { errorStack } from '../src/shared/error-message';
@@ -79,21 +79,11 @@ async function main(): Promise<void> {
     };
     const embedded = await measure('homepages', await createServices(reopened, bundle));
     await reopened.close();
-    let onNeo4j: Timings | undefined;
-    if (opts.neo4j) {
-      const twin = await openNeo4jTwin(world, dir, progress.update);
-      try {
-        const { driver, cypher } = await connectNeo4j({ uri: twin.uri, user: 'neo4j', password: 'test', attempts: 3 });
-        const neo4jStore = await Neo4jStore.open(cypher, () => driver.close());
-        try {
-          onNeo4j = await measure('homepages on neo4j', await createServices(neo4jStore, bundle, { storeName: 'neo4j' }));
-        } finally {
-          await neo4jStore.close();
-        }
-      } finally {
-        await twin.close();
-      }
-    }
+    const onNeo4j = opts.neo4j
+      ? await onNeo4jTwin(world, dir, progress.update, async (store) =>
+          measure('homepages on neo4j', await createServices(store, bundle, { storeName: 'neo4j' })),
+        )
+      : undefined;
     progress.stop();
     const rows = (prefix: string, r: Timings) => [
       { name: `${prefix}homepage pipeline`, unit: 'ms', ...percentiles(r.pipeline) },
@@ -116,6 +106,27 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `use` on a Neo4j of its own loaded with `world` (bench/neo4j-twin.ts), closed after it, whatever failed. */
+async function onNeo4jTwin<T>(
+  world: World,
+  dir: string,
+  update: (stage: string, done: number, total: number) => void,
+  use: (store: Neo4jStore) => Promise<T>,
+): Promise<T> {
+  const twin = await openNeo4jTwin(world, dir, update);
+  try {
+    const { driver, cypher } = await connectNeo4j({ uri: twin.uri, user: 'neo4j', password: 'test', attempts: 3 });
+    const store = await Neo4jStore.open(cypher, () => driver.close());
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await twin.close();
   }
 }
 

@@ -26,6 +26,8 @@ const MAX_COST_KEY_CHARS = 1_000;
 
 /** What is known of one operation: the figures of its document, and its cost by the values of the variables it depends on. */
 interface Known extends Omit<OperationLimits, 'cost'> {
+  /** The document cut to this operation and its fragments, which the cost is measured on. */
+  single: DocumentNode;
   /** The variables the cost depends on: those in an argument the cost model reads (COST_ARGUMENTS) or in a directive. */
   costVariables: string[];
   costs: Map<string, number>;
@@ -49,17 +51,17 @@ export function measureOperation(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
 ): OperationLimits {
-  // Only this operation and the fragments, so that the analyses measure what will run.
-  const single: DocumentNode = {
-    ...document,
-    definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation),
-  };
   let known = byOperation.get(operation);
   if (!known) {
-    known = { ...measureShape(schema, single, operation), costVariables: costVariables(single), costs: new Map() };
+    // Only this operation and the fragments, so that the analyses measure what will run.
+    const single: DocumentNode = {
+      ...document,
+      definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation),
+    };
+    known = { ...measureShape(schema, single, operation), single, costVariables: costVariables(single), costs: new Map() };
     byOperation.set(operation, known);
   }
-  const { depth, aliases, rootFields, costVariables: names, costs } = known;
+  const { depth, aliases, rootFields, single, costVariables: names, costs } = known;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
   // A variable that does not coerce: execution refuses the whole operation for it (BAD_USER_INPUT)
   // before running anything, so nothing is measured or remembered.
