@@ -50,12 +50,12 @@ const PURGE_RETRY_MAX_MS = 15 * 60_000;
  * load) plus a journal of every acknowledged write since, replayed at start.
  */
 export class EmbeddedStore implements Store {
-  private constructor(
-    private readonly dir: string,
-    private state: MemoryState,
+  protected constructor(
+    protected readonly dir: string,
+    protected state: MemoryState,
     /** Null for a read-only view (see openReadOnly): writes are refused. */
     private journal: Journal | null,
-    private loaded: boolean,
+    protected loaded: boolean,
     private readonly log: (msg: string) => void = () => {},
     private readonly purgeRetryMs = 30_000,
   ) {}
@@ -87,7 +87,7 @@ export class EmbeddedStore implements Store {
     return new EmbeddedStore(dir, state, null, loaded);
   }
 
-  private static async readSnapshot(dir: string): Promise<{ state: MemoryState; loaded: boolean }> {
+  protected static async readSnapshot(dir: string): Promise<{ state: MemoryState; loaded: boolean }> {
     const state = new MemoryState();
     const snapshot = path.join(dir, 'snapshot');
     const loaded = await datasetExists(snapshot);
@@ -104,7 +104,7 @@ export class EmbeddedStore implements Store {
     return this.journal;
   }
 
-  private static apply(state: MemoryState, record: JournalRecord): ErasedHistory | void {
+  protected static apply(state: MemoryState, record: JournalRecord): ErasedHistory | void {
     if (record.op === 'playback') state.addPlaybacks(record.events);
     else if (record.op === 'impressions') state.addImpressions(record.events);
     else if (record.op === 'title') state.addTitle(record.title, record.edges);
@@ -126,6 +126,15 @@ export class EmbeddedStore implements Store {
 
   async isEmpty(): Promise<boolean> {
     return !this.loaded;
+  }
+
+  /**
+   * The acknowledged records now, then every record this store commits, in its order, before the
+   * write resolves (Journal.follow): what a FollowerStore in another process applies to its copy.
+   */
+  async follow(follower: (records: JournalRecord[]) => void): Promise<{ records: JournalRecord[]; stop: () => void }> {
+    const { records, stop } = await this.writable().follow(follower as (records: unknown[]) => void);
+    return { records: records as JournalRecord[], stop };
   }
 
   async bulkLoad(data: Dataset, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {

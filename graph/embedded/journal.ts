@@ -6,6 +6,10 @@ import { syncPath } from '../../src/shared/fs-sync';
 import { StorageUnavailableError } from '../errors';
 
 type Waiter = { resolve: () => void; reject: (err: unknown) => void };
+type Pending = { record: unknown; line: string; waiter: Waiter };
+
+/** Hears every batch of records made durable, in the journal's order. */
+export type JournalFollower = (records: unknown[]) => void;
 
 /** The calls the journal makes on an open file (a FileHandle's). */
 export interface JournalHandle {
@@ -47,7 +51,8 @@ const PROBE_BYTES = 4096;
  * nothing rejected kept.
  */
 export class Journal {
-  private pending: { line: string; waiter: Waiter }[] = [];
+  private pending: Pending[] = [];
+  private readonly followers = new Set<JournalFollower>();
   private flushing: Promise<void> | null = null;
   /** Why the last write failed, until a later one succeeds. */
   private failure: StorageUnavailableError | null = null;
@@ -114,19 +119,36 @@ export class Journal {
    * hold until the next write cuts it off.
    */
   acknowledgedRecords(): Promise<unknown[]> {
+    return this.exclusive(() => this.readAcknowledged());
+  }
+
+  private async readAcknowledged(): Promise<unknown[]> {
+    const text = (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
+    return text
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as unknown);
+  }
+
+  /**
+   * The acknowledged records now, and from then on every batch made durable to `follower`, in
+   * order and before its appends resolve: what another process's copy of the state (a cluster
+   * worker's) needs to stay the same as the owner's, with no record missed or heard twice.
+   * `stop` ends it.
+   */
+  follow(follower: JournalFollower): Promise<{ records: unknown[]; stop: () => void }> {
     return this.exclusive(async () => {
-      const text = (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
-      return text
-        .split('\n')
-        .slice(0, -1)
-        .map((line) => JSON.parse(line) as unknown);
+      const records = await this.readAcknowledged();
+      // No batch is written during `exclusive`: every later one reaches the follower.
+      this.followers.add(follower);
+      return { records, stop: () => this.followers.delete(follower) };
     });
   }
 
   append(record: unknown): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ line, waiter: { resolve, reject } });
+      this.pending.push({ record, line, waiter: { resolve, reject } });
       this.flushing ??= this.flush();
     });
   }
@@ -147,7 +169,7 @@ export class Journal {
     this.flushing = null;
   }
 
-  private async writeBatch(batch: { line: string; waiter: Waiter }[]): Promise<void> {
+  private async writeBatch(batch: Pending[]): Promise<void> {
     const bytes = Buffer.from(batch.map((p) => p.line).join(''));
     try {
       const handle = await this.recovered();
@@ -156,6 +178,10 @@ export class Journal {
       await handle.datasync();
       this.goodBytes += bytes.length;
       this.failure = null;
+      if (this.followers.size > 0) {
+        const records = batch.map((p) => p.record);
+        for (const follower of this.followers) this.tell(follower, records);
+      }
       for (const p of batch) p.waiter.resolve();
     } catch (err) {
       const failure = await this.fail('write', err);
@@ -221,6 +247,15 @@ export class Journal {
       await handle.datasync();
     } finally {
       await handle.close();
+    }
+  }
+
+  /** A follower that fails is dropped: the batch is on disk, and the write stands. */
+  private tell(follower: JournalFollower, records: unknown[]): void {
+    try {
+      follower(records);
+    } catch {
+      this.followers.delete(follower);
     }
   }
 

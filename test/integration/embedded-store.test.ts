@@ -4,6 +4,9 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import { defineStoreSuite } from './contracts/store-contract';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { FollowerStore } from '../../graph/embedded/follower-store';
+import { ownerOver, serveFollower, type Port } from '../../graph/embedded/owner-channel';
 import { fixtureData, fixtureSimilarity, playback } from '../support/fixture-data';
 
 const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'store-'));
@@ -15,6 +18,43 @@ defineStoreSuite('embedded', () => {
     reopen: async (store) => {
       await store.close();
       return EmbeddedStore.open(dir);
+    },
+  };
+});
+
+/** A MessagePort as one end of the owner's channel: structured clones, in order, as a cluster's IPC carries them. */
+const portOf = (port: MessagePort): Port => ({
+  post: (message) => port.postMessage(message),
+  listen: (handler) => {
+    port.on('message', handler);
+    return () => port.off('message', handler);
+  },
+});
+
+/** A store owned here and a follower of it over a message channel, as a cluster's primary and one worker. */
+async function followerOf(owner: EmbeddedStore, dir: string): Promise<FollowerStore> {
+  const { port1, port2 } = new MessageChannel();
+  const stopServing = serveFollower(owner, portOf(port1));
+  const remote = ownerOver(portOf(port2));
+  return FollowerStore.following(dir, {
+    ...remote,
+    close: async () => {
+      await remote.close();
+      stopServing();
+      port1.close();
+      port2.close();
+      await owner.close();
+    },
+  });
+}
+
+defineStoreSuite('embedded, followed by another process (a cluster worker)', () => {
+  let dir: string;
+  return {
+    open: async () => followerOf(await EmbeddedStore.open((dir = await tempDir())), dir),
+    reopen: async (store) => {
+      await store.close();
+      return followerOf(await EmbeddedStore.open(dir), dir);
     },
   };
 });
