@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { EmbeddedStore } from './embedded/embedded-store';
+import { FollowerStore } from './embedded/follower-store';
+import type { StoreOwner } from './embedded/store-owner';
 import { connectNeo4j, type Neo4jConnection } from './neo4j/connect';
 import { Neo4jStore } from './neo4j/neo4j-store';
 import type { Store } from './store';
@@ -9,6 +11,8 @@ export type StoreSettings = { kind: 'embedded'; dataDir: string } | { kind: 'neo
 export interface OpenStoreOptions {
   /** For a job beside a running server (training): the embedded store then reads only. */
   readOnly?: boolean;
+  /** For a cluster worker: the embedded store is then a copy that follows its owner's (the primary's) and has it write. */
+  owner?: StoreOwner;
   log?: { info(msg: string): void; warn(msg: string): void };
 }
 
@@ -19,6 +23,14 @@ export async function openStore(settings: StoreSettings, o: OpenStoreOptions = {
     o.log?.info(`connected to Neo4j at ${settings.connection.uri}`);
     return Neo4jStore.open(cypher, () => driver.close());
   }
-  const dir = path.join(settings.dataDir, 'store');
+  const dir = embeddedStoreDir(settings.dataDir);
+  if (o.owner) return FollowerStore.following(dir, o.owner);
   return o.readOnly ? EmbeddedStore.openReadOnly(dir) : EmbeddedStore.open(dir, (msg) => o.log?.info(msg));
 }
+
+/** The embedded store as the one process that owns it opens it (a cluster's primary, which serves it to the workers). */
+export function openEmbeddedStore(dataDir: string, log?: OpenStoreOptions['log']): Promise<EmbeddedStore> {
+  return EmbeddedStore.open(embeddedStoreDir(dataDir), (msg) => log?.info(msg));
+}
+
+const embeddedStoreDir = (dataDir: string) => path.join(dataDir, 'store');

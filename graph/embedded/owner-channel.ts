@@ -1,3 +1,4 @@
+import type { Port } from '../../src/shared/port';
 import { StoreUnavailableError } from '../errors';
 import type { StoreReadiness } from '../store';
 import type { EmbeddedStore } from './embedded-store';
@@ -12,16 +13,6 @@ import {
   type WriteReply,
   type WriteResult,
 } from './store-owner';
-
-/**
- * One end of an ordered channel between the store's owner and one follower: a cluster worker's
- * IPC, or a MessagePort in tests. Other protocols may share it; each ignores kinds not its own.
- */
-export interface Port {
-  post(message: unknown): void;
-  /** Hears every message; returns how to stop. */
-  listen(handler: (message: unknown) => void): () => void;
-}
 
 type Request =
   | { kind: 'store.follow'; id: number }

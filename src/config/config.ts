@@ -145,12 +145,16 @@ const ConfigSchema = z
     if (c.STORE === 'neo4j' && !c.NEO4J_URI) {
       ctx.addIssue({ code: 'custom', path: ['NEO4J_URI'], message: 'is required when STORE=neo4j' });
     }
-    if (c.WORKERS > 1 && (c.STORE !== 'neo4j' || c.STATE !== 'redis')) {
-      // The embedded store and in-memory state belong to one process: workers share both through servers.
+    if (c.WORKERS > 1 && c.STORE === 'neo4j' && c.STATE !== 'redis') {
+      // Workers on Neo4j share online state through Redis.
+      ctx.addIssue({ code: 'custom', path: ['WORKERS'], message: 'above 1 on STORE=neo4j needs STATE=redis (workers share online state)' });
+    }
+    if (c.WORKERS > 1 && c.STORE === 'embedded' && c.STATE !== 'memory') {
+      // On the embedded store the primary carries the store's records and the changes of online state, in one order; Redis would race it.
       ctx.addIssue({
         code: 'custom',
         path: ['WORKERS'],
-        message: 'above 1 needs STORE=neo4j and STATE=redis (workers share the store and state)',
+        message: 'above 1 on the embedded store needs STATE=memory (the primary shares the store and online state)',
       });
     }
     if (c.STATE === 'redis' && !c.REDIS_URL) {

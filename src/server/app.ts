@@ -139,7 +139,10 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
   // Set with the services (quotas are shared through their Redis); no request is admitted before.
   let rateLimits: RateLimits;
   const ready = Promise.resolve(pending).then(async (s) => {
-    rateLimits = new RateLimits(settings.requestsPerMinute, s.sharedState?.link.client);
+    rateLimits = new RateLimits(
+      settings.requestsPerMinute,
+      s.sharedState ? { redis: s.sharedState.link.client } : s.clusterRelay ? 'cluster-primary' : undefined,
+    );
     const apollo = await createApollo(s, logger, {
       settings,
       onRefused: (context) => rateLimits.penalize(context.auth.principal, context.address, REFUSAL_PENALTY),

@@ -1,5 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
+import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
+import type { EmbeddedStore } from '../../graph/embedded/embedded-store';
+import { serveFollower } from '../../graph/embedded/owner-channel';
+import { errorStack } from '../shared/error-message';
 import type { Logger } from '../shared/logger';
+import type { Port } from '../shared/port';
 
 /** What a worker tells the primary once it serves. */
 interface ReadyMessage {
@@ -16,6 +21,11 @@ export interface PrimaryOptions {
   logger: Logger;
   /** Prints the ready line once every worker serves. */
   onReady: (url: string) => void;
+  /**
+   * On the embedded store: opens it once the data is prepared. The primary then owns it: each
+   * worker holds a copy that follows it, and has the primary run its writes (FollowerStore).
+   */
+  ownStore?: () => Promise<EmbeddedStore>;
 }
 
 /** The role of the first process the primary forks: it loads the data and trains, then exits. */
@@ -26,11 +36,19 @@ const PREPARE = 'prepare';
  * bundle when the store lacks them (main.ts `prepare`), then one worker per core behind one port
  * (Node's cluster module hands connections round robin). It restarts a worker that dies (backing
  * off when one keeps dying), and on SIGTERM or SIGINT passes the signal on and exits once every
- * worker has stopped (each answers its requests in flight first). Every worker shares online
- * state through Redis and the store through Neo4j (config requires both), so which worker
- * answers does not matter. The primary itself holds no data.
+ * worker has stopped (each answers its requests in flight first). Which worker answers does not
+ * matter:
+ * - on Neo4j, every worker shares the store through Neo4j and online state through Redis (config
+ *   requires both), and the primary holds no data;
+ * - on the embedded store, the primary owns the store and the journal: each worker reads a copy
+ *   that applies every record the journal makes durable, and has the primary run its writes. The
+ *   primary passes each worker's changes of online state on to the others (ClusterRelay) and
+ *   counts quotas for all of them (rate-limiter-flexible's cluster limiter).
  */
 export function runPrimary(o: PrimaryOptions): void {
+  // Messages carry structured clones (undefined fields, typed arrays), as the store's records are in memory.
+  if (o.ownStore) cluster.setupPrimary({ serialization: 'advanced' });
+  let store: EmbeddedStore | undefined;
   let stopping = false;
   let announced = false;
   const ready = new Set<number>();
@@ -38,6 +56,8 @@ export function runPrimary(o: PrimaryOptions): void {
   const fork = (slot: number) => {
     const started = Date.now();
     const worker: Worker = cluster.fork({ WORKER_SLOT: String(slot) });
+    const stopServing = store ? serveFollower(store, portOf(worker)) : undefined;
+    if (store) worker.on('message', (message: { kind?: string }) => message?.kind === 'change' && passOn(worker, message));
     worker.on('message', (message: ReadyMessage) => {
       if (message?.kind !== 'ready') return;
       ready.add(slot);
@@ -47,6 +67,7 @@ export function runPrimary(o: PrimaryOptions): void {
       }
     });
     worker.on('exit', (code, signal) => {
+      stopServing?.();
       ready.delete(slot);
       if (stopping) return;
       const crashes = Date.now() - started < STABLE_AFTER_MS ? (restarts.get(slot) ?? 0) + 1 : 0;
@@ -62,22 +83,72 @@ export function runPrimary(o: PrimaryOptions): void {
       o.logger.error({ code, signal }, 'preparing the data and the model bundle failed; not starting the workers');
       process.exit(1);
     }
+    void startWorkers();
+  });
+  const startWorkers = async () => {
+    try {
+      if (o.ownStore) {
+        store = await o.ownStore();
+        new RateLimiterClusterMaster();
+      }
+    } catch (err) {
+      o.logger.error({ err: errorStack(err) }, 'opening the store failed; not starting the workers');
+      process.exit(1);
+    }
     o.logger.info({ workers: o.workers }, 'starting the workers');
     for (let slot = 0; slot < o.workers; slot++) fork(slot);
-  });
+  };
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     o.logger.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'stopping the workers');
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    // The workers' last writes (what their services flush on the way out) reach the store before it closes.
+    let closing = false;
     const exitWhenDone = () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (closing || Object.keys(cluster.workers ?? {}).length > 0) return;
+      closing = true;
+      (store?.close() ?? Promise.resolve()).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          o.logger.error({ err: errorStack(err) }, 'closing the store failed');
+          process.exit(1);
+        },
+      );
     };
     cluster.on('exit', exitWhenDone);
     exitWhenDone();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Passes a worker's change of online state on to every other worker (ClusterRelay). */
+function passOn(from: Worker, message: unknown): void {
+  for (const worker of Object.values(cluster.workers ?? {}))
+    if (worker && worker !== from && worker.isConnected()) worker.send(message as object);
+}
+
+/** A worker's IPC channel, as the primary sees it. */
+function portOf(worker: Worker): Port {
+  return {
+    post: (message) => worker.isConnected() && worker.send(message as object),
+    listen: (handler) => {
+      worker.on('message', handler);
+      return () => worker.off('message', handler);
+    },
+  };
+}
+
+/** In a worker: its IPC channel to the primary. */
+export function primaryPort(): Port {
+  return {
+    post: (message) => process.send?.(message),
+    listen: (handler) => {
+      process.on('message', handler);
+      return () => process.off('message', handler);
+    },
+  };
 }
 
 /** In a worker: tells the primary this worker serves at `url`. */

@@ -7,11 +7,12 @@ import { startApp, type RunningApp } from './app';
 import { serverSettings } from './settings';
 import type { Store } from '../../graph/store';
 import path from 'node:path';
-import { openStore } from '../../graph/open-store';
+import { openEmbeddedStore, openStore } from '../../graph/open-store';
+import { ownerOver } from '../../graph/embedded/owner-channel';
 import { ensureData, ensureModel, trainedOnThisCatalog } from '../setup/bootstrap';
 import { prepareDataDir } from '../setup/data-dir';
 import { createLogger, type Logger } from '../shared/logger';
-import { isPreparing, isWorker, reportReady, runPrimary } from './cluster';
+import { isPreparing, isWorker, primaryPort, reportReady, runPrimary } from './cluster';
 import { createServices } from './services';
 import { RedisLink } from './shared-state/redis-link';
 import type { ModelBundle } from '../models/model-bundle';
@@ -33,7 +34,13 @@ async function main(): Promise<void> {
       { file: developmentFile },
       'AUTH_SECRET is not set: tokens are signed with a development secret kept in DATA_DIR; set AUTH_SECRET in production',
     );
-  if (config.WORKERS > 1 && !isWorker()) return runPrimary({ workers: config.WORKERS, logger, onReady: printReady });
+  if (config.WORKERS > 1 && !isWorker())
+    return runPrimary({
+      workers: config.WORKERS,
+      logger,
+      onReady: printReady,
+      ownStore: config.STORE === 'embedded' ? () => openEmbeddedStore(config.DATA_DIR, logger) : undefined,
+    });
   if (isPreparing()) return prepare(config, logger);
   const auth = new Authenticator({ secret, anonymousCatalog: config.ALLOW_ANONYMOUS_CATALOG });
   // Listen at once, so that probes see a live process that is not ready yet while data and the
@@ -71,8 +78,10 @@ async function main(): Promise<void> {
   // A second signal (npm passes a terminal's Ctrl-C on as well) joins the stop under way.
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A worker of a cluster on the embedded store follows the primary's store and relays its changes through it.
+  const toPrimary = isWorker() && config.STORE === 'embedded' ? primaryPort() : undefined;
   const bootstrap = async () => {
-    store = await openStore(storeSettings(config), { log: logger });
+    store = await openStore(storeSettings(config), { log: logger, owner: toPrimary && ownerOver(toPrimary) });
     await ensureData(store, config, logger);
     const bundle = await ensureModel(store, config, logger);
     const opened = store;
@@ -91,6 +100,7 @@ async function main(): Promise<void> {
         config.STATE === 'redis'
           ? { link: new RedisLink({ url: config.REDIS_URL!, logger }), models: { dir: modelsDir, accept } }
           : undefined,
+      cluster: toPrimary && { port: toPrimary, models: { dir: modelsDir, accept } },
     });
     if (config.MODEL_POLL_SECONDS > 0) services.models.watch(modelsDir, config.MODEL_POLL_SECONDS * 1000, accept);
     return services;

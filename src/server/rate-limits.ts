@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisClient } from './shared-state/redis-link';
 import { subjectOf, type Principal } from '../auth/principal';
 import { PRINCIPAL_KINDS, type PrincipalKind } from '../auth/request-limits';
@@ -18,6 +18,9 @@ const IN_FLIGHT: Record<PrincipalKind, number> = { account: 8, partner: 32, admi
  */
 export const REFUSAL_PENALTY = 20;
 
+/** How long a cluster worker waits for its primary to count a request; the primary runs on the same machine. */
+const PRIMARY_WAIT_MS = 2_000;
+
 /** Why a request was not admitted, and when the caller may try again. */
 export interface Refusal {
   status: 429;
@@ -31,6 +34,7 @@ export interface Refusal {
  * partners' traffic never eats into viewers'. Quotas per minute are counted in Redis when
  * replicas share state, so a caller spreading its requests over replicas gets one quota; while
  * Redis is unreachable each replica counts alone (rate-limiter-flexible's insurance limiter).
+ * The workers of a cluster on the embedded store count in their primary (its cluster limiter).
  * Requests in progress are counted per replica: each replica's event loop is what they protect.
  */
 export class RateLimits {
@@ -39,14 +43,18 @@ export class RateLimits {
 
   constructor(
     private readonly perMinute: Record<PrincipalKind, number>,
-    redis?: RedisClient,
+    /** Where quotas are counted when not in this process alone: Redis, or the cluster's primary. */
+    counting?: { redis: RedisClient } | 'cluster-primary',
   ) {
     this.limiters = Object.fromEntries(
       PRINCIPAL_KINDS.map((kind) => {
+        if (counting === 'cluster-primary') {
+          return [kind, new RateLimiterCluster({ keyPrefix: kind, points: perMinute[kind], duration: 60, timeoutMs: PRIMARY_WAIT_MS })];
+        }
         const local = new RateLimiterMemory({ keyPrefix: kind, points: perMinute[kind], duration: 60 });
-        if (!redis) return [kind, local];
+        if (!counting) return [kind, local];
         const shared = new RateLimiterRedis({
-          storeClient: redis,
+          storeClient: counting.redis,
           useRedisPackage: true,
           rejectIfRedisNotReady: true,
           keyPrefix: `hp:rate:${kind}`,

@@ -36,6 +36,8 @@ import { SimilarityService } from '../similarity/similarity-service';
 import type { ImpressionEvent } from '../domain/types';
 import type { RedisLink } from './shared-state/redis-link';
 import { Replication } from './shared-state/replication';
+import { ClusterRelay } from './shared-state/cluster-relay';
+import type { Port } from '../shared/port';
 import { RedisMarks } from './shared-state/shared-marks';
 import { applyRemoteChange, type ReplicaParts } from './shared-state/remote-changes';
 
@@ -61,7 +63,15 @@ export interface Services {
   monitoring: Monitoring;
   /** The shared Redis and the replication of changes through it (STATE=redis); absent with STATE=memory. */
   sharedState?: { link: RedisLink; replication: Replication };
+  /** The relay of changes between the workers of a cluster on the embedded store; absent otherwise. */
+  clusterRelay?: ClusterRelay;
   close(): Promise<void>;
+}
+
+/** Where bundles are and which to accept: another replica's swap makes this one look at once. */
+export interface SharedBundles {
+  dir: string;
+  accept: (b: ModelBundle) => Promise<boolean>;
 }
 
 /** How a replica shares online state with the others (STATE=redis). */
@@ -69,8 +79,14 @@ export interface SharedStateOptions {
   link: RedisLink;
   /** Names this replica's entries in the shared stream (random by default). */
   replicaId?: string;
-  /** Where bundles are and which to accept: another replica's swap makes this one look at once. */
-  models?: { dir: string; accept: (b: ModelBundle) => Promise<boolean> };
+  models?: SharedBundles;
+}
+
+/** How a cluster worker on the embedded store shares online state with the other workers (through its primary). */
+export interface ClusterOptions {
+  /** The channel to the primary. */
+  port: Port;
+  models?: SharedBundles;
 }
 
 export interface ServiceOptions {
@@ -93,6 +109,8 @@ export interface ServiceOptions {
   quality?: MonitoringOptions['quality'];
   /** Shared online state with other replicas; without it, this replica's state is its own. */
   sharedState?: SharedStateOptions;
+  /** Online state shared with the other workers of this machine's cluster (embedded store, WORKERS > 1). */
+  cluster?: ClusterOptions;
 }
 
 /**
@@ -157,20 +175,23 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
   const shown = shownCounts(features, counters);
   const newTitles = new NewTitleService({ store, catalog, index: new ContentIndex(titles), options: DEFAULT_SIMILARITY, clock, changes });
   const derived = { features, counters, model: () => models.now.collaborative };
-  const bundles = o.sharedState?.models;
+  const bundles = o.sharedState?.models ?? o.cluster?.models;
+  const parts: ReplicaParts = {
+    store,
+    catalog,
+    retrieval,
+    shown,
+    derived,
+    newTitles,
+    promotions,
+    experiments,
+    clock,
+    checkForNewerModel: bundles && (() => models.checkForNewer(bundles.dir, bundles.accept)),
+  };
   const sharedState = o.sharedState && {
     link: o.sharedState.link,
     replication: replicate(o.sharedState, changes, monitoring, logger, {
-      store,
-      catalog,
-      retrieval,
-      shown,
-      derived,
-      newTitles,
-      promotions,
-      experiments,
-      clock,
-      checkForNewerModel: bundles && (() => models.checkForNewer(bundles.dir, bundles.accept)),
+      ...parts,
       rebuild: async () => {
         const fresh = await onlineState(store, clock);
         catalog.recountPlays(fresh.recentPlays);
@@ -180,6 +201,15 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
       },
     }),
   };
+  const clusterRelay =
+    o.cluster &&
+    new ClusterRelay({
+      port: o.cluster.port,
+      changes,
+      apply: applyRemoteChange(parts),
+      logger,
+      onEvent: (direction, kind) => monitoring.metrics.sharedStateChanges.inc({ direction, kind }),
+    });
   await sharedState?.replication.start();
   return {
     store,
@@ -216,8 +246,10 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     experiments,
     monitoring,
     sharedState,
+    clusterRelay,
     close: async () => {
       await sharedState?.replication.close();
+      await clusterRelay?.close();
       await experiments.close();
       await models.close();
     },

@@ -6,7 +6,8 @@ import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import { defineStoreSuite } from './contracts/store-contract';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { FollowerStore } from '../../graph/embedded/follower-store';
-import { ownerOver, serveFollower, type Port } from '../../graph/embedded/owner-channel';
+import { ownerOver, serveFollower } from '../../graph/embedded/owner-channel';
+import type { Port } from '../../src/shared/port';
 import { fixtureData, fixtureSimilarity, playback } from '../support/fixture-data';
 
 const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'store-'));

@@ -25,6 +25,11 @@ describe('config', () => {
     expect(loadConfig({}).UTILITY_WEIGHTS).toEqual(DEFAULT_UTILITY);
     expect(loadConfig({}).BANDIT_REFRESH_SECONDS).toBe(30);
     expect(loadConfig({ BANDIT_REFRESH_SECONDS: '5' }).BANDIT_REFRESH_SECONDS).toBe(5);
+    // Workers share the embedded store through their primary, and Neo4j through Neo4j and Redis.
+    expect(loadConfig({ WORKERS: '2' }).WORKERS).toBe(2);
+    expect(
+      loadConfig({ STORE: 'neo4j', NEO4J_URI: 'bolt://db:7687', STATE: 'redis', REDIS_URL: 'redis://cache:6379', WORKERS: '3' }).WORKERS,
+    ).toBe(3);
   });
 
   it.each([
@@ -36,6 +41,9 @@ describe('config', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NEO4J_URI: 'http://x' }, 'NEO4J_URI'],
     [{ STORE: 'neo4j' }, 'NEO4J_URI'],
+    [{ STORE: 'neo4j', NEO4J_URI: 'bolt://db:7687', WORKERS: '2' }, 'WORKERS'],
+    [{ WORKERS: '2', STATE: 'redis', REDIS_URL: 'redis://cache:6379' }, 'WORKERS'],
+    [{ WORKERS: 'many' }, 'WORKERS'],
     [{ UTILITY_WEIGHTS: '1,1' }, 'UTILITY_WEIGHTS'],
     [{ UTILITY_WEIGHTS: '0,0,0' }, 'UTILITY_WEIGHTS'],
     [{ UTILITY_WEIGHTS: '1,11,0' }, 'UTILITY_WEIGHTS'],

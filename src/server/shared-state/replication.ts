@@ -42,7 +42,7 @@ return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'origin', ARGV[1
 
 type Kind = keyof DomainChanges;
 /** Every change travels: a kind added to DomainChanges does not compile until it is listed here. */
-const REPLICATED = Object.keys({
+export const REPLICATED = Object.keys({
   playbacksRecorded: true,
   impressionsRecorded: true,
   historyErased: true,
