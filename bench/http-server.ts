@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { EmbeddedStore } from '../graph/embedded/embedded-store';
+import { FollowerStore } from '../graph/embedded/follower-store';
+import { ownerOver } from '../graph/embedded/owner-channel';
 import { connectNeo4j } from '../graph/neo4j/connect';
 import { Neo4jStore } from '../graph/neo4j/neo4j-store';
 import type { Store } from '../graph/store';
@@ -9,6 +12,7 @@ import type { HomepageResult, HomepageService } from '../src/homepage/homepage-s
 import { readBundle } from '../src/models/model-bundle';
 import type { ViewingContextInputData } from '../src/pipeline/viewing-context';
 import { startApp, type RunningApp } from '../src/server/app';
+import { primaryPort, shareWithWorkers } from '../src/server/cluster';
 import { createServices, type Services } from '../src/server/services';
 import { errorStack } from '../src/shared/error-message';
 import { createLogger } from '../src/shared/logger';
@@ -22,6 +26,11 @@ export interface HttpServerJob {
   secret: string;
   /** Serve a page built at start for each of these profiles (the GraphQL floor) instead of personalizing. */
   floor?: { profileIds: string[]; context: ViewingContextInputData };
+  /**
+   * Server processes behind one port, as `WORKERS=N` runs them (embedded store only): this process
+   * is then their primary, which owns the store (src/server/cluster.ts), and the one it answers.
+   */
+  workers?: number;
 }
 
 /** What the server process answers: where it listens, or why it could not start. */
@@ -35,8 +44,15 @@ export type HttpServerReply = { url: string } | { error: string };
  * Stops when the bench disconnects.
  */
 async function serve(job: HttpServerJob): Promise<{ app: RunningApp; services: Services; store: Store }> {
-  const store = await openJobStore(job.store);
-  const services = await createServices(store, await readBundle(job.bundleDir), { storeName: job.store.kind });
+  const toPrimary = cluster.isWorker ? primaryPort() : undefined;
+  const store =
+    toPrimary && job.store.kind === 'embedded'
+      ? await FollowerStore.following(job.store.dir, ownerOver(toPrimary))
+      : await openJobStore(job.store);
+  const services = await createServices(store, await readBundle(job.bundleDir), {
+    storeName: job.store.kind,
+    cluster: toPrimary && { port: toPrimary },
+  });
   const homepage = job.floor ? await precomputed(services.homepage, job.floor) : services.homepage;
   const auth = new Authenticator({ secret: job.secret, anonymousCatalog: false });
   const app = await startApp({
@@ -67,11 +83,16 @@ async function precomputed(homepage: HomepageService, floor: NonNullable<HttpSer
   return stored;
 }
 
-process.once('message', (job: HttpServerJob) => {
+/** Serves `job`; tells `report` where, or why not; stops (closing app, services and store) when `stopWhen` fires. */
+function serveAndReport(
+  job: HttpServerJob,
+  report: (reply: HttpServerReply, then: () => void) => void,
+  stopWhen: (stop: () => void) => void,
+): void {
   serve(job).then(
     ({ app, services, store }) => {
-      process.send!({ url: app.url } satisfies HttpServerReply);
-      process.once('disconnect', () => {
+      report({ url: app.url }, () => undefined);
+      stopWhen(() => {
         void (async () => {
           await app.close();
           await services.close();
@@ -80,8 +101,59 @@ process.once('message', (job: HttpServerJob) => {
         })();
       });
     },
-    (err: unknown) => {
-      process.send!({ error: errorStack(err) } satisfies HttpServerReply, () => process.exit(1));
-    },
+    (err: unknown) => report({ error: errorStack(err) }, () => process.exit(1)),
   );
-});
+}
+
+/**
+ * The primary of `job.workers` servers behind one port: owns the store, forks the workers (this
+ * file, the job in their environment), answers the bench once all of them listen, and when the
+ * bench disconnects stops them and then closes the store.
+ */
+async function runWorkers(job: HttpServerJob & { store: { kind: 'embedded' } }): Promise<void> {
+  const store = await EmbeddedStore.open(job.store.dir);
+  const share = shareWithWorkers(store);
+  const workers: Worker[] = [];
+  const listening = new Set<Worker>();
+  for (let n = 0; n < job.workers!; n++) {
+    const worker = cluster.fork({ BENCH_JOB: JSON.stringify(job) });
+    share(worker);
+    workers.push(worker);
+    worker.on('message', (m: HttpServerReply & { kind?: string }) => {
+      if (m?.kind !== 'bench-server') return;
+      if ('error' in m) process.send!({ error: m.error } satisfies HttpServerReply, () => process.exit(1));
+      else if (listening.add(worker).size === workers.length) process.send!({ url: m.url } satisfies HttpServerReply);
+    });
+  }
+  process.once('disconnect', () => {
+    void (async () => {
+      await Promise.all(
+        workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(null) : (w.once('exit', resolve), w.disconnect())))),
+      );
+      await store.close();
+      process.exit(0);
+    })();
+  });
+}
+
+if (cluster.isWorker) {
+  serveAndReport(
+    JSON.parse(process.env.BENCH_JOB!) as HttpServerJob,
+    (reply, then) => process.send!({ ...reply, kind: 'bench-server' }, then),
+    (stop) => process.once('disconnect', stop),
+  );
+} else {
+  process.once('message', (job: HttpServerJob) => {
+    if ((job.workers ?? 1) > 1 && job.store.kind === 'embedded') {
+      runWorkers(job as HttpServerJob & { store: { kind: 'embedded' } }).catch((err: unknown) =>
+        process.send!({ error: errorStack(err) } satisfies HttpServerReply, () => process.exit(1)),
+      );
+    } else {
+      serveAndReport(
+        job,
+        (reply, then) => process.send!(reply, then),
+        (stop) => process.once('disconnect', stop),
+      );
+    }
+  });
+}

@@ -44,7 +44,7 @@ interface MaxRun extends ClosedLoopResult {
 }
 
 /**
- * `npm run bench -- http [--size small|default] [--duration 10] [--connections 10] [--loads 0.25,0.5,0.75] [--arrivals poisson|constant] [--neo4j]`:
+ * `npm run bench -- http [--size small|default] [--duration 10] [--connections 10] [--loads 0.25,0.5,0.75] [--arrivals poisson|constant] [--workers 2] [--neo4j]`:
  * the homepage over real HTTP (Express + Apollo, the server `npm start` runs). Each server is
  * first loaded closed-loop by autocannon (`--connections` clients sending back to back) for its
  * maximum throughput; then open-loop at each share of that maximum in `--loads`: arrivals on a
@@ -58,7 +58,9 @@ interface MaxRun extends ClosedLoopResult {
  * the model bundle read back from disk (bench/http-server.ts), one server at a time. The load runs
  * in this process's worker threads. A server's CPU per request is its process's CPU (/proc: every
  * thread, so garbage collection and inference count) per answer. Each personalized server is
- * also asked one request at a time (latency with no queue); with `--neo4j` a third server builds
+ * also asked one request at a time (latency with no queue). With `--workers N` (2 by default) the
+ * personalized server runs again as `WORKERS=N` does: a primary that owns the store and N
+ * workers that follow it behind one port (src/server/cluster.ts). With `--neo4j` a further server builds
  * the same pages on STORE=neo4j (bench/neo4j-twin.ts), and the two stores' one-at-a-time
  * latencies are compared.
  */
@@ -74,13 +76,23 @@ async function main(): Promise<void> {
     .option('--connections <n>', 'concurrent connections of the maximum-throughput runs', int, 10)
     .option('--loads <shares>', "open-loop rates as shares of each server's measured maximum", shares, [0.25, 0.5, 0.75])
     .addOption(new Option('--arrivals <kind>', 'open-loop arrival schedule').choices(['poisson', 'constant']).default('poisson'))
+    .option('--workers <n>', 'also serve the personalized page from this many processes behind one port (WORKERS); 1: not', int, 2)
     .option(
       '--neo4j',
       'also serve the personalized page on STORE=neo4j (the project launcher, on this machine) with the same bundle',
       false,
     )
     .parse()
-    .opts<{ size: WorldSize; duration: number; connections: number; loads: number[]; arrivals: Arrivals; neo4j: boolean }>();
+    .opts<{
+      size: WorldSize;
+      duration: number;
+      connections: number;
+      loads: number[];
+      arrivals: Arrivals;
+      neo4j: boolean;
+      workers: number;
+    }>();
+  if (!(opts.workers >= 1 && opts.workers <= 64)) throw new Error('--workers: a number from 1 to 64');
   if (opts.loads.some((l) => !(l > 0 && l <= 2))) throw new Error('--loads: shares between 0 and 2, e.g. 0.25,0.5,0.75');
   if (opts.neo4j) checkNeo4jTwin();
   const progress = stageProgress();
@@ -190,6 +202,19 @@ async function main(): Promise<void> {
     const personalizedOpen = await openRuns('pers.', personalized, personalizedMax.reqPerSec);
     const personalizedAlone = await oneAtATime('pers. 1 at a time', personalized);
     await stop(personalized);
+    // The same server as `WORKERS=N` runs it: a primary that owns the store, N workers that follow it behind one port.
+    const clusterRuns = async () => {
+      const label = `${opts.workers}w`;
+      const server = await serve(`start ${label}`, { store: { kind: 'embedded', dir }, workers: opts.workers });
+      try {
+        await check(server, QUERY, ids, headers, progress.update, `check ${label}`);
+        const max = await maxRun(`${label} max`, server);
+        return { max, open: await openRuns(label, server, max.reqPerSec), alone: await oneAtATime(`${label} 1 at a time`, server) };
+      } finally {
+        await stop(server);
+      }
+    };
+    const workers = opts.workers > 1 ? await clusterRuns() : undefined;
     const onNeo4j = opts.neo4j ? await neo4jRuns() : undefined;
     const floor = await serve('start floor', { store: { kind: 'embedded', dir }, floor: { profileIds: ids, context: CONTEXT } });
     const shape = {
@@ -206,6 +231,7 @@ async function main(): Promise<void> {
     const failed = (max: MaxRun, open: OpenLoopResult[]) => max.failed + open.reduce((n, r) => n + r.failed, 0);
     for (const [name, max, open] of [
       ['personalized', personalizedMax, personalizedOpen],
+      ...(workers ? [[`personalized, ${opts.workers} workers`, workers.max, workers.open] as const] : []),
       ['floor', floorMax, floorOpen],
     ] as const) {
       if (failed(max, open) > 0)
@@ -216,6 +242,7 @@ async function main(): Promise<void> {
     }
     for (const [name, run] of [
       ['personalized, one at a time', personalizedAlone],
+      [`personalized, ${opts.workers} workers, one at a time`, workers?.alone],
       ['on Neo4j, one at a time', onNeo4j?.alone],
       ['on Neo4j, max', onNeo4j?.max],
     ] as const)
@@ -251,6 +278,7 @@ async function main(): Promise<void> {
         cpus: os.cpus().length,
         execution: UNTHROTTLED.execution,
         neo4j: opts.neo4j,
+        workers: opts.workers,
       },
       [
         { name: 'rows per response', unit: 'rows', value: shape.personalized.rows },
@@ -274,6 +302,23 @@ async function main(): Promise<void> {
           p99: personalizedAlone.p99,
           mean: personalizedAlone.mean,
         },
+        ...(workers
+          ? [
+              ...rows(`personalized, ${opts.workers} workers behind one port`, workers.max, workers.open),
+              {
+                name: `personalized, ${opts.workers} workers: one request at a time, latency`,
+                unit: 'ms',
+                p50: workers.alone.p50,
+                p99: workers.alone.p99,
+                mean: workers.alone.mean,
+              },
+              {
+                name: `personalized, ${opts.workers} workers / one process: max req/s`,
+                unit: 'ratio',
+                value: workers.max.reqPerSec / personalizedMax.reqPerSec,
+              },
+            ]
+          : []),
         ...(onNeo4j
           ? [
               {

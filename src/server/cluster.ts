@@ -46,9 +46,8 @@ const PREPARE = 'prepare';
  *   counts quotas for all of them (rate-limiter-flexible's cluster limiter).
  */
 export function runPrimary(o: PrimaryOptions): void {
-  // Messages carry structured clones (undefined fields, typed arrays), as the store's records are in memory.
-  if (o.ownStore) cluster.setupPrimary({ serialization: 'advanced' });
   let store: EmbeddedStore | undefined;
+  let share: ((worker: Worker) => () => void) | undefined;
   let stopping = false;
   let announced = false;
   const ready = new Set<number>();
@@ -56,8 +55,7 @@ export function runPrimary(o: PrimaryOptions): void {
   const fork = (slot: number) => {
     const started = Date.now();
     const worker: Worker = cluster.fork({ WORKER_SLOT: String(slot) });
-    const stopServing = store ? serveFollower(store, portOf(worker)) : undefined;
-    if (store) worker.on('message', (message: { kind?: string }) => message?.kind === 'change' && passOn(worker, message));
+    const stopSharing = share?.(worker);
     worker.on('message', (message: ReadyMessage) => {
       if (message?.kind !== 'ready') return;
       ready.add(slot);
@@ -67,7 +65,7 @@ export function runPrimary(o: PrimaryOptions): void {
       }
     });
     worker.on('exit', (code, signal) => {
-      stopServing?.();
+      stopSharing?.();
       ready.delete(slot);
       if (stopping) return;
       const crashes = Date.now() - started < STABLE_AFTER_MS ? (restarts.get(slot) ?? 0) + 1 : 0;
@@ -89,7 +87,7 @@ export function runPrimary(o: PrimaryOptions): void {
     try {
       if (o.ownStore) {
         store = await o.ownStore();
-        new RateLimiterClusterMaster();
+        share = shareWithWorkers(store);
       }
     } catch (err) {
       o.logger.error({ err: errorStack(err) }, 'opening the store failed; not starting the workers');
@@ -121,6 +119,27 @@ export function runPrimary(o: PrimaryOptions): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * What a primary that owns the embedded store does for its workers: serves each the store
+ * (serveFollower), passes each one's changes of online state on to the others, and counts
+ * quotas for all (RateLimiterClusterMaster). Call once, before forking; the function it returns
+ * takes each forked worker in, and what that returns lets it go (the worker exited).
+ */
+export function shareWithWorkers(store: EmbeddedStore): (worker: Worker) => () => void {
+  // Messages carry structured clones (undefined fields, typed arrays), as the store's records are in memory.
+  cluster.setupPrimary({ serialization: 'advanced' });
+  new RateLimiterClusterMaster();
+  return (worker) => {
+    const stopServing = serveFollower(store, portOf(worker));
+    const relay = (message: { kind?: string }) => message?.kind === 'change' && passOn(worker, message);
+    worker.on('message', relay);
+    return () => {
+      stopServing();
+      worker.off('message', relay);
+    };
+  };
 }
 
 /** Passes a worker's change of online state on to every other worker (ClusterRelay). */
