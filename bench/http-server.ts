@@ -108,27 +108,36 @@ function serveAndReport(
 /**
  * The primary of `job.workers` servers behind one port: owns the store, forks the workers (this
  * file, the job in their environment), answers the bench once all of them listen, and when the
- * bench disconnects stops them and then closes the store.
+ * bench disconnects stops them (SIGTERM: each closes its services first, as `npm start`'s do)
+ * and then closes the store. A worker that dies before that fails the run: the survivor would
+ * carry the whole load and the run would measure one process.
  */
 async function runWorkers(job: HttpServerJob & { store: { kind: 'embedded' } }): Promise<void> {
   const store = await EmbeddedStore.open(job.store.dir);
-  const share = shareWithWorkers(store);
+  const share = shareWithWorkers(store, createLogger('warn'));
   const workers: Worker[] = [];
   const listening = new Set<Worker>();
+  let stopping = false;
+  const fail = (error: string) => process.send!({ error } satisfies HttpServerReply, () => process.exit(1));
   for (let n = 0; n < job.workers!; n++) {
     const worker = cluster.fork({ BENCH_JOB: JSON.stringify(job) });
-    share(worker);
+    const release = share(worker);
     workers.push(worker);
     worker.on('message', (m: HttpServerReply & { kind?: string }) => {
       if (m?.kind !== 'bench-server') return;
-      if ('error' in m) process.send!({ error: m.error } satisfies HttpServerReply, () => process.exit(1));
+      if ('error' in m) fail(m.error);
       else if (listening.add(worker).size === workers.length) process.send!({ url: m.url } satisfies HttpServerReply);
+    });
+    worker.on('exit', (code, signal) => {
+      release();
+      if (!stopping) fail(`a worker exited (${signal ?? code}) while the bench ran`);
     });
   }
   process.once('disconnect', () => {
+    stopping = true;
     void (async () => {
       await Promise.all(
-        workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(null) : (w.once('exit', resolve), w.disconnect())))),
+        workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(null) : (w.once('exit', resolve), w.process.kill('SIGTERM'))))),
       );
       await store.close();
       process.exit(0);
@@ -140,7 +149,7 @@ if (cluster.isWorker) {
   serveAndReport(
     JSON.parse(process.env.BENCH_JOB!) as HttpServerJob,
     (reply, then) => process.send!({ ...reply, kind: 'bench-server' }, then),
-    (stop) => process.once('disconnect', stop),
+    (stop) => process.once('SIGTERM', stop),
   );
 } else {
   process.once('message', (job: HttpServerJob) => {

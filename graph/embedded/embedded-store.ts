@@ -29,7 +29,7 @@ import {
   type ExposureRecord,
   type VariantTimings,
 } from '../../src/domain/experiment';
-import { Journal, type JournalFs } from './journal';
+import { Journal, type JournalFollower, type JournalFs } from './journal';
 import { hasErasures, purgeErased, type JournalRecord } from './journal-records';
 import { MemoryState } from './memory-state';
 import type { EventIdSet } from './event-id-set';
@@ -129,12 +129,13 @@ export class EmbeddedStore implements Store {
   }
 
   /**
-   * The acknowledged records now, then every record this store commits, in its order, before the
-   * write resolves (Journal.follow): what a FollowerStore in another process applies to its copy.
+   * The journal's acknowledged lines now, then every batch this store commits, in its order,
+   * before the writes resolve (Journal.follow): what a FollowerStore in another process replays.
+   * `loaded` says whether the snapshot holds a load, so that the follower knows what to find there.
    */
-  async follow(follower: (records: JournalRecord[]) => void): Promise<{ records: JournalRecord[]; stop: () => void }> {
-    const { records, stop } = await this.writable().follow(follower as (records: unknown[]) => void);
-    return { records: records as JournalRecord[], stop };
+  async follow(follower: JournalFollower): Promise<{ lines: string; loaded: boolean; stop: () => void }> {
+    const { lines, stop } = await this.writable().follow(follower);
+    return { lines, loaded: this.loaded, stop };
   }
 
   async bulkLoad(data: Dataset, similarity: readonly SimilarEdge[], onProgress?: LoadProgress): Promise<void> {

@@ -17,6 +17,13 @@ import { EmbeddedStore } from './embedded-store';
 import type { JournalRecord } from './journal-records';
 import type { MemoryState } from './memory-state';
 import type { StoreOwner } from './store-owner';
+import { parseLines } from './journal';
+
+/** How often, and how far apart, the snapshot is read again while a purge swaps it (a swap takes two renames). */
+const SNAPSHOT_ATTEMPTS = 50;
+const SNAPSHOT_RETRY_MS = 100;
+/** As EmbeddedStore's readiness waits for its own disk probe. */
+const READINESS_WAIT_MS = 2000;
 
 /**
  * The embedded store in a process that does not own it (a cluster worker): a copy of the
@@ -35,25 +42,53 @@ export class FollowerStore extends EmbeddedStore {
     super(dir, state, null, loaded);
   }
 
-  /** Reads the snapshot in `dir`, then the owner's journal, and follows the owner from there. */
+  /** Reads the owner's journal and the snapshot in `dir`, and follows the owner from there. */
   static async following(dir: string, owner: StoreOwner): Promise<FollowerStore> {
-    const { state, loaded } = await EmbeddedStore.readSnapshot(dir);
+    // Batches that come while the journal so far is applied wait behind it.
+    const backlog: string[] = [];
+    let hear: (lines: string) => void = (lines) => backlog.push(lines);
+    const journal = await owner.follow((lines) => hear(lines));
+    // Any snapshot the owner has written serves: a purge rewrites it without erased events, which
+    // the journal's erase records remove anyway.
+    const { state, loaded } = await FollowerStore.readSnapshotAsOwnerHasIt(dir, journal.loaded);
     const store = new FollowerStore(dir, state, loaded, owner);
-    // Records that come while the journal so far is applied wait behind it.
-    let backlog: JournalRecord[][] | null = [];
-    const journal = await owner.follow((records) => (backlog ? backlog.push(records) : store.applyAll(records)));
-    store.applyAll(journal);
-    for (const records of backlog) store.applyAll(records);
-    backlog = null;
+    store.replay(journal.lines);
+    for (const lines of backlog) store.replay(lines);
+    hear = (lines) => store.replay(lines);
     return store;
   }
 
-  private applyAll(records: readonly JournalRecord[]): void {
-    for (const record of records) EmbeddedStore.apply(this.state, record);
+  /**
+   * The snapshot, read again while a purge is swapping it (its manifest is briefly missing, or a
+   * file read fails): the owner said whether it holds a load, so an empty read is not believed.
+   */
+  private static async readSnapshotAsOwnerHasIt(dir: string, loaded: boolean): Promise<{ state: MemoryState; loaded: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const read = await EmbeddedStore.readSnapshot(dir);
+        if (read.loaded === loaded) return read;
+        if (attempt >= SNAPSHOT_ATTEMPTS) throw new Error(`the owner's snapshot in ${dir} ${loaded ? 'is missing' : 'appeared'}`);
+      } catch (err) {
+        if (attempt >= SNAPSHOT_ATTEMPTS) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_RETRY_MS));
+    }
   }
 
-  override readiness(): Promise<StoreReadiness> {
-    return this.owner.readiness();
+  private replay(lines: string): void {
+    for (const record of parseLines(lines) as JournalRecord[]) EmbeddedStore.apply(this.state, record);
+  }
+
+  /** The owner's readiness (its journal's disk), within a bound: a wedged owner must not hang the probe. */
+  override async readiness(): Promise<StoreReadiness> {
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<StoreReadiness>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ ready: false, reason: `the process that owns the store did not answer within ${READINESS_WAIT_MS} ms` }),
+        READINESS_WAIT_MS,
+      );
+    });
+    return Promise.race([this.owner.readiness(), slow]).finally(() => clearTimeout(timer));
   }
 
   override async close(): Promise<void> {
@@ -61,7 +96,11 @@ export class FollowerStore extends EmbeddedStore {
     await super.close();
   }
 
-  /** The owner writes the snapshot; this copy then reads it, keeping what was journaled before (as EmbeddedStore.bulkLoad does). */
+  /**
+   * The owner writes the snapshot; this copy then reads it, keeping what was journaled before (as
+   * EmbeddedStore.bulkLoad does). A load writes no journal record: other followers of the owner
+   * read it when they start. In a cluster the load runs before any worker starts (main.ts `prepare`).
+   */
   override async bulkLoad(data: Dataset, similarity: readonly SimilarEdge[]): Promise<void> {
     await this.owner.write('bulkLoad', [data, similarity]);
     const { state } = await EmbeddedStore.readSnapshot(this.dir);

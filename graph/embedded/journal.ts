@@ -6,10 +6,13 @@ import { syncPath } from '../../src/shared/fs-sync';
 import { StorageUnavailableError } from '../errors';
 
 type Waiter = { resolve: () => void; reject: (err: unknown) => void };
-type Pending = { record: unknown; line: string; waiter: Waiter };
+type Pending = { line: string; waiter: Waiter };
 
-/** Hears every batch of records made durable, in the journal's order. */
-export type JournalFollower = (records: unknown[]) => void;
+/**
+ * Hears every batch made durable, in the journal's order, as the file holds it: NDJSON lines,
+ * each ending with a newline. A follower replays them as a restart replays the file.
+ */
+export type JournalFollower = (lines: string) => void;
 
 /** The calls the journal makes on an open file (a FileHandle's). */
 export interface JournalHandle {
@@ -119,36 +122,33 @@ export class Journal {
    * hold until the next write cuts it off.
    */
   acknowledgedRecords(): Promise<unknown[]> {
-    return this.exclusive(() => this.readAcknowledged());
-  }
-
-  private async readAcknowledged(): Promise<unknown[]> {
-    const text = (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
-    return text
-      .split('\n')
-      .slice(0, -1)
-      .map((line) => JSON.parse(line) as unknown);
+    return this.exclusive(async () => {
+      const text = (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
+      return parseLines(text);
+    });
   }
 
   /**
-   * The acknowledged records now, and from then on every batch made durable to `follower`, in
+   * The acknowledged lines now, and from then on every batch made durable to `follower`, in
    * order and before its appends resolve: what another process's copy of the state (a cluster
-   * worker's) needs to stay the same as the owner's, with no record missed or heard twice.
-   * `stop` ends it.
+   * worker's) needs to stay the same as the owner's, with no record missed or heard twice. The
+   * lines are passed on unparsed: the follower parses them, not the owner, whose event loop
+   * every write waits on. `stop` ends it. A follower that throws is dropped (the batch is on
+   * disk, and the write stands); it must say so itself.
    */
-  follow(follower: JournalFollower): Promise<{ records: unknown[]; stop: () => void }> {
+  follow(follower: JournalFollower): Promise<{ lines: string; stop: () => void }> {
     return this.exclusive(async () => {
-      const records = await this.readAcknowledged();
+      const lines = (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
       // No batch is written during `exclusive`: every later one reaches the follower.
       this.followers.add(follower);
-      return { records, stop: () => this.followers.delete(follower) };
+      return { lines, stop: () => this.followers.delete(follower) };
     });
   }
 
   append(record: unknown): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, line, waiter: { resolve, reject } });
+      this.pending.push({ line, waiter: { resolve, reject } });
       this.flushing ??= this.flush();
     });
   }
@@ -179,8 +179,8 @@ export class Journal {
       this.goodBytes += bytes.length;
       this.failure = null;
       if (this.followers.size > 0) {
-        const records = batch.map((p) => p.record);
-        for (const follower of this.followers) this.tell(follower, records);
+        const lines = bytes.toString('utf8');
+        for (const follower of this.followers) this.tell(follower, lines);
       }
       for (const p of batch) p.waiter.resolve();
     } catch (err) {
@@ -250,10 +250,9 @@ export class Journal {
     }
   }
 
-  /** A follower that fails is dropped: the batch is on disk, and the write stands. */
-  private tell(follower: JournalFollower, records: unknown[]): void {
+  private tell(follower: JournalFollower, lines: string): void {
     try {
-      follower(records);
+      follower(lines);
     } catch {
       this.followers.delete(follower);
     }
@@ -329,4 +328,12 @@ export class Journal {
     await this.handle?.close();
     this.handle = null;
   }
+}
+
+/** Complete NDJSON lines (each ending with a newline) as records. */
+export function parseLines(text: string): unknown[] {
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => JSON.parse(line) as unknown);
 }

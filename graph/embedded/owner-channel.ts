@@ -1,8 +1,7 @@
 import type { Port } from '../../src/shared/port';
-import { StoreUnavailableError } from '../errors';
+import { StorageUnavailableError } from '../errors';
 import type { StoreReadiness } from '../store';
 import type { EmbeddedStore } from './embedded-store';
-import type { JournalRecord } from './journal-records';
 import {
   runWrite,
   sentError,
@@ -14,42 +13,58 @@ import {
   type WriteResult,
 } from './store-owner';
 
-type Request =
-  | { kind: 'store.follow'; id: number }
-  | { kind: 'store.write'; id: number; method: StoreWrite; args: unknown[] }
-  | { kind: 'store.readiness'; id: number };
-type Asked = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+type Asked = { kind: 'store.follow' } | { kind: 'store.readiness' } | { kind: 'store.write'; method: StoreWrite; args: unknown[] };
+type Request = Asked & { id: number };
 type Reply = { kind: 'store.reply'; id: number; reply: WriteReply };
-type Records = { kind: 'store.records'; records: JournalRecord[] };
+/** A batch the owner's journal made durable, as its lines. */
+type Lines = { kind: 'store.lines'; lines: string };
 
-const isRequest = (m: unknown): m is Request =>
-  typeof m === 'object' && m !== null && ['store.follow', 'store.write', 'store.readiness'].includes((m as Request).kind);
+const REQUESTS: readonly string[] = ['store.follow', 'store.write', 'store.readiness'] satisfies Request['kind'][];
+const isRequest = (m: unknown): m is Request => typeof m === 'object' && m !== null && REQUESTS.includes((m as Request).kind);
 
 /**
  * Serves `store` to the follower at the other end of `port`: its writes run here, and every
- * record committed after it asked to follow goes to it, before the reply to the write that
- * committed it (both travel on the one ordered channel). Returns how to stop (the follower is gone).
+ * batch committed after it asked to follow goes to it, before the reply to any write in that
+ * batch (both travel on the one ordered channel). `onBroken` hears a batch that could not be
+ * sent: the follower has missed it and must start over (its process restarted). Returns how to
+ * stop (the follower is gone).
  */
-export function serveFollower(store: EmbeddedStore, port: Port): () => void {
+export function serveFollower(store: EmbeddedStore, port: Port, onBroken: (err: unknown) => void): () => void {
   let stopFollowing = () => {};
   let stopped = false;
-  const reply = (id: number, r: WriteReply) => !stopped && port.post({ kind: 'store.reply', id, reply: r } satisfies Reply);
+  const tell = (lines: string) => {
+    if (stopped) return;
+    try {
+      port.post({ kind: 'store.lines', lines } satisfies Lines);
+    } catch (err) {
+      stopped = true;
+      onBroken(err);
+    }
+  };
   const answer = async (request: Request): Promise<WriteReply> => {
     if (request.kind === 'store.write') return runWrite(store, request.method, request.args);
     try {
       if (request.kind === 'store.readiness') return { ok: true, result: await store.readiness() };
       stopFollowing();
-      const { records, stop } = await store.follow((committed) => {
-        if (!stopped) port.post({ kind: 'store.records', records: committed } satisfies Records);
-      });
+      const { lines, loaded, stop } = await store.follow(tell);
       stopFollowing = stop;
-      return { ok: true, result: records };
+      // The follower went away while its journal was read.
+      if (stopped) stop();
+      return { ok: true, result: { lines, loaded } };
     } catch (err) {
       return { ok: false, error: sentError(err) };
     }
   };
+  const reply = (id: number, r: WriteReply) => {
+    if (!stopped) port.post({ kind: 'store.reply', id, reply: r } satisfies Reply);
+  };
   const stopListening = port.listen((message) => {
-    if (isRequest(message)) void answer(message).then((r) => reply(message.id, r));
+    if (!isRequest(message)) return;
+    answer(message)
+      .then((r) => reply(message.id, r))
+      // A result the channel cannot carry: the follower hears why instead of waiting forever.
+      .catch((err: unknown) => reply(message.id, { ok: false, error: { name: 'Error', message: String(err), fields: {} } }))
+      .catch((err: unknown) => onBroken(err));
   });
   return () => {
     stopped = true;
@@ -62,10 +77,10 @@ export function serveFollower(store: EmbeddedStore, port: Port): () => void {
 export function ownerOver(port: Port): StoreOwner {
   let nextId = 0;
   const waiting = new Map<number, (reply: WriteReply) => void>();
-  let onRecords: (records: JournalRecord[]) => void = () => {};
+  let onLines: (lines: string) => void = () => {};
   const stopListening = port.listen((message) => {
-    const m = message as Reply | Records;
-    if (m?.kind === 'store.records') onRecords(m.records);
+    const m = message as Reply | Lines;
+    if (m?.kind === 'store.lines') onLines(m.lines);
     else if (m?.kind === 'store.reply') {
       waiting.get(m.id)?.(m.reply);
       waiting.delete(m.id);
@@ -79,16 +94,16 @@ export function ownerOver(port: Port): StoreOwner {
     });
   return {
     follow: async (listener) => {
-      onRecords = listener;
-      return settled(await ask({ kind: 'store.follow' })) as JournalRecord[];
+      onLines = listener;
+      return settled(await ask({ kind: 'store.follow' })) as { lines: string; loaded: boolean };
     },
     write: async <M extends StoreWrite>(method: M, args: WriteArgs<M>) =>
       settled(await ask({ kind: 'store.write', method, args: [...args] })) as WriteResult<M>,
     readiness: async () => settled(await ask({ kind: 'store.readiness' })) as StoreReadiness,
     close: async () => {
       stopListening();
-      // Nothing answers them any more: they fail as a store that cannot be reached does.
-      const gone = sentError(new StoreUnavailableError('the process that owns the store stopped answering'));
+      // Nothing answers them any more: they fail as a write the storage refused does (STORE_UNAVAILABLE).
+      const gone = sentError(new StorageUnavailableError('the process that owns the store stopped answering'));
       for (const resolve of waiting.values()) resolve({ ok: false, error: gone });
       waiting.clear();
     },

@@ -9,7 +9,7 @@ import {
   UnknownProfileError,
 } from '../errors';
 import type { Store, StoreReadiness } from '../store';
-import type { JournalRecord } from './journal-records';
+import type { JournalFollower } from './journal';
 
 /**
  * The Store methods that write. A FollowerStore has the process that owns the store run them,
@@ -40,10 +40,13 @@ export type WriteResult<M extends StoreWrite> = Awaited<ReturnType<Store[M]>>;
 
 /** The process that owns an embedded store (a cluster's primary), as a FollowerStore in another process reaches it. */
 export interface StoreOwner {
-  /** The acknowledged records now; from then on every record the owner commits, to `onRecords` in the journal's order. */
-  follow(onRecords: (records: JournalRecord[]) => void): Promise<JournalRecord[]>;
   /**
-   * Runs one write in the owner. Resolves only after `onRecords` has heard the records the write
+   * The journal's acknowledged lines now, and whether the owner's snapshot holds a load; from
+   * then on every batch the owner commits, to `onLines` in the journal's order (EmbeddedStore.follow).
+   */
+  follow(onLines: JournalFollower): Promise<{ lines: string; loaded: boolean }>;
+  /**
+   * Runs one write in the owner. Resolves only after `onLines` has heard the records the write
    * committed (a follower then reads its own write); rejects with the store's own error class.
    */
   write<M extends StoreWrite>(method: M, args: WriteArgs<M>): Promise<WriteResult<M>>;

@@ -87,7 +87,7 @@ export function runPrimary(o: PrimaryOptions): void {
     try {
       if (o.ownStore) {
         store = await o.ownStore();
-        share = shareWithWorkers(store);
+        share = shareWithWorkers(store, o.logger);
       }
     } catch (err) {
       o.logger.error({ err: errorStack(err) }, 'opening the store failed; not starting the workers');
@@ -114,7 +114,9 @@ export function runPrimary(o: PrimaryOptions): void {
         },
       );
     };
+    // A worker leaves cluster.workers on the later of its exit and its disconnect, whichever order they come in.
     cluster.on('exit', exitWhenDone);
+    cluster.on('disconnect', exitWhenDone);
     exitWhenDone();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -124,15 +126,20 @@ export function runPrimary(o: PrimaryOptions): void {
 /**
  * What a primary that owns the embedded store does for its workers: serves each the store
  * (serveFollower), passes each one's changes of online state on to the others, and counts
- * quotas for all (RateLimiterClusterMaster). Call once, before forking; the function it returns
- * takes each forked worker in, and what that returns lets it go (the worker exited).
+ * quotas for all (RateLimiterClusterMaster). Call once, before forking: it also makes the
+ * cluster's messages structured clones (`serialization: 'advanced'`), so that a write's arguments
+ * and result reach the other side as they were (undefined fields included). The function it
+ * returns takes each forked worker in, and what that returns lets it go (the worker exited).
  */
-export function shareWithWorkers(store: EmbeddedStore): (worker: Worker) => () => void {
-  // Messages carry structured clones (undefined fields, typed arrays), as the store's records are in memory.
+export function shareWithWorkers(store: EmbeddedStore, logger: Logger): (worker: Worker) => () => void {
   cluster.setupPrimary({ serialization: 'advanced' });
   new RateLimiterClusterMaster();
   return (worker) => {
-    const stopServing = serveFollower(store, portOf(worker));
+    const stopServing = serveFollower(store, portOf(worker), (err) => {
+      // It missed a batch of the journal: a new worker starts from the journal again.
+      logger.error({ pid: worker.process.pid, err: errorStack(err) }, 'a worker could not be sent what the store wrote; restarting it');
+      worker.process.kill('SIGKILL');
+    });
     const relay = (message: { kind?: string }) => message?.kind === 'change' && passOn(worker, message);
     worker.on('message', relay);
     return () => {

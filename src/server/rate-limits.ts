@@ -40,18 +40,23 @@ export interface Refusal {
 export class RateLimits {
   private readonly limiters: Record<PrincipalKind, RateLimiterAbstract>;
   private readonly inFlight = new Map<string, number>();
+  /** This process's own counts: all of them alone, and the fallback while a shared counter does not answer. */
+  private readonly local: Record<PrincipalKind, RateLimiterMemory>;
 
   constructor(
     private readonly perMinute: Record<PrincipalKind, number>,
     /** Where quotas are counted when not in this process alone: Redis, or the cluster's primary. */
     counting?: { redis: RedisClient } | 'cluster-primary',
   ) {
+    this.local = Object.fromEntries(
+      PRINCIPAL_KINDS.map((kind) => [kind, new RateLimiterMemory({ keyPrefix: kind, points: perMinute[kind], duration: 60 })]),
+    ) as Record<PrincipalKind, RateLimiterMemory>;
     this.limiters = Object.fromEntries(
       PRINCIPAL_KINDS.map((kind) => {
         if (counting === 'cluster-primary') {
           return [kind, new RateLimiterCluster({ keyPrefix: kind, points: perMinute[kind], duration: 60, timeoutMs: PRIMARY_WAIT_MS })];
         }
-        const local = new RateLimiterMemory({ keyPrefix: kind, points: perMinute[kind], duration: 60 });
+        const local = this.local[kind];
         if (!counting) return [kind, local];
         const shared = new RateLimiterRedis({
           storeClient: counting.redis,
@@ -78,7 +83,7 @@ export class RateLimits {
       return refusal(`Too many requests at once: ${IN_FLIGHT[principal.kind]} may run together for ${principal.kind} callers`, 1);
     }
     try {
-      await this.limiters[principal.kind].consume(keyOf(principal, address));
+      await this.charge(principal.kind, keyOf(principal, address), 1);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
@@ -99,7 +104,23 @@ export class RateLimits {
 
   /** Charges `points` more of the principal's quota (an operation refused for its size). */
   async penalize(principal: Principal, address: string, points: number): Promise<void> {
-    await this.limiters[principal.kind].penalty(keyOf(principal, address), points);
+    await this.limiters[principal.kind]
+      .penalty(keyOf(principal, address), points)
+      .catch(() => this.local[principal.kind].penalty(keyOf(principal, address), points));
+  }
+
+  /**
+   * Consumes `points` of the quota; rejects with RateLimiterRes when it is spent. A cluster's
+   * primary that does not answer in time (its limiter rejects with an Error, having no
+   * insurance of its own) leaves this process to count alone meanwhile, as Redis's insurance does.
+   */
+  private async charge(kind: PrincipalKind, key: string, points: number): Promise<void> {
+    try {
+      await this.limiters[kind].consume(key, points);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw err;
+      await this.local[kind].consume(key, points);
+    }
   }
 }
 

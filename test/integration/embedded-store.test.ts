@@ -35,7 +35,9 @@ const portOf = (port: MessagePort): Port => ({
 /** A store owned here and a follower of it over a message channel, as a cluster's primary and one worker. */
 async function followerOf(owner: EmbeddedStore, dir: string): Promise<FollowerStore> {
   const { port1, port2 } = new MessageChannel();
-  const stopServing = serveFollower(owner, portOf(port1));
+  const stopServing = serveFollower(owner, portOf(port1), (err) => {
+    throw err;
+  });
   const remote = ownerOver(portOf(port2));
   return FollowerStore.following(dir, {
     ...remote,
