@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS, findAnomalies, type Anomaly, type AnomalyThresholds
 import { bandOf, clickAuc, emptyHour, sumHours, type HourTally, type WindowTally } from './hourly-tally';
 import { QualityMetrics } from './quality-metrics';
 import type { Registry } from 'prom-client';
+import { KeySets, ServedPage } from './served-page';
 
 /**
  * A take is a play of the title by the profile within this long after the impression: the
@@ -15,20 +16,11 @@ import type { Registry } from 'prom-client';
  */
 export const MONITOR_TAKE_WINDOW_MS = 30 * MINUTE_MS;
 
-/** What one served item's impression is counted under. */
-interface ServedItem {
-  titleId: string;
-  /** Dimension keys: `row_kind=…`, `source=…` (each source that proposed it), `position=…`, `slot=…`, `artwork=…`. */
-  keys: string[];
-  /** The ranker's p(click), when the trained ranker placed it. */
-  pClick?: number;
-}
-
 /** An impression waiting for its play. */
 interface Pending {
   at: number;
   tally: HourTally;
-  keys: string[];
+  keys: readonly string[];
   pClick?: number;
   taken: boolean;
 }
@@ -89,7 +81,8 @@ export class QualityMonitor {
   private readonly windowHours: number;
   private readonly baselineHours: number;
   private readonly metrics?: QualityMetrics;
-  private readonly served: LRUCache<string, Map<string, ServedItem>>;
+  private readonly served: LRUCache<string, ServedPage>;
+  private readonly keySets = new KeySets();
   private readonly pending = new LRUCache<string, Pending>({ max: 200_000 });
   private readonly hours = new Map<number, HourTally>();
   /** By dimension, then value: looked up without building the joined string (five keys per item of every page served). */
@@ -105,25 +98,29 @@ export class QualityMonitor {
     this.windowHours = o.windowHours ?? DEFAULT_MONITORING.windowHours;
     this.baselineHours = o.baselineHours ?? DEFAULT_MONITORING.baselineHours;
     this.metrics = o.registry ? new QualityMetrics(o.registry) : undefined;
-    this.served = new LRUCache({ maxSize: o.servedItems ?? 300_000, sizeCalculation: (items) => Math.max(1, items.size) });
+    this.served = new LRUCache({ maxSize: o.servedItems ?? 300_000, sizeCalculation: (page) => Math.max(1, page.size) });
   }
 
   /** Remembers what a page showed where, for the impressions that will name it. */
   pageServed(page: HomepageResult): void {
-    const items = new Map<string, ServedItem>();
-    for (const row of page.rows) {
-      for (const item of row.items) {
-        const keys = [
-          this.key('row_kind', row.kind),
-          ...item.sources.map((s) => this.key('source', s)),
-          this.key('position', positionBucket(item.position)),
-          this.key('slot', item.explorationBonus > 0 ? 'exploration' : 'exploitation'),
-          this.key('artwork', item.artworkKind),
-        ];
-        items.set(`${row.position}:${item.position}`, { titleId: item.titleId, keys, pClick: item.heads?.click });
-      }
-    }
-    this.served.set(page.requestId, items);
+    const items = page.rows.flatMap((row) =>
+      row.items.map((item) => ({
+        rowIndex: row.position,
+        position: item.position,
+        item: {
+          titleId: item.titleId,
+          keys: this.keySets.shared([
+            this.key('row_kind', row.kind),
+            ...item.sources.map((s) => this.key('source', s)),
+            this.key('position', positionBucket(item.position)),
+            this.key('slot', item.explorationBonus > 0 ? 'exploration' : 'exploitation'),
+            this.key('artwork', item.artworkKind),
+          ]),
+          pClick: item.heads?.click,
+        },
+      })),
+    );
+    this.served.set(page.requestId, ServedPage.of(items));
   }
 
   /** Impressions the store accepted: counted in the current hour under the served item's dimensions. */
@@ -131,7 +128,7 @@ export class QualityMonitor {
     const now = this.clock();
     const tally = this.hourAt(now);
     for (const e of events) {
-      const item = this.served.get(e.requestId)?.get(`${e.rowIndex}:${e.position}`);
+      const item = this.served.get(e.requestId)?.item(e.rowIndex, e.position);
       tally.overall.shown++;
       tally.titles.add(e.titleId);
       this.metrics?.shown('overall');

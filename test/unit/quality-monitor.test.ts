@@ -1,6 +1,7 @@
 import { findAnomalies } from '../../src/monitoring/anomaly-checks';
 import { bandOf, clickAuc, emptyHour, sumHours, type HourTally } from '../../src/monitoring/hourly-tally';
 import { QualityMonitor } from '../../src/monitoring/quality-monitor';
+import { KeySets, ServedPage } from '../../src/monitoring/served-page';
 import type { HomepageResult } from '../../src/homepage/homepage-service';
 import type { ImpressionEvent, PlaybackEvent } from '../../src/domain/types';
 import { HOUR_MS, MINUTE_MS } from '../../src/shared/time';
@@ -20,6 +21,33 @@ function hour(at: number, shown: number, taken: number, p = 0.1, takenP = p): Ho
   h.calibration.takenByBand[bandOf(takenP)] += taken;
   return h;
 }
+
+describe('a served page as the monitor keeps it', () => {
+  it('finds each item by row index and position, in any order given, and nothing elsewhere', () => {
+    const sets = new KeySets();
+    const keysA = sets.shared(['row_kind=TOP_PICKS', 'source=ALS', 'slot=exploitation']);
+    const keysB = sets.shared(['row_kind=TRENDING', 'source=TRENDING', 'slot=exploration']);
+    const page = ServedPage.of([
+      { rowIndex: 1, position: 0, item: { titleId: 't9', keys: keysB } },
+      { rowIndex: 0, position: 1, item: { titleId: 't2', keys: keysA, pClick: 0.25 } },
+      { rowIndex: 0, position: 0, item: { titleId: 't1', keys: keysA, pClick: 0.5 } },
+    ]);
+    expect(page.size).toBe(3);
+    expect(page.item(0, 0)).toEqual({ titleId: 't1', keys: keysA, pClick: 0.5 });
+    expect(page.item(0, 1)).toEqual({ titleId: 't2', keys: keysA, pClick: 0.25 });
+    expect(page.item(1, 0)).toEqual({ titleId: 't9', keys: keysB });
+    expect(page.item(1, 1)).toBeUndefined();
+    expect(page.item(2, 0)).toBeUndefined();
+  });
+
+  it('shares one array per combination of keys', () => {
+    const sets = new KeySets();
+    const a = sets.shared(['row_kind=TOP_PICKS', 'source=ALS']);
+    expect(sets.shared(['row_kind=TOP_PICKS', 'source=ALS'])).toBe(a);
+    expect(sets.shared(['row_kind=TOP_PICKS', 'source=ALS', 'source=CONTENT'])).not.toBe(a);
+    expect(sets.shared(['row_kind=TOP_PICKS'])).toEqual(['row_kind=TOP_PICKS']);
+  });
+});
 
 describe('anomaly checks', () => {
   const baseline = sumHours([hour(T0, 4000, 400, 0.1, 0.3), hour(T0 + HOUR_MS, 4000, 400, 0.1, 0.3)]);
