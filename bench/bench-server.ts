@@ -23,8 +23,10 @@ export async function startBenchServer(job: HttpServerJob): Promise<BenchServer>
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running = () => child.exitCode === null && child.signalCode === null;
+  let closing = false;
   // Asked to close by disconnecting; killed if it has not exited in time.
   const close = async () => {
+    closing = true;
     if (running()) {
       if (child.connected) child.disconnect();
       else child.kill('SIGTERM');
@@ -42,9 +44,14 @@ export async function startBenchServer(job: HttpServerJob): Promise<BenchServer>
     });
     if ('error' in reply) throw new Error(`the bench's server process could not start:\n${reply.error}`);
     const pid = child.pid!;
+    // A server that fails while it is measured (a cluster's worker died, the process exited) fails the run at its next reading.
+    let failure: string | undefined;
+    child.on('message', (m: HttpServerReply) => 'error' in m && (failure ??= m.error));
+    child.once('exit', (code, signal) => closing || (failure ??= `the bench's server process exited (${signal ?? code}) while measured`));
     return {
       url: reply.url,
       cpuSeconds: async () => {
+        if (failure !== undefined) throw new Error(`the bench's server failed:\n${failure}`);
         const s = await cpuSeconds(pid);
         if (s === undefined) throw new Error('bench http reads server CPU from /proc: Linux only');
         return s;

@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Dataset } from '../../src/domain/dataset';
 import type { Experiment, ExperimentStatus, ExposureRecord, VariantTimings } from '../../src/domain/experiment';
 import type { Promotion } from '../../src/domain/promotion';
@@ -59,15 +61,21 @@ export class FollowerStore extends EmbeddedStore {
   }
 
   /**
-   * The snapshot, read again while a purge is swapping it (its manifest is briefly missing, or a
-   * file read fails): the owner said whether it holds a load, so an empty read is not believed.
+   * The snapshot, read again while a purge is swapping it: the owner said whether it holds a
+   * load, so an empty read is not believed, and a read during which the folder was replaced (its
+   * inode changed, or it was missing: a swap is two renames) may mix the old files and the new,
+   * or miss an optional file (feedback, similarity), so it is not believed either.
    */
   private static async readSnapshotAsOwnerHasIt(dir: string, loaded: boolean): Promise<{ state: MemoryState; loaded: boolean }> {
+    const folder = async () => (await fs.stat(path.join(dir, 'snapshot')).catch(() => null))?.ino;
     for (let attempt = 1; ; attempt++) {
       try {
+        const before = await folder();
         const read = await EmbeddedStore.readSnapshot(dir);
-        if (read.loaded === loaded) return read;
-        if (attempt >= SNAPSHOT_ATTEMPTS) throw new Error(`the owner's snapshot in ${dir} ${loaded ? 'is missing' : 'appeared'}`);
+        const unchanged = before === (await folder()) && (before !== undefined || !loaded);
+        if (unchanged && read.loaded === loaded) return read;
+        if (attempt >= SNAPSHOT_ATTEMPTS)
+          throw new Error(`the owner's snapshot in ${dir} kept changing or is ${loaded ? 'missing' : 'unexpected'}`);
       } catch (err) {
         if (attempt >= SNAPSHOT_ATTEMPTS) throw err;
       }

@@ -25,9 +25,9 @@ const isRequest = (m: unknown): m is Request => typeof m === 'object' && m !== n
 /**
  * Serves `store` to the follower at the other end of `port`: its writes run here, and every
  * batch committed after it asked to follow goes to it, before the reply to any write in that
- * batch (both travel on the one ordered channel). `onBroken` hears a batch that could not be
- * sent: the follower has missed it and must start over (its process restarted). Returns how to
- * stop (the follower is gone).
+ * batch (both travel on the one ordered channel). `onBroken` hears a batch or a reply that could
+ * not be sent: the follower has missed it and must start over (its process restarted). Returns
+ * how to stop (the follower is gone).
  */
 export function serveFollower(store: EmbeddedStore, port: Port, onBroken: (err: unknown) => void): () => void {
   let stopFollowing = () => {};
@@ -102,7 +102,8 @@ export function ownerOver(port: Port): StoreOwner {
     readiness: async () => settled(await ask({ kind: 'store.readiness' })) as StoreReadiness,
     close: async () => {
       stopListening();
-      // Nothing answers them any more: they fail as a write the storage refused does (STORE_UNAVAILABLE).
+      // Nothing answers them any more: they fail as a write the storage refused does (STORE_UNAVAILABLE),
+      // although the owner may have made them before it went (as a client whose connection broke cannot tell either).
       const gone = sentError(new StorageUnavailableError('the process that owns the store stopped answering'));
       for (const resolve of waiting.values()) resolve({ ok: false, error: gone });
       waiting.clear();

@@ -7,14 +7,16 @@ export interface ServedItem {
   pClick?: number;
 }
 
-/** Row position and item position in one number: rows and positions are far below 2^15. */
+/** Row position and item position in one number (an Int32): positions below 2^16, rows below 2^15, far above any page's. */
 const slotOf = (rowIndex: number, position: number) => rowIndex * 65_536 + position;
+const POSITIONS = 65_536;
+const ROWS = 32_768;
 
 /**
  * The items of one served page, found by the row index and position an impression names. The
  * monitor keeps about 1,800 pages, and every page outlives many minor collections, so each is
  * promoted to the old generation: kept as a Map of 165 item objects with their key arrays it
- * was about 45 KB a page, most of what a homepage request left behind, and drove the major
+ * was about 50 KB a page, most of what a homepage request left behind, and drove the major
  * collections that set the tail of the latency. Here a page is a few arrays: slots sorted for a
  * binary search, references to the titles' ids and to shared key sets, and p(click)s.
  */
@@ -43,6 +45,16 @@ export class ServedPage {
   }
 
   item(rowIndex: number, position: number): ServedItem | undefined {
+    // The event's own numbers (validated elsewhere, but a slot outside the range would alias another).
+    if (!(
+      Number.isInteger(rowIndex) &&
+      Number.isInteger(position) &&
+      rowIndex >= 0 &&
+      rowIndex < ROWS &&
+      position >= 0 &&
+      position < POSITIONS
+    ))
+      return undefined;
     const slot = slotOf(rowIndex, position);
     let lo = 0;
     let hi = this.slots.length - 1;

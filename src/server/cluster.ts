@@ -135,11 +135,14 @@ export function shareWithWorkers(store: EmbeddedStore, logger: Logger): (worker:
   cluster.setupPrimary({ serialization: 'advanced' });
   new RateLimiterClusterMaster();
   return (worker) => {
-    const stopServing = serveFollower(store, portOf(worker), (err) => {
-      // It missed a batch of the journal: a new worker starts from the journal again.
+    const lost = (err: unknown) => {
+      // It missed a batch of the journal or a reply: a new worker starts from the journal again.
       logger.error({ pid: worker.process.pid, err: errorStack(err) }, 'a worker could not be sent what the store wrote; restarting it');
       worker.process.kill('SIGKILL');
-    });
+    };
+    // A send that fails asynchronously (the worker is dying) is an 'error' event: unheard, it would end the primary.
+    worker.on('error', (err) => logger.warn({ pid: worker.process.pid, err: errorStack(err) }, 'a message to a worker was not delivered'));
+    const stopServing = serveFollower(store, portOf(worker, lost), lost);
     const relay = (message: { kind?: string }) => message?.kind === 'change' && passOn(worker, message);
     worker.on('message', relay);
     return () => {
@@ -155,10 +158,12 @@ function passOn(from: Worker, message: unknown): void {
     if (worker && worker !== from && worker.isConnected()) worker.send(message as object);
 }
 
-/** A worker's IPC channel, as the primary sees it. */
-function portOf(worker: Worker): Port {
+/** A worker's IPC channel, as the primary sees it; `undelivered` hears a message that did not reach a live worker. */
+function portOf(worker: Worker, undelivered: (err: Error) => void): Port {
   return {
-    post: (message) => worker.isConnected() && worker.send(message as object),
+    post: (message) => {
+      if (worker.isConnected()) worker.send(message as object, (err) => err && worker.isConnected() && undelivered(err));
+    },
     listen: (handler) => {
       worker.on('message', handler);
       return () => worker.off('message', handler);

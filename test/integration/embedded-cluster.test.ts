@@ -80,6 +80,8 @@ describe('a cluster of two workers on the embedded store', () => {
       HOMEPAGE_CACHE_SECONDS: '0',
       RATE_LIMIT_PARTNER: String(PARTNER_QUOTA),
       MODEL_POLL_SECONDS: '0',
+      // Each worker logs when it listens: the test waits for the one that replaces a killed worker.
+      LOG_LEVEL: 'info',
     };
     server = await startServerProcess(env, 300_000);
     const data = await gql(server, '{ profile(id: "a1-p1") { account { profiles { id isKids } } } }');
@@ -163,16 +165,21 @@ describe('a cluster of two workers on the embedded store', () => {
     });
     expect(recorded.recordPlayback.accepted).toBe(1);
     const count = (await gql(server, shown, { id: viewer })).profile.dataSummary.playbackEvents as number;
+    const listening = () =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"listening"')).length;
+    const before = listening();
     const [killed] = workerPids(server.child.pid!);
     process.kill(killed, 'SIGKILL');
-    // The other worker answers meanwhile; the primary starts a new one.
-    for (let attempt = 0; ; attempt++) {
-      const pids = workerPids(server.child.pid!);
-      if (pids.length === 2 && !pids.includes(killed)) break;
-      if (attempt > 300) throw new Error(`no new worker: ${pids.join(', ')}`);
+    // The other worker answers meanwhile; the primary starts a new one, which logs once it listens.
+    for (let attempt = 0; listening() === before; attempt++) {
+      if (attempt > 600) throw new Error(`no new worker listens:\n${server.output().slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    // Until the new worker serves, connections go to the other one; then to both in turn.
+    expect(workerPids(server.child.pid!)).not.toContain(killed);
+    // Both workers in turn, the new one among them.
     for (let k = 0; k < 6; k++) expect((await gql(server, shown, { id: viewer })).profile.dataSummary.playbackEvents).toBe(count);
   });
 
