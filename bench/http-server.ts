@@ -122,7 +122,6 @@ async function runWorkers(job: HttpServerJob & { store: { kind: 'embedded' } }):
   for (let n = 0; n < job.workers!; n++) {
     const worker = cluster.fork({ BENCH_JOB: JSON.stringify(job) });
     const release = share(worker);
-    // After the bench heard the url, the primary's error message and its exit tell it (bench-server.ts).
     workers.push(worker);
     worker.on('message', (m: HttpServerReply & { kind?: string }) => {
       if (m?.kind !== 'bench-server') return;

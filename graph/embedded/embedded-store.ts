@@ -163,11 +163,17 @@ export class EmbeddedStore implements Store {
   async readiness(): Promise<StoreReadiness> {
     if (!this.journal) return { ready: true };
     this.probing ??= this.journal.probe().finally(() => (this.probing = null));
+    const answer = this.probing.then((failure): StoreReadiness => (failure ? { ready: false, reason: failure.message } : { ready: true }));
+    return EmbeddedStore.readinessWithin(answer, "the journal's disk did not finish a probe write");
+  }
+
+  /** `probe`'s answer, or not ready with `slow` once PROBE_WAIT_MS have passed: a disk or an owner that hangs must not hang the probe's caller. */
+  protected static async readinessWithin(probe: Promise<StoreReadiness>, slow: string): Promise<StoreReadiness> {
     let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), PROBE_WAIT_MS)));
-    const failure = await Promise.race([this.probing, slow]).finally(() => clearTimeout(timer));
-    if (failure === 'slow') return { ready: false, reason: `the journal's disk did not finish a probe write within ${PROBE_WAIT_MS} ms` };
-    return failure ? { ready: false, reason: failure.message } : { ready: true };
+    const late = new Promise<StoreReadiness>((resolve) => {
+      timer = setTimeout(() => resolve({ ready: false, reason: `${slow} within ${PROBE_WAIT_MS} ms` }), PROBE_WAIT_MS);
+    });
+    return Promise.race([probe, late]).finally(() => clearTimeout(timer));
   }
 
   private closed = false;

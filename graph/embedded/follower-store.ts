@@ -24,8 +24,6 @@ import { parseLines } from './journal';
 /** How often, and how far apart, the snapshot is read again while a purge swaps it (a swap takes two renames). */
 const SNAPSHOT_ATTEMPTS = 50;
 const SNAPSHOT_RETRY_MS = 100;
-/** As EmbeddedStore's readiness waits for its own disk probe. */
-const READINESS_WAIT_MS = 2000;
 
 /**
  * The embedded store in a process that does not own it (a cluster worker): a copy of the
@@ -87,16 +85,9 @@ export class FollowerStore extends EmbeddedStore {
     for (const record of parseLines(lines) as JournalRecord[]) EmbeddedStore.apply(this.state, record);
   }
 
-  /** The owner's readiness (its journal's disk), within a bound: a wedged owner must not hang the probe. */
-  override async readiness(): Promise<StoreReadiness> {
-    let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise<StoreReadiness>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ ready: false, reason: `the process that owns the store did not answer within ${READINESS_WAIT_MS} ms` }),
-        READINESS_WAIT_MS,
-      );
-    });
-    return Promise.race([this.owner.readiness(), slow]).finally(() => clearTimeout(timer));
+  /** The owner's readiness (its journal's disk), within the bound EmbeddedStore's own probe has. */
+  override readiness(): Promise<StoreReadiness> {
+    return EmbeddedStore.readinessWithin(this.owner.readiness(), 'the process that owns the store did not answer');
   }
 
   override async close(): Promise<void> {

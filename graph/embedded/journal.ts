@@ -122,10 +122,7 @@ export class Journal {
    * hold until the next write cuts it off.
    */
   acknowledgedRecords(): Promise<unknown[]> {
-    return this.exclusive(async () => {
-      const text = (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
-      return parseLines(text);
-    });
+    return this.exclusive(async () => parseLines(await this.acknowledgedText()));
   }
 
   /**
@@ -138,11 +135,16 @@ export class Journal {
    */
   follow(follower: JournalFollower): Promise<{ lines: string; stop: () => void }> {
     return this.exclusive(async () => {
-      const lines = (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
+      const lines = await this.acknowledgedText();
       // No batch is written during `exclusive`: every later one reaches the follower.
       this.followers.add(follower);
       return { lines, stop: () => this.followers.delete(follower) };
     });
+  }
+
+  /** The file's acknowledged bytes, read while no batch is written (inside `exclusive`). */
+  private async acknowledgedText(): Promise<string> {
+    return (await fs.readFile(this.file)).subarray(0, this.goodBytes).toString('utf8');
   }
 
   append(record: unknown): Promise<void> {
