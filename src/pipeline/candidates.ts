@@ -48,7 +48,10 @@ export interface RankedCandidate extends Candidate {
   heads?: HeadProbabilities;
 }
 
-/** Highest utility first; ties by id so pages are stable. */
+/**
+ * Highest utility first; ties by id so pages are stable. Compared rather than subtracted: a
+ * comparator that returns a fraction allocates it on the heap, once per comparison of every sort.
+ */
 export function byUtility(a: RankedCandidate, b: RankedCandidate): number {
-  return b.utility - a.utility || (a.title.id < b.title.id ? -1 : 1);
+  return a.utility > b.utility ? -1 : a.utility < b.utility ? 1 : a.title.id < b.title.id ? -1 : 1;
 }

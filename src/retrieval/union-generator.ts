@@ -50,8 +50,12 @@ export class UnionCandidateGenerator implements CandidateGenerator {
     const merged = new Map<string, Candidate>();
     const kept = new Set<Candidate>();
     const fused = new Map<Candidate, number>();
-    for (const [i, { provider, floor, weight }] of asked.entries()) {
-      for (const [rank, { title, score }] of found[i].entries()) {
+    // Indexed loops and a comparison that returns whole numbers: a few hundred titles a source, every page.
+    for (let i = 0; i < asked.length; i++) {
+      const { provider, floor, weight } = asked[i];
+      const list = found[i];
+      for (let rank = 0; rank < list.length; rank++) {
+        const { title, score } = list[rank];
         let candidate = merged.get(title.id);
         if (!candidate) merged.set(title.id, (candidate = { title, sources: new Map() }));
         candidate.sources.set(provider.source, score);
@@ -59,8 +63,16 @@ export class UnionCandidateGenerator implements CandidateGenerator {
         if (weight > 0) fused.set(candidate, (fused.get(candidate) ?? 0) + weight / (FUSION_K + rank + 1));
       }
     }
-    const ranked = [...fused.entries()].filter(([c]) => !kept.has(c)).sort(([a, x], [b, y]) => y - x || (a.title.id < b.title.id ? -1 : 1));
-    return [...kept, ...ranked.slice(0, this.size).map(([c]) => c)];
+    const pool: Candidate[] = [];
+    const shares: number[] = [];
+    fused.forEach((share, c) => {
+      if (kept.has(c)) return;
+      pool.push(c);
+      shares.push(share);
+    });
+    const order = pool.map((_, i) => i);
+    order.sort((a, b) => (shares[a] > shares[b] ? -1 : shares[a] < shares[b] ? 1 : pool[a].title.id < pool[b].title.id ? -1 : 1));
+    return [...kept, ...order.slice(0, this.size).map((i) => pool[i])];
   }
 
   /**

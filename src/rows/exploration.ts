@@ -30,9 +30,21 @@ const LEAST_EXPOSED_SHARE = 0.3;
  * candidates are still the ones a feedback loop starves.
  */
 export function explorable(uncertainty: ReadonlyMap<string, number>): Set<string> {
-  const ranked = [...uncertainty].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const least = Math.ceil(ranked.length * LEAST_EXPOSED_SHARE);
-  return new Set(ranked.filter(([, u], i) => i < least || u >= UNCERTAIN).map(([id]) => id));
+  const least = Math.ceil(uncertainty.size * LEAST_EXPOSED_SHARE);
+  if (least === 0) return new Set();
+  // The least-exposed share ends at the least'th highest uncertainty: every title above it is in,
+  // and of those exactly at it the first by id fill the share (the order a full sort would give).
+  const threshold = Float64Array.from(uncertainty.values()).sort()[uncertainty.size - least];
+  const chosen = new Set<string>();
+  const atThreshold: string[] = [];
+  let above = 0;
+  for (const [id, u] of uncertainty) {
+    if (u > threshold) above++;
+    if (u > threshold || u >= UNCERTAIN) chosen.add(id);
+    else if (u === threshold) atThreshold.push(id);
+  }
+  for (const id of atThreshold.sort().slice(0, least - above)) chosen.add(id);
+  return chosen;
 }
 
 /** How much of the score of an exploration pick comes from what we do not know yet. */

@@ -91,12 +91,15 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     }
     return list;
   };
-  const eligible = explorable(
-    new Map(candidates.flatMap((r) => r.pool.map((c) => [c.title.id, takeRateUncertainty(inputs.evidence(c.title.id))] as const))),
-  );
+  // Rows share most of their titles: each distinct title's evidence is looked up once.
+  const uncertainty = new Map<string, number>();
+  for (const row of candidates)
+    for (const c of row.pool)
+      if (!uncertainty.has(c.title.id)) uncertainty.set(c.title.id, takeRateUncertainty(inputs.evidence(c.title.id)));
+  const eligible = explorable(uncertainty);
   // A small catalog (a young child's) would go whole into the first row and leave the screen's
   // other rows empty: rows are shortened so the first screen's rows can all be filled.
-  const distinct = new Set(candidates.flatMap((r) => r.pool.map((c) => c.title.id))).size;
+  const distinct = uncertainty.size;
   const rowLength = Math.min(layout.rowLength, Math.max(2 * layout.minItems, Math.ceil(distinct / layout.screenRows)));
   const slots = new Set(explorationSlots(rowLength, inputs.explorationShare));
   // No row can score more than its prior times the relevance of its pool's best titles: blocking

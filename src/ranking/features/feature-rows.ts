@@ -30,15 +30,25 @@ export interface RowInputs {
 
 /** Each source's ranking of the request's candidates, by its own score (ties by id). */
 export function sourceRanks(candidates: readonly Candidate[]): Map<string, Int32Array> {
-  const ranks = new Map<string, Int32Array>(candidates.map((c) => [c.title.id, new Int32Array(CANDIDATE_SOURCES.length).fill(-1)]));
+  const n = candidates.length;
+  const width = CANDIDATE_SOURCES.length;
+  // One buffer for every candidate's ranks, and indexes sorted rather than objects: this runs for every page.
+  const all = new Int32Array(n * width).fill(-1);
+  const ids = candidates.map((c) => c.title.id);
+  const ranks = new Map<string, Int32Array>(ids.map((id, i) => [id, all.subarray(i * width, (i + 1) * width)]));
+  const scores = new Float64Array(n);
+  const byScore = (a: number, b: number) => (scores[a] > scores[b] ? -1 : scores[a] < scores[b] ? 1 : ids[a] < ids[b] ? -1 : 1);
+  const order: number[] = [];
   CANDIDATE_SOURCES.forEach((source, s) => {
-    const scored: { id: string; score: number }[] = [];
-    for (const c of candidates) {
-      const score = c.sources.get(source);
-      if (score !== undefined) scored.push({ id: c.title.id, score });
+    order.length = 0;
+    for (let i = 0; i < n; i++) {
+      const score = candidates[i].sources.get(source);
+      if (score === undefined) continue;
+      scores[i] = score;
+      order.push(i);
     }
-    scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    scored.forEach(({ id }, rank) => (ranks.get(id)![s] = rank));
+    order.sort(byScore);
+    for (let rank = 0; rank < order.length; rank++) ranks.get(ids[order[rank]])![s] = rank;
   });
   return ranks;
 }
@@ -55,13 +65,21 @@ const LOG_301 = log1p(300);
 
 /** Mean and spread of `score` over the candidates some source proposed (titles added without one are left out). */
 export function requestStats(candidates: readonly Candidate[], score: (titleId: string) => number | null): { mean: number; std: number } {
-  const values = candidates
-    .filter((c) => c.sources.size > 0)
-    .map((c) => score(c.title.id))
-    .filter((v): v is number => v !== null);
-  if (values.length === 0) return { mean: 0, std: 1 };
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  const values = new Float64Array(candidates.length);
+  let count = 0;
+  let sum = 0;
+  for (const c of candidates) {
+    if (c.sources.size === 0) continue;
+    const v = score(c.title.id);
+    if (v === null) continue;
+    values[count++] = v;
+    sum += v;
+  }
+  if (count === 0) return { mean: 0, std: 1 };
+  const mean = sum / count;
+  let squares = 0;
+  for (let i = 0; i < count; i++) squares += (values[i] - mean) ** 2;
+  const std = Math.sqrt(squares / count);
   return { mean, std: std > 1e-9 ? std : 1 };
 }
 
@@ -115,11 +133,12 @@ export function assembleRows(inputs: RowInputs, titles: readonly Title[]): Float
     rows[o + C.cross_days_since_shown] = shown.daysSinceShown;
 
     const ranks = inputs.ranks.get(t.id);
-    SOURCE_COLUMNS.forEach(({ flag, rankColumn }, source) => {
+    for (let source = 0; source < SOURCE_COLUMNS.length; source++) {
+      const { flag, rankColumn } = SOURCE_COLUMNS[source];
       const rank = ranks ? ranks[source] : -1;
       rows[o + flag] = rank < 0 ? 0 : 1;
       rows[o + rankColumn] = rank < 0 ? 0 : 1 - log1p(rank) / LOG_301;
-    });
+    }
   }
   return rows;
 }
