@@ -94,6 +94,8 @@ export class ApiMetrics {
   readonly sharedStateUp = new Gauge({
     name: 'shared_state_connected',
     help: 'Whether this replica reaches the shared Redis (1) or serves its local view alone (0); absent with STATE=memory.',
+    // Across a cluster's workers: 0 as soon as one of them serves alone.
+    aggregator: 'min',
     registers: [this.registry],
   });
 
@@ -125,6 +127,8 @@ export class ApiMetrics {
       name: 'model_bundle_info',
       help: 'The model bundle serving pages (value 1, its version as a label).',
       labelNames: ['version'],
+      // Across a cluster's workers: each version some worker serves (two while a new bundle is taken up).
+      aggregator: 'max',
       registers: [this.registry],
       collect() {
         this.reset();
@@ -135,6 +139,8 @@ export class ApiMetrics {
     new Gauge({
       name: 'model_bundle_age_seconds',
       help: 'Age of the serving model bundle since it was trained.',
+      // Across a cluster's workers: the oldest bundle any of them serves.
+      aggregator: 'max',
       registers: [this.registry],
       collect() {
         const model = sources.model?.();
@@ -144,6 +150,7 @@ export class ApiMetrics {
     new Gauge({
       name: 'artwork_statistics_age_seconds',
       help: "Time since this replica last read the artwork bandit's statistics from the store (absent until the first read).",
+      aggregator: 'max',
       registers: [this.registry],
       collect() {
         const at = sources.artworkStatisticsReadAt?.();

@@ -34,17 +34,22 @@ export class QualityMetrics {
       name: 'recommendation_take_rate',
       help: 'Plays per impression over the monitored window (the latest settled hours), by dimension.',
       labelNames: ['dimension', 'value'],
+      // Across a cluster's workers (each monitors the pages it served): their mean.
+      aggregator: 'average',
       registers,
     });
     this.titles = new Gauge({
       name: 'recommendation_titles_shown',
       help: 'Distinct titles shown over the monitored window (catalog coverage).',
+      // Across a cluster's workers: the most any one of them saw (their union is not known; it is at least that).
+      aggregator: 'max',
       registers,
     });
     this.calibration = new Gauge({
       name: 'recommendation_click_calibration',
       help: "The ranker's p(click) over the window: predicted and realised take rates of the impressions it predicted, and their ratio.",
       labelNames: ['rate'],
+      aggregator: 'average',
       registers,
     });
     this.alertsFired = new Counter({
@@ -57,6 +62,8 @@ export class QualityMetrics {
       name: 'recommendation_alert_active',
       help: 'Quality alerts of the latest evaluation (1 while the anomaly lasts).',
       labelNames: ['check', 'scope'],
+      // Across a cluster's workers: raised while any of them sees it.
+      aggregator: 'max',
       registers,
     });
   }

@@ -18,7 +18,7 @@ import { formatError } from './format-error';
 import { requestDeadline } from './http/deadline';
 import { healthRouter } from './http/health';
 import { InFlightRequests } from './http/in-flight';
-import { metricsRouter } from './http/metrics-route';
+import { metricsRouter, type MetricsSource } from './http/metrics-route';
 import { requestLog, type RequestFacts } from './http/request-log';
 import { operationMetricsPlugin } from './operation-metrics';
 import { answerMalformedRequests, httpErrorBody, httpErrorHandler, notFound } from './http/http-errors';
@@ -122,6 +122,8 @@ export interface AppOptions {
   auth: Authenticator;
   logger: Logger;
   settings?: ServerSettings;
+  /** What `/metrics` exposes once the services are ready; absent: their own registry (a worker of a cluster exposes the cluster's). */
+  metricsOf?: (services: Services) => MetricsSource;
 }
 
 /**
@@ -129,8 +131,15 @@ export interface AppOptions {
  * probes at /health/live and /health/ready. Until the services are ready, /graphql answers
  * 503 NOT_READY and readiness says what the server is waiting for.
  */
-export async function startApp({ services: pending, auth, logger, settings = DEFAULT_SERVER_SETTINGS }: AppOptions): Promise<RunningApp> {
+export async function startApp({
+  services: pending,
+  auth,
+  logger,
+  settings = DEFAULT_SERVER_SETTINGS,
+  metricsOf = (s) => s.monitoring.metrics,
+}: AppOptions): Promise<RunningApp> {
   let services: Services | undefined;
+  let metrics: MetricsSource | undefined;
   let graphql: RequestHandler | undefined;
   const inFlight = new InFlightRequests();
   // Created before it listens, so the drain plugin sees every connection.
@@ -162,6 +171,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
         });
       },
     });
+    metrics = metricsOf(s);
     services = s;
     return apollo;
   });
@@ -212,7 +222,7 @@ export async function startApp({ services: pending, auth, logger, settings = DEF
     }),
   );
   app.use(previewRouter());
-  app.use(metricsRouter(() => services?.monitoring.metrics, settings.metricsToken));
+  app.use(metricsRouter(() => metrics, settings.metricsToken));
   app.get('/artwork/:file', (req, res) => {
     const id = req.params.file.replace(/\.svg$/, '');
     const artwork = services?.catalog.artwork(id);

@@ -3,6 +3,7 @@ import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import type { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import { serveFollower } from '../../graph/embedded/owner-channel';
 import { errorStack } from '../shared/error-message';
+import { serveClusterMetrics } from './cluster-metrics';
 import type { Logger } from '../shared/logger';
 import type { Port } from '../shared/port';
 
@@ -44,18 +45,21 @@ const PREPARE = 'prepare';
  *   that applies every record the journal makes durable, and has the primary run its writes. The
  *   primary passes each worker's changes of online state on to the others (ClusterRelay) and
  *   counts quotas for all of them (rate-limiter-flexible's cluster limiter).
+ * Either way the primary collects every worker's metrics for the worker a scrape reaches (serveClusterMetrics).
  */
 export function runPrimary(o: PrimaryOptions): void {
   let store: EmbeddedStore | undefined;
   let share: ((worker: Worker) => () => void) | undefined;
   let stopping = false;
   let announced = false;
+  const answerMetrics = serveClusterMetrics();
   const ready = new Set<number>();
   const restarts = new Map<number, number>();
   const fork = (slot: number) => {
     const started = Date.now();
     const worker: Worker = cluster.fork({ WORKER_SLOT: String(slot) });
     const stopSharing = share?.(worker);
+    answerMetrics(worker);
     worker.on('message', (message: ReadyMessage) => {
       if (message?.kind !== 'ready') return;
       ready.add(slot);

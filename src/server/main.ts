@@ -14,6 +14,7 @@ import { prepareDataDir } from '../setup/data-dir';
 import { createLogger, type Logger } from '../shared/logger';
 import { isPreparing, isWorker, primaryPort, reportReady, runPrimary } from './cluster';
 import { createServices } from './services';
+import { ClusterMetrics } from './cluster-metrics';
 import { RedisLink } from './shared-state/redis-link';
 import type { ModelBundle } from '../models/model-bundle';
 import { errorStack } from '../shared/error-message';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // A worker of a cluster on the embedded store follows the primary's store and relays its changes through it.
   const toPrimary = isWorker() && config.STORE === 'embedded' ? primaryPort() : undefined;
+  const clusterMetrics = isWorker() ? new ClusterMetrics(primaryPort()) : undefined;
   const bootstrap = async () => {
     store = await openStore(storeSettings(config), { log: logger, owner: toPrimary && ownerOver(toPrimary) });
     await ensureData(store, config, logger);
@@ -106,7 +108,14 @@ async function main(): Promise<void> {
     return services;
   };
   const services = bootstrap();
-  const app = (running.app = await startApp({ services, auth, logger, settings: serverSettings(config) }));
+  const app = (running.app = await startApp({
+    services,
+    auth,
+    logger,
+    settings: serverSettings(config),
+    // Any worker may answer a scrape: it answers with every worker's metrics, which the primary collects.
+    metricsOf: clusterMetrics && ((s) => clusterMetrics.serving(s.monitoring.metrics.registry)),
+  }));
   logger.info({ url: app.url, store: config.STORE, state: config.STATE, titles: (await services).catalog.size }, 'listening');
   // A worker's primary prints the line once every worker serves.
   if (isWorker()) reportReady(app.url);

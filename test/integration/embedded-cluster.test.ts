@@ -157,6 +157,33 @@ describe('a cluster of two workers on the embedded store', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(40 - PARTNER_QUOTA);
   });
 
+  it("answers a scrape of /metrics with both workers' metrics, whichever worker it reaches", async () => {
+    // Each scrape on a connection of its own: consecutive ones reach the two workers in turn.
+    const scrape = () =>
+      new Promise<string>((resolve, reject) =>
+        http
+          .get(`${server.url}/metrics`, { agent: false }, (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${res.statusCode}: ${text}`))));
+          })
+          .on('error', reject),
+      );
+    const typenames = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('graphql_operations_total{') && l.includes('field="__typename"') && l.includes('code="OK"'))
+        .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    const before = typenames(await scrape());
+    // Six operations, three on each worker.
+    for (let k = 0; k < 6; k++) await gql(server, '{ __typename }');
+    const [first, second] = [await scrape(), await scrape()];
+    expect(typenames(first)).toBe(before + 6);
+    expect(typenames(second)).toBe(before + 6);
+    // A gauge merged as it declares: one bundle version, at 1, not one per worker summed to 2.
+    expect(first).toMatch(/^model_bundle_info\{version="[^"]+"\} 1$/m);
+  });
+
   it('replaces a worker that dies with one that holds every acknowledged write', async () => {
     const shown = 'query($id: ID!) { profile(id: $id) { dataSummary { playbackEvents } } }';
     titleId = items(await page(viewer))[0].title.id;

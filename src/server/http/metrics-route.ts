@@ -1,14 +1,24 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
-import type { ApiMetrics } from '../../monitoring/metrics';
 import { ErrorCode } from '../errors';
+
+/**
+ * What `/metrics` exposes: this process's registry (ApiMetrics), or a cluster's aggregate
+ * (ClusterMetrics), which throws MetricsUnavailableError when it cannot collect every worker's.
+ */
+export interface MetricsSource {
+  exposition(): Promise<{ contentType: string; body: string }>;
+}
+
+/** The metrics could not all be collected (a worker or the primary did not answer in time). */
+export class MetricsUnavailableError extends Error {}
 
 /**
  * `GET /metrics` in Prometheus' text format. The figures are aggregates (no profile's data), but
  * they describe the business: with `METRICS_TOKEN` set, only a scraper sending it as a bearer
  * token reads them. Before the services are ready there is nothing to report yet (503).
  */
-export function metricsRouter(metrics: () => ApiMetrics | undefined, token: string | undefined): Router {
+export function metricsRouter(metrics: () => MetricsSource | undefined, token: string | undefined): Router {
   const router = express.Router();
   router.get('/metrics', async (req, res, next) => {
     try {
@@ -27,6 +37,16 @@ export function metricsRouter(metrics: () => ApiMetrics | undefined, token: stri
       const { contentType, body } = await registry.exposition();
       res.type(contentType).send(body);
     } catch (err) {
+      // A scrape that fails is one Prometheus records as down, which is better than a part of the cluster read as the whole.
+      if (err instanceof MetricsUnavailableError)
+        return void res.status(503).json({
+          errors: [
+            {
+              message: `The workers' metrics could not be collected (${err.message}); retry shortly`,
+              extensions: { code: ErrorCode.TIMEOUT },
+            },
+          ],
+        });
       next(err);
     }
   });

@@ -1,0 +1,71 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Counter, Registry } from 'prom-client';
+import { ClusterMetrics } from '../../src/server/cluster-metrics';
+import { metricsRouter } from '../../src/server/http/metrics-route';
+import type { Port } from '../../src/shared/port';
+
+const portOf = (port: MessagePort): Port => ({
+  post: (message) => port.postMessage(message),
+  listen: (handler) => {
+    port.on('message', handler);
+    return () => port.off('message', handler);
+  },
+});
+
+/**
+ * A worker's `/metrics` in a cluster answers with what its primary collected from every worker
+ * (serveClusterMetrics; the whole path runs in test/integration/embedded-cluster.test.ts). Here
+ * the primary's side is played over a message channel, to see what the worker makes of each answer.
+ */
+describe("a cluster worker's /metrics", () => {
+  const channels: MessageChannel[] = [];
+  afterAll(() => channels.forEach(({ port1, port2 }) => (port1.close(), port2.close())));
+
+  /** A worker's ClusterMetrics whose primary answers each request with `answer`. */
+  function workerWithPrimary(answer: (id: number) => object): ClusterMetrics {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    channel.port1.on('message', (m: { kind: string; id: number }) => {
+      if (m.kind === 'metrics-request') channel.port1.postMessage(answer(m.id));
+    });
+    const registry = new Registry();
+    new Counter({ name: 'local_only_total', help: 'this worker alone', registers: [registry] }).inc();
+    const metrics = new ClusterMetrics(portOf(channel.port2));
+    metrics.serving(registry);
+    return metrics;
+  }
+
+  async function scrape(metrics: ClusterMetrics): Promise<{ status: number; type: string | null; body: string }> {
+    const app = express().use(metricsRouter(() => metrics, undefined));
+    const server = app.listen(0);
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+      return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+    } finally {
+      server.close();
+    }
+  }
+
+  it("answers with the primary's aggregate, not its own registry", async () => {
+    const res = await scrape(workerWithPrimary((id) => ({ kind: 'metrics-reply', id, body: 'requests_total 6\n' })));
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/^text\/plain/);
+    expect(res.body).toBe('requests_total 6\n');
+  });
+
+  it('fails the scrape with 503 TIMEOUT when the workers could not all be collected', async () => {
+    const res = await scrape(workerWithPrimary((id) => ({ kind: 'metrics-reply', id, error: 'Operation timed out.' })));
+    expect(res.status).toBe(503);
+    const body = JSON.parse(res.body);
+    expect(body.errors[0].extensions.code).toBe('TIMEOUT');
+    expect(body.errors[0].message).toContain('Operation timed out.');
+  });
+
+  it('keeps concurrent scrapes apart', async () => {
+    const metrics = workerWithPrimary((id) => ({ kind: 'metrics-reply', id, body: `scrape ${id}\n` }));
+    const bodies = await Promise.all([0, 1, 2].map(() => metrics.exposition()));
+    expect(bodies.map((b) => b.body).sort()).toEqual(['scrape 0\n', 'scrape 1\n', 'scrape 2\n']);
+  });
+});
