@@ -4,73 +4,110 @@ import { errorMessage } from '../shared/error-message';
 import type { Port } from '../shared/port';
 import { MetricsUnavailableError, type MetricsSource } from './http/metrics-route';
 
-interface MetricsRequest {
-  kind: 'metrics-request';
-  id: number;
-}
+type WorkerMetrics = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 
-type MetricsReply = { kind: 'metrics-reply'; id: number } & ({ body: string } | { error: string });
+/** What a worker and its primary say to each other about metrics; each ignores the other kinds of message on the channel. */
+type MetricsMessage =
+  /** Worker → primary: its registry may be collected from now on. */
+  | { kind: 'metrics-serving' }
+  /** Worker → primary: a scrape reached it; primary → worker: the cluster's exposition, or why there is none. */
+  | { kind: 'metrics-request'; id: number }
+  | ({ kind: 'metrics-reply'; id: number } & ({ body: string } | { error: string }))
+  /** Primary → worker: send your registry; worker → primary: here it is. */
+  | { kind: 'metrics-collect'; id: number }
+  | { kind: 'metrics-collected'; id: number; metrics: WorkerMetrics };
 
-const isReply = (m: unknown): m is MetricsReply => (m as MetricsReply)?.kind === 'metrics-reply';
+const METRICS_KINDS = new Set(['metrics-serving', 'metrics-request', 'metrics-reply', 'metrics-collect', 'metrics-collected']);
+const isMetricsMessage = (m: unknown): m is MetricsMessage => METRICS_KINDS.has((m as { kind?: string } | null)?.kind ?? '');
 
-/**
- * How long a worker waits for the primary's aggregate. prom-client gives each worker 5 s to send
- * its metrics, so only a primary that does not answer at all reaches this.
- */
+/** How long the primary waits for a worker's registry. */
+const COLLECT_WITHIN_MS = 5_000;
+/** How long a worker waits for the primary's aggregate: longer than a collection may take. */
 const REPLY_WITHIN_MS = 10_000;
 
 /**
  * In the primary of `WORKERS=N`: answers a worker's request for the metrics of the whole cluster.
- * prom-client's AggregatorRegistry asks every worker for its registry and merges them: counters
- * and histograms are summed, each gauge is merged as it declares (`aggregator`). So a scrape that
- * reaches any worker (each connection goes to the next one) reads every worker's requests, and
- * Prometheus sees one server, not whichever worker it happened to reach.
+ * It collects the registry of every worker that serves (each says so once its services are
+ * ready) and merges them with prom-client's AggregatorRegistry: counters and histograms summed,
+ * each gauge as it declares (`aggregator`). So a scrape that reaches any worker (each connection
+ * goes to the next one) reads every worker's requests, and Prometheus sees one server. A worker
+ * still starting is not asked; one that dies during a collection counts for nothing in it (its
+ * counters went with it); one that does not answer within 5 s fails the scrape.
  */
 export function serveClusterMetrics(): (worker: Worker) => void {
-  const aggregator = new AggregatorRegistry();
-  return (worker) =>
-    worker.on('message', (message: MetricsRequest) => {
-      if (message?.kind !== 'metrics-request') return;
-      const answer = (reply: MetricsReply) => {
-        // A worker that died meanwhile has nobody waiting; the callback keeps the failed send from being an 'error' event.
-        if (worker.isConnected()) worker.send(reply, () => undefined);
+  const serving = new Set<Worker>();
+  const waiting = new Map<number, { worker: Worker; settle: (metrics: WorkerMetrics | Error) => void }>();
+  let next = 0;
+  const collectFrom = (worker: Worker) =>
+    new Promise<WorkerMetrics>((resolve, reject) => {
+      const id = next++;
+      const settle = (metrics: WorkerMetrics | Error) => {
+        clearTimeout(timer);
+        waiting.delete(id);
+        if (metrics instanceof Error) reject(metrics);
+        else resolve(metrics);
       };
-      aggregator.clusterMetrics().then(
-        (body) => answer({ kind: 'metrics-reply', id: message.id, body }),
-        (err: unknown) => answer({ kind: 'metrics-reply', id: message.id, error: errorMessage(err) }),
+      const timer = setTimeout(
+        () => settle(new Error(`a worker (pid ${worker.process.pid}) did not send its metrics within 5 s`)),
+        COLLECT_WITHIN_MS,
       );
+      waiting.set(id, { worker, settle });
+      worker.send({ kind: 'metrics-collect', id } satisfies MetricsMessage, (err) => err && settle([]));
     });
+  const exposition = async (): Promise<string> => {
+    const parts = await Promise.all([...serving].filter((w) => w.isConnected()).map(collectFrom));
+    return AggregatorRegistry.aggregate(parts).metrics();
+  };
+  return (worker) => {
+    worker.on('message', (message: unknown) => {
+      if (!isMetricsMessage(message)) return;
+      if (message.kind === 'metrics-serving') serving.add(worker);
+      else if (message.kind === 'metrics-collected') waiting.get(message.id)?.settle(message.metrics);
+      else if (message.kind === 'metrics-request') {
+        const answer = (reply: MetricsMessage) => {
+          // Nobody waits for a worker that died meanwhile; the callback keeps a failed send from being an 'error' event.
+          if (worker.isConnected()) worker.send(reply, () => undefined);
+        };
+        exposition().then(
+          (body) => answer({ kind: 'metrics-reply', id: message.id, body }),
+          (err: unknown) => answer({ kind: 'metrics-reply', id: message.id, error: errorMessage(err) }),
+        );
+      }
+    });
+    worker.on('exit', () => {
+      serving.delete(worker);
+      for (const pending of waiting.values()) if (pending.worker === worker) pending.settle([]);
+    });
+  };
 }
 
 /**
  * In a worker: `/metrics` answers with the whole cluster's metrics, which it asks its primary for
- * (serveClusterMetrics). Made when the worker starts, so that it answers the primary's requests
- * from then on: a worker still loading sends nothing yet, rather than stall every scrape for 5 s.
+ * (serveClusterMetrics), and the primary collects this worker's registry once it serves.
  */
 export class ClusterMetrics implements MetricsSource {
   private next = 0;
-  private readonly waiting = new Map<number, (reply: MetricsReply) => void>();
-  private contentType: string = Registry.PROMETHEUS_CONTENT_TYPE;
+  private readonly waiting = new Map<number, (reply: MetricsMessage & { kind: 'metrics-reply' }) => void>();
+  private registry?: Registry;
 
   constructor(private readonly port: Port) {
-    // Constructing one is what makes prom-client answer the primary's requests in this process.
-    new AggregatorRegistry();
-    AggregatorRegistry.setRegistries([]);
     port.listen((message) => {
-      if (isReply(message)) this.waiting.get(message.id)?.(message);
+      if (!isMetricsMessage(message)) return;
+      if (message.kind === 'metrics-reply') this.waiting.get(message.id)?.(message);
+      else if (message.kind === 'metrics-collect') void this.send(message.id);
     });
   }
 
   /** From now on the primary collects `registry` from this worker; answers the source `/metrics` reads. */
   serving(registry: Registry): MetricsSource {
-    AggregatorRegistry.setRegistries([registry]);
-    this.contentType = registry.contentType;
+    this.registry = registry;
+    this.port.post({ kind: 'metrics-serving' } satisfies MetricsMessage);
     return this;
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {
     const id = this.next++;
-    const reply = await new Promise<MetricsReply>((resolve, reject) => {
+    const reply = await new Promise<MetricsMessage & { kind: 'metrics-reply' }>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         reject(new MetricsUnavailableError(`the primary did not answer within ${REPLY_WITHIN_MS / 1000} s`));
@@ -80,9 +117,14 @@ export class ClusterMetrics implements MetricsSource {
         this.waiting.delete(id);
         resolve(r);
       });
-      this.port.post({ kind: 'metrics-request', id } satisfies MetricsRequest);
+      this.port.post({ kind: 'metrics-request', id } satisfies MetricsMessage);
     });
     if ('error' in reply) throw new MetricsUnavailableError(reply.error);
-    return { contentType: this.contentType, body: reply.body };
+    return { contentType: this.registry?.contentType ?? Registry.PROMETHEUS_CONTENT_TYPE, body: reply.body };
+  }
+
+  private async send(id: number): Promise<void> {
+    const metrics = this.registry ? await this.registry.getMetricsAsJSON() : [];
+    this.port.post({ kind: 'metrics-collected', id, metrics } satisfies MetricsMessage);
   }
 }

@@ -248,7 +248,7 @@ describeRedis('replicas sharing state through Redis', () => {
         (n) => n === expected,
         30_000,
       );
-      // Polled: B's two workers rebuild each on its own, and /metrics may reach the one still at it.
+      // Polled: B's two workers rebuild each on its own; /metrics sums their rebuilds and reads the lowest connection state.
       await eventually(
         async () => (await fetch(`${b.url}/metrics`)).text(),
         (metrics) => /^shared_state_rebuilds_total [1-9]/m.test(metrics) && /^shared_state_connected 1/m.test(metrics),

@@ -63,6 +63,27 @@ describe("a cluster worker's /metrics", () => {
     expect(body.errors[0].message).toContain('Operation timed out.');
   });
 
+  it('sends its registry when the primary collects, and nothing before it serves', async () => {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    const heard: { kind: string; id?: number; metrics?: { name: string }[] }[] = [];
+    channel.port1.on('message', (m: (typeof heard)[number]) => heard.push(m));
+    const collected = async (id: number) => {
+      channel.port1.postMessage({ kind: 'metrics-collect', id });
+      for (let k = 0; k < 100 && !heard.some((m) => m.kind === 'metrics-collected' && m.id === id); k++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      return heard.find((m) => m.kind === 'metrics-collected' && m.id === id)!.metrics!.map((m) => m.name);
+    };
+    const metrics = new ClusterMetrics(portOf(channel.port2));
+    expect(await collected(1)).toEqual([]);
+    const registry = new Registry();
+    new Counter({ name: 'pages_total', help: 'pages', registers: [registry] }).inc(2);
+    metrics.serving(registry);
+    expect(await collected(2)).toEqual(['pages_total']);
+    // It told the primary it serves, so that the primary collects from it from then on.
+    expect(heard.filter((m) => m.kind === 'metrics-serving')).toHaveLength(1);
+  });
+
   it('keeps concurrent scrapes apart', async () => {
     const metrics = workerWithPrimary((id) => ({ kind: 'metrics-reply', id, body: `scrape ${id}\n` }));
     const bodies = await Promise.all([0, 1, 2].map(() => metrics.exposition()));
