@@ -8,9 +8,9 @@ export interface ServedItem {
 }
 
 /** Row position and item position in one number (an Int32): positions below 2^16, rows below 2^15, far above any page's. */
-const slotOf = (rowIndex: number, position: number) => rowIndex * 65_536 + position;
 const POSITIONS = 65_536;
 const ROWS = 32_768;
+const slotOf = (rowIndex: number, position: number) => rowIndex * POSITIONS + position;
 
 /**
  * The items of one served page, found by the row index and position an impression names. The

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store';
 import { defineStoreSuite } from './contracts/store-contract';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { FollowerStore } from '../../graph/embedded/follower-store';
 import { ownerOver, serveFollower } from '../../graph/embedded/owner-channel';
-import type { Port } from '../../src/shared/port';
+import { portOf } from '../support/message-port';
 import { fixtureData, fixtureSimilarity, playback } from '../support/fixture-data';
 
 const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'store-'));
@@ -21,15 +21,6 @@ defineStoreSuite('embedded', () => {
       return EmbeddedStore.open(dir);
     },
   };
-});
-
-/** A MessagePort as one end of the owner's channel: structured clones, in order, as a cluster's IPC carries them. */
-const portOf = (port: MessagePort): Port => ({
-  post: (message) => port.postMessage(message),
-  listen: (handler) => {
-    port.on('message', handler);
-    return () => port.off('message', handler);
-  },
 });
 
 /** Batches or replies a follower could not be sent (it would have missed them): none, checked after the suite. */

@@ -1,18 +1,10 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { Counter, Registry } from 'prom-client';
 import { ClusterMetrics } from '../../src/server/cluster-metrics';
 import { metricsRouter } from '../../src/server/http/metrics-route';
-import type { Port } from '../../src/shared/port';
-
-const portOf = (port: MessagePort): Port => ({
-  post: (message) => port.postMessage(message),
-  listen: (handler) => {
-    port.on('message', handler);
-    return () => port.off('message', handler);
-  },
-});
+import { portOf } from '../support/message-port';
 
 /**
  * A worker's `/metrics` in a cluster answers with what its primary collected from every worker
