@@ -20,6 +20,9 @@ type MetricsMessage =
 const METRICS_KINDS = new Set(['metrics-serving', 'metrics-request', 'metrics-reply', 'metrics-collect', 'metrics-collected']);
 const isMetricsMessage = (m: unknown): m is MetricsMessage => METRICS_KINDS.has((m as { kind?: string } | null)?.kind ?? '');
 
+/** What of a dead worker's metrics stays in the cluster's sums: what only ever grows (a gauge says how things are now). */
+const KEPT_AFTER_EXIT = new Set<string>(['counter', 'histogram']);
+
 /** How long the primary waits for a worker's registry. */
 const COLLECT_WITHIN_MS = 5_000;
 /** How long a worker waits for the primary's aggregate: longer than a collection may take. */
@@ -31,11 +34,16 @@ const REPLY_WITHIN_MS = 10_000;
  * ready) and merges them with prom-client's AggregatorRegistry: counters and histograms summed,
  * each gauge as it declares (`aggregator`). So a scrape that reaches any worker (each connection
  * goes to the next one) reads every worker's requests, and Prometheus sees one server. A worker
- * still starting is not asked; one that dies during a collection counts for nothing in it (its
- * counters went with it); one that does not answer within 5 s fails the scrape.
+ * still starting is not asked; one that does not answer within 5 s fails the scrape. A worker that
+ * dies keeps its counters and histograms as last collected in every later sum (its gauges go with
+ * it): the sums never fall, so Prometheus does not read a worker's death as a counter reset and
+ * count the survivors' totals again. What it counted after its last collection is lost.
  */
 export function serveClusterMetrics(): (worker: Worker) => void {
   const serving = new Set<Worker>();
+  const lastCollected = new Map<Worker, WorkerMetrics>();
+  // The retired workers' counts, merged as each dies; a chain, so that a scrape waits for a retirement under way.
+  let retired: Promise<WorkerMetrics> = Promise.resolve([]);
   const waiting = new Map<number, { worker: Worker; settle: (metrics: WorkerMetrics | Error) => void }>();
   let next = 0;
   const collectFrom = (worker: Worker) =>
@@ -55,8 +63,18 @@ export function serveClusterMetrics(): (worker: Worker) => void {
       worker.send({ kind: 'metrics-collect', id } satisfies MetricsMessage, (err) => err && settle([]));
     });
   const exposition = async (): Promise<string> => {
-    const parts = await Promise.all([...serving].filter((w) => w.isConnected()).map(collectFrom));
-    return AggregatorRegistry.aggregate(parts).metrics();
+    const workers = [...serving].filter((w) => w.isConnected());
+    const parts = await Promise.all(workers.map(collectFrom));
+    workers.forEach((w, i) => serving.has(w) && lastCollected.set(w, parts[i]));
+    return AggregatorRegistry.aggregate([...parts, await retired]).metrics();
+  };
+  const retire = (worker: Worker) => {
+    const last = lastCollected.get(worker);
+    lastCollected.delete(worker);
+    if (!last) return;
+    // prom-client's types declare `type` an enum; its values are the exposition format's strings ('counter', …).
+    const counts = last.filter((m) => KEPT_AFTER_EXIT.has(String(m.type)));
+    retired = retired.then((before) => AggregatorRegistry.aggregate([before, counts]).getMetricsAsJSON());
   };
   return (worker) => {
     worker.on('message', (message: unknown) => {
@@ -77,6 +95,7 @@ export function serveClusterMetrics(): (worker: Worker) => void {
     worker.on('exit', () => {
       serving.delete(worker);
       for (const pending of waiting.values()) if (pending.worker === worker) pending.settle([]);
+      retire(worker);
     });
   };
 }

@@ -1,8 +1,10 @@
 import express from 'express';
+import type { Worker } from 'node:cluster';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
-import { Counter, Registry } from 'prom-client';
-import { ClusterMetrics } from '../../src/server/cluster-metrics';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ClusterMetrics, serveClusterMetrics } from '../../src/server/cluster-metrics';
 import { metricsRouter } from '../../src/server/http/metrics-route';
 import { portOf } from '../support/message-port';
 
@@ -80,5 +82,61 @@ describe("a cluster worker's /metrics", () => {
     const metrics = workerWithPrimary((id) => ({ kind: 'metrics-reply', id, body: `scrape ${id}\n` }));
     const bodies = await Promise.all([0, 1, 2].map(() => metrics.exposition()));
     expect(bodies.map((b) => b.body).sort()).toEqual(['scrape 0\n', 'scrape 1\n', 'scrape 2\n']);
+  });
+});
+
+describe("the primary's sums over its workers", () => {
+  const channels: MessageChannel[] = [];
+  afterAll(() => channels.forEach(({ port1, port2 }) => (port1.close(), port2.close())));
+
+  /** A worker as the primary sees it (cluster's Worker: messages, send, exit), its ClusterMetrics at the channel's other end. */
+  function startWorker(answer: (worker: Worker) => void, pages: number) {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    let connected = true;
+    const worker = Object.assign(new EventEmitter(), {
+      process: { pid: 1000 + channels.length },
+      isConnected: () => connected,
+      send: (message: unknown, callback?: (err: Error | null) => void) => {
+        channel.port1.postMessage(message);
+        callback?.(null);
+        return true;
+      },
+    }) as unknown as Worker;
+    channel.port1.on('message', (m) => worker.emit('message', m));
+    answer(worker);
+    const registry = new Registry();
+    const counter = new Counter({ name: 'pages_total', help: 'pages', registers: [registry] });
+    counter.inc(pages);
+    new Gauge({ name: 'workers_up', help: 'this worker is up', registers: [registry] }).set(1);
+    new Histogram({ name: 'page_seconds', help: 'page time', buckets: [0.01], registers: [registry] }).observe(0.001);
+    const metrics = new ClusterMetrics(portOf(channel.port2)).serving(registry);
+    const die = () => {
+      connected = false;
+      channel.port1.close();
+      worker.emit('exit', null, 'SIGKILL');
+    };
+    return { counter, scrape: async () => (await metrics.exposition()).body, die };
+  }
+
+  const valueOf = (body: string, series: string) => Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(body)?.[1]);
+
+  it("keeps a dead worker's counters and histograms as last collected, so no sum falls", async () => {
+    const answer = serveClusterMetrics();
+    const a = startWorker(answer, 2);
+    const b = startWorker(answer, 3);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // both have said they serve
+    const before = await a.scrape();
+    expect(valueOf(before, 'pages_total')).toBe(5);
+    expect(valueOf(before, 'workers_up')).toBe(2);
+    b.die();
+    const c = startWorker(answer, 0); // its replacement starts from zero
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    a.counter.inc(4);
+    const after = await c.scrape();
+    expect(valueOf(after, 'pages_total')).toBe(2 + 4 + 3 + 0);
+    expect(valueOf(after, 'page_seconds_count')).toBe(3);
+    // A gauge says how things are now: the dead worker's is gone.
+    expect(valueOf(after, 'workers_up')).toBe(2);
   });
 });
