@@ -7,7 +7,7 @@ import { DEFAULT_THRESHOLDS, findAnomalies, type Anomaly, type AnomalyThresholds
 import { bandOf, clickAuc, emptyHour, sumHours, type HourTally, type WindowTally } from './hourly-tally';
 import { QualityMetrics } from './quality-metrics';
 import type { Registry } from 'prom-client';
-import { KeySets, ServedPage } from './served-page';
+import { KeySets, ServedPage, type ServedItem } from './served-page';
 
 /**
  * A take is a play of the title by the profile within this long after the impression: the
@@ -20,6 +20,8 @@ export const MONITOR_TAKE_WINDOW_MS = 30 * MINUTE_MS;
 interface Pending {
   at: number;
   tally: HourTally;
+  /** Whether its take counts overall: here, where the impression was received (its dimensions count where its page was served). */
+  overall: boolean;
   keys: readonly string[];
   pClick?: number;
   taken: boolean;
@@ -84,6 +86,8 @@ export class QualityMonitor {
   private readonly served: LRUCache<string, ServedPage>;
   private readonly keySets = new KeySets();
   private readonly pending = new LRUCache<string, Pending>({ max: 200_000 });
+  /** Impressions another replica received of pages this one served: their dimensions wait here for the play. */
+  private readonly pendingElsewhere = new LRUCache<string, Pending>({ max: 200_000 });
   private readonly hours = new Map<number, HourTally>();
   /** By dimension, then value: looked up without building the joined string (five keys per item of every page served). */
   private readonly keyNames = new Map<string, Map<string, string>>();
@@ -134,44 +138,77 @@ export class QualityMonitor {
       this.metrics?.shown('overall');
       if (!item || item.titleId !== e.titleId) {
         this.unattributed++;
-        this.pending.set(pendingKey(e.profileId, e.titleId), { at: now, tally, keys: [], taken: false });
+        this.pending.set(pendingKey(e.profileId, e.titleId), { at: now, tally, overall: true, keys: [], taken: false });
         continue;
       }
-      for (const key of item.keys) {
-        const t = tally.byDimension.get(key) ?? { shown: 0, taken: 0 };
-        t.shown++;
-        tally.byDimension.set(key, t);
-        this.metrics?.shown(key);
-      }
-      if (item.pClick !== undefined) {
-        tally.calibration.shown++;
-        tally.calibration.predicted += item.pClick;
-        tally.calibration.shownByBand[bandOf(item.pClick)]++;
-      }
-      this.pending.set(pendingKey(e.profileId, e.titleId), { at: now, tally, keys: item.keys, pClick: item.pClick, taken: false });
+      this.pending.set(pendingKey(e.profileId, e.titleId), this.attribute(item, tally, now, true));
     }
     this.evaluate(now);
   }
 
-  /** Plays the store accepted: each takes the latest impression of its title by its profile, once, within the window. */
+  /**
+   * Impressions another replica accepted (relayed to this one): those of pages this replica served
+   * are counted here under their dimensions, where the page is remembered. The receiving replica
+   * counted them overall, as impressions of a page it did not serve; together the replicas count
+   * each impression once overall and once under its dimensions.
+   */
+  impressionsElsewhere(events: readonly ImpressionEvent[]): void {
+    const now = this.clock();
+    const tally = this.hourAt(now);
+    for (const e of events) {
+      const item = this.served.get(e.requestId)?.item(e.rowIndex, e.position);
+      if (item && item.titleId === e.titleId)
+        this.pendingElsewhere.set(pendingKey(e.profileId, e.titleId), this.attribute(item, tally, now, false));
+    }
+    this.evaluate(now);
+  }
+
+  /**
+   * Plays accepted here or by another replica (every replica hears every play, wherever its
+   * impression was received): each takes the latest impression of its title by its profile, once,
+   * within the window.
+   */
   playsAccepted(events: readonly PlaybackEvent[]): void {
     const now = this.clock();
     for (const e of events) {
-      const p = this.pending.get(pendingKey(e.profileId, e.titleId));
-      if (!p || p.taken || now - p.at > MONITOR_TAKE_WINDOW_MS) continue;
-      p.taken = true;
-      p.tally.overall.taken++;
-      this.metrics?.taken('overall');
-      for (const key of p.keys) {
-        p.tally.byDimension.get(key)!.taken++;
-        this.metrics?.taken(key);
-      }
-      if (p.pClick !== undefined) {
-        p.tally.calibration.taken++;
-        p.tally.calibration.takenByBand[bandOf(p.pClick)]++;
-      }
+      const key = pendingKey(e.profileId, e.titleId);
+      this.take(this.pending.get(key), now);
+      this.take(this.pendingElsewhere.get(key), now);
     }
     this.evaluate(now);
+  }
+
+  /** Counts an impression of a served item under its dimensions (and its p(click)); what its play will take. */
+  private attribute(item: ServedItem, tally: HourTally, now: number, overall: boolean): Pending {
+    for (const key of item.keys) {
+      const t = tally.byDimension.get(key) ?? { shown: 0, taken: 0 };
+      t.shown++;
+      tally.byDimension.set(key, t);
+      this.metrics?.shown(key);
+    }
+    if (item.pClick !== undefined) {
+      tally.calibration.shown++;
+      tally.calibration.predicted += item.pClick;
+      tally.calibration.shownByBand[bandOf(item.pClick)]++;
+    }
+    return { at: now, tally, overall, keys: item.keys, pClick: item.pClick, taken: false };
+  }
+
+  private take(p: Pending | undefined, now: number): void {
+    if (!p || p.taken || now - p.at > MONITOR_TAKE_WINDOW_MS) return;
+    p.taken = true;
+    if (p.overall) {
+      p.tally.overall.taken++;
+      this.metrics?.taken('overall');
+    }
+    for (const key of p.keys) {
+      p.tally.byDimension.get(key)!.taken++;
+      this.metrics?.taken(key);
+    }
+    if (p.pClick !== undefined) {
+      p.tally.calibration.taken++;
+      p.tally.calibration.takenByBand[bandOf(p.pClick)]++;
+    }
   }
 
   /** The last `hours` hours and the current evaluation (evaluated afresh). */

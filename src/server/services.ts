@@ -181,6 +181,7 @@ export async function createServices(given: Store, bundle: ModelBundle, o: Servi
     catalog,
     retrieval,
     shown,
+    quality: monitoring.quality,
     derived,
     newTitles,
     promotions,

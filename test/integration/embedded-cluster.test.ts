@@ -184,6 +184,56 @@ describe('a cluster of two workers on the embedded store', () => {
     expect(first).toMatch(/^model_bundle_info\{version="[^"]+"\} 1$/m);
   });
 
+  it("counts each impression under its page's row kind, whichever worker received it", async () => {
+    const scrape = async () => {
+      const text = await new Promise<string>((resolve, reject) =>
+        http
+          .get(`${server.url}/metrics`, { agent: false }, (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve(body));
+          })
+          .on('error', reject),
+      );
+      const sum = (dimension: string) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith(`recommendation_impressions_total{dimension="${dimension}"`))
+          .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+      return { overall: sum('overall'), byRowKind: sum('row_kind') };
+    };
+    const before = await scrape();
+    const { homepage } = await gql(
+      server,
+      'query($id: ID!, $context: ViewingContextInput) { homepage(profileId: $id, context: $context) { requestId rows { position items { position title { id } artwork { id } } } } }',
+      { id: viewer, context: TV },
+    );
+    const shown = (homepage.rows as { position: number; items: { position: number; title: { id: string }; artwork: { id: string } }[] }[])
+      .slice(0, 3)
+      .flatMap((row) =>
+        row.items.slice(0, 2).map((item) => ({
+          eventId: `cluster-shown-${row.position}-${item.position}`,
+          profileId: viewer,
+          titleId: item.title.id,
+          artworkId: item.artwork.id,
+          requestId: homepage.requestId,
+          rowIndex: row.position,
+          position: item.position,
+          device: 'TV',
+        })),
+      );
+    // One impression a request: each goes to the next worker, so half reach the worker that did not serve the page.
+    for (const event of shown)
+      expect(
+        (await gql(server, 'mutation($e: [ImpressionEventInput!]!) { recordImpressions(events: $e) { accepted } }', { e: [event] }))
+          .recordImpressions.accepted,
+      ).toBe(1);
+    const after = await scrape();
+    expect(after.overall - before.overall).toBe(shown.length);
+    // Without the relay to the page's worker, the impressions the other worker received would have no row kind.
+    expect(after.byRowKind - before.byRowKind).toBe(shown.length);
+  });
+
   it('replaces a worker that dies with one that holds every acknowledged write', async () => {
     const shown = 'query($id: ID!) { profile(id: $id) { dataSummary { playbackEvents } } }';
     titleId = items(await page(viewer))[0].title.id;

@@ -160,4 +160,29 @@ describe('quality monitor', () => {
     expect(window.byDimension.get('position=1')).toEqual({ shown: 1, taken: 1 });
     expect(window.byDimension.get('artwork=variant')).toEqual({ shown: 2, taken: 1 });
   });
+
+  it('between two replicas counts each impression once overall, where received, and once under its dimensions, where its page was served', () => {
+    // Replica A served the page; the impressions and the play reach B (another connection), and B's changes are relayed to A.
+    const a = new QualityMonitor({ clock: () => now });
+    const b = new QualityMonitor({ clock: () => now });
+    a.pageServed(page);
+    const shown = [impression('t1', 0), impression('t2', 1)];
+    b.impressionsAccepted(shown);
+    a.impressionsElsewhere(shown);
+    now += 10 * MINUTE_MS;
+    const plays = [play('t1')];
+    b.playsAccepted(plays);
+    a.playsAccepted(plays);
+    const [atA] = a.report(2).hours;
+    const [atB] = b.report(2).hours;
+    expect([atA?.impressions ?? 0, atB.impressions]).toEqual([0, 2]);
+    expect([atA?.takes ?? 0, atB.takes]).toEqual([0, 1]);
+    expect(b.report().unattributed).toBe(2);
+    // The page's dimensions and p(click) are counted where it was served, with the take relayed from B.
+    expect(atA.predictedClickRate).toBeCloseTo(0.2, 6);
+    expect(atA.realisedClickRate).toBeCloseTo(0.5, 6);
+    now += 2 * HOUR_MS;
+    expect(a.report().window.byDimension.get('row_kind=TOP_PICKS')).toEqual({ shown: 2, taken: 1 });
+    expect(b.report().window.byDimension.size).toBe(0);
+  });
 });

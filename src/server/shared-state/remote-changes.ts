@@ -7,6 +7,7 @@ import type { RetrievalUpdates } from '../../events/online-updates';
 import type { CatalogIndex } from '../../pipeline/catalog-index';
 import { forgetErased, type DerivedState } from '../../profiles/privacy-service';
 import type { FeatureStore } from '../../ranking/features/feature-store';
+import type { QualityMonitor } from '../../monitoring/quality-monitor';
 
 /** The parts of a replica that another replica's changes reach. */
 export interface ReplicaParts {
@@ -15,6 +16,8 @@ export interface ReplicaParts {
   retrieval: RetrievalUpdates;
   /** Where accepted impressions are counted (feature store and trending counters). */
   shown: Pick<FeatureStore, 'noteImpressions'>;
+  /** Counts the impressions of pages this replica served and takes its impressions' plays, wherever they were received. */
+  quality: Pick<QualityMonitor, 'impressionsElsewhere' | 'playsAccepted'>;
   derived: DerivedState;
   newTitles: Pick<NewTitleService, 'takeIn'>;
   promotions: Pick<PromotionService, 'forget'>;
@@ -35,9 +38,13 @@ export function applyRemoteChange(r: ReplicaParts): <K extends keyof DomainChang
   const handlers: Handlers = {
     playbacksRecorded: async ({ events, owners }) => {
       r.catalog.notePlays(events.map((e) => e.titleId));
+      r.quality.playsAccepted(events);
       await r.retrieval.apply(events, owners);
     },
-    impressionsRecorded: ({ events }) => r.shown.noteImpressions(events),
+    impressionsRecorded: ({ events }) => {
+      r.shown.noteImpressions(events);
+      r.quality.impressionsElsewhere(events);
+    },
     historyErased: (change) => forgetErased(r.derived, change, r.clock()),
     titleAdded: async ({ titleId }) => {
       const [title] = await r.store.getTitles([titleId]);
