@@ -20,7 +20,7 @@ export const MONITOR_TAKE_WINDOW_MS = 30 * MINUTE_MS;
 interface Pending {
   at: number;
   tally: HourTally;
-  /** Whether its take counts overall: here, where the impression was received (its dimensions count where its page was served). */
+  /** Whether its take counts overall: where the impression was received (its dimensions count where its page was served). */
   overall: boolean;
   keys: readonly string[];
   pClick?: number;
@@ -85,9 +85,8 @@ export class QualityMonitor {
   private readonly metrics?: QualityMetrics;
   private readonly served: LRUCache<string, ServedPage>;
   private readonly keySets = new KeySets();
+  /** The latest impression of each profile and title heard of (here or relayed), as far as it is counted here. */
   private readonly pending = new LRUCache<string, Pending>({ max: 200_000 });
-  /** Impressions another replica received of pages this one served: their dimensions wait here for the play. */
-  private readonly pendingElsewhere = new LRUCache<string, Pending>({ max: 200_000 });
   private readonly hours = new Map<number, HourTally>();
   /** By dimension, then value: looked up without building the joined string (five keys per item of every page served). */
   private readonly keyNames = new Map<string, Map<string, string>>();
@@ -150,32 +149,39 @@ export class QualityMonitor {
    * Impressions another replica accepted (relayed to this one): those of pages this replica served
    * are counted here under their dimensions, where the page is remembered. The receiving replica
    * counted them overall, as impressions of a page it did not serve; together the replicas count
-   * each impression once overall and once under its dimensions.
+   * each impression once overall and once under its dimensions. Each also replaces what this
+   * replica held for an earlier impression of the title: a play takes the latest one only. Events
+   * older than the take window (a backlog relayed after an outage) are left out.
    */
   impressionsElsewhere(events: readonly ImpressionEvent[]): void {
     const now = this.clock();
     const tally = this.hourAt(now);
-    for (const e of events) {
+    for (const e of this.recent(events, now)) {
+      const key = pendingKey(e.profileId, e.titleId);
       const item = this.served.get(e.requestId)?.item(e.rowIndex, e.position);
-      if (item && item.titleId === e.titleId)
-        this.pendingElsewhere.set(pendingKey(e.profileId, e.titleId), this.attribute(item, tally, now, false));
+      if (item && item.titleId === e.titleId) this.pending.set(key, this.attribute(item, tally, now, false));
+      else this.pending.delete(key);
     }
     this.evaluate(now);
   }
 
-  /**
-   * Plays accepted here or by another replica (every replica hears every play, wherever its
-   * impression was received): each takes the latest impression of its title by its profile, once,
-   * within the window.
-   */
+  /** Plays the store accepted: each takes the latest impression of its title by its profile, once, within the window. */
   playsAccepted(events: readonly PlaybackEvent[]): void {
     const now = this.clock();
-    for (const e of events) {
-      const key = pendingKey(e.profileId, e.titleId);
-      this.take(this.pending.get(key), now);
-      this.take(this.pendingElsewhere.get(key), now);
-    }
+    for (const e of events) this.take(this.pending.get(pendingKey(e.profileId, e.titleId)), now);
     this.evaluate(now);
+  }
+
+  /**
+   * Plays another replica accepted: they take the impressions counted here (every replica hears
+   * every play, wherever the impression was received). Plays older than the take window are left out.
+   */
+  playsElsewhere(events: readonly PlaybackEvent[]): void {
+    this.playsAccepted(this.recent(events, this.clock()));
+  }
+
+  private recent<E extends { occurredAt: number }>(events: readonly E[], now: number): readonly E[] {
+    return events.filter((e) => now - e.occurredAt <= MONITOR_TAKE_WINDOW_MS);
   }
 
   /** Counts an impression of a served item under its dimensions (and its p(click)); what its play will take. */

@@ -65,8 +65,9 @@ export function serveClusterMetrics(): (worker: Worker) => void {
   const exposition = async (): Promise<string> => {
     const workers = [...serving].filter((w) => w.isConnected());
     const parts = await Promise.all(workers.map(collectFrom));
-    workers.forEach((w, i) => serving.has(w) && lastCollected.set(w, parts[i]));
-    return AggregatorRegistry.aggregate([...parts, await retired]).metrics();
+    // A worker that died meanwhile is counted once, among the retired, with the last registry it sent.
+    const live = parts.filter((_, i) => serving.has(workers[i]));
+    return AggregatorRegistry.aggregate([...live, await retired]).metrics();
   };
   const retire = (worker: Worker) => {
     const last = lastCollected.get(worker);
@@ -74,14 +75,23 @@ export function serveClusterMetrics(): (worker: Worker) => void {
     if (!last) return;
     // prom-client's types declare `type` an enum; its values are the exposition format's strings ('counter', …).
     const counts = last.filter((m) => KEPT_AFTER_EXIT.has(String(m.type)));
-    retired = retired.then((before) => AggregatorRegistry.aggregate([before, counts]).getMetricsAsJSON());
+    retired = retired.then(async (before) => {
+      try {
+        return await AggregatorRegistry.aggregate([before, counts]).getMetricsAsJSON();
+      } catch {
+        return before; // a merge that failed must not fail every later scrape
+      }
+    });
   };
   return (worker) => {
     worker.on('message', (message: unknown) => {
       if (!isMetricsMessage(message)) return;
       if (message.kind === 'metrics-serving') serving.add(worker);
-      else if (message.kind === 'metrics-collected') waiting.get(message.id)?.settle(message.metrics);
-      else if (message.kind === 'metrics-request') {
+      else if (message.kind === 'metrics-collected') {
+        // What the worker last sent, whichever scrape asked: what its death leaves in the sums.
+        if (serving.has(worker)) lastCollected.set(worker, message.metrics);
+        waiting.get(message.id)?.settle(message.metrics);
+      } else if (message.kind === 'metrics-request') {
         const answer = (reply: MetricsMessage) => {
           // Nobody waits for a worker that died meanwhile; the callback keeps a failed send from being an 'error' event.
           if (worker.isConnected()) worker.send(reply, () => undefined);

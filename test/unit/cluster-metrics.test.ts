@@ -103,7 +103,15 @@ describe("the primary's sums over its workers", () => {
         return true;
       },
     }) as unknown as Worker;
-    channel.port1.on('message', (m) => worker.emit('message', m));
+    // A held worker's messages reach the primary only when released: a worker slow to answer a collection.
+    let held: unknown[] | undefined;
+    channel.port1.on('message', (m) => (held ? held.push(m) : worker.emit('message', m)));
+    const hold = () => (held = []);
+    const release = () => {
+      const messages = held ?? [];
+      held = undefined;
+      for (const m of messages) worker.emit('message', m);
+    };
     answer(worker);
     const registry = new Registry();
     const counter = new Counter({ name: 'pages_total', help: 'pages', registers: [registry] });
@@ -116,8 +124,10 @@ describe("the primary's sums over its workers", () => {
       channel.port1.close();
       worker.emit('exit', null, 'SIGKILL');
     };
-    return { counter, scrape: async () => (await metrics.exposition()).body, die };
+    return { counter, scrape: async () => (await metrics.exposition()).body, die, hold, release };
   }
+
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
   const valueOf = (body: string, series: string) => Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(body)?.[1]);
 
@@ -138,5 +148,22 @@ describe("the primary's sums over its workers", () => {
     expect(valueOf(after, 'page_seconds_count')).toBe(3);
     // A gauge says how things are now: the dead worker's is gone.
     expect(valueOf(after, 'workers_up')).toBe(2);
+  });
+
+  it('counts a worker that dies during a scrape once, with the registry it sent last', async () => {
+    const answer = serveClusterMetrics();
+    const a = startWorker(answer, 2);
+    const b = startWorker(answer, 3);
+    const slow = startWorker(answer, 1);
+    await settle();
+    expect(valueOf(await a.scrape(), 'pages_total')).toBe(6);
+    b.counter.inc(5);
+    slow.hold();
+    const during = a.scrape();
+    await settle(); // b has sent its 8; the scrape waits for the slow worker
+    b.die();
+    slow.release();
+    expect(valueOf(await during, 'pages_total')).toBe(2 + 8 + 1);
+    expect(valueOf(await a.scrape(), 'pages_total')).toBe(2 + 8 + 1);
   });
 });

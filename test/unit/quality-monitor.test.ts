@@ -172,7 +172,7 @@ describe('quality monitor', () => {
     now += 10 * MINUTE_MS;
     const plays = [play('t1')];
     b.playsAccepted(plays);
-    a.playsAccepted(plays);
+    a.playsElsewhere(plays);
     const [atA] = a.report(2).hours;
     const [atB] = b.report(2).hours;
     expect([atA?.impressions ?? 0, atB.impressions]).toEqual([0, 2]);
@@ -184,5 +184,37 @@ describe('quality monitor', () => {
     now += 2 * HOUR_MS;
     expect(a.report().window.byDimension.get('row_kind=TOP_PICKS')).toEqual({ shown: 2, taken: 1 });
     expect(b.report().window.byDimension.size).toBe(0);
+  });
+
+  it('takes only the latest impression of a title across replicas: one take overall and one under its dimensions for one play', () => {
+    const a = new QualityMonitor({ clock: () => now });
+    const b = new QualityMonitor({ clock: () => now });
+    // A served both pages; the first page's impression reached A, the second page's, later, reached B.
+    a.pageServed(page);
+    a.pageServed({ ...page, requestId: 'req-2' });
+    const first = [impression('t1', 0)];
+    a.impressionsAccepted(first);
+    b.impressionsElsewhere(first);
+    now += MINUTE_MS;
+    const second = [{ ...impression('t1', 0, 'req-2'), occurredAt: now }];
+    b.impressionsAccepted(second);
+    a.impressionsElsewhere(second);
+    now += MINUTE_MS;
+    const plays = [play('t1')];
+    a.playsAccepted(plays);
+    b.playsElsewhere(plays);
+    const takes = (m: QualityMonitor) => m.report(2).hours.reduce((n, h) => n + h.takes, 0);
+    expect(takes(a) + takes(b)).toBe(1);
+    now += 2 * HOUR_MS;
+    expect(a.report().window.byDimension.get('row_kind=TOP_PICKS')).toEqual({ shown: 2, taken: 1 });
+  });
+
+  it('leaves out relayed events older than the take window (a backlog after an outage)', () => {
+    const a = new QualityMonitor({ clock: () => now });
+    a.pageServed(page);
+    const old = [{ ...impression('t1', 0), occurredAt: now - 31 * MINUTE_MS }];
+    a.impressionsElsewhere(old);
+    now += 2 * HOUR_MS;
+    expect(a.report().window.byDimension.size).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ export interface ReplicaParts {
   /** Where accepted impressions are counted (feature store and trending counters). */
   shown: Pick<FeatureStore, 'noteImpressions'>;
   /** Counts the impressions of pages this replica served and takes its impressions' plays, wherever they were received. */
-  quality: Pick<QualityMonitor, 'impressionsElsewhere' | 'playsAccepted'>;
+  quality: Pick<QualityMonitor, 'impressionsElsewhere' | 'playsElsewhere'>;
   derived: DerivedState;
   newTitles: Pick<NewTitleService, 'takeIn'>;
   promotions: Pick<PromotionService, 'forget'>;
@@ -38,7 +38,7 @@ export function applyRemoteChange(r: ReplicaParts): <K extends keyof DomainChang
   const handlers: Handlers = {
     playbacksRecorded: async ({ events, owners }) => {
       r.catalog.notePlays(events.map((e) => e.titleId));
-      r.quality.playsAccepted(events);
+      r.quality.playsElsewhere(events);
       await r.retrieval.apply(events, owners);
     },
     impressionsRecorded: ({ events }) => {
