@@ -24,11 +24,6 @@ export interface CollaborativeVectors {
   itemNeighbours: ItemNeighbours;
 }
 
-export interface ScoredTitle {
-  titleId: string;
-  score: number;
-}
-
 /**
  * The collaborative half of retrieval at serve time: title vectors and their HNSW index from
  * the bundle, profile vectors from the bundle or, once a profile has watched something since,
@@ -134,9 +129,28 @@ export class CollaborativeModel {
     return s;
   }
 
-  /** The k titles with the highest inner product with `vector`, among those `accept` allows (filtered inside the ANN search). */
-  nearest(vector: Float32Array, k: number, accept: (titleId: string) => boolean): ScoredTitle[] {
-    const ids = this.bundle.titleIds;
-    return this.bundle.index.search(vector, k, (label) => accept(ids[label])).map((n) => ({ titleId: ids[n.label], score: n.score }));
+  /** The bundle's titles by row: what `nearest` is given titles aligned with. */
+  get titleIds(): readonly string[] {
+    return this.bundle.titleIds;
+  }
+
+  /**
+   * The k titles with the highest inner product with `vector`, among those `accept` allows
+   * (filtered inside the ANN search). `titles` is aligned with `titleIds` (undefined: not offered):
+   * the search asks about a title by its row a couple of thousand times a page, so the row's title
+   * is read from an array rather than looked up by id.
+   */
+  nearest<T>(
+    vector: Float32Array,
+    k: number,
+    titles: readonly (T | undefined)[],
+    accept: (title: T) => boolean,
+  ): { title: T; score: number }[] {
+    return this.bundle.index
+      .search(vector, k, (label) => {
+        const title = titles[label];
+        return title !== undefined && accept(title);
+      })
+      .map((n) => ({ title: titles[n.label]!, score: n.score }));
   }
 }

@@ -274,17 +274,19 @@ export class HnswIndex implements VectorIndex {
   /** Whether `accept` lets through at most exactScanBelowShare of an evenly spaced sample of labels. */
   private selective(accept: (label: number) => boolean): boolean {
     if (this.exactScanBelowShare <= 0) return false;
-    const step = Math.max(1, this.size / SHARE_SAMPLE);
+    const size = this.size; // read once: each read is a call into the addon
+    const step = Math.max(1, size / SHARE_SAMPLE);
     let asked = 0;
     let allowed = 0;
-    for (let at = step / 2; at < this.size; at += step, asked++) if (accept(Math.floor(at))) allowed++;
+    for (let at = step / 2; at < size; at += step, asked++) if (accept(Math.floor(at))) allowed++;
     return allowed <= this.exactScanBelowShare * asked;
   }
 
   /** A zero query scores every title 0, so the exact answer is the first allowed labels. */
   private firstAllowed(want: number, accept?: (label: number) => boolean): Neighbour[] {
     const out: Neighbour[] = [];
-    for (let label = 0; label < this.size && out.length < want; label++) if (!accept || accept(label)) out.push({ label, score: 0 });
+    const size = this.size;
+    for (let label = 0; label < size && out.length < want; label++) if (!accept || accept(label)) out.push({ label, score: 0 });
     return out;
   }
 

@@ -25,7 +25,7 @@ export interface ItemNeighbours {
   input: ItemInput;
 }
 
-/** A title and its model score (the same shape as collaborative-model's ScoredTitle). */
+/** A title and its model score. */
 export interface ItemScore {
   titleId: string;
   score: number;

@@ -17,12 +17,7 @@ export function collaborativeSource(model: CollaborativeModel): CandidateSourceP
     candidates(req, limit) {
       const vector = model.vectorFor(req.profile.id, req.signals.recent);
       if (!vector) return [];
-      const ok = proposable(req);
-      const accept = (id: string) => {
-        const t = req.catalog.get(id);
-        return t !== undefined && ok(t);
-      };
-      return model.nearest(vector, limit, accept).map((n) => ({ title: req.catalog.get(n.titleId)!, score: n.score }));
+      return model.nearest(vector, limit, req.catalog.aligned(model.titleIds), proposable(req));
     },
   };
 }

@@ -161,7 +161,7 @@ describe('collaborative model', () => {
     });
     expect(model.vectorFor('p', [watch('new-title', 10)])).toBeNull();
     const v = model.vectorFor('p', [watch('a', 10)])!;
-    expect(model.nearest(v, 1, () => true)[0].titleId).toBe('a');
+    expect(model.nearest(v, 1, model.titleIds, () => true)[0].title).toBe('a');
     // A newer play changes the history, so the cached fold-in is not reused.
     const w = model.vectorFor('p', [watch('a', 10), watch('b', 20), watch('b', 20)])!;
     expect(w).not.toEqual(v);
