@@ -58,7 +58,8 @@ export const sharedTitlesAllowed = (a: number, b: number) => Math.floor(MAX_SHAR
 
 interface FilledRow {
   items: RankedCandidate[];
-  explored: Set<string>;
+  /** The items placed in exploration slots (a few a row). */
+  explored: readonly RankedCandidate[];
 }
 
 /**
@@ -209,7 +210,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
     reason: row.reason,
     score,
     items: filled.items.map((c): RowItemPlan => {
-      const explored = filled.explored.has(c.title.id);
+      const explored = filled.explored.includes(c);
       const e = inputs.evidence(c.title.id);
       const item: RowItemPlan = {
         title: c.title,
@@ -307,26 +308,27 @@ function fillRow(
   const exploitCount = length - slots.size;
   const explore: RankedCandidate[] = [];
   if (slots.size > 0) {
-    const exploited = new Set(open.slice(0, exploitCount));
+    // Searched rather than put in a set: a row's first places are a couple of dozen, and rows are filled again at every position.
+    const exploited = (c: RankedCandidate) => {
+      const at = open.indexOf(c);
+      return at >= 0 && at < exploitCount;
+    };
     for (const c of explorersOf(row)) {
       if (explore.length === slots.size) break;
-      if (!blocked.has(c.title.id) && !exploited.has(c)) explore.push(c);
+      if (!blocked.has(c.title.id) && !exploited(c)) explore.push(c);
     }
   }
   // Slots no less-exposed title could fill go to the next best-ranked titles.
   const exploit = explore.length === 0 ? open : open.filter((c, i) => i < exploitCount || !explore.includes(c));
   const items: RankedCandidate[] = [];
-  const explored = new Set<string>();
   let e = 0;
   let x = 0;
   for (let position = 0; position < length; position++) {
-    if (slots.has(position) && x < explore.length) {
-      explored.add(explore[x].title.id);
-      items.push(explore[x++]);
-    } else if (e < exploit.length) items.push(exploit[e++]);
+    if (slots.has(position) && x < explore.length) items.push(explore[x++]);
+    else if (e < exploit.length) items.push(exploit[e++]);
     else break;
   }
-  return { items, explored };
+  return { items, explored: explore.slice(0, x) };
 }
 
 function memo<T>(f: (c: RankedCandidate) => T): (c: RankedCandidate) => T {
