@@ -47,32 +47,44 @@ export class UnionCandidateGenerator implements CandidateGenerator {
       .map((s) => ({ ...s, ask: s.weight > 0 ? Math.max(s.depth, s.floor) : s.floor }))
       .filter((s) => s.ask > 0);
     const found = await Promise.all(asked.map(({ provider, ask }) => provider.candidates(req, ask)));
-    const merged = new Map<string, Candidate>();
-    const kept = new Set<Candidate>();
-    const fused = new Map<Candidate, number>();
-    // Indexed loops and a comparison that returns whole numbers: a few hundred titles a source, every page.
+    // Each distinct title gets an index on first sight; what the fusion knows of it is kept in
+    // arrays by that index rather than in sets and maps of candidates: a few hundred titles a source, every page.
+    const merged = new Map<string, number>();
+    const candidates: Candidate[] = [];
+    const total = found.reduce((n, list) => n + list.length, 0);
+    const shares = new Float64Array(total);
+    const fused = new Uint8Array(total);
+    const isKept = new Uint8Array(total);
+    const kept: Candidate[] = [];
     for (let i = 0; i < asked.length; i++) {
       const { provider, floor, weight } = asked[i];
       const list = found[i];
       for (let rank = 0; rank < list.length; rank++) {
         const { title, score } = list[rank];
-        let candidate = merged.get(title.id);
-        if (!candidate) merged.set(title.id, (candidate = { title, sources: new Map() }));
-        candidate.sources.set(provider.source, score);
-        if (rank < floor) kept.add(candidate);
-        if (weight > 0) fused.set(candidate, (fused.get(candidate) ?? 0) + weight / (FUSION_K + rank + 1));
+        let at = merged.get(title.id);
+        if (at === undefined) {
+          merged.set(title.id, (at = candidates.length));
+          candidates.push({ title, sources: new Map() });
+        }
+        candidates[at].sources.set(provider.source, score);
+        if (rank < floor && !isKept[at]) {
+          isKept[at] = 1;
+          kept.push(candidates[at]);
+        }
+        if (weight > 0) {
+          fused[at] = 1;
+          shares[at] += weight / (FUSION_K + rank + 1);
+        }
       }
     }
-    const pool: Candidate[] = [];
-    const shares: number[] = [];
-    fused.forEach((share, c) => {
-      if (kept.has(c)) return;
-      pool.push(c);
-      shares.push(share);
-    });
-    const order = pool.map((_, i) => i);
-    order.sort((a, b) => (shares[a] > shares[b] ? -1 : shares[a] < shares[b] ? 1 : pool[a].title.id < pool[b].title.id ? -1 : 1));
-    return [...kept, ...order.slice(0, this.size).map((i) => pool[i])];
+    const pool: number[] = [];
+    for (let at = 0; at < candidates.length; at++) if (fused[at] && !isKept[at]) pool.push(at);
+    // Shares, then ids: a total order, so the fused order does not depend on the order found.
+    pool.sort((a, b) =>
+      shares[a] > shares[b] ? -1 : shares[a] < shares[b] ? 1 : candidates[a].title.id < candidates[b].title.id ? -1 : 1,
+    );
+    for (let k = 0; k < pool.length && k < this.size; k++) kept.push(candidates[pool[k]]);
+    return kept;
   }
 
   /**
