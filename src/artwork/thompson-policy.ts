@@ -70,8 +70,8 @@ export function themeAffinity(c: ThemeCounts | undefined, priors: PolicyPriors):
   return { mean: lift / noise / precision, sd: Math.sqrt(1 / precision) };
 }
 
-/** The Beta posterior of each variant's take rate, and the title's pooled rate its prior is centred on. */
-export function variantPosteriors(arms: TitleArms, priors: PolicyPriors): { rate: number; beta: { a: number; b: number }[] } {
+/** The title's pooled take rate, which each variant's prior is centred on, and the prior's pseudo-count m. */
+function pooledPrior(arms: TitleArms, priors: PolicyPriors): { rate: number; m: number } {
   let shown = 0;
   let taken = 0;
   for (const a of arms.title.artwork) {
@@ -81,12 +81,22 @@ export function variantPosteriors(arms: TitleArms, priors: PolicyPriors): { rate
   }
   const rate = (taken + priors.baseWeight * priors.baseRate) / (shown + priors.baseWeight);
   // A Beta(m·rate, m·(1−rate)) prior has a logit sd of about 1/sqrt(m·rate·(1−rate)): pick m so it is variantSd.
-  const m = 1 / (priors.variantSd ** 2 * rate * (1 - rate));
-  const beta = arms.title.artwork.map((a) => {
-    const c = arms.stats.get(a.id) ?? { shown: 0, taken: 0 };
-    return { a: m * rate + c.taken, b: m * (1 - rate) + Math.max(0, c.shown - c.taken) };
+  return { rate, m: 1 / (priors.variantSd ** 2 * rate * (1 - rate)) };
+}
+
+/** A variant's Beta posterior parameters under the pooled prior. */
+const posteriorA = (prior: { rate: number; m: number }, c: VariantCounts | undefined) => prior.m * prior.rate + (c?.taken ?? 0);
+const posteriorB = (prior: { rate: number; m: number }, c: VariantCounts | undefined) =>
+  prior.m * (1 - prior.rate) + Math.max(0, (c?.shown ?? 0) - (c?.taken ?? 0));
+
+/** The Beta posterior of each variant's take rate, and the title's pooled rate its prior is centred on. */
+export function variantPosteriors(arms: TitleArms, priors: PolicyPriors): { rate: number; beta: { a: number; b: number }[] } {
+  const prior = pooledPrior(arms, priors);
+  const beta = arms.title.artwork.map((v) => {
+    const c = arms.stats.get(v.id);
+    return { a: posteriorA(prior, c), b: posteriorB(prior, c) };
   });
-  return { rate, beta };
+  return { rate: prior.rate, beta };
 }
 
 const clampedLogit = (p: number) => logit(Math.min(1 - 1e-9, Math.max(1e-9, p)));
@@ -111,16 +121,36 @@ export function choosePage(
       out.set(arms.title.id, describe(variants[0], 'only'));
       continue;
     }
-    const { rate, beta } = variantPosteriors(arms, priors);
-    const base = logit(rate);
-    const scores = variants.map((v, k) => clampedLogit(sampleBeta(rng, beta[k].a, beta[k].b)) + affinity(v.theme));
-    const chosen = argmax(scores);
-    // What the posterior means alone would show, and which part of the model speaks for it.
-    const effect = beta.map((p) => logit(p.a / (p.a + p.b)) - base);
-    const greedy = argmax(variants.map((v, k) => effect[k] + affinity(v.theme)));
+    // One pass over the variants, in their order (the draws' order), without arrays: every title of every page.
+    const prior = pooledPrior(arms, priors);
+    const base = logit(prior.rate);
+    let chosen = -1;
+    let best = -Infinity;
+    let chosenEffect = 0;
+    let greedy = -1;
+    let greediest = -Infinity;
+    for (let k = 0; k < variants.length; k++) {
+      const c = arms.stats.get(variants[k].id);
+      const a = posteriorA(prior, c);
+      const b = posteriorB(prior, c);
+      const lift = affinity(variants[k].theme);
+      const score = clampedLogit(sampleBeta(rng, a, b)) + lift;
+      // What the posterior mean alone would show, and which part of the model speaks for it.
+      const effect = logit(a / (a + b)) - base;
+      // The first of equals wins, as argmax's.
+      if (chosen < 0 || score > best) {
+        chosen = k;
+        best = score;
+        chosenEffect = effect;
+      }
+      if (greedy < 0 || effect + lift > greediest) {
+        greedy = k;
+        greediest = effect + lift;
+      }
+    }
     const theme = affinity(variants[chosen].theme);
     const kind: ChoiceKind =
-      chosen !== greedy ? 'explore' : theme >= 0.1 && theme >= effect[chosen] ? 'theme' : effect[chosen] >= 0.05 ? 'variant' : 'even';
+      chosen !== greedy ? 'explore' : theme >= 0.1 && theme >= chosenEffect ? 'theme' : chosenEffect >= 0.05 ? 'variant' : 'even';
     out.set(arms.title.id, describe(variants[chosen], kind));
   }
   return out;
