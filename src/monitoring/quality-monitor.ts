@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ImpressionEvent, PlaybackEvent } from '../domain/types';
-import type { HomepageResult } from '../homepage/homepage-service';
+import type { HomepageItem, HomepageResult } from '../homepage/homepage-service';
+import { CANDIDATE_SOURCES } from '../pipeline/candidate-sources';
 import type { Logger } from '../shared/logger';
 import { HOUR_MS, MINUTE_MS } from '../shared/time';
 import { DEFAULT_THRESHOLDS, findAnomalies, type Anomaly, type AnomalyThresholds } from './anomaly-checks';
@@ -85,6 +86,8 @@ export class QualityMonitor {
   private readonly metrics?: QualityMetrics;
   private readonly served: LRUCache<string, ServedPage>;
   private readonly keySets = new KeySets();
+  private readonly keysByCode = new Map<number, readonly string[]>();
+  private readonly codes = new Map<string, number>();
   /** The latest impression of each profile and title heard of (here or relayed), as far as it is counted here. */
   private readonly pending = new LRUCache<string, Pending>({ max: 200_000 });
   private readonly hours = new Map<number, HourTally>();
@@ -106,24 +109,48 @@ export class QualityMonitor {
 
   /** Remembers what a page showed where, for the impressions that will name it. */
   pageServed(page: HomepageResult): void {
-    const items = page.rows.flatMap((row) =>
-      row.items.map((item) => ({
-        rowIndex: row.position,
-        position: item.position,
-        item: {
-          titleId: item.titleId,
-          keys: this.keySets.shared([
-            this.key('row_kind', row.kind),
-            ...item.sources.map((s) => this.key('source', s)),
-            this.key('position', positionBucket(item.position)),
-            this.key('slot', item.explorationBonus > 0 ? 'exploration' : 'exploitation'),
-            this.key('artwork', item.artworkKind),
-          ]),
-          pClick: item.heads?.click,
-        },
-      })),
-    );
+    const items: Parameters<typeof ServedPage.of>[0][number][] = [];
+    for (const row of page.rows)
+      for (const item of row.items)
+        items.push({
+          rowIndex: row.position,
+          position: item.position,
+          item: { titleId: item.titleId, keys: this.keysOf(row.kind, item), pClick: item.heads?.click },
+        });
     this.served.set(page.requestId, ServedPage.of(items));
+  }
+
+  /**
+   * An item's dimension keys, found by one number for its combination (row kind, sources,
+   * position band, slot, artwork choice): no array is built for a combination seen before, and
+   * every item of every page served has one.
+   */
+  private keysOf(rowKind: string, item: HomepageItem): readonly string[] {
+    let sources = 0;
+    for (const s of item.sources) sources |= 1 << CANDIDATE_SOURCES.indexOf(s);
+    const slot = item.explorationBonus > 0 ? 1 : 0;
+    const band = positionBand(item.position);
+    const code =
+      (((this.codeOf(rowKind) * SOURCE_SETS + sources) * POSITION_BANDS.length + band) * 2 + slot) * 1024 + this.codeOf(item.artworkKind);
+    let keys = this.keysByCode.get(code);
+    if (!keys) {
+      keys = this.keySets.shared([
+        this.key('row_kind', rowKind),
+        ...item.sources.map((s) => this.key('source', s)),
+        this.key('position', POSITION_BANDS[band]),
+        this.key('slot', slot ? 'exploration' : 'exploitation'),
+        this.key('artwork', item.artworkKind),
+      ]);
+      this.keysByCode.set(code, keys);
+    }
+    return keys;
+  }
+
+  /** A small number for each row kind and artwork choice (a few dozen values in all). */
+  private codeOf(value: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) this.codes.set(value, (code = this.codes.size));
+    return code;
   }
 
   /** Impressions the store accepted: counted in the current hour under the served item's dimensions. */
@@ -308,9 +335,10 @@ function pendingKey(profileId: string, titleId: string): string {
 }
 
 /** Item positions in a row, in the bands a viewer sees them: first, the rest of the first screen, and beyond. */
-function positionBucket(position: number): string {
-  return position === 0 ? '1' : position < 3 ? '2-3' : position < 6 ? '4-6' : position < 10 ? '7-10' : '11+';
-}
+const POSITION_BANDS = ['1', '2-3', '4-6', '7-10', '11+'] as const;
+const positionBand = (position: number) => (position === 0 ? 0 : position < 3 ? 1 : position < 6 ? 2 : position < 10 ? 3 : 4);
+/** Every set of candidate sources, as a bit each. */
+const SOURCE_SETS = 2 ** CANDIDATE_SOURCES.length;
 
 function alertName(a: Anomaly): string {
   return `${a.check}:${a.scope}`;
