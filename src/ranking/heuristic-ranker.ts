@@ -1,6 +1,6 @@
 import type { Title } from '../domain/types';
 import type { ViewingContext } from '../pipeline/viewing-context';
-import { byUtility, type Candidate, type RankedCandidate } from '../pipeline/candidates';
+import { sortByUtility, type Candidate, type RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
 import type { Ranker } from '../pipeline/stages';
 
@@ -40,8 +40,8 @@ export class HeuristicRanker implements Ranker {
     let maxPlays = 1;
     for (const c of candidates) maxPlays = Math.max(maxPlays, req.catalog.popularity(c.title.id));
     const norm = Math.log1p(maxPlays);
-    return candidates
-      .map((c) => ({
+    return sortByUtility(
+      candidates.map((c) => ({
         ...c,
         utility: heuristicUtility({
           popularity: Math.log1p(req.catalog.popularity(c.title.id)) / norm,
@@ -53,7 +53,7 @@ export class HeuristicRanker implements Ranker {
           fit: contextFit(c.title, req.context),
           inProgress: c.sources.has('CONTINUE_WATCHING'),
         }),
-      }))
-      .sort(byUtility);
+      })),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { type Candidate, byUtility, type RankedCandidate } from '../pipeline/candidates';
+import { type Candidate, sortByUtility, type RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
 import { coldStartPrior } from '../retrieval';
 import type { FeatureModels, FeatureStore } from './features/feature-store';
@@ -58,7 +58,7 @@ export class ModelRanker implements Ranker {
       return { title: c.title, sources: c.sources, heads: p, utility: utility(p, weights) };
     });
     if (req.signals.seen.size === 0) this.orderByPopularity(req, ranked);
-    return ranked.sort(byUtility);
+    return sortByUtility(ranked);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Profile } from '../domain/types';
 import { StoreUnavailableError } from '../../graph/errors';
 import type { Exposure, NeighbourLookup, TitleEvidence, RowBuilder } from '../pipeline/stages';
-import { byUtility, type RankedCandidate } from '../pipeline/candidates';
+import { sortByUtility, type RankedCandidate } from '../pipeline/candidates';
 import type { HomepageRequest } from '../pipeline/request';
 import { DEVICE_LAYOUTS, sessionStage } from './device-layout';
 import { placeRows } from './page-placement';
@@ -67,11 +67,11 @@ export class PageBuilder implements RowBuilder {
     const closeness = new Map<string, number>();
     for (const e of (lists ?? []).flat()) closeness.set(e.to, Math.max(closeness.get(e.to) ?? 0, Math.min(1, e.score)));
     if (closeness.size === 0) return ranked;
-    return ranked
-      .map((c) =>
+    return sortByUtility(
+      ranked.map((c) =>
         closeness.has(c.title.id) ? { ...c, utility: c.utility * (1 - REJECTED_NEIGHBOUR_PENALTY * closeness.get(c.title.id)!) } : c,
-      )
-      .sort(byUtility);
+      ),
+    );
   }
 
   /** Neighbour lists from the graph, or null when it is unavailable (the page goes without what needs them). */
