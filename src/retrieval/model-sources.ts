@@ -7,6 +7,7 @@ import { smoothedPlayRate } from '../pipeline/take-rate';
 import { PlayCounters } from './play-counters';
 import type { DecayedCounter } from './trending';
 import type { CandidateSourceProvider, NeighbourLookup } from '../pipeline/stages';
+import { descending } from '../shared/compare';
 
 /** Sources backed by a model or a counter: collaborative (ALS + HNSW), content (graph), trending, segment. */
 
@@ -87,7 +88,7 @@ export function contentSource(neighbours: NeighbourLookup, onUnavailable: (err: 
         const title = req.catalog.get(id);
         if (title && ok(title) && !req.signals.seen.has(id)) found.push({ title, score });
       }
-      return found.sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1)).slice(0, limit);
+      return found.sort((a, b) => descending(a.score, b.score) || (a.title.id < b.title.id ? -1 : 1)).slice(0, limit);
     },
   };
 }
@@ -119,7 +120,7 @@ export function trendingSource(counters: PlayCounters): CandidateSourceProvider 
     candidates: (req, limit) =>
       fromCounter(req, counters.trending, PlayCounters.trendingKey(req.account.country), limit * 2)
         .map((x) => ({ title: x.title, score: x.score * trendingCorrection(counters.exposure(x.title.id, req.context.now)) }))
-        .sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1))
+        .sort((a, b) => descending(a.score, b.score) || (a.title.id < b.title.id ? -1 : 1))
         .slice(0, limit),
   };
 }
@@ -173,7 +174,7 @@ export function popularInSegmentSource(counters: PlayCounters): CandidateSourceP
       if (!req.profile.onboarding) return fromCounter(req, counters.segments, segment, limit);
       return fromCounter(req, counters.segments, segment, limit * 3)
         .map((x) => ({ title: x.title, score: x.score * coldStartPrior(req, x.title) }))
-        .sort((a, b) => b.score - a.score || (a.title.id < b.title.id ? -1 : 1))
+        .sort((a, b) => descending(a.score, b.score) || (a.title.id < b.title.id ? -1 : 1))
         .slice(0, limit);
     },
   };

@@ -7,6 +7,7 @@ import type { RowCandidate } from './row-candidates';
 import { isOwnRow, type RowItemPlan, type RowKind, type RowPlan } from '../pipeline/rows';
 import type { RowPlacement } from '../pipeline/treatment';
 import { diversityFactor, MIN_ROW_VALUE, repeatFactor, rowDecay, rowFreshness, rowPrior, rowRelevance } from './row-scoring';
+import { descending } from '../shared/compare';
 
 export interface PlacementInputs {
   context: ViewingContext;
@@ -86,7 +87,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
       list = row.pool
         .filter((c) => eligible.has(c.title.id))
         .map((c) => ({ c, rank: explorationRank(c) }))
-        .sort((a, b) => b.rank - a.rank || (a.c.title.id < b.c.title.id ? -1 : 1))
+        .sort((a, b) => descending(a.rank, b.rank) || (a.c.title.id < b.c.title.id ? -1 : 1))
         .map(({ c }) => c);
       explorers.set(row, list);
     }

@@ -7,6 +7,7 @@ import type { InterleavedPicks, RowKind } from '../pipeline/rows';
 import { similarityReason } from '../similarity';
 import { isWeekdayLunch, sessionStage } from './device-layout';
 import { DAY_MS } from '../shared/time';
+import { descending } from '../shared/compare';
 
 /** A row the page could show: its heading, why, and every ranked title it may hold, best first. */
 export interface RowCandidate {
@@ -102,7 +103,7 @@ export function rowCandidates(
   const trendRank = new Map(
     [...fresh]
       .filter((c) => c.sources.has('TRENDING'))
-      .sort((a, b) => b.sources.get('TRENDING')! - a.sources.get('TRENDING')!)
+      .sort((a, b) => descending(a.sources.get('TRENDING')!, b.sources.get('TRENDING')!))
       .map((c, i) => [c.title.id, i + 1]),
   );
   const country = countryName(context.country);
