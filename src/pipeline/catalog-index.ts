@@ -27,17 +27,18 @@ export class CatalogIndex {
     for (const a of title.artwork) this.artworkById.set(a.id, a);
     this.sortedByAddedAt = this.sortedByCritics = null;
     this.genreSet = undefined;
-    this.alignedLists = new WeakMap();
+    this.alignedLists = undefined;
   }
 
   /** Lists of titles aligned with lists of ids, kept until the catalog changes. */
-  private alignedLists = new WeakMap<readonly string[], readonly (Title | undefined)[]>();
+  private alignedLists?: WeakMap<readonly string[], readonly (Title | undefined)[]>;
 
   /**
    * Each id's title (undefined where unknown), aligned with `ids`: built once per list (a model's
    * title ids) until the catalog changes, so that a title is found by its position in the list.
    */
   aligned(ids: readonly string[]): readonly (Title | undefined)[] {
+    this.alignedLists ??= new WeakMap();
     let titles = this.alignedLists.get(ids);
     if (!titles) this.alignedLists.set(ids, (titles = ids.map((id) => this.byId.get(id))));
     return titles;

@@ -1,6 +1,7 @@
 import { COMPLETED_PROGRESS, type Profile, type Title, type WatchState } from '../domain/types';
 import { isRejected, type TitleFeedback } from '../domain/title-feedback';
 import { DAY_MS } from '../shared/time';
+import { descending } from '../shared/compare';
 
 /** A month-old watch counts half as much as today's: taste drifts, recent sessions say more. */
 const TASTE_HALF_LIFE_DAYS = 30;
@@ -127,7 +128,7 @@ export function profileSignals(
 /** Genres by descending affinity. */
 export function topGenres(signals: ProfileSignals, count: number): string[] {
   return [...signals.genreAffinity]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .sort((a, b) => descending(a[1], b[1]) || (a[0] < b[0] ? -1 : 1))
     .slice(0, count)
     .map(([g]) => g);
 }

@@ -6,6 +6,7 @@ import { normaliseRows, type FeatureSpec } from './features/feature-spec';
 import type { OnnxScorer } from './onnx-scorer';
 import { type Ranker } from '../pipeline/stages';
 import { utility, type UtilityWeights } from '../pipeline/utility';
+import { descending } from '../shared/compare';
 
 export interface ModelRankerOptions {
   features: FeatureStore;
@@ -71,7 +72,9 @@ export class ModelRanker implements Ranker {
    */
   private orderByPopularity(req: HomepageRequest, ranked: RankedCandidate[]): void {
     const prior = new Map(ranked.map((c) => [c, this.features.popularity(c.title.id, req.context.now) * coldStartPrior(req, c.title)]));
-    const values = ranked.map((c) => c.utility).sort((a, b) => b - a);
-    [...ranked].sort((a, b) => prior.get(b)! - prior.get(a)! || b.utility - a.utility).forEach((c, k) => (c.utility = values[k]));
+    const values = ranked.map((c) => c.utility).sort(descending);
+    [...ranked]
+      .sort((a, b) => descending(prior.get(a)!, prior.get(b)!) || descending(a.utility, b.utility))
+      .forEach((c, k) => (c.utility = values[k]));
   }
 }

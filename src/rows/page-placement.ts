@@ -123,7 +123,7 @@ export function placeRows(candidates: readonly RowCandidate[], inputs: Placement
   );
   const fixed = inputs.placement === 'FIXED';
   const remaining = [...candidates].sort(
-    (a, b) => (fixed ? FIXED_ROW_ORDER.indexOf(a.kind) - FIXED_ROW_ORDER.indexOf(b.kind) : 0) || bound.get(b)! - bound.get(a)!,
+    (a, b) => (fixed ? FIXED_ROW_ORDER.indexOf(a.kind) - FIXED_ROW_ORDER.indexOf(b.kind) : 0) || descending(bound.get(a)!, bound.get(b)!),
   );
   const placed: { row: RowCandidate; filled: FilledRow; score: number }[] = [];
   const genresAbove = new Map<string, number>();

@@ -283,13 +283,13 @@ export function establishedTaste(req: HomepageRequest): Map<string, number> {
   const taste = [...weight]
     .map(([g, w]) => [g, total > 0 ? w / total : 0] as const)
     .filter(([g, share]) => share >= MIN_TASTE_SHARE && (declared.has(g) || (earnest.get(g) ?? 0) >= MIN_TASTE_TITLES))
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    .sort((a, b) => descending(a[1], b[1]) || (a[0] < b[0] ? -1 : 1));
   return new Map(taste);
 }
 
 /** Why a title suits this profile, for rows ordered purely by the ranker: its genres of the profile's established taste first. */
 export function tasteReason(req: HomepageRequest, taste: ReadonlyMap<string, number>, c: RankedCandidate, genre?: string): string {
-  const liked = c.title.genres.filter((g) => g !== genre && taste.has(g)).sort((a, b) => taste.get(b)! - taste.get(a)!);
+  const liked = c.title.genres.filter((g) => g !== genre && taste.has(g)).sort((a, b) => descending(taste.get(a)!, taste.get(b)!));
   if (liked.length > 0) return `${genre ? `${genre} with ` : 'Matches your taste for '}${liked.slice(0, 2).join(' and ')}`;
   if (c.sources.has('CONTENT')) return 'Close to titles you watched recently';
   if (c.sources.has('ITEM_ITEM')) return 'Viewers of titles you watched went on to watch it';
