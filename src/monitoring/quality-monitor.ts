@@ -158,11 +158,11 @@ export class QualityMonitor {
     const now = this.clock();
     const tally = this.hourAt(now);
     for (const e of events) {
-      const item = this.served.get(e.requestId)?.item(e.rowIndex, e.position);
+      const item = this.servedItem(e);
       tally.overall.shown++;
       tally.titles.add(e.titleId);
       this.metrics?.shown('overall');
-      if (!item || item.titleId !== e.titleId) {
+      if (!item) {
         this.unattributed++;
         this.pending.set(pendingKey(e.profileId, e.titleId), { at: now, tally, overall: true, keys: [], taken: false });
         continue;
@@ -185,8 +185,8 @@ export class QualityMonitor {
     const tally = this.hourAt(now);
     for (const e of this.recent(events, now)) {
       const key = pendingKey(e.profileId, e.titleId);
-      const item = this.served.get(e.requestId)?.item(e.rowIndex, e.position);
-      if (item && item.titleId === e.titleId) this.pending.set(key, this.attribute(item, tally, now, false));
+      const item = this.servedItem(e);
+      if (item) this.pending.set(key, this.attribute(item, tally, now, false));
       else this.pending.delete(key);
     }
     this.evaluate(now);
@@ -205,6 +205,12 @@ export class QualityMonitor {
    */
   playsElsewhere(events: readonly PlaybackEvent[]): void {
     this.playsAccepted(this.recent(events, this.clock()));
+  }
+
+  /** The item this replica served in the slot the impression names, if it holds the impression's title. */
+  private servedItem(e: ImpressionEvent): ServedItem | undefined {
+    const item = this.served.get(e.requestId)?.item(e.rowIndex, e.position);
+    return item?.titleId === e.titleId ? item : undefined;
   }
 
   private recent<E extends { occurredAt: number }>(events: readonly E[], now: number): readonly E[] {

@@ -52,8 +52,8 @@ export class UnionCandidateGenerator implements CandidateGenerator {
     const merged = new Map<string, number>();
     const candidates: Candidate[] = [];
     const total = found.reduce((n, list) => n + list.length, 0);
+    // A title's fused share; positive exactly when a weighted source found it.
     const shares = new Float64Array(total);
-    const fused = new Uint8Array(total);
     const isKept = new Uint8Array(total);
     const kept: Candidate[] = [];
     for (let i = 0; i < asked.length; i++) {
@@ -71,14 +71,11 @@ export class UnionCandidateGenerator implements CandidateGenerator {
           isKept[at] = 1;
           kept.push(candidates[at]);
         }
-        if (weight > 0) {
-          fused[at] = 1;
-          shares[at] += weight / (FUSION_K + rank + 1);
-        }
+        if (weight > 0) shares[at] += weight / (FUSION_K + rank + 1);
       }
     }
     const pool: number[] = [];
-    for (let at = 0; at < candidates.length; at++) if (fused[at] && !isKept[at]) pool.push(at);
+    for (let at = 0; at < candidates.length; at++) if (shares[at] > 0 && !isKept[at]) pool.push(at);
     // Shares, then ids: a total order, so the fused order does not depend on the order found.
     pool.sort((a, b) =>
       shares[a] > shares[b] ? -1 : shares[a] < shares[b] ? 1 : candidates[a].title.id < candidates[b].title.id ? -1 : 1,
