@@ -36,7 +36,6 @@ const README_QUERY = `query($id: ID!) { homepage(profileId: $id, context: { devi
 const CONTEXT = { device: 'TV' as const };
 const PROFILES = 200;
 /** Load before each maximum-throughput run, not measured. */
-const WARM_UP_SECONDS = 3;
 /** Sockets the open-loop client may open: enough that a request waits on the server, not on the client. */
 const OPEN_LOOP_SOCKETS = 256;
 
@@ -46,10 +45,12 @@ interface MaxRun extends ClosedLoopResult {
 }
 
 /**
- * `npm run bench -- http [--size small|default] [--duration 10] [--connections 10] [--loads 0.25,0.5,0.75] [--arrivals poisson|constant] [--workers 2] [--neo4j]`:
+ * `npm run bench -- http [--size small|default] [--duration 10] [--warmup 30] [--connections 10] [--loads 0.25,0.5,0.75] [--arrivals poisson|constant] [--workers 2] [--neo4j]`:
  * the homepage over real HTTP (Express + Apollo, the server `npm start` runs). Each server is
  * first loaded closed-loop by autocannon (`--connections` clients sending back to back) for its
- * maximum throughput; then open-loop at each share of that maximum in `--loads`: arrivals on a
+ * maximum throughput, timed after `--warmup` seconds of the same load: a fresh process spends the
+ * first half minute or so optimising the page's code on V8's background threads, about a
+ * millisecond of CPU a page in the first ten seconds (docs/PERFORMANCE.md, "Eighth round"); then open-loop at each share of that maximum in `--loads`: arrivals on a
  * schedule fixed in advance (Poisson by default), each request timed from its scheduled send, so
  * a server that falls behind is charged for the queue it builds (bench/open-loop.ts). The same
  * runs against a second server whose homepage resolver returns a page built up front (the
@@ -75,6 +76,12 @@ async function main(): Promise<void> {
     )
     .addOption(new Option('--size <size>', 'world size').choices(WORLD_SIZES).default('default'))
     .option('--duration <s>', 'seconds per run', int, 10)
+    .option(
+      '--warmup <s>',
+      "seconds of unmeasured closed-loop load before each server's maximum-throughput run: V8 is still optimising the page's code for the first 30 s or so",
+      int,
+      30,
+    )
     .option('--connections <n>', 'concurrent connections of the maximum-throughput runs', int, 10)
     .option('--loads <shares>', "open-loop rates as shares of each server's measured maximum", shares, [0.25, 0.5, 0.75])
     .addOption(new Option('--arrivals <kind>', 'open-loop arrival schedule').choices(['poisson', 'constant']).default('poisson'))
@@ -88,6 +95,7 @@ async function main(): Promise<void> {
     .opts<{
       size: WorldSize;
       duration: number;
+      warmup: number;
       connections: number;
       loads: number[];
       arrivals: Arrivals;
@@ -95,6 +103,7 @@ async function main(): Promise<void> {
       workers: number;
     }>();
   if (!(opts.workers >= 1 && opts.workers <= 64)) throw new Error('--workers: a number from 1 to 64');
+  if (!(opts.warmup >= 1 && opts.warmup <= 600)) throw new Error('--warmup: seconds from 1 to 600');
   if (opts.loads.some((l) => !(l > 0 && l <= 2))) throw new Error('--loads: shares between 0 and 2, e.g. 0.25,0.5,0.75');
   if (opts.neo4j) checkNeo4jTwin();
   const progress = stageProgress();
@@ -135,29 +144,33 @@ async function main(): Promise<void> {
     }));
     const rotating = await writeRotation(dir, requests);
 
-    const ticking = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+    const ticking = async <T>(label: string, run: () => Promise<T>, seconds = opts.duration): Promise<T> => {
       collectGarbage();
       const started = performance.now();
       const timer = setInterval(
-        () => progress.update(label, Math.min(opts.duration, Math.round((performance.now() - started) / 1000)), opts.duration),
+        () => progress.update(label, Math.min(seconds, Math.round((performance.now() - started) / 1000)), seconds),
         1000,
       );
       try {
         return await run();
       } finally {
         clearInterval(timer);
-        progress.update(label, opts.duration, opts.duration);
+        progress.update(label, seconds, seconds);
       }
     };
     const maxRun = (label: string, server: BenchServer): Promise<MaxRun> =>
-      ticking(label, async () => {
-        // Untimed: every worker of a cluster warms too (the shape check's one connection reached one of them).
-        await closedLoop(`${server.url}graphql`, rotating, opts.connections, WARM_UP_SECONDS);
-        const before = await server.cpuSeconds();
-        const r = await closedLoop(`${server.url}graphql`, rotating, opts.connections, opts.duration);
-        const used = (await server.cpuSeconds()) - before;
-        return { ...r, cpuPerRequestMs: (1000 * used) / Math.max(1, r.total) };
-      });
+      ticking(
+        label,
+        async () => {
+          // Untimed, until the JIT has settled (see --warmup); every worker of a cluster warms too.
+          await closedLoop(`${server.url}graphql`, rotating, opts.connections, opts.warmup);
+          const before = await server.cpuSeconds();
+          const r = await closedLoop(`${server.url}graphql`, rotating, opts.connections, opts.duration);
+          const used = (await server.cpuSeconds()) - before;
+          return { ...r, cpuPerRequestMs: (1000 * used) / Math.max(1, r.total) };
+        },
+        opts.warmup + opts.duration,
+      );
     const openRuns = async (label: string, server: BenchServer, max: number) => {
       const runs: OpenLoopResult[] = [];
       for (const share of opts.loads) {
@@ -275,6 +288,7 @@ async function main(): Promise<void> {
       {
         size: opts.size,
         duration: opts.duration,
+        warmup: opts.warmup,
         connections: opts.connections,
         loads: opts.loads,
         arrivals: opts.arrivals,
