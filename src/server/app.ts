@@ -167,6 +167,8 @@ export async function startApp({
           headers: req.headers,
           requestId: String(req.id),
           outcome,
+          // 'finish': the whole answer went out; a client that left early leaves its tree to the collector.
+          afterResponse: (task) => res.once('finish', task),
           ...caller,
         });
       },

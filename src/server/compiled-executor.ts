@@ -2,6 +2,8 @@ import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { execute, GraphQLError, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import type { RequestContext } from './context';
+import { emptyAnswer, leafKeys } from './released-answers';
 
 /**
  * Distinct operations kept compiled. A frontend sends a handful; the bound keeps a client that
@@ -22,9 +24,12 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>
  * `execute` is replaced, through the executor hook Apollo offers gateways.
  *
  * An operation graphql-jit cannot compile runs on graphql-js, so the answer never depends on it.
+ * Either way, an answer's tree is emptied once its HTTP response is written (released-answers.ts).
  */
 export class CompiledExecutor implements GatewayInterface {
-  private readonly compiled = new LRUCache<string, CompiledQuery | 'generic'>({ max: COMPILED_OPERATIONS });
+  private readonly compiled = new LRUCache<string, { query: CompiledQuery | 'generic'; leaves: ReadonlySet<string> }>({
+    max: COMPILED_OPERATIONS,
+  });
 
   constructor(private readonly schema: GraphQLSchema) {}
 
@@ -53,14 +58,17 @@ export class CompiledExecutor implements GatewayInterface {
     let compiled = this.compiled.get(key);
     if (!compiled) {
       const result = compileQuery(this.schema, document, operationName);
-      compiled = isCompiledQuery(result) ? result : 'generic';
+      compiled = { query: isCompiledQuery(result) ? result : 'generic', leaves: leafKeys(this.schema, document) };
       this.compiled.set(key, compiled);
     }
-    if (compiled === 'generic') return generic();
-    const result = await compiled.query(undefined, context, request.variables ?? {});
+    const { query, leaves } = compiled;
+    const jit = query === 'generic' ? undefined : await query.query(undefined, context, request.variables ?? {});
     // No data: the variables were refused before anything ran. graphql-js refuses them again with
     // the errors Apollo recognises as the client's (BAD_USER_INPUT, HTTP 400).
-    return 'data' in result ? asGraphqlJsErrors(result) : generic();
+    const result = jit && 'data' in jit ? asGraphqlJsErrors(jit) : await generic();
+    const { data } = result;
+    if (data) (context as RequestContext).afterResponse(() => emptyAnswer(data, leaves));
+    return result;
   }
 }
 

@@ -38,6 +38,8 @@ export interface RequestContext {
   titles(ids: readonly string[]): Promise<(Title | null)[]>;
   /** An artwork variant by id, from the in-memory catalog. */
   artwork(id: string): Artwork | null;
+  /** Runs `task` once the HTTP response has been written; never for an in-process caller. */
+  afterResponse(task: () => void): void;
 }
 
 /** What createContext needs of one HTTP request. */
@@ -51,6 +53,8 @@ export interface RequestInfo {
   requestId?: string;
   /** Where the HTTP layer reads the operation and its outcome for the request log. */
   outcome?: RequestOutcome;
+  /** Runs a task once the response has been written (the HTTP layer); absent, tasks are dropped. */
+  afterResponse?: (task: () => void) => void;
 }
 
 /**
@@ -72,5 +76,6 @@ export async function createContext(services: Services, authenticator: Authentic
     loaders: { title },
     titles: (ids) => resolveTitles(services.catalog, services.store, ids),
     artwork: (id) => services.catalog.artwork(id) ?? null,
+    afterResponse: request.afterResponse ?? (() => undefined),
   };
 }

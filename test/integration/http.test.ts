@@ -1,6 +1,6 @@
 import { startApp, type RunningApp } from '../../src/server/app';
 import { createLogger } from '../../src/shared/logger';
-import { startHarness, type AppHarness } from '../support/app-harness';
+import { startHarness, type AppHarness, type Caller } from '../support/app-harness';
 
 describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
   let harness: AppHarness;
@@ -49,6 +49,47 @@ describe('HTTP surface: IDE, posters, GraphQL over HTTP', () => {
     const other = await fetch(data.title.artwork[1].url);
     expect(other.headers.get('etag')).not.toBe(etag);
     expect((await fetch(new URL('/artwork/nope.svg', app.url))).status).toBe(404);
+  });
+
+  it('answers the same again after its earlier answers were emptied: what resolvers hand out is never touched', async () => {
+    const post = async (query: string, variables: Record<string, unknown>, caller: Caller) => {
+      const res = await fetch(new URL('/graphql', app.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await harness.headersFor(caller)) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as any;
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    // Settings are a JSONObject: the answer carries the stored object itself, nested values and all.
+    const settings = { model: 'TRAINED', utility: { click: 1, finish: 2, ret: 0 } };
+    const input = {
+      id: 'emptied-answers',
+      description: 'd',
+      hypothesis: 'h',
+      lever: 'RANKER',
+      primaryMetric: 'WATCH_MINUTES',
+      variants: [
+        { name: 'control', weight: 0.5, settings: {} },
+        { name: 'weights', weight: 0.5, settings },
+      ],
+    };
+    await post('mutation C($input: NewExperimentInput!) { createExperiment(input: $input) { id } }', { input }, { admin: 'ops' });
+    const page = `query($id: ID!) { homepage(profileId: $id, context: { device: TV }) { rows { items { title { id name genres } } } } }`;
+    const titles = new Map<string, Set<string>>();
+    for (let round = 0; round < 3; round++) {
+      const { experiments } = await post('{ experiments { id variants { name settings } } }', {}, { admin: 'ops' });
+      expect(experiments.find((e: { id: string }) => e.id === input.id).variants[1]).toEqual({ name: 'weights', settings });
+      const { homepage } = await post(page, { id: 'a1-p1' }, { as: 'a1' });
+      for (const row of homepage.rows)
+        for (const { title } of row.items) {
+          expect(title.genres.length).toBeGreaterThan(0);
+          titles.set(title.id, (titles.get(title.id) ?? new Set()).add(JSON.stringify(title)));
+        }
+    }
+    expect(titles.size).toBeGreaterThan(10);
+    expect([...titles.values()].filter((seen) => seen.size > 1)).toEqual([]);
   });
 
   it('answers malformed HTTP requests with a JSON error and no internals', async () => {
