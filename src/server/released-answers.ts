@@ -1,15 +1,12 @@
 import { getNamedType, isLeafType, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 
-/**
- * Why an answer's tree is emptied once its response is written: V8's minor collector keeps a young
- * object alive whenever an object of the old generation points at it, whether that object is
- * still reachable or not. A homepage's tree is written over several turns of the event loop; its
- * nodes that were promoted in the meantime keep what was written into them afterwards alive, so
- * that each minor collection promotes it too, until the next full collection. Under load that
- * was about 140 KB of dead tree promoted per page and a full collection every ~45 s with pauses
- * up to 300 ms; emptying the tree when it is no longer needed leaves 34 KB (docs/PERFORMANCE.md,
- * ninth round).
- */
+// Why an answer's tree is emptied once its response is written: V8's minor collector keeps a young
+// object alive whenever an object of the old generation points at it, whether that object is
+// still reachable or not. A homepage's tree is written over several turns of the event loop; its
+// nodes that were promoted in the meantime keep what was written into them afterwards alive, so
+// that each minor collection promotes it too, until the next full collection. Under load that
+// was 136-276 KB of dead tree promoted per page and a full collection every ~45 s with pauses
+// up to 300 ms; with the tree emptied, 37-42 KB (docs/PERFORMANCE.md, ninth round).
 
 /**
  * The response keys (alias or field name) at which `document` selects a scalar or an enum. What
